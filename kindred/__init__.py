@@ -1,0 +1,1 @@
+"""Kindred: school-to-school collaboration networks."""

@@ -1,0 +1,16 @@
+"""The `kindred` console command: Django's management commands under one name.
+
+`kindred migrate`, `kindred import schools FILE --mapping gias`, `kindred generate`,
+`kindred demo`, `kindred worker` ... are the management commands of the project.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kindred", *(sys.argv[1:] if argv is None else argv)])
+    return 0

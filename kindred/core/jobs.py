@@ -1,0 +1,32 @@
+"""Write path for background jobs: create one, run it with progress, record its outcome."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from kindred.core.models import Job
+from kindred.core.progress import Progress, job_progress
+
+
+def job_create(*, kind: Job.Kind, label: str, by=None) -> Job:
+    return Job.objects.create(kind=kind, label=label[:200], created_by=by)
+
+
+def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:
+    """Run `work(progress)` for `job`, storing its returned outcome, or the error it raised."""
+    job.status, job.started_at = Job.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        outcome = work(job_progress(job))
+    except Exception as error:
+        job.status, job.message = Job.Status.FAILED, str(error)[:300]
+        job.outcome = {**job.outcome, "error": str(error)}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "message", "outcome", "finished_at"])
+        raise
+    job.status, job.outcome, job.finished_at = Job.Status.SUCCEEDED, outcome, timezone.now()
+    if job.total is not None:
+        job.done = job.total
+    job.save(update_fields=["status", "outcome", "finished_at", "done"])
+    return job

@@ -1,0 +1,11 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, render
+
+from kindred.core.models import Job
+
+
+@staff_member_required
+def job_detail(request, pk: int):
+    """A background job's progress and outcome; refreshes itself while the job runs."""
+    job = get_object_or_404(Job, pk=pk)
+    return render(request, "core/job_detail.html", {"job": job})

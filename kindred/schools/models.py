@@ -1,0 +1,188 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A region of a country (England's nine regions, a Welsh consortium, a province)."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    """A local authority or district: the unit most system leaders answer for."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorities"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Phase(models.TextChoices):
+        NURSERY = "nursery", _("Nursery")
+        PRIMARY = "primary", _("Primary")
+        MIDDLE = "middle", _("Middle")
+        SECONDARY = "secondary", _("Secondary")
+        ALL_THROUGH = "all_through", _("All-through")
+        POST16 = "post16", _("Sixth form / post-16")
+        SPECIAL = "special", _("Special")
+        ALTERNATIVE = "alternative", _("Alternative provision")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        OPENING = "opening", _("Proposed to open")
+        CLOSING = "closing", _("Open, proposed to close")
+
+    class UrbanRural(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+        UNKNOWN = "", _("Unknown")
+
+    registry_id = models.CharField(
+        _("registry id"), max_length=32, unique=True, help_text=_("The national id (URN in England).")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.OTHER)
+    school_type = models.CharField(_("type"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    urban_rural = models.CharField(
+        _("urban/rural"), max_length=8, choices=UrbanRural.choices, default=UrbanRural.UNKNOWN, blank=True
+    )
+    pupils = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name"], name="school_name_idx"),
+            models.Index(fields=["town"], name="school_town_idx"),
+            models.Index(fields=["phase", "status"], name="school_phase_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="school_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="school_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.registry_id})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("school_detail", args=[self.registry_id])
+
+
+class SchoolLink(models.Model):
+    """One school taking over from another: a closure with a successor, a merger, a conversion."""
+
+    class Kind(models.TextChoices):
+        SUCCESSOR = "successor", _("Closed; successor school")
+        MERGER = "merger", _("Merged into")
+        CONVERSION = "conversion", _("Converted (new id)")
+        SPLIT = "split", _("Split into")
+
+    predecessor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="predecessor_links")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SUCCESSOR)
+    on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="schoollink_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="schoollink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class MeasureDefinition(models.Model):
+    """What a measure is: its code, unit, domain, direction and kind."""
+
+    class Kind(models.TextChoices):
+        CONTEXT = "context", _("Context")
+        OUTCOME = "outcome", _("Outcome")
+        SELF_EVALUATION = "self_evaluation", _("Self-evaluation")
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", _("Per cent")
+        SCORE = "score", _("Score")
+        COUNT = "count", _("Count")
+        RATING = "rating", _("Rating")
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=16, choices=Unit.choices, default=Unit.SCORE)
+    domain = models.CharField(max_length=64, help_text=_("For example: reading, maths, attendance, intake."))
+    higher_is_better = models.BooleanField(null=True, blank=True, help_text=_("Empty for context measures."))
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "domain", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolMeasure(models.Model):
+    """One measure for one school in one year (the year an academic year starts: 2018 is 2018/19)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="measures")
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.PROTECT, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True, blank=True)
+    cohort = models.PositiveIntegerField(null=True, blank=True)
+    suppressed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["measure__code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "measure", "year"], name="schoolmeasure_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(suppressed=True, value__isnull=True) | Q(suppressed=False, value__isnull=False),
+                name="schoolmeasure_value_unless_suppressed",
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "year"], name="schoolmeasure_measure_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school.registry_id} {self.measure.code} {self.year}"

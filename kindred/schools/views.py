@@ -1,0 +1,39 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from kindred.schools import selectors
+from kindred.schools.models import School
+
+PAGE_SIZE = 25
+
+
+def home(request):
+    """Search schools by name, place or id."""
+    query = request.GET.get("q", "")[:200]
+    page = Paginator(selectors.school_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/home.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "querystring_without_page": f"q={query}&" if query else "",
+            "school_count": School.objects.count(),
+        },
+    )
+
+
+def school_detail(request, registry_id: str):
+    school = get_object_or_404(
+        School.objects.select_related("local_authority", "region"), registry_id=registry_id
+    )
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "measures": selectors.school_measures(school=school),
+            "predecessors": school.predecessor_links.select_related("predecessor"),
+            "successors": school.successor_links.select_related("successor"),
+        },
+    )

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kindred.schools.urls")),
+    path("accounts/", include("kindred.accounts.urls")),
+    path("jobs/", include("kindred.core.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,52 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_read_from_environment() -> set[str]:
+    source = (ROOT / "kindred" / "settings.py").read_text()
+    return set(re.findall(r'env_(?:str|bool|int|list)\("([A-Z_]+)"', source))
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.MULTILINE))
+    names = settings_read_from_environment()
+    assert len(names) > 10
+    assert names - documented == set(), "add these settings to the README's table"
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "kindred.settings", **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path):
+    result = run_python("import django; django.setup()", DEBUG="false", KINDRED_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_bad_boolean_fails_loudly(tmp_path):
+    result = run_python("import django; django.setup()", DEBUG="maybe", KINDRED_VAR_DIR=str(tmp_path))
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_database_defaults_to_sqlite_under_var_and_reads_database_url(tmp_path):
+    show = (
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    )
+    default = run_python(show, DEBUG="true", KINDRED_VAR_DIR=str(tmp_path))
+    assert default.stdout.split() == ["django.db.backends.sqlite3", str(tmp_path / "kindred.sqlite3")]
+    postgres = run_python(show, DEBUG="true", DATABASE_URL="postgres://u@db.example:5432/kin")
+    assert postgres.stdout.split() == ["django.db.backends.postgresql", "kin"]
