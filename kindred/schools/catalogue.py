@@ -1,0 +1,79 @@
+"""The standard measures Kindred knows by code.
+
+Importer mappings and the generator both refer to measures by these codes, so a school's
+families and relative performance read the same measure whatever file it came from. A
+mapping may define further measures of its own (see docs/importing.md).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    code: str
+    name: str
+    unit: str  # MeasureDefinition.Unit value
+    domain: str
+    kind: str  # MeasureDefinition.Kind value
+    higher_is_better: bool | None = None
+    description: str = ""
+
+
+def _context(code: str, name: str, unit: str = "percent", description: str = "") -> MeasureSpec:
+    return MeasureSpec(code, name, unit, "intake", "context", None, description)
+
+
+def _outcome(
+    code: str, name: str, unit: str, domain: str, *, higher_is_better: bool = True, description: str = ""
+) -> MeasureSpec:
+    return MeasureSpec(code, name, unit, domain, "outcome", higher_is_better, description)
+
+
+MEASURES: dict[str, MeasureSpec] = {
+    spec.code: spec
+    for spec in [
+        _context(
+            "fsm_pct",
+            "Pupils ever eligible for free school meals (%)",
+            description="Eligible in the last six years (FSM6).",
+        ),
+        _context("eal_pct", "Pupils with English as an additional language (%)"),
+        _context("sen_support_pct", "Pupils on SEN support (%)"),
+        _context("sen_ehcp_pct", "Pupils with an education, health and care plan (%)"),
+        _context(
+            "prior_attainment",
+            "Prior attainment of the intake (standardised)",
+            unit="score",
+            description="Mean prior attainment of pupils on entry, standardised to mean 0 and SD 1 nationally.",
+        ),
+        _outcome("ks2_reading_progress", "KS2 reading progress", "score", "reading"),
+        _outcome("ks2_writing_progress", "KS2 writing progress", "score", "writing"),
+        _outcome("ks2_maths_progress", "KS2 maths progress", "score", "maths"),
+        _outcome("ks4_progress8", "Progress 8", "score", "progress"),
+        _outcome("ks4_attainment8", "Attainment 8", "score", "attainment"),
+        _outcome("ks4_basics_pct", "Grade 5 or above in English and maths (%)", "percent", "english_maths"),
+        _outcome("ks4_ebacc_aps", "EBacc average point score", "score", "ebacc"),
+        _outcome(
+            "ks4_destination_pct",
+            "Pupils in sustained education, employment or training after KS4 (%)",
+            "percent",
+            "destinations",
+        ),
+        _outcome("ks5_alevel_va", "A level value added", "score", "post16"),
+        _outcome("absence_pct", "Overall absence (%)", "percent", "attendance", higher_is_better=False),
+        _outcome(
+            "persistent_absence_pct",
+            "Persistent absentees (%)",
+            "percent",
+            "attendance",
+            higher_is_better=False,
+        ),
+        _outcome(
+            "inspection_rating",
+            "Inspection rating (1 outstanding … 4 inadequate)",
+            "rating",
+            "inspection",
+            higher_is_better=False,
+        ),
+    ]
+}
