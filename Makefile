@@ -19,7 +19,7 @@ install-test: $(BIN)/python
 
 ## Run the platform with demo data on SQLite at http://127.0.0.1:8000
 demo: install
-	DEBUG=true $(BIN)/kindred demo
+	DEBUG=true KINDRED_VAR_DIR=var/demo $(BIN)/kindred demo
 
 ## Install what the tests need and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: install-test

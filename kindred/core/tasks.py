@@ -1,0 +1,18 @@
+"""Background tasks of the core app."""
+
+from django_tasks import task
+
+from kindred.core.jobs import job_run
+from kindred.core.models import Job
+
+
+@task()
+def check_worker(job_id: int) -> None:
+    """A job that does nothing but report progress: shows that a worker is running."""
+
+    def work(progress):
+        for step in range(1, 4):
+            progress(step, 3, f"step {step} of 3")
+        return {"summary": {"steps": 3}}
+
+    job_run(Job.objects.get(pk=job_id), work)
