@@ -36,7 +36,9 @@ def test_a_failing_job_records_the_error_and_reraises():
     assert "no URN column" in job.message
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_a_queued_job(settings):
+    """The worker closes its database connections between tasks, so this test commits for real."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     job = job_create(kind=Job.Kind.RECOMPUTE, label="Worker check")
     check_worker.enqueue(job.pk)
