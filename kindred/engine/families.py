@@ -58,6 +58,16 @@ class Families:
         return int(self.members.shape[1])
 
 
+#: Percentages are floored at this (and capped at 100 minus it) before taking log-odds.
+PERCENT_FLOOR = 0.5
+
+
+def log_odds(percent: np.ndarray, *, floor: float = PERCENT_FLOOR) -> np.ndarray:
+    """log(p / (1 - p)) of a percentage, with p kept within [floor, 100 - floor] %; NaN stays NaN."""
+    p = np.clip(np.asarray(percent, dtype=float), floor, 100.0 - floor) / 100.0
+    return np.log(p / (1.0 - p))
+
+
 def context_matrix(
     context: Mapping[str, np.ndarray],
     *,
@@ -67,6 +77,9 @@ def context_matrix(
 ) -> np.ndarray:
     """Stack context arrays into an (n, p) float matrix in the order of `features`.
 
+    Features ending in `_pct` are put on the log-odds scale (`log_odds`): going from 2% to 4% of pupils
+    with additional language is a bigger change in a school's intake than going from 50% to 52%, and
+    outcomes follow the log-odds more closely than the raw percentage (see docs/methods.md).
     `log_pupils` is log(1 + pupils): a school of 200 differs from one of 400 as much as 1,000 from 2,000.
     `urban` is 1 for urban, 0 for rural. A feature that is not supplied is a column of NaN (imputed later).
     """
@@ -79,6 +92,8 @@ def context_matrix(
             column = None if urban is None else np.asarray(urban, dtype=float)
         else:
             column = None if name not in context else np.asarray(context[name], dtype=float)
+            if column is not None and name.endswith("_pct"):
+                column = log_odds(column)
         if column is not None:
             if column.ndim != 1:
                 raise ValueError(

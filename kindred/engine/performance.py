@@ -117,6 +117,7 @@ def relative_performance(
     context: np.ndarray,
     *,
     pupil_sd: float | None = None,
+    groups: np.ndarray | None = None,
     higher_is_better: bool = True,
     measure: str = "",
     year: int = 0,
@@ -128,7 +129,9 @@ def relative_performance(
 
     `value` (n,) has NaN where suppressed; `cohort` (n,) is the number of pupils behind each value;
     `context` (n, p) is the schools' raw context (NaN where missing). `pupil_sd` is the pupil-level
-    SD of the measure; None estimates it from the data.
+    SD of the measure; None estimates it from the data. `groups` (n,), e.g. phase, gives each group
+    its own baseline (a dummy per group in the regression): absence in a special school is not
+    compared with a primary's.
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -157,7 +160,8 @@ def relative_performance(
         y = value[valid]
         inv_cohort = 1.0 / cohort[valid]
         z, _ = standardise(context[valid], np.zeros(m, dtype=np.int64))
-        design = np.column_stack([np.ones(m), z])
+        dummies = np.zeros((m, 0)) if groups is None else _dummies(np.asarray(groups)[valid])
+        design = np.column_stack([np.ones(m), z, dummies])
         if (
             m <= 2 * design.shape[1] + 2
         ):  # too few schools to learn how context matters: compare with the mean
@@ -197,16 +201,22 @@ def relative_performance_table(
     series: Iterable[OutcomeSeriesLike],
     *,
     context: np.ndarray,
+    groups: np.ndarray | None = None,
     higher_is_better: Mapping[str, bool],
     pupil_sd: Mapping[str, float] | None = None,
     level: float = 0.95,
 ) -> list[Evidence]:
     """`relative_performance` for every measure-year in `series`.
 
-    `context` is (N, p) for the whole school table; each series' `school_index` picks its rows.
+    `context` is (N, p) and `groups` (N,) for the whole school table; each series' `school_index` picks
+    its rows.
     `higher_is_better` must name every measure; `pupil_sd` may name some (the rest are estimated).
     """
     context = np.asarray(context, dtype=float)
+    if groups is not None and np.shape(groups) != (context.shape[0],):
+        raise ValueError(
+            f"groups must have one value per school ({context.shape[0]}), got {np.shape(groups)}"
+        )
     results = []
     for item in series:
         if item.measure not in higher_is_better:
@@ -220,6 +230,7 @@ def relative_performance_table(
                 item.cohort,
                 context[index],
                 pupil_sd=None if pupil_sd is None else pupil_sd.get(item.measure),
+                groups=None if groups is None else np.asarray(groups)[index],
                 higher_is_better=higher_is_better[item.measure],
                 measure=item.measure,
                 year=int(item.year),
@@ -296,6 +307,15 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
             )
         )
     return pooled
+
+
+def _dummies(groups: np.ndarray) -> np.ndarray:
+    """One 0/1 column per group but the largest (which the intercept stands for)."""
+    labels, ids = np.unique(groups, return_inverse=True)
+    if labels.size < 2:
+        return np.zeros((groups.size, 0))
+    keep = np.delete(np.arange(labels.size), np.argmax(np.bincount(ids)))
+    return (ids[:, None] == keep[None, :]).astype(float)
 
 
 def _shrink(
