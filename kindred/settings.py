@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kindred.core",
     "kindred.accounts",
     "kindred.schools",
+    "kindred.evidence",
 ]
 
 MIDDLEWARE = [

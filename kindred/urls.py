@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("kindred.schools.urls")),
+    path("evidence/", include("kindred.evidence.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from kindred.evidence.views import school_evidence_context
 from kindred.schools import selectors
 from kindred.schools.models import School
 
@@ -27,11 +28,13 @@ def school_detail(request, registry_id: str):
     school = get_object_or_404(
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
+    evidence = school_evidence_context(school) if request.user.is_authenticated else None
     return render(
         request,
         "schools/school_detail.html",
         {
             "school": school,
+            "evidence": evidence,
             "measures": selectors.school_measures(school=school),
             "predecessors": school.predecessor_links.select_related("predecessor"),
             "successors": school.successor_links.select_related("successor"),

@@ -1,0 +1,140 @@
+"""Load the registry into the arrays the engine works on."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
+
+
+@dataclass(frozen=True)
+class SchoolTable:
+    """Open schools as parallel arrays; row i of every array is the same school."""
+
+    pk: np.ndarray  # int64 School.pk
+    phase: np.ndarray  # str
+    local_authority: np.ndarray  # int64 LocalAuthority.pk, -1 when unknown
+    latitude: np.ndarray  # float, NaN when unknown
+    longitude: np.ndarray
+    urban: np.ndarray  # float: 1 urban, 0 rural, NaN unknown
+    pupils: np.ndarray  # float, NaN when unknown
+    context: dict[str, np.ndarray]  # context measure code -> latest value, NaN when missing
+
+    @property
+    def size(self) -> int:
+        return int(self.pk.size)
+
+    def rows_of(self, pks: np.ndarray) -> np.ndarray:
+        """Row numbers of the given School pks (which must all be in the table)."""
+        order = np.argsort(self.pk)
+        return order[np.searchsorted(self.pk, pks, sorter=order)]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One outcome measure in one year, for the schools of a `SchoolTable` that have it."""
+
+    measure: str
+    year: int
+    school_index: np.ndarray
+    value: np.ndarray  # NaN where suppressed
+    cohort: np.ndarray
+
+
+def school_table() -> SchoolTable:
+    rows = list(
+        School.objects.exclude(status=School.Status.CLOSED)
+        .order_by("pk")
+        .values_list("pk", "phase", "local_authority_id", "latitude", "longitude", "urban_rural", "pupils")
+    )
+    if not rows:
+        empty = np.array([], dtype=float)
+        return SchoolTable(
+            np.array([], dtype=np.int64),
+            np.array([], dtype=str),
+            np.array([], dtype=np.int64),
+            empty,
+            empty,
+            empty,
+            empty,
+            {},
+        )
+    pk, phase, la, lat, lon, urban_rural, pupils = zip(*rows, strict=True)
+    pk_array = np.array(pk, dtype=np.int64)
+    table = SchoolTable(
+        pk=pk_array,
+        phase=np.array(phase, dtype=str),
+        local_authority=np.array([-1 if a is None else a for a in la], dtype=np.int64),
+        latitude=np.array(lat, dtype=float),
+        longitude=np.array(lon, dtype=float),
+        urban=np.array([{"urban": 1.0, "rural": 0.0}.get(u, np.nan) for u in urban_rural]),
+        pupils=np.array(pupils, dtype=float),
+        context={},
+    )
+    table.context.update(_latest_context(table))
+    return table
+
+
+def _latest_context(table: SchoolTable) -> dict[str, np.ndarray]:
+    """Each context measure's most recent unsuppressed value per school."""
+    values = (
+        SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.CONTEXT, suppressed=False)
+        .order_by("measure__code", "year")
+        .values_list("measure__code", "school_id", "value")
+    )
+    by_code: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for code, school_id, value in values.iterator(chunk_size=20_000):
+        by_code[code].append((school_id, value))
+    known = set(table.pk.tolist())
+    context = {}
+    for code, pairs in by_code.items():
+        column = np.full(table.size, np.nan)
+        pairs = [(s, v) for s, v in pairs if s in known]
+        if pairs:
+            schools, vals = map(np.array, zip(*pairs, strict=True))
+            column[table.rows_of(schools)] = vals  # later years overwrite earlier ones
+        context[code] = column
+    return context
+
+
+def outcome_series(table: SchoolTable) -> list[Series]:
+    """Every outcome measure in every year, values NaN where suppressed."""
+    rows = (
+        SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.OUTCOME)
+        .order_by("measure__code", "year")
+        .values_list("measure__code", "year", "school_id", "value", "cohort")
+    )
+    grouped: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    known = set(table.pk.tolist())
+    for code, year, school_id, value, cohort in rows.iterator(chunk_size=20_000):
+        if school_id in known:
+            grouped[(code, year)].append((school_id, value, cohort))
+    series = []
+    for (code, year), items in grouped.items():
+        schools, values, cohorts = zip(*items, strict=True)
+        series.append(
+            Series(
+                measure=code,
+                year=year,
+                school_index=table.rows_of(np.array(schools, dtype=np.int64)),
+                value=np.array([np.nan if v is None else v for v in values], dtype=float),
+                cohort=_cohort_or_estimate(table, schools, cohorts),
+            )
+        )
+    return series
+
+
+#: Year groups a phase's pupils are spread over: where a file gives no cohort, a measure's cohort
+#: is taken as pupils / year groups (documented in docs/methods.md as an approximation).
+YEAR_GROUPS = {"primary": 7, "middle": 4, "secondary": 5, "all_through": 13, "post16": 2, "special": 12}
+
+
+def _cohort_or_estimate(table: SchoolTable, schools: tuple, cohorts: tuple) -> np.ndarray:
+    cohort = np.array([np.nan if c is None else c for c in cohorts], dtype=float)
+    missing = np.isnan(cohort)
+    if missing.any():
+        rows = table.rows_of(np.array(schools, dtype=np.int64)[missing])
+        spread = np.array([YEAR_GROUPS.get(p, 6) for p in table.phase[rows]], dtype=float)
+        cohort[missing] = np.maximum(1.0, np.round(table.pupils[rows] / spread))
+    return cohort

@@ -1,0 +1,193 @@
+"""Reads of stored evidence for the dashboard, the school profile and the good-practice finder."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Avg, Count, Q, QuerySet
+
+from kindred.engine.good_practice import haversine_km
+from kindred.evidence.models import FamilyMember, Flag, Performance, SupportCategory
+from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
+
+CATEGORY_ORDER = ["red", "amber", "yellow", "green"]
+SORTS = {
+    "name": "name",
+    "category": "support_category__category",
+    "phase": "phase",
+    "authority": "local_authority__name",
+    "pupils": "pupils",
+}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    region: int | None = None
+    local_authority: int | None = None
+    phase: str = ""
+    category: str = ""
+    urban_rural: str = ""
+
+
+def dashboard_schools(filters: DashboardFilters, *, sort: str = "name") -> QuerySet[School]:
+    schools = School.objects.exclude(status=School.Status.CLOSED).select_related(
+        "local_authority", "region", "support_category"
+    )
+    if filters.region:
+        schools = schools.filter(region_id=filters.region)
+    if filters.local_authority:
+        schools = schools.filter(local_authority_id=filters.local_authority)
+    if filters.phase:
+        schools = schools.filter(phase=filters.phase)
+    if filters.category == "none":
+        schools = schools.filter(support_category__isnull=True)
+    elif filters.category:
+        schools = schools.filter(support_category__category=filters.category)
+    if filters.urban_rural:
+        schools = schools.filter(urban_rural=filters.urban_rural)
+    field_name = SORTS.get(sort.lstrip("-"), "name")
+    return schools.order_by(("-" if sort.startswith("-") else "") + field_name, "name")
+
+
+def category_counts(schools: QuerySet[School]) -> dict:
+    """Counts by support category and phase: {"rows": [(phase label, {category: n}, total)], "totals": {...}}."""
+    counts = schools.order_by().values("phase", "support_category__category").annotate(n=Count("pk"))
+    phases = dict(School.Phase.choices)
+    table: dict[str, dict[str, int]] = {}
+    totals = {c: 0 for c in [*CATEGORY_ORDER, "none"]}
+    for row in counts:
+        category = row["support_category__category"] or "none"
+        table.setdefault(row["phase"], {c: 0 for c in totals})[category] += row["n"]
+        totals[category] += row["n"]
+    rows = [(phases.get(p, p), cells, sum(cells.values())) for p, cells in sorted(table.items())]
+    return {"rows": rows, "totals": totals, "total": sum(totals.values())}
+
+
+def map_points(schools: QuerySet[School], *, limit: int = 6000) -> list[tuple]:
+    """(latitude, longitude, category, name, url-id) of located schools, at most `limit` of them."""
+    located = schools.filter(latitude__isnull=False, longitude__isnull=False).order_by()
+    return list(
+        located.values_list("latitude", "longitude", "support_category__category", "name", "registry_id")[
+            :limit
+        ]
+    )
+
+
+@dataclass
+class OutcomeEvidence:
+    measure: MeasureDefinition
+    pooled: Performance | None
+    years: list[Performance] = field(default_factory=list)
+
+
+def school_outcomes(school: School) -> list[OutcomeEvidence]:
+    """Each outcome measure's pooled estimate and its yearly results, in catalogue order."""
+    rows = (
+        Performance.objects.filter(school=school).select_related("measure").order_by("measure__code", "year")
+    )
+    by_measure: dict[int, OutcomeEvidence] = {}
+    for row in rows:
+        item = by_measure.setdefault(row.measure_id, OutcomeEvidence(measure=row.measure, pooled=None))
+        if row.year is None:
+            item.pooled = row
+        else:
+            item.years.append(row)
+    return sorted(by_measure.values(), key=lambda e: (e.measure.domain, e.measure.code))
+
+
+def school_family(school: School) -> list[FamilyMember]:
+    return list(
+        FamilyMember.objects.filter(school=school).select_related(
+            "member", "member__local_authority", "member__support_category"
+        )
+    )
+
+
+def context_against_family(school: School, family: list[FamilyMember]) -> list[dict]:
+    """Each context measure: the school's latest value next to its family's average."""
+    members = [m.member_id for m in family]
+    context = SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.CONTEXT, suppressed=False)
+    own = {m.measure_id: m for m in context.filter(school=school).select_related("measure").order_by("year")}
+    averages = dict(
+        context.filter(school_id__in=members)
+        .values("measure_id")
+        .annotate(mean=Avg("value"))
+        .values_list("measure_id", "mean")
+    )
+    return [
+        {"measure": m.measure, "value": m.value, "family": averages.get(measure_id)}
+        for measure_id, m in sorted(own.items(), key=lambda item: item[1].measure.code)
+    ]
+
+
+def strengths_and_needs(
+    outcomes: list[OutcomeEvidence],
+) -> tuple[list[OutcomeEvidence], list[OutcomeEvidence]]:
+    flagged = [o for o in outcomes if o.pooled is not None]
+    return (
+        [o for o in flagged if o.pooled.flag == Flag.STRENGTH],
+        [o for o in flagged if o.pooled.flag == Flag.NEED],
+    )
+
+
+def outcome_domains() -> list[str]:
+    return list(
+        MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME)
+        .order_by("domain")
+        .values_list("domain", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class GoodPracticeRow:
+    school: School
+    evidence: Performance
+    distance_km: float | None
+
+
+def good_practice(
+    *,
+    domain: str,
+    start: School | None = None,
+    phase: str = "",
+    max_km: float | None = None,
+    other_authority_only: bool = False,
+) -> list[GoodPracticeRow]:
+    """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
+
+    Without a starting school they are ordered by strength of evidence. Each school appears once,
+    with its strongest measure in the domain.
+    """
+    strengths = Performance.objects.filter(
+        year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
+    ).select_related("school", "school__local_authority", "measure")
+    strengths = strengths.exclude(school__status=School.Status.CLOSED)
+    if phase:
+        strengths = strengths.filter(school__phase=phase)
+    if start is not None:
+        strengths = strengths.exclude(school=start)
+        if other_authority_only and start.local_authority_id:
+            strengths = strengths.filter(~Q(school__local_authority_id=start.local_authority_id))
+    best: dict[int, Performance] = {}
+    for row in strengths:
+        if row.school_id not in best or row.z > best[row.school_id].z:
+            best[row.school_id] = row
+    rows = list(best.values())
+    distances = [None] * len(rows)
+    if start is not None and start.latitude is not None and rows:
+        lat = np.array([np.nan if r.school.latitude is None else r.school.latitude for r in rows])
+        lon = np.array([np.nan if r.school.longitude is None else r.school.longitude for r in rows])
+        km = haversine_km(start.latitude, start.longitude, lat, lon)
+        distances = [None if np.isnan(d) else float(d) for d in km]
+    result = [GoodPracticeRow(r.school, r, d) for r, d in zip(rows, distances, strict=True)]
+    if max_km is not None and start is not None:
+        result = [r for r in result if r.distance_km is not None and r.distance_km <= max_km]
+    if start is not None and start.latitude is not None:
+        result.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0))
+    else:
+        result.sort(key=lambda r: -r.evidence.z)
+    return result
+
+
+def category_of(school: School) -> SupportCategory | None:
+    return SupportCategory.objects.filter(school=school).first()

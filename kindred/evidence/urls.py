@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kindred.evidence import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("good-practice/", views.good_practice, name="good_practice"),
+    path("recompute/", views.recompute, name="evidence_recompute"),
+]

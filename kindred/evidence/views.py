@@ -1,0 +1,170 @@
+import csv
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kindred.core.jobs import job_create
+from kindred.core.models import Job
+from kindred.evidence import charts, selectors
+from kindred.evidence.forms import DashboardForm, GoodPracticeForm
+from kindred.evidence.tasks import recompute_evidence
+
+PAGE_SIZE = 50
+
+
+def _default_region(user):
+    role = user.regional_roles.select_related("region", "local_authority").first()
+    if role is None:
+        return {}
+    return {"region": role.region_id} if role.region_id else {"local_authority": role.local_authority_id}
+
+
+@login_required
+def dashboard(request):
+    """The regional picture: counts by category and phase, a map from green to red, a sortable list."""
+    data = request.GET if request.GET else _default_region(request.user)
+    form = DashboardForm(data or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.DashboardFilters(
+        region=cleaned["region"].pk if cleaned.get("region") else None,
+        local_authority=cleaned["local_authority"].pk if cleaned.get("local_authority") else None,
+        phase=cleaned.get("phase", ""),
+        category=cleaned.get("category", ""),
+        urban_rural=cleaned.get("urban_rural", ""),
+    )
+    sort = request.GET.get("sort", "name")
+    schools = selectors.dashboard_schools(filters, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(schools)
+    points = selectors.map_points(schools)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sortless = query.copy()
+    sortless.pop("sort", None)
+    return render(
+        request,
+        "evidence/dashboard.html",
+        {
+            "form": form,
+            "counts": selectors.category_counts(schools),
+            "map": charts.school_map(points, title=_("Schools coloured by support category")),
+            "mapped": len(points),
+            "page_obj": Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page")),
+            "querystring_without_page": query.urlencode() + "&" if query else "",
+            "querystring_without_sort": sortless.urlencode(),
+            "sort": sort,
+        },
+    )
+
+
+def _dashboard_csv(schools) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kindred-schools.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "school_id",
+            "name",
+            "phase",
+            "local_authority",
+            "region",
+            "urban_rural",
+            "pupils",
+            "category",
+            "category_source",
+        ]
+    )
+    for school in schools.iterator(chunk_size=2000):
+        category = getattr(school, "support_category", None)
+        writer.writerow(
+            [
+                school.registry_id,
+                school.name,
+                school.phase,
+                school.local_authority.name if school.local_authority else "",
+                school.region.name if school.region else "",
+                school.urban_rural,
+                "" if school.pupils is None else school.pupils,
+                category.category if category else "",
+                category.source if category else "",
+            ]
+        )
+    return response
+
+
+@login_required
+def good_practice(request):
+    """Schools reliably strong in a domain, nearest first from a starting school."""
+    domains = selectors.outcome_domains()
+    form = GoodPracticeForm(request.GET or None, domains=domains)
+    results, start = None, None
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["school"]
+        results = selectors.good_practice(
+            domain=form.cleaned_data["domain"],
+            start=start,
+            phase=form.cleaned_data["phase"],
+            max_km=form.cleaned_data["max_km"],
+            other_authority_only=form.cleaned_data["other_authority"],
+        )
+    page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "evidence/good_practice.html",
+        {
+            "form": form,
+            "domains": domains,
+            "results": results,
+            "start": start,
+            "page_obj": page,
+            "querystring_without_page": query.urlencode() + "&" if query else "",
+        },
+    )
+
+
+def school_evidence_context(school) -> dict:
+    """What the school page shows of the evidence: used by schools.views.school_detail."""
+    outcomes = selectors.school_outcomes(school)
+    family = selectors.school_family(school)
+    strengths, needs = selectors.strengths_and_needs(outcomes)
+    for outcome in outcomes:
+        if outcome.pooled is not None:
+            outcome.chart = charts.interval_row(
+                estimate=outcome.pooled.estimate,
+                lower=outcome.pooled.lower,
+                upper=outcome.pooled.upper,
+                flag=outcome.pooled.flag,
+                title=_("%(measure)s: estimate and 95%% interval against schools with a similar intake")
+                % {"measure": outcome.measure.name},
+            )
+        outcome.trend = charts.trend(
+            [y.year for y in outcome.years],
+            [y.value for y in outcome.years],
+            [y.expected for y in outcome.years],
+            title=_("%(measure)s over the years: result (solid) and expected (dashed)")
+            % {"measure": outcome.measure.name},
+        )
+    return {
+        "category": selectors.category_of(school),
+        "outcomes": outcomes,
+        "strengths": strengths,
+        "needs": needs,
+        "family": family,
+        "context_rows": selectors.context_against_family(school, family),
+    }
+
+
+@require_POST
+@staff_member_required
+def recompute(request):
+    """Queue a full recompute of families, relative performance and categories; show its progress."""
+    job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
+    recompute_evidence.enqueue(job.pk)
+    return redirect(job)
