@@ -1,0 +1,326 @@
+"""Writes a generated country (kindred.engine.generate) to the database, in one transaction.
+
+National scale is 38,000 schools, about 1.8 million measures and 870,000 teachers, so rows go
+in through `bulk_insert` (COPY on PostgreSQL) with ids allocated up front, never one
+`Model.save()` at a time. The country's registry ids and teacher e-mails are fixed (from
+9000000 and @teachers.kindred.example), so a second country cannot be written over a first:
+that is refused before anything is written.
+"""
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.core.bulk import bulk_insert
+from kindred.core.progress import Progress, no_progress
+from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
+from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
+from kindred.schools.services import standard_measures_ensure
+
+TEACHER_EMAIL_DOMAIN = "teachers.kindred.example"
+GENERATED_COUNTRY = "Synthetic"
+CHUNK = 50_000  # rows per bulk_insert call: progress is reported between chunks
+_ID_CHECK_CHUNK = 5_000  # registry ids per clash query (well under SQLite's variable limit)
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    schools: int
+    regions: int
+    authorities: int
+    measures: int
+    teachers: int
+    staff_roles: int
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def teacher_emails(country: Country) -> list[str]:
+    """One e-mail per teacher, e.g. t000123.9000001@teachers.kindred.example (teacher number, school)."""
+    school = country.registry_id[country.teacher_school_index()].tolist()
+    return [f"t{i:06d}.{rid}@{TEACHER_EMAIL_DOMAIN}" for i, rid in enumerate(school)]
+
+
+def country_generate(
+    *,
+    n_schools: int,
+    seed: int,
+    years: Sequence[int] = (2021, 2022, 2023),
+    n_teachers: int | None = None,
+    progress: Progress = no_progress,
+) -> tuple[Country, GenerationSummary]:
+    """Generate a country and write it; returns it (for the truth file) and what was written."""
+    progress(0, None, _("generating"))
+    try:
+        country = generate_country(n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    return country, country_write(country=country, progress=progress)
+
+
+@transaction.atomic
+def country_write(*, country: Country, progress: Progress = no_progress) -> GenerationSummary:
+    """Write `country`'s regions, authorities, schools, measures, teachers and staff roles.
+
+    Refuses (ValidationError, nothing written) if any of its registry ids or generated
+    teacher accounts already exist.
+    """
+    _refuse_clashes(country)
+    n_measures = sum(int((~np.isnan(v)).sum()) for v in country.context.values())
+    n_measures += sum(len(o.value) for o in country.outcomes)
+    total = country.n_schools + n_measures + 2 * country.n_teachers
+    writer = _ChunkWriter(progress, total)
+
+    regions = _regions_ensure(country)
+    authorities = _authorities_ensure(country, regions)
+    school_ids = _allocate_ids(School, country.n_schools)
+    _write_schools(writer, country, school_ids, regions, authorities)
+    measures_written = _write_measures(writer, country, school_ids)
+    user_ids = _allocate_ids(User, country.n_teachers)
+    _write_teachers(writer, country, school_ids, user_ids)
+    progress(total, total, _("done"))
+    return GenerationSummary(
+        schools=country.n_schools,
+        regions=len(country.regions),
+        authorities=len(country.authorities),
+        measures=measures_written,
+        teachers=country.n_teachers,
+        staff_roles=country.n_teachers,
+    )
+
+
+def _refuse_clashes(country: Country) -> None:
+    ids = country.registry_id.tolist()
+    for start in range(0, len(ids), _ID_CHECK_CHUNK):
+        clash = (
+            School.objects.filter(registry_id__in=ids[start : start + _ID_CHECK_CHUNK])
+            .order_by("registry_id")
+            .values_list("registry_id", flat=True)
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "School %(id)s is already in the registry: a generated country uses registry ids "
+                    "%(first)s to %(last)s. Generate into a fresh database, or delete the generated "
+                    "schools first. Nothing was written."
+                )
+                % {"id": clash, "first": ids[0], "last": ids[-1]}
+            )
+    if User.objects.filter(email__iendswith=f"@{TEACHER_EMAIL_DOMAIN}").exists():
+        raise ValidationError(
+            _(
+                "Generated teacher accounts (@%(domain)s) already exist. Generate into a fresh database, "
+                "or delete them first. Nothing was written."
+            )
+            % {"domain": TEACHER_EMAIL_DOMAIN}
+        )
+
+
+class _ChunkWriter:
+    """bulk_insert in chunks of column arrays, reporting progress between chunks."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def write(self, model: type[models.Model], values: dict[str, Any], n: int, message: str) -> int:
+        """Insert n rows of `model`; `values` maps field name -> sequence of n values or one constant.
+
+        Fields not given get their model default (so a field added to the model later does not
+        break the generator); the id is left to the database unless given.
+        """
+        columns, data = [], []
+        for field in model._meta.concrete_fields:
+            if field.name in values:
+                value = values[field.name]
+            elif field.primary_key:
+                continue
+            elif field.has_default() or field.null:
+                value = field.get_db_prep_save(field.get_default(), connection)
+            else:
+                raise ValueError(f"No value for {model.__name__}.{field.name}")
+            columns.append(field.column)
+            data.append(value)
+        constant = [not isinstance(v, list | np.ndarray) for v in data]
+        for start in range(0, n, CHUNK):
+            stop = min(n, start + CHUNK)
+            cols = [
+                [v] * (stop - start) if is_constant else _plain(v[start:stop])
+                for v, is_constant in zip(data, constant, strict=True)
+            ]
+            bulk_insert(model._meta.db_table, columns, zip(*cols, strict=True), batch_size=CHUNK)
+            self.done += stop - start
+            self.progress(self.done, self.total, message)
+        return n
+
+
+def _plain(values: list | np.ndarray) -> list:
+    """Python values the database driver accepts (numpy scalars become int/float/str/bool)."""
+    return values.tolist() if isinstance(values, np.ndarray) else values
+
+
+def _allocate_ids(model: type[models.Model], n: int) -> np.ndarray:
+    """n fresh primary keys for `model`, reserved so concurrent inserts cannot take them."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+            sequence = cursor.fetchone()[0]
+            # Advance the sequence by n in one statement; the block is ours.
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n])
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=n)
+            return np.sort(ids)
+        # SQLite: the transaction already holds the write lock (regions were written first).
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        start = cursor.fetchone()[0] + 1
+    return np.arange(start, start + n, dtype=np.int64)
+
+
+def _regions_ensure(country: Country) -> dict[str, int]:
+    """Region id by code, creating the country's regions that do not exist yet."""
+    codes = [code for code, _name in country.regions]
+    existing = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    Region.objects.bulk_create(
+        Region(code=code, name=name, country=GENERATED_COUNTRY)
+        for code, name in country.regions
+        if code not in existing
+    )
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def _authorities_ensure(country: Country, regions: dict[str, int]) -> dict[str, int]:
+    codes = [code for code, _name, _region in country.authorities]
+    existing = set(LocalAuthority.objects.filter(code__in=codes).values_list("code", flat=True))
+    LocalAuthority.objects.bulk_create(
+        LocalAuthority(code=code, name=name, region_id=regions[region])
+        for code, name, region in country.authorities
+        if code not in existing
+    )
+    return dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def _lookup(mapping: dict[str, int], keys: np.ndarray) -> np.ndarray:
+    """Vectorised dict lookup: the id for each key."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return np.array([mapping[k] for k in unique.tolist()], dtype=np.int64)[inverse]
+
+
+def _write_schools(
+    writer: _ChunkWriter,
+    country: Country,
+    school_ids: np.ndarray,
+    regions: dict[str, int],
+    authorities: dict[str, int],
+) -> None:
+    urban_rural = np.where(country.urban, School.UrbanRural.URBAN.value, School.UrbanRural.RURAL.value)
+    writer.write(
+        School,
+        {
+            "id": school_ids,
+            "registry_id": country.registry_id,
+            "name": country.name,
+            "phase": country.phase,
+            "school_type": "",
+            "status": School.Status.OPEN.value,
+            "local_authority": _lookup(authorities, country.local_authority),
+            "region": _lookup(regions, country.region),
+            "country": GENERATED_COUNTRY,
+            "town": country.town,
+            "postcode": "",
+            "latitude": country.latitude,
+            "longitude": country.longitude,
+            "urban_rural": urban_rural,
+            "pupils": country.pupils,
+        },
+        country.n_schools,
+        _("schools"),
+    )
+
+
+def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarray) -> int:
+    """Context once, for the latest year; each outcome for each year (suppressed where tiny)."""
+    definitions = standard_measures_ensure([*CONTEXT_MEASURES, *OUTCOME_MEASURES])
+    latest = max(country.years)
+    school, measure, year, value, cohort = [], [], [], [], []
+    for code in CONTEXT_MEASURES:
+        index = np.flatnonzero(~np.isnan(country.context[code]))
+        school.append(school_ids[index])
+        measure.append(np.full(len(index), definitions[code].pk))
+        year.append(np.full(len(index), latest))
+        value.append(country.context[code][index])
+        cohort.append(country.pupils[index])
+    for series in country.outcomes:
+        school.append(school_ids[series.school_index])
+        measure.append(np.full(len(series.school_index), definitions[series.measure].pk))
+        year.append(np.full(len(series.school_index), series.year))
+        value.append(series.value)
+        cohort.append(series.cohort)
+    values = np.concatenate(value)
+    suppressed = np.isnan(values)
+    # NaN is no number to store: a suppressed value is NULL with suppressed=True.
+    stored = values.astype(object)
+    stored[suppressed] = None
+    n = len(values)
+    return writer.write(
+        SchoolMeasure,
+        {
+            "school": np.concatenate(school),
+            "measure": np.concatenate(measure),
+            "year": np.concatenate(year),
+            "value": stored,
+            "cohort": np.concatenate(cohort),
+            "suppressed": suppressed,
+        },
+        n,
+        _("measures"),
+    )
+
+
+def _write_teachers(
+    writer: _ChunkWriter, country: Country, school_ids: np.ndarray, user_ids: np.ndarray
+) -> None:
+    """One account per teacher (no usable password: they sign in by reset link) and their role."""
+    n = country.n_teachers
+    first, last = country.teacher_first_name, country.teacher_last_name
+    full_name = np.char.add(np.char.add(first, " "), last)
+    # Django treats a password starting with "!" as unusable; the random tail keeps hashes distinct.
+    tails = os.urandom(n * 8).hex()
+    passwords = ["!" + tails[i : i + 16] for i in range(0, 16 * n, 16)]
+    joined = connection.ops.adapt_datetimefield_value(timezone.now())
+    writer.write(
+        User,
+        {
+            "id": user_ids,
+            "password": passwords,
+            "last_login": None,
+            "is_superuser": False,
+            "first_name": first,
+            "last_name": last,
+            "is_staff": False,
+            "is_active": True,
+            "date_joined": joined,
+            "email": teacher_emails(country),
+            "full_name": full_name,
+        },
+        n,
+        _("teachers"),
+    )
+    # Each school's first teacher leads it.
+    first_of_school = np.zeros(n, dtype=bool)
+    first_of_school[np.concatenate(([0], np.cumsum(country.teachers)[:-1]))] = True
+    role = np.where(first_of_school, SchoolStaff.Role.LEADER.value, SchoolStaff.Role.TEACHER.value)
+    writer.write(
+        SchoolStaff,
+        {"user": user_ids, "school": school_ids[country.teacher_school_index()], "role": role},
+        n,
+        _("staff roles"),
+    )
