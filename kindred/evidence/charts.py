@@ -21,7 +21,7 @@ COLOURS = {
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'class="chart" aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
     )
 
@@ -52,11 +52,11 @@ def school_map(points: list[tuple], *, title: str, width: int = 640, height: int
         cy = pad + (y1 - lat) * scale
         body.append(
             format_html(
-                '<a href="/schools/{}/"><circle cx="{:.1f}" cy="{:.1f}" r="{}" fill="{}" stroke="#fff" stroke-width=".5">'
+                '<a href="/schools/{}/"><circle cx="{}" cy="{}" r="{}" fill="{}" stroke="#fff" stroke-width=".5">'
                 "<title>{} ({})</title></circle></a>",
                 registry_id,
-                cx,
-                cy,
+                f"{cx:.1f}",
+                f"{cy:.1f}",
                 4 if category in ("red", "amber") else 3,
                 COLOURS.get(category, COLOURS[None]),
                 name,

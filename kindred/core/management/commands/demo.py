@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
 from kindred.schools.models import Region, School
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write(f"Generating a demo region of {schools:,} schools ...")
         call_command("generate", schools=schools, seed=DEMO_SEED)
+        self.stdout.write("Computing families of similar schools and relative performance ...")
+        call_command("families", verbosity=0)
+        call_command("performance", verbosity=0)
         accounts = demo_accounts_create()
         self._print_logins(accounts, addrport)
         if no_serve:
@@ -62,7 +66,7 @@ class Command(BaseCommand):
 @transaction.atomic
 def demo_accounts_create() -> dict[str, User]:
     """The demo's people: a site administrator, a system leader, a network coordinator and a teacher."""
-    region = Region.objects.order_by("code").first()
+    region = Region.objects.annotate(n=Count("schools")).order_by("-n", "code").first()
     schools = School.objects.filter(region=region).order_by("registry_id")
     lead_school, teacher_school = schools[0], schools[1]
 
