@@ -1,0 +1,46 @@
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update(DEBUG="true", KINDRED_VAR_DIR=str(tmp_path))
+    stale = tmp_path / "kindred.sqlite3"
+    stale.write_bytes(b"not a database")
+    result = subprocess.run(
+        [sys.executable, "-m", "kindred.cli", "demo", "--schools", "300", "--no-serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for email in ["admin@", "leader@", "coordinator@", "teacher@"]:
+        assert f"{email}demo.kindred.example" in result.stdout
+    with sqlite3.connect(stale) as db:
+        assert db.execute("select count(*) from schools_school").fetchone()[0] == 300
+        assert db.execute("select count(*) from evidence_familymember").fetchone()[0] > 0
+        assert db.execute("select count(*) from evidence_supportcategory").fetchone()[0] > 0
+        assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1
+
+
+def test_demo_refuses_to_touch_a_postgresql_database(tmp_path):
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kindred.cli", "demo", "--no-serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "builds a fresh SQLite database" in result.stderr

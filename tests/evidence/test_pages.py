@@ -1,0 +1,118 @@
+import csv
+import io
+
+import pytest
+
+from kindred.accounts.models import RegionalRole
+from kindred.evidence.models import Flag, Performance, SupportCategory
+from kindred.schools.models import Region, School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(django_user_model):
+    return django_user_model.objects.create_user(email="reader@example.org", password="x")
+
+
+def test_dashboard_asks_anonymous_visitors_to_sign_in(client, small_country):
+    response = client.get("/evidence/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_dashboard_opens_on_the_system_leaders_region(client, small_country, reader):
+    region = Region.objects.order_by("code").last()
+    RegionalRole.objects.create(user=reader, region=region)
+    client.force_login(reader)
+    response = client.get("/evidence/dashboard/")
+    assert response.status_code == 200
+    listed = {school.region_id for school in response.context["page_obj"]}
+    assert listed == {region.pk}
+    assert "<svg" in response.content.decode()
+
+
+def test_dashboard_filters_by_category_and_counts_add_up(client, small_country, reader):
+    client.force_login(reader)
+    response = client.get("/evidence/dashboard/", {"category": "red"})
+    counts = response.context["counts"]
+    assert counts["total"] == SupportCategory.objects.filter(category="red").count()
+    assert all(s.support_category.category == "red" for s in response.context["page_obj"])
+
+
+def test_dashboard_exports_the_filtered_schools_as_csv(client, small_country, reader):
+    client.force_login(reader)
+    response = client.get("/evidence/dashboard/", {"phase": "secondary", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(rows) == School.objects.filter(phase="secondary").exclude(status="closed").count()
+    assert {row["phase"] for row in rows} == {"secondary"}
+
+
+def test_dashboard_sorts_by_a_column(client, small_country, reader):
+    client.force_login(reader)
+    response = client.get("/evidence/dashboard/", {"sort": "-pupils", "region": ""})
+    pupils = [s.pupils for s in response.context["page_obj"]]
+    assert pupils == sorted(pupils, reverse=True)
+
+
+def test_dashboard_page_uses_a_bounded_number_of_queries(
+    client, small_country, reader, django_assert_max_num_queries
+):
+    client.force_login(reader)
+    with django_assert_max_num_queries(12):
+        client.get("/evidence/dashboard/")
+
+
+def test_school_page_states_strengths_and_needs_in_plain_sentences(client, small_country, reader):
+    need = (
+        Performance.objects.filter(year__isnull=True, flag=Flag.NEED, measure__higher_is_better=True)
+        .select_related("school", "measure")
+        .first()
+    )
+    client.force_login(reader)
+    body = client.get(need.school.get_absolute_url()).content.decode()
+    assert f"{need.measure.name} is reliably below schools with a similar intake" in body
+    assert f"domain={need.measure.domain}" in body  # a link to find schools strong in it
+    assert "Family of similar schools" in body
+
+
+def test_school_page_keeps_evidence_for_signed_in_users(client, small_country):
+    school = School.objects.filter(performance__isnull=False).first()
+    body = client.get(school.get_absolute_url()).content.decode()
+    assert "Family of similar schools" not in body and "Sign in" in body
+
+
+def test_good_practice_lists_reliably_strong_schools_nearest_first(client, small_country, reader):
+    strength = Performance.objects.filter(
+        year__isnull=True, flag=Flag.STRENGTH, measure__code="ks2_maths_progress"
+    ).first()
+    start = School.objects.filter(phase="primary").exclude(pk=strength.school_id).first()
+    client.force_login(reader)
+    response = client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
+    rows = response.context["results"]
+    assert rows, "there is at least one reliable strength in maths"
+    assert all(r.evidence.flag == Flag.STRENGTH and r.evidence.measure.domain == "maths" for r in rows)
+    distances = [r.distance_km for r in rows]
+    assert distances == sorted(distances)
+    assert start not in [r.school for r in rows]
+
+
+def test_good_practice_filters_by_distance_and_other_authority(client, small_country, reader):
+    start = School.objects.filter(phase="primary").first()
+    client.force_login(reader)
+    near = client.get(
+        "/evidence/good-practice/", {"domain": "maths", "school": start.registry_id, "max_km": "20"}
+    )
+    assert all(r.distance_km <= 20 for r in near.context["results"])
+    other = client.get(
+        "/evidence/good-practice/", {"domain": "maths", "school": start.registry_id, "other_authority": "on"}
+    )
+    assert all(r.school.local_authority_id != start.local_authority_id for r in other.context["results"])
+
+
+def test_good_practice_says_clearly_when_the_starting_school_is_unknown(client, small_country, reader):
+    client.force_login(reader)
+    response = client.get("/evidence/good-practice/", {"domain": "maths", "school": "nope"})
+    assert response.status_code == 200
+    assert "No school has the registry id nope" in response.content.decode()
+    assert response.context["results"] is None
