@@ -127,3 +127,17 @@ def test_recompute_is_for_site_administrators_only(small_country, client, django
     client.force_login(teacher)
     client.post("/evidence/recompute/")
     assert not Job.objects.exists()
+
+
+def test_categories_command_imports_a_published_file_and_rejects_a_bad_one(small_country, tmp_path):
+    from django.core.management.base import CommandError
+
+    school = School.objects.filter(performance__isnull=False).first()
+    good = tmp_path / "published.csv"
+    good.write_text(f"school_id,category\n{school.registry_id},amber\n", encoding="utf-8")
+    call_command("categories", str(good), verbosity=0)
+    assert SupportCategory.objects.get(school=school).source == "imported"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("urn,rating\n1,red\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="school_id and category"):
+        call_command("categories", str(bad), verbosity=0)
