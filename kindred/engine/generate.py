@@ -1,0 +1,855 @@
+"""A synthetic country of schools with known truth, the same for the same seed.
+
+`generate_country` makes towns and cities in nine regions, schools clustered around them
+(urban near the centre, rural villages further out), local authorities, intake context
+correlated as in real data, several years of outcome measures and teachers per school.
+
+Every outcome is built as
+
+    value = context effect + true school effect + noise,   noise ~ N(0, PUPIL_SD / sqrt(cohort))
+
+with a true effect per school and measure that persists across years and is correlated
+across measures within a school. The true effects are returned, so analytics (families,
+relative performance, brokering) can be checked against the truth planted here.
+See docs/generator.md. Pure numpy: no Django.
+"""
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# Pupil-level standard deviation of each outcome (in the measure's units): the noise of a
+# school's value is PUPIL_SD / sqrt(cohort), so small schools scatter more.
+PUPIL_SD: dict[str, float] = {
+    "ks2_reading_progress": 6.0,
+    "ks2_writing_progress": 5.5,
+    "ks2_maths_progress": 5.5,
+    "ks4_progress8": 1.25,
+    "ks4_attainment8": 19.0,
+    "ks4_basics_pct": 48.0,
+    "ks4_ebacc_aps": 2.0,
+    "absence_pct": 6.0,
+    "persistent_absence_pct": 30.0,
+}
+
+# The spread (SD across schools) of the persistent true school effect, in the measure's units.
+TRUE_EFFECT_SD: dict[str, float] = {
+    "ks2_reading_progress": 1.8,
+    "ks2_writing_progress": 1.9,
+    "ks2_maths_progress": 2.0,
+    "ks4_progress8": 0.35,
+    "ks4_attainment8": 3.5,
+    "ks4_basics_pct": 7.0,
+    "ks4_ebacc_aps": 0.35,
+    "absence_pct": 0.6,
+    "persistent_absence_pct": 3.0,
+}
+
+KS2_MEASURES = ("ks2_reading_progress", "ks2_writing_progress", "ks2_maths_progress")
+KS4_MEASURES = ("ks4_progress8", "ks4_attainment8", "ks4_basics_pct", "ks4_ebacc_aps")
+ABSENCE_MEASURES = ("absence_pct", "persistent_absence_pct")
+OUTCOME_MEASURES = KS2_MEASURES + KS4_MEASURES + ABSENCE_MEASURES
+CONTEXT_MEASURES = ("fsm_pct", "eal_pct", "sen_support_pct", "sen_ehcp_pct", "prior_attainment")
+HIGHER_IS_WORSE = frozenset(ABSENCE_MEASURES)
+
+# Decimal places the published figures carry.
+DECIMALS: dict[str, int] = {
+    "ks2_reading_progress": 2,
+    "ks2_writing_progress": 2,
+    "ks2_maths_progress": 2,
+    "ks4_progress8": 2,
+    "ks4_attainment8": 1,
+    "ks4_basics_pct": 1,
+    "ks4_ebacc_aps": 2,
+    "absence_pct": 1,
+    "persistent_absence_pct": 1,
+    "fsm_pct": 1,
+    "eal_pct": 1,
+    "sen_support_pct": 1,
+    "sen_ehcp_pct": 1,
+    "prior_attainment": 2,
+}
+
+# Results of cohorts smaller than this are published as suppressed (NaN here).
+SUPPRESS_BELOW = 6
+FIRST_REGISTRY_ID = 9_000_000  # 7 digits: never clashes with England's 6-digit URNs
+TEACHERS_PER_SCHOOL = 870_000 / 38_000  # the national programme: 38,000 schools, 870,000 teachers
+
+# Phases (School.Phase values), their share of schools (England-like), pupils (median of a
+# log-normal) and pupil-teacher ratio.
+PHASES: tuple[tuple[str, float, float, float], ...] = (
+    ("primary", 0.735, 260.0, 20.5),
+    ("secondary", 0.165, 1000.0, 16.5),
+    ("special", 0.045, 120.0, 6.0),
+    ("alternative", 0.015, 45.0, 6.0),
+    ("nursery", 0.017, 95.0, 12.0),
+    ("all_through", 0.008, 1400.0, 17.0),
+    ("post16", 0.010, 800.0, 18.0),
+    ("middle", 0.005, 450.0, 18.5),
+)
+PHASE_NAMES = np.array([p[0] for p in PHASES])
+KS2_PHASES = ("primary", "middle", "all_through")
+KS4_PHASES = ("secondary", "all_through")
+ABSENCE_PHASES = ("primary", "middle", "secondary", "all_through", "special", "alternative")
+# Pupils per KS2 / KS4 year group: pupils divided by this.
+KS2_COHORT_DIVISOR = {"primary": 7.0, "middle": 4.0, "all_through": 14.0}
+KS4_COHORT_DIVISOR = {"secondary": 5.0, "all_through": 14.0}
+
+# (code, name, share of schools, latitude, longitude, half-height, half-width, deprivation shift,
+#  additional-language shift)
+REGIONS: tuple[tuple[str, str, float, float, float, float, float, float, float], ...] = (
+    ("XR01", "North East", 0.05, 54.85, -1.75, 0.35, 0.45, 0.35, -0.6),
+    ("XR02", "North West", 0.13, 53.65, -2.65, 0.45, 0.4, 0.25, 0.0),
+    ("XR03", "Yorkshire and the Humber", 0.11, 53.8, -1.3, 0.35, 0.6, 0.2, 0.0),
+    ("XR04", "East Midlands", 0.09, 52.85, -0.95, 0.4, 0.5, 0.0, -0.1),
+    ("XR05", "West Midlands", 0.11, 52.5, -2.1, 0.35, 0.45, 0.2, 0.3),
+    ("XR06", "East of England", 0.12, 52.2, 0.45, 0.4, 0.7, -0.25, -0.2),
+    ("XR07", "London", 0.12, 51.5, -0.12, 0.12, 0.22, 0.3, 1.7),
+    ("XR08", "South East", 0.17, 51.25, -0.6, 0.3, 0.9, -0.4, -0.2),
+    ("XR09", "South West", 0.10, 50.85, -3.2, 0.45, 1.0, -0.2, -0.7),
+)
+
+_TOWN_STARTS = np.array(
+    [
+        "Ash",
+        "Brad",
+        "Bur",
+        "Cal",
+        "Dun",
+        "Eden",
+        "Fal",
+        "Gran",
+        "Had",
+        "Hal",
+        "Ketter",
+        "Lang",
+        "Mar",
+        "Nor",
+        "Ox",
+        "Pen",
+        "Red",
+        "Salt",
+        "Stan",
+        "Thorn",
+        "Wal",
+        "Wey",
+        "Whit",
+        "Wood",
+        "York",
+        "Ald",
+        "Bel",
+        "Bram",
+        "Carl",
+        "Chel",
+        "Don",
+        "Elm",
+        "Farn",
+        "Glen",
+        "Hart",
+        "Holm",
+        "Kirk",
+        "Lind",
+        "Mel",
+        "New",
+        "Ock",
+        "Pol",
+        "Ram",
+        "Sel",
+        "Sher",
+        "Ston",
+        "Tad",
+        "Upton",
+        "War",
+        "Wick",
+        "Win",
+        "Bex",
+        "Cas",
+        "Dray",
+        "Gos",
+        "Hol",
+        "Lyn",
+        "Mid",
+        "Nether",
+        "Rother",
+        "Sand",
+        "Tun",
+        "Ux",
+        "Whal",
+        "Yar",
+    ]
+)
+_TOWN_ENDS = np.array(
+    [
+        "ford",
+        "ley",
+        "ton",
+        "ham",
+        "bury",
+        "wick",
+        "by",
+        "thorpe",
+        "field",
+        "stead",
+        "worth",
+        "borough",
+        "ington",
+        "mouth",
+        "bridge",
+        "well",
+        "combe",
+        "dale",
+        "minster",
+        "caster",
+        "chester",
+        "hurst",
+        "sey",
+        "wood",
+        "ridge",
+    ]
+)
+_TOWN_PREFIXES = np.array(
+    ["", "", "", "", "", "Upper ", "Lower ", "Great ", "Little ", "North ", "South ", "East "]
+)
+_FEATURES_A = np.array(
+    [
+        "Oak",
+        "Elm",
+        "Ash",
+        "Beech",
+        "Willow",
+        "Holly",
+        "Rowan",
+        "Cedar",
+        "Hazel",
+        "Birch",
+        "Maple",
+        "Meadow",
+        "Brook",
+        "River",
+        "Hill",
+        "Green",
+        "Fair",
+        "West",
+        "East",
+        "North",
+        "High",
+        "Park",
+        "Lark",
+        "Spring",
+        "Moor",
+        "Dale",
+        "Lea",
+        "Thorn",
+        "Bramble",
+        "Fern",
+        "Heather",
+        "Mill",
+        "Church",
+        "Castle",
+    ]
+)
+_FEATURES_B = np.array(
+    [
+        "wood",
+        "field",
+        "bank",
+        "side",
+        "crest",
+        "lands",
+        "view",
+        "way",
+        "gate",
+        "mead",
+        "brook",
+        "hill",
+        "ley",
+        "croft",
+        "grove",
+    ]
+)
+_SAINTS = np.array(
+    [
+        "St Anne's",
+        "St Mary's",
+        "St John's",
+        "St Peter's",
+        "St Paul's",
+        "St Michael's",
+        "St Joseph's",
+        "Holy Trinity",
+        "St George's",
+        "Christ Church",
+        "All Saints",
+        "St Andrew's",
+        "St Thomas'",
+        "St Margaret's",
+        "St Luke's",
+        "St Mark's",
+        "St Catherine's",
+        "Sacred Heart",
+        "Our Lady's",
+        "St Patrick's",
+        "St Edmund's",
+        "St Bede's",
+        "St Chad's",
+        "St Hilda's",
+    ]
+)
+FIRST_NAMES = np.array(
+    [
+        "Olivia",
+        "Amelia",
+        "Isla",
+        "Ava",
+        "Mia",
+        "Grace",
+        "Sophia",
+        "Lily",
+        "Freya",
+        "Emily",
+        "Ivy",
+        "Ella",
+        "Rosie",
+        "Evie",
+        "Florence",
+        "Poppy",
+        "Charlotte",
+        "Aisha",
+        "Fatima",
+        "Zara",
+        "Priya",
+        "Hannah",
+        "Sarah",
+        "Rachel",
+        "Claire",
+        "Helen",
+        "Emma",
+        "Laura",
+        "Rebecca",
+        "Joanne",
+        "Nicola",
+        "Siobhan",
+        "Oliver",
+        "George",
+        "Noah",
+        "Arthur",
+        "Leo",
+        "Harry",
+        "Oscar",
+        "Jack",
+        "Charlie",
+        "Jacob",
+        "Thomas",
+        "Henry",
+        "William",
+        "James",
+        "Mohammed",
+        "Ibrahim",
+        "Yusuf",
+        "Arjun",
+        "David",
+        "Michael",
+        "Paul",
+        "Mark",
+        "Andrew",
+        "Richard",
+        "Daniel",
+        "Christopher",
+        "Gareth",
+        "Rhys",
+        "Ewan",
+    ]
+)
+LAST_NAMES = np.array(
+    [
+        "Smith",
+        "Jones",
+        "Williams",
+        "Taylor",
+        "Brown",
+        "Davies",
+        "Evans",
+        "Wilson",
+        "Thomas",
+        "Johnson",
+        "Roberts",
+        "Robinson",
+        "Thompson",
+        "Wright",
+        "Walker",
+        "White",
+        "Edwards",
+        "Hughes",
+        "Green",
+        "Hall",
+        "Lewis",
+        "Harris",
+        "Clarke",
+        "Patel",
+        "Jackson",
+        "Wood",
+        "Turner",
+        "Martin",
+        "Cooper",
+        "Hill",
+        "Ward",
+        "Morris",
+        "Moore",
+        "Clark",
+        "Lee",
+        "King",
+        "Baker",
+        "Harrison",
+        "Morgan",
+        "Allen",
+        "James",
+        "Scott",
+        "Phillips",
+        "Watson",
+        "Davis",
+        "Parker",
+        "Price",
+        "Bennett",
+        "Young",
+        "Griffiths",
+        "Mitchell",
+        "Kelly",
+        "Cook",
+        "Carter",
+        "Richardson",
+        "Bailey",
+        "Collins",
+        "Bell",
+        "Shaw",
+        "Murphy",
+        "Miller",
+        "Cox",
+        "Richards",
+        "Khan",
+        "Marshall",
+        "Anderson",
+        "Simpson",
+        "Ellis",
+        "Adams",
+        "Singh",
+        "Begum",
+        "Chapman",
+        "Ali",
+        "Mason",
+        "Webb",
+        "Rogers",
+        "Gray",
+        "Hussain",
+        "Ahmed",
+        "Campbell",
+        "Kaur",
+        "Nowak",
+        "Okafor",
+        "Mensah",
+        "Kowalski",
+        "Chen",
+        "Nguyen",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class OutcomeSeries:
+    """One outcome measure in one year for the schools that have it."""
+
+    measure: str  # a code from kindred/schools/catalogue.py
+    year: int  # academic year start, e.g. 2021 for 2021/22
+    school_index: np.ndarray  # int indices into the country's schools that have this measure
+    value: np.ndarray  # float, NaN where suppressed (tiny cohorts)
+    cohort: np.ndarray  # int cohort size
+    # context effect + true effect before noise, clipping and rounding (for checking analytics)
+    expected: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Country:
+    """A generated country: one entry per school in every per-school array."""
+
+    registry_id: np.ndarray  # str, 7 digits from 9000000
+    name: np.ndarray  # str
+    phase: np.ndarray  # str, School.Phase values
+    local_authority: np.ndarray  # str, authority code
+    region: np.ndarray  # str, region code
+    town: np.ndarray  # str, town name
+    latitude: np.ndarray  # float
+    longitude: np.ndarray  # float
+    urban: np.ndarray  # bool
+    pupils: np.ndarray  # int
+    teachers: np.ndarray  # int per school (at least 1; the first of a school's teachers leads it)
+    context: dict[str, np.ndarray]  # CONTEXT_MEASURES code -> (n,) float, NaN where not applicable
+    outcomes: list[OutcomeSeries]
+    true_effects: dict[str, np.ndarray]  # outcome code -> (n,) true effect in the measure's units, NaN if n/a
+    authorities: list[tuple[str, str, str]]  # (code, name, region_code)
+    regions: list[tuple[str, str]]  # (code, name)
+    teacher_first_name: np.ndarray  # str, one per teacher, schools' teachers in school order
+    teacher_last_name: np.ndarray  # str, one per teacher
+    seed: int = 0
+    years: tuple[int, ...] = ()
+
+    @property
+    def n_schools(self) -> int:
+        return len(self.registry_id)
+
+    @property
+    def n_teachers(self) -> int:
+        return int(self.teachers.sum())
+
+    def teacher_school_index(self) -> np.ndarray:
+        """For each teacher (in order), the index of their school."""
+        return np.repeat(np.arange(self.n_schools), self.teachers)
+
+
+def _substreams(seed: int, *names: str) -> dict[str, np.random.Generator]:
+    """Independent random streams per topic, so adding one topic never changes another."""
+    return {
+        name: np.random.default_rng([seed & 0xFFFFFFFF, seed >> 32 & 0xFFFFFFFF, i])
+        for i, name in enumerate(names)
+    }
+
+
+def _join(*parts: np.ndarray | str) -> np.ndarray:
+    """Element-wise string concatenation of arrays and constants."""
+    out = np.asarray(parts[0]).astype(str)
+    for part in parts[1:]:
+        out = np.char.add(out, np.asarray(part).astype(str))
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _standardise(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    ref = x if mask is None else x[mask]
+    sd = ref.std()
+    return (x - ref.mean()) / (sd if sd > 0 else 1.0)
+
+
+def _town_names(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n distinct plausible town names."""
+    combos = len(_TOWN_PREFIXES) * len(_TOWN_STARTS) * len(_TOWN_ENDS)
+    if n > combos:
+        raise ValueError(f"At most {combos} towns can be named; asked for {n}.")
+    # Plain names first (the first prefixes are empty), then "Upper ..." and the like.
+    plain = len(_TOWN_STARTS) * len(_TOWN_ENDS)
+    order = np.concatenate(
+        [rng.permutation(plain)] + [plain * k + rng.permutation(plain) for k in range(5, len(_TOWN_PREFIXES))]
+    )[:n]
+    prefix = _TOWN_PREFIXES[np.where(order >= plain, order // plain, 0)]
+    rest = order % plain
+    return _join(prefix, _TOWN_STARTS[rest // len(_TOWN_ENDS)], _TOWN_ENDS[rest % len(_TOWN_ENDS)])
+
+
+def _school_names(phase: np.ndarray, town: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    n = len(phase)
+    feature = _join(
+        _FEATURES_A[rng.integers(len(_FEATURES_A), size=n)],
+        _FEATURES_B[rng.integers(len(_FEATURES_B), size=n)],
+    )
+    saint = _SAINTS[rng.integers(len(_SAINTS), size=n)]
+    pick = rng.random(n)
+    names = np.empty(n, dtype=object)
+
+    def fill(mask: np.ndarray, value: np.ndarray | str) -> None:
+        names[mask] = np.broadcast_to(np.asarray(value, dtype=object), (n,))[mask]
+
+    primary = (phase == "primary") | (phase == "middle")
+    middle_word = np.where(phase == "middle", " Middle School", " Primary School")
+    fill(primary, _join(town, middle_word))
+    fill(primary & (pick < 0.33), _join(feature, middle_word))
+    fill(primary & (pick >= 0.33) & (pick < 0.45), _join(feature, " Primary Academy"))
+    fill(primary & (pick >= 0.45) & (pick < 0.62), _join(saint, " C of E Primary School"))
+    fill(primary & (pick >= 0.62) & (pick < 0.72), _join(saint, " Catholic Primary School"))
+    fill(primary & (pick >= 0.72) & (pick < 0.80), _join(town, " Infant and Junior School"))
+    secondary = phase == "secondary"
+    fill(secondary, _join(town, " Academy"))
+    fill(secondary & (pick < 0.25), _join(town, " High School"))
+    fill(secondary & (pick >= 0.25) & (pick < 0.45), _join(feature, " School"))
+    fill(secondary & (pick >= 0.45) & (pick < 0.55), _join(saint, " Catholic High School"))
+    fill(secondary & (pick >= 0.55) & (pick < 0.62), _join(town, " Grammar School"))
+    fill(secondary & (pick >= 0.62) & (pick < 0.75), _join(town, " Community College"))
+    fill(phase == "special", _join(feature, " School"))
+    fill((phase == "special") & (pick < 0.4), _join(town, " Special School"))
+    fill(phase == "alternative", _join(town, " Pupil Referral Unit"))
+    fill((phase == "alternative") & (pick < 0.5), _join(feature, " Centre"))
+    fill(phase == "nursery", _join(town, " Nursery School"))
+    fill((phase == "nursery") & (pick < 0.5), _join(feature, " Nursery School"))
+    fill(phase == "all_through", _join(feature, " All-Through Academy"))
+    fill(phase == "post16", _join(town, " Sixth Form College"))
+    return names.astype(str)
+
+
+def _allocate(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
+    """Integers proportional to weights, each at least `minimum`, summing exactly to `total`."""
+    n = len(weights)
+    spare = total - minimum * n
+    if spare < 0:
+        raise ValueError(f"{total} cannot be shared out with at least {minimum} each among {n}.")
+    share = weights / weights.sum() * spare
+    base = np.floor(share).astype(np.int64)
+    short = spare - int(base.sum())
+    if short:
+        # Largest remainders get one more (stable order keeps it deterministic).
+        base[np.argsort(-(share - base), kind="stable")[:short]] += 1
+    return base + minimum
+
+
+def generate_country(
+    *, n_schools: int, seed: int, years: Sequence[int] = (2021, 2022, 2023), n_teachers: int | None = None
+) -> Country:
+    """A synthetic country of `n_schools` schools, identical for the same arguments."""
+    if n_schools < 1:
+        raise ValueError("A country needs at least one school.")
+    if n_schools > 999_999:
+        raise ValueError("At most 999,999 schools: registry ids are 7 digits from 9000000.")
+    years = tuple(sorted({int(y) for y in years}))
+    if not years:
+        raise ValueError("Give at least one year.")
+    total_teachers = round(n_schools * TEACHERS_PER_SCHOOL) if n_teachers is None else int(n_teachers)
+    if total_teachers < n_schools:
+        raise ValueError(f"Every school needs a teacher: {total_teachers} teachers for {n_schools} schools.")
+    rng = _substreams(seed, "geography", "phase", "context", "effects", "names", "teachers")
+    n = n_schools
+
+    # Regions and towns. Town sizes follow a heavy-tailed (Zipf-like) law: a few cities, many towns.
+    region_codes = np.array([r[0] for r in REGIONS])
+    region_share = np.array([r[2] for r in REGIONS])
+    region_share = region_share / region_share.sum()
+    geo = rng["geography"]
+    n_towns = int(np.clip(round(n / 18), 1, 12_000))
+    town_region = geo.choice(len(REGIONS), size=n_towns, p=region_share)
+    if n_towns >= len(REGIONS):  # every region has at least one town
+        town_region[: len(REGIONS)] = np.arange(len(REGIONS))
+    town_size = geo.pareto(1.1, size=n_towns) + 1.0
+    town_size[town_region == 6] *= 3.0  # London's boroughs are big
+    lat0 = np.array([r[3] for r in REGIONS])[town_region]
+    lon0 = np.array([r[4] for r in REGIONS])[town_region]
+    town_lat = lat0 + geo.uniform(-1, 1, n_towns) * np.array([r[5] for r in REGIONS])[town_region]
+    town_lon = lon0 + geo.uniform(-1, 1, n_towns) * np.array([r[6] for r in REGIONS])[town_region]
+    town_name = _town_names(n_towns, geo)
+    city_score = np.log(town_size)  # 0 for the smallest towns, ~4 for big cities
+    town_deprivation = 0.25 * city_score + geo.normal(0, 0.55, n_towns)
+    town_deprivation += np.array([r[7] for r in REGIONS])[town_region]
+
+    # Schools to towns in proportion to town size (per region share), then urban or rural.
+    school_town = geo.choice(n_towns, size=n, p=town_size / town_size.sum())
+    urban_prob = np.clip(0.2 + 0.2 * city_score, 0.2, 0.97)[school_town]
+    urban = geo.random(n) < urban_prob
+    spread = np.where(urban, 0.012 * np.sqrt(town_size[school_town]), 0.09)
+    latitude = np.clip(town_lat[school_town] + geo.normal(0, 1, n) * spread, -90, 90)
+    longitude = np.clip(town_lon[school_town] + geo.normal(0, 1, n) * spread * 1.6, -180, 180)
+
+    # Local authorities: about one per 250 schools, each a group of nearby towns in one region.
+    n_authorities = max(1, round(n / 250))
+    town_schools = np.bincount(school_town, minlength=n_towns)
+    region_schools = np.bincount(town_region, weights=town_schools, minlength=len(REGIONS))
+    present = np.flatnonzero(region_schools > 0)
+    per_region = np.zeros(len(REGIONS), dtype=np.int64)
+    per_region[present] = _allocate(region_schools[present], max(n_authorities, len(present)), 1)
+    town_authority = np.zeros(n_towns, dtype=np.int64)
+    authorities: list[tuple[str, str, str]] = []
+    for r in present:  # nine regions: a loop over regions, not schools
+        towns = np.flatnonzero(town_region == r)
+        k = min(int(per_region[r]), len(towns))
+        # Seed authorities at the region's biggest towns, then each town joins the nearest seed.
+        seeds = towns[np.argsort(-town_size[towns], kind="stable")[:k]]
+        d2 = (town_lat[towns, None] - town_lat[None, seeds]) ** 2 + (
+            (town_lon[towns, None] - town_lon[None, seeds]) * 0.62
+        ) ** 2
+        town_authority[towns] = len(authorities) + np.argmin(d2, axis=1)
+        for s in seeds:
+            code = f"X{len(authorities) + 1:03d}"
+            authorities.append((code, f"{town_name[s]} Council", str(region_codes[r])))
+    authority_codes = np.array([a[0] for a in authorities])
+
+    # Phases and sizes. Rural schools are smaller.
+    phase_share = np.array([p[1] for p in PHASES])
+    phase_index = rng["phase"].choice(len(PHASES), size=n, p=phase_share / phase_share.sum())
+    phase = PHASE_NAMES[phase_index]
+    median_pupils = np.array([p[2] for p in PHASES])[phase_index] * np.where(urban, 1.12, 0.6)
+    pupils = np.maximum(8, np.round(median_pupils * np.exp(rng["phase"].normal(0, 0.38, n)))).astype(np.int64)
+
+    # Context. A latent deprivation drives free school meals, special needs and prior attainment;
+    # additional language concentrates in cities (and London).
+    ctx = rng["context"]
+    region_of_school = town_region[school_town]
+    deprivation = town_deprivation[school_town] + ctx.normal(0, 0.75, n) - np.where(urban, 0.0, 0.45)
+    deprivation += np.where(phase == "alternative", 1.6, 0.0) + np.where(phase == "special", 0.6, 0.0)
+    mainstream = ~np.isin(phase, ("special", "alternative", "nursery"))
+    dep = _standardise(deprivation, mainstream)
+    fsm_pct = np.clip(100 * _sigmoid(-1.3 + 0.85 * dep + ctx.normal(0, 0.2, n)), 0.0, 80.0)
+    eal_latent = (
+        -3.7
+        + 0.45 * city_score[school_town] * urban
+        + np.array([r[8] for r in REGIONS])[region_of_school]
+        + 0.35 * dep
+        + ctx.normal(0, 0.9, n)
+    )
+    eal_pct = np.clip(100 * _sigmoid(eal_latent), 0.0, 100.0)
+    sen_latent = -2.05 + 0.3 * dep + ctx.normal(0, 0.35, n)
+    sen_support_pct = 100 * _sigmoid(sen_latent)
+    sen_ehcp_pct = 100 * _sigmoid(-4.1 + 0.2 * dep + ctx.normal(0, 0.45, n))
+    special = phase == "special"
+    alternative = phase == "alternative"
+    sen_ehcp_pct = np.where(special, np.clip(ctx.normal(92, 6, n), 50, 100), sen_ehcp_pct)
+    sen_support_pct = np.where(
+        special, np.clip(100 - sen_ehcp_pct - ctx.uniform(0, 5, n), 0, 100), sen_support_pct
+    )
+    sen_support_pct = np.where(alternative, np.clip(ctx.normal(45, 12, n), 5, 95), sen_support_pct)
+    sen_ehcp_pct = np.where(alternative, np.clip(ctx.normal(12, 6, n), 0, 60), sen_ehcp_pct)
+    prior = -0.55 * dep - 0.15 * _standardise(eal_latent) + 0.8 * ctx.normal(0, 1, n)
+    prior = _standardise(prior, mainstream)
+    prior = np.where(special, ctx.normal(-2.2, 0.35, n), prior)
+    prior = np.where(alternative, ctx.normal(-1.2, 0.4, n), prior)
+    prior = np.where(phase == "nursery", np.nan, prior)  # no prior attainment before school
+    context = {
+        "fsm_pct": np.round(fsm_pct, 1),
+        "eal_pct": np.round(eal_pct, 1),
+        "sen_support_pct": np.round(sen_support_pct, 1),
+        "sen_ehcp_pct": np.round(sen_ehcp_pct, 1),
+        "prior_attainment": np.round(prior, 2),
+    }
+
+    # True school effects: correlated across measures within a school, persistent across years.
+    has = {
+        **{m: np.isin(phase, KS2_PHASES) for m in KS2_MEASURES},
+        **{m: np.isin(phase, KS4_PHASES) for m in KS4_MEASURES},
+        **{m: np.isin(phase, ABSENCE_PHASES) for m in ABSENCE_MEASURES},
+    }
+    z = rng["effects"].standard_normal((len(OUTCOME_MEASURES), n))
+    latent = np.linalg.cholesky(effect_correlation()) @ z
+    true_effects: dict[str, np.ndarray] = {}
+    for i, m in enumerate(OUTCOME_MEASURES):
+        sign = -1.0 if m in HIGHER_IS_WORSE else 1.0  # a good school has lower absence
+        true_effects[m] = np.where(has[m], sign * TRUE_EFFECT_SD[m] * latent[i], np.nan)
+
+    # Context effects on each outcome, in the measure's units.
+    ze = _standardise(eal_latent)
+    zs = _standardise(sen_latent)
+    pa = np.nan_to_num(prior)
+    absence_base = np.select([phase == "primary", special, alternative], [4.0, 8.5, 18.0], default=5.3)
+    pabs_base = np.select([phase == "primary", special, alternative], [8.5, 24.0, 55.0], default=13.0)
+    context_effect = {
+        "ks2_reading_progress": -0.55 * dep + 0.45 * ze - 0.3 * zs,
+        "ks2_writing_progress": -0.45 * dep + 0.55 * ze - 0.35 * zs,
+        "ks2_maths_progress": -0.5 * dep + 0.75 * ze - 0.25 * zs,
+        "ks4_progress8": -0.25 * dep + 0.22 * ze - 0.08 * zs + 0.05 * pa,
+        "ks4_attainment8": 46.5 + 7.5 * pa - 1.8 * dep + 2.2 * ze,
+        "ks4_basics_pct": 43.0 + 13.0 * pa - 3.5 * dep + 3.5 * ze,
+        "ks4_ebacc_aps": 4.05 + 0.7 * pa - 0.15 * dep + 0.2 * ze,
+        "absence_pct": absence_base + 0.65 * dep + 0.2 * zs - 0.3 * ze,
+        "persistent_absence_pct": pabs_base + 3.2 * dep + 1.0 * zs - 1.2 * ze,
+    }
+    bounds = {
+        "ks4_attainment8": (0.0, 90.0),
+        "ks4_basics_pct": (0.0, 100.0),
+        "ks4_ebacc_aps": (0.0, 9.0),
+        "absence_pct": (0.3, 100.0),
+        "persistent_absence_pct": (0.0, 100.0),
+    }
+    ks2_divisor = np.array([KS2_COHORT_DIVISOR.get(p[0], 1.0) for p in PHASES])[phase_index]
+    ks4_divisor = np.array([KS4_COHORT_DIVISOR.get(p[0], 1.0) for p in PHASES])[phase_index]
+
+    outcomes: list[OutcomeSeries] = []
+    for year in years:
+        year_rng = np.random.default_rng([seed & 0xFFFFFFFF, seed >> 32 & 0xFFFFFFFF, 1000 + year])
+        # Year groups vary a little from year to year; the whole school's roll less so.
+        year_group_size = {
+            "ks2": year_rng.poisson(pupils / ks2_divisor),
+            "ks4": year_rng.poisson(pupils / ks4_divisor),
+            "abs": np.round(pupils * np.exp(year_rng.normal(0, 0.03, n))).astype(np.int64),
+        }
+        for m in OUTCOME_MEASURES:
+            key = "ks2" if m in KS2_MEASURES else "ks4" if m in KS4_MEASURES else "abs"
+            cohort_all = year_group_size[key]
+            index = np.flatnonzero(has[m] & (cohort_all > 0))
+            cohort = cohort_all[index]
+            noise = year_rng.standard_normal(len(index)) * PUPIL_SD[m] / np.sqrt(cohort)
+            expected = context_effect[m][index] + true_effects[m][index]
+            value = expected + noise
+            if m in bounds:
+                value = np.clip(value, *bounds[m])
+            value = np.round(value, DECIMALS[m])
+            value[cohort < SUPPRESS_BELOW] = np.nan
+            outcomes.append(OutcomeSeries(m, year, index, value, cohort.astype(np.int64), expected))
+
+    # Teachers: shared out by pupils over the phase's pupil-teacher ratio; every school has one.
+    ratio = np.array([p[3] for p in PHASES])[phase_index]
+    teachers = _allocate(pupils / ratio, total_teachers, 1)
+    t_rng = rng["teachers"]
+    teacher_first_name = FIRST_NAMES[t_rng.integers(len(FIRST_NAMES), size=total_teachers)]
+    teacher_last_name = LAST_NAMES[t_rng.integers(len(LAST_NAMES), size=total_teachers)]
+
+    registry_id = np.char.mod("%07d", FIRST_REGISTRY_ID + np.arange(n))
+    return Country(
+        registry_id=registry_id,
+        name=_school_names(phase, town_name[school_town], rng["names"]),
+        phase=phase,
+        local_authority=authority_codes[town_authority[school_town]],
+        region=region_codes[region_of_school],
+        town=town_name[school_town],
+        latitude=np.round(latitude, 5),
+        longitude=np.round(longitude, 5),
+        urban=urban,
+        pupils=pupils,
+        teachers=teachers,
+        context=context,
+        outcomes=outcomes,
+        true_effects=true_effects,
+        authorities=authorities,
+        regions=[(r[0], r[1]) for r in REGIONS],
+        teacher_first_name=teacher_first_name,
+        teacher_last_name=teacher_last_name,
+        seed=seed,
+        years=years,
+    )
+
+
+def effect_correlation() -> np.ndarray:
+    """Correlation of the true effects across OUTCOME_MEASURES, in the 'better' direction.
+
+    Strong within a key stage, moderate between key stages (all-through schools), and
+    a good school tends to have better attendance.
+    """
+    groups = [0] * len(KS2_MEASURES) + [1] * len(KS4_MEASURES) + [2] * len(ABSENCE_MEASURES)
+    within = {0: 0.6, 1: 0.8, 2: 0.9}
+    between = {frozenset((0, 1)): 0.4, frozenset((0, 2)): 0.3, frozenset((1, 2)): 0.3}
+    k = len(OUTCOME_MEASURES)
+    corr = np.eye(k)
+    for i in range(k):
+        for j in range(k):
+            if i != j:
+                gi, gj = groups[i], groups[j]
+                corr[i, j] = within[gi] if gi == gj else between[frozenset((gi, gj))]
+    return corr
+
+
+def truth_rows(country: Country) -> list[tuple[str, str, float]]:
+    """(school_id, measure, true_effect) for every school and measure it has, school by school."""
+    rows: list[tuple[str, str, float]] = []
+    for m in OUTCOME_MEASURES:
+        effect = country.true_effects[m]
+        index = np.flatnonzero(~np.isnan(effect))
+        rows.extend(
+            zip(country.registry_id[index].tolist(), [m] * len(index), effect[index].tolist(), strict=True)
+        )
+    order = sorted(range(len(rows)), key=lambda i: rows[i][0])
+    return [rows[i] for i in order]
+
+
+def write_truth_csv(country: Country, path: str | Path) -> int:
+    """Write the true effects as CSV (school_id,measure,true_effect); returns the rows written."""
+    rows = truth_rows(country)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["school_id", "measure", "true_effect"])
+        writer.writerows((school, measure, f"{effect:.4f}") for school, measure, effect in rows)
+    return len(rows)
