@@ -133,9 +133,11 @@ def standardise(context: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np
     for group in np.unique(groups):
         rows = groups == group
         block = x[rows]
-        with np.errstate(all="ignore"):
-            median = np.nanmedian(block, axis=0) if block.size else np.zeros(x.shape[1])
-        median = np.where(np.isfinite(median), median, 0.0)
+        known = ~np.isnan(block)
+        # the median of the known values; a column with none known gets 0 (it becomes 0 after standardising)
+        median = np.array(
+            [np.median(block[known[:, j], j]) if known[:, j].any() else 0.0 for j in range(x.shape[1])]
+        )
         block = np.where(np.isnan(block), median, block)
         mean = block.mean(axis=0)
         sd = block.std(axis=0)
