@@ -70,15 +70,17 @@ def extra_measure(
     return series, truth
 
 
-def proof(results: list[Evidence], truth: dict[str, np.ndarray]) -> dict[str, float]:
+def proof(results: list[Evidence], truth: dict[str, np.ndarray]) -> dict[str, object]:
     """RMSE (in between-school SDs), interval coverage and precision of verdicts against the truth."""
     raw, shrunk, covered, better, verdict = [], [], [], [], []
+    by_measure: dict[str, list[np.ndarray]] = {}
     for item in results:
         t = truth[item.measure][item.school_index[item.valid]]
         scale = np.sqrt(item.tau2)
         raw.append((item.effect[item.valid] - t) / scale)
         shrunk.append((item.shrunk[item.valid] - t) / scale)
         covered.append((item.lower[item.valid] <= t) & (t <= item.upper[item.valid]))
+        by_measure.setdefault(item.measure, []).append(covered[-1])
         better.append(item.sign * t)
         verdict.append(item.verdict[item.valid])
     b, v = np.concatenate(better), np.concatenate(verdict)
@@ -91,6 +93,9 @@ def proof(results: list[Evidence], truth: dict[str, np.ndarray]) -> dict[str, fl
         "flagged_strengths_truly_above": round(float(np.mean(b[v == STRENGTH] > 0)), 4),
         "flagged_needs": int((v == NEED).sum()),
         "flagged_needs_truly_below": round(float(np.mean(b[v == NEED] < 0)), 4),
+        "coverage_95_by_measure": {
+            m: round(float(np.mean(np.concatenate(c))), 3) for m, c in by_measure.items()
+        },
     }
 
 
