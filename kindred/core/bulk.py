@@ -69,6 +69,10 @@ def foreign_keys_validated_after(*tables: type[models.Model]) -> Iterator[None]:
     quote = connection.ops.quote_name
     dropped: list[tuple[str, str, str]] = []
     with connection.cursor() as cursor:
+        # A table with checks still queued from earlier in the transaction cannot be altered: run
+        # them now. Django makes every foreign key INITIALLY DEFERRED, so DEFERRED is the start state.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for model in tables:
             table = model._meta.db_table
             cursor.execute(

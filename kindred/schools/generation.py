@@ -202,14 +202,18 @@ def _regions_ensure(country: Country) -> dict[str, int]:
 
 
 def _authorities_ensure(country: Country, regions: dict[str, int]) -> dict[str, int]:
-    codes = [code for code, _name, _region in country.authorities]
-    existing = set(LocalAuthority.objects.filter(code__in=codes).values_list("code", flat=True))
+    """Authority id by code. Authorities left by an earlier (deleted) country take this one's names."""
+    wanted = {code: (name, regions[region]) for code, name, region in country.authorities}
+    existing = {a.code: a for a in LocalAuthority.objects.filter(code__in=wanted)}
+    for code, authority in existing.items():
+        authority.name, authority.region_id = wanted[code]
+    LocalAuthority.objects.bulk_update(existing.values(), ["name", "region"])
     LocalAuthority.objects.bulk_create(
-        LocalAuthority(code=code, name=name, region_id=regions[region])
-        for code, name, region in country.authorities
+        LocalAuthority(code=code, name=name, region_id=region_id)
+        for code, (name, region_id) in wanted.items()
         if code not in existing
     )
-    return dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "id"))
+    return dict(LocalAuthority.objects.filter(code__in=wanted).values_list("code", "id"))
 
 
 def _lookup(mapping: dict[str, int], keys: np.ndarray) -> np.ndarray:
