@@ -133,9 +133,11 @@ def standardise(context: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np
     for group in np.unique(groups):
         rows = groups == group
         block = x[rows]
-        with np.errstate(all="ignore"):
-            median = np.nanmedian(block, axis=0) if block.size else np.zeros(x.shape[1])
-        median = np.where(np.isfinite(median), median, 0.0)
+        known = ~np.isnan(block)
+        # the median of the known values; a column with none known gets 0 (it becomes 0 after standardising)
+        median = np.array(
+            [np.median(block[known[:, j], j]) if known[:, j].any() else 0.0 for j in range(x.shape[1])]
+        )
         block = np.where(np.isnan(block), median, block)
         mean = block.mean(axis=0)
         sd = block.std(axis=0)
@@ -287,14 +289,17 @@ def _regression_weights(z: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _standardise_outcomes(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each outcome column to mean 0 and SD 1 within each group, over known values; NaN stays NaN."""
     out = np.full_like(y, np.nan)
     for group in np.unique(groups):
         rows = groups == group
         block = y[rows]
-        with np.errstate(all="ignore"):
-            mean = np.nanmean(block, axis=0)
-            sd = np.nanstd(block, axis=0)
-        out[rows] = np.where(sd > 0, (block - mean) / np.where(sd > 0, sd, 1.0), np.nan)
+        known = np.isfinite(block)
+        count = known.sum(axis=0)
+        filled = np.where(known, block, 0.0)
+        mean = filled.sum(axis=0) / np.maximum(count, 1)
+        sd = np.sqrt(np.where(known, (block - mean) ** 2, 0.0).sum(axis=0) / np.maximum(count, 1))
+        out[rows] = np.where(known & (sd > 0), (block - mean) / np.where(sd > 0, sd, 1.0), np.nan)
     return out
 
 

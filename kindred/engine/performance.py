@@ -168,8 +168,10 @@ def relative_performance(
             design = design[:, :1]
         weights = np.ones(m)
         for _ in range(max(1, iterations)):
-            root = np.sqrt(weights)
-            beta = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+            # weighted least squares through the normal equations: the system is tiny (features + groups),
+            # and a pseudo-inverse copes with a feature that does not vary
+            covariance = np.linalg.pinv((design * weights[:, None]).T @ design)
+            beta = covariance @ (design.T @ (weights * y))
             residual = y - design @ beta
             tau2, sigma2 = _fit_variances(residual, inv_cohort, None if estimated else sigma2)
             weights = 1.0 / np.maximum(tau2 + sigma2 * inv_cohort, 1e-300)

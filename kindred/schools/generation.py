@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import SchoolStaff, User
-from kindred.core.bulk import bulk_insert
+from kindred.core.bulk import bulk_insert, foreign_keys_validated_after
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
@@ -82,11 +82,13 @@ def country_write(*, country: Country, progress: Progress = no_progress) -> Gene
 
     regions = _regions_ensure(country)
     authorities = _authorities_ensure(country, regions)
-    school_ids = _allocate_ids(School, country.n_schools)
-    _write_schools(writer, country, school_ids, regions, authorities)
-    measures_written = _write_measures(writer, country, school_ids)
-    user_ids = _allocate_ids(User, country.n_teachers)
-    _write_teachers(writer, country, school_ids, user_ids)
+    with foreign_keys_validated_after(SchoolMeasure, SchoolStaff):
+        school_ids = _allocate_ids(School, country.n_schools)
+        _write_schools(writer, country, school_ids, regions, authorities)
+        measures_written = _write_measures(writer, country, school_ids)
+        user_ids = _allocate_ids(User, country.n_teachers)
+        _write_teachers(writer, country, school_ids, user_ids)
+        progress(writer.done, total, _("checking references"))
     progress(total, total, _("done"))
     return GenerationSummary(
         schools=country.n_schools,
@@ -173,12 +175,14 @@ def _allocate_ids(model: type[models.Model], n: int) -> np.ndarray:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Nobody else may insert until we commit, so the block of ids after the sequence is ours.
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
             sequence = cursor.fetchone()[0]
-            # Advance the sequence by n in one statement; the block is ours.
-            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n])
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=n)
-            return np.sort(ids)
+            cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+            start = cursor.fetchone()[0]
+            cursor.execute("SELECT setval(%s::regclass, %s)", [sequence, start + n - 1])
+            return np.arange(start, start + n, dtype=np.int64)
         # SQLite: the transaction already holds the write lock (regions were written first).
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         start = cursor.fetchone()[0] + 1
@@ -198,14 +202,18 @@ def _regions_ensure(country: Country) -> dict[str, int]:
 
 
 def _authorities_ensure(country: Country, regions: dict[str, int]) -> dict[str, int]:
-    codes = [code for code, _name, _region in country.authorities]
-    existing = set(LocalAuthority.objects.filter(code__in=codes).values_list("code", flat=True))
+    """Authority id by code. Authorities left by an earlier (deleted) country take this one's names."""
+    wanted = {code: (name, regions[region]) for code, name, region in country.authorities}
+    existing = {a.code: a for a in LocalAuthority.objects.filter(code__in=wanted)}
+    for code, authority in existing.items():
+        authority.name, authority.region_id = wanted[code]
+    LocalAuthority.objects.bulk_update(existing.values(), ["name", "region"])
     LocalAuthority.objects.bulk_create(
-        LocalAuthority(code=code, name=name, region_id=regions[region])
-        for code, name, region in country.authorities
+        LocalAuthority(code=code, name=name, region_id=region_id)
+        for code, (name, region_id) in wanted.items()
         if code not in existing
     )
-    return dict(LocalAuthority.objects.filter(code__in=codes).values_list("code", "id"))
+    return dict(LocalAuthority.objects.filter(code__in=wanted).values_list("code", "id"))
 
 
 def _lookup(mapping: dict[str, int], keys: np.ndarray) -> np.ndarray:

@@ -179,3 +179,13 @@ def test_generation_runs_as_a_background_job_with_progress(settings):
     assert job.outcome["summary"]["schools"] == 80
     assert job.done == job.total > 80
     assert School.objects.count() == 80
+
+
+def test_authorities_left_by_an_earlier_country_take_the_new_names(country):
+    region = Region.objects.create(code="XR09", name="South West")
+    LocalAuthority.objects.create(code="X001", name="Old Name Council", region=region)
+    country_write(country=country)
+    code, name, region_code = country.authorities[0]
+    authority = LocalAuthority.objects.get(code=code)
+    assert (authority.name, authority.region.code) == (name, region_code)
+    assert LocalAuthority.objects.count() == len(country.authorities)

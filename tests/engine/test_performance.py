@@ -1,0 +1,156 @@
+"""Relative performance, checked against cases worked by hand."""
+
+import numpy as np
+import pytest
+
+from kindred.engine.performance import NEED, NEITHER, STRENGTH, pool_years, relative_performance
+
+
+def flat_context(n: int) -> np.ndarray:
+    """A context that does not differ between schools: the expected value is the mean."""
+    return np.zeros((n, 1))
+
+
+def test_no_spread_beyond_chance_means_full_shrinkage_and_no_verdicts():
+    # s^2 = 5^2 / 25 = 1 for everyone, and the effects (+-0.1) are far smaller than chance
+    value = np.array([0.1, -0.1] * 5)
+    result = relative_performance(value, np.full(10, 25), flat_context(10), pupil_sd=5.0)
+    assert result.tau2 == 0.0
+    assert np.all(result.shrinkage == 0.0)
+    assert np.all(result.shrunk == 0.0)
+    assert np.all(result.verdict == NEITHER)
+
+
+def test_equal_cohorts_give_the_textbook_estimate_worked_by_hand():
+    # residuals -3, -1, 1, 3: mean square 5; s^2 = 10^2 / 100 = 1, so tau^2 = 5 - 1 = 4 and B = 4 / 5.
+    value = np.array([7.0, 9.0, 11.0, 13.0])
+    result = relative_performance(value, np.full(4, 100), flat_context(4), pupil_sd=10.0)
+    assert result.expected == pytest.approx([10.0] * 4)
+    assert result.effect == pytest.approx([-3.0, -1.0, 1.0, 3.0])
+    assert result.tau2 == pytest.approx(4.0)
+    assert result.shrinkage == pytest.approx([0.8] * 4)
+    assert result.shrunk == pytest.approx([-2.4, -0.8, 0.8, 2.4])
+    # posterior variance B s^2 = 0.8, plus B^2 times the variance of the mean (tau^2 + s^2) / 4 = 1.25
+    assert result.posterior_sd == pytest.approx([np.sqrt(0.8 + 0.64 * 1.25)] * 4)
+    assert result.upper[3] == pytest.approx(2.4 + 1.959964 * np.sqrt(1.6))
+
+
+def test_a_huge_cohort_keeps_its_raw_effect():
+    rng = np.random.default_rng(0)
+    value = rng.normal(0.0, 2.0, 200)
+    cohort = np.full(200, 30)
+    cohort[0] = 10**9
+    result = relative_performance(value, cohort, flat_context(200), pupil_sd=5.0)
+    assert result.shrinkage[0] == pytest.approx(1.0, abs=1e-6)
+    assert result.shrunk[0] == pytest.approx(result.effect[0], rel=1e-3)
+
+
+def test_a_small_school_far_above_expectation_is_not_called_a_strength_on_noise():
+    rng = np.random.default_rng(1)
+    cohort = np.full(300, 60)
+    cohort[0] = 8
+    value = rng.normal(0.0, 1.0, 300)
+    value[0] = 4.0  # four times the spread between schools, but from 8 pupils with SD 6
+    result = relative_performance(value, cohort, flat_context(300), pupil_sd=6.0)
+    assert result.effect[0] > 3.5
+    assert result.shrunk[0] < result.effect[0] / 2
+    assert result.verdict[0] == NEITHER
+
+
+def test_lower_absence_than_expected_is_a_strength_and_higher_a_need():
+    rng = np.random.default_rng(2)
+    value = 5.0 + rng.normal(0.0, 0.5, 400)
+    value[0], value[1] = 2.0, 8.0
+    result = relative_performance(
+        value, np.full(400, 500), flat_context(400), pupil_sd=5.0, higher_is_better=False
+    )
+    assert result.verdict[0] == STRENGTH
+    assert result.verdict[1] == NEED
+    assert result.better[0] > 0 > result.better[1]
+    assert result.better_lower[0] > 0
+
+
+def test_context_explains_part_of_a_result():
+    rng = np.random.default_rng(3)
+    fsm = rng.uniform(0, 60, 500)
+    value = 10.0 - 0.1 * fsm + rng.normal(0.0, 0.5, 500)
+    result = relative_performance(value, np.full(500, 1000), fsm[:, None], pupil_sd=1.0)
+    slope = np.polyfit(fsm, result.expected, 1)[0]
+    assert slope == pytest.approx(-0.1, abs=0.01)
+    assert abs(np.corrcoef(fsm, result.effect)[0, 1]) < 0.05
+
+
+def test_suppressed_values_get_no_estimate_and_do_not_change_the_others():
+    rng = np.random.default_rng(4)
+    value = rng.normal(0.0, 1.0, 100)
+    cohort = rng.integers(10, 100, 100)
+    context = rng.normal(size=(100, 2))
+    with_gap = value.copy()
+    with_gap[[5, 50]] = np.nan
+    result = relative_performance(with_gap, cohort, context, pupil_sd=4.0)
+    keep = np.ones(100, dtype=bool)
+    keep[[5, 50]] = False
+    alone = relative_performance(value[keep], cohort[keep], context[keep], pupil_sd=4.0)
+    assert not result.valid[5] and not result.valid[50]
+    assert np.isnan(result.shrunk[[5, 50]]).all()
+    assert result.verdict[[5, 50]].tolist() == [NEITHER, NEITHER]
+    assert result.shrunk[keep] == pytest.approx(alone.shrunk)
+
+
+def test_the_pupil_sd_is_estimated_when_not_given():
+    rng = np.random.default_rng(5)
+    cohort = rng.integers(5, 200, 5000)
+    value = rng.normal(0.0, 1.5, 5000) + rng.normal(size=5000) * 6.0 / np.sqrt(cohort)
+    result = relative_performance(value, cohort, flat_context(5000))
+    assert result.pupil_sd_estimated
+    assert result.pupil_sd == pytest.approx(6.0, rel=0.05)
+    assert np.sqrt(result.tau2) == pytest.approx(1.5, rel=0.05)
+
+
+def test_mismatched_arrays_are_refused():
+    with pytest.raises(ValueError, match="must match"):
+        relative_performance(np.zeros(3), np.ones(4), flat_context(3), pupil_sd=1.0)
+
+
+def test_a_pupil_sd_that_is_not_positive_is_refused():
+    with pytest.raises(ValueError, match="positive"):
+        relative_performance(np.zeros(3), np.ones(3), flat_context(3), pupil_sd=0.0)
+
+
+def test_each_phase_is_compared_with_its_own_baseline():
+    value = np.array([4.0, 4.2, 3.8, 4.1, 9.0, 9.2, 8.8, 9.1] * 5)
+    phase = np.tile(np.array(["primary"] * 4 + ["special"] * 4), 5)
+    result = relative_performance(value, np.full(40, 200), flat_context(40), pupil_sd=1.0, groups=phase)
+    assert np.abs(result.effect).max() < 0.3
+
+
+def test_pooling_two_equal_years_halves_the_sampling_variance():
+    value = np.array([7.0, 9.0, 11.0, 13.0])
+    years = [
+        relative_performance(value, np.full(4, 100), flat_context(4), pupil_sd=10.0, year=year, measure="m")
+        for year in (2021, 2022)
+    ]
+    (pooled,) = pool_years(years, n_schools=4)
+    assert pooled.years == (2021, 2022)
+    assert pooled.effect == pytest.approx([-3.0, -1.0, 1.0, 3.0])
+    assert pooled.sampling_var == pytest.approx([0.5] * 4)
+    assert pooled.tau2 == pytest.approx(4.5)  # 5 - 0.5
+
+
+def test_pooling_keeps_a_school_with_one_year_and_leaves_absent_schools_empty():
+    first = relative_performance(
+        np.array([1.0, 2.0, 3.0]), np.full(3, 50), flat_context(3), pupil_sd=5.0, measure="m", year=2021
+    )
+    second = relative_performance(
+        np.array([2.0, 4.0, 6.0]),
+        np.full(3, 50),
+        flat_context(3),
+        pupil_sd=5.0,
+        measure="m",
+        year=2022,
+        school_index=np.array([1, 2, 3]),
+    )
+    (pooled,) = pool_years([first, second], n_schools=5)
+    assert pooled.valid.tolist() == [True, True, True, True, False]
+    assert pooled.effect[0] == pytest.approx(first.effect[0])
+    assert pooled.effect[1] == pytest.approx((first.effect[1] + second.effect[0]) / 2)
