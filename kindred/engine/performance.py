@@ -131,7 +131,8 @@ def relative_performance(
     `context` (n, p) is the schools' raw context (NaN where missing). `pupil_sd` is the pupil-level
     SD of the measure; None estimates it from the data. `groups` (n,), e.g. phase, gives each group
     its own baseline (a dummy per group in the regression): absence in a special school is not
-    compared with a primary's.
+    compared with a primary's. A group with fewer than MIN_GROUP_SCHOOLS results shares the
+    largest group's baseline.
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -311,13 +312,18 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
     return pooled
 
 
+#: A group (phase) needs this many schools with a result to get its own baseline; smaller groups are
+#: compared with the largest group's, rather than with themselves.
+MIN_GROUP_SCHOOLS = 10
+
+
 def _dummies(groups: np.ndarray) -> np.ndarray:
-    """One 0/1 column per group but the largest (which the intercept stands for)."""
+    """One 0/1 column per group with enough schools, except the largest (which the intercept stands for)."""
     labels, ids = np.unique(groups, return_inverse=True)
-    if labels.size < 2:
-        return np.zeros((groups.size, 0))
-    keep = np.delete(np.arange(labels.size), np.argmax(np.bincount(ids)))
-    return (ids[:, None] == keep[None, :]).astype(float)
+    counts = np.bincount(ids, minlength=labels.size)
+    own = np.flatnonzero(counts >= MIN_GROUP_SCHOOLS)
+    own = own[own != np.argmax(counts)]
+    return (ids[:, None] == own[None, :]).astype(float)
 
 
 def _shrink(
