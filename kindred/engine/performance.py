@@ -149,6 +149,8 @@ def relative_performance(
     index = np.arange(n, dtype=np.int64) if school_index is None else np.asarray(school_index, dtype=np.int64)
     if index.shape != (n,):
         raise ValueError(f"school_index must have {n} entries, got shape {index.shape}")
+    if groups is not None and np.shape(groups) != (n,):
+        raise ValueError(f"groups must have {n} entries, got shape {np.shape(groups)}")
 
     valid = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0)
     nan = np.full(n, np.nan)
@@ -163,9 +165,8 @@ def relative_performance(
         z, _ = standardise(context[valid], np.zeros(m, dtype=np.int64))
         dummies = np.zeros((m, 0)) if groups is None else _dummies(np.asarray(groups)[valid])
         design = np.column_stack([np.ones(m), z, dummies])
-        if (
-            m <= 2 * design.shape[1] + 2
-        ):  # too few schools to learn how context matters: compare with the mean
+        if m <= 2 * design.shape[1] + 2:
+            # too few schools to learn how context matters: compare with the mean instead
             design = design[:, :1]
         weights = np.ones(m)
         for _ in range(max(1, iterations)):
