@@ -140,8 +140,8 @@ class _ChunkWriter:
     def write(self, model: type[models.Model], values: dict[str, Any], n: int, message: str) -> int:
         """Insert n rows of `model`; `values` maps field name -> sequence of n values or one constant.
 
-        Fields not given get their model default (so a field added to the model later does not
-        break the generator); the id is left to the database unless given.
+        Fields not given get their model default ("" for text without one), so a field added to
+        the model later does not break the generator; the id is left to the database unless given.
         """
         columns, data = [], []
         for field in model._meta.concrete_fields:
@@ -149,10 +149,8 @@ class _ChunkWriter:
                 value = values[field.name]
             elif field.primary_key:
                 continue
-            elif field.has_default() or field.null:
-                value = field.get_db_prep_save(field.get_default(), connection)
             else:
-                raise ValueError(f"No value for {model.__name__}.{field.name}")
+                value = field.get_db_prep_save(field.get_default(), connection)
             columns.append(field.column)
             data.append(value)
         constant = [not isinstance(v, list | np.ndarray) for v in data]
