@@ -1,7 +1,16 @@
 """The two imports as services: called alike by the `kindred import` command and the admin's job."""
 
+import uuid
 from pathlib import Path
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from kindred.core.jobs import job_create
+from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.catalogue import MEASURES
 from kindred.schools.importing.mapping import Mapping, mapping_load
@@ -10,6 +19,13 @@ from kindred.schools.importing.reading import read_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.writing import plan_write
 from kindred.schools.models import MeasureDefinition, School
+
+UPLOAD_DIR = "imports"
+
+
+class ImportKind(models.TextChoices):
+    SCHOOLS = "schools", _("Schools (and any measure columns), read through a mapping")
+    MEASURES = "measures", _("Measures, long format: school_id, measure, year, value, cohort")
 
 
 def _registry_ids() -> set[str]:
@@ -45,3 +61,19 @@ def measures_import(*, path: str | Path, progress: Progress = no_progress) -> Im
     if not plan.ok:
         raise ImportFailed(plan.report)
     return plan_write(plan, progress=progress)
+
+
+def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
+    """Save an uploaded file under MEDIA_ROOT/imports/ and queue its import as a background job."""
+    from kindred.schools.tasks import import_file
+
+    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / UPLOAD_DIR)
+    stored = storage.save(f"{uuid.uuid4().hex}-{Path(upload.name or 'upload.csv').name}", upload)
+    job_kind = Job.Kind.IMPORT_SCHOOLS if kind == ImportKind.SCHOOLS else Job.Kind.IMPORT_MEASURES
+    label = f"{job_kind.label}: {Path(upload.name or '').name}" + (f" ({mapping})" if mapping else "")
+    job = job_create(kind=job_kind, label=label, by=by)
+    name = f"{UPLOAD_DIR}/{stored}"
+    transaction.on_commit(
+        lambda: import_file.enqueue(job_id=job.pk, upload=name, kind=str(kind), mapping=mapping)
+    )
+    return job
