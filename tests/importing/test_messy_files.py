@@ -39,7 +39,9 @@ def measure(registry_id: str, code: str) -> SchoolMeasure:
     ("encoding", "newline", "bom"),
     [("utf-8", "\n", False), ("utf-8", "\r\n", True), ("cp1252", "\r\n", False), ("utf-16", "\r\n", False)],
 )
-def test_the_same_rows_import_alike_whatever_the_encoding_line_endings_and_bom(write_csv, encoding, newline, bom):
+def test_the_same_rows_import_alike_whatever_the_encoding_line_endings_and_bom(
+    write_csv, encoding, newline, bom
+):
     header, rows = ks2_rows(5)
     set_cell(header, rows[0], "SCHNAME", "École Saint-Étienne")
     path = write_csv("ks2.csv", as_lines(header, rows), encoding=encoding, newline=newline, bom=bom)
@@ -73,7 +75,9 @@ def test_not_applicable_value_stores_nothing_and_is_counted(write_csv, code):
     header, rows = ks2_rows(3)
     set_cell(header, rows[0], "READPROG", code)
     report = schools_import(path=write_csv("ks2.csv", as_lines(header, rows)), mapping="ks2final")
-    assert not SchoolMeasure.objects.filter(school__registry_id="141279", measure__code="ks2_reading_progress")
+    assert not SchoolMeasure.objects.filter(
+        school__registry_id="141279", measure__code="ks2_reading_progress"
+    )
     assert report.values_missing == 1
     assert report.summary()["values not applicable or missing (nothing stored)"] == 1
 
@@ -100,7 +104,7 @@ def test_ids_written_as_decimals_match_the_registry(write_csv):
 
 def test_blank_trailing_rows_are_ignored_and_counted(write_csv):
     header, rows = ks2_rows(3)
-    lines = as_lines(header, rows) + ["", ",,,,,,", "   ", ""]
+    lines = [*as_lines(header, rows), "", ",,,,,,", "   ", ""]
     report = schools_import(path=write_csv("ks2.csv", lines, newline="\r\n"), mapping="ks2final")
     assert report.rows == report.rows_created == 3
     assert report.blank_rows == 4
