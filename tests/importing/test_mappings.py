@@ -54,12 +54,23 @@ def test_every_problem_in_a_mapping_is_reported_at_once():
                 "shoe_size": "SIZE",
             }
         },
-        "measures": [{"column": "X", "measure": "no_such_measure", "year": 2018}, {"column": "Y"}],
+        "measures": [
+            {"column": "X", "measure": "no_such_measure", "year": 2018},
+            {"column": "Y"},
+            {"column": "Z", "measure": "fsm_pct", "year": 2018, "cohrt": "NOR"},
+        ],
     }
     with pytest.raises(MappingError) as raised:
         mapping_parse(data, name="broken")
     message = str(raised.value)
-    for expected in ["colour", "primaryish", "shoe_size", "no_such_measure", "measures[1]"]:
+    for expected in [
+        "colour",
+        "primaryish",
+        "shoe_size",
+        "no_such_measure",
+        "measures[1]",
+        "measures[2].cohrt",
+    ]:
         assert expected in message
 
 

@@ -159,6 +159,11 @@ class _Checker:
         return value
 
 
+def _unknown_keys(check: _Checker, data: dict, allowed: set[str], where: str) -> None:
+    for key in sorted(set(data) - allowed, key=str):
+        check.error(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+
+
 def _known_measure_codes() -> set[str]:
     return set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
 
@@ -190,6 +195,9 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
             if key in data:
                 check.error(key, "not used in an authorities mapping")
     else:
+        for key in ("local_authority", "region"):
+            if key in data:
+                check.error(key, f"in a schools mapping, '{key}' goes under 'schools:'")
         kwargs["id_column"] = check.text(data, "id", "the mapping", required=True)
         schools = check.mapping(data.get("schools", {}), "schools")
         kwargs.update(_parse_schools(check, schools))
@@ -260,6 +268,7 @@ def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> Fi
     if isinstance(spec, str):
         spec = {"column": spec}
     spec = check.mapping(spec, where)
+    _unknown_keys(check, spec, {"column", "values", "otherwise", "date_format"}, where)
     column = check.text(spec, "column", where, required=True)
     if column is None:
         return None
@@ -306,6 +315,9 @@ def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[s
     for i, item in enumerate(items):
         where = f"measures[{i}]"
         item = check.mapping(item, where)
+        _unknown_keys(
+            check, item, {"column", "measure", "year", "cohort", "values", "value", "fill_in"}, where
+        )
         code = item.get("measure")
         if code not in known:
             check.error(where, f"unknown measure code {code!r}; use a catalogue code or define_measures")
@@ -357,6 +369,7 @@ def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
     for i, item in enumerate(items):
         where = f"skip[{i}]"
         item = check.mapping(item, where)
+        _unknown_keys(check, item, {"column", "values", "reason"}, where)
         column = check.text(item, "column", where, required=True)
         values = item.get("values")
         reason = item.get("reason")
