@@ -11,6 +11,8 @@ import math
 import re
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+
 
 class Blank(enum.Enum):
     """A cell without a usable figure, and why."""
@@ -66,9 +68,9 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     try:
         number = float(cleaned)
     except ValueError:
-        raise CellError(f"{text.strip()!r} is not a number or a known code") from None
+        raise CellError(_("%(text)r is not a number or a known code") % {"text": text.strip()}) from None
     if not math.isfinite(number):
-        raise CellError(f"{text.strip()!r} is not a finite number")
+        raise CellError(_("%(text)r is not a finite number") % {"text": text.strip()})
     return number
 
 
@@ -78,7 +80,7 @@ def clean_count(text: str, codes: Codes = DEFAULT_CODES) -> int | Blank:
     if isinstance(number, Blank):
         return number
     if number < 0 or number != int(number):
-        raise CellError(f"{text.strip()!r} is not a whole number of pupils")
+        raise CellError(_("%(text)r is not a whole number of pupils") % {"text": text.strip()})
     return int(number)
 
 
@@ -99,7 +101,7 @@ def clean_date(text: str, date_format: str | None = None) -> date | None:
             return datetime.strptime(cleaned, candidate).date()
         except ValueError:
             continue
-    raise CellError(f"{cleaned!r} is not a date")
+    raise CellError(_("%(text)r is not a date") % {"text": cleaned})
 
 
 def normalise_text(text: str) -> str:

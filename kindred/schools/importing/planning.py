@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.catalogue import MEASURES, MeasureSpec
@@ -37,9 +39,11 @@ from kindred.schools.importing.report import ImportReport, Problem
 
 KEEP = "keep"  # a measure's cohort when the file has no cohort column: leave the stored one as it is
 REGISTRY_ID_LENGTH = 32
-SKIP_NO_ID = "no school id (a total or note row)"
-SKIP_NOT_IN_REGISTRY = "school id not in the registry"
-SKIP_NO_VALUE = "no value (not applicable or missing)"
+SKIP_NO_ID = gettext_lazy("no school id (a total or note row)")
+SKIP_NOT_IN_REGISTRY = gettext_lazy("school id not in the registry")
+SKIP_NO_VALUE = gettext_lazy("no value (not applicable or missing)")
+SKIP_NO_AUTHORITY_CODE = gettext_lazy("no local authority code")
+NO_SUCH_COLUMN = gettext_lazy("the file has no such column")
 PROGRESS_EVERY = 1000
 LONG_COLUMNS = ("school_id", "measure", "year", "value")
 
@@ -102,7 +106,7 @@ def _missing_columns(table: Table, needed: Iterable[str], plan: Plan) -> bool:
     present = set(table.header)
     missing = sorted(set(needed) - present)
     for column in missing:
-        plan.report.problems.append(Problem(1, column, "the file has no such column"))
+        plan.report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
     return bool(missing)
 
 
@@ -110,10 +114,14 @@ def _place(
     plan: Plan, places: dict[str, PlannedPlace], row: int, code: str, name: str | None, what: str
 ) -> None:
     if len(code) > 32:
-        plan.report.problems.append(Problem(row, "", f"{what} code {code!r} is longer than 32 characters"))
+        plan.report.problems.append(
+            Problem(row, "", _("code %(code)r is longer than 32 characters") % {"code": code})
+        )
         return
     if name is not None and len(name) > 200:
-        plan.report.problems.append(Problem(row, "", f"{what} name is longer than 200 characters"))
+        plan.report.problems.append(
+            Problem(row, "", _("%(what)s name is longer than 200 characters") % {"what": what})
+        )
         return
     known = places.get(code)
     if known is None or (known.name is None and name):
@@ -149,19 +157,21 @@ def plan_schools_file(
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
         registry_id = clean_id(cells[id_at])
         if reason is None and not registry_id:
-            reason = SKIP_NO_ID
+            reason = str(SKIP_NO_ID)
         if reason is None and registry_id in seen:
             plan.report.problems.append(
                 Problem(
-                    row, mapping.id_column or "", f"id {registry_id} is already on row {seen[registry_id]}"
+                    row,
+                    mapping.id_column or "",
+                    _("id %(id)s is already on row %(row)d") % {"id": registry_id, "row": seen[registry_id]},
                 )
             )
             continue
         if reason is None and len(registry_id) > REGISTRY_ID_LENGTH:
-            plan.report.problems.append(Problem(row, mapping.id_column or "", "the id is too long"))
+            plan.report.problems.append(Problem(row, mapping.id_column or "", _("the id is too long")))
             continue
         if reason is None and not mapping.create and registry_id not in existing_ids:
-            reason = SKIP_NOT_IN_REGISTRY
+            reason = str(SKIP_NOT_IN_REGISTRY)
         if reason is not None:
             plan.report.skipped[reason] += 1
             continue
@@ -172,16 +182,16 @@ def plan_schools_file(
             if school is not None:
                 if school.registry_id not in existing_ids and not school.values.get("name"):
                     column = mapping.fields["name"][0].column
-                    plan.report.problems.append(Problem(row, column, "a new school needs a name"))
+                    plan.report.problems.append(Problem(row, column, _("a new school needs a name")))
                 plan.schools.append(school)
         for measure in mapping.measures:
             _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes)
     progress(total, total, "checked")
     if grid:
-        eastings = np.array([e for _, e, _ in grid])
-        northings = np.array([n for _, _, n in grid])
+        eastings = np.array([point[1] for point in grid])
+        northings = np.array([point[2] for point in grid])
         latitudes, longitudes = bng_to_latlon(eastings, northings)
-        for (values, _, _), lat, lon in zip(grid, latitudes, longitudes, strict=True):
+        for (values, *_grid), lat, lon in zip(grid, latitudes, longitudes, strict=True):
             values["latitude"], values["longitude"] = float(lat), float(lon)
     return plan
 
@@ -202,11 +212,14 @@ def _read_source(source: FieldSource, field_name: str, text: str) -> Any:
             return source.otherwise
         if key == "":
             return None
-        raise CellError(f"{text.strip()!r} is not in the mapping's values for {field_name}")
+        raise CellError(
+            _("%(text)r is not in the mapping's values for %(field)s")
+            % {"text": text.strip(), "field": field_name}
+        )
     if field_name in TEXT_FIELDS:
         value = " ".join(text.split())
         if len(value) > TEXT_FIELDS[field_name]:
-            raise CellError(f"longer than {TEXT_FIELDS[field_name]} characters")
+            raise CellError(_("longer than %(n)d characters") % {"n": TEXT_FIELDS[field_name]})
         return value
     if field_name in DATE_FIELDS:
         return clean_date(text, source.date_format)
@@ -253,7 +266,7 @@ def _plan_school(
             values["latitude"] = values["longitude"] = None
         elif not (0 <= east <= 700_000 and 0 <= north <= 1_300_000):
             plan.report.problems.append(
-                Problem(row, mapping.easting, "not a point on the British National Grid")
+                Problem(row, mapping.easting, _("not a point on the British National Grid"))
             )
             ok = False
         else:
@@ -292,10 +305,14 @@ def _plan_latlon(
         values["latitude"] = values["longitude"] = None
         return True
     if not -90 <= lat <= 90:
-        plan.report.problems.append(Problem(row, lat_column, f"latitude {lat} is not between -90 and 90"))
+        plan.report.problems.append(
+            Problem(row, lat_column, _("latitude %(lat)s is not between -90 and 90") % {"lat": lat})
+        )
         return False
     if not -180 <= lon <= 180:
-        plan.report.problems.append(Problem(row, lon_column, f"longitude {lon} is not between -180 and 180"))
+        plan.report.problems.append(
+            Problem(row, lon_column, _("longitude %(lon)s is not between -180 and 180") % {"lon": lon})
+        )
         return False
     values["latitude"], values["longitude"] = round(lat, 6), round(lon, 6)
     return True
@@ -354,18 +371,25 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
         code = clean_id(cells[index[authority.code]])
         if reason is None and not code:
-            reason = "no local authority code"
+            reason = str(SKIP_NO_AUTHORITY_CODE)
         if reason is not None:
             plan.report.skipped[reason] += 1
             continue
         if code in plan.authorities:
             plan.report.problems.append(
-                Problem(row, authority.code, f"code {code} is already on row {plan.authorities[code].row}")
+                Problem(
+                    row,
+                    authority.code,
+                    _("code %(code)s is already on row %(row)d")
+                    % {"code": code, "row": plan.authorities[code].row},
+                )
             )
             continue
         name = " ".join(cells[index[authority.name]].split()) if authority.name else ""
         if not name:
-            plan.report.problems.append(Problem(row, authority.name or "", "a local authority needs a name"))
+            plan.report.problems.append(
+                Problem(row, authority.name or "", _("a local authority needs a name"))
+            )
             continue
         region_code = clean_id(cells[index[region.code]]) if region else ""
         if region and region_code:
@@ -393,7 +417,7 @@ def plan_measures_file(
     if not plan.report.problems:
         for column in LONG_COLUMNS:
             if column not in header:
-                plan.report.problems.append(Problem(1, column, "the file has no such column"))
+                plan.report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
     if plan.report.problems:
         return plan
     at_id, at_code, at_year, at_value = (header[c] for c in LONG_COLUMNS)
@@ -405,20 +429,24 @@ def plan_measures_file(
             progress(done, total, "checking")
         registry_id = clean_id(cells[at_id])
         if not registry_id:
-            plan.report.skipped[SKIP_NO_ID] += 1
+            plan.report.skipped[str(SKIP_NO_ID)] += 1
             continue
         if registry_id not in existing_ids:
-            plan.report.skipped[SKIP_NOT_IN_REGISTRY] += 1
+            plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
             continue
         code = cells[at_code].strip()
         problems = len(plan.report.problems)
         if code not in known_codes:
-            plan.report.problems.append(Problem(row, "measure", f"unknown measure code {code!r}"))
+            plan.report.problems.append(
+                Problem(row, "measure", _("unknown measure code %(code)r") % {"code": code})
+            )
         year = None
         try:
             number = clean_number(cells[at_year])
             if isinstance(number, Blank) or number != int(number) or not 1900 <= number <= 2100:
-                raise CellError(f"{cells[at_year].strip()!r} is not a year such as 2018 (for 2018/19)")
+                raise CellError(
+                    _("%(text)r is not a year such as 2018 (for 2018/19)") % {"text": cells[at_year].strip()}
+                )
             year = int(number)
         except CellError as error:
             plan.report.problems.append(Problem(row, "year", str(error)))
@@ -438,12 +466,17 @@ def plan_measures_file(
         key = (registry_id, code, year)
         if key in seen:
             plan.report.problems.append(
-                Problem(row, "measure", f"{code} {year} for {registry_id} is already on row {seen[key]}")
+                Problem(
+                    row,
+                    "measure",
+                    _("%(code)s %(year)d for %(id)s is already on row %(row)d")
+                    % {"code": code, "year": year, "id": registry_id, "row": seen[key]},
+                )
             )
             continue
         seen[key] = row
         if value is Blank.MISSING:
-            plan.report.skipped[SKIP_NO_VALUE] += 1
+            plan.report.skipped[str(SKIP_NO_VALUE)] += 1
             plan.report.values_missing += 1
             continue
         plan.kept_rows.append(row)

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from kindred.schools.importing.report import Problem
 
 
@@ -46,22 +48,33 @@ def read_table(path: str | Path) -> Table:
     try:
         text, encoding = decode(Path(path).read_bytes())
     except UnicodeDecodeError as error:  # pragma: no cover - latin-1 decodes every byte
-        return Table([], [], "", problems=[Problem(0, "", f"cannot read the file: {error}")])
+        return Table(
+            [], [], "", problems=[Problem(0, "", _("cannot read the file: %(error)s") % {"error": error})]
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         records = list(reader)
     except csv.Error as error:
-        return Table([], [], encoding, problems=[Problem(reader.line_num, "", f"not a CSV file: {error}")])
+        return Table(
+            [],
+            [],
+            encoding,
+            problems=[Problem(reader.line_num, "", _("not a CSV file: %(error)s") % {"error": error})],
+        )
     table = Table([], [], encoding)
     if not records or not any(cell.strip() for cell in records[0]):
-        table.problems.append(Problem(1, "", "the file is empty or has no header row"))
+        table.problems.append(Problem(1, "", _("the file is empty or has no header row")))
         return table
     table.header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
     seen: dict[str, int] = {}
     for position, name in enumerate(table.header, start=1):
         if name and name in seen:
             table.problems.append(
-                Problem(1, name, f"column {position} repeats the name of column {seen[name]}")
+                Problem(
+                    1,
+                    name,
+                    _("column %(n)d repeats the name of column %(m)d") % {"n": position, "m": seen[name]},
+                )
             )
         seen.setdefault(name, position)
     width = len(table.header)
@@ -72,7 +85,12 @@ def read_table(path: str | Path) -> Table:
         if len(cells) > width:
             if any(cell.strip() for cell in cells[width:]):
                 table.problems.append(
-                    Problem(number, "", f"the row has {len(cells)} cells but the header has {width} columns")
+                    Problem(
+                        number,
+                        "",
+                        _("the row has %(cells)d cells but the header has %(columns)d columns")
+                        % {"cells": len(cells), "columns": width},
+                    )
                 )
                 continue
             cells = cells[:width]

@@ -4,6 +4,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,8 +20,10 @@ class Problem:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}{', column ' + repr(self.column) if self.column else ''}: {self.reason}"
+        where = _("row %(row)d") % {"row": self.row} if self.row else _("the file")
+        if self.column:
+            where = _("%(where)s, column %(column)r") % {"where": where, "column": self.column}
+        return f"{where}: {self.reason}"
 
 
 @dataclass
@@ -56,36 +61,48 @@ class ImportReport:
     def summary(self) -> dict[str, int | str]:
         """A flat, ordered summary for the terminal and the job page."""
         lines: dict[str, int | str] = {
-            "file": self.file,
-            "encoding": self.encoding,
-            "rows read": self.rows,
-            "rows created": self.rows_created,
-            "rows updated": self.rows_updated,
-            "rows unchanged": self.rows_unchanged,
-            "rows skipped": self.rows_skipped,
+            _("file"): self.file,
+            _("encoding"): self.encoding,
+            _("rows read"): self.rows,
+            _("rows created"): self.rows_created,
+            _("rows updated"): self.rows_updated,
+            _("rows unchanged"): self.rows_unchanged,
+            _("rows skipped"): self.rows_skipped,
         }
         for reason, count in sorted(self.skipped.items()):
-            lines[f"rows skipped: {reason}"] = count
+            lines[_("rows skipped: %(reason)s") % {"reason": reason}] = count
         if self.blank_rows:
-            lines["blank rows ignored"] = self.blank_rows
-        for name, tally in [
-            ("schools", self.schools),
-            ("local authorities", self.authorities),
-            ("regions", self.regions),
-            ("measure values", self.measures),
+            lines[_("blank rows ignored")] = self.blank_rows
+        for tally, created, updated, unchanged in [
+            (self.schools, _("schools created"), _("schools updated"), _("schools unchanged")),
+            (
+                self.authorities,
+                _("local authorities created"),
+                _("local authorities updated"),
+                _("local authorities unchanged"),
+            ),
+            (self.regions, _("regions created"), _("regions updated"), _("regions unchanged")),
+            (
+                self.measures,
+                _("measure values created"),
+                _("measure values updated"),
+                _("measure values unchanged"),
+            ),
         ]:
             if tally.created or tally.updated or tally.unchanged:
-                lines[f"{name} created"] = tally.created
-                lines[f"{name} updated"] = tally.updated
-                lines[f"{name} unchanged"] = tally.unchanged
+                lines[created], lines[updated], lines[unchanged] = (
+                    tally.created,
+                    tally.updated,
+                    tally.unchanged,
+                )
         if self.schools_not_updated:
-            lines["existing schools left as they are (the mapping only adds new ones)"] = (
+            lines[_("existing schools left as they are (the mapping only adds new ones)")] = (
                 self.schools_not_updated
             )
         if self.values_suppressed:
-            lines["values stored as suppressed"] = self.values_suppressed
+            lines[_("values stored as suppressed")] = self.values_suppressed
         if self.values_missing:
-            lines["values not applicable or missing (nothing stored)"] = self.values_missing
+            lines[_("values not applicable or missing (nothing stored)")] = self.values_missing
         return lines
 
     def outcome(self) -> dict[str, Any]:
@@ -99,4 +116,11 @@ class ImportFailed(Exception):
     def __init__(self, report: ImportReport):
         self.report = report
         count = len(report.problems)
-        super().__init__(f"Nothing imported: the file has {count} problem{'s' if count != 1 else ''}.")
+        super().__init__(
+            ngettext(
+                "Nothing imported: the file has %(count)d problem.",
+                "Nothing imported: the file has %(count)d problems.",
+                count,
+            )
+            % {"count": count}
+        )
