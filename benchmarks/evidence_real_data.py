@@ -118,6 +118,11 @@ def rmse(error: np.ndarray) -> float:
     return float(np.sqrt(np.nanmean(error**2)))
 
 
+def share_explained(error: np.ndarray, known: np.ndarray, baseline: float) -> float | None:
+    """1 - (RMSE / baseline RMSE)^2; None when the baseline makes no error (a constant measure)."""
+    return round(1 - (rmse(error[known]) / baseline) ** 2, 4) if baseline > 0 else None
+
+
 def family_benchmark(tables: dict[str, dict[str, np.ndarray]], seed: int) -> dict[str, object]:
     report: dict[str, object] = {}
     for phase, table in tables.items():
@@ -148,12 +153,8 @@ def family_benchmark(tables: dict[str, dict[str, np.ndarray]], seed: int) -> dic
                     "rmse_family_mean_equal_weights": round(rmse((y - equal[:, j])[known]), 4),
                     "rmse_family_mean_fitted_weights": round(rmse((y - family_fit[:, j])[known]), 4),
                     "rmse_context_regression": round(rmse((y - regression[:, j])[known]), 4),
-                    "r2_family_mean_fitted_weights": round(
-                        1 - (rmse((y - family_fit[:, j])[known]) / baseline) ** 2, 4
-                    ),
-                    "r2_context_regression": round(
-                        1 - (rmse((y - regression[:, j])[known]) / baseline) ** 2, 4
-                    ),
+                    "r2_family_mean_fitted_weights": share_explained(y - family_fit[:, j], known, baseline),
+                    "r2_context_regression": share_explained(y - regression[:, j], known, baseline),
                 }
             phase_report["by_k"][str(k)] = {  # type: ignore[index]
                 "fitted_weights_per_fold": fitted,

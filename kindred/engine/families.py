@@ -214,8 +214,9 @@ def fit_weights(
     The search starts from weights proportional to the size of each feature's coefficient in a linear
     regression of the outcomes on standardised context (root mean square over outcomes), then refines
     them with Nelder-Mead on log-weights (the first weight is held at its starting value: only ratios
-    matter). Families are recomputed for every candidate; to keep this fast the error is measured on
-    a random `sample` of schools (families are still drawn from all schools).
+    matter). If equal weights do at least as well, equal weights are returned. Families are recomputed
+    for every candidate; to keep this fast the error is measured on a random `sample` of schools
+    (families are still drawn from all schools).
     """
     context = np.asarray(context, dtype=float)
     n, p = context.shape
@@ -264,11 +265,13 @@ def fit_weights(
         best_loss = float(result.fun)
     else:
         best, best_loss = start, loss(start)
-    best = best / best.max()
+    equal_loss = loss(np.ones(p))
+    if equal_loss <= best_loss:  # the search is local: never return worse than the plain choice
+        best, best_loss = np.ones(p), equal_loss
     return WeightFit(
-        weights=best,
+        weights=best / best.max(),
         loo_mse=best_loss,
-        equal_weights_mse=loss(np.ones(p)),
+        equal_weights_mse=equal_loss,
         start_weights=start / start.max(),
     )
 

@@ -131,7 +131,8 @@ def relative_performance(
     `context` (n, p) is the schools' raw context (NaN where missing). `pupil_sd` is the pupil-level
     SD of the measure; None estimates it from the data. `groups` (n,), e.g. phase, gives each group
     its own baseline (a dummy per group in the regression): absence in a special school is not
-    compared with a primary's.
+    compared with a primary's. A group with fewer than MIN_GROUP_SCHOOLS results shares the
+    largest group's baseline.
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -148,6 +149,8 @@ def relative_performance(
     index = np.arange(n, dtype=np.int64) if school_index is None else np.asarray(school_index, dtype=np.int64)
     if index.shape != (n,):
         raise ValueError(f"school_index must have {n} entries, got shape {index.shape}")
+    if groups is not None and np.shape(groups) != (n,):
+        raise ValueError(f"groups must have {n} entries, got shape {np.shape(groups)}")
 
     valid = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0)
     nan = np.full(n, np.nan)
@@ -162,9 +165,8 @@ def relative_performance(
         z, _ = standardise(context[valid], np.zeros(m, dtype=np.int64))
         dummies = np.zeros((m, 0)) if groups is None else _dummies(np.asarray(groups)[valid])
         design = np.column_stack([np.ones(m), z, dummies])
-        if (
-            m <= 2 * design.shape[1] + 2
-        ):  # too few schools to learn how context matters: compare with the mean
+        if m <= 2 * design.shape[1] + 2:
+            # too few schools to learn how context matters: compare with the mean instead
             design = design[:, :1]
         weights = np.ones(m)
         for _ in range(max(1, iterations)):
@@ -311,13 +313,18 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
     return pooled
 
 
+#: A group (phase) needs this many schools with a result to get its own baseline; smaller groups are
+#: compared with the largest group's, rather than with themselves.
+MIN_GROUP_SCHOOLS = 10
+
+
 def _dummies(groups: np.ndarray) -> np.ndarray:
-    """One 0/1 column per group but the largest (which the intercept stands for)."""
+    """One 0/1 column per group with enough schools, except the largest (which the intercept stands for)."""
     labels, ids = np.unique(groups, return_inverse=True)
-    if labels.size < 2:
-        return np.zeros((groups.size, 0))
-    keep = np.delete(np.arange(labels.size), np.argmax(np.bincount(ids)))
-    return (ids[:, None] == keep[None, :]).astype(float)
+    counts = np.bincount(ids, minlength=labels.size)
+    own = np.flatnonzero(counts >= MIN_GROUP_SCHOOLS)
+    own = own[own != np.argmax(counts)]
+    return (ids[:, None] == own[None, :]).astype(float)
 
 
 def _shrink(

@@ -1,5 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from kindred.schools.forms import ImportForm
+from kindred.schools.importing import ImportKind, import_upload_start
 from kindred.schools.models import (
     LocalAuthority,
     MeasureDefinition,
@@ -16,6 +23,32 @@ class SchoolAdmin(admin.ModelAdmin):
     list_filter = ["phase", "status", "urban_rural", "region"]
     search_fields = ["registry_id", "name", "town", "postcode"]
     raw_id_fields = ["local_authority", "region"]
+    change_list_template = "admin/schools/school/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="schools_school_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a file to import in the background; then follow the job's progress."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            job = import_upload_start(
+                upload=form.cleaned_data["file"],
+                kind=ImportKind(form.cleaned_data["kind"]),
+                mapping=form.cleaned_data["mapping"],
+                by=request.user,
+            )
+            return redirect(job)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a file"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/schools/school/import.html", context)
 
 
 @admin.register(MeasureDefinition)

@@ -46,6 +46,12 @@ MEASURES: dict[str, MeasureSpec] = {
             unit="score",
             description="Mean prior attainment of pupils on entry, standardised to mean 0 and SD 1 nationally.",
         ),
+        _context(
+            "selective",
+            "Selective (grammar) school",
+            unit="score",
+            description="1 if the school admits pupils by ability (a grammar school), 0 if not.",
+        ),
         _outcome("ks2_reading_progress", "KS2 reading progress", "score", "reading"),
         _outcome("ks2_writing_progress", "KS2 writing progress", "score", "writing"),
         _outcome("ks2_maths_progress", "KS2 maths progress", "score", "maths"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import SchoolStaff, User
-from kindred.core.bulk import bulk_insert, foreign_keys_validated_after
+from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
@@ -82,13 +82,16 @@ def country_write(*, country: Country, progress: Progress = no_progress) -> Gene
 
     regions = _regions_ensure(country)
     authorities = _authorities_ensure(country, regions)
-    with foreign_keys_validated_after(SchoolMeasure, SchoolStaff):
+    with (
+        foreign_keys_validated_after(SchoolMeasure, SchoolStaff),
+        indexes_rebuilt_after(SchoolMeasure, SchoolStaff, User),
+    ):
         school_ids = _allocate_ids(School, country.n_schools)
         _write_schools(writer, country, school_ids, regions, authorities)
         measures_written = _write_measures(writer, country, school_ids)
         user_ids = _allocate_ids(User, country.n_teachers)
         _write_teachers(writer, country, school_ids, user_ids)
-        progress(writer.done, total, _("checking references"))
+        progress(writer.done, total, _("indexing and checking references"))
     progress(total, total, _("done"))
     return GenerationSummary(
         schools=country.n_schools,
@@ -137,8 +140,8 @@ class _ChunkWriter:
     def write(self, model: type[models.Model], values: dict[str, Any], n: int, message: str) -> int:
         """Insert n rows of `model`; `values` maps field name -> sequence of n values or one constant.
 
-        Fields not given get their model default (so a field added to the model later does not
-        break the generator); the id is left to the database unless given.
+        Fields not given get their model default ("" for text without one), so a field added to
+        the model later does not break the generator; the id is left to the database unless given.
         """
         columns, data = [], []
         for field in model._meta.concrete_fields:
@@ -146,10 +149,8 @@ class _ChunkWriter:
                 value = values[field.name]
             elif field.primary_key:
                 continue
-            elif field.has_default() or field.null:
-                value = field.get_db_prep_save(field.get_default(), connection)
             else:
-                raise ValueError(f"No value for {model.__name__}.{field.name}")
+                value = field.get_db_prep_save(field.get_default(), connection)
             columns.append(field.column)
             data.append(value)
         constant = [not isinstance(v, list | np.ndarray) for v in data]
@@ -272,25 +273,22 @@ def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarr
         year.append(np.full(len(series.school_index), series.year))
         value.append(series.value)
         cohort.append(series.cohort)
-    values = np.concatenate(value)
-    suppressed = np.isnan(values)
+    columns = {
+        "school": np.concatenate(school),
+        "measure": np.concatenate(measure),
+        "year": np.concatenate(year),
+        "value": np.concatenate(value),
+        "cohort": np.concatenate(cohort),
+    }
+    # In the order of the (school, measure, year) unique index, which then grows at its end.
+    order = np.lexsort((columns["year"], columns["measure"], columns["school"]))
+    columns = {name: column[order] for name, column in columns.items()}
+    suppressed = np.isnan(columns["value"])
     # NaN is no number to store: a suppressed value is NULL with suppressed=True.
-    stored = values.astype(object)
+    stored = columns["value"].astype(object)
     stored[suppressed] = None
-    n = len(values)
-    return writer.write(
-        SchoolMeasure,
-        {
-            "school": np.concatenate(school),
-            "measure": np.concatenate(measure),
-            "year": np.concatenate(year),
-            "value": stored,
-            "cohort": np.concatenate(cohort),
-            "suppressed": suppressed,
-        },
-        n,
-        _("measures"),
-    )
+    columns.update(value=stored, suppressed=suppressed)
+    return writer.write(SchoolMeasure, columns, len(stored), _("measures"))
 
 
 def _write_teachers(

@@ -1,10 +1,43 @@
-"""Background tasks of the schools app."""
+"""Background tasks of the school registry."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django_tasks import task
 
 from kindred.core.jobs import job_run
 from kindred.core.models import Job
 from kindred.schools.generation import country_generate
+from kindred.schools.importing import ImportFailed, ImportKind, measures_import, schools_import
+
+# The job page shows at most this many problems; the summary says how many there were.
+PROBLEMS_SHOWN = 1000
+
+
+@task()
+def import_file(*, job_id: int, upload: str, kind: str, mapping: str = "") -> None:
+    """Import an uploaded file (a name under MEDIA_ROOT) for `job_id`, recording the report on the job.
+
+    A file with problems fails the job with every problem listed, and imports nothing.
+    """
+    job = Job.objects.get(pk=job_id)
+    path = Path(settings.MEDIA_ROOT) / upload
+
+    def work(progress):
+        try:
+            if kind == ImportKind.SCHOOLS:
+                report = schools_import(path=path, mapping=mapping, progress=progress)
+            else:
+                report = measures_import(path=path, progress=progress)
+        except ImportFailed as failed:
+            outcome = failed.report.outcome()
+            outcome["summary"]["problems"] = len(failed.report.problems)
+            outcome["problems"] = outcome["problems"][:PROBLEMS_SHOWN]
+            job.outcome = outcome
+            raise
+        return report.outcome()
+
+    job_run(job, work)
 
 
 @task()

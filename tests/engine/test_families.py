@@ -112,3 +112,11 @@ def test_fitted_weights_favour_the_feature_that_predicts_outcomes():
     fit = fit_weights(x, outcome[:, None], k=10, sample=None, max_evaluations=60)
     assert np.argmax(fit.weights) == 1
     assert fit.loo_mse < fit.equal_weights_mse
+
+
+def test_a_school_alone_in_its_phase_has_an_empty_family():
+    x = np.array([[0.0], [1.0], [2.0], [3.0]])
+    result = families(x, groups=np.array(["primary", "primary", "primary", "special"]), k=2)
+    assert result.members[3].tolist() == [-1, -1]
+    assert np.isinf(result.distances[3]).all()
+    assert result.members[0].tolist() == [1, 2]

@@ -124,6 +124,14 @@ def test_each_phase_is_compared_with_its_own_baseline():
     assert np.abs(result.effect).max() < 0.3
 
 
+def test_a_phase_with_too_few_schools_for_its_own_baseline_is_compared_with_the_largest_phase():
+    rng = np.random.default_rng(6)
+    value = np.concatenate([rng.normal(4.0, 0.1, 50), [9.0]])
+    phase = np.array(["primary"] * 50 + ["special"])
+    result = relative_performance(value, np.full(51, 200), flat_context(51), pupil_sd=1.0, groups=phase)
+    assert result.effect[50] > 4.5  # not 0, as it would be against a baseline of its own
+
+
 def test_pooling_two_equal_years_halves_the_sampling_variance():
     value = np.array([7.0, 9.0, 11.0, 13.0])
     years = [

@@ -1,17 +1,15 @@
-"""Foreign keys dropped for a bulk load on PostgreSQL come back, and still catch bad references."""
+"""Constraints and indexes dropped for a bulk load come back, and still catch bad rows."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from kindred.core.bulk import bulk_insert, foreign_keys_validated_after
+from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="PostgreSQL only: elsewhere it does nothing"
-    ),
-]
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: elsewhere it does nothing"
+)
 
 
 def foreign_keys(table: str) -> list[tuple[str, str]]:
@@ -24,6 +22,7 @@ def foreign_keys(table: str) -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+@postgresql_only
 def test_foreign_keys_are_restored_exactly_after_the_load():
     before = foreign_keys("schools_schoolmeasure")
     assert len(before) == 2
@@ -32,6 +31,7 @@ def test_foreign_keys_are_restored_exactly_after_the_load():
     assert foreign_keys("schools_schoolmeasure") == before
 
 
+@postgresql_only
 def test_a_dangling_reference_loaded_meanwhile_is_still_refused():
     school = School.objects.create(registry_id="100", name="A school")
     measure = MeasureDefinition.objects.create(code="x", name="X", domain="d", kind="outcome")
@@ -40,3 +40,30 @@ def test_a_dangling_reference_loaded_meanwhile_is_still_refused():
         bulk_insert("schools_schoolmeasure", columns, [(school.pk + 1000, measure.pk, 2023, 1.0, 10, False)])
     assert not SchoolMeasure.objects.exists()
     assert len(foreign_keys("schools_schoolmeasure")) == 2
+
+
+def indexes(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            name
+            for name, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"]
+        }
+
+
+def test_indexes_are_built_again_after_the_load():
+    before = indexes("schools_schoolmeasure")
+    assert "schoolmeasure_measure_year_idx" in before
+    with transaction.atomic(), indexes_rebuilt_after(SchoolMeasure):
+        assert "schoolmeasure_measure_year_idx" not in indexes("schools_schoolmeasure")
+    assert indexes("schools_schoolmeasure") == before
+
+
+def test_a_duplicate_loaded_without_indexes_is_still_refused():
+    school = School.objects.create(registry_id="100", name="A school")
+    measure = MeasureDefinition.objects.create(code="x", name="X", domain="d", kind="outcome")
+    columns = ["school_id", "measure_id", "year", "value", "cohort", "suppressed"]
+    row = (school.pk, measure.pk, 2023, 1.0, 10, False)
+    with pytest.raises(IntegrityError), transaction.atomic(), indexes_rebuilt_after(SchoolMeasure):
+        bulk_insert("schools_schoolmeasure", columns, [row, row])
+    assert not SchoolMeasure.objects.exists()

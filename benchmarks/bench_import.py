@@ -1,0 +1,155 @@
+"""Time the importers on every shared 2018/19 sample file, into a fresh database each run.
+
+    .venv/bin/python benchmarks/bench_import.py [--repeat 3] [--database-url postgres://...]
+        [--data /work/shared/data/england-2019]
+
+Prints JSON: per file the median seconds over the runs, rows, rows per second, and the peak
+Python memory of that file's import (tracemalloc, measured in one extra run so that tracing does
+not slow the timed ones). SQLite always; PostgreSQL as well when --database-url is given (a
+scratch database is created on that server and dropped afterwards). Not part of the test suite.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path("/work/shared/data/england-2019")
+# The order a new installation would import them in (see docs/importing.md).
+FILES = [
+    ("la_and_region_codes_meta", "la_and_region_codes_meta.csv"),
+    ("ks2final", "england_ks2final.csv"),
+    ("ks4final", "england_ks4final.csv"),
+    ("ks4provisional", "england_ks4provisional.csv"),
+    ("ks5final", "england_ks5final.csv"),
+    ("census", "england_census.csv"),
+    ("abs", "england_abs.csv"),
+    ("ks4-pupdest", "england_ks4-pupdest.csv"),
+    ("OFSTED_Ratings", "OFSTED_Ratings.csv"),
+    ("grammar_schools", "grammar_schools.csv"),
+]
+
+
+def one_run(data: Path, trace: bool) -> list[dict]:
+    """Import every file into the (fresh) database of DATABASE_URL; runs in a child process."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from kindred.schools.importing import schools_import
+
+    call_command("migrate", verbosity=0)
+    results = []
+    for mapping, name in FILES:
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        report = schools_import(path=data / name, mapping=mapping)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if trace else 0
+        if trace:
+            tracemalloc.stop()
+        results.append(
+            {"file": name, "mapping": mapping, "rows": report.rows, "seconds": seconds, "peak": peak}
+        )
+    return results
+
+
+def child(database_url: str, data: Path, trace: bool) -> list[dict]:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false", "SECRET_KEY": "benchmark-only"}
+    args = [sys.executable, __file__, "--child", "--data", str(data)] + (["--trace"] if trace else [])
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout)
+
+
+class ScratchDatabase:
+    """A fresh database: a new SQLite file, or a new database on the given PostgreSQL server."""
+
+    def __init__(self, server_url: str | None):
+        self.server_url = server_url
+        self.name = f"kindred_bench_{uuid.uuid4().hex[:8]}"
+
+    def __enter__(self) -> str:
+        if self.server_url is None:
+            self.tmp = tempfile.TemporaryDirectory()
+            return f"sqlite:///{self.tmp.name}/bench.sqlite3"
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+        return self.server_url.rsplit("/", 1)[0] + "/" + self.name
+
+    def __exit__(self, *exc) -> None:
+        if self.server_url is None:
+            self.tmp.cleanup()
+            return
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{self.name}"')
+
+
+def bench(server_url: str | None, data: Path, repeat: int) -> dict:
+    runs = []
+    for _ in range(repeat):
+        with ScratchDatabase(server_url) as url:
+            runs.append(child(url, data, trace=False))
+    with ScratchDatabase(server_url) as url:
+        traced = child(url, data, trace=True)
+    files = []
+    for i, (mapping, name) in enumerate(FILES):
+        seconds = statistics.median(run[i]["seconds"] for run in runs)
+        rows = runs[0][i]["rows"]
+        files.append(
+            {
+                "file": name,
+                "mapping": mapping,
+                "rows": rows,
+                "seconds": round(seconds, 3),
+                "rows_per_second": round(rows / seconds),
+                "peak_memory_mb": round(traced[i]["peak"] / 2**20, 1),
+            }
+        )
+    return {
+        "database": "postgresql" if server_url else "sqlite",
+        "runs": repeat,
+        "files": files,
+        "total_seconds": round(sum(f["seconds"] for f in files), 3),
+        "total_rows": sum(f["rows"] for f in files),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per database (the median is shown)")
+    parser.add_argument("--database-url", help="a PostgreSQL server URL to benchmark as well")
+    parser.add_argument("--data", type=Path, default=DATA, help="the folder of the sample files")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(one_run(options.data, options.trace)))
+        return
+    results = [bench(None, options.data, options.repeat)]
+    if options.database_url:
+        results.append(bench(options.database_url, options.data, options.repeat))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

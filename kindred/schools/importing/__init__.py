@@ -1,0 +1,22 @@
+"""Importing schools and measures from published CSV files (see docs/importing.md).
+
+reading (bytes to rows) -> mapping (what the columns mean) -> cleaning (cell text to values)
+-> planning (check everything, decide the changes) -> writing (the one place that writes).
+"""
+
+from kindred.schools.importing.mapping import MappingError, mapping_load, ready_mappings
+from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
+from kindred.schools.importing.service import ImportKind, import_upload_start, measures_import, schools_import
+
+__all__ = [
+    "ImportFailed",
+    "ImportKind",
+    "ImportReport",
+    "MappingError",
+    "Problem",
+    "import_upload_start",
+    "mapping_load",
+    "measures_import",
+    "ready_mappings",
+    "schools_import",
+]

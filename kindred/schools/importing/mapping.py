@@ -1,0 +1,421 @@
+"""Column mappings: a YAML file saying what each column of a CSV file means.
+
+The format is documented in docs/importing.md. `mapping_load` reads a ready mapping by name
+(kindred/schools/mappings/NAME.yaml) or any YAML file by path, and checks it completely before
+any file is read, so a typo in a mapping is reported at once and imports nothing.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kindred.schools.catalogue import MEASURES, MeasureSpec
+from kindred.schools.importing.cleaning import MISSING_CODES, SUPPRESSED_CODES, Codes, normalise_text
+from kindred.schools.models import MeasureDefinition, School
+
+MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
+
+# School fields a mapping may fill, by how their cells are read.
+TEXT_FIELDS = {"name": 200, "school_type": 100, "country": 100, "town": 100, "postcode": 16}
+CHOICE_FIELDS = {
+    "phase": School.Phase,
+    "status": School.Status,
+    "urban_rural": School.UrbanRural,
+}
+DATE_FIELDS = {"opened_on", "closed_on"}
+COUNT_FIELDS = {"pupils"}
+SCHOOL_FIELDS = set(TEXT_FIELDS) | set(CHOICE_FIELDS) | DATE_FIELDS | COUNT_FIELDS
+
+NEXT = "next"  # `otherwise: next` in a value map: this column does not decide, try the next one
+
+
+class MappingError(ValueError):
+    """A mapping that cannot be used; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where one school field comes from: a column, read through an optional value map."""
+
+    column: str
+    values: dict[str, str] | None = None  # normalised text -> stored value
+    otherwise: str | None = None  # value for text not in the map; NEXT to fall through; None: an error
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeName:
+    """A local authority or region given by a code column and, optionally, a name column."""
+
+    code: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class MeasureColumn:
+    """A column holding one measure for one year (or a constant, for a list such as grammar schools)."""
+
+    measure: str
+    year: int
+    column: str | None = None
+    cohort: str | None = None
+    values: dict[str, float] | None = None  # normalised text -> number, for text columns (Yes/No)
+    constant: float | None = None
+    fill_in: bool = False  # only add what is not stored yet (a value, a cohort); never replace
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    column: str
+    values: frozenset[str]  # normalised
+    reason: str
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    description: str = ""
+    rows: str = "schools"  # "schools": one school a row; "authorities": one local authority a row
+    id_column: str | None = None
+    create: bool = True
+    update: bool = True
+    fields: dict[str, tuple[FieldSource, ...]] = field(default_factory=dict)
+    latitude: str | None = None
+    longitude: str | None = None
+    easting: str | None = None
+    northing: str | None = None
+    local_authority: CodeName | None = None
+    region: CodeName | None = None
+    measures: tuple[MeasureColumn, ...] = ()
+    skip: tuple[SkipRule, ...] = ()
+    codes: Codes = field(default_factory=Codes)
+    new_measures: tuple[MeasureSpec, ...] = ()
+
+    def columns(self) -> set[str]:
+        """Every column the mapping reads; the file must have them all."""
+        used = {self.id_column, self.latitude, self.longitude, self.easting, self.northing}
+        for sources in self.fields.values():
+            used |= {s.column for s in sources}
+        for place in (self.local_authority, self.region):
+            if place:
+                used |= {place.code, place.name}
+        for m in self.measures:
+            used |= {m.column, m.cohort}
+        used |= {rule.column for rule in self.skip}
+        return {c for c in used if c}
+
+    @property
+    def writes_schools(self) -> bool:
+        return bool(self.fields or self.latitude or self.easting or self.local_authority or self.region)
+
+
+def ready_mappings() -> list[str]:
+    """The names of the mappings that ship with Kindred."""
+    return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
+
+
+def mapping_load(name_or_path: str | Path) -> Mapping:
+    """A ready mapping by name (`gias`) or a YAML mapping file by path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not path.suffix and "/" not in text and (MAPPINGS_DIR / f"{text}.yaml").exists():
+        path = MAPPINGS_DIR / f"{text}.yaml"
+    if not path.exists():
+        raise MappingError(
+            f"No mapping {text!r}: give a file path or one of the ready mappings: {', '.join(ready_mappings())}."
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise MappingError(f"{path.name} is not valid YAML: {error}") from None
+    return mapping_parse(data, name=path.stem)
+
+
+class _Checker:
+    def __init__(self, name: str):
+        self.name = name
+        self.errors: list[str] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(where, f"'{key}' is required")
+            return None
+        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+            self.error(where, f"'{key}' must be a column name")
+            return None
+        return str(value).strip()
+
+    def mapping(self, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            self.error(where, "must be a mapping of keys to values")
+            return {}
+        return value
+
+
+def _unknown_keys(check: _Checker, data: dict, allowed: set[str], where: str) -> None:
+    for key in sorted(set(data) - allowed, key=str):
+        check.error(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+
+
+def _known_measure_codes() -> set[str]:
+    return set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
+
+
+def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
+    """Check a mapping's parsed YAML and build it; raise MappingError listing every problem."""
+    check = _Checker(name)
+    data = check.mapping(data, "the mapping")
+    allowed = {
+        "description", "rows", "id", "year", "schools", "local_authority", "region",
+        "measures", "skip", "codes", "define_measures",
+    }  # fmt: skip
+    for key in set(data) - allowed:
+        check.error(str(key), f"unknown key (known: {', '.join(sorted(allowed))})")
+    rows = data.get("rows", "schools")
+    if rows not in ("schools", "authorities"):
+        check.error("rows", "must be 'schools' or 'authorities'")
+    kwargs: dict[str, Any] = {"name": name, "description": str(data.get("description", "")), "rows": rows}
+    new_measures = tuple(_parse_new_measures(check, data.get("define_measures") or []))
+    kwargs["new_measures"] = new_measures
+    known_codes = _known_measure_codes() | {m.code for m in new_measures}
+
+    if rows == "authorities":
+        kwargs["local_authority"] = _parse_place(check, data.get("local_authority"), "local_authority")
+        kwargs["region"] = _parse_place(check, data.get("region"), "region")
+        if kwargs["local_authority"] is None:
+            check.error("local_authority", "an authorities mapping needs 'code' and 'name' columns")
+        for key in ("id", "schools", "measures"):
+            if key in data:
+                check.error(key, "not used in an authorities mapping")
+    else:
+        for key in ("local_authority", "region"):
+            if key in data:
+                check.error(key, f"in a schools mapping, '{key}' goes under 'schools:'")
+        kwargs["id_column"] = check.text(data, "id", "the mapping", required=True)
+        schools = check.mapping(data.get("schools", {}), "schools")
+        kwargs.update(_parse_schools(check, schools))
+        default_year = data.get("year")
+        kwargs["measures"] = tuple(
+            _parse_measures(check, data.get("measures") or [], default_year, known_codes)
+        )
+    kwargs["skip"] = tuple(_parse_skip(check, data.get("skip") or []))
+    codes = check.mapping(data.get("codes", {}), "codes")
+    extra_suppressed = [str(c) for c in codes.get("suppressed", [])]
+    extra_missing = [str(c) for c in codes.get("missing", [])]
+    kwargs["codes"] = Codes(SUPPRESSED_CODES | set(extra_suppressed), MISSING_CODES | set(extra_missing))
+    if check.errors:
+        raise MappingError(f"The mapping {name!r} has problems:\n- " + "\n- ".join(check.errors))
+    return Mapping(**kwargs)
+
+
+def _parse_place(check: _Checker, data: Any, where: str) -> CodeName | None:
+    if data is None:
+        return None
+    data = check.mapping(data, where)
+    code = check.text(data, "code", where, required=True)
+    return CodeName(code=code, name=check.text(data, "name", where)) if code else None
+
+
+def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
+    allowed = {"create", "update", "fields", "coordinates", "local_authority", "region"}
+    for key in set(data) - allowed:
+        check.error(f"schools.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+    result: dict[str, Any] = {}
+    for flag in ("create", "update"):
+        value = data.get(flag, flag != "create" or bool(data.get("fields")))
+        if not isinstance(value, bool):
+            check.error(f"schools.{flag}", "must be true or false")
+        result[flag] = bool(value)
+    fields: dict[str, tuple[FieldSource, ...]] = {}
+    for field_name, spec in check.mapping(data.get("fields", {}), "schools.fields").items():
+        where = f"schools.fields.{field_name}"
+        if field_name not in SCHOOL_FIELDS:
+            check.error(where, f"not a school field (fields: {', '.join(sorted(SCHOOL_FIELDS))})")
+            continue
+        specs = spec if isinstance(spec, list) else [spec]
+        fields[field_name] = tuple(
+            s for i, one in enumerate(specs) if (s := _parse_source(check, field_name, one, f"{where}[{i}]"))
+        )
+        if fields[field_name] and fields[field_name][-1].otherwise == NEXT:
+            check.error(where, "the last column cannot say 'otherwise: next'")
+    if result["create"] and "name" not in fields:
+        check.error("schools.fields.name", "a mapping that creates schools needs a name column")
+    result["fields"] = fields
+    if "coordinates" in data:
+        coords = check.mapping(data["coordinates"], "schools.coordinates")
+        keys = set(coords)
+        if keys == {"latitude", "longitude"}:
+            result["latitude"] = check.text(coords, "latitude", "schools.coordinates")
+            result["longitude"] = check.text(coords, "longitude", "schools.coordinates")
+        elif keys == {"easting", "northing"}:
+            result["easting"] = check.text(coords, "easting", "schools.coordinates")
+            result["northing"] = check.text(coords, "northing", "schools.coordinates")
+        else:
+            check.error("schools.coordinates", "give either latitude and longitude, or easting and northing")
+    result["local_authority"] = _parse_place(check, data.get("local_authority"), "schools.local_authority")
+    result["region"] = _parse_place(check, data.get("region"), "schools.region")
+    return result
+
+
+def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> FieldSource | None:
+    if isinstance(spec, str):
+        spec = {"column": spec}
+    spec = check.mapping(spec, where)
+    _unknown_keys(check, spec, {"column", "values", "otherwise", "date_format"}, where)
+    column = check.text(spec, "column", where, required=True)
+    if column is None:
+        return None
+    choices = CHOICE_FIELDS.get(field_name)
+    raw_values = spec.get("values")
+    values = None
+    if raw_values is not None:
+        values = {}
+        for text, value in check.mapping(raw_values, f"{where}.values").items():
+            stored = "" if value is None else str(value)
+            if choices is not None and stored not in choices.values:
+                check.error(
+                    f"{where}.values", f"{value!r} is not a {field_name} ({', '.join(choices.values)})"
+                )
+            values[normalise_text("" if text is None else str(text))] = stored
+    elif choices is not None:
+        check.error(
+            where, f"{field_name} needs a 'values' map from the file's text to {', '.join(choices.values)}"
+        )
+    otherwise = spec.get("otherwise")
+    if otherwise is not None:
+        otherwise = str(otherwise)
+        if otherwise != NEXT and choices is not None and otherwise not in choices.values:
+            check.error(f"{where}.otherwise", f"{otherwise!r} is not a {field_name} or 'next'")
+    date_format = spec.get("date_format")
+    if date_format is not None and field_name not in DATE_FIELDS:
+        check.error(where, "date_format is only for date fields")
+    return FieldSource(column=column, values=values, otherwise=otherwise, date_format=date_format)
+
+
+def _year(check: _Checker, value: Any, where: str) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
+        return value
+    check.error(where, "needs a 'year' (the year the academic year starts: 2018 for 2018/19)")
+    return None
+
+
+def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[str]) -> list[MeasureColumn]:
+    if not isinstance(items, list):
+        check.error("measures", "must be a list")
+        return []
+    measures = []
+    seen: set[tuple[str, int]] = set()
+    for i, item in enumerate(items):
+        where = f"measures[{i}]"
+        item = check.mapping(item, where)
+        _unknown_keys(
+            check, item, {"column", "measure", "year", "cohort", "values", "value", "fill_in"}, where
+        )
+        code = item.get("measure")
+        if code not in known:
+            check.error(where, f"unknown measure code {code!r}; use a catalogue code or define_measures")
+            continue
+        year = _year(check, item.get("year", default_year), where)
+        column = check.text(item, "column", where)
+        constant = item.get("value")
+        if (column is None) == (constant is None):
+            check.error(where, "give either a 'column' or a constant 'value'")
+            continue
+        if constant is not None and not isinstance(constant, int | float):
+            check.error(where, "'value' must be a number")
+            continue
+        values = None
+        if item.get("values") is not None:
+            values = {}
+            for text, number in check.mapping(item["values"], f"{where}.values").items():
+                if number is not None and not isinstance(number, int | float):
+                    check.error(f"{where}.values", f"{number!r} is not a number")
+                    continue
+                values[normalise_text(str(text))] = number
+        fill_in = item.get("fill_in", False)
+        if not isinstance(fill_in, bool):
+            check.error(where, "'fill_in' must be true or false")
+        if year is None:
+            continue
+        if (code, year) in seen:
+            check.error(where, f"measure {code} for {year} is already given by another column")
+        seen.add((code, year))
+        measures.append(
+            MeasureColumn(
+                measure=code,
+                year=year,
+                column=column,
+                cohort=check.text(item, "cohort", where),
+                values=values,
+                constant=None if constant is None else float(constant),
+                fill_in=bool(fill_in),
+            )
+        )
+    return measures
+
+
+def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
+    if not isinstance(items, list):
+        check.error("skip", "must be a list")
+        return []
+    rules = []
+    for i, item in enumerate(items):
+        where = f"skip[{i}]"
+        item = check.mapping(item, where)
+        _unknown_keys(check, item, {"column", "values", "reason"}, where)
+        column = check.text(item, "column", where, required=True)
+        values = item.get("values")
+        reason = item.get("reason")
+        if not isinstance(values, list) or not values:
+            check.error(where, "needs a list of 'values'")
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            check.error(where, "needs a 'reason' (shown in the summary)")
+            continue
+        if column:
+            rules.append(SkipRule(column, frozenset(normalise_text(str(v)) for v in values), reason.strip()))
+    return rules
+
+
+def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
+    if not isinstance(items, list):
+        check.error("define_measures", "must be a list")
+        return []
+    specs = []
+    for i, item in enumerate(items):
+        where = f"define_measures[{i}]"
+        item = check.mapping(item, where)
+        code, name = item.get("code"), item.get("name")
+        unit, kind = item.get("unit", "score"), item.get("kind", "outcome")
+        if not isinstance(code, str) or not code or code in MEASURES:
+            check.error(where, "needs a new 'code' (not a catalogue one)")
+            continue
+        if not isinstance(name, str) or not name:
+            check.error(where, "needs a 'name'")
+            continue
+        if unit not in MeasureDefinition.Unit.values:
+            check.error(where, f"unit must be one of {', '.join(MeasureDefinition.Unit.values)}")
+            continue
+        if kind not in MeasureDefinition.Kind.values:
+            check.error(where, f"kind must be one of {', '.join(MeasureDefinition.Kind.values)}")
+            continue
+        higher = item.get("higher_is_better")
+        specs.append(
+            MeasureSpec(
+                code,
+                name,
+                unit,
+                str(item.get("domain", "other")),
+                kind,
+                higher,
+                str(item.get("description", "")),
+            )
+        )
+    return specs

@@ -1,0 +1,79 @@
+"""The two imports as services: called alike by the `kindred import` command and the admin's job."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from kindred.core.jobs import job_create
+from kindred.core.models import Job
+from kindred.core.progress import Progress, no_progress
+from kindred.schools.catalogue import MEASURES
+from kindred.schools.importing.mapping import Mapping, mapping_load
+from kindred.schools.importing.planning import plan_measures_file, plan_schools_file
+from kindred.schools.importing.reading import read_table
+from kindred.schools.importing.report import ImportFailed, ImportReport
+from kindred.schools.importing.writing import plan_write
+from kindred.schools.models import MeasureDefinition, School
+
+UPLOAD_DIR = "imports"
+
+
+class ImportKind(models.TextChoices):
+    SCHOOLS = "schools", _("Schools (and any measure columns), read through a mapping")
+    MEASURES = "measures", _("Measures, long format: school_id, measure, year, value, cohort")
+
+
+def _registry_ids() -> set[str]:
+    return set(School.objects.values_list("registry_id", flat=True))
+
+
+def schools_import(
+    *, path: str | Path, mapping: Mapping | str | Path, progress: Progress = no_progress
+) -> ImportReport:
+    """Import a schools file through a column mapping (a Mapping, a ready mapping's name or a path).
+
+    The whole file is checked first; if it has any problem, ImportFailed is raised with every
+    problem listed and nothing is written. Raises MappingError for an unusable mapping.
+    """
+    if not isinstance(mapping, Mapping):
+        mapping = mapping_load(mapping)
+    table = read_table(path)
+    plan = plan_schools_file(
+        table, mapping, existing_ids=_registry_ids(), file=Path(path).name, progress=progress
+    )
+    if not plan.ok:
+        raise ImportFailed(plan.report)
+    return plan_write(plan, progress=progress)
+
+
+def measures_import(*, path: str | Path, progress: Progress = no_progress) -> ImportReport:
+    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional)."""
+    table = read_table(path)
+    known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
+    plan = plan_measures_file(
+        table, existing_ids=_registry_ids(), known_codes=known, file=Path(path).name, progress=progress
+    )
+    if not plan.ok:
+        raise ImportFailed(plan.report)
+    return plan_write(plan, progress=progress)
+
+
+def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
+    """Save an uploaded file under MEDIA_ROOT/imports/ and queue its import as a background job."""
+    from kindred.schools.tasks import import_file
+
+    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / UPLOAD_DIR)
+    stored = storage.save(f"{uuid.uuid4().hex}-{Path(upload.name or 'upload.csv').name}", upload)
+    job_kind = Job.Kind.IMPORT_SCHOOLS if kind == ImportKind.SCHOOLS else Job.Kind.IMPORT_MEASURES
+    label = f"{job_kind.label}: {Path(upload.name or '').name}" + (f" ({mapping})" if mapping else "")
+    job = job_create(kind=job_kind, label=label, by=by)
+    name = f"{UPLOAD_DIR}/{stored}"
+    transaction.on_commit(
+        lambda: import_file.enqueue(job_id=job.pk, upload=name, kind=str(kind), mapping=mapping)
+    )
+    return job

@@ -1,0 +1,195 @@
+"""Applying a checked plan to the database: the one place an import writes.
+
+Everything happens in one transaction with a handful of queries whatever the file's size:
+one read of the registry, one of the existing values, bulk inserts and bulk updates. An audit
+entry for the import belongs here when the audit log lands.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import connection, transaction
+
+from kindred.core.bulk import bulk_insert
+from kindred.core.progress import Progress, no_progress
+from kindred.schools.importing.planning import KEEP, Plan, PlannedPlace
+from kindred.schools.importing.report import ImportReport, Tally
+from kindred.schools.models import LocalAuthority, MeasureDefinition, Region, School, SchoolMeasure
+from kindred.schools.services import measure_definitions_ensure
+
+BATCH = 1000
+CREATED, UPDATED, UNCHANGED = 3, 2, 1  # a row's status is the strongest change it caused
+
+
+@transaction.atomic
+def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
+    """Write what `plan` says; return its report with the counts filled in."""
+    assert plan.ok, "a plan with problems must never be written"
+    report = plan.report
+    rows: dict[int, int] = dict.fromkeys(plan.kept_rows, UNCHANGED)
+    total = report.rows
+    progress(total, total, "writing local authorities and regions")
+    region_ids, _ = _places_write(Region, plan.regions, report.regions, {})
+    authority_ids, statuses = _places_write(LocalAuthority, plan.authorities, report.authorities, region_ids)
+    for code, status in statuses.items():
+        row = plan.authorities[code].row
+        rows[row] = max(rows[row], status)
+    progress(total, total, "writing schools")
+    school_ids = _schools_write(plan, report, rows, authority_ids, region_ids)
+    progress(total, total, "writing measures")
+    _measures_write(plan, report, rows, school_ids)
+    report.rows_created = sum(1 for s in rows.values() if s == CREATED)
+    report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
+    report.rows_unchanged = sum(1 for s in rows.values() if s == UNCHANGED)
+    return report
+
+
+def _places_write(
+    model, planned: dict[str, PlannedPlace], tally: Tally, region_ids: dict[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Create or rename regions / local authorities; returns every known code's id, and the
+    status (CREATED, UPDATED) of each planned code that changed.
+
+    A place named only by its code (a file with an authority code but no name) is created with its
+    code as its name, and renamed when a file that has names is imported.
+    """
+    with_region = model is LocalAuthority
+    fields = ["id", "code", "name"] + (["region_id"] if with_region else [])
+    existing = {row["code"]: row for row in model.objects.values(*fields)}
+    new, changed = [], []
+    statuses: dict[str, int] = {}
+    for code, place in planned.items():
+        values: dict[str, Any] = {}
+        if place.name:
+            values["name"] = place.name
+        if with_region and place.region is not None:
+            values["region_id"] = region_ids.get(place.region)
+        current = existing.get(code)
+        if current is None:
+            new.append(model(code=code, **{"name": code, **values}))
+            statuses[code] = CREATED
+        elif any(current[k] != v for k, v in values.items()):
+            changed.append(
+                model(id=current["id"], **{**{k: current[k] for k in fields if k != "id"}, **values})
+            )
+            statuses[code] = UPDATED
+        else:
+            tally.unchanged += 1
+    model.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        model.objects.bulk_update(changed, [f for f in fields if f not in ("id", "code")], batch_size=BATCH)
+    tally.created += len(new)
+    tally.updated += len(changed)
+    return dict(model.objects.values_list("code", "id")), statuses
+
+
+def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, int]:
+    if not plan.schools:
+        return dict(School.objects.values_list("registry_id", "id")) if plan.measures else {}
+    given = sorted({name for s in plan.schools for name in s.values})
+    links = [("local_authority_id", "authority", authority_ids), ("region_id", "region", region_ids)]
+    linked = [
+        (column, attr, ids) for column, attr, ids in links if any(getattr(s, attr) for s in plan.schools)
+    ]
+    fields = given + [column for column, _, _ in linked]
+    existing = {row["registry_id"]: row for row in School.objects.values("id", "registry_id", *fields)}
+    new, changed, changed_fields = [], [], set()
+    for school in plan.schools:
+        values = dict(school.values)
+        for column, attr, ids in linked:
+            code = getattr(school, attr)
+            values[column] = ids[code] if code else None
+        current = existing.get(school.registry_id)
+        if current is None:
+            new.append(School(registry_id=school.registry_id, **values))
+            rows[school.row] = CREATED
+            continue
+        if not plan.update:
+            report.schools_not_updated += 1
+            continue
+        differs = {k for k, v in values.items() if current[k] != v}
+        if differs:
+            changed.append(School(id=current["id"], **{**{k: current[k] for k in fields}, **values}))
+            changed_fields |= differs
+            rows[school.row] = max(rows[school.row], UPDATED)
+        else:
+            report.schools.unchanged += 1
+    _insert_models(School, new)
+    if changed:
+        _update_models(School, changed, sorted(changed_fields))
+    report.schools.created += len(new)
+    report.schools.updated += len(changed)
+    return dict(School.objects.values_list("registry_id", "id"))
+
+
+def _measures_write(
+    plan: Plan, report: ImportReport, rows: dict[int, int], school_ids: dict[str, int]
+) -> None:
+    if not plan.measures:
+        return
+    definitions = measure_definitions_ensure(plan.measure_specs)
+    codes = {m.code for m in plan.measures} - set(definitions)
+    definitions.update({d.code: d for d in MeasureDefinition.objects.filter(code__in=codes)})
+    measure_ids = {code: d.id for code, d in definitions.items()}
+    years = {m.year for m in plan.measures}
+    existing: dict[tuple[int, int, int], tuple] = {}
+    by_measure = defaultdict(set)
+    for m in plan.measures:
+        by_measure[measure_ids[m.code]].add(m.year)
+    stored = SchoolMeasure.objects.filter(
+        measure_id__in=list(by_measure), year__in=sorted(years)
+    ).values_list("id", "school_id", "measure_id", "year", "value", "cohort", "suppressed")
+    for pk, school_id, measure_id, year, value, cohort, suppressed in stored.iterator(chunk_size=20_000):
+        existing[(school_id, measure_id, year)] = (pk, value, cohort, suppressed)
+    new: list[tuple] = []
+    changed: list[SchoolMeasure] = []
+    for m in plan.measures:
+        school_id, measure_id = school_ids[m.registry_id], measure_ids[m.code]
+        if m.suppressed:
+            report.values_suppressed += 1
+        current = existing.get((school_id, measure_id, m.year))
+        if current is None:
+            cohort = None if m.cohort == KEEP else m.cohort
+            new.append((school_id, measure_id, m.year, m.value, cohort, m.suppressed))
+            rows[m.row] = CREATED
+            continue
+        pk, value, cohort, suppressed = current
+        wanted = (m.value, cohort if m.cohort == KEEP else m.cohort, m.suppressed)
+        if m.fill_in:  # keep the stored figure; add a cohort only where none is stored
+            wanted = (value, cohort if cohort is not None or m.cohort == KEEP else m.cohort, suppressed)
+        if (value, cohort, suppressed) != wanted:
+            changed.append(SchoolMeasure(id=pk, value=wanted[0], cohort=wanted[1], suppressed=wanted[2]))
+            rows[m.row] = max(rows[m.row], UPDATED)
+        else:
+            report.measures.unchanged += 1
+    bulk_insert(
+        SchoolMeasure._meta.db_table,
+        ["school_id", "measure_id", "year", "value", "cohort", "suppressed"],
+        new,
+    )
+    if changed:
+        _update_models(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
+    report.measures.created += len(new)
+    report.measures.updated += len(changed)
+
+
+def _insert_models(model, objects: list) -> None:
+    """Insert unsaved model instances with plain tuples (bulk_create builds SQL per object: slow at 20k)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = ([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects)
+    bulk_insert(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def _update_models(model, objects: list, field_names: list[str]) -> None:
+    """UPDATE ... WHERE id = %s for each instance, as one executemany (bulk_update's CASE is slow)."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 20_000):
+            cursor.executemany(sql, params[start : start + 20_000])

@@ -1,0 +1,101 @@
+"""Uploading a file in the admin runs the import as a background job."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kindred.accounts.models import User
+from kindred.core.models import Job
+from kindred.schools.models import School
+
+from .conftest import GIAS_SAMPLE
+
+pytestmark = pytest.mark.django_db
+URL = "admin:schools_school_import"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline_and_uploads_go_to_tmp(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(User.objects.create_superuser(email="admin@example.org", password="x"))
+    return client
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_the_school_list_links_to_the_import_page(staff_client):
+    page = staff_client.get(reverse("admin:schools_school_changelist"))
+    assert reverse(URL).encode() in page.content
+
+
+def test_an_uploaded_schools_file_is_imported_in_a_job_and_the_job_page_shows_the_summary(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse(URL),
+            {"file": upload("gias.csv", GIAS_SAMPLE.read_bytes()), "kind": "schools", "mapping": "gias"},
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("job_detail", args=[job.pk])
+    assert (job.status, job.kind) == (Job.Status.SUCCEEDED, Job.Kind.IMPORT_SCHOOLS)
+    assert job.outcome["summary"]["rows created"] == 7
+    assert School.objects.count() == 7
+    assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
+    page = staff_client.get(response.url)
+    assert b"rows created" in page.content
+
+
+def test_an_uploaded_file_with_problems_fails_the_job_with_the_report_and_imports_nothing(
+    staff_client, django_capture_on_commit_callbacks
+):
+    content = GIAS_SAMPLE.read_bytes().replace(b"01-11-2014", b"31-13-2014")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse(URL), {"file": upload("gias.csv", content), "kind": "schools", "mapping": "gias"}
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.outcome["problems"] == [
+        {"row": 2, "column": "OpenDate", "reason": "'31-13-2014' is not a date"}
+    ]
+    assert School.objects.count() == 0
+    page = staff_client.get(response.url)
+    assert b"31-13-2014" in page.content
+
+
+def test_an_uploaded_measures_file_needs_no_mapping(staff_client, django_capture_on_commit_callbacks):
+    School.objects.create(registry_id="100000", name="A school")
+    content = b"school_id,measure,year,value,cohort\r\n100000,fsm_pct,2018,16.2,285\r\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse(URL), {"file": upload("m.csv", content), "kind": "measures", "mapping": ""})
+    job = Job.objects.get()
+    assert (job.kind, job.status) == (Job.Kind.IMPORT_MEASURES, Job.Status.SUCCEEDED)
+    assert job.outcome["summary"]["measure values created"] == 1
+
+
+def test_a_schools_file_without_a_mapping_is_sent_back(staff_client):
+    response = staff_client.post(reverse(URL), {"file": upload("x.csv", b"URN\r\n1\r\n"), "kind": "schools"})
+    assert response.status_code == 200
+    assert b"Choose the mapping" in response.content
+    assert not Job.objects.exists()
+
+
+def test_people_who_are_not_staff_cannot_reach_the_import_page(client):
+    client.force_login(User.objects.create_user(email="teacher@example.org", password="x"))
+    response = client.get(reverse(URL))
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_staff_without_permission_to_add_schools_are_refused(client):
+    client.force_login(User.objects.create_user(email="staff@example.org", password="x", is_staff=True))
+    assert client.get(reverse(URL)).status_code == 403
