@@ -121,7 +121,9 @@ def no_school_user(db):
 
 
 @pytest.fixture
-def personas(site_admin, system_leader, school_admin_x, school_leader_x, teacher_x, teacher_y, no_school_user):
+def personas(
+    site_admin, system_leader, school_admin_x, school_leader_x, teacher_x, teacher_y, no_school_user
+):
     """Every persona by name; "anonymous" is None."""
     return {
         "site_admin": site_admin,
