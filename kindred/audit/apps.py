@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "kindred.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from kindred.audit import signals  # noqa: F401  (audits changes made in the admin site)

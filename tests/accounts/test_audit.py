@@ -100,3 +100,33 @@ def test_a_deleted_persons_events_stay_and_show_a_former_member(client, teacher_
     page = client.get("/audit/").content.decode()
     assert "Former member" in page and teacher_x.email not in page
     assert not SchoolStaff.objects.filter(user=teacher_x).exists()
+
+
+def test_changes_made_in_the_admin_site_are_audited(client, site_admin, school_x):
+    client.force_login(site_admin)
+    data = {
+        "registry_id": school_x.registry_id,
+        "name": "Xavier Primary School",
+        "phase": "primary",
+        "status": "open",
+    }
+    client.post(f"/admin/schools/school/{school_x.pk}/change/", data)
+    school_x.refresh_from_db()
+    assert school_x.name == "Xavier Primary School"
+    event = AuditEvent.objects.get(action="admin.changed")
+    assert event.actor == site_admin and event.school == school_x and event.region == school_x.region
+
+
+def test_a_role_given_in_the_admin_is_audited(client, site_admin, school_x, no_school_user):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    staff = SchoolStaff.objects.create(user=no_school_user, school=school_x, role="teacher")
+    LogEntry.objects.log_actions(
+        user_id=site_admin.pk,
+        queryset=[staff],
+        action_flag=ADDITION,
+        change_message="Added.",
+        single_object=True,
+    )
+    event = AuditEvent.objects.get(action="admin.added")
+    assert event.actor == site_admin and event.school == school_x
