@@ -137,7 +137,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 # django-axes counts failed sign-ins before the ordinary backend checks the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "kindred.accounts.backends.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

@@ -137,3 +137,10 @@ def test_a_teacher_cannot_invite(client, school_x, teacher_x):
     )
     assert response.status_code == 403
     assert not Invitation.objects.exists()
+
+
+def test_signed_in_as_someone_else_the_invitation_page_says_so(client, school_x, school_admin_x, teacher_y):
+    _, token = invite(school_x, school_admin_x, email="somebody.else@example.org")
+    client.force_login(teacher_y)
+    page = client.get(f"/accounts/invitations/{token}/").content.decode()
+    assert f"You are signed in as {teacher_y.email}" in page and "Accept the invitation" not in page

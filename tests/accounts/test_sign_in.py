@@ -106,3 +106,19 @@ def test_profile_lists_every_role(client, school_x, system_leader, teacher_x):
     page = client.get("/accounts/profile/").content.decode()
     assert "System leader for Region A" in page
     assert "School leader" in page and school_x.name in page
+
+
+def test_the_test_clients_login_still_works_with_sign_in_throttling(client, teacher_x):
+    assert client.login(username=teacher_x.email, password=PASSWORD)
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_an_over_long_or_malformed_sign_in_is_refused_with_the_reason(client, teacher_x):
+    response = client.post("/accounts/login/", {"username": "x" * 300, "password": PASSWORD})
+    assert (
+        response.status_code == 200
+        and "Please enter a correct email address and password" in response.content.decode()
+    )
+    response = client.post("/accounts/login/", {"username": teacher_x.email})
+    assert "This field is required" in response.content.decode()
+    assert "_auth_user_id" not in client.session
