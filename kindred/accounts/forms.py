@@ -1,8 +1,17 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from kindred.accounts.models import JoinRequest, SchoolStaff
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the e-mail field's length checked before anyone looks it up."""
+
+    username = UsernameField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
+    )
 
 
 class InvitationForm(forms.Form):

@@ -155,6 +155,8 @@ RULES: dict[str, Rule] = {
     "admin:otp_totp_totpdevice_qrcode": Rule(
         admin_only(200), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/qrcode/"
     ),
+    # The importer's upload page (arrives with the importer branch).
+    "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
     # The admin's last pattern: anything else under /admin/.
     "admin/(?P<url>.*)$": Rule(admin_only(404), "/admin/no-such-page/"),
 }
