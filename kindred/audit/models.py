@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,8 @@ class AuditEvent(models.Model):
     local_authority = models.ForeignKey(
         "schools.LocalAuthority", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    # Dates, decimals and UUIDs in details are stored as text (DjangoJSONEncoder).
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -130,3 +130,14 @@ def test_a_role_given_in_the_admin_is_audited(client, site_admin, school_x, no_s
     )
     event = AuditEvent.objects.get(action="admin.added")
     assert event.actor == site_admin and event.school == school_x
+
+
+def test_details_may_hold_dates_and_decimals(site_admin):
+    import datetime
+    import decimal
+
+    event = audit(
+        site_admin, "schools.imported", None, year=datetime.date(2019, 9, 1), value=decimal.Decimal("1.5")
+    )
+    event.refresh_from_db()
+    assert event.details == {"year": "2019-09-01", "value": "1.5"}
