@@ -30,6 +30,7 @@ demo: install
 
 ## Install what the tests need and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: install-test
+	@bash .ci/ensure-chromium
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-test

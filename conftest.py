@@ -1,6 +1,13 @@
-"""Shared fixtures: personas and small registries for every app's tests."""
+"""Shared fixtures: personas and small registries for every app's tests.
+
+The personas (one each, used by the permission matrix and every app's access tests):
+site_admin, system_leader (region A), school_admin_x, school_leader_x, teacher_x (school X,
+region A), teacher_y (school Y, region B), no_school_user; anonymous is a client without a log-in.
+"""
 
 import pytest
+
+PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture(autouse=True)
@@ -9,4 +16,122 @@ def _plain_static_files(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_test_client(settings):
+    """Tests run with DEBUG off, as in production, but the test client speaks plain HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def region_a(db):
+    from kindred.schools.models import LocalAuthority, Region
+
+    region = Region.objects.create(code="A", name="Region A")
+    LocalAuthority.objects.create(code="A1", name="Authority A1", region=region)
+    return region
+
+
+@pytest.fixture
+def region_b(db):
+    from kindred.schools.models import LocalAuthority, Region
+
+    region = Region.objects.create(code="B", name="Region B")
+    LocalAuthority.objects.create(code="B1", name="Authority B1", region=region)
+    return region
+
+
+@pytest.fixture
+def school_x(region_a):
+    from kindred.schools.models import School
+
+    return School.objects.create(
+        registry_id="100001",
+        name="Xavier Primary",
+        region=region_a,
+        local_authority=region_a.authorities.get(),
+    )
+
+
+@pytest.fixture
+def school_y(region_b):
+    from kindred.schools.models import School
+
+    return School.objects.create(
+        registry_id="200002",
+        name="Yew Tree Academy",
+        region=region_b,
+        local_authority=region_b.authorities.get(),
+    )
+
+
+def _user(email: str, **fields):
+    from kindred.accounts.models import User
+
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0], **fields)
+
+
+def _staff(email: str, school, role: str):
+    from kindred.accounts.models import SchoolStaff
+
+    user = _user(email)
+    SchoolStaff.objects.create(user=user, school=school, role=role)
+    return user
+
+
+@pytest.fixture
+def site_admin(db):
+    return _user("admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def system_leader(region_a):
+    from kindred.accounts.models import RegionalRole
+
+    user = _user("leader.a@example.org")
+    RegionalRole.objects.create(user=user, region=region_a)
+    return user
+
+
+@pytest.fixture
+def school_admin_x(school_x):
+    return _staff("office.x@example.org", school_x, "administrator")
+
+
+@pytest.fixture
+def school_leader_x(school_x):
+    return _staff("head.x@example.org", school_x, "leader")
+
+
+@pytest.fixture
+def teacher_x(school_x):
+    return _staff("teacher.x@example.org", school_x, "teacher")
+
+
+@pytest.fixture
+def teacher_y(school_y):
+    return _staff("teacher.y@example.org", school_y, "teacher")
+
+
+@pytest.fixture
+def no_school_user(db):
+    return _user("nobody@example.org")
+
+
+@pytest.fixture
+def personas(
+    site_admin, system_leader, school_admin_x, school_leader_x, teacher_x, teacher_y, no_school_user
+):
+    """Every persona by name; "anonymous" is None."""
+    return {
+        "site_admin": site_admin,
+        "system_leader": system_leader,
+        "school_admin_x": school_admin_x,
+        "school_leader_x": school_leader_x,
+        "teacher_x": teacher_x,
+        "teacher_y": teacher_y,
+        "no_school_user": no_school_user,
+        "anonymous": None,
     }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
 
 
 class SchoolStaffInline(admin.TabularInline):
@@ -17,7 +17,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     inlines = [SchoolStaffInline]
     fieldsets = (
-        (None, {"fields": ("email", "password", "full_name")}),
+        (None, {"fields": ("email", "password", "full_name", "email_verified_at", "deleted_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -25,3 +25,22 @@ class UserAdmin(DjangoUserAdmin):
 
 
 admin.site.register(RegionalRole)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the school's staff page; here they can be looked at, not forged."""
+
+    list_display = ["email", "school", "role", "created_at", "expires_at", "accepted_at"]
+    raw_id_fields = ["school", "invited_by", "accepted_by"]
+    readonly_fields = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role", "status", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["user", "school", "decided_by"]

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,12 +30,18 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # Deleting an account anonymises it (see accounts.services.account_delete): what the person
+    # wrote stays, shown as by a former member.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = EmailUserManager()
 
     def __str__(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
         return self.full_name or self.email
 
 
@@ -84,3 +92,69 @@ class RegionalRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — system leader for {self.region or self.local_authority}"
+
+
+class Invitation(models.Model):
+    """A school administrator's single-use, expiring invitation for someone to join the school's staff.
+
+    Only a hash of the token is stored; the token itself travels in the e-mailed link.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=SchoolStaff.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="accepted_invitations"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.get_role_display()} at {self.school.name}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and not self.is_expired
+
+
+class JoinRequest(models.Model):
+    """A person asking to join a school's staff; the school's administrator decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="join_requests")
+    role = models.CharField(
+        _("role"), max_length=16, choices=SchoolStaff.Role.choices, default=SchoolStaff.Role.TEACHER
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=Q(status="pending"),
+                name="joinrequest_one_pending_per_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.school.name} as {self.get_role_display()}"

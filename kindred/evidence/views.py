@@ -1,13 +1,14 @@
 import csv
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kindred.accounts.access import is_site_admin
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
@@ -162,9 +163,11 @@ def school_evidence_context(school) -> dict:
 
 
 @require_POST
-@staff_member_required
+@login_required
 def recompute(request):
     """Queue a full recompute of families, relative performance and categories; show its progress."""
+    if not is_site_admin(request.user):
+        raise PermissionDenied(_("Only a site administrator can recompute the evidence."))
     job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)

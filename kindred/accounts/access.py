@@ -1,0 +1,110 @@
+"""Who may see and change what: one helper per kind of object, used by every view, API endpoint
+and command.
+
+The rule everywhere: someone with no role covering a private object gets 404 (Http404), so
+private things do not reveal that they exist; someone who may read it but not change it gets 403
+(PermissionDenied) on a write. The school registry itself (the search and the school page) is
+public data and needs no helper; a school's *private area* (its staff list, its requests and
+invitations, later its own data) goes through `school_for_user`.
+
+| role                                   | reads a school's private area | changes it |
+|----------------------------------------|-------------------------------|------------|
+| site administrator (superuser)         | every school                  | yes        |
+| system leader (RegionalRole)           | schools of the region / LA    | no         |
+| school administrator (SchoolStaff)     | that school                   | yes        |
+| school leader, teacher, exams officer  | that school                   | no         |
+"""
+
+from enum import IntEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kindred.accounts.models import JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.schools.models import School
+
+
+class Access(IntEnum):
+    NONE = 0
+    READ = 1
+    WRITE = 2
+
+
+def is_site_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def is_system_leader(user: User) -> bool:
+    return bool(user.is_authenticated and RegionalRole.objects.filter(user=user).exists())
+
+
+def regional_schools_q(user: User, *, prefix: str = "") -> Q | None:
+    """A filter for the schools the user's regional roles cover (None when there are none).
+
+    `prefix` points the filter at a school from another model ("school__" for SchoolStaff).
+    """
+    condition = None
+    for role in RegionalRole.objects.filter(user=user):
+        if role.region_id:
+            one = Q(**{f"{prefix}region_id": role.region_id})
+        else:
+            one = Q(**{f"{prefix}local_authority_id": role.local_authority_id})
+        condition = one if condition is None else condition | one
+    return condition
+
+
+def school_access(user: User, school: School) -> Access:
+    if not user.is_authenticated or not user.is_active:
+        return Access.NONE
+    if user.is_superuser:
+        return Access.WRITE
+    roles = set(SchoolStaff.objects.filter(user=user, school=school).values_list("role", flat=True))
+    if SchoolStaff.Role.ADMINISTRATOR in roles:
+        return Access.WRITE
+    if roles:
+        return Access.READ
+    regional = regional_schools_q(user)
+    if regional is not None and School.objects.filter(regional, pk=school.pk).exists():
+        return Access.READ
+    return Access.NONE
+
+
+def school_for_user(user: User, registry_id: str, *, write: bool = False) -> School:
+    """The school if `user` may see its private area (or change it, with write=True).
+
+    404 when the school does not exist or the user has no role covering it; 403 when the user
+    may only read and asked to write.
+    """
+    school = get_object_or_404(
+        School.objects.select_related("region", "local_authority"), registry_id=registry_id
+    )
+    access = school_access(user, school)
+    if access == Access.NONE:
+        raise Http404("No such school area.")
+    if write and access < Access.WRITE:
+        raise PermissionDenied("Only the school's administrators can change this.")
+    return school
+
+
+def staff_for_user(user: User, registry_id: str, pk: int) -> SchoolStaff:
+    """A staff role at the school, for its administrators to change; 404 if the id is another school's."""
+    school = school_for_user(user, registry_id, write=True)
+    return get_object_or_404(SchoolStaff.objects.select_related("user", "school"), school=school, pk=pk)
+
+
+def join_request_for_user(user: User, registry_id: str, pk: int) -> JoinRequest:
+    """A join request to the school, for its administrators to decide; 404 if it is another school's."""
+    school = school_for_user(user, registry_id, write=True)
+    return get_object_or_404(JoinRequest.objects.select_related("user", "school"), school=school, pk=pk)
+
+
+def audit_scope_for_user(user: User) -> Q:
+    """The audit events `user` may read, as a filter; 404 for everyone but site admins and system leaders."""
+    if is_site_admin(user):
+        return Q()
+    regional = regional_schools_q(user) if user.is_authenticated else None
+    if regional is None:
+        raise Http404("No audit log here.")
+    return regional

@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from kindred.accounts.models import JoinRequest, SchoolStaff
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the e-mail field's length checked before anyone looks it up."""
+
+    username = UsernameField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=SchoolStaff.Role.choices, initial=SchoolStaff.Role.TEACHER
+    )
+
+
+class AccountFromInvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("The password again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            raise forms.ValidationError(_("The two passwords differ."))
+        if one:
+            from kindred.accounts.models import User
+
+            password_validation.validate_password(
+                one, User(email=self.email, full_name=data.get("full_name", ""))
+            )
+        return data
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["role", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+        labels = {"message": _("A word for the administrator (optional)")}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"invalid": _("Enter the six digits your app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -1,0 +1,99 @@
+"""Reads about people and roles."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.services import invitation_check, invitation_token_hash
+from kindred.audit.models import AuditEvent
+from kindred.schools.models import School
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation this link's token belongs to, if it can still be used; InvitationInvalid otherwise."""
+    invitation = (
+        Invitation.objects.select_related("school")
+        .filter(token_hash=invitation_token_hash(token[:200]))
+        .first()
+    )
+    return invitation_check(invitation)
+
+
+def roles_of(*, user: User) -> dict[str, Any]:
+    return {
+        "school_roles": SchoolStaff.objects.filter(user=user)
+        .select_related("school")
+        .order_by("school__name"),
+        "regional_roles": RegionalRole.objects.filter(user=user).select_related("region", "local_authority"),
+        "join_requests": JoinRequest.objects.filter(user=user).select_related("school"),
+    }
+
+
+def school_staff(*, school: School) -> QuerySet[SchoolStaff]:
+    return (
+        SchoolStaff.objects.filter(school=school)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def school_join_requests_pending(*, school: School) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(school=school, status=JoinRequest.Status.PENDING).select_related("user")
+
+
+def school_invitations_pending(*, school: School) -> list[Invitation]:
+    return [i for i in Invitation.objects.filter(school=school, accepted_at__isnull=True) if not i.is_expired]
+
+
+def personal_data(*, user: User) -> dict[str, Any]:
+    """Everything Kindred holds about a person, for them to download."""
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    roles = roles_of(user=user)
+    return {
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "date_joined": when(user.date_joined),
+            "last_login": when(user.last_login),
+            "email_verified_at": when(user.email_verified_at),
+            "site_administrator": user.is_superuser,
+        },
+        "school_roles": [
+            {"school": s.school.name, "registry_id": s.school.registry_id, "role": s.role}
+            for s in roles["school_roles"]
+        ],
+        "regional_roles": [
+            {
+                "region": str(r.region) if r.region else None,
+                "local_authority": str(r.local_authority or "") or None,
+            }
+            for r in roles["regional_roles"]
+        ],
+        "join_requests": [
+            {
+                "school": j.school.name,
+                "role": j.role,
+                "message": j.message,
+                "status": j.status,
+                "at": when(j.created_at),
+            }
+            for j in roles["join_requests"]
+        ],
+        "invitations_received": [
+            {
+                "school": i.school.name,
+                "role": i.role,
+                "created_at": when(i.created_at),
+                "accepted_at": when(i.accepted_at),
+            }
+            for i in Invitation.objects.filter(email__iexact=user.email).select_related("school")
+        ],
+        "activity": [
+            {"at": when(e.at), "action": e.action, "object": e.object_label, "details": e.details}
+            for e in AuditEvent.objects.filter(actor=user).order_by("at")
+        ],
+    }

@@ -1,0 +1,262 @@
+"""Writes for people and roles. Each action owns its transaction and its audit event."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.audit.services import audit
+from kindred.schools.models import LocalAuthority, Region, School
+
+EMAIL_VERIFICATION_SALT = "kindred.accounts.email-verification"
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send(*, to: str, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {"site_name": settings.SITE_NAME, **context})
+    send_mail(f"[{settings.SITE_NAME}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@transaction.atomic
+def staff_role_add(
+    *, school: School, user: User, role: SchoolStaff.Role | str, by: User | None
+) -> SchoolStaff:
+    """Give `user` a role at `school` (no change if they already have it)."""
+    staff, created = SchoolStaff.objects.get_or_create(school=school, user=user, role=role)
+    if created:
+        audit(by, "staff.role_added", staff, user=user.pk, role=str(role))
+    return staff
+
+
+@transaction.atomic
+def staff_role_remove(*, staff: SchoolStaff, by: User) -> None:
+    school_admins = SchoolStaff.objects.filter(school=staff.school, role=SchoolStaff.Role.ADMINISTRATOR)
+    if staff.role == SchoolStaff.Role.ADMINISTRATOR and school_admins.count() == 1 and not by.is_superuser:
+        raise ValidationError(_("A school keeps at least one administrator; appoint another one first."))
+    audit(by, "staff.role_removed", staff, user=staff.user_id, role=staff.role)
+    staff.delete()
+
+
+@transaction.atomic
+def regional_role_add(
+    *,
+    user: User,
+    region: Region | None = None,
+    local_authority: LocalAuthority | None = None,
+    by: User | None,
+) -> RegionalRole:
+    """Make `user` a system leader for a region or (exclusive) one local authority."""
+    if (region is None) == (local_authority is None):
+        raise ValidationError(_("A system leader covers either a region or a local authority."))
+    role, created = RegionalRole.objects.get_or_create(
+        user=user, region=region, local_authority=local_authority
+    )
+    if created:
+        audit(by, "regional_role.added", role, user=user.pk)
+    return role
+
+
+@transaction.atomic
+def invitation_create(
+    *, school: School, email: str, role: SchoolStaff.Role | str, by: User, base_url: str
+) -> tuple[Invitation, str]:
+    """Invite `email` to the school's staff; e-mails a single-use link. Returns the invitation and its token."""
+    email = User.objects.normalize_email(email).strip()
+    if SchoolStaff.objects.filter(school=school, user__email__iexact=email, role=role).exists():
+        raise ValidationError(_("%(email)s already has this role here.") % {"email": email})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        school=school,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    audit(by, "invitation.created", invitation, email=email, role=str(role))
+    link = base_url + reverse("invitation_accept", args=[token])
+    transaction.on_commit(
+        lambda: _send(
+            to=email,
+            subject=_("You are invited to join %(school)s") % {"school": school.name},
+            template="accounts/email/invitation.txt",
+            context={"invitation": invitation, "link": link, "days": settings.INVITATION_DAYS},
+        )
+    )
+    return invitation, token
+
+
+class InvitationInvalid(ValidationError):
+    """The link is unknown (code "unknown"), expired ("expired") or already used ("used")."""
+
+
+def invitation_check(invitation: Invitation | None) -> Invitation:
+    if invitation is None:
+        raise InvitationInvalid(
+            _("This invitation link is not valid. Check that you copied all of it."), "unknown"
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(_("This invitation has already been used."), "used")
+    if invitation.is_expired:
+        raise InvitationInvalid(
+            _("This invitation has expired. Ask the school's administrator for a new one."), "expired"
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> SchoolStaff:
+    """`user` takes up the invitation: they get the role, and the link stops working."""
+    invitation = invitation_check(Invitation.objects.select_for_update().filter(pk=invitation.pk).first())
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationInvalid(
+            _("This invitation is for %(email)s; sign in with that address to accept it.")
+            % {"email": invitation.email},
+            "other_user",
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if user.email_verified_at is None:
+        # The invitation reached this address, which proves it is theirs.
+        user.email_verified_at = invitation.accepted_at
+        user.save(update_fields=["email_verified_at"])
+    audit(user, "invitation.accepted", invitation)
+    return staff_role_add(school=invitation.school, user=user, role=invitation.role, by=user)
+
+
+@transaction.atomic
+def account_create_from_invitation(*, invitation: Invitation, full_name: str, password: str) -> User:
+    """A new person accepts an invitation: creates their account and gives them the role."""
+    invitation_check(invitation)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account with this e-mail address exists; sign in to accept."))
+    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
+    audit(user, "user.created", user, via="invitation")
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
+def join_request_create(
+    *, user: User, school: School, role: SchoolStaff.Role | str, message: str
+) -> JoinRequest:
+    if SchoolStaff.objects.filter(user=user, school=school, role=role).exists():
+        raise ValidationError(_("You already have this role at %(school)s.") % {"school": school.name})
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(user=user, school=school, role=role, message=message)
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked to join %(school)s; its administrator will decide.")
+            % {"school": school.name}
+        ) from None
+    audit(user, "join_request.created", join_request, role=str(role))
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -> JoinRequest:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
+    join_request.decided_by = by
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit(by, "join_request.approved" if approve else "join_request.declined", join_request)
+    if approve:
+        staff_role_add(school=join_request.school, user=join_request.user, role=join_request.role, by=by)
+    return join_request
+
+
+def email_verification_token(user: User) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def email_verification_send(*, user: User, base_url: str) -> None:
+    link = base_url + reverse("email_verify", args=[email_verification_token(user)])
+    _send(
+        to=user.email,
+        subject=_("Confirm your e-mail address"),
+        template="accounts/email/verify_email.txt",
+        context={"user": user, "link": link, "days": settings.EMAIL_VERIFICATION_DAYS},
+    )
+
+
+@transaction.atomic
+def email_verify(*, user: User, token: str) -> None:
+    """Mark the address verified if `token` was issued for this user and address and is still fresh."""
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_VERIFICATION_SALT, max_age=timedelta(days=settings.EMAIL_VERIFICATION_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise ValidationError(_("This confirmation link has expired; ask for a new one.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This confirmation link is not valid.")) from None
+    if data.get("user") != user.pk or data.get("email") != user.email:
+        raise ValidationError(_("This confirmation link is for another account or address."))
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        audit(user, "user.email_verified", user)
+
+
+@transaction.atomic
+def two_factor_enable(*, device: TOTPDevice, token: str) -> None:
+    """Confirm a TOTP device with a first code from the person's app."""
+    if not device.verify_token(token):
+        raise ValidationError(
+            _("That code is not right. Check the time on your phone and try the newest code.")
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    audit(device.user, "user.two_factor_enabled", device.user)
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, by: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    audit(by, "user.two_factor_disabled", user)
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account by anonymising it.
+
+    Their roles, requests, devices and sessions go; the user row stays, without name or
+    address, so what they wrote (and the audit log) still points somewhere: it is shown as
+    written by a former member.
+    """
+    audit(user, "user.deleted", user)
+    SchoolStaff.objects.filter(user=user).delete()
+    RegionalRole.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    user.email = f"former-member-{user.pk}@deleted.invalid"
+    user.full_name = ""
+    user.first_name = user.last_name = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.email_verified_at = None
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

@@ -1,0 +1,235 @@
+"""Pages for people: profile, invitations, join requests, a school's staff page."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kindred.accounts import access, selectors, services
+from kindred.accounts.forms import (
+    AccountFromInvitationForm,
+    DecisionForm,
+    DeleteAccountForm,
+    InvitationForm,
+    JoinRequestForm,
+)
+from kindred.accounts.models import User
+from kindred.schools.models import School
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_GET
+@login_required
+def profile(request):
+    """The signed-in person's account and roles."""
+    return render(
+        request,
+        "accounts/profile.html",
+        {**selectors.roles_of(user=request.user), "is_site_admin": access.is_site_admin(request.user)},
+    )
+
+
+@require_GET
+@login_required
+def personal_data(request):
+    """Everything Kindred holds about the signed-in person, as a JSON download."""
+    response = HttpResponse(
+        json.dumps(selectors.personal_data(user=request.user), indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="kindred-personal-data.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("home")
+    return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def email_verification_send(request):
+    services.email_verification_send(user=request.user, base_url=_base_url(request))
+    messages.success(
+        request, _("We have sent a confirmation link to %(email)s.") % {"email": request.user.email}
+    )
+    return redirect("profile")
+
+
+@require_GET
+@login_required
+def email_verify(request, token: str):
+    try:
+        services.email_verify(user=request.user, token=token)
+    except ValidationError as error:
+        return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("profile")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """Accept an invitation: a new person creates their account; an existing one signs in first."""
+    try:
+        invitation = selectors.invitation_for_token(token)
+    except services.InvitationInvalid as error:
+        status = 404 if error.code == "unknown" else 410
+        return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=status)
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as error:
+                return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
+            messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
+            return redirect("profile")
+    elif not has_account:
+        form = AccountFromInvitationForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = services.account_create_from_invitation(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
+                return redirect("profile")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "has_account": has_account, "token": token},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def join_request(request, registry_id: str):
+    """Ask to join a school's staff; its administrators decide."""
+    school = get_object_or_404(School, registry_id=registry_id)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                user=request.user,
+                school=school,
+                role=form.cleaned_data["role"],
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request has gone to %(school)s.") % {"school": school.name})
+            return redirect("profile")
+    return render(
+        request,
+        "accounts/join_request.html",
+        {"school": school, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _staff_page(request, school: School, *, invite_form=None, status: int = 200):
+    can_manage = access.school_access(request.user, school) == access.Access.WRITE
+    return render(
+        request,
+        "accounts/school_staff.html",
+        {
+            "school": school,
+            "staff": selectors.school_staff(school=school),
+            "can_manage": can_manage,
+            "join_requests": selectors.school_join_requests_pending(school=school) if can_manage else [],
+            "invitations": selectors.school_invitations_pending(school=school) if can_manage else [],
+            "invite_form": invite_form or InvitationForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def school_staff(request, registry_id: str):
+    """A school's staff, and for its administrators: invitations and join requests."""
+    return _staff_page(request, access.school_for_user(request.user, registry_id))
+
+
+@require_POST
+@login_required
+def staff_invite(request, registry_id: str):
+    school = access.school_for_user(request.user, registry_id, write=True)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                school=school,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                base_url=_base_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("school_staff", registry_id=school.registry_id)
+    return _staff_page(request, school, invite_form=form, status=400)
+
+
+@require_POST
+@login_required
+def staff_remove(request, registry_id: str, pk: int):
+    staff = access.staff_for_user(request.user, registry_id, pk)
+    try:
+        services.staff_role_remove(staff=staff, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("%(person)s no longer has that role.") % {"person": staff.user})
+    return redirect("school_staff", registry_id=registry_id)
+
+
+@require_POST
+@login_required
+def join_request_decide(request, registry_id: str, pk: int):
+    join_request = access.join_request_for_user(request.user, registry_id, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or decline."))
+        return redirect("school_staff", registry_id=registry_id)
+    try:
+        services.join_request_decide(
+            join_request=join_request, approve=form.cleaned_data["decision"] == "approve", by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("school_staff", registry_id=registry_id)

@@ -1,0 +1,55 @@
+"""The demo's story in a real browser: from the regional map to a red school, its needs, and help nearby."""
+
+import pytest
+from django.core.management import call_command
+
+from kindred.accounts.models import RegionalRole, User
+from kindred.evidence.models import Flag, Performance, SupportCategory
+from kindred.schools.generation import country_generate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a long evidence passphrase 3"
+
+
+def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby(page):
+    country_generate(n_schools=400, seed=11, years=[2021, 2022, 2023], n_teachers=800)
+    call_command("families", "--no-fit", verbosity=0)
+    call_command("performance", verbosity=0)
+    red = (
+        SupportCategory.objects.filter(category="red", school__performance__flag=Flag.NEED)
+        .select_related("school", "school__region")
+        .first()
+    )
+    assert red is not None, "the generated country has a red school with a reliable need"
+    leader = User.objects.create_user(email="leader@example.org", password=PASSWORD, full_name="Lee Leader")
+    RegionalRole.objects.create(user=leader, region=red.school.region)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(leader.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Dashboard").click()
+    assert page.get_by_role("heading", name="Regional dashboard").is_visible()
+    # the map's red dot for this school links to it
+    # dispatched rather than clicked at a point: another dot may overlap this one on a small map
+    page.locator(f'svg a[href="/schools/{red.school.registry_id}/"]').dispatch_event("click")
+    page.wait_for_url(f"**/schools/{red.school.registry_id}/")
+    assert page.get_by_role("heading", name=red.school.name).is_visible()
+
+    need = (
+        Performance.objects.filter(school=red.school, year__isnull=True, flag=Flag.NEED)
+        .select_related("measure")
+        .first()
+    )
+    assert page.locator("ul.verdicts li.need").filter(has_text=need.measure.name).count() == 1
+    page.locator("ul.verdicts li.need").filter(has_text=need.measure.name).get_by_role("link").click()
+
+    assert page.get_by_role("heading", name="Where good practice is").is_visible()
+    assert page.get_by_text(f"Starting from {red.school.name}.").is_visible()
+    rows = page.locator("table tbody tr")
+    assert rows.count() > 0
+    first_distance = float(rows.nth(0).locator("td").last.inner_text().replace(" km", ""))
+    last_distance = float(rows.nth(rows.count() - 1).locator("td").last.inner_text().replace(" km", ""))
+    assert first_distance <= last_distance
