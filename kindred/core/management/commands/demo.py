@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 
-from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.accounts.models import SchoolStaff, User
+from kindred.accounts.services import regional_role_add, staff_role_add
 from kindred.schools.models import Region, School
 
 DEMO_PASSWORD = "kindred-demo"
@@ -76,11 +77,11 @@ def demo_accounts_create() -> dict[str, User]:
 
     admin = person("admin@demo.kindred.example", "Ada Admin", is_staff=True, is_superuser=True)
     leader = person("leader@demo.kindred.example", "Sam System-Leader")
-    RegionalRole.objects.create(user=leader, region=region)
+    regional_role_add(user=leader, region=region, by=admin)
     coordinator = person("coordinator@demo.kindred.example", "Nia Coordinator")
-    SchoolStaff.objects.create(user=coordinator, school=lead_school, role=SchoolStaff.Role.LEADER)
+    staff_role_add(user=coordinator, school=lead_school, role=SchoolStaff.Role.LEADER, by=admin)
     teacher = person("teacher@demo.kindred.example", "Tom Teacher")
-    SchoolStaff.objects.create(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER)
+    staff_role_add(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER, by=admin)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
