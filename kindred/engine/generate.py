@@ -613,6 +613,8 @@ def generate_country(
     years = tuple(sorted({int(y) for y in years}))
     if not years:
         raise ValueError("Give at least one year.")
+    if years[0] < 1900 or years[-1] > 2200:
+        raise ValueError(f"Years are academic years by the year they start, such as 2023; not {years}.")
     total_teachers = round(n_schools * TEACHERS_PER_SCHOOL) if n_teachers is None else int(n_teachers)
     if total_teachers < n_schools:
         raise ValueError(f"Every school needs a teacher: {total_teachers} teachers for {n_schools} schools.")
