@@ -268,9 +268,17 @@ _FEATURES_B = np.array(
         "ley",
         "croft",
         "grove",
+        "hurst",
+        "park",
+        "ridge",
+        "well",
+        "dene",
+        "moor",
+        "stone",
     ]
 )
-_SAINTS = np.array(
+# Church of England and Catholic dedications.
+_SAINTS_CE = np.array(
     [
         "St Anne's",
         "St Mary's",
@@ -278,7 +286,6 @@ _SAINTS = np.array(
         "St Peter's",
         "St Paul's",
         "St Michael's",
-        "St Joseph's",
         "Holy Trinity",
         "St George's",
         "Christ Church",
@@ -289,15 +296,35 @@ _SAINTS = np.array(
         "St Luke's",
         "St Mark's",
         "St Catherine's",
+        "St Edmund's",
+        "St Chad's",
+        "St Hilda's",
+        "St Lawrence",
+        "St Nicholas",
+        "St Oswald's",
+    ]
+)
+_SAINTS_RC = np.array(
+    [
+        "St Joseph's",
         "Sacred Heart",
         "Our Lady's",
         "St Patrick's",
-        "St Edmund's",
+        "Holy Family",
+        "English Martyrs",
         "St Bede's",
-        "St Chad's",
-        "St Hilda's",
+        "St Teresa's",
+        "Our Lady of Lourdes",
+        "St Thomas More",
+        "St Francis",
+        "St Augustine's",
+        "Blessed Sacrament",
     ]
 )
+# A school in a town with more schools than this is named after its neighbourhood, not the town.
+_TOWN_NAMED_UP_TO = 12
+
+
 FIRST_NAMES = np.array(
     [
         "Olivia",
@@ -548,14 +575,23 @@ def _town_names(n: int, rng: np.random.Generator) -> np.ndarray:
     return _join(prefix, _TOWN_STARTS[rest // len(_TOWN_ENDS)], _TOWN_ENDS[rest % len(_TOWN_ENDS)])
 
 
-def _school_names(phase: np.ndarray, town: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _school_names(
+    phase: np.ndarray, town: np.ndarray, town_schools: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Plausible names; in towns with many schools, after the neighbourhood (e.g. Oakfield)."""
     n = len(phase)
     feature = _join(
         _FEATURES_A[rng.integers(len(_FEATURES_A), size=n)],
         _FEATURES_B[rng.integers(len(_FEATURES_B), size=n)],
     )
-    saint = _SAINTS[rng.integers(len(_SAINTS), size=n)]
+    saint = _SAINTS_CE[rng.integers(len(_SAINTS_CE), size=n)]
+    catholic = _SAINTS_RC[rng.integers(len(_SAINTS_RC), size=n)]
     pick = rng.random(n)
+    neighbourhood = _join(
+        _FEATURES_A[rng.integers(len(_FEATURES_A), size=n)],
+        _FEATURES_B[rng.integers(len(_FEATURES_B), size=n)],
+    )
+    town = np.where(town_schools > _TOWN_NAMED_UP_TO, neighbourhood, town)
     names = np.empty(n, dtype=object)
 
     def fill(mask: np.ndarray, value: np.ndarray | str) -> None:
@@ -566,14 +602,18 @@ def _school_names(phase: np.ndarray, town: np.ndarray, rng: np.random.Generator)
     fill(primary, _join(town, middle_word))
     fill(primary & (pick < 0.33), _join(feature, middle_word))
     fill(primary & (pick >= 0.33) & (pick < 0.45), _join(feature, " Primary Academy"))
+    # Church schools: the dedication, and for half of them the place too ("Redwick St Mary's ...").
+    placed = rng.random(n) < 0.5
+    saint = np.where(placed, _join(town, " ", saint), saint)
+    catholic = np.where(placed, _join(town, " ", catholic), catholic)
     fill(primary & (pick >= 0.45) & (pick < 0.62), _join(saint, " C of E Primary School"))
-    fill(primary & (pick >= 0.62) & (pick < 0.72), _join(saint, " Catholic Primary School"))
+    fill(primary & (pick >= 0.62) & (pick < 0.72), _join(catholic, " Catholic Primary School"))
     fill(primary & (pick >= 0.72) & (pick < 0.80), _join(town, " Infant and Junior School"))
     secondary = phase == "secondary"
     fill(secondary, _join(town, " Academy"))
     fill(secondary & (pick < 0.25), _join(town, " High School"))
     fill(secondary & (pick >= 0.25) & (pick < 0.45), _join(feature, " School"))
-    fill(secondary & (pick >= 0.45) & (pick < 0.55), _join(saint, " Catholic High School"))
+    fill(secondary & (pick >= 0.45) & (pick < 0.55), _join(catholic, " Catholic High School"))
     fill(secondary & (pick >= 0.55) & (pick < 0.62), _join(town, " Grammar School"))
     fill(secondary & (pick >= 0.62) & (pick < 0.75), _join(town, " Community College"))
     fill(phase == "special", _join(feature, " School"))
@@ -613,6 +653,8 @@ def generate_country(
     years = tuple(sorted({int(y) for y in years}))
     if not years:
         raise ValueError("Give at least one year.")
+    if years[0] < 1900 or years[-1] > 2200:
+        raise ValueError(f"Years are academic years by the year they start, such as 2023; not {years}.")
     total_teachers = round(n_schools * TEACHERS_PER_SCHOOL) if n_teachers is None else int(n_teachers)
     if total_teachers < n_schools:
         raise ValueError(f"Every school needs a teacher: {total_teachers} teachers for {n_schools} schools.")
@@ -643,7 +685,8 @@ def generate_country(
     school_town = geo.choice(n_towns, size=n, p=town_size / town_size.sum())
     urban_prob = np.clip(0.2 + 0.2 * city_score, 0.2, 0.97)[school_town]
     urban = geo.random(n) < urban_prob
-    spread = np.where(urban, 0.012 * np.sqrt(town_size[school_town]), 0.09)
+    # Urban schools within a few km of the centre (up to ~15 km in the biggest cities); villages further.
+    spread = np.where(urban, 0.012 * np.sqrt(np.minimum(town_size[school_town], 150.0)), 0.09)
     latitude = np.clip(town_lat[school_town] + geo.normal(0, 1, n) * spread, -90, 90)
     longitude = np.clip(town_lon[school_town] + geo.normal(0, 1, n) * spread * 1.6, -180, 180)
 
@@ -791,7 +834,7 @@ def generate_country(
     registry_id = np.char.mod("%07d", FIRST_REGISTRY_ID + np.arange(n))
     return Country(
         registry_id=registry_id,
-        name=_school_names(phase, town_name[school_town], rng["names"]),
+        name=_school_names(phase, town_name[school_town], town_schools[school_town], rng["names"]),
         phase=phase,
         local_authority=authority_codes[town_authority[school_town]],
         region=region_codes[region_of_school],

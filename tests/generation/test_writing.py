@@ -189,3 +189,17 @@ def test_authorities_left_by_an_earlier_country_take_the_new_names(country):
     authority = LocalAuthority.objects.get(code=code)
     assert (authority.name, authority.region.code) == (name, region_code)
     assert LocalAuthority.objects.count() == len(country.authorities)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"schools": 0}, "at least one school"),
+        ({"schools": 10, "teachers": 5}, "Every school needs a teacher"),
+        ({"schools": 10, "years": [23]}, "academic years"),
+    ],
+)
+def test_generate_command_refuses_bad_options_and_writes_nothing(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("generate", seed=1, verbosity=0, **options)
+    assert not School.objects.exists() and nothing_written()
