@@ -681,8 +681,22 @@ def generate_country(
     town_deprivation = 0.25 * city_score + geo.normal(0, 0.55, n_towns)
     town_deprivation += np.array([r[7] for r in REGIONS])[town_region]
 
-    # Schools to towns in proportion to town size (per region share), then urban or rural.
-    school_town = geo.choice(n_towns, size=n, p=town_size / town_size.sum())
+    # Schools to towns in proportion to town size, weighted so that each region gets its share of
+    # schools; no town takes more than a fifth of its region (a small country keeps several towns).
+    town_weight = np.zeros(n_towns)
+    for r in np.unique(town_region):  # nine regions: a loop over regions, not schools
+        towns = town_region == r
+        size = town_size[towns] / town_size[towns].sum()
+        if towns.sum() >= 5:
+            for _ in range(20):  # cap a town's share at 20% and share out the excess, until stable
+                over = size > 0.2
+                if not over.any():
+                    break
+                excess = (size[over] - 0.2).sum()
+                size[over] = 0.2
+                size[~over] += excess * size[~over] / size[~over].sum()
+        town_weight[towns] = size * region_share[r]
+    school_town = geo.choice(n_towns, size=n, p=town_weight / town_weight.sum())
     urban_prob = np.clip(0.2 + 0.2 * city_score, 0.2, 0.97)[school_town]
     urban = geo.random(n) < urban_prob
     # Urban schools within a few km of the centre (up to ~15 km in the biggest cities); villages further.
