@@ -48,6 +48,7 @@ def test_an_uploaded_schools_file_is_imported_in_a_job_and_the_job_page_shows_th
     assert response.url == reverse("job_detail", args=[job.pk])
     assert (job.status, job.kind) == (Job.Status.SUCCEEDED, Job.Kind.IMPORT_SCHOOLS)
     assert job.outcome["summary"]["rows created"] == 7
+    assert job.done == job.total == 7
     assert School.objects.count() == 7
     assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
     page = staff_client.get(response.url)

@@ -180,9 +180,10 @@ def plan_schools_file(
         if mapping.writes_schools:
             school = _plan_school(plan, mapping, index, row, cells, registry_id, grid)
             if school is not None:
-                if school.registry_id not in existing_ids and not school.values.get("name"):
+                is_new = school.registry_id not in existing_ids
+                if (is_new or "name" in school.values) and not school.values.get("name"):
                     column = mapping.fields["name"][0].column
-                    plan.report.problems.append(Problem(row, column, _("a new school needs a name")))
+                    plan.report.problems.append(Problem(row, column, _("a school needs a name")))
                 plan.schools.append(school)
         for measure in mapping.measures:
             _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes)

@@ -109,14 +109,14 @@ def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, i
             continue
         differs = {k for k, v in values.items() if current[k] != v}
         if differs:
-            changed.append(School(id=current["id"], **{**{k: current[k] for k in fields}, **values}))
+            changed.append({**current, **values})
             changed_fields |= differs
             rows[school.row] = max(rows[school.row], UPDATED)
         else:
             report.schools.unchanged += 1
     _insert_models(School, new)
     if changed:
-        _update_models(School, changed, sorted(changed_fields))
+        _update_rows(School, changed, sorted(changed_fields))
     report.schools.created += len(new)
     report.schools.updated += len(changed)
     return dict(School.objects.values_list("registry_id", "id"))
@@ -142,7 +142,7 @@ def _measures_write(
     for pk, school_id, measure_id, year, value, cohort, suppressed in stored.iterator(chunk_size=20_000):
         existing[(school_id, measure_id, year)] = (pk, value, cohort, suppressed)
     new: list[tuple] = []
-    changed: list[SchoolMeasure] = []
+    changed: list[dict[str, Any]] = []
     for m in plan.measures:
         school_id, measure_id = school_ids[m.registry_id], measure_ids[m.code]
         if m.suppressed:
@@ -158,7 +158,7 @@ def _measures_write(
         if m.fill_in:  # keep the stored figure; add a cohort only where none is stored
             wanted = (value, cohort if cohort is not None or m.cohort == KEEP else m.cohort, suppressed)
         if (value, cohort, suppressed) != wanted:
-            changed.append(SchoolMeasure(id=pk, value=wanted[0], cohort=wanted[1], suppressed=wanted[2]))
+            changed.append({"id": pk, "value": wanted[0], "cohort": wanted[1], "suppressed": wanted[2]})
             rows[m.row] = max(rows[m.row], UPDATED)
         else:
             report.measures.unchanged += 1
@@ -168,7 +168,7 @@ def _measures_write(
         new,
     )
     if changed:
-        _update_models(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
+        _update_rows(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
     report.measures.created += len(new)
     report.measures.updated += len(changed)
 
@@ -180,16 +180,14 @@ def _insert_models(model, objects: list) -> None:
     bulk_insert(model._meta.db_table, [f.column for f in fields], rows)
 
 
-def _update_models(model, objects: list, field_names: list[str]) -> None:
-    """UPDATE ... WHERE id = %s for each instance, as one executemany (bulk_update's CASE is slow)."""
+def _update_rows(model, rows: list[dict[str, Any]], field_names: list[str]) -> None:
+    """UPDATE ... WHERE id = %s for each row (a dict of attribute names), as one executemany:
+    bulk_update builds a CASE expression per object, which is slow at national scale."""
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-    params = [
-        [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
-        for obj in objects
-    ]
+    params = [[*(f.get_db_prep_save(row[f.attname], connection) for f in fields), row["id"]] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(params), 20_000):
             cursor.executemany(sql, params[start : start + 20_000])
