@@ -153,7 +153,7 @@ def plan_schools_file(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, "checking")
+            progress(done, total, _("checking"))
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
         registry_id = clean_id(cells[id_at])
         if reason is None and not registry_id:
@@ -187,7 +187,7 @@ def plan_schools_file(
                 plan.schools.append(school)
         for measure in mapping.measures:
             _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes)
-    progress(total, total, "checked")
+    progress(total, total, _("checked"))
     if grid:
         eastings = np.array([point[1] for point in grid])
         northings = np.array([point[2] for point in grid])
@@ -400,7 +400,7 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
         if code in plan.authorities:
             plan.authorities[code].region = region_code or None
             plan.kept_rows.append(row)
-    progress(len(table.rows), len(table.rows), "checked")
+    progress(len(table.rows), len(table.rows), _("checked"))
     return plan
 
 
@@ -427,7 +427,7 @@ def plan_measures_file(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, "checking")
+            progress(done, total, _("checking"))
         registry_id = clean_id(cells[at_id])
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
@@ -483,5 +483,5 @@ def plan_measures_file(
         plan.kept_rows.append(row)
         _add_measure(plan, row, registry_id, code, year, value, cohort)
     plan.measure_specs = [MEASURES[c] for c in sorted({m.code for m in plan.measures}) if c in MEASURES]
-    progress(total, total, "checked")
+    progress(total, total, _("checked"))
     return plan

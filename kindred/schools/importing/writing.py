@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
@@ -28,15 +29,15 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     report = plan.report
     rows: dict[int, int] = dict.fromkeys(plan.kept_rows, UNCHANGED)
     total = report.rows
-    progress(total, total, "writing local authorities and regions")
-    region_ids, _ = _places_write(Region, plan.regions, report.regions, {})
+    progress(total, total, _("writing local authorities and regions"))
+    region_ids, _statuses = _places_write(Region, plan.regions, report.regions, {})
     authority_ids, statuses = _places_write(LocalAuthority, plan.authorities, report.authorities, region_ids)
     for code, status in statuses.items():
         row = plan.authorities[code].row
         rows[row] = max(rows[row], status)
-    progress(total, total, "writing schools")
+    progress(total, total, _("writing schools"))
     school_ids = _schools_write(plan, report, rows, authority_ids, region_ids)
-    progress(total, total, "writing measures")
+    progress(total, total, _("writing measures"))
     _measures_write(plan, report, rows, school_ids)
     report.rows_created = sum(1 for s in rows.values() if s == CREATED)
     report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
@@ -91,7 +92,7 @@ def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, i
     linked = [
         (column, attr, ids) for column, attr, ids in links if any(getattr(s, attr) for s in plan.schools)
     ]
-    fields = given + [column for column, _, _ in linked]
+    fields = given + [column for column, _attr, _ids in linked]
     existing = {row["registry_id"]: row for row in School.objects.values("id", "registry_id", *fields)}
     new, changed, changed_fields = [], [], set()
     for school in plan.schools:
