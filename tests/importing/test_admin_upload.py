@@ -83,6 +83,13 @@ def test_an_uploaded_measures_file_needs_no_mapping(staff_client, django_capture
     assert job.outcome["summary"]["measure values created"] == 1
 
 
+def test_the_import_page_offers_every_ready_mapping_with_its_description(staff_client):
+    page = staff_client.get(reverse(URL))
+    assert page.status_code == 200
+    assert b"gias: England&#x27;s Get Information About Schools" in page.content
+    assert b'value="ks2final"' in page.content
+
+
 def test_a_schools_file_without_a_mapping_is_sent_back(staff_client):
     response = staff_client.post(reverse(URL), {"file": upload("x.csv", b"URN\r\n1\r\n"), "kind": "schools"})
     assert response.status_code == 200

@@ -117,6 +117,16 @@ def ready_mappings() -> list[str]:
     return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
 
 
+def ready_mapping_choices() -> list[tuple[str, str]]:
+    """(name, "name: description") for each ready mapping, read without checking it."""
+    choices = []
+    for name in ready_mappings():
+        data = yaml.safe_load((MAPPINGS_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+        description = " ".join(str(data.get("description", "")).split())
+        choices.append((name, f"{name}: {description}" if description else name))
+    return choices
+
+
 def mapping_load(name_or_path: str | Path) -> Mapping:
     """A ready mapping by name (`gias`) or a YAML mapping file by path."""
     text = str(name_or_path)

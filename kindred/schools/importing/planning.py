@@ -18,6 +18,7 @@ from kindred.schools.importing.cleaning import (
     DEFAULT_CODES,
     Blank,
     CellError,
+    Codes,
     clean_count,
     clean_date,
     clean_id,
@@ -33,6 +34,7 @@ from kindred.schools.importing.mapping import (
     TEXT_FIELDS,
     FieldSource,
     Mapping,
+    MeasureColumn,
 )
 from kindred.schools.importing.reading import Table
 from kindred.schools.importing.report import ImportReport, Problem
@@ -319,7 +321,15 @@ def _plan_latlon(
     return True
 
 
-def _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes) -> None:
+def _plan_measure_cell(
+    plan: Plan,
+    measure: MeasureColumn,
+    index: dict[str, int],
+    row: int,
+    cells: list[str],
+    registry_id: str,
+    codes: Codes,
+) -> None:
     if measure.constant is not None:
         value: float | Blank = measure.constant
     else:

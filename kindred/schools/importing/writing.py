@@ -84,7 +84,14 @@ def _places_write(
     return dict(model.objects.values_list("code", "id")), statuses
 
 
-def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, int]:
+def _schools_write(
+    plan: Plan,
+    report: ImportReport,
+    rows: dict[int, int],
+    authority_ids: dict[str, int],
+    region_ids: dict[str, int],
+) -> dict[str, int]:
+    """Create and update the planned schools; returns every registry id's primary key."""
     if not plan.schools:
         return dict(School.objects.values_list("registry_id", "id")) if plan.measures else {}
     given = sorted({name for s in plan.schools for name in s.values})
