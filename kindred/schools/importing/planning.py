@@ -82,8 +82,7 @@ class PlannedPlace:
 @dataclass
 class Plan:
     report: ImportReport
-    create: bool = False
-    update: bool = False
+    update: bool = False  # whether schools already in the registry take the file's values
     schools: list[PlannedSchool] = field(default_factory=list)
     measures: list[PlannedMeasure] = field(default_factory=list)
     authorities: dict[str, PlannedPlace] = field(default_factory=dict)
@@ -142,7 +141,7 @@ def plan_schools_file(
     plan = _new_plan(table, file=file)
     if mapping.rows == "authorities":
         return _plan_authorities(table, mapping, plan, progress)
-    plan.create, plan.update = mapping.create, mapping.update
+    plan.update = mapping.update
     plan.measure_specs = _specs_for(mapping)
     if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
         return plan
