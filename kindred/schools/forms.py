@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.schools.importing import ImportKind, ready_mappings
+from kindred.schools.importing import ImportKind
+from kindred.schools.importing.mapping import ready_mapping_choices
 
 
 class ImportForm(forms.Form):
@@ -22,7 +23,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].choices = [("", "—"), *((name, name) for name in ready_mappings())]
+        self.fields["mapping"].choices = [("", "—"), *ready_mapping_choices()]
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kindred.core.jobs import job_run
@@ -31,7 +32,7 @@ def import_file(*, job_id: int, upload: str, kind: str, mapping: str = "") -> No
                 report = measures_import(path=path, progress=progress)
         except ImportFailed as failed:
             outcome = failed.report.outcome()
-            outcome["summary"]["problems"] = len(failed.report.problems)
+            outcome["summary"][_("problems")] = len(failed.report.problems)
             outcome["problems"] = outcome["problems"][:PROBLEMS_SHOWN]
             job.outcome = outcome
             raise

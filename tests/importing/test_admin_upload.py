@@ -48,6 +48,7 @@ def test_an_uploaded_schools_file_is_imported_in_a_job_and_the_job_page_shows_th
     assert response.url == reverse("job_detail", args=[job.pk])
     assert (job.status, job.kind) == (Job.Status.SUCCEEDED, Job.Kind.IMPORT_SCHOOLS)
     assert job.outcome["summary"]["rows created"] == 7
+    assert job.done == job.total == 7
     assert School.objects.count() == 7
     assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
     page = staff_client.get(response.url)
@@ -80,6 +81,13 @@ def test_an_uploaded_measures_file_needs_no_mapping(staff_client, django_capture
     job = Job.objects.get()
     assert (job.kind, job.status) == (Job.Kind.IMPORT_MEASURES, Job.Status.SUCCEEDED)
     assert job.outcome["summary"]["measure values created"] == 1
+
+
+def test_the_import_page_offers_every_ready_mapping_with_its_description(staff_client):
+    page = staff_client.get(reverse(URL))
+    assert page.status_code == 200
+    assert b"gias: England&#x27;s Get Information About Schools" in page.content
+    assert b'value="ks2final"' in page.content
 
 
 def test_a_schools_file_without_a_mapping_is_sent_back(staff_client):

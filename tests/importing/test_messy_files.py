@@ -175,3 +175,36 @@ def test_a_changed_value_is_updated_and_counted(write_csv):
     assert (report.rows_updated, report.rows_unchanged) == (1, 4)
     assert report.measures.updated == 1
     assert measure(rows[1][1], "ks2_writing_progress").suppressed
+
+
+def test_an_empty_name_is_a_problem_even_for_a_school_already_in_the_registry(write_csv, tmp_path):
+    header, rows = ks2_rows(3)
+    schools_import(path=write_csv("ks2.csv", as_lines(header, rows)), mapping="ks2final")
+    renames = tmp_path / "renames.yaml"
+    renames.write_text("id: URN\nschools:\n  create: false\n  fields:\n    name: SCHNAME\n")
+    set_cell(header, rows[1], "SCHNAME", "  ")
+    with pytest.raises(ImportFailed) as failed:
+        schools_import(path=write_csv("ks2b.csv", as_lines(header, rows)), mapping=renames)
+    assert [(p.row, p.column, p.reason) for p in failed.value.report.problems] == [
+        (3, "SCHNAME", "a school needs a name")
+    ]
+    assert School.objects.get(registry_id=rows[1][1]).name
+
+
+def test_a_file_that_is_not_csv_text_is_refused_and_imports_nothing(tmp_path):
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\x00\x00\x00" * 20)
+    with pytest.raises(ImportFailed) as failed:
+        schools_import(path=path, mapping="ks2final")
+    assert failed.value.report.problems
+    assert School.objects.count() == 0
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(write_csv, django_assert_max_num_queries):
+    header, rows = ks2_rows(200)
+    small = write_csv("small.csv", as_lines(header, rows[:10]))
+    large = write_csv("large.csv", as_lines(header, rows[10:]))
+    schools_import(path=small, mapping="ks2final")
+    with django_assert_max_num_queries(16):
+        report = schools_import(path=large, mapping="ks2final")
+    assert report.schools.created == 190

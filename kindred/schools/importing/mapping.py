@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import MISSING_CODES, SUPPRESSED_CODES, Codes, normalise_text
@@ -116,6 +117,16 @@ def ready_mappings() -> list[str]:
     return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
 
 
+def ready_mapping_choices() -> list[tuple[str, str]]:
+    """(name, "name: description") for each ready mapping, read without checking it."""
+    choices = []
+    for name in ready_mappings():
+        data = yaml.safe_load((MAPPINGS_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
+        description = " ".join(str(data.get("description", "")).split())
+        choices.append((name, f"{name}: {description}" if description else name))
+    return choices
+
+
 def mapping_load(name_or_path: str | Path) -> Mapping:
     """A ready mapping by name (`gias`) or a YAML mapping file by path."""
     text = str(name_or_path)
@@ -124,12 +135,15 @@ def mapping_load(name_or_path: str | Path) -> Mapping:
         path = MAPPINGS_DIR / f"{text}.yaml"
     if not path.exists():
         raise MappingError(
-            f"No mapping {text!r}: give a file path or one of the ready mappings: {', '.join(ready_mappings())}."
+            _("No mapping %(name)r: give a file path or one of the ready mappings: %(ready)s.")
+            % {"name": text, "ready": ", ".join(ready_mappings())}
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise MappingError(f"{path.name} is not valid YAML: {error}") from None
+        raise MappingError(
+            _("%(file)s is not valid YAML: %(error)s") % {"file": path.name, "error": error}
+        ) from None
     return mapping_parse(data, name=path.stem)
 
 
@@ -145,23 +159,25 @@ class _Checker:
         value = data.get(key)
         if value is None:
             if required:
-                self.error(where, f"'{key}' is required")
+                self.error(where, _("'%(key)s' is required") % {"key": key})
             return None
         if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
-            self.error(where, f"'{key}' must be a column name")
+            self.error(where, _("'%(key)s' must be a column name") % {"key": key})
             return None
         return str(value).strip()
 
     def mapping(self, value: Any, where: str) -> dict:
         if not isinstance(value, dict):
-            self.error(where, "must be a mapping of keys to values")
+            self.error(where, _("must be a mapping of keys to values"))
             return {}
         return value
 
 
 def _unknown_keys(check: _Checker, data: dict, allowed: set[str], where: str) -> None:
     for key in sorted(set(data) - allowed, key=str):
-        check.error(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+        check.error(
+            f"{where}.{key}", _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))}
+        )
 
 
 def _known_measure_codes() -> set[str]:
@@ -177,10 +193,10 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
         "measures", "skip", "codes", "define_measures",
     }  # fmt: skip
     for key in set(data) - allowed:
-        check.error(str(key), f"unknown key (known: {', '.join(sorted(allowed))})")
+        check.error(str(key), _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))})
     rows = data.get("rows", "schools")
     if rows not in ("schools", "authorities"):
-        check.error("rows", "must be 'schools' or 'authorities'")
+        check.error("rows", _("must be 'schools' or 'authorities'"))
     kwargs: dict[str, Any] = {"name": name, "description": str(data.get("description", "")), "rows": rows}
     new_measures = tuple(_parse_new_measures(check, data.get("define_measures") or []))
     kwargs["new_measures"] = new_measures
@@ -190,14 +206,14 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
         kwargs["local_authority"] = _parse_place(check, data.get("local_authority"), "local_authority")
         kwargs["region"] = _parse_place(check, data.get("region"), "region")
         if kwargs["local_authority"] is None:
-            check.error("local_authority", "an authorities mapping needs 'code' and 'name' columns")
+            check.error("local_authority", _("an authorities mapping needs 'code' and 'name' columns"))
         for key in ("id", "schools", "measures"):
             if key in data:
-                check.error(key, "not used in an authorities mapping")
+                check.error(key, _("not used in an authorities mapping"))
     else:
         for key in ("local_authority", "region"):
             if key in data:
-                check.error(key, f"in a schools mapping, '{key}' goes under 'schools:'")
+                check.error(key, _("in a schools mapping, '%(key)s' goes under 'schools:'") % {"key": key})
         kwargs["id_column"] = check.text(data, "id", "the mapping", required=True)
         schools = check.mapping(data.get("schools", {}), "schools")
         kwargs.update(_parse_schools(check, schools))
@@ -211,7 +227,9 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
     extra_missing = [str(c) for c in codes.get("missing", [])]
     kwargs["codes"] = Codes(SUPPRESSED_CODES | set(extra_suppressed), MISSING_CODES | set(extra_missing))
     if check.errors:
-        raise MappingError(f"The mapping {name!r} has problems:\n- " + "\n- ".join(check.errors))
+        raise MappingError(
+            _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(check.errors)
+        )
     return Mapping(**kwargs)
 
 
@@ -226,27 +244,32 @@ def _parse_place(check: _Checker, data: Any, where: str) -> CodeName | None:
 def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
     allowed = {"create", "update", "fields", "coordinates", "local_authority", "region"}
     for key in set(data) - allowed:
-        check.error(f"schools.{key}", f"unknown key (known: {', '.join(sorted(allowed))})")
+        check.error(
+            f"schools.{key}", _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))}
+        )
     result: dict[str, Any] = {}
     for flag in ("create", "update"):
         value = data.get(flag, flag != "create" or bool(data.get("fields")))
         if not isinstance(value, bool):
-            check.error(f"schools.{flag}", "must be true or false")
+            check.error(f"schools.{flag}", _("must be true or false"))
         result[flag] = bool(value)
     fields: dict[str, tuple[FieldSource, ...]] = {}
     for field_name, spec in check.mapping(data.get("fields", {}), "schools.fields").items():
         where = f"schools.fields.{field_name}"
         if field_name not in SCHOOL_FIELDS:
-            check.error(where, f"not a school field (fields: {', '.join(sorted(SCHOOL_FIELDS))})")
+            check.error(
+                where,
+                _("not a school field (fields: %(fields)s)") % {"fields": ", ".join(sorted(SCHOOL_FIELDS))},
+            )
             continue
         specs = spec if isinstance(spec, list) else [spec]
         fields[field_name] = tuple(
             s for i, one in enumerate(specs) if (s := _parse_source(check, field_name, one, f"{where}[{i}]"))
         )
         if fields[field_name] and fields[field_name][-1].otherwise == NEXT:
-            check.error(where, "the last column cannot say 'otherwise: next'")
+            check.error(where, _("the last column cannot say 'otherwise: next'"))
     if result["create"] and "name" not in fields:
-        check.error("schools.fields.name", "a mapping that creates schools needs a name column")
+        check.error("schools.fields.name", _("a mapping that creates schools needs a name column"))
     result["fields"] = fields
     if "coordinates" in data:
         coords = check.mapping(data["coordinates"], "schools.coordinates")
@@ -258,7 +281,9 @@ def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
             result["easting"] = check.text(coords, "easting", "schools.coordinates")
             result["northing"] = check.text(coords, "northing", "schools.coordinates")
         else:
-            check.error("schools.coordinates", "give either latitude and longitude, or easting and northing")
+            check.error(
+                "schools.coordinates", _("give either latitude and longitude, or easting and northing")
+            )
     result["local_authority"] = _parse_place(check, data.get("local_authority"), "schools.local_authority")
     result["region"] = _parse_place(check, data.get("region"), "schools.region")
     return result
@@ -281,34 +306,41 @@ def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> Fi
             stored = "" if value is None else str(value)
             if choices is not None and stored not in choices.values:
                 check.error(
-                    f"{where}.values", f"{value!r} is not a {field_name} ({', '.join(choices.values)})"
+                    f"{where}.values",
+                    _("%(value)r is not a %(field)s (%(choices)s)")
+                    % {"value": value, "field": field_name, "choices": ", ".join(choices.values)},
                 )
             values[normalise_text("" if text is None else str(text))] = stored
     elif choices is not None:
         check.error(
-            where, f"{field_name} needs a 'values' map from the file's text to {', '.join(choices.values)}"
+            where,
+            _("%(field)s needs a 'values' map from the file's text to %(choices)s")
+            % {"field": field_name, "choices": ", ".join(choices.values)},
         )
     otherwise = spec.get("otherwise")
     if otherwise is not None:
         otherwise = str(otherwise)
         if otherwise != NEXT and choices is not None and otherwise not in choices.values:
-            check.error(f"{where}.otherwise", f"{otherwise!r} is not a {field_name} or 'next'")
+            check.error(
+                f"{where}.otherwise",
+                _("%(value)r is not a %(field)s or 'next'") % {"value": otherwise, "field": field_name},
+            )
     date_format = spec.get("date_format")
     if date_format is not None and field_name not in DATE_FIELDS:
-        check.error(where, "date_format is only for date fields")
+        check.error(where, _("date_format is only for date fields"))
     return FieldSource(column=column, values=values, otherwise=otherwise, date_format=date_format)
 
 
 def _year(check: _Checker, value: Any, where: str) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
         return value
-    check.error(where, "needs a 'year' (the year the academic year starts: 2018 for 2018/19)")
+    check.error(where, _("needs a 'year' (the year the academic year starts: 2018 for 2018/19)"))
     return None
 
 
 def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[str]) -> list[MeasureColumn]:
     if not isinstance(items, list):
-        check.error("measures", "must be a list")
+        check.error("measures", _("must be a list"))
         return []
     measures = []
     seen: set[tuple[str, int]] = set()
@@ -320,32 +352,39 @@ def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[s
         )
         code = item.get("measure")
         if code not in known:
-            check.error(where, f"unknown measure code {code!r}; use a catalogue code or define_measures")
+            check.error(
+                where,
+                _("unknown measure code %(code)r; use a catalogue code or define_measures") % {"code": code},
+            )
             continue
         year = _year(check, item.get("year", default_year), where)
         column = check.text(item, "column", where)
         constant = item.get("value")
         if (column is None) == (constant is None):
-            check.error(where, "give either a 'column' or a constant 'value'")
+            check.error(where, _("give either a 'column' or a constant 'value'"))
             continue
         if constant is not None and not isinstance(constant, int | float):
-            check.error(where, "'value' must be a number")
+            check.error(where, _("'value' must be a number"))
             continue
         values = None
         if item.get("values") is not None:
             values = {}
             for text, number in check.mapping(item["values"], f"{where}.values").items():
                 if number is not None and not isinstance(number, int | float):
-                    check.error(f"{where}.values", f"{number!r} is not a number")
+                    check.error(f"{where}.values", _("%(value)r is not a number") % {"value": number})
                     continue
                 values[normalise_text(str(text))] = number
         fill_in = item.get("fill_in", False)
         if not isinstance(fill_in, bool):
-            check.error(where, "'fill_in' must be true or false")
+            check.error(where, _("'fill_in' must be true or false"))
         if year is None:
             continue
         if (code, year) in seen:
-            check.error(where, f"measure {code} for {year} is already given by another column")
+            check.error(
+                where,
+                _("measure %(code)s for %(year)d is already given by another column")
+                % {"code": code, "year": year},
+            )
         seen.add((code, year))
         measures.append(
             MeasureColumn(
@@ -363,7 +402,7 @@ def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[s
 
 def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
     if not isinstance(items, list):
-        check.error("skip", "must be a list")
+        check.error("skip", _("must be a list"))
         return []
     rules = []
     for i, item in enumerate(items):
@@ -374,10 +413,10 @@ def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
         values = item.get("values")
         reason = item.get("reason")
         if not isinstance(values, list) or not values:
-            check.error(where, "needs a list of 'values'")
+            check.error(where, _("needs a list of 'values'"))
             continue
         if not isinstance(reason, str) or not reason.strip():
-            check.error(where, "needs a 'reason' (shown in the summary)")
+            check.error(where, _("needs a 'reason' (shown in the summary)"))
             continue
         if column:
             rules.append(SkipRule(column, frozenset(normalise_text(str(v)) for v in values), reason.strip()))
@@ -386,7 +425,7 @@ def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
 
 def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
     if not isinstance(items, list):
-        check.error("define_measures", "must be a list")
+        check.error("define_measures", _("must be a list"))
         return []
     specs = []
     for i, item in enumerate(items):
@@ -395,16 +434,22 @@ def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
         code, name = item.get("code"), item.get("name")
         unit, kind = item.get("unit", "score"), item.get("kind", "outcome")
         if not isinstance(code, str) or not code or code in MEASURES:
-            check.error(where, "needs a new 'code' (not a catalogue one)")
+            check.error(where, _("needs a new 'code' (not a catalogue one)"))
             continue
         if not isinstance(name, str) or not name:
-            check.error(where, "needs a 'name'")
+            check.error(where, _("needs a 'name'"))
             continue
         if unit not in MeasureDefinition.Unit.values:
-            check.error(where, f"unit must be one of {', '.join(MeasureDefinition.Unit.values)}")
+            check.error(
+                where,
+                _("unit must be one of %(units)s") % {"units": ", ".join(MeasureDefinition.Unit.values)},
+            )
             continue
         if kind not in MeasureDefinition.Kind.values:
-            check.error(where, f"kind must be one of {', '.join(MeasureDefinition.Kind.values)}")
+            check.error(
+                where,
+                _("kind must be one of %(kinds)s") % {"kinds": ", ".join(MeasureDefinition.Kind.values)},
+            )
             continue
         higher = item.get("higher_is_better")
         specs.append(

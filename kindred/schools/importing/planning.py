@@ -18,6 +18,7 @@ from kindred.schools.importing.cleaning import (
     DEFAULT_CODES,
     Blank,
     CellError,
+    Codes,
     clean_count,
     clean_date,
     clean_id,
@@ -33,6 +34,7 @@ from kindred.schools.importing.mapping import (
     TEXT_FIELDS,
     FieldSource,
     Mapping,
+    MeasureColumn,
 )
 from kindred.schools.importing.reading import Table
 from kindred.schools.importing.report import ImportReport, Problem
@@ -80,8 +82,7 @@ class PlannedPlace:
 @dataclass
 class Plan:
     report: ImportReport
-    create: bool = False
-    update: bool = False
+    update: bool = False  # whether schools already in the registry take the file's values
     schools: list[PlannedSchool] = field(default_factory=list)
     measures: list[PlannedMeasure] = field(default_factory=list)
     authorities: dict[str, PlannedPlace] = field(default_factory=dict)
@@ -140,7 +141,7 @@ def plan_schools_file(
     plan = _new_plan(table, file=file)
     if mapping.rows == "authorities":
         return _plan_authorities(table, mapping, plan, progress)
-    plan.create, plan.update = mapping.create, mapping.update
+    plan.update = mapping.update
     plan.measure_specs = _specs_for(mapping)
     if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
         return plan
@@ -153,7 +154,7 @@ def plan_schools_file(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, "checking")
+            progress(done, total, _("checking"))
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
         registry_id = clean_id(cells[id_at])
         if reason is None and not registry_id:
@@ -180,13 +181,14 @@ def plan_schools_file(
         if mapping.writes_schools:
             school = _plan_school(plan, mapping, index, row, cells, registry_id, grid)
             if school is not None:
-                if school.registry_id not in existing_ids and not school.values.get("name"):
+                is_new = school.registry_id not in existing_ids
+                if (is_new or "name" in school.values) and not school.values.get("name"):
                     column = mapping.fields["name"][0].column
-                    plan.report.problems.append(Problem(row, column, _("a new school needs a name")))
+                    plan.report.problems.append(Problem(row, column, _("a school needs a name")))
                 plan.schools.append(school)
         for measure in mapping.measures:
             _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes)
-    progress(total, total, "checked")
+    progress(total, total, _("checked"))
     if grid:
         eastings = np.array([point[1] for point in grid])
         northings = np.array([point[2] for point in grid])
@@ -318,7 +320,15 @@ def _plan_latlon(
     return True
 
 
-def _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes) -> None:
+def _plan_measure_cell(
+    plan: Plan,
+    measure: MeasureColumn,
+    index: dict[str, int],
+    row: int,
+    cells: list[str],
+    registry_id: str,
+    codes: Codes,
+) -> None:
     if measure.constant is not None:
         value: float | Blank = measure.constant
     else:
@@ -399,7 +409,7 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
         if code in plan.authorities:
             plan.authorities[code].region = region_code or None
             plan.kept_rows.append(row)
-    progress(len(table.rows), len(table.rows), "checked")
+    progress(len(table.rows), len(table.rows), _("checked"))
     return plan
 
 
@@ -426,7 +436,7 @@ def plan_measures_file(
     total = len(table.rows)
     for done, (row, cells) in enumerate(table.rows, start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, "checking")
+            progress(done, total, _("checking"))
         registry_id = clean_id(cells[at_id])
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
@@ -482,5 +492,5 @@ def plan_measures_file(
         plan.kept_rows.append(row)
         _add_measure(plan, row, registry_id, code, year, value, cohort)
     plan.measure_specs = [MEASURES[c] for c in sorted({m.code for m in plan.measures}) if c in MEASURES]
-    progress(total, total, "checked")
+    progress(total, total, _("checked"))
     return plan

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
@@ -28,15 +29,15 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     report = plan.report
     rows: dict[int, int] = dict.fromkeys(plan.kept_rows, UNCHANGED)
     total = report.rows
-    progress(total, total, "writing local authorities and regions")
-    region_ids, _ = _places_write(Region, plan.regions, report.regions, {})
+    progress(total, total, _("writing local authorities and regions"))
+    region_ids, _statuses = _places_write(Region, plan.regions, report.regions, {})
     authority_ids, statuses = _places_write(LocalAuthority, plan.authorities, report.authorities, region_ids)
     for code, status in statuses.items():
         row = plan.authorities[code].row
         rows[row] = max(rows[row], status)
-    progress(total, total, "writing schools")
+    progress(total, total, _("writing schools"))
     school_ids = _schools_write(plan, report, rows, authority_ids, region_ids)
-    progress(total, total, "writing measures")
+    progress(total, total, _("writing measures"))
     _measures_write(plan, report, rows, school_ids)
     report.rows_created = sum(1 for s in rows.values() if s == CREATED)
     report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
@@ -83,7 +84,14 @@ def _places_write(
     return dict(model.objects.values_list("code", "id")), statuses
 
 
-def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, int]:
+def _schools_write(
+    plan: Plan,
+    report: ImportReport,
+    rows: dict[int, int],
+    authority_ids: dict[str, int],
+    region_ids: dict[str, int],
+) -> dict[str, int]:
+    """Create and update the planned schools; returns every registry id's primary key."""
     if not plan.schools:
         return dict(School.objects.values_list("registry_id", "id")) if plan.measures else {}
     given = sorted({name for s in plan.schools for name in s.values})
@@ -91,7 +99,7 @@ def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, i
     linked = [
         (column, attr, ids) for column, attr, ids in links if any(getattr(s, attr) for s in plan.schools)
     ]
-    fields = given + [column for column, _, _ in linked]
+    fields = given + [column for column, _attr, _ids in linked]
     existing = {row["registry_id"]: row for row in School.objects.values("id", "registry_id", *fields)}
     new, changed, changed_fields = [], [], set()
     for school in plan.schools:
@@ -109,14 +117,14 @@ def _schools_write(plan, report, rows, authority_ids, region_ids) -> dict[str, i
             continue
         differs = {k for k, v in values.items() if current[k] != v}
         if differs:
-            changed.append(School(id=current["id"], **{**{k: current[k] for k in fields}, **values}))
+            changed.append({**current, **values})
             changed_fields |= differs
             rows[school.row] = max(rows[school.row], UPDATED)
         else:
             report.schools.unchanged += 1
     _insert_models(School, new)
     if changed:
-        _update_models(School, changed, sorted(changed_fields))
+        _update_rows(School, changed, sorted(changed_fields))
     report.schools.created += len(new)
     report.schools.updated += len(changed)
     return dict(School.objects.values_list("registry_id", "id"))
@@ -142,7 +150,7 @@ def _measures_write(
     for pk, school_id, measure_id, year, value, cohort, suppressed in stored.iterator(chunk_size=20_000):
         existing[(school_id, measure_id, year)] = (pk, value, cohort, suppressed)
     new: list[tuple] = []
-    changed: list[SchoolMeasure] = []
+    changed: list[dict[str, Any]] = []
     for m in plan.measures:
         school_id, measure_id = school_ids[m.registry_id], measure_ids[m.code]
         if m.suppressed:
@@ -158,7 +166,7 @@ def _measures_write(
         if m.fill_in:  # keep the stored figure; add a cohort only where none is stored
             wanted = (value, cohort if cohort is not None or m.cohort == KEEP else m.cohort, suppressed)
         if (value, cohort, suppressed) != wanted:
-            changed.append(SchoolMeasure(id=pk, value=wanted[0], cohort=wanted[1], suppressed=wanted[2]))
+            changed.append({"id": pk, "value": wanted[0], "cohort": wanted[1], "suppressed": wanted[2]})
             rows[m.row] = max(rows[m.row], UPDATED)
         else:
             report.measures.unchanged += 1
@@ -168,7 +176,7 @@ def _measures_write(
         new,
     )
     if changed:
-        _update_models(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
+        _update_rows(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
     report.measures.created += len(new)
     report.measures.updated += len(changed)
 
@@ -180,16 +188,14 @@ def _insert_models(model, objects: list) -> None:
     bulk_insert(model._meta.db_table, [f.column for f in fields], rows)
 
 
-def _update_models(model, objects: list, field_names: list[str]) -> None:
-    """UPDATE ... WHERE id = %s for each instance, as one executemany (bulk_update's CASE is slow)."""
+def _update_rows(model, rows: list[dict[str, Any]], field_names: list[str]) -> None:
+    """UPDATE ... WHERE id = %s for each row (a dict of attribute names), as one executemany:
+    bulk_update builds a CASE expression per object, which is slow at national scale."""
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-    params = [
-        [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
-        for obj in objects
-    ]
+    params = [[*(f.get_db_prep_save(row[f.attname], connection) for f in fields), row["id"]] for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(params), 20_000):
             cursor.executemany(sql, params[start : start + 20_000])

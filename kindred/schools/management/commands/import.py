@@ -1,6 +1,7 @@
 """`kindred import schools FILE --mapping NAME_OR_PATH` and `kindred import measures FILE`."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kindred.core.progress import terminal_progress
 from kindred.schools.importing import (
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 else:
                     report = measures_import(path=file, progress=progress)
         except FileNotFoundError:
-            raise CommandError(f"No such file: {file}") from None
+            raise CommandError(_("No such file: %(file)s") % {"file": file}) from None
         except MappingError as error:
             raise CommandError(str(error)) from None
         except ImportFailed as failed:
