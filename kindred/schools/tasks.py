@@ -27,9 +27,9 @@ def import_file(*, job_id: int, upload: str, kind: str, mapping: str = "") -> No
     def work(progress):
         try:
             if kind == ImportKind.SCHOOLS:
-                report = schools_import(path=path, mapping=mapping, progress=progress)
+                report = schools_import(path=path, mapping=mapping, progress=progress, by=job.created_by)
             else:
-                report = measures_import(path=path, progress=progress)
+                report = measures_import(path=path, progress=progress, by=job.created_by)
         except ImportFailed as failed:
             outcome = failed.report.outcome()
             outcome["summary"][_("problems")] = len(failed.report.problems)

@@ -76,3 +76,18 @@ def test_a_file_missing_a_required_column_says_which(write_csv, schools):
     with pytest.raises(ImportFailed) as failed:
         measures_import(path=write_csv("m.csv", ["school_id,measure,value", "100000,fsm_pct,16"]))
     assert [(p.row, p.column) for p in failed.value.report.problems] == [(1, "year")]
+
+
+def test_imports_and_rejections_are_written_to_the_audit_log(write_csv, schools, django_user_model):
+    from kindred.audit.models import AuditEvent
+
+    officer = django_user_model.objects.create_user(email="officer@example.org", password="x")
+    good = write_csv("good.csv", ["school_id,measure,year,value,cohort", "100000,fsm_pct,2018,16.2,285"])
+    measures_import(path=good, by=officer)
+    event = AuditEvent.objects.get(action="import.measures")
+    assert event.actor == officer and event.details["file"] == "good.csv"
+    bad = write_csv("bad.csv", ["school_id,measure,year,value,cohort", "100000,no_such_measure,2018,1,1"])
+    with pytest.raises(ImportFailed):
+        measures_import(path=bad, by=officer)
+    assert AuditEvent.objects.get(action="import.rejected").details["problems"] == 1
+    assert SchoolMeasure.objects.count() == 1

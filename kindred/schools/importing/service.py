@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
@@ -32,8 +33,19 @@ def _registry_ids() -> set[str]:
     return set(School.objects.values_list("registry_id", flat=True))
 
 
+def _write_audited(plan, *, by, action: str, progress: Progress, **details) -> ImportReport:
+    """Refuse a plan with problems (audited as a rejection); otherwise write it and audit the import."""
+    if not plan.ok:
+        audit(by, "import.rejected", None, problems=len(plan.report.problems), **details)
+        raise ImportFailed(plan.report)
+    with transaction.atomic():
+        report = plan_write(plan, progress=progress)
+        audit(by, action, None, **details, summary={str(k): v for k, v in report.summary().items()})
+    return report
+
+
 def schools_import(
-    *, path: str | Path, mapping: Mapping | str | Path, progress: Progress = no_progress
+    *, path: str | Path, mapping: Mapping | str | Path, progress: Progress = no_progress, by=None
 ) -> ImportReport:
     """Import a schools file through a column mapping (a Mapping, a ready mapping's name or a path).
 
@@ -46,21 +58,19 @@ def schools_import(
     plan = plan_schools_file(
         table, mapping, existing_ids=_registry_ids(), file=Path(path).name, progress=progress
     )
-    if not plan.ok:
-        raise ImportFailed(plan.report)
-    return plan_write(plan, progress=progress)
+    return _write_audited(
+        plan, by=by, action="import.schools", progress=progress, file=Path(path).name, mapping=mapping.name
+    )
 
 
-def measures_import(*, path: str | Path, progress: Progress = no_progress) -> ImportReport:
+def measures_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
     """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional)."""
     table = read_table(path)
     known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
     plan = plan_measures_file(
         table, existing_ids=_registry_ids(), known_codes=known, file=Path(path).name, progress=progress
     )
-    if not plan.ok:
-        raise ImportFailed(plan.report)
-    return plan_write(plan, progress=progress)
+    return _write_audited(plan, by=by, action="import.measures", progress=progress, file=Path(path).name)
 
 
 def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
