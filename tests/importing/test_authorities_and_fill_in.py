@@ -71,3 +71,14 @@ def test_final_figures_win_and_provisional_cohorts_are_kept_in_either_order(writ
         again = schools_import(path=path, mapping=mapping)
         assert again.rows_unchanged == 1
     assert p8() == (0.1, 163)
+
+
+def test_schools_take_the_region_of_their_local_authority(write_csv):
+    from kindred.schools.models import Region
+
+    region = Region.objects.create(code="R1", name="London A")
+    LocalAuthority.objects.create(code="201", name="City of London", region=region)
+    School.objects.create(registry_id="100000", name="Sir John Cass")
+    path = write_csv("census.csv", sample_lines("england_census.csv", 1))
+    schools_import(path=path, mapping="census")
+    assert School.objects.get(registry_id="100000").region == region

@@ -1,14 +1,16 @@
 """Applying a checked plan to the database: the one place an import writes.
 
 Everything happens in one transaction with a handful of queries whatever the file's size:
-one read of the registry, one of the existing values, bulk inserts and bulk updates. An audit
-entry for the import belongs here when the audit log lands.
+one read of the registry, one of the existing values, bulk inserts and bulk updates. Schools
+left without a region take their local authority's. The import services (service.py) write
+the audit entry in the same transaction.
 """
 
 from collections import defaultdict
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from kindred.core.bulk import bulk_insert
@@ -37,12 +39,23 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
         rows[row] = max(rows[row], status)
     progress(total, total, _("writing schools"))
     school_ids = _schools_write(plan, report, rows, authority_ids, region_ids)
+    _regions_from_authorities()
     progress(total, total, _("writing measures"))
     _measures_write(plan, report, rows, school_ids)
     report.rows_created = sum(1 for s in rows.values() if s == CREATED)
     report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
     report.rows_unchanged = sum(1 for s in rows.values() if s == UNCHANGED)
     return report
+
+
+def _regions_from_authorities() -> None:
+    """Schools whose file gave no region take their local authority's (one UPDATE statement)."""
+    authority_region = LocalAuthority.objects.filter(pk=OuterRef("local_authority_id")).values("region_id")[
+        :1
+    ]
+    School.objects.filter(region__isnull=True, local_authority__region__isnull=False).update(
+        region=Subquery(authority_region)
+    )
 
 
 def _places_write(
