@@ -99,9 +99,14 @@ def _latest_context(table: SchoolTable) -> dict[str, np.ndarray]:
 
 
 def outcome_series(table: SchoolTable) -> list[Series]:
-    """Every outcome measure in every year, values NaN where suppressed."""
+    """Every outcome measure in every year, values NaN where suppressed.
+
+    Ratings (an inspection grade) are judgements, not averages over a cohort of pupils, so the
+    model of relative performance does not apply to them: they are shown, not estimated.
+    """
     rows = (
         SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.OUTCOME)
+        .exclude(measure__unit=MeasureDefinition.Unit.RATING)
         .order_by("measure__code", "year")
         .values_list("measure__code", "year", "school_id", "value", "cohort")
     )

@@ -141,3 +141,18 @@ def test_categories_command_imports_a_published_file_and_rejects_a_bad_one(small
     bad.write_text("urn,rating\n1,red\n", encoding="utf-8")
     with pytest.raises(CommandError, match="school_id and category"):
         call_command("categories", str(bad), verbosity=0)
+
+
+def test_ratings_are_shown_but_not_estimated(small_country):
+    from kindred.schools.models import MeasureDefinition, SchoolMeasure
+    from kindred.schools.services import standard_measures_ensure
+
+    rating = standard_measures_ensure(["inspection_rating"])["inspection_rating"]
+    assert rating.unit == MeasureDefinition.Unit.RATING
+    schools = list(School.objects.all()[:50])
+    SchoolMeasure.objects.bulk_create(
+        SchoolMeasure(school=s, measure=rating, year=2023, value=1 + i % 4, cohort=None)
+        for i, s in enumerate(schools)
+    )
+    performance_recompute()
+    assert not Performance.objects.filter(measure=rating).exists()
