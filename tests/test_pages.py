@@ -27,3 +27,16 @@ def test_school_page_shows_registry_data(client):
 
 def test_unknown_school_is_404(client):
     assert client.get("/schools/nope/").status_code == 404
+
+
+def test_home_page_uses_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    School.objects.bulk_create(School(registry_id=str(100000 + i), name=f"School {i}") for i in range(60))
+    with django_assert_max_num_queries(4):
+        response = client.get("/", {"q": "School"})
+    assert len(response.context["page_obj"]) == 25
+
+
+def test_home_paginates_long_results(client):
+    School.objects.bulk_create(School(registry_id=str(100000 + i), name=f"School {i:03d}") for i in range(60))
+    body = client.get("/", {"q": "School", "page": 3}).content.decode()
+    assert "Page 3 of 3" in body and "School 059" in body
