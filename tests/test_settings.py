@@ -50,3 +50,16 @@ def test_database_defaults_to_sqlite_under_var_and_reads_database_url(tmp_path):
     assert default.stdout.split() == ["django.db.backends.sqlite3", str(tmp_path / "kindred.sqlite3")]
     postgres = run_python(show, DEBUG="true", DATABASE_URL="postgres://u@db.example:5432/kin")
     assert postgres.stdout.split() == ["django.db.backends.postgresql", "kin"]
+
+
+def test_the_set_up_script_names_its_two_commands_when_called_without_one():
+    result = subprocess.run([sys.executable, "run.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "python3 run.py demo" in result.stderr and "python3 run.py test" in result.stderr
+
+
+def test_the_readme_gives_exactly_the_two_set_up_commands():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Set up", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["python3 run.py demo", "python3 run.py test"]

@@ -31,7 +31,7 @@ def _plain_http_live_server():
 def page(live_server, settings, monkeypatch):
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it when run as root).")
+        pytest.skip("Debian's chromium is not installed (python3 run.py test installs it when run as root).")
     # Playwright's sync API runs an event loop in this thread; Django's async-safety check
     # would refuse the test's own database queries.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
