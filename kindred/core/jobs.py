@@ -26,7 +26,8 @@ def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:
         job.save(update_fields=["status", "message", "outcome", "finished_at"])
         raise
     job.status, job.outcome, job.finished_at = Job.Status.SUCCEEDED, outcome, timezone.now()
+    job.message = ""  # the last step's message ("writing measures") no longer describes the job
     if job.total is not None:
         job.done = job.total
-    job.save(update_fields=["status", "outcome", "finished_at", "done"])
+    job.save(update_fields=["status", "outcome", "finished_at", "done", "message"])
     return job

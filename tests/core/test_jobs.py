@@ -21,6 +21,7 @@ def test_a_finished_job_records_its_outcome_and_full_progress():
     assert job.outcome == {"summary": {"rows": 10}}
     assert job.done == job.total == 10
     assert job.finished_at is not None
+    assert job.message == ""
 
 
 def test_a_failing_job_records_the_error_and_reraises():
