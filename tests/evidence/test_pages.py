@@ -116,3 +116,22 @@ def test_good_practice_says_clearly_when_the_starting_school_is_unknown(client, 
     assert response.status_code == 200
     assert "No school has the registry id nope" in response.content.decode()
     assert response.context["results"] is None
+
+
+def test_school_page_with_evidence_uses_a_bounded_number_of_queries(
+    client, small_country, reader, django_assert_max_num_queries
+):
+    school = School.objects.filter(performance__isnull=False, family_members__isnull=False).first()
+    client.force_login(reader)
+    with django_assert_max_num_queries(20):
+        response = client.get(school.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_good_practice_page_uses_a_bounded_number_of_queries(
+    client, small_country, reader, django_assert_max_num_queries
+):
+    start = School.objects.filter(phase="primary").first()
+    client.force_login(reader)
+    with django_assert_max_num_queries(12):
+        client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
