@@ -4,6 +4,8 @@ Pages never compute: they read what the last recompute stored. A recompute repla
 results whole, inside one transaction, so a page never sees half of an old and half of a new run.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +25,27 @@ DEFAULT_K = 20
 
 def _context(table: SchoolTable) -> np.ndarray:
     return context_matrix(table.context, pupils=table.pupils, urban=table.urban)
+
+
+#: A school's intake is known when at least one of these was published for it.
+INTAKE_CODES = ("fsm_pct", "eal_pct", "sen_support_pct", "sen_ehcp_pct", "prior_attainment")
+
+
+def _with_known_intake(table: SchoolTable, series: list[Series]) -> list[Series]:
+    """Drop results of schools with no published intake (in England, most independent schools):
+    what their intake predicts cannot be worked out, so no estimate is made for them."""
+    known = np.zeros(table.size, dtype=bool)
+    for code in INTAKE_CODES:
+        if code in table.context:
+            known |= np.isfinite(table.context[code])
+    kept = []
+    for s in series:
+        keep = known[s.school_index]
+        if keep.any():
+            kept.append(
+                replace(s, school_index=s.school_index[keep], value=s.value[keep], cohort=s.cohort[keep])
+            )
+    return kept
 
 
 def _pooled_outcomes(table: SchoolTable, series: list[Series]) -> np.ndarray:
@@ -88,7 +111,7 @@ def performance_recompute(*, progress: Progress = no_progress) -> dict:
     """Relative performance of every school on every outcome, by year and pooled; replaces stored results."""
     progress(0, 4, "loading measures")
     table = school_table()
-    series = outcome_series(table)
+    series = _with_known_intake(table, outcome_series(table))
     definitions = MeasureDefinition.objects.in_bulk(field_name="code")
     higher = {code: definitions[code].higher_is_better is not False for code in definitions}
     progress(1, 4, "estimating")

@@ -156,3 +156,13 @@ def test_ratings_are_shown_but_not_estimated(small_country):
     )
     performance_recompute()
     assert not Performance.objects.filter(measure=rating).exists()
+
+
+def test_schools_without_any_published_intake_get_no_estimate(small_country):
+    from kindred.schools.models import SchoolMeasure
+
+    school = School.objects.filter(performance__isnull=False).first()
+    SchoolMeasure.objects.filter(school=school, measure__kind="context").delete()
+    performance_recompute()
+    assert not Performance.objects.filter(school=school).exists()
+    assert not SupportCategory.objects.filter(school=school).exists()
