@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
-from kindred.schools.importing.planning import PROGRESS_EVERY, REGISTRY_ID_LENGTH, SKIP_NOT_IN_REGISTRY
+from kindred.schools.importing.planning import (
+    NO_SUCH_COLUMN,
+    PROGRESS_EVERY,
+    REGISTRY_ID_LENGTH,
+    SKIP_NOT_IN_REGISTRY,
+)
 from kindred.schools.importing.reading import Table
 from kindred.schools.importing.report import ImportReport, Problem
 from kindred.schools.models import SchoolLink
@@ -111,7 +116,7 @@ def plan_links_file(
     if not report.problems:
         for column in LINK_COLUMNS:
             if column not in table.header:
-                report.problems.append(Problem(1, column, _("the file has no such column")))
+                report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
     if report.problems:
         return plan
     index = table.column_index()
@@ -130,7 +135,13 @@ def plan_links_file(
 
 
 def _plan_row(
-    plan: LinksPlan, row: int, urn: str, link_urn: str, link_type: str, link_date: str, school_types
+    plan: LinksPlan,
+    row: int,
+    urn: str,
+    link_urn: str,
+    link_type: str,
+    link_date: str,
+    school_types: dict[str, str],
 ) -> PlannedLink | None:
     """The link one row gives, or None (a problem recorded, or the row skipped and counted)."""
     problems = plan.report.problems
