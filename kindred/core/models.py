@@ -14,6 +14,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT_SCHOOLS = "import_schools", _("Import schools")
         IMPORT_MEASURES = "import_measures", _("Import measures")
+        IMPORT_LINKS = "import_links", _("Import links between schools")
         GENERATE = "generate", _("Generate a synthetic country")
         RECOMPUTE = "recompute", _("Recompute evidence")
 

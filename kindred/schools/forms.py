@@ -6,7 +6,8 @@ from kindred.schools.importing.mapping import ready_mapping_choices
 
 
 class ImportForm(forms.Form):
-    """An upload for the importer: the file, what it holds, and the mapping for a schools file."""
+    """An upload for the importer: the file, what it holds, and the mapping for a schools file
+    (a measures or links file needs none)."""
 
     file = forms.FileField(label=_("CSV file"))
     kind = forms.ChoiceField(
@@ -29,6 +30,6 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("kind") == ImportKind.SCHOOLS and not cleaned.get("mapping"):
             self.add_error("mapping", _("Choose the mapping for a schools file."))
-        if cleaned.get("kind") == ImportKind.MEASURES:
+        if cleaned.get("kind") in (ImportKind.MEASURES, ImportKind.LINKS):
             cleaned["mapping"] = ""
         return cleaned

@@ -9,7 +9,13 @@ from django_tasks import task
 from kindred.core.jobs import job_run
 from kindred.core.models import Job
 from kindred.schools.generation import country_generate
-from kindred.schools.importing import ImportFailed, ImportKind, measures_import, schools_import
+from kindred.schools.importing import (
+    ImportFailed,
+    ImportKind,
+    links_import,
+    measures_import,
+    schools_import,
+)
 
 # The job page shows at most this many problems; the summary says how many there were.
 PROBLEMS_SHOWN = 1000
@@ -28,6 +34,8 @@ def import_file(*, job_id: int, upload: str, kind: str, mapping: str = "") -> No
         try:
             if kind == ImportKind.SCHOOLS:
                 report = schools_import(path=path, mapping=mapping, progress=progress, by=job.created_by)
+            elif kind == ImportKind.LINKS:
+                report = links_import(path=path, progress=progress, by=job.created_by)
             else:
                 report = measures_import(path=path, progress=progress, by=job.created_by)
         except ImportFailed as failed:

@@ -1,4 +1,4 @@
-"""Importing schools and measures from published CSV files (see docs/importing.md).
+"""Importing schools, measures and links between schools from published CSV files (see docs/importing.md).
 
 reading (bytes to rows) -> mapping (what the columns mean) -> cleaning (cell text to values)
 -> planning (check everything, decide the changes) -> writing (the one place that writes).
@@ -6,7 +6,13 @@ reading (bytes to rows) -> mapping (what the columns mean) -> cleaning (cell tex
 
 from kindred.schools.importing.mapping import MappingError, mapping_load, ready_mappings
 from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
-from kindred.schools.importing.service import ImportKind, import_upload_start, measures_import, schools_import
+from kindred.schools.importing.service import (
+    ImportKind,
+    import_upload_start,
+    links_import,
+    measures_import,
+    schools_import,
+)
 
 __all__ = [
     "ImportFailed",
@@ -15,6 +21,7 @@ __all__ = [
     "MappingError",
     "Problem",
     "import_upload_start",
+    "links_import",
     "mapping_load",
     "measures_import",
     "ready_mappings",

@@ -50,6 +50,9 @@ class ImportReport:
     authorities: Tally = field(default_factory=Tally)
     regions: Tally = field(default_factory=Tally)
     measures: Tally = field(default_factory=Tally)
+    links: Tally = field(default_factory=Tally)
+    links_on_two_rows: int = 0
+    links_rows_disagree: int = 0
     values_suppressed: int = 0
     values_missing: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -88,6 +91,7 @@ class ImportReport:
                 _("measure values updated"),
                 _("measure values unchanged"),
             ),
+            (self.links, _("links created"), _("links updated"), _("links unchanged")),
         ]:
             if tally.created or tally.updated or tally.unchanged:
                 lines[created], lines[updated], lines[unchanged] = (
@@ -98,6 +102,12 @@ class ImportReport:
         if self.schools_not_updated:
             lines[_("existing schools left as they are (the mapping only adds new ones)")] = (
                 self.schools_not_updated
+            )
+        if self.links_on_two_rows:
+            lines[_("links given on more than one row (once from each school)")] = self.links_on_two_rows
+        if self.links_rows_disagree:
+            lines[_("links whose rows disagree (the first row's kind or date kept)")] = (
+                self.links_rows_disagree
             )
         if self.values_suppressed:
             lines[_("values stored as suppressed")] = self.values_suppressed

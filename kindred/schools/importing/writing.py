@@ -15,9 +15,17 @@ from django.utils.translation import gettext as _
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
+from kindred.schools.importing.links import LinksPlan
 from kindred.schools.importing.planning import KEEP, Plan, PlannedPlace
 from kindred.schools.importing.report import ImportReport, Tally
-from kindred.schools.models import LocalAuthority, MeasureDefinition, Region, School, SchoolMeasure
+from kindred.schools.models import (
+    LocalAuthority,
+    MeasureDefinition,
+    Region,
+    School,
+    SchoolLink,
+    SchoolMeasure,
+)
 from kindred.schools.services import measure_definitions_ensure
 
 BATCH = 1000
@@ -45,6 +53,54 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     report.rows_created = sum(1 for s in rows.values() if s == CREATED)
     report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
     report.rows_unchanged = sum(1 for s in rows.values() if s == UNCHANGED)
+    return report
+
+
+@transaction.atomic
+def links_plan_write(plan: LinksPlan, *, progress: Progress = no_progress) -> ImportReport:
+    """Store the links `plan` holds: new pairs created, a changed kind or date updated. Links the
+    file does not mention are left as they are. Every row giving a link takes the link's status."""
+    assert plan.ok, "a plan with problems must never be written"
+    report = plan.report
+    total = report.rows
+    progress(total, total, _("writing links"))
+    school_ids = dict(School.objects.values_list("registry_id", "id"))
+    existing = {
+        (predecessor, successor): (pk, kind, on)
+        for pk, predecessor, successor, kind, on in SchoolLink.objects.values_list(
+            "id", "predecessor_id", "successor_id", "kind", "on"
+        )
+    }
+    new: list[tuple] = []
+    changed: list[dict[str, Any]] = []
+    statuses: dict[int, int] = {}
+    for link in plan.links.values():
+        predecessor, successor = school_ids[link.predecessor], school_ids[link.successor]
+        current = existing.get((predecessor, successor))
+        if current is None:
+            new.append((predecessor, successor, str(link.kind), link.on))
+            status = CREATED
+        elif current[1:] != (link.kind, link.on):
+            changed.append({"id": current[0], "kind": str(link.kind), "on": link.on})
+            status = UPDATED
+        else:
+            report.links.unchanged += 1
+            status = UNCHANGED
+        statuses.update(dict.fromkeys(link.rows, status))
+    columns = ["predecessor_id", "successor_id", "kind", "on"]
+    on_field = SchoolLink._meta.get_field("on")
+    bulk_insert(
+        SchoolLink._meta.db_table,
+        columns,
+        ((*row[:3], on_field.get_db_prep_save(row[3], connection)) for row in new),
+    )
+    if changed:
+        _update_rows(SchoolLink, changed, ["kind", "on"])
+    report.links.created += len(new)
+    report.links.updated += len(changed)
+    report.rows_created = sum(1 for s in statuses.values() if s == CREATED)
+    report.rows_updated = sum(1 for s in statuses.values() if s == UPDATED)
+    report.rows_unchanged = sum(1 for s in statuses.values() if s == UNCHANGED)
     return report
 
 

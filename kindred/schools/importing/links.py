@@ -1,0 +1,233 @@
+"""Checking a links file (predecessor and successor schools) and deciding what it would store.
+
+England's Get Information About Schools publishes its establishment links as one row per link
+and school: `URN, LinkURN, LinkName, LinkType, LinkEstablishedDate`. `LinkType` names what the
+linked school (LinkURN) is to the school on the row (URN): "Predecessor" means LinkURN came
+before URN. Each link usually appears twice, once from each school; it is stored once, as a
+`SchoolLink(predecessor, successor, kind, on)`. Nothing here writes; writing.py does.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kindred.core.progress import Progress, no_progress
+from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
+from kindred.schools.importing.planning import (
+    NO_SUCH_COLUMN,
+    PROGRESS_EVERY,
+    REGISTRY_ID_LENGTH,
+    SKIP_NOT_IN_REGISTRY,
+)
+from kindred.schools.importing.reading import Table
+from kindred.schools.importing.report import ImportReport, Problem
+from kindred.schools.models import SchoolLink
+
+URN, LINK_URN, LINK_TYPE, LINK_DATE = "URN", "LinkURN", "LinkType", "LinkEstablishedDate"
+LINK_COLUMNS = (URN, LINK_URN, LINK_TYPE, LINK_DATE)  # LinkName is not needed: the registry has names
+
+BEFORE, AFTER = "before", "after"  # the linked school came before (a predecessor) or after (a successor)
+PLAIN = None  # "Predecessor" / "Successor": a closure with a successor, or a conversion (see _plain_kind)
+
+# LinkType (compared trimmed, case-insensitively) -> (where the linked school stands, the kind).
+# The names follow GIAS's link-type codes: the 1 series are predecessors, the 2 and 6 series successors.
+SUCCESSION_TYPES: dict[str, tuple[str, SchoolLink.Kind | None]] = {
+    "predecessor": (BEFORE, PLAIN),
+    "successor": (AFTER, PLAIN),
+    "predecessor - merged": (BEFORE, SchoolLink.Kind.MERGER),
+    "successor - merged": (AFTER, SchoolLink.Kind.MERGER),
+    "predecessor - amalgamated": (BEFORE, SchoolLink.Kind.MERGER),
+    "successor - amalgamated": (AFTER, SchoolLink.Kind.MERGER),
+    "result of amalgamation": (AFTER, SchoolLink.Kind.MERGER),
+    "predecessor - split school": (BEFORE, SchoolLink.Kind.SPLIT),
+    "successor - split school": (AFTER, SchoolLink.Kind.SPLIT),
+}
+# Link types that are not a predecessor/successor relation, or do not say which school came first.
+OTHER_TYPES = frozenset(
+    {
+        "sixth form centre link",
+        "sixth form centre school",
+        "children's centre link",
+        "closure",
+        "expansion",
+        "other",
+        "merged - change in age range",
+        "merged - expansion of school capacity",
+        "merged - expansion in school capacity and changer in age range",
+    }
+)
+SKIP_OTHER_TYPE = gettext_lazy("not a predecessor or successor link: %(type)s")
+SKIP_UNKNOWN_TYPE = gettext_lazy("unknown link type: %(type)s")
+SKIP_LINK_NOT_IN_REGISTRY = gettext_lazy("linked school id (LinkURN) not in the registry")
+
+
+@dataclass
+class PlannedLink:
+    row: int  # the first row that gives it
+    predecessor: str  # registry id
+    successor: str
+    kind: SchoolLink.Kind
+    on: date | None
+    rows: list[int] = field(default_factory=list)  # every row that gives it
+
+
+@dataclass
+class LinksPlan:
+    report: ImportReport
+    links: dict[tuple[str, str], PlannedLink] = field(default_factory=dict)  # (predecessor, successor)
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.problems
+
+
+def _is_academy(school_type: str) -> bool:
+    return "academy" in school_type.casefold()
+
+
+def _plain_kind(predecessor_type: str, successor_type: str) -> SchoolLink.Kind:
+    """A plain predecessor/successor link is a conversion when a school that was not an academy is
+    followed by an academy (England gives a converting school a new URN); otherwise a successor."""
+    if _is_academy(successor_type) and not _is_academy(predecessor_type):
+        return SchoolLink.Kind.CONVERSION
+    return SchoolLink.Kind.SUCCESSOR
+
+
+def plan_links_file(
+    table: Table,
+    *,
+    school_types: dict[str, str],
+    existing_pairs: set[tuple[str, str]],
+    file: str = "",
+    progress: Progress = no_progress,
+) -> LinksPlan:
+    """Check every row of a links file; nothing is written.
+
+    `school_types`: every registry id and its school type (text); `existing_pairs`: the
+    (predecessor, successor) registry ids of the links already stored.
+    """
+    report = ImportReport(
+        file=file, encoding=table.encoding, rows=len(table.rows), blank_rows=table.blank_rows
+    )
+    report.problems.extend(table.problems)
+    plan = LinksPlan(report=report)
+    if not report.problems:
+        for column in LINK_COLUMNS:
+            if column not in table.header:
+                report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
+    if report.problems:
+        return plan
+    index = table.column_index()
+    at_urn, at_link, at_type, at_date = (index[c] for c in LINK_COLUMNS)
+    total = len(table.rows)
+    for done, (row, cells) in enumerate(table.rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, _("checking"))
+        link = _plan_row(
+            plan, row, cells[at_urn], cells[at_link], cells[at_type], cells[at_date], school_types
+        )
+        if link is not None:
+            _add_link(plan, link, existing_pairs)
+    progress(total, total, _("checked"))
+    return plan
+
+
+def _plan_row(
+    plan: LinksPlan,
+    row: int,
+    urn: str,
+    link_urn: str,
+    link_type: str,
+    link_date: str,
+    school_types: dict[str, str],
+) -> PlannedLink | None:
+    """The link one row gives, or None (a problem recorded, or the row skipped and counted)."""
+    problems = plan.report.problems
+    kind_text = normalise_text(link_type)
+    shown_type = " ".join(link_type.split())
+    if not kind_text:
+        problems.append(Problem(row, LINK_TYPE, _("no link type")))
+        return None
+    if kind_text in OTHER_TYPES:  # not used, so not checked further
+        plan.report.skipped[str(SKIP_OTHER_TYPE) % {"type": shown_type}] += 1
+        return None
+    if kind_text not in SUCCESSION_TYPES:
+        plan.report.skipped[str(SKIP_UNKNOWN_TYPE) % {"type": shown_type}] += 1
+        return None
+    before = len(problems)
+    ids = []
+    for column, text in ((URN, urn), (LINK_URN, link_urn)):
+        registry_id = clean_id(text)
+        if not registry_id:
+            problems.append(Problem(row, column, _("no school id")))
+        elif len(registry_id) > REGISTRY_ID_LENGTH:
+            problems.append(
+                Problem(row, column, _("%(id)r is longer than 32 characters") % {"id": registry_id})
+            )
+        ids.append(registry_id)
+    school, linked = ids
+    if school and school == linked:
+        problems.append(Problem(row, LINK_URN, _("a school cannot be linked to itself")))
+    on = None
+    try:
+        on = clean_date(link_date)
+    except CellError as error:
+        problems.append(Problem(row, LINK_DATE, str(error)))
+    if len(problems) > before:
+        return None
+    if school not in school_types:
+        plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
+        return None
+    if linked not in school_types:
+        plan.report.skipped[str(SKIP_LINK_NOT_IN_REGISTRY)] += 1
+        return None
+    side, kind = SUCCESSION_TYPES[kind_text]
+    predecessor, successor = (linked, school) if side == BEFORE else (school, linked)
+    if kind is PLAIN:
+        kind = _plain_kind(school_types[predecessor], school_types[successor])
+    return PlannedLink(row, predecessor, successor, kind, on, rows=[row])
+
+
+def _add_link(plan: LinksPlan, link: PlannedLink, existing_pairs: set[tuple[str, str]]) -> None:
+    """Record a row's link, merging it with the same link given on an earlier row (from the other school)."""
+    report = plan.report
+    pair = (link.predecessor, link.successor)
+    opposite = plan.links.get((link.successor, link.predecessor))
+    if opposite is not None or (pair[::-1] in existing_pairs and pair not in existing_pairs):
+        where = (
+            _("row %(row)d says the opposite") % {"row": opposite.row}
+            if opposite
+            else _("the registry already records the opposite link")
+        )
+        report.problems.append(
+            Problem(
+                link.row,
+                LINK_TYPE,
+                _("%(successor)s cannot follow %(predecessor)s: %(where)s")
+                % {"successor": link.successor, "predecessor": link.predecessor, "where": where},
+            )
+        )
+        return
+    known = plan.links.get(pair)
+    if known is None:
+        plan.links[pair] = link
+        return
+    if len(known.rows) == 1:
+        report.links_on_two_rows += 1
+    known.rows.append(link.row)
+    disagree = False
+    if link.kind != known.kind:
+        # "Predecessor" from one school and "Successor - merged" from the other: the more specific wins.
+        generic = {SchoolLink.Kind.SUCCESSOR, SchoolLink.Kind.CONVERSION}
+        if known.kind in generic and link.kind not in generic:
+            known.kind = link.kind
+        elif link.kind not in generic:
+            disagree = True
+    if link.on is not None and link.on != known.on:
+        if known.on is None:
+            known.on = link.on
+        else:
+            disagree = True
+    report.links_rows_disagree += disagree
