@@ -112,10 +112,10 @@ class SchoolLink(models.Model):
     """One school taking over from another: a closure with a successor, a merger, a conversion."""
 
     class Kind(models.TextChoices):
-        SUCCESSOR = "successor", _("Closed; successor school")
-        MERGER = "merger", _("Merged into")
-        CONVERSION = "conversion", _("Converted (new id)")
-        SPLIT = "split", _("Split into")
+        SUCCESSOR = "successor", _("succession")
+        MERGER = "merger", _("merger")
+        CONVERSION = "conversion", _("conversion, with a new id")
+        SPLIT = "split", _("split")
 
     predecessor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="successor_links")
     successor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="predecessor_links")

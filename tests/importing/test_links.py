@@ -277,10 +277,10 @@ def test_the_school_page_shows_an_imported_link_with_a_link_to_the_other_school(
     merged = client.get(reverse("school_detail", args=["999001"])).content.decode()
     assert (
         '<dt>Succeeded by</dt><dd><a href="/schools/119910/">Buckminster Primary School (119910)</a>'
-        " (Merged into)</dd>" in merged
+        " (merger)</dd>" in merged
     )
     successor = client.get(reverse("school_detail", args=["119910"])).content.decode()
     assert (
         '<dt>Took over from</dt><dd><a href="/schools/999001/">École Élémentaire Fictive (999001)</a>'
-        " (Merged into)</dd>" in successor
+        " (merger)</dd>" in successor
     )
