@@ -8,6 +8,12 @@ so name a scratch one), migrates it untimed, then generates in a child process a
 seconds for the engine and for the database write (with the write split by table), the child's
 peak memory (max RSS) and rows written per second. The last line is the median over the runs.
 Not part of the test suite: it takes about a minute a run.
+
+Same-run baseline (the machine is shared, so absolute times drift): before each run, in the same
+fresh database, 1,000,000 rows of (int, int, float) are inserted through kindred.core.bulk.bulk_insert
+into a scratch table (benchmarks/insert_baseline.py), so runs go baseline, measured, baseline,
+measured, ... The last line also gives the baseline's median and the ratios measured / baseline
+(write and total seconds): the ratio is the figure to compare between days and machines.
 """
 
 import argparse
@@ -20,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from insert_baseline import DESCRIPTION as BASELINE_DESCRIPTION
+from insert_baseline import ratio, run_baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,6 +94,7 @@ def run_once(args: argparse.Namespace, scratch: Path) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "benchmark-only-not-secret"}
     env["DJANGO_SETTINGS_MODULE"] = "kindred.settings"
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    baseline = run_baseline(env)
     command = [sys.executable, __file__, "--child", f"--schools={args.schools}", f"--seed={args.seed}"]
     if args.teachers is not None:
         command.append(f"--teachers={args.teachers}")
@@ -99,6 +109,7 @@ def run_once(args: argparse.Namespace, scratch: Path) -> dict:
     result["total_seconds"] = round(wall, 2)  # includes start-up and imports
     result["peak_memory_mb"] = round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
     result["rows_per_second"] = round(result["rows"] / result["write_seconds"])
+    result["baseline_seconds"] = baseline
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     return result
@@ -125,9 +136,31 @@ def main() -> None:
             result = run_once(args, Path(scratch))
             runs.append(result)
             print(json.dumps({"database": database, "run": i + 1, **result}), flush=True)
-    keys = ["engine_seconds", "write_seconds", "total_seconds", "peak_memory_mb", "rows_per_second"]
+    keys = [
+        "engine_seconds",
+        "write_seconds",
+        "total_seconds",
+        "peak_memory_mb",
+        "rows_per_second",
+        "baseline_seconds",
+    ]
     median = {k: statistics.median(r[k] for r in runs) for k in keys}
-    print(json.dumps({"database": database, "schools": args.schools, "runs": len(runs), "median": median}))
+    baseline = [r["baseline_seconds"] for r in runs]
+    print(
+        json.dumps(
+            {
+                "database": database,
+                "schools": args.schools,
+                "runs": len(runs),
+                "median": median,
+                "baseline": BASELINE_DESCRIPTION,
+                "ratio_to_baseline": {
+                    "write_seconds": ratio([r["write_seconds"] for r in runs], baseline),
+                    "total_seconds": ratio([r["total_seconds"] for r in runs], baseline),
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
