@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_generate.py --database-url postgres://postgres@127.0.0.1:5432/kindred_bench
 
 Each run makes a fresh database (PostgreSQL: drops and re-creates the database named in the URL,
-so name a scratch one), migrates it untimed, then generates in a child process and reports
+so name a scratch one; it is dropped after the last run), migrates it untimed, then generates in a child process and reports
 seconds for the engine and for the database write (with the write split by table), the child's
 peak memory (max RSS) and rows written per second. The last line is the median over the runs.
 Not part of the test suite: it takes about a minute a run.
@@ -89,6 +89,15 @@ def fresh_database(url: str | None, scratch: Path) -> str:
     return url
 
 
+def drop_database(url: str) -> None:
+    """Drop the scratch PostgreSQL database once the runs are done."""
+    import psycopg
+
+    parts = urlparse(url)
+    with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
 def run_once(args: argparse.Namespace, scratch: Path) -> dict:
     url = fresh_database(args.database_url, scratch)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "benchmark-only-not-secret"}
@@ -131,11 +140,15 @@ def main() -> None:
         return
     database = "postgresql" if args.database_url else "sqlite"
     runs = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for i in range(args.runs):
-            result = run_once(args, Path(scratch))
-            runs.append(result)
-            print(json.dumps({"database": database, "run": i + 1, **result}), flush=True)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            for i in range(args.runs):
+                result = run_once(args, Path(scratch))
+                runs.append(result)
+                print(json.dumps({"database": database, "run": i + 1, **result}), flush=True)
+    finally:
+        if args.database_url:
+            drop_database(args.database_url)
     keys = [
         "engine_seconds",
         "write_seconds",
