@@ -15,6 +15,11 @@ child process so that the child's max RSS is that step's peak memory:
   categories, --runs times;
 - families_recompute(fit=True): weights fitted first, once (it is the slow one).
 
+Each is also split into stages by the services' own progress reports (e.g. "loading schools",
+"finding families" (engine, deleting the old results and storing the new), and "commit": the time
+from the last report ("done") to the return, which is the summary queries and the end of the
+transaction, where PostgreSQL runs the deferred foreign-key checks).
+
 Same-run baseline (the machine is shared, so absolute times drift): before each run, 1,000,000 rows of
 (int, int, float) are inserted through kindred.core.bulk.bulk_insert into a scratch table of the same
 database (benchmarks/insert_baseline.py), so runs go baseline, measured, baseline, measured, ... The
@@ -48,15 +53,29 @@ def child(step: str) -> None:
     django.setup()
     from kindred.evidence.services import families_recompute, performance_recompute
 
+    # The services report progress before each stage; the time from one report to the next is the
+    # previous stage's, and the time after the last report ("done") is the commit.
+    marks: dict[str, float] = {}
+    last = [time.perf_counter(), "start"]
+
+    def progress(done: int, total: int | None = None, message: str = "") -> None:
+        now = time.perf_counter()
+        marks[last[1]] = marks.get(last[1], 0.0) + now - last[0]
+        last[0], last[1] = now, message
+
     started = time.perf_counter()
     if step == "families":
-        outcome = families_recompute(fit=False)
+        outcome = families_recompute(fit=False, progress=progress)
     elif step == "families_fit":
-        outcome = families_recompute(fit=True)
+        outcome = families_recompute(fit=True, progress=progress)
     else:
-        outcome = performance_recompute()
+        outcome = performance_recompute(progress=progress)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": round(seconds, 3), **outcome}))
+    progress(0, None, "")
+    marks["commit"] = marks.pop("done", 0.0)
+    marks.pop("start", None)
+    by_stage = {k: round(v, 3) for k, v in marks.items()}
+    print(json.dumps({"seconds": round(seconds, 3), "seconds_by_stage": by_stage, **outcome}))
 
 
 def run_child(step: str, env: dict[str, str]) -> dict:
@@ -86,6 +105,12 @@ def scratch_postgres(url: str, name: str, create: bool) -> str:
         if create:
             conn.execute(f'CREATE DATABASE "{name}"')
     return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def stages(results: list[dict]) -> dict[str, float]:
+    """Median seconds of each stage over the runs (the stage named by the progress message that starts it)."""
+    names = results[0]["seconds_by_stage"]
+    return {k: round(statistics.median(r["seconds_by_stage"].get(k, 0.0) for r in results), 3) for k in names}
 
 
 def bench(args: argparse.Namespace, url: str) -> dict:
@@ -136,6 +161,11 @@ def bench(args: argparse.Namespace, url: str) -> dict:
         "runs_seconds": {
             "families_recompute_fit_false": seconds["families"],
             "performance_recompute": seconds["performance"],
+        },
+        "median_seconds_by_stage": {
+            "families_recompute_fit_false": stages(runs["families"]),
+            "families_recompute_fit_true_once": stages(runs["families_fit"]),
+            "performance_recompute": stages(runs["performance"]),
         },
         "peak_memory_mb": {
             "families_recompute_fit_false": max(r["peak_memory_mb"] for r in runs["families"]),
