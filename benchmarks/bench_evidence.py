@@ -6,6 +6,15 @@ derived categories and a good-practice search. The generator has nine outcome me
 covering every school (like a self-evaluation score), is planted here with its own truth so that the
 run is 10 measures x 3 years. Then it checks the proof statistics against the planted truth.
 
+Same-run baselines (the machine is shared, so absolute times drift), interleaved with the measured
+runs (baseline, measured, baseline, measured, ...):
+- families against a brute-force nearest-neighbour search on the same weighted standardised context:
+  scipy.spatial.distance.cdist per phase, in chunks of rows, then argpartition. It also checks that
+  the k-d tree found the same families (same distances; same members except where distances tie);
+- relative performance against a plain OLS fit (numpy.linalg.lstsq) of every measure-year on the same
+  rows: intercept, context (missing values filled with the column mean) and phase dummies.
+The JSON gives the median of each, and the ratio measured / baseline.
+
     .venv/bin/python benchmarks/bench_evidence.py [--schools 38000] [--runs 5] [--seed 1]
 """
 
@@ -20,10 +29,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
+from scipy.spatial.distance import cdist
 
 from kindred.engine import generate
 from kindred.engine.categories import derive_categories
-from kindred.engine.families import context_matrix, families, fit_weights, standardise
+from kindred.engine.families import Families, context_matrix, families, fit_weights, standardise
 from kindred.engine.good_practice import good_practice
 from kindred.engine.performance import NEED, STRENGTH, Evidence, pool_years, relative_performance_table
 
@@ -50,6 +60,79 @@ def timed(function: Callable[[], T], runs: int) -> tuple[float, T]:
         result = function()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def timed_against(
+    function: Callable[[], T], baseline: Callable[[], object], runs: int
+) -> tuple[float, float, T]:
+    """Median wall times of `function` and of `baseline`, run in turn (baseline first), and the last result."""
+    times, base = [], []
+    for _ in range(max(1, runs)):
+        started = time.perf_counter()
+        baseline()
+        base.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), statistics.median(base), result
+
+
+def brute_force_families(
+    context: np.ndarray, groups: np.ndarray, weights: np.ndarray, k: int, chunk: int = 2_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k nearest other rows of its group by exhaustive distances (cdist); (members, distances)."""
+    z, _ = standardise(context, groups)
+    scaled = z * weights
+    n = scaled.shape[0]
+    members = np.full((n, k), -1, dtype=np.int64)
+    distances = np.full((n, k), np.inf)
+    for group in np.unique(groups):
+        pool = np.flatnonzero(groups == group)
+        found = min(k, pool.size - 1)
+        for start in range(0, pool.size, chunk):
+            rows = pool[start : start + chunk]
+            d = cdist(scaled[rows], scaled[pool])
+            d[np.arange(rows.size), np.arange(start, start + rows.size)] = np.inf  # not its own neighbour
+            nearest = np.argpartition(d, found - 1, axis=1)[:, :found]
+            near_d = np.take_along_axis(d, nearest, axis=1)
+            order = np.argsort(near_d, axis=1, kind="stable")
+            members[rows, :found] = pool[np.take_along_axis(nearest, order, axis=1)]
+            distances[rows, :found] = np.take_along_axis(near_d, order, axis=1)
+    return members, distances
+
+
+def families_agreement(tree: Families, brute: tuple[np.ndarray, np.ndarray]) -> dict[str, object]:
+    """How far the k-d tree's families match the brute-force ones."""
+    members, distances = brute
+    both = np.isfinite(tree.distances) & np.isfinite(distances)
+    gap = np.abs(tree.distances[both] - distances[both])
+    same_set = np.array(
+        [set(a.tolist()) == set(b.tolist()) for a, b in zip(tree.members, members, strict=True)]
+    )
+    # A differing member is only acceptable when it ties in distance with the one it replaced.
+    return {
+        "max_distance_difference": float(gap.max()) if gap.size else 0.0,
+        "schools_with_identical_members": int(same_set.sum()),
+        "schools_with_different_members": int((~same_set).sum()),
+        "same_distances_so_any_difference_is_a_tie": bool(
+            np.allclose(tree.distances, distances, rtol=0, atol=1e-9)
+        ),
+    }
+
+
+def ols_baseline(series: list[Series], context: np.ndarray, phase: np.ndarray) -> list[np.ndarray]:
+    """A plain least-squares fit of every measure-year on intercept, context and phase dummies."""
+    filled = np.where(np.isfinite(context), context, np.nanmean(context, axis=0))
+    labels, phase_id = np.unique(phase, return_inverse=True)
+    dummies = (phase_id[:, None] == np.arange(1, labels.size)[None, :]).astype(float)
+    design_all = np.column_stack([np.ones(context.shape[0]), filled, dummies])
+    coefficients = []
+    for item in series:
+        valid = np.isfinite(item.value)
+        design = design_all[item.school_index[valid]]
+        beta, *_ = np.linalg.lstsq(design, item.value[valid], rcond=None)
+        coefficients.append(beta)
+    return coefficients
 
 
 def extra_measure(
@@ -126,10 +209,16 @@ def main(argv: list[str] | None = None) -> int:
     fit = fit_weights(context, outcome_table, groups=country.phase, k=20)
     fit_seconds = time.perf_counter() - started
 
-    families_seconds, found = timed(
-        lambda: families(context, groups=country.phase, k=20, weights=fit.weights), args.runs
+    brute: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def brute_force() -> None:
+        brute["last"] = brute_force_families(context, country.phase, fit.weights, k=20)
+
+    families_seconds, brute_force_seconds, found = timed_against(
+        lambda: families(context, groups=country.phase, k=20, weights=fit.weights), brute_force, args.runs
     )
-    performance_seconds, yearly = timed(
+    agreement = families_agreement(found, brute.pop("last"))
+    performance_seconds, ols_seconds, yearly = timed_against(
         lambda: relative_performance_table(
             series,
             context=context,
@@ -137,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             higher_is_better=higher_is_better,
             pupil_sd=pupil_sd,
         ),
+        lambda: ols_baseline(series, context, country.phase),
         args.runs,
     )
     pool_seconds, pooled = timed(lambda: pool_years(yearly, n_schools=country.n_schools), args.runs)
@@ -176,6 +266,21 @@ def main(argv: list[str] | None = None) -> int:
             "derive_categories": round(categories_seconds, 3),
             "good_practice_search": round(good_practice_seconds, 4),
         },
+        "baselines": {
+            "families_k20": "brute-force k nearest neighbours: scipy.spatial.distance.cdist per phase in "
+            "chunks of 2,000 rows, argpartition, on the same weighted standardised context",
+            "relative_performance_all_measure_years": "plain OLS (numpy.linalg.lstsq) of every "
+            "measure-year on intercept, context (missing filled with the column mean) and phase dummies",
+        },
+        "baseline_seconds": {
+            "families_k20": round(brute_force_seconds, 3),
+            "relative_performance_all_measure_years": round(ols_seconds, 3),
+        },
+        "ratio_to_baseline": {
+            "families_k20": round(families_seconds / brute_force_seconds, 3),
+            "relative_performance_all_measure_years": round(performance_seconds / ols_seconds, 3),
+        },
+        "families_match_brute_force": agreement,
         "targets_met": {
             "families_under_3s": families_seconds < 3.0,
             "relative_performance_under_10s": performance_seconds < 10.0,

@@ -4,10 +4,16 @@
     .venv/bin/python benchmarks/bench_generate.py --database-url postgres://postgres@127.0.0.1:5432/kindred_bench
 
 Each run makes a fresh database (PostgreSQL: drops and re-creates the database named in the URL,
-so name a scratch one), migrates it untimed, then generates in a child process and reports
-seconds for the engine and for the database write (with the write split by table), the child's
-peak memory (max RSS) and rows written per second. The last line is the median over the runs.
-Not part of the test suite: it takes about a minute a run.
+so name a scratch one; it is dropped after the last run), migrates it untimed, then generates in a
+child process and reports seconds for the engine and for the database write (with the write split
+by table), the child's peak memory (max RSS) and rows written per second. The last line is the
+median over the runs. Not part of the test suite: about 15 seconds a run at national scale.
+
+Same-run baseline (the machine is shared, so absolute times drift): before each run, in the same
+fresh database, 1,000,000 rows of (int, int, float) are inserted through kindred.core.bulk.bulk_insert
+into a scratch table (benchmarks/insert_baseline.py), so runs go baseline, measured, baseline,
+measured, ... The last line also gives the baseline's median and the ratios measured / baseline
+(write and total seconds): the ratio is the figure to compare between days and machines.
 """
 
 import argparse
@@ -20,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from insert_baseline import DESCRIPTION as BASELINE_DESCRIPTION
+from insert_baseline import ratio, run_baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,11 +89,21 @@ def fresh_database(url: str | None, scratch: Path) -> str:
     return url
 
 
+def drop_database(url: str) -> None:
+    """Drop the scratch PostgreSQL database once the runs are done."""
+    import psycopg
+
+    parts = urlparse(url)
+    with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
 def run_once(args: argparse.Namespace, scratch: Path) -> dict:
     url = fresh_database(args.database_url, scratch)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "benchmark-only-not-secret"}
     env["DJANGO_SETTINGS_MODULE"] = "kindred.settings"
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    baseline = run_baseline(env)
     command = [sys.executable, __file__, "--child", f"--schools={args.schools}", f"--seed={args.seed}"]
     if args.teachers is not None:
         command.append(f"--teachers={args.teachers}")
@@ -99,6 +118,7 @@ def run_once(args: argparse.Namespace, scratch: Path) -> dict:
     result["total_seconds"] = round(wall, 2)  # includes start-up and imports
     result["peak_memory_mb"] = round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
     result["rows_per_second"] = round(result["rows"] / result["write_seconds"])
+    result["baseline_seconds"] = baseline
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     return result
@@ -120,14 +140,40 @@ def main() -> None:
         return
     database = "postgresql" if args.database_url else "sqlite"
     runs = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for i in range(args.runs):
-            result = run_once(args, Path(scratch))
-            runs.append(result)
-            print(json.dumps({"database": database, "run": i + 1, **result}), flush=True)
-    keys = ["engine_seconds", "write_seconds", "total_seconds", "peak_memory_mb", "rows_per_second"]
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            for i in range(args.runs):
+                result = run_once(args, Path(scratch))
+                runs.append(result)
+                print(json.dumps({"database": database, "run": i + 1, **result}), flush=True)
+    finally:
+        if args.database_url:
+            drop_database(args.database_url)
+    keys = [
+        "engine_seconds",
+        "write_seconds",
+        "total_seconds",
+        "peak_memory_mb",
+        "rows_per_second",
+        "baseline_seconds",
+    ]
     median = {k: statistics.median(r[k] for r in runs) for k in keys}
-    print(json.dumps({"database": database, "schools": args.schools, "runs": len(runs), "median": median}))
+    baseline = [r["baseline_seconds"] for r in runs]
+    print(
+        json.dumps(
+            {
+                "database": database,
+                "schools": args.schools,
+                "runs": len(runs),
+                "median": median,
+                "baseline": BASELINE_DESCRIPTION,
+                "ratio_to_baseline": {
+                    "write_seconds": ratio([r["write_seconds"] for r in runs], baseline),
+                    "total_seconds": ratio([r["total_seconds"] for r in runs], baseline),
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

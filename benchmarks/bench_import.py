@@ -7,9 +7,17 @@ Prints JSON: per file the median seconds over the runs, rows, rows per second, a
 Python memory of that file's import (tracemalloc, measured in one extra run so that tracing does
 not slow the timed ones). SQLite always; PostgreSQL as well when --database-url is given (a
 scratch database is created on that server and dropped afterwards). Not part of the test suite.
+
+Same-run baseline (the machine is shared, so absolute times drift): before each timed run the ten
+files are read and parsed with Python's csv module alone, no database and no mapping (bytes read,
+decoded, every row split into fields). That is the floor an importer cannot beat. Runs go baseline,
+import, baseline, import, ...; the JSON gives the median baseline seconds per file and in total, and
+the ratios import / baseline: the ratio is the figure to compare between days and machines.
 """
 
 import argparse
+import csv
+import io
 import json
 import os
 import statistics
@@ -36,6 +44,29 @@ FILES = [
     ("OFSTED_Ratings", "OFSTED_Ratings.csv"),
     ("grammar_schools", "grammar_schools.csv"),
 ]
+
+
+BASELINE = (
+    "reading and csv-parsing each sample file with Python's csv module (bytes read, decoded, every row "
+    "split into fields), no database: the floor an importer cannot beat"
+)
+
+
+def parse_baseline(data: Path) -> list[float]:
+    """Seconds to read and csv-parse each file, in FILES order."""
+    seconds = []
+    for _mapping, name in FILES:
+        started = time.perf_counter()
+        raw = (data / name).read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        rows = sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
+        seconds.append(time.perf_counter() - started)
+        if rows == 0:
+            raise SystemExit(f"{name} is empty")
+    return seconds
 
 
 def one_run(data: Path, trace: bool) -> list[dict]:
@@ -103,7 +134,9 @@ class ScratchDatabase:
 
 def bench(server_url: str | None, data: Path, repeat: int) -> dict:
     runs = []
+    baselines = []
     for _ in range(repeat):
+        baselines.append(parse_baseline(data))
         with ScratchDatabase(server_url) as url:
             runs.append(child(url, data, trace=False))
     with ScratchDatabase(server_url) as url:
@@ -111,6 +144,7 @@ def bench(server_url: str | None, data: Path, repeat: int) -> dict:
     files = []
     for i, (mapping, name) in enumerate(FILES):
         seconds = statistics.median(run[i]["seconds"] for run in runs)
+        baseline = statistics.median(b[i] for b in baselines)
         rows = runs[0][i]["rows"]
         files.append(
             {
@@ -120,14 +154,24 @@ def bench(server_url: str | None, data: Path, repeat: int) -> dict:
                 "seconds": round(seconds, 3),
                 "rows_per_second": round(rows / seconds),
                 "peak_memory_mb": round(traced[i]["peak"] / 2**20, 1),
+                "baseline_seconds": round(baseline, 4),
+                "ratio_to_baseline": round(seconds / baseline, 1),
             }
         )
+    total = [sum(run[i]["seconds"] for i in range(len(FILES))) for run in runs]
+    total_baseline = [sum(b) for b in baselines]
     return {
         "database": "postgresql" if server_url else "sqlite",
         "runs": repeat,
         "files": files,
         "total_seconds": round(sum(f["seconds"] for f in files), 3),
         "total_rows": sum(f["rows"] for f in files),
+        "baseline": BASELINE,
+        "median_total_seconds": round(statistics.median(total), 3),
+        "median_total_baseline_seconds": round(statistics.median(total_baseline), 4),
+        "ratio_to_baseline": round(statistics.median(total) / statistics.median(total_baseline), 1),
+        "runs_total_seconds": [round(t, 3) for t in total],
+        "runs_baseline_seconds": [round(t, 4) for t in total_baseline],
     }
 
 
