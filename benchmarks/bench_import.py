@@ -1,7 +1,7 @@
 """Time the importers on every shared 2018/19 sample file, into a fresh database each run.
 
     .venv/bin/python benchmarks/bench_import.py [--repeat 3] [--database-url postgres://...]
-        [--data /work/shared/data/england-2019]
+        [--data ../shared/data/england-2019]
 
 Prints JSON: per file the median seconds over the runs, rows, rows per second, and the peak
 Python memory of that file's import (tracemalloc, measured in one extra run so that tracing does
@@ -29,21 +29,11 @@ import tracemalloc
 import uuid
 from pathlib import Path
 
+from kindred.schools.catalogue import ENGLAND_2019_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("/work/shared/data/england-2019")
-# The order a new installation would import them in (see docs/importing.md).
-FILES = [
-    ("la_and_region_codes_meta", "la_and_region_codes_meta.csv"),
-    ("ks2final", "england_ks2final.csv"),
-    ("ks4final", "england_ks4final.csv"),
-    ("ks4provisional", "england_ks4provisional.csv"),
-    ("ks5final", "england_ks5final.csv"),
-    ("census", "england_census.csv"),
-    ("abs", "england_abs.csv"),
-    ("ks4-pupdest", "england_ks4-pupdest.csv"),
-    ("OFSTED_Ratings", "OFSTED_Ratings.csv"),
-    ("grammar_schools", "grammar_schools.csv"),
-]
+DATA = ROOT.parent / "shared" / "data" / "england-2019"  # the shared data beside the checkout
+FILES = ENGLAND_2019_FILES  # in the order a new installation imports them
 
 
 BASELINE = (

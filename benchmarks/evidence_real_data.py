@@ -31,7 +31,7 @@ import numpy as np
 from kindred.engine.families import context_matrix, families, family_mean, fit_weights, standardise
 from kindred.engine.performance import NEED, STRENGTH, relative_performance
 
-DATA = Path("/work/shared/data/england-2019")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "england-2019"  # beside the checkout
 FEATURES = ("fsm_pct", "eal_pct", "sen_support_pct", "sen_ehcp_pct", "log_pupils")
 CENSUS_COLUMNS = {
     "fsm_pct": "PNUMFSMEVER",

@@ -83,3 +83,20 @@ MEASURES: dict[str, MeasureSpec] = {
         ),
     ]
 }
+
+
+#: The England 2018/19 files (../shared/data/england-2019/) with their ready mappings, in the order
+#: a new installation imports them: authorities, schools from the performance tables, then the files
+#: that add measures to those schools (docs/importing.md).
+ENGLAND_2019_FILES: list[tuple[str, str]] = [
+    ("la_and_region_codes_meta", "la_and_region_codes_meta.csv"),
+    ("ks2final", "england_ks2final.csv"),
+    ("ks4final", "england_ks4final.csv"),
+    ("ks4provisional", "england_ks4provisional.csv"),
+    ("ks5final", "england_ks5final.csv"),
+    ("census", "england_census.csv"),
+    ("abs", "england_abs.csv"),
+    ("ks4-pupdest", "england_ks4-pupdest.csv"),
+    ("OFSTED_Ratings", "OFSTED_Ratings.csv"),
+    ("grammar_schools", "grammar_schools.csv"),
+]

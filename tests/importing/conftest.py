@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path("/work/shared/data/england-2019")
+# The shared sample data sits beside the checkout (../shared), as on developer machines and in CI.
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "england-2019"
 HERE = Path(__file__).resolve().parent
 GIAS_SAMPLE = HERE / "data" / "gias_sample.csv"
 

@@ -3,25 +3,13 @@ changes nothing."""
 
 import pytest
 
+from kindred.schools.catalogue import ENGLAND_2019_FILES
 from kindred.schools.importing import schools_import
 from kindred.schools.models import LocalAuthority, School, SchoolMeasure
 
 from .conftest import sample
 
-# The order a new installation would use: authorities first, schools from the performance
-# tables, then files that add measures to those schools.
-ORDER = [
-    ("la_and_region_codes_meta", "la_and_region_codes_meta.csv"),
-    ("ks2final", "england_ks2final.csv"),
-    ("ks4final", "england_ks4final.csv"),
-    ("ks4provisional", "england_ks4provisional.csv"),
-    ("ks5final", "england_ks5final.csv"),
-    ("census", "england_census.csv"),
-    ("abs", "england_abs.csv"),
-    ("ks4-pupdest", "england_ks4-pupdest.csv"),
-    ("OFSTED_Ratings", "OFSTED_Ratings.csv"),
-    ("grammar_schools", "grammar_schools.csv"),
-]
+ORDER = ENGLAND_2019_FILES
 # Every reason a row of these files may be skipped; anything else is an unexplained reject.
 EXPLAINED = {
     "a national total",
