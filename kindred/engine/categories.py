@@ -26,7 +26,7 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
-from kindred.engine.performance import Evidence
+from kindred.engine.performance import Evidence, one_per_measure
 
 UNKNOWN = -1
 
@@ -96,20 +96,12 @@ def derive_categories(
 ) -> DerivedCategories:
     """Derived support category of every school from one estimate per measure (see the module docstring)."""
     rule = rule or CategoryRule()
-    seen: set[str] = set()
     measures = np.zeros(n_schools, dtype=np.int64)
     strengths = np.zeros(n_schools, dtype=np.int64)
     needs = np.zeros(n_schools, dtype=np.int64)
     serious = np.zeros(n_schools, dtype=np.int64)
-    for item in evidence:
-        if item.measure in seen:
-            raise ValueError(
-                f"{item.measure} is given more than once: pass one year per measure, or pool the years first"
-            )
-        seen.add(item.measure)
+    for item in one_per_measure(evidence, n_schools=n_schools):
         index = item.school_index
-        if index.size and (index.min() < 0 or index.max() >= n_schools):
-            raise ValueError(f"{item.measure}: school_index outside a table of {n_schools} schools")
         valid = item.valid
         gap = rule.serious_gap * np.sqrt(item.tau2) if np.isfinite(item.tau2) else np.inf
         with np.errstate(invalid="ignore"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kindred.engine.performance import Evidence
+from kindred.engine.performance import Evidence, one_per_measure
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 
@@ -75,16 +75,8 @@ def good_practice(
     best_z = np.full(n_schools, -np.inf)
     best_lower = np.full(n_schools, np.nan)
     best_measure = np.full(n_schools, "", dtype=object)
-    seen: set[str] = set()
-    for item in evidence:
-        if item.measure in seen:
-            raise ValueError(
-                f"{item.measure} is given more than once: pass one year per measure, or pool the years"
-            )
-        seen.add(item.measure)
+    for item in one_per_measure(evidence, n_schools=n_schools):
         index = item.school_index
-        if index.size and (index.min() < 0 or index.max() >= n_schools):
-            raise ValueError(f"{item.measure}: school_index outside a table of {n_schools} schools")
         with np.errstate(invalid="ignore"):
             strong = item.valid & (item.better_lower > 0)
         rows, z = index[strong], item.z[strong]

@@ -111,6 +111,25 @@ class Evidence:
             return np.where(self.posterior_sd > 0, self.better / self.posterior_sd, np.nan)
 
 
+def one_per_measure(evidence: Iterable[Evidence], *, n_schools: int) -> Iterable[Evidence]:
+    """Yield `evidence`, refusing a measure given twice or a school index outside `n_schools` schools.
+
+    Summaries over measures (categories, good practice) need one estimate per measure: the latest
+    year, or the years pooled with `pool_years`.
+    """
+    seen: set[str] = set()
+    for item in evidence:
+        if item.measure in seen:
+            raise ValueError(
+                f"{item.measure} is given more than once: pass one year per measure, or pool the years first"
+            )
+        seen.add(item.measure)
+        index = item.school_index
+        if index.size and (index.min() < 0 or index.max() >= n_schools):
+            raise ValueError(f"{item.measure}: school_index outside a table of {n_schools} schools")
+        yield item
+
+
 def relative_performance(
     value: np.ndarray,
     cohort: np.ndarray,
