@@ -17,6 +17,20 @@ class MeasureSpec:
     kind: str  # MeasureDefinition.Kind value
     higher_is_better: bool | None = None
     description: str = ""
+    # The declared model of a measure (issue "Evidence v2"): values outside [valid_min, valid_max]
+    # are refused by imports and by the evidence model; pupil_sd is the pupil-level standard
+    # deviation when the publisher documents it (pupil_sd_source says where); predictors names the
+    # context measures that predict it (empty: every context measure with data).
+    valid_min: float | None = None
+    valid_max: float | None = None
+    pupil_sd: float | None = None
+    pupil_sd_source: str = ""
+    predictors: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.unit == "percent" and self.valid_min is None and self.valid_max is None:
+            object.__setattr__(self, "valid_min", 0.0)
+            object.__setattr__(self, "valid_max", 100.0)
 
 
 def _context(code: str, name: str, unit: str = "percent", description: str = "") -> MeasureSpec:

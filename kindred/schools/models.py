@@ -155,6 +155,27 @@ class MeasureDefinition(models.Model):
     higher_is_better = models.BooleanField(null=True, blank=True, help_text=_("Empty for context measures."))
     kind = models.CharField(max_length=16, choices=Kind.choices)
     description = models.TextField(blank=True)
+    valid_min = models.FloatField(
+        null=True, blank=True, help_text=_("Smallest value that can be right; smaller values are refused.")
+    )
+    valid_max = models.FloatField(
+        null=True, blank=True, help_text=_("Largest value that can be right; larger values are refused.")
+    )
+    pupil_sd = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pupil-level standard deviation, when the publisher documents it (else it is estimated)."
+        ),
+    )
+    pupil_sd_source = models.CharField(
+        max_length=300, blank=True, help_text=_("Where the pupil SD is documented.")
+    )
+    predictors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Codes of the context measures that predict this measure; empty means all with data."),
+    )
 
     class Meta:
         ordering = ["kind", "domain", "code"]

@@ -22,6 +22,11 @@ def measure_definitions_ensure(specs: Iterable[MeasureSpec]) -> dict[str, Measur
             kind=s.kind,
             higher_is_better=s.higher_is_better,
             description=s.description,
+            valid_min=s.valid_min,
+            valid_max=s.valid_max,
+            pupil_sd=s.pupil_sd,
+            pupil_sd_source=s.pupil_sd_source,
+            predictors=list(s.predictors),
         )
         for s in specs
         if s.code not in existing
