@@ -183,49 +183,22 @@ def broker(
     """The cheapest proposals meeting the needs within capacities, proven against all pairs (see module)."""
     started = time.perf_counter()
     stats: dict[str, float] = {}
-    wants, blocked, capacity = _check(schools, needs, supporters)
+    wants, _, capacity = _check(schools, needs, supporters)
     travel = travel or GreatCircle()
     weights = weights or Weights()
     n_needs, n_sup = len(needs.school), len(supporters.school)
     tie_keys = {(int(a), int(b)) for a, b in ties}
 
-    # 1–2. The cost of every pair (int32, thousandths; NOT_ELIGIBLE where the pair may not be proposed).
-    cost = np.full((n_needs, n_sup), NOT_ELIGIBLE, dtype=np.int32)
-    sup_school = supporters.school
-    lat, lon, auth, ctx = schools.latitude, schools.longitude, schools.authority, schools.context
-    sup_ctx = ctx[sup_school]
-    sup_norm = (sup_ctx * sup_ctx).sum(1)
-    for start in range(0, n_needs, block_rows):
-        rows = slice(start, min(start + block_rows, n_needs))
-        need_school = needs.school[rows]
-        z = supporters.strength[:, needs.domain[rows]].T  # rows × supporters
-        eligible = ~np.isnan(z) & ~blocked[None, :] & (need_school[:, None] != sup_school[None, :])
-        same_auth = (auth[need_school][:, None] == auth[sup_school][None, :]) & (
-            auth[need_school][:, None] >= 0
-        )
-        if require_other_authority:
-            eligible &= ~same_auth
-        minutes = travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
-        need_ctx = ctx[need_school]
-        ctx_dist = np.sqrt(
-            np.clip(
-                (need_ctx * need_ctx).sum(1)[:, None] + sup_norm[None, :] - 2 * need_ctx @ sup_ctx.T, 0, None
-            )
-        )
-        block = (
-            weights.strength * np.clip(4.0 - np.nan_to_num(z), 0.0, None)
-            + weights.context * ctx_dist
-            + weights.travel * minutes / 30.0
-            + weights.same_authority * same_auth
-        )
-        if tie_keys:
-            for r, s in np.argwhere(eligible):
-                if (int(need_school[r]), int(sup_school[s])) in tie_keys:
-                    block[r, s] += weights.existing_tie
-        block = np.rint(block * SCALE)
-        if (block[eligible] >= NOT_ELIGIBLE).any():
-            raise ValueError("a pairing's cost is too large to solve; lower the brokering weights")
-        cost[rows] = np.where(eligible, block, NOT_ELIGIBLE).astype(np.int32)
+    cost = pair_costs(
+        schools,
+        needs,
+        supporters,
+        weights=weights,
+        travel=travel,
+        require_other_authority=require_other_authority,
+        ties=tie_keys,
+        block_rows=block_rows,
+    )
     eligible_count = int((cost != NOT_ELIGIBLE).sum())
     unmet_cost = round(weights.unmet * SCALE)
 
@@ -319,6 +292,61 @@ def broker(
         pairs_eligible=eligible_count,
         stats=stats,
     )
+
+
+def pair_costs(
+    schools: Schools,
+    needs: Needs,
+    supporters: Supporters,
+    *,
+    weights: Weights,
+    travel: TravelSource,
+    require_other_authority: bool = False,
+    ties: set[tuple[int, int]] | frozenset = frozenset(),
+    block_rows: int = 512,
+) -> np.ndarray:
+    """The cost of every (need, supporter) pair in thousandths (int32); NOT_ELIGIBLE where it may not be
+    proposed (module, steps 1–2)."""
+    n_needs, n_sup = len(needs.school), len(supporters.school)
+    blocked = np.zeros(n_sup, dtype=bool) if supporters.blocked is None else np.asarray(supporters.blocked)
+    tie_keys = ties
+    cost = np.full((n_needs, n_sup), NOT_ELIGIBLE, dtype=np.int32)
+    sup_school = supporters.school
+    lat, lon, auth, ctx = schools.latitude, schools.longitude, schools.authority, schools.context
+    sup_ctx = ctx[sup_school]
+    sup_norm = (sup_ctx * sup_ctx).sum(1)
+    for start in range(0, n_needs, block_rows):
+        rows = slice(start, min(start + block_rows, n_needs))
+        need_school = needs.school[rows]
+        z = supporters.strength[:, needs.domain[rows]].T  # rows × supporters
+        eligible = ~np.isnan(z) & ~blocked[None, :] & (need_school[:, None] != sup_school[None, :])
+        same_auth = (auth[need_school][:, None] == auth[sup_school][None, :]) & (
+            auth[need_school][:, None] >= 0
+        )
+        if require_other_authority:
+            eligible &= ~same_auth
+        minutes = travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
+        need_ctx = ctx[need_school]
+        ctx_dist = np.sqrt(
+            np.clip(
+                (need_ctx * need_ctx).sum(1)[:, None] + sup_norm[None, :] - 2 * need_ctx @ sup_ctx.T, 0, None
+            )
+        )
+        block = (
+            weights.strength * np.clip(4.0 - np.nan_to_num(z), 0.0, None)
+            + weights.context * ctx_dist
+            + weights.travel * minutes / 30.0
+            + weights.same_authority * same_auth
+        )
+        if tie_keys:
+            for r, s in np.argwhere(eligible):
+                if (int(need_school[r]), int(sup_school[s])) in tie_keys:
+                    block[r, s] += weights.existing_tie
+        block = np.rint(block * SCALE)
+        if (block[eligible] >= NOT_ELIGIBLE).any():
+            raise ValueError("a pairing's cost is too large to solve; lower the brokering weights")
+        cost[rows] = np.where(eligible, block, NOT_ELIGIBLE).astype(np.int32)
+    return cost
 
 
 def _solve_and_price(n_needs, n_sup, pair_need, pair_sup, cost, wants, capacity, unmet_cost):
