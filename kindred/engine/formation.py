@@ -312,12 +312,14 @@ def covered(members: np.ndarray, needs: np.ndarray, strengths: np.ndarray) -> np
 
 
 def _breaks(members: np.ndarray, urban, authority, rules: MixingRules) -> int:
+    """How badly a network breaks the mixing rules: 1 for a missing urban or rural school, plus one for
+    each school over the limit from one authority (0: all rules met)."""
     broken = 0
     if rules.urban_and_rural:
         kinds = urban[members]
         broken += int(kinds.all() or not kinds.any())
     if rules.max_per_authority is not None:
-        broken += int(np.bincount(authority[members]).max() > rules.max_per_authority)
+        broken += int(np.maximum(np.bincount(authority[members]) - rules.max_per_authority, 0).sum())
     return broken
 
 
