@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kindred.schools",
     "kindred.evidence",
     "kindred.networks",
+    "kindred.brokering",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,12 @@ EMAIL_VERIFICATION_DAYS = 7
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+
+# Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
+BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
+TRAVEL_DETOUR_PERCENT = env_int("TRAVEL_DETOUR_PERCENT", 130)
+TRAVEL_SPEED_KMH = env_int("TRAVEL_SPEED_KMH", 40)
 
 # Security headers and cookies. HTTPS is assumed when DEBUG is off; behind a proxy that
 # terminates TLS, set BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header.
