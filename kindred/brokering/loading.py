@@ -60,9 +60,12 @@ class Place:
         return self.table.pk[self.rows]
 
 
-def place(*, region: Region | None = None, phase: str = "") -> Place:
+def place(*, region: Region | None = None, phase: str = "", exclude: frozenset[int] = frozenset()) -> Place:
+    """Open located schools of `region` and `phase`, leaving out the School pks in `exclude`."""
     table = school_table()
     keep = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
+    if exclude:
+        keep &= ~np.isin(table.pk, np.fromiter(exclude, dtype=np.int64))
     if region is not None:
         in_region = np.fromiter(
             School.objects.filter(region=region).values_list("pk", flat=True), dtype=np.int64
@@ -138,11 +141,15 @@ class BrokeringInputs:
 
 
 def brokering_inputs(
-    *, region: Region | None = None, phase: str = "", all_needs: bool = False
+    *,
+    region: Region | None = None,
+    phase: str = "",
+    all_needs: bool = False,
+    exclude: frozenset[int] = frozenset(),
 ) -> BrokeringInputs:
     """The needs of the place's red and amber schools (of every school with `all_needs`) and every
     school strong in a domain, as engine inputs."""
-    where = place(region=region, phase=phase)
+    where = place(region=region, phase=phase, exclude=exclude)
     table, rows = where.table, where.rows
     flags = evidence_flags(where.pk)
     wanting = flags.need if all_needs else flags.need & np.isin(flags.category, list(NOT_SUPPORTING))[:, None]

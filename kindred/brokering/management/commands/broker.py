@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from kindred.brokering.computing import broker_place, broker_rows
 from kindred.brokering.exports import BROKER_COLUMNS, line, write_csv, write_geojson
 from kindred.brokering.loading import region_named
-from kindred.brokering.services import broker_place, broker_rows
 from kindred.core.progress import terminal_progress
 from kindred.engine.brokering import Infeasible
 

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from kindred.brokering.computing import form_place, formation_rows
 from kindred.brokering.exports import FORMATION_COLUMNS, point, write_csv, write_geojson
 from kindred.brokering.loading import region_named
-from kindred.brokering.services import form_place, formation_rows
 from kindred.core.progress import terminal_progress
 from kindred.engine.formation import Infeasible, MixingRules
 from kindred.schools.models import School
