@@ -189,10 +189,9 @@ def _assign(
     near = min(candidate_hosts, k)
     _, nearest = tree.query(xyz, k=near)
     nearest = nearest.reshape(n, near)
-    school = np.repeat(np.arange(n), near + 1)
-    network = np.column_stack([nearest, labels]).ravel()
-    pair = np.unique(school * k + network)
-    school, network = pair // k, pair % k
+    current_missing = (nearest != labels[:, None]).all(axis=1)  # add the current network where not near
+    school = np.concatenate([np.repeat(np.arange(n), near), np.flatnonzero(current_missing)])
+    network = np.concatenate([nearest.ravel(), labels[current_missing]])
     metres = np.rint(np.linalg.norm(xyz[school] - xyz[hosts[network]], axis=1) * 1000).astype(np.int64)
     sink = n + k
     tail = np.concatenate([school, n + np.arange(k)])
