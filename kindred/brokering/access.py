@@ -60,3 +60,14 @@ def invitation_for_user(user: User, registry_id: str, pk: int) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("proposed_network__network", "school"), school=school, pk=pk
     )
+
+
+def may_act_for_needs(user: User, school: School) -> bool:
+    """Site admins, system leaders covering the school and its administrators and leaders act on its
+    needs (shortlist helpers, record approaches, propose partnerships); its other staff only read."""
+    if is_site_admin(user):
+        return True
+    if school_access(user, school) == Access.NONE:
+        return False
+    own = set(SchoolStaff.objects.filter(user=user, school=school).values_list("role", flat=True))
+    return not own or bool(own & ANSWERING_ROLES)

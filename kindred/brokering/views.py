@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kindred.accounts.access import Access, is_site_admin, school_access
+from kindred.accounts.access import Access, school_access
 from kindred.brokering import selectors, services
 from kindred.brokering.access import (
     invitation_for_user,
     invitation_school_for_user,
     leader_regions,
+    may_act_for_needs,
     run_for_user,
 )
 from kindred.brokering.forms import AnswerForm, ApproachForm, ExcludeForm, LockForm, MoveForm, RunForm
@@ -200,19 +201,6 @@ def invitation_answer(request, registry_id: str, pk: int):
     return redirect("brokering_invitations", registry_id=registry_id)
 
 
-def _may_act_for(user, school: School) -> bool:
-    """Site admins, system leaders covering the school and its administrators and leaders act for its needs."""
-    if is_site_admin(user):
-        return True
-    access = school_access(user, school)
-    if access == Access.NONE:
-        return False
-    from kindred.accounts.models import SchoolStaff
-
-    own = set(SchoolStaff.objects.filter(user=user, school=school).values_list("role", flat=True))
-    return not own or bool(own & {SchoolStaff.Role.ADMINISTRATOR, SchoolStaff.Role.LEADER})
-
-
 @require_POST
 @login_required
 def approach(request):
@@ -227,9 +215,7 @@ def approach(request):
     partner = get_object_or_404(School, registry_id=form.cleaned_data["partner"])
     if school_access(request.user, need_school) == Access.NONE:
         raise Http404("No such school area.")
-    if not _may_act_for(request.user, need_school):
-        from django.core.exceptions import PermissionDenied
-
+    if not may_act_for_needs(request.user, need_school):
         raise PermissionDenied(
             _("Only the school's leaders, administrators and system leaders act on its needs.")
         )
@@ -256,9 +242,7 @@ def approach_propose(request, pk: int):
     item = get_object_or_404(Approach.objects.select_related("need_school", "partner"), pk=pk)
     if school_access(request.user, item.need_school) == Access.NONE:
         raise Http404("No such approach.")
-    if not _may_act_for(request.user, item.need_school):
-        from django.core.exceptions import PermissionDenied
-
+    if not may_act_for_needs(request.user, item.need_school):
         raise PermissionDenied(
             _("Only the school's leaders, administrators and system leaders act on its needs.")
         )
