@@ -1,4 +1,3 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kindred.audit.selectors import audit_events_for_user
+from kindred.core.csv_export import Echo, csv_writer
 
 PAGE_SIZE = 50
 
@@ -34,17 +34,12 @@ def event_list(request):
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @login_required
 def event_export(request):
     """The same events as a CSV file."""
     events = audit_events_for_user(request.user, action=_action_filter(request))
-    writer = csv.writer(_Echo())
+    writer = csv_writer(Echo())
     header = ["at", "actor", "action", "object_type", "object_id", "object", "school", "details"]
 
     def rows():

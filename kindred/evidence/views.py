@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import is_site_admin
+from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
@@ -66,7 +65,7 @@ def dashboard(request):
 def _dashboard_csv(schools) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kindred-schools.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "school_id",
