@@ -44,6 +44,11 @@ class User(AbstractUser):
             return str(_("Former member"))
         return self.full_name or self.email
 
+    @property
+    def admin_label(self) -> str:
+        """How the admin's search-as-you-type lists a person: name and address, as names repeat."""
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
 
 class SchoolStaff(models.Model):
     """A person's role at a school."""

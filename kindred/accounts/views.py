@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts import access, selectors, services
@@ -31,6 +32,7 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@never_cache
 @require_GET
 @login_required
 def profile(request):
@@ -42,6 +44,7 @@ def profile(request):
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def personal_data(request):
@@ -54,6 +57,7 @@ def personal_data(request):
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def account_delete(request):
@@ -172,6 +176,7 @@ def _staff_page(request, school: School, *, invite_form=None, status: int = 200)
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def school_staff(request, registry_id: str):

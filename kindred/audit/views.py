@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kindred.audit.selectors import audit_events_for_user
@@ -16,6 +17,7 @@ def _action_filter(request) -> str:
     return request.GET.get("action", "")[:64]
 
 
+@never_cache
 @require_GET
 @login_required
 def event_list(request):
@@ -34,6 +36,7 @@ def event_list(request):
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def event_export(request):
