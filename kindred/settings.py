@@ -50,17 +50,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def installation_secret_key(var_dir: Path) -> str:
+    """A random key made once for this installation and kept in `var_dir/secret_key` (owner-only).
+
+    Used when DEBUG is on and SECRET_KEY is unset, so no two installations share a key that
+    could forge their password-reset or e-mail links (a key written in the source would).
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    path = var_dir / "secret_key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 50:
+            raise ImproperlyConfigured(f"{path} holds no usable key; delete it to make a new one.") from None
+        return key
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(get_random_secret_key() + "\n")
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(env_str("KINDRED_VAR_DIR", str(BASE_DIR / "var")))
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Kindred")
 
-VAR_DIR = Path(env_str("KINDRED_VAR_DIR", str(BASE_DIR / "var")))
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kindred.sqlite3'}"),

@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(DEBUG="true", KINDRED_VAR_DIR=str(tmp_path))
+    # Run as a new installer would: no DEBUG, no SECRET_KEY, just `kindred demo`.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(KINDRED_VAR_DIR=str(tmp_path))
     stale = tmp_path / "kindred.sqlite3"
     stale.write_bytes(b"not a database")
     result = subprocess.run(
