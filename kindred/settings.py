@@ -235,6 +235,10 @@ EMAIL_VERIFICATION_DAYS = 7
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# django-axes' records of failed sign-ins (address tried, IP, browser) are deleted by
+# `kindred audit_prune` after this many days. Successful sign-ins are in the audit log only.
+SIGN_IN_RECORD_DAYS = env_int("SIGN_IN_RECORD_DAYS", 30)
+AXES_DISABLE_ACCESS_LOG = True
 
 # Security headers and cookies. HTTPS is assumed when DEBUG is off; behind a proxy that
 # terminates TLS, set BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header.
