@@ -217,15 +217,27 @@ else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database, redis or immediate, not {TASKS_BACKEND!r}.")
 
 # Accounts: sign-in throttling, invitations, two-factor sign-in.
-# After LOGIN_FAILURE_LIMIT failed sign-ins for one e-mail address from one IP address,
-# that pair is locked out for LOGIN_LOCKOUT_MINUTES.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Sign-in throttling (kindred/accounts/throttle.py, docs/accounts.md): a progressive delay per
+# e-mail address after LOGIN_FAILURE_LIMIT failures; a lock-out per client IP address after
+# LOGIN_IP_FAILURE_LIMIT failures (django-axes); browsers that signed in before are exempt.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of Kindred append to X-Forwarded-For (0: none, the client
+# connects directly). The client IP is the address the nearest trusted proxy saw.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = LOGIN_IP_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# A success must not reset the address's count: an attacker with an account of their own
+# would sign in between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "kindred.accounts.throttle.client_ip"
+AXES_WHITELIST_CALLABLE = "kindred.accounts.throttle.is_trusted_device"
 # The sign-in form calls the e-mail field "username", as Django's AuthenticationForm does.
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "kindred.accounts.backends.sign_in_username"
+AXES_USERNAME_CALLABLE = "kindred.accounts.throttle.sign_in_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, SignInDevice, User
 from kindred.audit.models import AuditEvent
 from kindred.audit.services import audit
 from kindred.schools.models import LocalAuthority, Region, School
@@ -318,6 +318,7 @@ def account_delete(*, user: User) -> None:
     RegionalRole.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
+    SignInDevice.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).delete()
     Invitation.objects.filter(Q(email__iexact=email) | Q(accepted_by=user)).update(email=pseudonym_email)
     AccessAttempt.objects.filter(username__iexact=email).delete()

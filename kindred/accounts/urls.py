@@ -2,14 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kindred.accounts import two_factor, views
-from kindred.accounts.forms import SignInForm
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -2,8 +2,10 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -12,16 +14,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.accounts import access, selectors, services
+from kindred.accounts import access, selectors, services, throttle
 from kindred.accounts.forms import (
     AccountFromInvitationForm,
     DecisionForm,
     DeleteAccountForm,
     InvitationForm,
     JoinRequestForm,
+    SignInForm,
 )
 from kindred.accounts.models import User
 from kindred.schools.models import School
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, which also remembers the browser for the throttle's exemption."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # LoginView names the site after the request's host; Kindred's name is SITE_NAME.
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.device_remember(self.request, response, form.get_user())
+        return response
 
 
 def _base_url(request) -> str:
