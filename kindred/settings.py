@@ -242,6 +242,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+# Password-reset e-mails sent per hour, at most, to one address and for one client IP address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
 EMAIL_VERIFICATION_DAYS = 7
 # When on, site administrators and system leaders must use TOTP two-factor sign-in.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)

@@ -2,7 +2,7 @@ from math import ceil
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -35,6 +35,19 @@ class SignInForm(AuthenticationForm):
                 % {"minutes": minutes},
                 code="delayed",
             ) from None
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending through `services.password_reset_request` (limits per address and IP)."""
+
+    def save(self, *, request, **kwargs):
+        from kindred.accounts import services, throttle
+
+        services.password_reset_request(
+            email=self.cleaned_data["email"],
+            ip=throttle.client_ip(request),
+            send=lambda: super(ThrottledPasswordResetForm, self).save(request=request, **kwargs),
+        )
 
 
 class InvitationForm(forms.Form):

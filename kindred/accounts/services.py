@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -187,6 +188,34 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     if approve:
         staff_role_add(school=join_request.school, user=join_request.user, role=join_request.role, by=by)
     return join_request
+
+
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip: str, send: Callable[[], None]) -> bool:
+    """Someone asks for a password-reset e-mail for `email` from `ip`; `send` sends it (if the account exists).
+
+    At most PASSWORD_RESET_LIMIT_PER_ADDRESS requests per address and PASSWORD_RESET_LIMIT_PER_IP
+    per IP address are sent within an hour; past that nothing is sent. The page says the same
+    either way, so it tells nobody whether the address has an account or was throttled.
+    Returns whether the request was passed on.
+    """
+    email = email.strip().lower()
+    recent = AuditEvent.objects.filter(
+        action="user.password_reset_requested", at__gte=timezone.now() - PASSWORD_RESET_WINDOW
+    )
+    allowed = (
+        recent.filter(details__email=email).count() < settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+        and recent.filter(details__ip=ip).count() < settings.PASSWORD_RESET_LIMIT_PER_IP
+    )
+    if not allowed:
+        audit(None, "user.password_reset_throttled", None, email=email, ip=ip)
+        return False
+    audit(None, "user.password_reset_requested", None, email=email, ip=ip)
+    send()
+    return True
 
 
 def email_verification_token(user: User) -> str:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kindred.accounts import two_factor, views
+from kindred.accounts.forms import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -9,6 +10,7 @@ urlpatterns = [
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ThrottledPasswordResetForm,
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

@@ -229,3 +229,38 @@ def test_an_over_long_address_at_the_admin_sign_in_is_counted_not_crashed(client
     for _ in range(2):
         response = client.post("/admin/login/", {"username": "x" * 300, "password": "guess"})
     assert response.status_code == 429
+
+
+# Finding 5: password-reset e-mails are limited per address and per IP address.
+
+
+def test_password_reset_emails_to_one_address_are_limited_and_the_page_says_the_same(
+    client, teacher_x, mailoutbox, settings
+):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+    pages = [client.post("/accounts/password-reset/", {"email": teacher_x.email}) for _ in range(20)]
+    assert len(mailoutbox) == 3
+    assert {(page.status_code, page.url) for page in pages} == {(302, "/accounts/password-reset/sent/")}
+    assert AuditEvent.objects.filter(action="user.password_reset_throttled").count() == 17
+
+
+def test_password_reset_requests_from_one_ip_address_are_limited(client, teacher_x, mailoutbox, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 5
+    for n in range(5):
+        client.post("/accounts/password-reset/", {"email": f"nobody{n}@example.org"})
+    client.post("/accounts/password-reset/", {"email": teacher_x.email})
+    assert mailoutbox == []
+    from django.test import Client
+
+    Client(REMOTE_ADDR="192.0.2.44").post("/accounts/password-reset/", {"email": teacher_x.email})
+    assert len(mailoutbox) == 1
+
+
+def test_password_reset_is_possible_again_after_an_hour(client, teacher_x, mailoutbox, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 1
+    client.post("/accounts/password-reset/", {"email": teacher_x.email})
+    client.post("/accounts/password-reset/", {"email": teacher_x.email.upper()})
+    assert len(mailoutbox) == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        client.post("/accounts/password-reset/", {"email": teacher_x.email})
+    assert len(mailoutbox) == 2
