@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from kindred.accounts.access import Access, school_access
 from kindred.evidence.views import school_evidence_context
 from kindred.schools import selectors
 from kindred.schools.models import School
@@ -34,6 +35,8 @@ def school_detail(request, registry_id: str):
         "schools/school_detail.html",
         {
             "school": school,
+            # Only people who may open the school's staff page are shown the link (others would get a 404).
+            "can_see_staff": school_access(request.user, school) > Access.NONE,
             "evidence": evidence,
             "measures": selectors.school_measures(school=school),
             "predecessors": school.predecessor_links.select_related("predecessor"),
