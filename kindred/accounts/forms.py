@@ -102,6 +102,12 @@ class TokenForm(forms.Form):
     )
 
 
+class ConfirmForm(forms.Form):
+    """The confirmation step of a destructive action: a hidden field the confirmation page sends."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False)
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.accounts import access, selectors, services, throttle
 from kindred.accounts.forms import (
     AccountFromInvitationForm,
+    ConfirmForm,
     DecisionForm,
     DeleteAccountForm,
     InvitationForm,
@@ -232,17 +233,31 @@ def staff_invite(request, registry_id: str):
     return _staff_page(request, school, invite_form=form, status=400)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 @login_required
 def staff_remove(request, registry_id: str, pk: int):
+    """Remove someone's role, after a confirmation page (a plain form: no JavaScript needed)."""
     staff = access.staff_for_user(request.user, registry_id, pk)
-    try:
-        services.staff_role_remove(staff=staff, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
-        messages.success(request, _("%(person)s no longer has that role.") % {"person": staff.user})
-    return redirect("school_staff", registry_id=registry_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_role_remove(staff=staff, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                _("%(person)s is no longer %(role)s.")
+                % {"person": staff.user, "role": staff.get_role_display().lower()},
+            )
+        return redirect("school_staff", registry_id=registry_id)
+    return render(
+        request,
+        "accounts/staff_remove_confirm.html",
+        {"staff": staff, "school": staff.school, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

@@ -116,8 +116,9 @@ RULES: dict[str, Rule] = {
     "school_staff": Rule(SCHOOL_X_PRIVATE, lambda w: f"/accounts/schools/{_x(w)}/staff/"),
     # Writes with an empty form: administrators get the form back with its errors (400).
     "staff_invite": Rule(school_x_write(400), lambda w: f"/accounts/schools/{_x(w)}/staff/invite/", "post"),
+    # Removing a role without the confirmation page's field shows that page again (400).
     "staff_remove": Rule(
-        school_x_write(302),
+        school_x_write(400),
         lambda w: f"/accounts/schools/{_x(w)}/staff/{w.fresh_staff_at_x().pk}/remove/",
         "post",
     ),
