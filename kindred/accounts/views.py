@@ -133,7 +133,7 @@ def invitation_accept(request, token: str):
             except ValidationError as error:
                 return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
             messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
-            return redirect("profile")
+            return redirect("home")
     elif not has_account:
         form = AccountFromInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
@@ -148,7 +148,7 @@ def invitation_accept(request, token: str):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
-                return redirect("profile")
+                return redirect("home")
     return render(
         request,
         "accounts/invitation_accept.html",

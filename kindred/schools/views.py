@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from kindred.accounts.access import Access, school_access
+from kindred.accounts.selectors import home_for
+from kindred.evidence.selectors import school_family
 from kindred.evidence.views import school_evidence_context
 from kindred.schools import selectors
 from kindred.schools.models import School
@@ -9,14 +11,22 @@ from kindred.schools.models import School
 PAGE_SIZE = 25
 
 
+FAMILY_ON_HOME = 5
+
+
 def home(request):
-    """Search schools by name, place or id."""
+    """Search schools by name, place or id; above it, what a signed-in person came for."""
     query = request.GET.get("q", "")[:200]
     page = Paginator(selectors.school_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = home_for(user=request.user)
+    if mine.get("schools"):
+        # The nearest members of the first school's family of similar schools.
+        mine["family"] = school_family(mine["schools"][0][0])[:FAMILY_ON_HOME]
     return render(
         request,
         "schools/home.html",
         {
+            "mine": mine,
             "query": query,
             "page_obj": page,
             "querystring_without_page": f"q={query}&" if query else "",
