@@ -250,6 +250,13 @@ EMAIL_VERIFICATION_DAYS = 7
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# Who sees other schools' support categories: "covered" (a school's own staff, the system
+# leaders of its area and site admins) or "signed_in" (everyone signed in). docs/accounts.md.
+SUPPORT_CATEGORIES_VISIBLE_TO = env_str("SUPPORT_CATEGORIES_VISIBLE_TO", "covered")
+if SUPPORT_CATEGORIES_VISIBLE_TO not in {"covered", "signed_in"}:
+    raise ImproperlyConfigured(
+        f"SUPPORT_CATEGORIES_VISIBLE_TO must be covered or signed_in, not {SUPPORT_CATEGORIES_VISIBLE_TO!r}."
+    )
 # django-axes' records of failed sign-ins (address tried, IP, browser) are deleted by
 # `kindred audit_prune` after this many days. Successful sign-ins are in the audit log only.
 SIGN_IN_RECORD_DAYS = env_int("SIGN_IN_RECORD_DAYS", 30)

@@ -86,3 +86,16 @@ def test_the_readme_gives_exactly_the_two_set_up_commands():
     block = readme.split("## Set up", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert commands == ["python3 run.py demo", "python3 run.py test"]
+
+
+def test_an_unknown_category_visibility_fails_loudly(tmp_path):
+    result = run_python(
+        "import django; django.setup()",
+        DEBUG="true",
+        SUPPORT_CATEGORIES_VISIBLE_TO="teachers",
+        KINDRED_VAR_DIR=str(tmp_path),
+    )
+    assert (
+        result.returncode != 0
+        and "SUPPORT_CATEGORIES_VISIBLE_TO must be covered or signed_in" in result.stderr
+    )

@@ -39,7 +39,7 @@ def school_detail(request, registry_id: str):
     school = get_object_or_404(
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
-    evidence = school_evidence_context(school) if request.user.is_authenticated else None
+    evidence = school_evidence_context(school, request.user) if request.user.is_authenticated else None
     return render(
         request,
         "schools/school_detail.html",
