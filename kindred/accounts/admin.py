@@ -24,6 +24,9 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["email", "full_name"]
+    # Pages of 50 and no second count of every row: the list stays light with 870,000 people.
+    list_per_page = 50
+    show_full_result_count = False
     inlines = [SchoolStaffInline]
     fieldsets = (
         (None, {"fields": ("email", "password", "full_name", "email_verified_at", "deleted_at")}),
