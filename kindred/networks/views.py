@@ -18,6 +18,7 @@ from kindred.networks.access import (
     may_act_for_school,
     network_access,
     network_for_user,
+    network_with_access,
     schools_user_acts_for,
 )
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
@@ -93,8 +94,8 @@ def create(request):
 @require_GET
 @login_required
 def detail(request, pk: int):
-    network = network_for_user(request.user, pk)
-    is_coordinator = network_access(request.user, network) == Access.WRITE
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
     page = selectors.network_page(network, request.user, is_coordinator=is_coordinator)
     member_ids = {m.school_id for m in page.members}
     pending_ids = {r.school_id for r in page.own_requests}
@@ -317,8 +318,8 @@ def person_end(request, pk: int, role_pk: int):
 @login_required
 def rota_page(request, pk: int):
     """The whole rota, held turns first; coordinators generate a year's rota here."""
-    network = network_for_user(request.user, pk)
-    is_coordinator = network_access(request.user, network) == Access.WRITE
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
     form = forms.RotaForm(request.POST or None) if is_coordinator or request.method == "POST" else None
     if request.method == "POST":
         network_for_user(request.user, pk, write=True)
