@@ -32,10 +32,12 @@ def _infeasible_error(error: RotaInfeasible) -> ValidationError:
     )
 
 
-def _plan(network: Network, dates: Sequence[date], *, keep: list[RotaTurn]) -> dict[str, dict[date, int]]:
+def _plan(
+    network: Network, dates: Sequence[date], *, keep: list[RotaTurn], today: date | None = None
+) -> dict[str, dict[date, int]]:
     """Host and chair for `dates`, counting every turn held so far (all years) as past turns."""
     members = _member_ids(network)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     held = network.rota_turns.filter(date__lt=today, school_id__in=members)
     past = {duty: Counter() for duty in RotaTurn.Duty.values}
     for duty, school_id in held.values_list("duty", "school_id"):
@@ -89,7 +91,7 @@ def rota_generate(
         raise ValidationError(_("A turn on that date has already been held."))
     upcoming = network.rota_turns.filter(school_year=school_year, date__gte=today)
     keep = list(upcoming)
-    plan = _plan(network, dates, keep=keep)
+    plan = _plan(network, dates, keep=keep, today=today)
     upcoming.delete()
     turns = _write(network, school_year, plan)
     audit(by, "rota.generated", network, school_year=school_year, meetings=len(dates))

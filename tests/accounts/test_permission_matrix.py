@@ -174,10 +174,8 @@ RULES: dict[str, Rule] = {
     ),
     "networks:detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/networks/{w.extra['private_network'].pk}/"),
     "networks:edit": Rule(network_x_write(200), lambda w: f"/networks/{w.extra['network'].pk}/edit/"),
-    "networks:join": Rule(
-        statuses(403, school_admin_x=200, school_leader_x=200, anonymous=302),
-        lambda w: f"/networks/{w.extra['empty_network'].pk}/join/",
-    ),
+    # Anyone who can see a network asks to join it: for their school (leaders) or for themself.
+    "networks:join": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['empty_network'].pk}/join/"),
     # Writes with an empty form: those allowed get the form's errors (400).
     "networks:invite": Rule(
         network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/invite/", "post"

@@ -59,9 +59,28 @@ def test_school_leader_asks_to_join_and_coordinator_approves(client, network_x, 
     assert network_x.memberships.active().filter(school=school_y).exists()
 
 
-def test_a_teacher_cannot_ask_on_their_schools_behalf(client, network_x, teacher_y):
+def test_a_teacher_asks_to_join_as_themself_and_the_coordinator_approves(
+    client, network_x, teacher_y, school_y, school_leader_x
+):
     client.force_login(teacher_y)
-    assert client.get(f"/networks/{network_x.pk}/join/").status_code == 403
+    assert "Ask to join as a member yourself" in client.get(network_x.get_absolute_url()).content.decode()
+    client.post(f"/networks/{network_x.pk}/join/", {"message": "I teach phonics"})
+    request = MembershipRequest.objects.get(network=network_x, person=teacher_y)
+    assert request.school is None
+    assert "waiting for the coordinators" in client.get(network_x.get_absolute_url()).content.decode()
+
+    client.force_login(school_leader_x)
+    client.post(f"/networks/{network_x.pk}/requests/{request.pk}/", {"decision": "approve"})
+    assert network_x.people_roles.active().filter(user=teacher_y, role=NetworkRole.Role.MEMBER).exists()
+    assert not network_x.memberships.filter(school=school_y).exists()
+
+
+def test_a_member_asking_again_is_told_so_and_nothing_is_written(client, network_x, teacher_x):
+    client.force_login(teacher_x)
+    response = client.post(f"/networks/{network_x.pk}/join/", {"message": ""})
+    assert response.status_code == 400
+    assert "already belong" in response.content.decode()
+    assert not MembershipRequest.objects.exists()
 
 
 def test_a_school_leaves_with_a_reason_and_the_history_shows_it(
@@ -183,5 +202,5 @@ def test_directory_takes_the_same_few_queries_whatever_the_number_of_networks(
 
 
 # Pinned: a change here is a change in how the page reads the database; look before raising it.
-NETWORK_PAGE_QUERIES = 13
+NETWORK_PAGE_QUERIES = 14
 DIRECTORY_QUERIES = 10
