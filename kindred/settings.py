@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.networks",
 ]
 
 MIDDLEWARE = [
