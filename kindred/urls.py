@@ -6,6 +6,7 @@ urlpatterns = [
     path("evidence/", include("kindred.evidence.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
+    path("self-evaluation/", include("kindred.frameworks.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ from kindred.accounts.services import invitation_create
 from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
+from kindred.frameworks.models import PeerReview
+from tests.frameworks.conftest import framework_example_load
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +137,43 @@ RULES: dict[str, Rule] = {
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
+    # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
+    # private area; its own ratings are its leaders'; a peer review is rated by the reviewing school's leaders.
+    "framework_list": Rule(SIGNED_IN, "/self-evaluation/frameworks/"),
+    "framework_detail": Rule(
+        SIGNED_IN, lambda w: f"/self-evaluation/frameworks/{w.extra['framework_version'].pk}/"
+    ),
+    "peer_reviews_to_do": Rule(SIGNED_IN, "/self-evaluation/peer-reviews/"),
+    "peer_review_rate": Rule(
+        statuses(404, school_leader_x=200, school_admin_x=200, anonymous=302),
+        lambda w: f"/self-evaluation/peer-reviews/{w.extra['peer_review'].pk}/rate/",
+    ),
+    "selfeval_school": Rule(SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/schools/{_x(w)}/"),
+    "selfeval_rate": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/rate/self/",
+    ),
+    "peer_review_request": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
+        "post",
+    ),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -242,7 +281,20 @@ def world(personas, school_x, school_y):
     audit(site_admin, "test.recorded", school_x)
     device = TOTPDevice.objects.create(user=personas["no_school_user"], name="unconfirmed", confirmed=False)
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
-    return World(personas, school_x, school_y, job, extra={"invitation_token": token, "device": device})
+    version = framework_example_load()
+    review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
+    return World(
+        personas,
+        school_x,
+        school_y,
+        job,
+        extra={
+            "invitation_token": token,
+            "device": device,
+            "framework_version": version,
+            "peer_review": review,
+        },
+    )
 
 
 def test_every_url_answers_every_persona_as_declared(world, settings):
