@@ -186,11 +186,9 @@ def read_yaml(content: str) -> FrameworkSpec:
 
 def read_csv(content: str, *, code: str, name: str, description: str = "") -> FrameworkSpec:
     content = content.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(content), dialect))
+    first_line = content.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)  # the header's own separator: spreadsheets export ; or tab too
+    rows = list(csv.reader(io.StringIO(content), delimiter=delimiter))
     if not rows:
         raise FrameworkFileError([("file", _("The file is empty."))])
     header = [_text(cell) for cell in rows[0]]
