@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kindred.evidence",
     "kindred.networks",
     "kindred.frameworks",
+    "kindred.plans",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
     path("self-evaluation/", include("kindred.frameworks.urls")),
+    path("plans/", include("kindred.plans.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),
 ]

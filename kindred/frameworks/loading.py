@@ -187,7 +187,9 @@ def read_yaml(content: str) -> FrameworkSpec:
 def read_csv(content: str, *, code: str, name: str, description: str = "") -> FrameworkSpec:
     content = content.lstrip("\ufeff")
     first_line = content.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)  # the header's own separator: spreadsheets export ; or tab too
+    delimiter = max(
+        ",;\t", key=first_line.count
+    )  # the header's own separator: spreadsheets export ; or tab too
     rows = list(csv.reader(io.StringIO(content), delimiter=delimiter))
     if not rows:
         raise FrameworkFileError([("file", _("The file is empty."))])

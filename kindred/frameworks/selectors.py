@@ -175,3 +175,81 @@ def peer_reviews_for_reviewer(*, schools: QuerySet[School] | list[School]) -> Qu
     return PeerReview.objects.filter(reviewer_school__in=schools).select_related(
         "school", "reviewer_school", "version__framework"
     )
+
+
+@dataclass
+class NetworkHeatmap:
+    version: FrameworkVersion
+    domains: list[Domain]
+    outcome_domains: list[str]
+    schools: list[School]
+    map: selfeval.Heatmap
+    measures: dict[tuple[int, str], str]  # (school id, outcome domain) → 'strength' / 'need'
+    domain_names: dict[str, str]
+
+    def rows(self):
+        """Per school: its self-evaluation cells then its measure cells, for the template."""
+        for school in self.schools:
+            key = str(school.pk)
+            yield (
+                school,
+                [
+                    (
+                        domain,
+                        self.map.scores.get((key, domain.code)),
+                        self.map.verdicts.get((key, domain.code)),
+                    )
+                    for domain in self.domains
+                ],
+                [(domain, self.measures.get((school.pk, domain))) for domain in self.outcome_domains],
+            )
+
+    def shared_needs(self) -> list[Domain]:
+        return [d for d in self.domains if d.code in self.map.shared_needs]
+
+    def experts(self):
+        """(school in need, domain, [schools of the network strong there]) for every self-evaluated need."""
+        by_id = {str(s.pk): s for s in self.schools}
+        names = {d.code: d for d in self.domains}
+        for (school_key, domain_code), helpers in sorted(
+            self.map.experts.items(), key=lambda i: (i[0][1], i[0][0])
+        ):
+            yield by_id[school_key], names[domain_code], [by_id[h] for h in helpers]
+
+    def measure_experts(self):
+        """(outcome domain, schools with a need there, schools with a strength there) from measures."""
+        for domain in self.outcome_domains:
+            needing = [s for s in self.schools if self.measures.get((s.pk, domain)) == "need"]
+            strong = [s for s in self.schools if self.measures.get((s.pk, domain)) == "strength"]
+            if needing:
+                yield domain, needing, strong
+
+
+def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: int) -> NetworkHeatmap:
+    """Member schools × framework domains (own ratings) beside their measures' strengths and needs."""
+    from kindred.evidence.models import Flag, Performance
+
+    domains = list(version.domains.all())
+    scores = own_domain_scores(schools=schools, version=version, year=year)
+    result = selfeval.heatmap(
+        {str(s.pk): scores.get(s.pk, {}) for s in schools},
+        [d.code for d in domains],
+        scale_max=version.scale_max,
+    )
+    measures: dict[tuple[int, str], str] = {}
+    for school_id, domain, flag in Performance.objects.filter(
+        school__in=schools, year__isnull=True, flag__in=[Flag.STRENGTH, Flag.NEED]
+    ).values_list("school_id", "measure__domain", "flag"):
+        # Two measures of one domain disagreeing: the need is what a plan must see.
+        if measures.get((school_id, domain)) != "need":
+            measures[(school_id, domain)] = "need" if flag == Flag.NEED else "strength"
+    outcome_domains = sorted({domain for _school, domain in measures})
+    return NetworkHeatmap(
+        version=version,
+        domains=domains,
+        outcome_domains=outcome_domains,
+        schools=list(schools),
+        map=result,
+        measures=measures,
+        domain_names={d.code: d.name for d in domains},
+    )

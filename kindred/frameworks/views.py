@@ -255,3 +255,31 @@ def peer_review_rate(request, pk: int):
     if response is None:
         return redirect("peer_reviews_to_do")
     return response
+
+
+@require_GET
+@login_required
+def network_heatmap(request, pk: int):
+    """A network's member schools × domains: self-evaluation beside measures, shared needs, internal experts."""
+    from kindred.networks.access import network_for_user
+    from kindred.networks.models import Membership
+
+    network = network_for_user(request.user, pk)
+    version = _version(request)
+    year = _year(request)
+    context = {
+        "network": network,
+        "version": version,
+        "versions": selectors.framework_versions(),
+        "year": year,
+    }
+    if version is not None:
+        schools = [
+            m.school
+            for m in Membership.objects.active()
+            .filter(network=network)
+            .select_related("school")
+            .order_by("school__name")
+        ]
+        context["heatmap"] = selectors.network_heatmap(schools=schools, version=version, year=year)
+    return render(request, "frameworks/network_heatmap.html", context)
