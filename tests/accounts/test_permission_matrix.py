@@ -21,6 +21,7 @@ from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.frameworks.models import PeerReview
 from tests.frameworks.conftest import framework_example_load
+from tests.plans.conftest import plan_with_action
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,37 @@ RULES: dict[str, Rule] = {
         lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
         "post",
     ),
+    # A network's strengths and needs and its development plans: read as the network is read
+    # (here a private network of school X, coordinated by X's school leader); changed by coordinators;
+    # progress reported by coordinators and the leaders of the school that owns the action.
+    "network_heatmap": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/networks/{w.extra['plan'].network_id}/"
+    ),
+    "network_plans": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/networks/{w.extra['plan'].network_id}/"),
+    "plan_detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/{w.extra['plan'].pk}/"),
+    "plan_priority_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/{w.extra['plan'].pk}/priorities/",
+        "post",
+    ),
+    "plan_action_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/priorities/{w.extra['action'].priority_id}/actions/",
+        "post",
+    ),
+    "plan_progress_add": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_leader_x=302,
+            school_admin_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/plans/actions/{w.extra['action'].pk}/progress/",
+        "post",
+    ),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -283,6 +315,7 @@ def world(personas, school_x, school_y):
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
     version = framework_example_load()
     review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
+    action = plan_with_action(school_x, personas["school_leader_x"])
     return World(
         personas,
         school_x,
@@ -293,6 +326,8 @@ def world(personas, school_x, school_y):
             "device": device,
             "framework_version": version,
             "peer_review": review,
+            "plan": action.priority.plan,
+            "action": action,
         },
     )
 
