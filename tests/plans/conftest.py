@@ -1,5 +1,7 @@
 import pytest
 
+from tests.frameworks.conftest import framework  # noqa: F401 (a fixture shared with the framework tests)
+
 
 def plan_with_action(school, coordinator):
     """A private network of `school` coordinated by `coordinator`, with a plan, a priority and an action."""
