@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kindred.networks",
     "kindred.frameworks",
     "kindred.plans",
+    "kindred.voice",
 ]
 
 MIDDLEWARE = [

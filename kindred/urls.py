@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("kindred.audit.urls")),
     path("self-evaluation/", include("kindred.frameworks.urls")),
     path("plans/", include("kindred.plans.urls")),
+    path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),
 ]
