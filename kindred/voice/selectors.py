@@ -56,6 +56,17 @@ class QuestionResult:
     themes: dict[str, int] = field(default_factory=dict)
 
 
+def _value(answer: Answer):
+    kind = answer.question.kind
+    return (
+        answer.choice
+        if kind == Question.Kind.CHOICE
+        else answer.level
+        if kind == Question.Kind.SCALE
+        else answer.text
+    )
+
+
 def _summarise(question: Question, values: list):
     if question.kind == Question.Kind.CHOICE:
         return maths.choices(values, question.options)
@@ -81,15 +92,12 @@ def results(consultation: Consultation) -> tuple[int, list[QuestionResult]]:
     for question in consultation.questions.all():
         mine = [a for a in answers if a.question_id == question.pk]
 
-        def value(answer: Answer):
-            return {"choice": answer.choice, "scale": answer.level}.get(question.kind, answer.text)
-
-        values = [value(a) for a in mine]
+        values = [_value(a) for a in mine]
         by_region = maths.by_group(
-            (a.response.school.region.name if a.response.school.region else "—", value(a)) for a in mine
+            (a.response.school.region.name if a.response.school.region else "—", _value(a)) for a in mine
         )
         by_network = maths.by_group(
-            (name, value(a)) for a in mine for name in networks.get(a.response.school_id, [])
+            (name, _value(a)) for a in mine for name in networks.get(a.response.school_id, [])
         )
         result = QuestionResult(
             question=question,
