@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -160,11 +160,17 @@ def consultation_results(request, pk: int):
 @login_required
 def answer_tag(request, pk: int):
     consultation = access.consultation_for_owner(request.user, pk)
-    answer = get_object_or_404(
-        Answer.objects.select_related("question__consultation"),
-        pk=request.POST.get("answer") or 0,
-        response__consultation=consultation,
+    answer_id = request.POST.get("answer", "")
+    answer = (
+        Answer.objects.select_related("question__consultation")
+        .filter(pk=int(answer_id), response__consultation=consultation)
+        .first()
+        if answer_id.isdigit()
+        else None
     )
+    if answer is None:
+        messages.error(request, _("Choose an answer of this consultation to tag."))
+        return redirect("consultation_results", pk=consultation.pk)
     try:
         services.theme_tag(answer=answer, name=request.POST.get("theme", ""), by=request.user)
     except ValidationError as error:

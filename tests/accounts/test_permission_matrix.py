@@ -22,6 +22,7 @@ from kindred.core.models import Job
 from kindred.frameworks.models import PeerReview
 from tests.frameworks.conftest import framework_example_load
 from tests.plans.conftest import plan_with_action
+from tests.voice.conftest import open_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,11 @@ PUBLIC = statuses(200)
 SIGNED_IN = statuses(200, anonymous=302)
 SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
+
+
+def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
+    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
 
 
 def school_x_write(ok: int) -> dict[str, int]:
@@ -309,6 +315,30 @@ RULES: dict[str, Rule] = {
         lambda w: f"/plans/actions/{w.extra['action'].pk}/progress/",
         "post",
     ),
+    # Consultations: the owner (here X's system leader) and site admins manage and read them;
+    # the asked schools' staff read the questions, their leaders answer.
+    "consultation_list": Rule(SIGNED_IN, "/voice/"),
+    "consultation_create": Rule(SIGNED_IN, "/voice/new/"),
+    "consultation_detail": Rule(CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/"),
+    "consultation_question_add": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/questions/", "post"
+    ),
+    "consultation_status": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/status/", "post"
+    ),
+    "consultation_results": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results/"
+    ),
+    "consultation_export": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results.csv"
+    ),
+    "consultation_answer_tag": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/themes/", "post"
+    ),
+    "consultation_answer": Rule(
+        statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
+        lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
+    ),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -419,6 +449,7 @@ def world(personas, school_x, school_y):
     version = framework_example_load()
     review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
     action = plan_with_action(school_x, personas["school_leader_x"])
+    consultation = open_consultation(personas["system_leader"], school_x.region)
     return World(
         personas,
         school_x,
@@ -431,6 +462,7 @@ def world(personas, school_x, school_y):
             "peer_review": review,
             "plan": action.priority.plan,
             "action": action,
+            "consultation": consultation,
             **_networks_world(personas, school_x),
         },
     )
