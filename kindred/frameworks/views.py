@@ -74,6 +74,9 @@ def framework_list(request):
             "form": form,
             "problems": problems,
             "can_load": is_site_admin(request.user),
+            "my_schools": [
+                r.school for r in request.user.school_roles.select_related("school").order_by("school__name")
+            ],
         },
         status=status,
     )
