@@ -74,9 +74,10 @@ def framework_list(request):
             "form": form,
             "problems": problems,
             "can_load": is_site_admin(request.user),
-            "my_schools": [
-                r.school for r in request.user.school_roles.select_related("school").order_by("school__name")
-            ],
+            "my_schools": {
+                r.school_id: r.school
+                for r in request.user.school_roles.select_related("school").order_by("school__name")
+            }.values(),
         },
         status=status,
     )
