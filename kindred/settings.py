@@ -122,6 +122,9 @@ INSTALLED_APPS = [
     "kindred.schools",
     "kindred.evidence",
     "kindred.networks",
+    "kindred.frameworks",
+    "kindred.plans",
+    "kindred.voice",
 ]
 
 MIDDLEWARE = [
