@@ -9,6 +9,7 @@ Mentions are written `@**Full Name**` (as in Zulip) or `@name@example.org`, and 
 members of the network (kindred.board.services resolves them).
 """
 
+import html
 import re
 
 import nh3
@@ -47,6 +48,6 @@ def mentioned_names_and_emails(body: str) -> tuple[set[str], set[str]]:
 
 def excerpt(body: str, length: int = 300) -> str:
     """Plain text for e-mails and lists: the Markdown with its markup stripped, shortened."""
-    text = nh3.clean(_markdown.render(body), tags=set())
+    text = html.unescape(nh3.clean(_markdown.render(body), tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
