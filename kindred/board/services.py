@@ -6,7 +6,7 @@ followers of the thread) and writes their e-mails to the outbox (kindred.board.d
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,7 @@ def _add_post(*, thread: Thread, author, body: str, files) -> Post:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(_("At most %(n)d attachments per post.") % {"n": MAX_ATTACHMENTS})
     checked = [attachment_checks.check(f) for f in files]  # all checked before anything is written
+    previous = Post.objects.filter(thread=thread).aggregate(m=Max("id"))["m"] or 0
     post = Post.objects.create(
         thread=thread, network_id=thread.network_id, author=author, body=body, html=render(body)
     )
@@ -72,11 +73,14 @@ def _add_post(*, thread: Thread, author, body: str, files) -> Post:
     mentioned = _mentioned_users(body, thread.network, author)
     post.mentions.set(mentioned)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, post_count=F("post_count") + 1)
-    # Writing in a thread means having read it, and following it from now on (unless muted).
+    # Writing in a thread means following it from now on (unless muted). It moves the read mark
+    # past one's own post only if everything before it was read: a reply sent from an old page
+    # must not swallow the posts that arrived meanwhile.
     read, _created = ThreadRead.objects.get_or_create(
         user=author, thread=thread, defaults={"level": ThreadRead.Level.FOLLOWING}
     )
-    read.last_read_post_id = max(read.last_read_post_id, post.pk)
+    if read.last_read_post_id >= previous:
+        read.last_read_post_id = post.pk
     read.visited_at = timezone.now()
     if read.level == ThreadRead.Level.NORMAL:
         read.level = ThreadRead.Level.FOLLOWING

@@ -19,7 +19,9 @@ def png_upload():
 def thread_x(network_x, teacher_x):
     from kindred.board.services import thread_create
 
-    return thread_create(network=network_x, by=teacher_x, title="Reading for pleasure", body="Who runs a book club?")
+    return thread_create(
+        network=network_x, by=teacher_x, title="Reading for pleasure", body="Who runs a book club?"
+    )
 
 
 @pytest.fixture

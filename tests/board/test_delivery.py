@@ -49,7 +49,9 @@ def test_a_muted_thread_sends_nothing_at_once(thread_x, teacher_x, school_admin_
     assert mail.outbox == []
 
 
-def test_someone_who_switched_off_emails_at_once_gets_the_notification_in_the_app_only(thread_x, teacher_x, school_admin_x):
+def test_someone_who_switched_off_emails_at_once_gets_the_notification_in_the_app_only(
+    thread_x, teacher_x, school_admin_x
+):
     services.notification_settings_set(user=teacher_x, email_at_once=False, digest="daily")
     services.post_reply(thread=thread_x, by=school_admin_x, body="We do!")
     send()
@@ -85,7 +87,9 @@ def test_a_forged_unsubscribe_link_changes_nothing(client, teacher_x):
     assert not NotificationSettings.objects.filter(digest="never").exists()
 
 
-def test_a_daily_digest_lists_unread_posts_once(network_x, thread_x, school_admin_x, teacher_x, school_leader_x):
+def test_a_daily_digest_lists_unread_posts_once(
+    network_x, thread_x, school_admin_x, teacher_x, school_leader_x
+):
     start = datetime(2026, 3, 2, 7, tzinfo=UTC)
     with time_machine.travel(start - timedelta(hours=12), tick=False):
         services.post_reply(thread=thread_x, by=school_leader_x, body="Tuesday works")

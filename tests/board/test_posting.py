@@ -24,7 +24,9 @@ def test_a_member_starts_a_thread_and_another_replies(client, thread_x, school_a
 
 def test_a_thread_started_through_the_page_shows_its_post(client, network_x, teacher_x):
     client.force_login(teacher_x)
-    response = client.post(f"/board/networks/{network_x.pk}/new/", {"title": "Phonics", "body": "*Any* tips?"})
+    response = client.post(
+        f"/board/networks/{network_x.pk}/new/", {"title": "Phonics", "body": "*Any* tips?"}
+    )
     thread = Thread.objects.get(title="Phonics")
     assert response.url == thread.get_absolute_url()
     page = client.get(response.url)
@@ -76,7 +78,9 @@ def test_the_author_deletes_a_post_and_a_placeholder_remains(client, first_post,
     assert "Who runs a book club?" not in page
 
 
-def test_a_coordinator_hides_a_post_and_members_no_longer_see_it(client, first_post, school_leader_x, school_admin_x):
+def test_a_coordinator_hides_a_post_and_members_no_longer_see_it(
+    client, first_post, school_leader_x, school_admin_x
+):
     client.force_login(school_leader_x)
     assert client.post(f"/board/posts/{first_post.pk}/hide/", {"hidden": "1"}).status_code == 302
     client.force_login(school_admin_x)
@@ -111,13 +115,20 @@ def test_a_person_reports_a_post_only_once(first_post, school_admin_x):
 def test_only_coordinators_pin_announcements(network_x, teacher_x, school_leader_x):
     with pytest.raises(PermissionDenied):
         services.thread_create(network=network_x, by=teacher_x, title="Mine first", body="x", pinned=True)
-    pinned = services.thread_create(network=network_x, by=school_leader_x, title="Termly meeting", body="x", pinned=True)
+    pinned = services.thread_create(
+        network=network_x, by=school_leader_x, title="Termly meeting", body="x", pinned=True
+    )
     later = services.thread_create(network=network_x, by=teacher_x, title="Later thread", body="x")
-    assert list(Thread.objects.order_by("-pinned", "-last_post_at").values_list("pk", flat=True)) == [pinned.pk, later.pk]
+    assert list(Thread.objects.order_by("-pinned", "-last_post_at").values_list("pk", flat=True)) == [
+        pinned.pk,
+        later.pk,
+    ]
 
 
 def test_a_pinned_thread_is_listed_first_on_the_board(client, network_x, thread_x, school_leader_x):
-    announcement = services.thread_create(network=network_x, by=school_leader_x, title="Termly meeting", body="x")
+    announcement = services.thread_create(
+        network=network_x, by=school_leader_x, title="Termly meeting", body="x"
+    )
     services.post_reply(thread=thread_x, by=school_leader_x, body="newer reply")
     client.force_login(school_leader_x)
     client.post(f"/board/threads/{announcement.pk}/pin/", {"pinned": "1"})
@@ -125,7 +136,9 @@ def test_a_pinned_thread_is_listed_first_on_the_board(client, network_x, thread_
     assert page.index("Termly meeting") < page.index("Reading for pleasure")
 
 
-def test_a_png_attachment_is_kept_and_served_as_a_download(client, thread_x, teacher_x, png_upload, media_root):
+def test_a_png_attachment_is_kept_and_served_as_a_download(
+    client, thread_x, teacher_x, png_upload, media_root
+):
     post = services.post_reply(thread=thread_x, by=teacher_x, body="A photo", files=[png_upload])
     attachment = post.attachments.get()
     assert attachment.content_type == "image/png"
@@ -139,7 +152,9 @@ def test_a_png_attachment_is_kept_and_served_as_a_download(client, thread_x, tea
 
 
 def test_an_html_file_named_like_an_image_is_refused(thread_x, teacher_x, media_root):
-    disguised = SimpleUploadedFile("cat.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
+    disguised = SimpleUploadedFile(
+        "cat.png", b"<html><script>alert(1)</script></html>", content_type="image/png"
+    )
     with pytest.raises(ValidationError, match="not a kind of file"):
         services.post_reply(thread=thread_x, by=teacher_x, body="see the file", files=[disguised])
     assert thread_x.posts.count() == 1 and not Attachment.objects.exists()
@@ -159,7 +174,9 @@ def test_an_attachment_over_the_limit_is_refused(thread_x, teacher_x, settings, 
     assert Post.objects.count() == 1
 
 
-def test_an_outsider_cannot_download_an_attachment(client, thread_x, teacher_x, teacher_y, png_upload, media_root):
+def test_an_outsider_cannot_download_an_attachment(
+    client, thread_x, teacher_x, teacher_y, png_upload, media_root
+):
     post = services.post_reply(thread=thread_x, by=teacher_x, body="A photo", files=[png_upload])
     client.force_login(teacher_y)
     assert client.get(f"/board/attachments/{post.attachments.get().pk}/").status_code == 403

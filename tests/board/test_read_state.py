@@ -13,7 +13,9 @@ def unread(user, network):
     return selectors.unread_counts_by_network(user=user, network_ids=[network.pk]).get(network.pk, 0)
 
 
-def test_posts_by_others_are_unread_until_the_thread_is_opened(client, network_x, thread_x, school_admin_x, teacher_x):
+def test_posts_by_others_are_unread_until_the_thread_is_opened(
+    client, network_x, thread_x, school_admin_x, teacher_x
+):
     services.post_reply(thread=thread_x, by=teacher_x, body="and another thing")
     assert unread(school_admin_x, network_x) == 2
     assert unread(teacher_x, network_x) == 0  # their own posts
@@ -57,7 +59,9 @@ def test_a_muted_thread_leaves_the_unread_counts(network_x, thread_x, school_adm
     assert unread(school_admin_x, network_x) == 0
 
 
-def test_hidden_and_deleted_posts_are_not_counted_as_unread(network_x, thread_x, school_admin_x, teacher_x, school_leader_x):
+def test_hidden_and_deleted_posts_are_not_counted_as_unread(
+    network_x, thread_x, school_admin_x, teacher_x, school_leader_x
+):
     gone = services.post_reply(thread=thread_x, by=teacher_x, body="oops")
     services.post_delete(post=gone, by=teacher_x)
     hidden = services.post_reply(thread=thread_x, by=teacher_x, body="rude")

@@ -65,7 +65,9 @@ def test_html_typed_in_a_post_is_shown_as_text():
 
 
 def test_mentions_are_found_by_name_and_by_email():
-    names, emails = mentioned_names_and_emails("Thanks @**Ann Jones** and @bob@example.org, not me@example.org")
+    names, emails = mentioned_names_and_emails(
+        "Thanks @**Ann Jones** and @bob@example.org, not me@example.org"
+    )
     assert names == {"ann jones"}
     assert emails == {"bob@example.org"}
 
