@@ -46,6 +46,24 @@ SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=30
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 
 
+# The board of network_x (public; school X a member, X's school leader its coordinator): its
+# members read and write; the site admin reads and moderates; everyone else signed in may see
+# that the network exists but not its board (403).
+BOARD_READERS = statuses(
+    403, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+)
+
+
+def board_write(ok: int) -> dict[str, int]:
+    """Members of network_x get `ok`; everyone else signed in 403 (the site admin too: no member)."""
+    return statuses(403, school_admin_x=ok, school_leader_x=ok, teacher_x=ok, anonymous=302)
+
+
+def board_moderate(ok: int) -> dict[str, int]:
+    """The coordinator of network_x and the site admin get `ok`; everyone else signed in 403."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
+
+
 def school_x_write(ok: int) -> dict[str, int]:
     """Administrators of X (and site admins) get `ok`; other staff and X's system leader 403; outsiders 404."""
     return statuses(403, site_admin=ok, school_admin_x=ok, teacher_y=404, no_school_user=404, anonymous=302)
@@ -135,6 +153,34 @@ RULES: dict[str, Rule] = {
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
+    # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
+    "board_home": Rule(SIGNED_IN, "/board/"),
+    "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['network'].pk}/"),
+    "board_thread_create": Rule(board_write(200), lambda w: f"/board/networks/{w.extra['network'].pk}/new/"),
+    "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
+    "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
+    "board_thread_level": Rule(
+        board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
+    ),
+    "board_thread_pin": Rule(board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"),
+    "board_post_edit": Rule(
+        statuses(403, teacher_x=200, anonymous=302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/"
+    ),
+    "board_post_delete": Rule(
+        statuses(403, teacher_x=302, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+        "post",
+    ),
+    "board_post_hide": Rule(
+        board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    ),
+    "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
+    "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
+    "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
+    "board_notifications": Rule(SIGNED_IN, "/board/notifications/"),
+    "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
+    # The one-click unsubscribe link works without signing in; GET only asks.
+    "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -175,6 +221,7 @@ ADMIN_FORBIDDEN = {
     ("axes_accessattempt", "add"),
     ("axes_accesslog", "add"),
     ("axes_accessfailurelog", "add"),
+    ("board_outgoingemail", "add"),
 }
 
 
@@ -227,8 +274,28 @@ def rule_for(route: str, name: str | None, world: World) -> Rule | None:
     return RULES.get(name or route) or admin_model_rule(route, name, world)
 
 
+def _board_world(network, teacher, settings, tmp_path) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kindred.board.delivery import unsubscribe_token
+    from kindred.board.services import post_reply, thread_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    thread = thread_create(network=network, by=teacher, title="Matrix thread", body="reading")
+    with_file = post_reply(
+        thread=thread, by=teacher, body="a file", files=[SimpleUploadedFile("notes.txt", b"plain notes")]
+    )
+    return {
+        "network": network,
+        "thread": thread,
+        "attachment": with_file.attachments.get(),
+        "fresh_post": lambda: post_reply(thread=thread, by=teacher, body="another"),
+        "unsubscribe_token": unsubscribe_token(teacher.pk, "digest"),
+    }
+
+
 @pytest.fixture
-def world(personas, school_x, school_y):
+def world(personas, school_x, school_y, network_x, settings, tmp_path):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     site_admin = personas["site_admin"]
@@ -242,7 +309,10 @@ def world(personas, school_x, school_y):
     audit(site_admin, "test.recorded", school_x)
     device = TOTPDevice.objects.create(user=personas["no_school_user"], name="unconfirmed", confirmed=False)
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
-    return World(personas, school_x, school_y, job, extra={"invitation_token": token, "device": device})
+    board = _board_world(network_x, personas["teacher_x"], settings, tmp_path)
+    return World(
+        personas, school_x, school_y, job, extra={"invitation_token": token, "device": device, **board}
+    )
 
 
 def test_every_url_answers_every_persona_as_declared(world, settings):
