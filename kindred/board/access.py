@@ -14,19 +14,20 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import is_site_admin
+from kindred.accounts.access import Access, is_site_admin
 from kindred.board.models import Attachment, Post, Thread
-from kindred.networks.access import is_network_member, member_network_ids, network_for_user
+from kindred.networks.access import (
+    is_network_member,
+    member_network_ids,
+    network_access,
+    network_for_user,
+)
 from kindred.networks.models import Network
 
 
 def can_moderate(user, network: Network) -> bool:
     """Coordinators of the network and site administrators."""
-    try:
-        network_for_user(user, network.pk, write=True)
-    except (Http404, PermissionDenied):
-        return False
-    return True
+    return network_access(user, network) == Access.WRITE
 
 
 def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool = False) -> Network:
@@ -37,14 +38,15 @@ def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool 
             raise PermissionDenied("Only the network's coordinators can do this.")
         return network
     member = is_network_member(user, network)
+    network.viewer_is_member = member  # saves the views asking again
     if not member and not (is_site_admin(user) and not post):
         raise PermissionDenied("Only the network's members can read and write its board.")
     return network
 
 
 def thread_for_user(user, pk: int, *, post: bool = False, moderate: bool = False) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("network"), pk=pk)
-    board_for_user(user, thread.network_id, post=post, moderate=moderate)
+    thread = get_object_or_404(Thread, pk=pk)
+    thread.network = board_for_user(user, thread.network_id, post=post, moderate=moderate)
     return thread
 
 

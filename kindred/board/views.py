@@ -53,7 +53,7 @@ def board(request, network_pk: int):
             "page_obj": selectors.board_threads(
                 network=network, user=request.user, page=request.GET.get("page", 1)
             ),
-            "can_post": access.is_network_member(request.user, network),
+            "can_post": network.viewer_is_member,
             "can_moderate": moderator,
             "reports": selectors.open_reports(network=network) if moderator else [],
         },
@@ -102,12 +102,12 @@ def _post_id(request) -> int | None:
 @login_required
 def thread_detail(request, pk: int):
     thread = access.thread_for_user(request.user, pk)
+    member = thread.network.viewer_is_member
     page_obj, last_read, level = selectors.thread_page(
         thread=thread, user=request.user, page=request.GET.get("page"), post_id=_post_id(request)
     )
     posts = list(page_obj.object_list)
     first_new = next((p.pk for p in posts if p.pk > last_read and p.author_id != request.user.pk), None)
-    member = access.is_network_member(request.user, thread.network)
     if posts and member:
         services.thread_mark_read(thread=thread, user=request.user, up_to_post_id=posts[-1].pk)
     return render(

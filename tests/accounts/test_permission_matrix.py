@@ -162,9 +162,12 @@ RULES: dict[str, Rule] = {
     "board_thread_level": Rule(
         board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
     ),
-    "board_thread_pin": Rule(board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"),
+    "board_thread_pin": Rule(
+        board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
+    ),
     "board_post_edit": Rule(
-        statuses(403, teacher_x=200, anonymous=302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/"
+        statuses(403, teacher_x=200, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
     ),
     "board_post_delete": Rule(
         statuses(403, teacher_x=302, anonymous=302),
