@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 THREAD_PAGE = 15
 BOARD_PAGE = 11
 BOARDS_PAGE = 5
-SEARCH_PAGE = 6
+SEARCH_PAGE = 5
 
 
 def queries(client, url) -> int:
