@@ -11,6 +11,7 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | coordinator (active NetworkRole)             | yes                   | yes                | yes        |
 | member (the rule above)                      | yes                   | yes                | no (403)   |
 | system leader whose region is the network's  | yes                   | yes                | no (403)   |
+| leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
 """
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from kindred.accounts.access import Access
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
-from kindred.networks.models import Membership, Network, NetworkRole
+from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
 from kindred.schools.models import School
 
 
@@ -92,6 +93,12 @@ def network_access(user: User, network: Network) -> Access:
     regional = _regional_networks_q(user)
     if regional is not None and Network.objects.filter(regional, pk=network.pk).exists():
         return Access.READ
+    if network.requests.filter(
+        kind=MembershipRequest.Kind.INVITE,
+        status=MembershipRequest.Status.PENDING,
+        school__in=schools_user_acts_for(user),
+    ).exists():
+        return Access.READ  # the leader of an invited school reads the network to decide
     return Access.NONE
 
 
@@ -101,13 +108,18 @@ def network_for_user(user: User, pk: int, *, write: bool = False) -> Network:
     404 when it does not exist or is private and the user is no member; 403 when the user may
     only read and asked to write (only coordinators and site administrators change a network).
     """
+    return network_with_access(user, pk, write=write)[0]
+
+
+def network_with_access(user: User, pk: int, *, write: bool = False) -> tuple[Network, Access]:
+    """`network_for_user`, also returning the access it found (pages that show coordinators more)."""
     network = get_object_or_404(Network.objects.select_related("region"), pk=pk)
     access = network_access(user, network)
     if access == Access.NONE:
         raise Http404("No such network.")
     if write and access < Access.WRITE:
         raise PermissionDenied("Only the network's coordinators can change this.")
-    return network
+    return network, access
 
 
 def schools_user_acts_for(user: User) -> QuerySet[School]:
