@@ -72,13 +72,14 @@ def _write(network: Network, school_year: int, plan: dict[str, dict[date, int]])
 
 @transaction.atomic
 def rota_generate(
-    *, network: Network, school_year: int, dates: Sequence[date], by: User | None
+    *, network: Network, school_year: int, dates: Sequence[date], by: User | None, today: date | None = None
 ) -> list[RotaTurn]:
     """A fair rota of hosts and chairs for the meetings on `dates` in `school_year`.
 
-    Replaces the year's turns that are not yet held; dates before today are refused.
+    Replaces the year's turns that are not yet held; dates before today are refused. `today`
+    records a rota as it was made on an earlier day (importing a network's history).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     dates = sorted(set(dates))
     if not dates:
         raise ValidationError(_("Give at least one meeting date."))

@@ -142,13 +142,15 @@ def membership_end(
 
 
 @transaction.atomic
-def membership_replace(*, membership: Membership, school: School, reason: str, by: User | None) -> Membership:
+def membership_replace(
+    *, membership: Membership, school: School, reason: str, by: User | None, at: datetime | None = None
+) -> Membership:
     """`school` takes the place (and school role) of a member that leaves; the network goes on."""
     if school.pk == membership.school_id:
         raise ValidationError(_("A school cannot replace itself."))
     role = membership.role
-    membership_end(membership=membership, reason=reason, by=by)
-    new = membership_add(network=membership.network, school=school, role=role, by=by)
+    membership_end(membership=membership, reason=reason, by=by, at=at)
+    new = membership_add(network=membership.network, school=school, role=role, by=by, at=at)
     membership.replaced_by = new
     membership.save(update_fields=["replaced_by"])
     audit(by, "membership.replaced", membership, network=membership.network_id, replaced_by=school.pk)

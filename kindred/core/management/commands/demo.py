@@ -82,6 +82,9 @@ def demo_accounts_create() -> dict[str, User]:
     staff_role_add(user=coordinator, school=lead_school, role=SchoolStaff.Role.LEADER, by=admin)
     teacher = person("teacher@demo.kindred.example", "Tom Teacher")
     staff_role_add(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER, by=admin)
+    from kindred.networks.demo import demo_networks_create
+
+    demo_networks_create(region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
