@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "kindred.frameworks",
     "kindred.plans",
     "kindred.voice",
+    "kindred.board",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +301,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# The address people reach Kindred at, for links in e-mails sent outside a request (digests).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Messageboard: the largest attachment, and the hour (in TIME_ZONE) the worker sends digests.
+BOARD_ATTACHMENT_MAX_BYTES = env_int("BOARD_ATTACHMENT_MAX_KB", 10 * 1024) * 1024
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("plans/", include("kindred.plans.urls")),
     path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
+    path("board/", include("kindred.board.urls")),
     path("admin/", admin.site.urls),
 ]

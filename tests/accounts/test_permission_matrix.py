@@ -53,6 +53,22 @@ AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
     """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
     return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+# The board of network_x (public; school X a member, X's school leader its coordinator): its
+# members read and write; the site admin reads and moderates; everyone else signed in may see
+# that the network exists but not its board (403).
+BOARD_READERS = statuses(
+    403, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+)
+
+
+def board_write(ok: int) -> dict[str, int]:
+    """Members of network_x get `ok`; everyone else signed in 403 (the site admin too: no member)."""
+    return statuses(403, school_admin_x=ok, school_leader_x=ok, teacher_x=ok, anonymous=302)
+
+
+def board_moderate(ok: int) -> dict[str, int]:
+    """The coordinator of network_x and the site admin get `ok`; everyone else signed in 403."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
 
 
 def school_x_write(ok: int) -> dict[str, int]:
@@ -338,6 +354,32 @@ RULES: dict[str, Rule] = {
         statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
         lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
     ),
+    # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
+    "board_home": Rule(SIGNED_IN, "/board/"),
+    "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
+    "board_thread_create": Rule(
+        board_write(200), lambda w: f"/board/networks/{w.extra['board_network'].pk}/new/"
+    "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
+    "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
+    "board_thread_level": Rule(
+        board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
+    "board_thread_pin": Rule(
+        board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
+    "board_post_edit": Rule(
+        statuses(403, teacher_x=200, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
+    "board_post_delete": Rule(
+        statuses(403, teacher_x=302, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+    "board_post_hide": Rule(
+        board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
+    "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
+    "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
+    "board_notifications": Rule(SIGNED_IN, "/board/notifications/"),
+    "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
+    # The one-click unsubscribe link works without signing in; GET only asks.
+    "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -378,6 +420,7 @@ ADMIN_FORBIDDEN = {
     ("axes_accessattempt", "add"),
     ("axes_accesslog", "add"),
     ("axes_accessfailurelog", "add"),
+    ("board_outgoingemail", "add"),
 }
 
 
@@ -430,8 +473,28 @@ def rule_for(route: str, name: str | None, world: World) -> Rule | None:
     return RULES.get(name or route) or admin_model_rule(route, name, world)
 
 
+def _board_world(network, teacher, settings, tmp_path) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kindred.board.delivery import unsubscribe_token
+    from kindred.board.services import post_reply, thread_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    thread = thread_create(network=network, by=teacher, title="Matrix thread", body="reading")
+    with_file = post_reply(
+        thread=thread, by=teacher, body="a file", files=[SimpleUploadedFile("notes.txt", b"plain notes")]
+    )
+    return {
+        "board_network": network,
+        "thread": thread,
+        "attachment": with_file.attachments.get(),
+        "fresh_post": lambda: post_reply(thread=thread, by=teacher, body="another"),
+        "unsubscribe_token": unsubscribe_token(teacher.pk, "digest"),
+    }
+
+
 @pytest.fixture
-def world(personas, school_x, school_y):
+def world(personas, school_x, school_y, network_x, settings, tmp_path):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     site_admin = personas["site_admin"]
@@ -463,6 +526,7 @@ def world(personas, school_x, school_y):
             "action": action,
             "consultation": consultation,
             **_networks_world(personas, school_x),
+            **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
         },
     )
 
