@@ -53,6 +53,8 @@ AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
     """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
     return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+
+
 # The board of network_x (public; school X a member, X's school leader its coordinator): its
 # members read and write; the site admin reads and moderates; everyone else signed in may see
 # that the network exists but not its board (403).
@@ -359,20 +361,27 @@ RULES: dict[str, Rule] = {
     "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
     "board_thread_create": Rule(
         board_write(200), lambda w: f"/board/networks/{w.extra['board_network'].pk}/new/"
+    ),
     "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
     "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
     "board_thread_level": Rule(
         board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
+    ),
     "board_thread_pin": Rule(
         board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
+    ),
     "board_post_edit": Rule(
         statuses(403, teacher_x=200, anonymous=302),
         lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
+    ),
     "board_post_delete": Rule(
         statuses(403, teacher_x=302, anonymous=302),
         lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+        "post",
+    ),
     "board_post_hide": Rule(
         board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    ),
     "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
     "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
     "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
