@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.networks",
 ]
 
 MIDDLEWARE = [
