@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.events",
     "kindred.networks",
 ]
 
@@ -255,3 +256,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Events: how many days of past events a calendar feed still carries.
+EVENTS_FEED_PAST_DAYS = env_int("EVENTS_FEED_PAST_DAYS", 90)

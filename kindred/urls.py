@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
     path("jobs/", include("kindred.core.urls")),
+    path("events/", include("kindred.events.urls")),
     path("admin/", admin.site.urls),
 ]

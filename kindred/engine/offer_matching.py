@@ -82,7 +82,9 @@ def rank(
     ctx = np.asarray(context_distance, dtype=float)
     off = np.asarray(offered, dtype=bool)
     if not (len(z) == len(km) == len(ctx) == len(off)):
-        raise ValueError("Every candidate needs a strength, a distance, a context distance and an offer flag.")
+        raise ValueError(
+            "Every candidate needs a strength, a distance, a context distance and an offer flag."
+        )
     costs = pairing_costs(strength_z=z, distance_km=km, context_distance=ctx, offered=off, weights=weights)
     order = np.argsort(costs, kind="stable")[:limit]
 

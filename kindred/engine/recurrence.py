@@ -124,7 +124,9 @@ def expand(
     if rule:
         parsed = _rule(rule, first_local=start.astimezone(tz).replace(tzinfo=None), tz=tz)
         # An occurrence moved later may land in the window from before it: look back that far.
-        later = max((c.start - o for o, c in changes.items() if c.start and c.start > o), default=timedelta(0))
+        later = max(
+            (c.start - o for o, c in changes.items() if c.start and c.start > o), default=timedelta(0)
+        )
         after = (window_start - duration - later - timedelta(days=1)).astimezone(tz).replace(tzinfo=None)
         originals: Iterator[datetime] = _instants(parsed, tz, after_local=after)
     else:
@@ -192,3 +194,18 @@ def last_end(*, start: datetime, end: datetime, tz_name: str, rule: str) -> date
 def as_utc(day: date, tz_name: str) -> datetime:
     """Midnight starting `day` in the zone, as UTC (window edges for month views)."""
     return datetime(day.year, day.month, day.day, tzinfo=zone(tz_name)).astimezone(UTC)
+
+
+def rule_with_utc_until(rule: str, tz_name: str) -> str:
+    """The rule as RFC 5545 wants it beside a DTSTART with a TZID: UNTIL in UTC ("…Z")."""
+    tz = zone(tz_name)
+
+    def utc(match: re.Match) -> str:
+        day, _t, clock, is_utc = match.groups()
+        when = datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
+        if not is_utc:
+            when = when.replace(tzinfo=tz).astimezone(UTC)
+        return "UNTIL=" + when.strftime("%Y%m%dT%H%M%SZ")
+
+    text = rule.strip()
+    return _UNTIL.sub(utc, text[6:] if text.upper().startswith("RRULE:") else text)
