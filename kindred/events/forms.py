@@ -27,6 +27,7 @@ class EventForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     host_school = forms.ModelChoiceField(
         label=_("Host school"),
         queryset=School.objects.none(),

@@ -88,6 +88,67 @@ def _x(world: World) -> str:
     return world.school_x.registry_id
 
 
+def _events(world: World) -> dict:
+    """A public and a private network of school X (X's leader coordinates both), each with an event."""
+    if "events" not in world.extra:
+        from datetime import UTC, datetime
+
+        from kindred.events.models import Event
+        from kindred.events.services import event_create, feed_token_issue
+        from kindred.networks.models import Network
+        from kindred.networks.services import membership_add, network_create
+
+        leader = world.personas["school_leader_x"]
+        found = {}
+        for key, visibility in (
+            ("public", Network.Visibility.PUBLIC),
+            ("private", Network.Visibility.PRIVATE),
+        ):
+            network = network_create(
+                name=f"Matrix {key}",
+                kind=Network.Kind.CLUSTER,
+                region=world.school_x.region,
+                by=leader,
+                visibility=visibility,
+                status=Network.Status.ACTIVE,
+            )
+            membership_add(network=network, school=world.school_x, role="member", by=leader)
+            found[key] = network
+            found[f"{key}_event"] = event_create(
+                by=leader,
+                network=network,
+                kind=Event.Kind.TRAINING,
+                title=f"Matrix {key} training",
+                starts_at=datetime(2030, 1, 8, 16, tzinfo=UTC),
+                ends_at=datetime(2030, 1, 8, 17, tzinfo=UTC),
+                time_zone="Europe/London",
+                rrule="FREQ=WEEKLY;COUNT=4",
+                capacity=10,
+            )
+        found["token"] = feed_token_issue(user=world.personas["teacher_x"]).token
+        world.extra["events"] = found
+    return world.extra["events"]
+
+
+def _fresh_registration(world: World) -> int:
+    """A registration by a new member of X's staff for the private network's event."""
+    from datetime import UTC, datetime
+
+    from kindred.events.services import registration_create
+
+    event = _events(world)["private_event"]
+    staff = world.fresh_staff_at_x()
+    return registration_create(
+        event=event, occurrence_start=datetime(2030, 1, 8, 16, tzinfo=UTC), by=staff.user
+    ).pk
+
+
+EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+EVENT_ORGANISERS = statuses(
+    403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
+)
+
+
 RULES: dict[str, Rule] = {
     # The public registry.
     "home": Rule(PUBLIC, "/"),
@@ -133,6 +194,37 @@ RULES: dict[str, Rule] = {
     "dashboard": Rule(SIGNED_IN, "/evidence/dashboard/"),
     "good_practice": Rule(SIGNED_IN, "/evidence/good-practice/?domain=maths"),
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
+    # Events: calendars for anyone signed in; a private network's event for those who see the network;
+    # changes for its coordinators (X's leader); feeds need no sign-in (calendar apps cannot sign in).
+    "events:mine": Rule(SIGNED_IN, "/events/mine/"),
+    "events:network_calendar": Rule(SIGNED_IN, lambda w: f"/events/networks/{_events(w)['public'].pk}/"),
+    "events:create": Rule(
+        statuses(403, site_admin=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/networks/{_events(w)['public'].pk}/new/",
+    ),
+    "events:region_calendar": Rule(SIGNED_IN, lambda w: f"/events/regions/{w.school_x.region_id}/"),
+    "events:detail": Rule(EVENT_PRIVATE, lambda w: f"/events/{_events(w)['private_event'].pk}/"),
+    # Posting without an occurrence: the page comes back with the error (302).
+    "events:register": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/register/",
+        "post",
+    ),
+    "events:occurrence_change": Rule(
+        statuses(403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/occurrences/",
+        "post",
+    ),
+    "events:registration_cancel": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/cancel/", "post"
+    ),
+    "events:attendance": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
+    ),
+    "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
+    "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
+    "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
+    "events:feed_person": Rule(PUBLIC, lambda w: f"/events/feeds/{_events(w)['token']}.ics"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # The admin site's own pages.
