@@ -93,8 +93,11 @@ def rule_check(rule: str, *, first_start: datetime, tz_name: str) -> None:
     """Raise RecurrenceError when `rule` cannot be used for an event starting at `first_start`."""
     tz = zone(tz_name)
     parsed = _rule(rule, first_local=first_start.astimezone(tz).replace(tzinfo=None), tz=tz)
-    if next(iter(parsed), None) is None:
+    first = next(iter(parsed), None)
+    if first is None:
         raise RecurrenceError("This rule gives no dates at all.")
+    if first != first_start.astimezone(tz).replace(tzinfo=None):
+        raise RecurrenceError("The first date must itself follow the rule (calendar apps count it as one).")
 
 
 def _instants(parsed: rrule, tz: ZoneInfo, *, after_local: datetime) -> Iterator[datetime]:
