@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,11 @@ from kindred.audit.services import audit
 from kindred.schools.models import LocalAuthority, Region, School
 
 EMAIL_VERIFICATION_SALT = "kindred.accounts.email-verification"
+
+# Sent by account_delete, inside its transaction, before anything is changed: apps above this one
+# (networks) end the person's roles there, or raise ValidationError to refuse (the last
+# coordinator of a network must hand over first). Sent with send(), so a refusal propagates.
+account_deleting = Signal()
 
 
 def invitation_token_hash(token: str) -> str:
@@ -244,6 +250,7 @@ def account_delete(*, user: User) -> None:
     address, so what they wrote (and the audit log) still points somewhere: it is shown as
     written by a former member.
     """
+    account_deleting.send(sender=User, user=user)
     audit(user, "user.deleted", user)
     SchoolStaff.objects.filter(user=user).delete()
     RegionalRole.objects.filter(user=user).delete()

@@ -59,10 +59,14 @@ def personal_data(request):
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)
-        logout(request)
-        messages.success(request, _("Your account has been deleted."))
-        return redirect("home")
+        try:
+            services.account_delete(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
     return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -11,6 +11,7 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | coordinator (active NetworkRole)             | yes                   | yes                | yes        |
 | member (the rule above)                      | yes                   | yes                | no (403)   |
 | system leader whose region is the network's  | yes                   | yes                | no (403)   |
+| leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
 """
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from kindred.accounts.access import Access
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
-from kindred.networks.models import Membership, Network, NetworkRole
+from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
 from kindred.schools.models import School
 
 
@@ -92,6 +93,12 @@ def network_access(user: User, network: Network) -> Access:
     regional = _regional_networks_q(user)
     if regional is not None and Network.objects.filter(regional, pk=network.pk).exists():
         return Access.READ
+    if network.requests.filter(
+        kind=MembershipRequest.Kind.INVITE,
+        status=MembershipRequest.Status.PENDING,
+        school__in=schools_user_acts_for(user),
+    ).exists():
+        return Access.READ  # the leader of an invited school reads the network to decide
     return Access.NONE
 
 

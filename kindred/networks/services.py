@@ -7,12 +7,13 @@ raised before anything is written.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
-from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
+from kindred.networks.models import Connection, Membership, MembershipRequest, Network, NetworkRole, Profile
 from kindred.schools.models import Region, School
 
 NETWORK_FIELDS = {"purpose", "description", "phase", "subject", "visibility", "status", "capacity"}
@@ -334,3 +335,59 @@ def _rota_refresh(network: Network, *, by: User | None) -> None:
     from kindred.networks.rota import rota_rebalance
 
     rota_rebalance(network=network, by=by)
+
+
+# People: profiles and connections ------------------------------------------------------------
+
+PROFILE_FIELDS = {"job_title", "subjects", "phases", "offer", "languages", "visibility"}
+
+
+@transaction.atomic
+def profile_update(*, user: User, **fields) -> Profile:
+    """Create or change `user`'s profile; only the person themself calls this."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown profile fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    profile, _created = Profile.objects.get_or_create(user=user)
+    for field, value in fields.items():
+        setattr(profile, field, value.strip() if isinstance(value, str) else value)
+    profile.full_clean()
+    profile.save()
+    audit(user, "profile.updated", profile, fields=sorted(fields))
+    return profile
+
+
+@transaction.atomic
+def connection_request(*, from_user: User, to_user: User, message: str = "") -> Connection:
+    """Ask to connect with someone; asking again after a decline is refused."""
+    if from_user.pk == to_user.pk:
+        raise ValidationError(_("You cannot connect with yourself."))
+    existing = Connection.objects.filter(
+        Q(from_user=from_user, to_user=to_user) | Q(from_user=to_user, to_user=from_user)
+    ).first()
+    if existing is not None:
+        if existing.status == Connection.Status.ACCEPTED:
+            raise ValidationError(_("You are already connected."))
+        if existing.status == Connection.Status.PENDING:
+            raise ValidationError(_("A request to connect is already waiting for an answer."))
+        raise ValidationError(_("%(person)s declined to connect.") % {"person": to_user})
+    connection = Connection.objects.create(
+        from_user=from_user, to_user=to_user, message=message.strip()[:500]
+    )
+    audit(from_user, "connection.requested", connection, to_user=to_user.pk)
+    return connection
+
+
+@transaction.atomic
+def connection_decide(*, connection: Connection, accept: bool, by: User) -> Connection:
+    if by.pk != connection.to_user_id:
+        raise ValidationError(_("Only the person asked can answer."))
+    if connection.status != Connection.Status.PENDING:
+        raise ValidationError(_("This has already been answered."))
+    connection.status = Connection.Status.ACCEPTED if accept else Connection.Status.DECLINED
+    connection.decided_at = timezone.now()
+    connection.save(update_fields=["status", "decided_at"])
+    audit(by, "connection.accepted" if accept else "connection.declined", connection)
+    return connection
