@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "kindred.schools",
     "kindred.evidence",
     "kindred.events",
+    "kindred.library",
+    "kindred.offers",
     "kindred.networks",
 ]
 
@@ -259,3 +261,6 @@ LOGGING = {
 
 # Events: how many days of past events a calendar feed still carries.
 EVENTS_FEED_PAST_DAYS = env_int("EVENTS_FEED_PAST_DAYS", 90)
+
+# Library: the largest file one may share, in megabytes.
+LIBRARY_MAX_UPLOAD_MB = env_int("LIBRARY_MAX_UPLOAD_MB", 20)

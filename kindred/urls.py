@@ -9,5 +9,7 @@ urlpatterns = [
     path("audit/", include("kindred.audit.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("events/", include("kindred.events.urls")),
+    path("library/", include("kindred.library.urls")),
+    path("offers/", include("kindred.offers.urls")),
     path("admin/", admin.site.urls),
 ]
