@@ -154,8 +154,11 @@ def open_link(request, pk: int):
 @login_required
 def policy_agree(request, pk: int):
     resource = access.resource_for_user(request.user, pk, write=True)
-    version = get_object_or_404(resource.versions, number=request.POST.get("number") or 0)
+    number = request.POST.get("number", "")
+    version = resource.versions.filter(number=int(number)).first() if number.isdigit() else None
     try:
+        if version is None:
+            raise ValidationError(_("Choose a version to agree."))
         services.policy_agree(resource=resource, version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

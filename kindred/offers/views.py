@@ -102,8 +102,11 @@ def match_propose(request, pk: int):
     support = get_object_or_404(SupportRequest, pk=pk)
     if not may_act_for_school(request.user, support.school):
         raise PermissionDenied("Only the requesting school proposes matches.")
-    offer = get_object_or_404(Offer, pk=request.POST.get("offer") or 0)
+    offer_id = request.POST.get("offer", "")
+    offer = Offer.objects.filter(pk=int(offer_id)).first() if offer_id.isdigit() else None
     try:
+        if offer is None:
+            raise ValidationError(_("Choose one of the suggested offers."))
         services.match_propose(
             request=support,
             offer=offer,
