@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import DAILY, rrule, rrulestr
@@ -75,6 +76,12 @@ def _local_until(rule: str, tz: ZoneInfo) -> str:
 
 
 def _rule(rule: str, *, first_local: datetime, tz: ZoneInfo) -> rrule:
+    return _parsed_rule(rule, first_local, tz)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_rule(rule: str, first_local: datetime, tz: ZoneInfo) -> rrule:
+    """Parsing is the slow part of expanding, and a calendar expands the same rules page after page."""
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]

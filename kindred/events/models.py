@@ -74,6 +74,8 @@ class Event(models.Model):
     )
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    # The event's VEVENT text for calendar feeds, stored by the services (kindred.events.feeds).
+    ical = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kindred.accounts.models import User
 from kindred.audit.services import audit
 from kindred.engine import recurrence, waitlist
+from kindred.events.feeds import event_ical_refresh
 from kindred.events.models import Event, FeedToken, OccurrenceChange, Registration
 from kindred.events.selectors import places_taken
 from kindred.networks.models import Network, RotaTurn
@@ -94,6 +95,7 @@ def event_create(
     event.series_ends_at = _series_end(event)
     event.full_clean(exclude=["network", "school", "region", "host_school", "created_by"])
     event.save()
+    event_ical_refresh(event)
     audit(by, "event.created", event, kind=event.kind, recurring=bool(event.rrule))
     return event
 
@@ -107,6 +109,7 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
         setattr(event, name, value)
     event.series_ends_at = _series_end(event)
     event.save()
+    event_ical_refresh(event)
     audit(by, "event.updated", event, fields=sorted(fields))
     return event
 
@@ -115,6 +118,7 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
 def event_cancel(*, event: Event, by: User) -> Event:
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
+    event_ical_refresh(event)
     audit(by, "event.cancelled", event)
     return event
 
@@ -137,6 +141,7 @@ def occurrence_cancel(
         original_start=original_start,
         defaults={"cancelled": True, "starts_at": None, "ends_at": None, "note": note},
     )
+    event_ical_refresh(event)
     audit(by, "event.occurrence_cancelled", event, original_start=original_start.isoformat())
     return change
 
@@ -160,6 +165,7 @@ def occurrence_move(
         original_start=original_start,
         defaults={"cancelled": False, "starts_at": starts_at, "ends_at": ends_at, "note": note},
     )
+    event_ical_refresh(event)
     audit(
         by,
         "event.occurrence_moved",

@@ -30,6 +30,7 @@ from kindred.networks.models import Network
 from kindred.schools.models import School
 
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"
+MONTH_DAY_SHOWS = 5
 
 
 def occurrence_key(when: datetime) -> str:
@@ -51,6 +52,28 @@ def _form_errors(form) -> list[str]:
     return [message for messages_ in form.errors.values() for message in messages_]
 
 
+def _lines(entries, tz) -> list[dict]:
+    """What the calendar shows of each occurrence, formatted once here rather than in the template."""
+    kinds = {value: str(label) for value, label in Event.Kind.choices}
+    lines = []
+    for entry in entries:
+        event, occurrence = entry.event, entry.occurrence
+        start, end = occurrence.start.astimezone(tz), occurrence.end.astimezone(tz)
+        lines.append(
+            {
+                "url": f"/events/{event.pk}/?at={occurrence_key(occurrence.original_start)}",
+                "title": event.title,
+                "start": start,
+                "times": f"{start:%H:%M}–{end:%H:%M}",
+                "kind": kinds.get(event.kind, event.kind),
+                "host": event.host_school.name if event.host_school_id else "",
+                "cancelled": occurrence.cancelled or event.status == Event.Status.CANCELLED,
+                "moved": occurrence.changed,
+            }
+        )
+    return lines
+
+
 def _month_of(value: str) -> date:
     if value:
         year, month = (int(part) for part in value.split("-"))
@@ -69,7 +92,7 @@ def _calendar_page(request, events, *, title: str, extra: dict | None = None, st
     events = selectors.filtered(events, kind=data.get("kind", ""), audience=data.get("audience", ""))
     tz = timezone.get_current_timezone()
     start = datetime(first.year, first.month, 1, tzinfo=tz)
-    months = 1 if view == "month" else 3
+    months = 1
     end_month = date(first.year + (first.month - 1 + months) // 12, (first.month - 1 + months) % 12 + 1, 1)
     end = datetime(end_month.year, end_month.month, 1, tzinfo=tz)
     entries = selectors.entries(events, window_start=start, window_end=end)
@@ -95,18 +118,26 @@ def _calendar_page(request, events, *, title: str, extra: dict | None = None, st
         query["month"] = first.strftime("%Y-%m")
         context |= {
             "page_obj": page,
-            "entries": page.object_list,
+            "entries": _lines(page.object_list, tz),
             "querystring_without_page": query.urlencode() + "&",
         }
     else:
         by_day: dict[date, list] = {}
         for entry in entries:
-            by_day.setdefault(timezone.localtime(entry.occurrence.start, tz).date(), []).append(entry)
+            by_day.setdefault(entry.occurrence.start.astimezone(tz).date(), []).append(entry)
+        # A busy day shows its first few events and how many more; the list view has them all.
         weeks = [
-            [(day, by_day.get(day, [])) for day in week]
+            [
+                (
+                    day,
+                    _lines(by_day.get(day, [])[:MONTH_DAY_SHOWS], tz),
+                    max(0, len(by_day.get(day, [])) - MONTH_DAY_SHOWS),
+                )
+                for day in week
+            ]
             for week in month_grid.Calendar().monthdatescalendar(first.year, first.month)
         ]
-        context |= {"weeks": weeks, "days_with_events": [(d, by_day[d]) for d in sorted(by_day)]}
+        context |= {"weeks": weeks, "list_url": f"?{query.urlencode()}&view=list&month={first:%Y-%m}"}
     return render(request, "events/calendar.html", context, status=status)
 
 
@@ -346,6 +377,10 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _base(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _feed_since() -> datetime:
     return timezone.now() - timedelta(days=settings.EVENTS_FEED_PAST_DAYS)
 
@@ -360,8 +395,7 @@ def feed_network(request, pk: int):
         feeds.calendar(
             events,
             name=network.name,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-            host=request.get_host(),
+            base_url=_base(request),
         ),
         f"network-{network.pk}.ics",
     )
@@ -380,8 +414,7 @@ def feed_school(request, registry_id: str):
         feeds.calendar(
             feeds.feed_events(events, since=_feed_since()),
             name=school.name,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-            host=request.get_host(),
+            base_url=_base(request),
         ),
         f"school-{school.registry_id}.ics",
     )
@@ -399,8 +432,7 @@ def feed_person(request, token: str):
         feeds.calendar(
             feeds.feed_events(events, since=_feed_since()),
             name=_("Kindred: %(name)s") % {"name": user},
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-            host=request.get_host(),
+            base_url=_base(request),
         ),
         "kindred.ics",
     )
