@@ -121,6 +121,9 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.events",
+    "kindred.library",
+    "kindred.offers",
     "kindred.networks",
     "kindred.frameworks",
     "kindred.plans",
@@ -313,3 +316,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Events: how many days of past events a calendar feed still carries.
+EVENTS_FEED_PAST_DAYS = env_int("EVENTS_FEED_PAST_DAYS", 90)
+
+# Library: the largest file one may share, in megabytes.
+LIBRARY_MAX_UPLOAD_MB = env_int("LIBRARY_MAX_UPLOAD_MB", 20)

@@ -12,5 +12,8 @@ urlpatterns = [
     path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("board/", include("kindred.board.urls")),
+    path("events/", include("kindred.events.urls")),
+    path("library/", include("kindred.library.urls")),
+    path("offers/", include("kindred.offers.urls")),
     path("admin/", admin.site.urls),
 ]

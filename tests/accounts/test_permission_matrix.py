@@ -152,6 +152,130 @@ def _x(world: World) -> str:
     return world.school_x.registry_id
 
 
+def _events(world: World) -> dict:
+    """A public and a private network of school X (X's leader coordinates both), each with an event."""
+    if "events" not in world.extra:
+        from datetime import UTC, datetime
+
+        from kindred.events.models import Event
+        from kindred.events.services import event_create, feed_token_issue
+        from kindred.networks.models import Network
+        from kindred.networks.services import membership_add, network_create
+
+        leader = world.personas["school_leader_x"]
+        found = {}
+        for key, visibility in (
+            ("public", Network.Visibility.PUBLIC),
+            ("private", Network.Visibility.PRIVATE),
+        ):
+            network = network_create(
+                name=f"Matrix {key}",
+                kind=Network.Kind.CLUSTER,
+                region=world.school_x.region,
+                by=leader,
+                visibility=visibility,
+                status=Network.Status.ACTIVE,
+            )
+            membership_add(network=network, school=world.school_x, role="member", by=leader)
+            found[key] = network
+            found[f"{key}_event"] = event_create(
+                by=leader,
+                network=network,
+                kind=Event.Kind.TRAINING,
+                title=f"Matrix {key} training",
+                starts_at=datetime(2030, 1, 8, 16, tzinfo=UTC),
+                ends_at=datetime(2030, 1, 8, 17, tzinfo=UTC),
+                time_zone="Europe/London",
+                rrule="FREQ=WEEKLY;COUNT=4",
+                capacity=10,
+            )
+        found["token"] = feed_token_issue(user=world.personas["teacher_x"]).token
+        world.extra["events"] = found
+    return world.extra["events"]
+
+
+def _fresh_registration(world: World) -> int:
+    """A registration by a new member of X's staff for the private network's event."""
+    from datetime import UTC, datetime
+
+    from kindred.events.services import registration_create
+
+    event = _events(world)["private_event"]
+    staff = world.fresh_staff_at_x()
+    return registration_create(
+        event=event, occurrence_start=datetime(2030, 1, 8, 16, tzinfo=UTC), by=staff.user
+    ).pk
+
+
+def _library(world: World) -> dict:
+    """A private network's file (by X's leader, its coordinator), a policy template, and a public link."""
+    if "library" not in world.extra:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from kindred.library.services import resource_create
+
+        leader = world.personas["school_leader_x"]
+        network = _events(world)["private"]
+
+        def upload() -> SimpleUploadedFile:
+            return SimpleUploadedFile("notes.txt", b"Reading for pleasure: notes", content_type="text/plain")
+
+        world.extra["library"] = {
+            "file": resource_create(
+                by=leader, network=network, kind="file", title="Notes", licence="CC-BY-4.0", upload=upload()
+            ),
+            "policy": resource_create(
+                by=leader,
+                network=network,
+                kind="policy",
+                title="CPD policy",
+                licence="CC-BY-4.0",
+                upload=upload(),
+            ),
+            "link": resource_create(
+                by=leader,
+                network=None,
+                kind="link",
+                title="A link",
+                licence="CC-BY-4.0",
+                url="https://example.org/",
+            ),
+        }
+    return world.extra["library"]
+
+
+def _offers(world: World) -> dict:
+    """A request by school Y, and an offer by school X in the same domain."""
+    if "offers" not in world.extra:
+        from kindred.offers.services import offer_create, request_create
+
+        admin_user = world.personas["site_admin"]
+        world.extra["offers"] = {
+            "request": request_create(
+                school=world.school_y, domain="reading", needs="Phonics", by=admin_user
+            ),
+            "offer": offer_create(school=world.school_x, domain="reading", format="mentoring", by=admin_user),
+        }
+    return world.extra["offers"]
+
+
+def _fresh_match(world: World) -> int:
+    """A match waiting for school X (the offering school) to agree; each request gets a new one."""
+    from kindred.offers.models import Match
+    from kindred.offers.services import offer_create, request_create
+
+    admin_user = world.personas["site_admin"]
+    support = request_create(school=world.school_y, domain="maths", needs="Fractions", by=admin_user)
+    offer = offer_create(school=world.school_x, domain="maths", format="visit", by=admin_user)
+    return Match.objects.create(request=support, offer=offer, cost=0.0).pk
+
+
+EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+EVENT_ORGANISERS = statuses(
+    403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
+)
+
+
 RULES: dict[str, Rule] = {
     # The public registry.
     "home": Rule(PUBLIC, "/"),
@@ -262,6 +386,72 @@ RULES: dict[str, Rule] = {
     "dashboard": Rule(SIGNED_IN, "/evidence/dashboard/"),
     "good_practice": Rule(SIGNED_IN, "/evidence/good-practice/?domain=maths"),
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
+    # Events: calendars for anyone signed in; a private network's event for those who see the network;
+    # changes for its coordinators (X's leader); feeds need no sign-in (calendar apps cannot sign in).
+    "events:mine": Rule(SIGNED_IN, "/events/mine/"),
+    "events:network_calendar": Rule(SIGNED_IN, lambda w: f"/events/networks/{_events(w)['public'].pk}/"),
+    "events:create": Rule(
+        statuses(403, site_admin=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/networks/{_events(w)['public'].pk}/new/",
+    ),
+    "events:region_calendar": Rule(SIGNED_IN, lambda w: f"/events/regions/{w.school_x.region_id}/"),
+    "events:detail": Rule(EVENT_PRIVATE, lambda w: f"/events/{_events(w)['private_event'].pk}/"),
+    # Posting without an occurrence: the page comes back with the error (302).
+    "events:register": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/register/",
+        "post",
+    ),
+    "events:occurrence_change": Rule(
+        statuses(403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/occurrences/",
+        "post",
+    ),
+    "events:registration_cancel": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/cancel/", "post"
+    ),
+    "events:attendance": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
+    ),
+    "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
+    "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
+    "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
+    "events:feed_person": Rule(PUBLIC, lambda w: f"/events/feeds/{_events(w)['token']}.ics"),
+    # The library: a private network's resources as its events; writes for the author and coordinators.
+    "library:index": Rule(SIGNED_IN, "/library/"),
+    "library:create": Rule(SIGNED_IN, "/library/new/"),
+    "library:detail": Rule(EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/"),
+    "library:download": Rule(
+        EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/versions/1/download/"
+    ),
+    "library:open_link": Rule(statuses(302), lambda w: f"/library/{_library(w)['link'].pk}/open/"),
+    # Posting an empty form: organisers get the page back with the error (302).
+    "library:version_add": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['file'].pk}/versions/", "post"
+    ),
+    "library:policy_agree": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['policy'].pk}/agree/", "post"
+    ),
+    "library:policy_adopt": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/library/{_library(w)['policy'].pk}/adopt/",
+        "post",
+    ),
+    # Offers and requests: open to anyone signed in; proposing is the requesting school's, accepting the offering school's.
+    "offers:index": Rule(SIGNED_IN, "/offers/"),
+    "offers:offer_create": Rule(statuses(302), "/offers/offers/new/", "post"),
+    "offers:request_create": Rule(statuses(302), "/offers/requests/new/", "post"),
+    "offers:request_detail": Rule(SIGNED_IN, lambda w: f"/offers/requests/{_offers(w)['request'].pk}/"),
+    "offers:match_propose": Rule(
+        statuses(403, site_admin=302, anonymous=302),
+        lambda w: f"/offers/requests/{_offers(w)['request'].pk}/propose/",
+        "post",
+    ),
+    "offers:match_accept": Rule(
+        statuses(403, site_admin=302, school_admin_x=302, school_leader_x=302, anonymous=302),
+        lambda w: f"/offers/matches/{_fresh_match(w)}/accept/",
+        "post",
+    ),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
