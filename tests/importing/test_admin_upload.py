@@ -66,7 +66,7 @@ def test_an_uploaded_file_with_problems_fails_the_job_with_the_report_and_import
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
     assert job.outcome["problems"] == [
-        {"row": 2, "column": "OpenDate", "reason": "'31-13-2014' is not a date"}
+        {"row": 2, "column": "OpenDate", "value": "31-13-2014", "reason": "not a date in the form DD-MM-YYYY"}
     ]
     assert School.objects.count() == 0
     page = staff_client.get(response.url)

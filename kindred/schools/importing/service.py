@@ -13,11 +13,11 @@ from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
-from kindred.schools.catalogue import MEASURES
+from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.links import plan_links_file
-from kindred.schools.importing.mapping import Mapping, mapping_load
-from kindred.schools.importing.planning import plan_measures_file, plan_schools_file
-from kindred.schools.importing.reading import read_table
+from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load
+from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
+from kindred.schools.importing.reading import open_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.writing import links_plan_write, plan_write
 from kindred.schools.models import MeasureDefinition, School, SchoolLink
@@ -53,39 +53,85 @@ def _write_audited(plan, *, by, action: str, progress: Progress, write=plan_writ
     return report
 
 
-def schools_import(
-    *, path: str | Path, mapping: Mapping | str | Path, progress: Progress = no_progress, by=None
-) -> ImportReport:
-    """Import a schools file through a column mapping (a Mapping, a ready mapping's name or a path).
+def measure_limits(specs: list[MeasureSpec] | tuple[MeasureSpec, ...] = ()) -> dict[str, Limits]:
+    """Every known measure's unit and valid range: the catalogue's and `specs` (a mapping's or a
+    definitions file's own), overridden by the stored definitions (an administrator's edits win)."""
+    limits = {code: Limits.of(s.unit, s.valid_min, s.valid_max) for code, s in MEASURES.items()}
+    limits.update({s.code: Limits.of(s.unit, s.valid_min, s.valid_max) for s in specs})
+    for code, unit, low, high in MeasureDefinition.objects.values_list("code", "unit", "valid_min", "valid_max"):
+        limits[code] = Limits.of(unit, low, high)
+    return limits
 
-    The whole file is checked first; if it has any problem, ImportFailed is raised with every
-    problem listed and nothing is written. Raises MappingError for an unusable mapping.
+
+def schools_import(
+    *,
+    path: str | Path,
+    mapping: Mapping | str | Path,
+    progress: Progress = no_progress,
+    by=None,
+    year: int | None = None,
+    sheet: str | int | None = None,
+    definitions: str | Path | None = None,
+) -> ImportReport:
+    """Import a schools file (CSV or spreadsheet) through a column mapping (a Mapping, a ready
+    mapping's name or a path).
+
+    `year`: the year of measures the mapping gives none for; `sheet`: a workbook's sheet (name
+    or number; otherwise the mapping's, otherwise the first); `definitions`: a YAML file of measure
+    definitions the mapping may use. The whole file is checked first; if it has any problem,
+    ImportFailed is raised with every problem listed and nothing is written. Raises MappingError
+    for an unusable mapping or definitions file.
     """
+    specs = definitions_load(definitions) if definitions else ()
     if not isinstance(mapping, Mapping):
-        mapping = mapping_load(mapping)
-    table = read_table(path)
+        mapping = mapping_load(mapping, definitions=specs)
+    table = open_table(path, sheet=sheet if sheet is not None else mapping.sheet)
     plan = plan_schools_file(
-        table, mapping, existing_ids=_registry_ids(), file=Path(path).name, progress=progress
+        table,
+        mapping,
+        existing_ids=_registry_ids(),
+        limits=measure_limits(mapping.new_measures),
+        year=year,
+        bounds=tuple(settings.IMPORT_BOUNDS),
+        file=Path(path).name,
+        progress=progress,
     )
     return _write_audited(
         plan, by=by, action="import.schools", progress=progress, file=Path(path).name, mapping=mapping.name
     )
 
 
-def measures_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
-    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional)."""
-    table = read_table(path)
-    known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
+def measures_import(
+    *,
+    path: str | Path,
+    progress: Progress = no_progress,
+    by=None,
+    definitions: str | Path | None = None,
+    sheet: str | int | None = None,
+) -> ImportReport:
+    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional).
+
+    `definitions`: a YAML file defining measures the file uses that Kindred does not know yet;
+    they are created with the import (and only if it succeeds)."""
+    specs = definitions_load(definitions) if definitions else ()
+    table = open_table(path, sheet=sheet)
+    known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True)) | {s.code for s in specs}
     plan = plan_measures_file(
-        table, existing_ids=_registry_ids(), known_codes=known, file=Path(path).name, progress=progress
+        table,
+        existing_ids=_registry_ids(),
+        known_codes=known,
+        limits=measure_limits(specs),
+        file=Path(path).name,
+        progress=progress,
     )
+    plan.measure_specs += list(specs)
     return _write_audited(plan, by=by, action="import.measures", progress=progress, file=Path(path).name)
 
 
 def links_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
     """Import a links file (`URN, LinkURN, LinkType, LinkEstablishedDate`, as GIAS publishes it):
     predecessor and successor schools, each link stored once. See docs/importing.md."""
-    table = read_table(path)
+    table = open_table(path)
     school_types = dict(School.objects.values_list("registry_id", "school_type"))
     existing_pairs = set(SchoolLink.objects.values_list("predecessor__registry_id", "successor__registry_id"))
     plan = plan_links_file(
