@@ -191,7 +191,9 @@ def _bounds(name: str, values: list[str]) -> tuple[float, float, float, float]:
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be four numbers: south,west,north,east.") from None
     if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise ImproperlyConfigured(f"{name} must be south,west,north,east with south < north and west < east.")
+        raise ImproperlyConfigured(
+            f"{name} must be south,west,north,east with south < north and west < east."
+        )
     return south, west, north, east
 
 

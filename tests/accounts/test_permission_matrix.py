@@ -135,6 +135,9 @@ RULES: dict[str, Rule] = {
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
+    "job_list": Rule(admin_only(200), "/jobs/"),
+    # the matrix's job found no problems, so it has no problems file to download
+    "job_errors": Rule(admin_only(404), lambda w: f"/jobs/{w.job.pk}/problems.csv"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),

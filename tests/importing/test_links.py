@@ -241,7 +241,8 @@ def test_the_import_and_a_refused_import_are_audited(gias_links, write_csv):
     assert AuditEvent.objects.get(action="import.rejected").details == {"problems": 1, "file": "bad.csv"}
 
 
-def test_the_import_links_command_prints_the_summary_and_a_progress_bar(gias_links, capsys):
+def test_the_import_links_command_prints_the_summary_and_a_progress_bar(gias_links, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)  # as when run by a person at a terminal
     call_command("import", "links", str(gias_links))
     captured = capsys.readouterr()
     assert re.search(r"links created +2\n", captured.out)

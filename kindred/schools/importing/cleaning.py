@@ -113,7 +113,8 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
 
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 _BAND = re.compile(
-    rf"^(?P<lower>{_NUMBER})\s*%?\s*(?:-|–|—|to)\s*(?P<upper_op><=?)?\s*(?P<upper>{_NUMBER})\s*%?$", re.IGNORECASE
+    rf"^(?P<lower>{_NUMBER})\s*%?\s*(?:-|–|—|to)\s*(?P<upper_op><=?)?\s*(?P<upper>{_NUMBER})\s*%?$",
+    re.IGNORECASE,
 )
 _OPEN_BAND = re.compile(rf"^(?P<op><=?|>=?)\s*(?P<bound>{_NUMBER})\s*%?$|^(?P<floor>{_NUMBER})\s*%?\s*\+$")
 

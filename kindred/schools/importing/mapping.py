@@ -121,7 +121,14 @@ class Mapping:
 
     def columns(self) -> set[str]:
         """Every column the mapping reads; the file must have them all."""
-        used = {*self.id_columns, self.year_column, self.latitude, self.longitude, self.easting, self.northing}
+        used = {
+            *self.id_columns,
+            self.year_column,
+            self.latitude,
+            self.longitude,
+            self.easting,
+            self.northing,
+        }
         for sources in self.fields.values():
             used |= {s.column for s in sources}
         for place in (self.local_authority, self.region):
@@ -198,7 +205,9 @@ def definitions_load(path: str | Path) -> tuple[MeasureSpec, ...]:
     specs = tuple(_parse_new_measures(check, data))
     if check.errors:
         raise MappingError(
-            _("The definitions %(name)r have problems:") % {"name": path.stem} + "\n- " + "\n- ".join(check.errors)
+            _("The definitions %(name)r have problems:") % {"name": path.stem}
+            + "\n- "
+            + "\n- ".join(check.errors)
         )
     return specs
 
@@ -278,7 +287,12 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
         kwargs["local_authority"] = _parse_place(check, data.get("local_authority"), "local_authority")
         kwargs["region"] = _parse_place(check, data.get("region"), "region")
         if kwargs["local_authority"] is None or kwargs["local_authority"].name is None:
-            check.error("local_authority", _("an authorities mapping needs a 'name' column (and a 'code' column, or codes are made from the names)"))
+            check.error(
+                "local_authority",
+                _(
+                    "an authorities mapping needs a 'name' column (and a 'code' column, or codes are made from the names)"
+                ),
+            )
         for key in ("id", "schools", "measures"):
             if key in data:
                 check.error(key, _("not used in an authorities mapping"))
@@ -290,13 +304,19 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
         schools = check.mapping(data.get("schools", {}), "schools")
         kwargs.update(_parse_schools(check, schools))
         kwargs.update(_parse_file_year(check, data.get("year"), "year"))
-        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES))
+        kwargs["codes"] = _parse_codes(
+            check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES)
+        )
         kwargs["measures"] = tuple(
-            _parse_measures(check, data.get("measures") or [], known_codes, kwargs["codes"], kwargs.get("year"))
+            _parse_measures(
+                check, data.get("measures") or [], known_codes, kwargs["codes"], kwargs.get("year")
+            )
         )
     kwargs["skip"] = tuple(_parse_skip(check, data.get("skip") or []))
     if "codes" not in kwargs:
-        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES))
+        kwargs["codes"] = _parse_codes(
+            check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES)
+        )
     if check.errors:
         raise MappingError(
             _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(check.errors)
@@ -312,8 +332,10 @@ def _parse_id(check: _Checker, spec: Any) -> dict[str, Any]:
         separator = str(spec.get("separator", "-"))
         spec = spec.get("columns")
     columns = spec if isinstance(spec, list) else [spec]
-    if spec is None or not columns or any(
-        not isinstance(c, str | int) or isinstance(c, bool) or not str(c).strip() for c in columns
+    if (
+        spec is None
+        or not columns
+        or any(not isinstance(c, str | int) or isinstance(c, bool) or not str(c).strip() for c in columns)
     ):
         check.error("id", _("'id' is required: a column, or a list of columns for an id made of several"))
         return {"id_columns": ()}
@@ -546,8 +568,12 @@ def _parse_measures(
         if not isinstance(fill_in, bool):
             check.error(where, _("'fill_in' must be true or false"))
         scale = item.get("scale")
-        if scale is not None and (isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0):
-            check.error(f"{where}.scale", _("must be a number other than 0 (100 turns fractions into percentages)"))
+        if scale is not None and (
+            isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0
+        ):
+            check.error(
+                f"{where}.scale", _("must be a number other than 0 (100 turns fractions into percentages)")
+            )
             scale = None
         denominator = check.text(item, "denominator", where)
         if denominator and scale is not None:
@@ -555,7 +581,9 @@ def _parse_measures(
         codes = _parse_codes(check, item["codes"], f"{where}.codes", file_codes) if "codes" in item else None
         key = (code, year.get("year"), year.get("year_column"))
         if key in seen:
-            check.error(where, _("measure %(code)s for this year is already given by another column") % {"code": code})
+            check.error(
+                where, _("measure %(code)s for this year is already given by another column") % {"code": code}
+            )
         seen.add(key)
         measures.append(
             MeasureColumn(

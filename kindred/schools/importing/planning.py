@@ -196,7 +196,11 @@ def plan_schools_file(
     plan.measure_specs = _specs_for(mapping)
     if mapping.needs_year() and year is None:
         plan.report.problems.append(
-            Problem(0, "", _("the file's year is not known: give 'year:' in the mapping, or --year when importing"))
+            Problem(
+                0,
+                "",
+                _("the file's year is not known: give 'year:' in the mapping, or --year when importing"),
+            )
         )
     if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
         return plan
@@ -330,7 +334,8 @@ class _RowChecker:
         count = clean_count(text, codes)
         if not isinstance(count, Blank) and count > MAX_COUNT:
             raise CellError(
-                _("more than %(max)s pupils: not a school's count (a shifted column?)") % {"max": f"{MAX_COUNT:,}"},
+                _("more than %(max)s pupils: not a school's count (a shifted column?)")
+                % {"max": f"{MAX_COUNT:,}"},
                 text.strip(),
             )
         return count
@@ -408,7 +413,12 @@ class _RowChecker:
             return True
         if not -90 <= lat <= 90:
             if self.inside(lon, lat):
-                self.problem(row, lat_column, _("latitude and longitude look swapped"), f"{lat_text.strip()}, {lon_text.strip()}")
+                self.problem(
+                    row,
+                    lat_column,
+                    _("latitude and longitude look swapped"),
+                    f"{lat_text.strip()}, {lon_text.strip()}",
+                )
             else:
                 self.problem(row, lat_column, _("a latitude must be between -90 and 90"), lat_text.strip())
             return False
@@ -417,7 +427,12 @@ class _RowChecker:
             return False
         if not self.inside(lat, lon):
             if self.inside(lon, lat):
-                self.problem(row, lat_column, _("latitude and longitude look swapped"), f"{lat_text.strip()}, {lon_text.strip()}")
+                self.problem(
+                    row,
+                    lat_column,
+                    _("latitude and longitude look swapped"),
+                    f"{lat_text.strip()}, {lon_text.strip()}",
+                )
             else:
                 self.outside(row, lat_column, f"{lat_text.strip()}, {lon_text.strip()}")
             return False
@@ -433,14 +448,19 @@ class _RowChecker:
         self.problem(
             row,
             column,
-            _("the point is outside the country (latitude %(south)s to %(north)s, longitude %(west)s to %(east)s)")
+            _(
+                "the point is outside the country (latitude %(south)s to %(north)s, longitude %(west)s to %(east)s)"
+            )
             % {"south": south, "north": north, "west": west, "east": east},
             value,
         )
 
     def grid_point(self, row: int, cells: list[str], values: dict) -> bool:
         east_column, north_column = self.mapping.easting, self.mapping.northing
-        east_text, north_text = cells[self.index[east_column]].strip(), cells[self.index[north_column]].strip()
+        east_text, north_text = (
+            cells[self.index[east_column]].strip(),
+            cells[self.index[north_column]].strip(),
+        )
         try:
             east = clean_number(east_text)
         except CellError as error:
@@ -459,18 +479,24 @@ class _RowChecker:
             self.grid.append((row, values, east, north, f"{east_text}, {north_text}"))
             return True
         if 0 <= north <= GRID_EAST and 0 <= east <= GRID_NORTH:
-            self.problem(row, east_column, _("easting and northing look swapped"), f"{east_text}, {north_text}")
+            self.problem(
+                row, east_column, _("easting and northing look swapped"), f"{east_text}, {north_text}"
+            )
         elif not east_ok:
             self.problem(row, east_column, _("an easting must be between 0 and 700,000 metres"), east_text)
         else:
-            self.problem(row, north_column, _("a northing must be between 0 and 1,300,000 metres"), north_text)
+            self.problem(
+                row, north_column, _("a northing must be between 0 and 1,300,000 metres"), north_text
+            )
         return False
 
     def measure(self, row: int, cells: list[str], registry_id: str, measure: MeasureColumn, row_year) -> None:
         codes = measure.codes or self.mapping.codes
-        year = self.year_of(row, cells, measure.year_column, measure.year) if (
-            measure.year_column or measure.year is not None
-        ) else row_year
+        year = (
+            self.year_of(row, cells, measure.year_column, measure.year)
+            if (measure.year_column or measure.year is not None)
+            else row_year
+        )
         if year is False:
             return
         band = None
@@ -505,11 +531,25 @@ class _RowChecker:
             cohort = None if isinstance(count, Blank) else count
         elif measure.denominator:
             denominator = clean_number(cells[self.index[measure.denominator]], codes)
-            if not isinstance(denominator, Blank) and denominator == int(denominator) and 0 <= denominator <= MAX_COUNT:
+            if (
+                not isinstance(denominator, Blank)
+                and denominator == int(denominator)
+                and 0 <= denominator <= MAX_COUNT
+            ):
                 cohort = int(denominator)
         if isinstance(value, float) and measure.column is not None and band is None:
             self.watch_fractions(measure, value)
-        _add_measure(self.plan, row, registry_id, measure.measure, year, value, cohort, fill_in=measure.fill_in, band=band)
+        _add_measure(
+            self.plan,
+            row,
+            registry_id,
+            measure.measure,
+            year,
+            value,
+            cohort,
+            fill_in=measure.fill_in,
+            band=band,
+        )
 
     def number_or_band(self, text: str, codes: Codes, code: str):
         blank = codes.blank(text)
@@ -522,7 +562,9 @@ class _RowChecker:
         lower, upper = (limits.valid_min, limits.valid_max) if limits else (None, None)
         return band.point(lower, upper), (band.lower, band.upper)
 
-    def derive(self, row: int, cells: list[str], measure: MeasureColumn, value: float, codes: Codes) -> float | None:
+    def derive(
+        self, row: int, cells: list[str], measure: MeasureColumn, value: float, codes: Codes
+    ) -> float | None:
         if measure.scale is not None:
             return value * measure.scale
         if measure.denominator:
@@ -531,7 +573,8 @@ class _RowChecker:
                 denominator = clean_number(text, codes)
             except CellError as error:
                 raise CellError(
-                    _("the denominator (%(column)s) is not a number") % {"column": measure.denominator}, error.value
+                    _("the denominator (%(column)s) is not a number") % {"column": measure.denominator},
+                    error.value,
                 ) from None
             if isinstance(denominator, Blank):
                 return None
@@ -553,7 +596,8 @@ class _RowChecker:
             self.problem(
                 row,
                 measure.column,
-                _("below the smallest value %(measure)s can take (%(min)s)") % {"measure": measure.measure, "min": f"{limits.valid_min:g}"},
+                _("below the smallest value %(measure)s can take (%(min)s)")
+                % {"measure": measure.measure, "min": f"{limits.valid_min:g}"},
                 shown,
             )
             return False
@@ -561,7 +605,8 @@ class _RowChecker:
             self.problem(
                 row,
                 measure.column,
-                _("above the largest value %(measure)s can take (%(max)s)") % {"measure": measure.measure, "max": f"{limits.valid_max:g}"},
+                _("above the largest value %(measure)s can take (%(max)s)")
+                % {"measure": measure.measure, "max": f"{limits.valid_max:g}"},
                 shown,
             )
             return False
@@ -583,15 +628,19 @@ class _RowChecker:
                 self.problem(
                     1,
                     measure.column,
-                    _("every value is between 0 and 1: fractions, not percentages? Add 'scale: 100' to the "
-                      "measure (or 'scale: 1' if they really are percentages below 1)"),
+                    _(
+                        "every value is between 0 and 1: fractions, not percentages? Add 'scale: 100' to the "
+                        "measure (or 'scale: 1' if they really are percentages below 1)"
+                    ),
                 )
         if not self.grid:
             return
         eastings = np.array([point[2] for point in self.grid])
         northings = np.array([point[3] for point in self.grid])
         latitudes, longitudes = bng_to_latlon(eastings, northings)
-        for (row, values, _east, _north, shown), lat, lon in zip(self.grid, latitudes, longitudes, strict=True):
+        for (row, values, _east, _north, shown), lat, lon in zip(
+            self.grid, latitudes, longitudes, strict=True
+        ):
             if not self.inside(float(lat), float(lon)):
                 self.outside(row, self.mapping.easting, shown)
                 continue
@@ -599,7 +648,16 @@ class _RowChecker:
 
 
 def _add_measure(
-    plan: Plan, row: int, registry_id: str, code: str, year: int, value, cohort, *, fill_in: bool = False, band=None
+    plan: Plan,
+    row: int,
+    registry_id: str,
+    code: str,
+    year: int,
+    value,
+    cohort,
+    *,
+    fill_in: bool = False,
+    band=None,
 ) -> None:
     if value is Blank.MISSING:
         plan.report.values_missing += 1
@@ -624,7 +682,9 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
     for row, cells in table.rows():
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
         name = " ".join(cells[index[authority.name]].split())
-        code = clean_id(cells[index[authority.code]]) if authority.code else (place_code(name) if name else "")
+        code = (
+            clean_id(cells[index[authority.code]]) if authority.code else (place_code(name) if name else "")
+        )
         if reason is None and not code:
             reason = str(SKIP_NO_AUTHORITY_CODE)
         if reason is not None:
@@ -651,8 +711,10 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
                 key = normalise_text(region_code if region.code else region_name or "")
                 if key in region.values:
                     mapped = region.values[key]
-                    region_code, region_name = ("", None) if mapped is None else (
-                        (mapped, region_name) if region.code else (region_code, mapped)
+                    region_code, region_name = (
+                        ("", None)
+                        if mapped is None
+                        else ((mapped, region_name) if region.code else (region_code, mapped))
                     )
             if not region.code and region_name:
                 region_code = place_code(region_name)
@@ -730,12 +792,14 @@ def plan_measures_file(
             if spec is not None and not isinstance(value, Blank):
                 if spec.valid_min is not None and value < spec.valid_min:
                     raise CellError(
-                        _("below the smallest value %(measure)s can take (%(min)s)") % {"measure": code, "min": f"{spec.valid_min:g}"},
+                        _("below the smallest value %(measure)s can take (%(min)s)")
+                        % {"measure": code, "min": f"{spec.valid_min:g}"},
                         text.strip(),
                     )
                 if spec.valid_max is not None and value > spec.valid_max:
                     raise CellError(
-                        _("above the largest value %(measure)s can take (%(max)s)") % {"measure": code, "max": f"{spec.valid_max:g}"},
+                        _("above the largest value %(measure)s can take (%(max)s)")
+                        % {"measure": code, "max": f"{spec.valid_max:g}"},
                         text.strip(),
                     )
         except CellError as error:

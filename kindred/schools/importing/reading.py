@@ -158,7 +158,9 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
         )
     if file_format == "csv":
         if sheet is not None:
-            notes.append(_("a CSV file has no sheets: the sheet asked for (%(sheet)s) was ignored") % {"sheet": sheet})
+            notes.append(
+                _("a CSV file has no sheets: the sheet asked for (%(sheet)s) was ignored") % {"sheet": sheet}
+            )
         return _open_csv(path, notes)
     if file_format == "xlsx":
         return _open_xlsx(path, sheet, notes)
@@ -258,7 +260,9 @@ def _open_csv(path: Path, notes: list[str]) -> Table:
         try:
             yield from reader
         except csv.Error as error:
-            table.problems.append(Problem(reader.line_num, "", _("not a CSV file: %(error)s") % {"error": error}))
+            table.problems.append(
+                Problem(reader.line_num, "", _("not a CSV file: %(error)s") % {"error": error})
+            )
         finally:
             text.close()
 

@@ -58,7 +58,9 @@ def problems_grouped(problems: list[Problem], *, shown: int = PROBLEM_ROWS_SHOWN
     for problem in problems:
         group = groups.get((problem.column, problem.reason))
         if group is None:
-            group = groups[(problem.column, problem.reason)] = ProblemGroup(problem.column, problem.reason, 0, [])
+            group = groups[(problem.column, problem.reason)] = ProblemGroup(
+                problem.column, problem.reason, 0, []
+            )
         group.count += 1
         if len(group.first) < shown:
             group.first.append(problem)
@@ -70,7 +72,9 @@ def problems_write_csv(problems: list[Problem], handle) -> None:
     writer = csv.writer(handle)
     writer.writerow(["row", "column", "value", "reason"])
     for problem in problems:
-        writer.writerow([problem.row, problem.column, "" if problem.value is None else problem.value, problem.reason])
+        writer.writerow(
+            [problem.row, problem.column, "" if problem.value is None else problem.value, problem.reason]
+        )
 
 
 @dataclass
@@ -87,7 +91,9 @@ class ImportReport:
     file: str = ""
     encoding: str = ""
     read_as: str = ""  # how the file was read: format, encoding, delimiter, sheet
-    notes: list[str] = field(default_factory=list)  # what the reader noticed (a workbook named .csv, other sheets)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the reader noticed (a workbook named .csv, other sheets)
     rows: int = 0
     blank_rows: int = 0
     rows_created: int = 0
@@ -165,7 +171,9 @@ class ImportReport:
         if self.values_missing:
             lines[_("values not applicable or missing (nothing stored)")] = self.values_missing
         if self.values_banded:
-            lines[_("values published as a range (stored as its middle, flagged as banded)")] = self.values_banded
+            lines[_("values published as a range (stored as its middle, flagged as banded)")] = (
+                self.values_banded
+            )
         for number, note in enumerate(self.notes, start=1):
             lines[_("note %(n)d") % {"n": number}] = note
         return lines

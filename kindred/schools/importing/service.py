@@ -18,11 +18,10 @@ from kindred.schools.importing.links import plan_links_file
 from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load
 from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
 from kindred.schools.importing.reading import open_table
+from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.writing import links_plan_write, plan_write
 from kindred.schools.models import MeasureDefinition, School, SchoolLink
-
-UPLOAD_DIR = "imports"
 
 
 class ImportKind(models.TextChoices):
@@ -58,7 +57,9 @@ def measure_limits(specs: list[MeasureSpec] | tuple[MeasureSpec, ...] = ()) -> d
     definitions file's own), overridden by the stored definitions (an administrator's edits win)."""
     limits = {code: Limits.of(s.unit, s.valid_min, s.valid_max) for code, s in MEASURES.items()}
     limits.update({s.code: Limits.of(s.unit, s.valid_min, s.valid_max) for s in specs})
-    for code, unit, low, high in MeasureDefinition.objects.values_list("code", "unit", "valid_min", "valid_max"):
+    for code, unit, low, high in MeasureDefinition.objects.values_list(
+        "code", "unit", "valid_min", "valid_max"
+    ):
         limits[code] = Limits.of(unit, low, high)
     return limits
 
@@ -115,7 +116,11 @@ def measures_import(
     they are created with the import (and only if it succeeds)."""
     specs = definitions_load(definitions) if definitions else ()
     table = open_table(path, sheet=sheet)
-    known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True)) | {s.code for s in specs}
+    known = (
+        set(MEASURES)
+        | set(MeasureDefinition.objects.values_list("code", flat=True))
+        | {s.code for s in specs}
+    )
     plan = plan_measures_file(
         table,
         existing_ids=_registry_ids(),
@@ -146,17 +151,43 @@ def links_import(*, path: str | Path, progress: Progress = no_progress, by=None)
     )
 
 
-def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
-    """Save an uploaded file under MEDIA_ROOT/imports/ and queue its import as a background job."""
+def upload_store(*, upload: UploadedFile, directory: str = UPLOAD_DIR) -> str:
+    """Save an uploaded file under MEDIA_ROOT/`directory`; returns its name relative to MEDIA_ROOT."""
+    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / directory)
+    stored = storage.save(f"{uuid.uuid4().hex}-{Path(upload.name or 'upload.csv').name}", upload)
+    return f"{directory}/{stored}"
+
+
+def import_upload_start(
+    *,
+    upload: UploadedFile | None = None,
+    stored: str | None = None,
+    kind: ImportKind,
+    mapping: str = "",
+    mapping_label: str = "",
+    year: int | None = None,
+    sheet: str | int | None = None,
+    by=None,
+) -> Job:
+    """Queue the import of an uploaded file as a background job: a new upload (saved under
+    MEDIA_ROOT/imports/), or one already `stored` there (by the mapping builder).
+
+    `mapping`: a ready mapping's name or a mapping file's path; `mapping_label` names it on the job."""
     from kindred.schools.tasks import import_file
 
-    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / UPLOAD_DIR)
-    stored = storage.save(f"{uuid.uuid4().hex}-{Path(upload.name or 'upload.csv').name}", upload)
+    if stored is None:
+        assert upload is not None
+        stored = upload_store(upload=upload)
+    original = Path(upload.name if upload is not None else stored).name
+    if upload is None:
+        original = original.split("-", 1)[-1]  # the stored name starts with a random prefix
     job_kind = JOB_KINDS[kind]
-    label = f"{job_kind.label}: {Path(upload.name or '').name}" + (f" ({mapping})" if mapping else "")
+    shown_mapping = mapping_label or mapping
+    label = f"{job_kind.label}: {original}" + (f" ({shown_mapping})" if shown_mapping else "")
     job = job_create(kind=job_kind, label=label, by=by)
-    name = f"{UPLOAD_DIR}/{stored}"
     transaction.on_commit(
-        lambda: import_file.enqueue(job_id=job.pk, upload=name, kind=str(kind), mapping=mapping)
+        lambda: import_file.enqueue(
+            job_id=job.pk, upload=stored, kind=str(kind), mapping=mapping, year=year, sheet=sheet
+        )
     )
     return job

@@ -233,7 +233,17 @@ def _measures_write(
         if current is None:
             cohort = None if m.cohort == KEEP else m.cohort
             new.append(
-                (school_id, measure_id, m.year, m.value, cohort, m.suppressed, m.band is not None, lower, upper)
+                (
+                    school_id,
+                    measure_id,
+                    m.year,
+                    m.value,
+                    cohort,
+                    m.suppressed,
+                    m.band is not None,
+                    lower,
+                    upper,
+                )
             )
             rows[m.row] = CREATED
             continue
@@ -241,7 +251,12 @@ def _measures_write(
         have = (value, cohort, suppressed, *stored_band)
         wanted = (m.value, cohort if m.cohort == KEEP else m.cohort, m.suppressed, lower, upper)
         if m.fill_in:  # keep the stored figure; add a cohort only where none is stored
-            wanted = (value, cohort if cohort is not None or m.cohort == KEEP else m.cohort, suppressed, *stored_band)
+            wanted = (
+                value,
+                cohort if cohort is not None or m.cohort == KEEP else m.cohort,
+                suppressed,
+                *stored_band,
+            )
         if have != wanted:
             changed.append(
                 {
@@ -259,11 +274,23 @@ def _measures_write(
             report.measures.unchanged += 1
     bulk_insert(
         SchoolMeasure._meta.db_table,
-        ["school_id", "measure_id", "year", "value", "cohort", "suppressed", "banded", "band_lower", "band_upper"],
+        [
+            "school_id",
+            "measure_id",
+            "year",
+            "value",
+            "cohort",
+            "suppressed",
+            "banded",
+            "band_lower",
+            "band_upper",
+        ],
         new,
     )
     if changed:
-        _update_rows(SchoolMeasure, changed, ["value", "cohort", "suppressed", "banded", "band_lower", "band_upper"])
+        _update_rows(
+            SchoolMeasure, changed, ["value", "cohort", "suppressed", "banded", "band_lower", "band_upper"]
+        )
     report.measures.created += len(new)
     report.measures.updated += len(changed)
 
