@@ -9,7 +9,6 @@ parses the sheet's XML as it goes). What was found (encoding, delimiter, sheet) 
 
 import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field

@@ -18,8 +18,8 @@ from kindred.schools.importing.links import plan_links_file
 from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load
 from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
 from kindred.schools.importing.reading import open_table
-from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.report import ImportFailed, ImportReport
+from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.writing import links_plan_write, plan_write
 from kindred.schools.models import MeasureDefinition, School, SchoolLink
 
