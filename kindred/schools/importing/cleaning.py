@@ -67,17 +67,24 @@ class Codes:
     way round: a file where `-999` means "no figure" says `missing: ["-999"]`."""
 
     def __init__(
-        self, suppressed: frozenset[str] = SUPPRESSED_CODES, missing: frozenset[str] = MISSING_CODES
+        self,
+        suppressed: frozenset[str] = SUPPRESSED_CODES,
+        missing: frozenset[str] = MISSING_CODES,
+        *,
+        decimal_comma: bool = False,
     ):
         self.suppressed = frozenset(c.strip().casefold() for c in suppressed)
         self.missing = frozenset(c.strip().casefold() for c in missing)
+        self.decimal_comma = decimal_comma  # "12,5" is 12.5 (and "1.234,5" is 1234.5)
 
     def with_own(self, *, suppressed=(), missing=()) -> "Codes":
         """These codes with a mapping's own added; its own win over the defaults."""
         own_suppressed = {str(c).strip().casefold() for c in suppressed}
         own_missing = {str(c).strip().casefold() for c in missing}
         return Codes(
-            (self.suppressed - own_missing) | own_suppressed, (self.missing - own_suppressed) | own_missing
+            (self.suppressed - own_missing) | own_suppressed,
+            (self.missing - own_suppressed) | own_missing,
+            decimal_comma=self.decimal_comma,
         )
 
     def blank(self, text: str) -> Blank | None:
@@ -100,7 +107,9 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     cleaned = text.strip()
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
-    if _THOUSANDS.match(cleaned):
+    if codes.decimal_comma:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     try:
         number = float(cleaned)

@@ -266,7 +266,7 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
     data = check.mapping(data, "the mapping")
     allowed = {
         "description", "rows", "id", "year", "schools", "local_authority", "region",
-        "measures", "skip", "codes", "define_measures", "sheet",
+        "measures", "skip", "codes", "define_measures", "sheet", "decimal_comma",
     }  # fmt: skip
     for key in set(data) - allowed:
         check.error(str(key), _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))})
@@ -279,6 +279,11 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
     kwargs["new_measures"] = new_measures + tuple(d for d in definitions if d.code not in own)
     known_codes = _known_measure_codes() | {m.code for m in kwargs["new_measures"]}
     sheet = data.get("sheet")
+    decimal_comma = data.get("decimal_comma", False)
+    if not isinstance(decimal_comma, bool):
+        check.error("decimal_comma", _("must be true or false"))
+        decimal_comma = False
+    base_codes = Codes(SUPPRESSED_CODES, MISSING_CODES, decimal_comma=decimal_comma)
     if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
         check.error("sheet", _("must be a sheet's name or its number (1 for the first)"))
     kwargs["sheet"] = sheet
@@ -304,9 +309,7 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
         schools = check.mapping(data.get("schools", {}), "schools")
         kwargs.update(_parse_schools(check, schools))
         kwargs.update(_parse_file_year(check, data.get("year"), "year"))
-        kwargs["codes"] = _parse_codes(
-            check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES)
-        )
+        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
         kwargs["measures"] = tuple(
             _parse_measures(
                 check, data.get("measures") or [], known_codes, kwargs["codes"], kwargs.get("year")
@@ -314,9 +317,7 @@ def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[Measur
         )
     kwargs["skip"] = tuple(_parse_skip(check, data.get("skip") or []))
     if "codes" not in kwargs:
-        kwargs["codes"] = _parse_codes(
-            check, data.get("codes"), "codes", Codes(SUPPRESSED_CODES, MISSING_CODES)
-        )
+        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
     if check.errors:
         raise MappingError(
             _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(check.errors)

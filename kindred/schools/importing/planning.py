@@ -202,7 +202,7 @@ def plan_schools_file(
                 _("the file's year is not known: give 'year:' in the mapping, or --year when importing"),
             )
         )
-    if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
+    if plan.report.problems or _missing_columns(table, mapping.columns(), plan):
         return plan
     checker = _RowChecker(plan, mapping, table.column_index(), limits or {}, year, mapping.bounds or bounds)
     total = table.estimated_rows

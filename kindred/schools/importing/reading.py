@@ -365,15 +365,22 @@ def _sheet_table(
 def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
     import openpyxl  # only needed for workbooks
 
+    handle = path.open("rb")  # a file object: openpyxl refuses a path not named .xlsx
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
+        handle.close()
         return Table.failed(
             Problem(0, "", _("cannot read the workbook: %(error)s") % {"error": error}), file_format="xlsx"
         )
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
     name, problem = _choose_sheet(workbook.sheetnames, sheet)
     if problem is not None:
-        workbook.close()
+        close()
         return Table.failed(problem, file_format="xlsx", sheets=tuple(workbook.sheetnames))
     worksheet = workbook[name]
     if getattr(worksheet, "calculate_dimension", None) and worksheet.max_row is None:
@@ -386,7 +393,7 @@ def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
         sheets=list(workbook.sheetnames),
         estimated_rows=worksheet.max_row,
         notes=notes,
-        close=workbook.close,
+        close=close,
     )
 
 
