@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -212,3 +213,23 @@ class SchoolMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.registry_id} {self.measure.code} {self.year}"
+
+
+class SavedMapping(models.Model):
+    """A column mapping made in the browser (the mapping builder): the YAML text of a mapping file,
+    downloadable, and usable by its name from `kindred import schools FILE --mapping NAME`."""
+
+    name = models.SlugField(max_length=64, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    text = models.TextField(help_text=_("The mapping, in YAML (docs/importing.md)."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

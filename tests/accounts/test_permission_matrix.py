@@ -164,6 +164,12 @@ RULES: dict[str, Rule] = {
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
+    # The mapping builder (site administrators): an upload never made, a mapping never saved: 404.
+    "admin:schools_school_builder": Rule(admin_only(200), "/admin/schools/school/import/build/"),
+    "admin:schools_school_build": Rule(admin_only(404), f"/admin/schools/school/import/build/{'0' * 32}/"),
+    "admin:schools_school_mapping_download": Rule(
+        admin_only(404), "/admin/schools/school/import/mappings/none.yaml"
+    ),
     # The admin's last pattern: anything else under /admin/.
     "admin/(?P<url>.*)$": Rule(admin_only(404), "/admin/no-such-page/"),
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import MISSING_CODES, SUPPRESSED_CODES, Codes, normalise_text
-from kindred.schools.models import MeasureDefinition, School
+from kindred.schools.models import MeasureDefinition, SavedMapping, School
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
 
@@ -172,9 +172,15 @@ def mapping_load(name_or_path: str | Path, *, definitions: tuple[MeasureSpec, ..
     path = Path(text)
     if not path.suffix and "/" not in text and (MAPPINGS_DIR / f"{text}.yaml").exists():
         path = MAPPINGS_DIR / f"{text}.yaml"
+    if not path.exists() and "/" not in text:
+        saved = SavedMapping.objects.filter(name=text).values_list("text", flat=True).first()
+        if saved is not None:  # a mapping made in the builder
+            return mapping_parse(yaml.safe_load(saved), name=text, definitions=definitions)
     if not path.exists():
         raise MappingError(
-            _("No mapping %(name)r: give a file path or one of the ready mappings: %(ready)s.")
+            _(
+                "No mapping %(name)r: give a file path, a mapping saved in the builder, or one of the ready mappings: %(ready)s."
+            )
             % {"name": text, "ready": ", ".join(ready_mappings())}
         )
     try:

@@ -9,6 +9,7 @@ parses the sheet's XML as it goes). What was found (encoding, delimiter, sheet) 
 
 import codecs
 import csv
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,6 +89,12 @@ class Table:
                     )
                 )
             seen.setdefault(name, position)
+
+    def limit(self, records: int) -> "Table":
+        """Read no more than the first `records` lines after the header (a preview)."""
+        if self._records is not None:
+            self._records = itertools.islice(self._records, records)
+        return self
 
     def column_index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.header)}

@@ -3,6 +3,7 @@
 import uuid
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
@@ -15,13 +16,13 @@ from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.links import plan_links_file
-from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load
+from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load, mapping_parse
 from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
 from kindred.schools.importing.reading import open_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.writing import links_plan_write, plan_write
-from kindred.schools.models import MeasureDefinition, School, SchoolLink
+from kindred.schools.models import MeasureDefinition, SavedMapping, School, SchoolLink
 
 
 class ImportKind(models.TextChoices):
@@ -191,3 +192,17 @@ def import_upload_start(
         )
     )
     return job
+
+
+@transaction.atomic
+def saved_mapping_save(*, name: str, data: dict, by=None) -> SavedMapping:
+    """Save (or replace) a mapping made in the builder under `name`, after checking it as any
+    mapping is checked (MappingError lists its problems). Audited as `import.mapping_saved`."""
+    mapping_parse(data, name=name)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    saved, created = SavedMapping.objects.update_or_create(
+        name=name,
+        defaults={"text": text, "description": str(data.get("description", ""))[:300], "created_by": by},
+    )
+    audit(by, "import.mapping_saved", saved, created=created)
+    return saved
