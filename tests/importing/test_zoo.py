@@ -305,3 +305,36 @@ def test_every_zoo_mapping_loads():
     for path in sorted(ZOO.glob("*.yaml")):
         if path.name != "long_measures_definitions.yaml":
             assert mapping_load(path).description, path.name
+
+
+def test_a_field_missing_code_and_a_value_map_on_a_measure_say_no_value(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "id: URN\nyear: 2020\nschools:\n  fields:\n    name: Name\n"
+        "    town: {column: Town, missing: [Unknown, '-']}\n"
+        "measures:\n  - {column: Selective, measure: selective, values: {'Yes': 1, 'No': 0, 'Not known': null}}\n"
+    )
+    path = tmp_path / "s.csv"
+    path.write_text("URN,Name,Town,Selective\n1,A,Unknown,Yes\n2,B,Leeds,Not known\n3,C,-,No\n")
+    report = schools_import(path=path, mapping=mapping)
+    assert sorted(School.objects.values_list("registry_id", "town")) == [("1", ""), ("2", "Leeds"), ("3", "")]
+    assert sorted(SchoolMeasure.objects.values_list("school__registry_id", "value")) == [
+        ("1", 1.0),
+        ("3", 0.0),
+    ]
+    assert report.values_missing == 1
+
+
+def test_a_count_too_large_for_postgresql_is_refused_with_a_message_not_a_traceback(tmp_path):
+    School.objects.create(registry_id="100000", name="A")
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "school_id,measure,year,value,cohort\n100000,fsm_pct,2018,16,1e12\n100000,eal_pct,2018,1e12,20\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        measures_import(path=path)
+    assert [(p.row, p.column, p.value, p.reason) for p in failed.value.report.problems] == [
+        (2, "cohort", "1e12", "more than 1,000,000 pupils: not a school's count (a shifted column?)"),
+        (3, "value", "1e12", "above the largest value eal_pct can take (100)"),
+    ]
+    assert not SchoolMeasure.objects.exists()

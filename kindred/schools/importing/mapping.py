@@ -6,6 +6,7 @@ any file is read, so a typo in a mapping is reported at once and imports nothing
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -661,8 +662,11 @@ def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
         _unknown_keys(check, item, DEFINITION_KEYS, where)
         code, name = item.get("code"), item.get("name")
         unit, kind = item.get("unit", "score"), item.get("kind", "outcome")
-        if not isinstance(code, str) or not code or code in MEASURES or len(code) > 64:
-            check.error(where, _("needs a new 'code' (not a catalogue one, at most 64 characters)"))
+        if not isinstance(code, str) or not re.fullmatch(r"[-a-zA-Z0-9_]{1,64}", code) or code in MEASURES:
+            check.error(
+                where,
+                _("needs a new 'code' (not a catalogue one): up to 64 letters, digits, dashes, underscores"),
+            )
             continue
         if code in codes:
             check.error(where, _("the code %(code)r is defined twice") % {"code": code})
