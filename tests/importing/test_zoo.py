@@ -142,7 +142,7 @@ def test_a_zero_denominator_is_a_problem_naming_its_column(tmp_path):
     with pytest.raises(ImportFailed) as failed:
         schools_import(path=path, mapping=zoo("counts_and_fractions.yaml"))
     assert [(p.row, p.column, p.value, p.reason) for p in failed.value.report.problems] == [
-        (2, "Pupils FSM", "0", "the denominator (Pupils) is 0: no percentage can be made")
+        (2, "Pupils", "0", "the denominator (Pupils) is 0: no percentage can be made")
     ]
     assert nothing_stored()
 
@@ -338,3 +338,14 @@ def test_a_count_too_large_for_postgresql_is_refused_with_a_message_not_a_traceb
         (3, "value", "1e12", "above the largest value eal_pct can take (100)"),
     ]
     assert not SchoolMeasure.objects.exists()
+
+
+def test_a_denominator_that_is_not_a_number_is_a_problem_even_beside_a_missing_count(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("URN,School,Pupils,Pupils FSM,EAL share\n1,A,lots,,0.1\n2,B,many,5,0.1\n")
+    with pytest.raises(ImportFailed) as failed:
+        schools_import(path=path, mapping=zoo("counts_and_fractions.yaml"))
+    assert [(p.row, p.column, p.value) for p in failed.value.report.problems] == [
+        (2, "Pupils", "lots"),
+        (3, "Pupils", "many"),
+    ]

@@ -27,10 +27,11 @@ class CellError(ValueError):
 
     `reason` names no value (problems are grouped by it); `value` is the cell's text."""
 
-    def __init__(self, reason: str, value: str | None = None):
+    def __init__(self, reason: str, value: str | None = None, *, column: str | None = None):
         super().__init__(reason)
         self.reason = reason
         self.value = value
+        self.column = column  # when the cell at fault is another column's (a denominator)
 
 
 @dataclass(frozen=True)

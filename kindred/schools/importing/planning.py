@@ -236,9 +236,18 @@ class _RowChecker:
         self.skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
         self.seen: dict[str, int] = {}
         self.grid: list[tuple[int, dict[str, Any], float, float, str]] = []
+        self.reported_row, self.reported = 0, set()
         self.fractions: dict[int, list[float]] = {}  # measure column -> [count, largest |value|, any not 0/1]
 
     def problem(self, row: int, column: str | None, reason: str, value: str | None = None) -> None:
+        """Report a problem, once per cell: a cell read by several parts of the mapping (pupils,
+        and the cohort of three measures) is reported by the first that finds it wrong."""
+        if row != self.reported_row:
+            self.reported_row, self.reported = row, set()
+        cell = (column or "", value)
+        if value is not None and cell in self.reported:
+            return
+        self.reported.add(cell)
         self.plan.report.problems.append(Problem(row, column or "", reason, value))
 
     def registry_id(self, row: int, cells: list[str]) -> str | None:
@@ -514,7 +523,7 @@ class _RowChecker:
                     if not isinstance(value, Blank):
                         value = self.derive(row, cells, measure, value, codes)
             except CellError as error:
-                self.problem(row, measure.column, error.reason, error.value)
+                self.problem(row, error.column or measure.column, error.reason, error.value)
                 return
             if value is None:  # a blank denominator: no figure
                 value = Blank.MISSING
@@ -529,7 +538,8 @@ class _RowChecker:
                 self.problem(row, cohort_column, error.reason, error.value)
                 return
             cohort = None if isinstance(count, Blank) else count
-        elif measure.denominator:
+        elif measure.denominator and not isinstance(value, Blank):
+            # the denominator read as a number already (derive); it is the cohort when it is a count
             denominator = clean_number(cells[self.index[measure.denominator]], codes)
             if (
                 not isinstance(denominator, Blank)
@@ -575,6 +585,7 @@ class _RowChecker:
                 raise CellError(
                     _("the denominator (%(column)s) is not a number") % {"column": measure.denominator},
                     error.value,
+                    column=measure.denominator,
                 ) from None
             if isinstance(denominator, Blank):
                 return None
@@ -583,6 +594,7 @@ class _RowChecker:
                     _("the denominator (%(column)s) is %(value)s: no percentage can be made")
                     % {"column": measure.denominator, "value": text.strip()},
                     text.strip(),
+                    column=measure.denominator,
                 )
             return value / denominator * 100
         return value

@@ -390,8 +390,6 @@ def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
         close()
         return Table.failed(problem, file_format="xlsx", sheets=tuple(workbook.sheetnames))
     worksheet = workbook[name]
-    if getattr(worksheet, "calculate_dimension", None) and worksheet.max_row is None:
-        worksheet.reset_dimensions()
     records = ([cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True))
     return _sheet_table(
         records,
