@@ -237,6 +237,8 @@ class _RowChecker:
         self.seen: dict[str, int] = {}
         self.grid: list[tuple[int, dict[str, Any], float, float, str]] = []
         self.reported_row, self.reported = 0, set()
+        self.authority_word, self.region_word = _("local authority"), _("region")  # once, not per row
+        self.counts: tuple[int, dict] = (0, {})  # (row, {column: count}): a cohort column read once a row
         self.fractions: dict[int, list[float]] = {}  # measure column -> [count, largest |value|, any not 0/1]
 
     def problem(self, row: int, column: str | None, reason: str, value: str | None = None) -> None:
@@ -373,8 +375,8 @@ class _RowChecker:
             ok = self.grid_point(row, cells, values) and ok
         school = PlannedSchool(row, registry_id, values)
         for attribute, place, places, what in [
-            ("authority", mapping.local_authority, self.plan.authorities, _("local authority")),
-            ("region", mapping.region, self.plan.regions, _("region")),
+            ("authority", mapping.local_authority, self.plan.authorities, self.authority_word),
+            ("region", mapping.region, self.plan.regions, self.region_word),
         ]:
             if place is not None:
                 setattr(school, attribute, self.place(row, cells, place, places, what))
@@ -532,10 +534,18 @@ class _RowChecker:
         cohort: int | None | str = KEEP
         cohort_column = measure.cohort
         if cohort_column:
-            try:
-                count = self.count(cells[self.index[cohort_column]], codes)
-            except CellError as error:
-                self.problem(row, cohort_column, error.reason, error.value)
+            if self.counts[0] != row:
+                self.counts = (row, {})
+            known = self.counts[1]
+            key = (cohort_column, id(codes))
+            if key not in known:
+                try:
+                    known[key] = self.count(cells[self.index[cohort_column]], codes)
+                except CellError as error:
+                    known[key] = error
+            count = known[key]
+            if isinstance(count, CellError):
+                self.problem(row, cohort_column, count.reason, count.value)
                 return
             cohort = None if isinstance(count, Blank) else count
         elif measure.denominator and not isinstance(value, Blank):

@@ -158,10 +158,13 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
         file_format = "csv"
     notes = []
     if file_format != suffix_format:
-        notes.append(
-            _("the file is named %(name)s but is an %(format)s: it was read as one")
-            % {"name": path.name, "format": FORMAT_NAMES[file_format]}
-        )
+        what = {
+            "csv": _("CSV text: it was read as CSV"),
+            "xlsx": _("an Excel workbook (.xlsx): it was read as one"),
+            "ods": _("an OpenDocument spreadsheet (.ods): it was read as one"),
+            "xls": _("an Excel 97-2003 workbook (.xls): it was read as one"),
+        }[file_format]
+        notes.append(_("the file is named %(name)s but is %(what)s") % {"name": path.name, "what": what})
     if file_format == "csv":
         if sheet is not None:
             notes.append(
