@@ -579,6 +579,9 @@ RULES: dict[str, Rule] = {
     "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
     # The one-click unsubscribe link works without signing in; GET only asks.
     "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    "job_list": Rule(admin_only(200), "/jobs/"),
+    # the matrix's job found no problems, so it has no problems file to download
+    "job_errors": Rule(admin_only(404), lambda w: f"/jobs/{w.job.pk}/problems.csv"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -605,6 +608,12 @@ RULES: dict[str, Rule] = {
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
+    # The mapping builder (site administrators): an upload never made, a mapping never saved: 404.
+    "admin:schools_school_builder": Rule(admin_only(200), "/admin/schools/school/import/build/"),
+    "admin:schools_school_build": Rule(admin_only(404), f"/admin/schools/school/import/build/{'0' * 32}/"),
+    "admin:schools_school_mapping_download": Rule(
+        admin_only(404), "/admin/schools/school/import/mappings/none.yaml"
+    ),
     # The admin's last pattern: anything else under /admin/.
     "admin/(?P<url>.*)$": Rule(admin_only(404), "/admin/no-such-page/"),
 }
