@@ -26,16 +26,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-CANDIDATES: tuple[str, ...] = ("mean", "linear", "splines", "interactions")
+CANDIDATES: tuple[str, ...] = ("mean", "linear", "splines", "interactions", "flexible")
 FOLDS = 5
 #: Ridge penalty on every column but the baselines, relative to the total weight: it keeps the fit
 #: stable when a feature hardly varies, and is far too small to bias a fit with many schools.
 RIDGE = 1e-3
 #: A candidate is only tried when there are this many schools per column in every training fold.
-SCHOOLS_PER_COLUMN = 8
+SCHOOLS_PER_COLUMN = 4
 #: A group needs this many schools with a result to get its own baseline.
 MIN_GROUP_SCHOOLS = 10
 SPLINE_QUANTILES = (0.05, 0.35, 0.65, 0.95)
+FINE_QUANTILES = (0.025, 0.1, 0.3, 0.5, 0.7, 0.9, 0.975)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ def design(z: np.ndarray, missing: np.ndarray, groups: np.ndarray | None) -> tup
     pair_block = np.column_stack(pairs) if pairs else np.zeros((m, 0))
     blocks.append(pair_block)
     ends.append(ends[-1] + pair_block.shape[1])
+    fine = [_restricted_cubic(column, FINE_QUANTILES) for column in varying.T if np.unique(column).size >= 16]
+    fine_block = np.column_stack(fine) if fine else np.zeros((m, 0))
+    blocks.append(fine_block)
+    ends.append(ends[-1] + fine_block.shape[1])
     return np.column_stack(blocks), ends
 
 
@@ -90,10 +95,14 @@ def expected_values(
     fold: np.ndarray,
     groups: np.ndarray | None = None,
     candidates: tuple[str, ...] = CANDIDATES,
+    columns: tuple[np.ndarray, list[int]] | None = None,
 ) -> Expectation:
-    """Choose a candidate by out-of-sample error and return its cross-fitted expected values (module docstring)."""
+    """Choose a candidate by out-of-sample error and return its cross-fitted expected values (module docstring).
+
+    `columns` is `design(z, missing, groups)` when the caller has it already (it is the same every pass).
+    """
     m = y.shape[0]
-    x, ends = design(z, missing, groups)
+    x, ends = design(z, missing, groups) if columns is None else columns
     fold_ids = np.unique(fold)
     if m < 2 * FOLDS or fold_ids.size < 2:
         # too few schools to hold any out: the weighted mean, with its variance
@@ -126,17 +135,34 @@ def expected_values(
         errors[name] = residual_ss / float(weights.sum())
     chosen = min(errors, key=errors.__getitem__)
     end = ends[CANDIDATES.index(chosen)]
+    # The sandwich (Huber-White) covariance of the coefficients, from the residuals of the fit on all
+    # schools: right even when the weights are not exactly the inverse variances.
+    xc = x[:, :end]
+    full_inverse = np.linalg.pinv(gram_total[:end, :end] + np.diag(ridge[:end]))
+    residual_all = y - xc @ (full_inverse @ moment_total[:end])
+    # HC3: each residual divided by (1 - leverage), as if left out of the fit
+    leverage = np.clip(weights * _quadratic(xc, full_inverse), 0.0, 0.99)
+    scores = xc * (weights * residual_all / (1.0 - leverage))[:, None]
+    meats = [scores[fold == k].T @ scores[fold == k] for k in fold_ids]
+    meat_total = sum(meats)
+    correction = 1.0
     expected = np.empty(m)
     prediction_var = np.empty(m)
-    for k, gram, moment in zip(fold_ids, grams, moments, strict=True):
+    for k, gram, moment, meat in zip(fold_ids, grams, moments, meats, strict=True):
         rows = fold == k
         a = (gram_total - gram)[:end, :end] + np.diag(ridge[:end])
         inverse = np.linalg.pinv(a)
         beta = inverse @ (moment_total - moment)[:end]
-        expected[rows] = x[rows, :end] @ beta
-        prediction_var[rows] = np.einsum("ij,jk,ik->i", x[rows, :end], inverse, x[rows, :end])
+        expected[rows] = xc[rows] @ beta
+        covariance = correction * inverse @ (meat_total - meat) @ inverse
+        prediction_var[rows] = _quadratic(xc[rows], covariance)
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, np.maximum(prediction_var, 0.0), chosen, float(r2), errors)
+
+
+def _quadratic(x: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """x_i' M x_i for every row i."""
+    return np.sum((x @ matrix) * x, axis=1)
 
 
 def _solve(gram: np.ndarray, moment: np.ndarray, ridge: np.ndarray, end: int) -> np.ndarray:
@@ -147,9 +173,9 @@ def _solve(gram: np.ndarray, moment: np.ndarray, ridge: np.ndarray, end: int) ->
         return np.linalg.pinv(a) @ moment[:end]
 
 
-def _restricted_cubic(x: np.ndarray) -> np.ndarray:
-    """Harrell's restricted cubic spline terms of x (two columns for four knots): linear past the outer knots."""
-    knots = np.quantile(x, SPLINE_QUANTILES)
+def _restricted_cubic(x: np.ndarray, quantiles: tuple[float, ...] = SPLINE_QUANTILES) -> np.ndarray:
+    """Harrell's restricted cubic spline terms of x (knots - 2 columns): linear past the outer knots."""
+    knots = np.quantile(x, quantiles)
     if np.unique(knots).size < len(knots):
         return np.zeros((x.size, 0))
     t = knots

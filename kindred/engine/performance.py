@@ -44,7 +44,7 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize, stats
 
-from kindred.engine.expected import expected_values, folds_of
+from kindred.engine.expected import design, expected_values, folds_of
 from kindred.engine.families import standardise
 
 STRENGTH = 1
@@ -60,6 +60,8 @@ JOINT_FIT = "joint fit"
 TAU_CONSTANT = "constant"
 TAU_LOG_COHORT = "log cohort"
 
+#: Context features that describe the school, not its intake: alone they do not make a school's context known.
+STRUCTURAL_FEATURES = frozenset({"log_pupils", "urban"})
 #: Below this many schools with a result, the expected value is the group mean fitted in sample.
 CROSS_FIT_MIN = 20
 #: chi-square(1) critical value at 1%: the size-dependent tau^2 must beat the constant by this much.
@@ -209,6 +211,7 @@ def relative_performance(
     valid_min: float | None = None,
     valid_max: float | None = None,
     predictors: Sequence[str] = (),
+    intake: np.ndarray | None = None,
     size_dependent_tau: bool = True,
 ) -> Evidence:
     """Relative performance of every school on one measure in one year (see the module docstring).
@@ -217,7 +220,9 @@ def relative_performance(
     `context` (n, p) is the schools' raw context (NaN where missing; p may be 0: compare with the mean).
     `pupil_sd` is the pupil-level SD of the measure; None fits it with tau^2 (`pupil_sd_method` says
     how a given one was found: declared by default). `groups` (n,), e.g. phase, gives each group its
-    own baseline. Values outside [valid_min, valid_max] are refused before the fit.
+    own baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool
+    marks the context columns that describe the intake (default: all): a school with none of them known
+    gets no estimate (size or urban/rural alone say too little about what its pupils would achieve).
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -245,7 +250,15 @@ def relative_performance(
         out_of_range |= finite & (value < valid_min)
     if valid_max is not None:
         out_of_range |= finite & (value > valid_max)
-    has_context = np.isfinite(context).any(axis=1) if context.shape[1] else np.ones(n, dtype=bool)
+    intake_columns = (
+        np.ones(context.shape[1], dtype=bool) if intake is None else np.asarray(intake, dtype=bool)
+    )
+    if intake_columns.shape != (context.shape[1],):
+        raise ValueError(f"intake must have one entry per context column, got shape {intake_columns.shape}")
+    if intake_columns.any():
+        has_context = np.isfinite(context[:, intake_columns]).any(axis=1)
+    else:
+        has_context = np.ones(n, dtype=bool)
     usable = finite & ~out_of_range & np.isfinite(cohort) & (cohort > 0)
     valid = usable & has_context
 
@@ -266,14 +279,15 @@ def relative_performance(
         group = None if groups is None else np.asarray(groups)[valid]
         cross = m >= CROSS_FIT_MIN
         fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
+        columns = design(z, missing, group)
         if pupil_sd is None:
-            pilot = expected_values(y, z, missing, np.ones(m), fold=fold, groups=group)
+            pilot = expected_values(y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns)
             _, sigma2 = _fit_variances(y - pilot.expected, inv_cohort, None)
         spread = float(np.var(y))
         tau_values = np.full(m, max(spread - float(np.mean(sigma2 * inv_cohort)), 0.1 * spread, 1e-12))
         for _ in range(2):
             weights = 1.0 / np.maximum(tau_values + sigma2 * inv_cohort, 1e-300)
-            fitted = expected_values(y, z, missing, weights, fold=fold, groups=group)
+            fitted = expected_values(y, z, missing, weights, fold=fold, groups=group, columns=columns)
             residual = y - fitted.expected
             noise = sigma2 * inv_cohort + (fitted.prediction_var if cross else 0.0)
             fit = _fit_between(residual, noise, log_cohort, size_dependent=size_dependent_tau and cross)
@@ -391,6 +405,7 @@ def relative_performance_table(
                     valid_min=model.valid_min,
                     valid_max=model.valid_max,
                     predictors=chosen,
+                    intake=np.array([name not in STRUCTURAL_FEATURES for name in chosen], dtype=bool),
                 )
             )
     return results
@@ -553,7 +568,7 @@ class _BetweenFit:
         with np.errstate(invalid="ignore", divide="ignore"):
             d_tau = np.where(total > 0, noise * effect / total**2, 0.0)
         gradient = d_tau[:, None] * self.jacobian
-        return np.einsum("ij,jk,ik->i", gradient, self.covariance, gradient)
+        return np.sum((gradient @ self.covariance) * gradient, axis=1)
 
 
 def _fit_between(
