@@ -133,6 +133,9 @@ RULES: dict[str, Rule] = {
     "dashboard": Rule(SIGNED_IN, "/evidence/dashboard/"),
     "good_practice": Rule(SIGNED_IN, "/evidence/good-practice/?domain=maths"),
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
+    # How the model came out is for site admins and system leaders; the plain-language methods are public.
+    "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # The admin site's own pages.

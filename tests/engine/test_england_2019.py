@@ -56,5 +56,7 @@ def test_raw_interval_of_progress_8_reproduces_dfe_confidence_intervals_within_5
     )
     low, high = result.raw_interval()
     width = published["high"] - published["low"]
-    close = (np.abs(low - published["low"]) <= 0.05 * width) & (np.abs(high - published["high"]) <= 0.05 * width)
+    close = (np.abs(low - published["low"]) <= 0.05 * width) & (
+        np.abs(high - published["high"]) <= 0.05 * width
+    )
     assert close.mean() >= 0.95, f"{close.mean():.3f} of {n} schools within 5% of DfE's interval width"
