@@ -283,3 +283,13 @@ def current_runs() -> dict[str, object]:
 def family_gap(school: School):
     """Why the school has no family in the current run, or None."""
     return FamilyGap.objects.filter(school=school).first()
+
+
+def between_school_sd() -> dict[int, float]:
+    """Each measure's pooled between-school SD (tau) in the current run, by measure pk."""
+    return {
+        measure: tau
+        for measure, tau in MeasureFit.objects.filter(year__isnull=True, tau__gt=0).values_list(
+            "measure_id", "tau"
+        )
+    }

@@ -152,14 +152,28 @@ def school_evidence_context(school) -> dict:
     outcomes = selectors.school_outcomes(school)
     family = selectors.school_family(school)
     strengths, needs = selectors.strengths_and_needs(outcomes)
+    spreads = selectors.between_school_sd()
+    # one scale for every row: each measure in its between-school SDs, so rows can be compared
+    scaled = [
+        max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
+        for o in outcomes
+        if o.pooled is not None and spreads.get(o.measure.pk)
+    ]
+    shared = max(scaled, default=1.0) * 1.15
     for outcome in outcomes:
         if outcome.pooled is not None:
+            spread = spreads.get(outcome.measure.pk) or 1.0
             outcome.chart = charts.interval_row(
-                estimate=outcome.pooled.estimate,
-                lower=outcome.pooled.lower,
-                upper=outcome.pooled.upper,
+                estimate=outcome.pooled.estimate / spread,
+                lower=outcome.pooled.lower / spread,
+                upper=outcome.pooled.upper / spread,
                 flag=outcome.pooled.flag,
-                title=_("%(measure)s: estimate and 95%% interval against schools with a similar intake")
+                higher_is_better=outcome.measure.higher_is_better is not False,
+                extent=shared,
+                title=_(
+                    "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
+                    "better to the right"
+                )
                 % {"measure": outcome.measure.name},
             )
         outcome.trend = charts.trend(
@@ -169,7 +183,9 @@ def school_evidence_context(school) -> dict:
             title=_("%(measure)s over the years: result (solid) and expected (dashed)")
             % {"measure": outcome.measure.name},
         )
+        outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
     return {
+        "family_gap": None if family else selectors.family_gap(school),
         "category": selectors.category_of(school),
         "outcomes": outcomes,
         "strengths": strengths,
