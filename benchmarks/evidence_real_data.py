@@ -178,7 +178,10 @@ def progress8_shrinkage(data: Path, tables: dict[str, dict[str, np.ndarray]]) ->
     # published interval: P8 +- 1.96 * pupil_sd / sqrt(cohort); the catalogue declares DfE's 1.28
     implied_sd = float(np.median((high - low)[usable] / (2 * 1.96) * np.sqrt(cohort[usable])))
     pupil_sd = 1.28
-    grammar = {row["URN"] for row in read_rows(data / "grammar_schools.csv") if row.get("URN")}
+    grammar_file = data / "grammar_schools.csv"
+    grammar = (
+        {row["URN"] for row in read_rows(grammar_file) if row.get("URN")} if grammar_file.exists() else set()
+    )
     selective = np.array([1.0 if urn in grammar else 0.0 for urn in secondary["urn"]])
     context = np.column_stack([secondary["context"], selective])
     value = np.where(usable, value, np.nan)

@@ -109,16 +109,18 @@ def expected_values(
         total = float(weights.sum())
         mean = float((weights * y).sum() / total)
         return Expectation(np.full(m, mean), np.full(m, 1.0 / total), "mean", np.nan, {})
+    # one block of rows per fold, cut once: every fit below reads these
+    blocks = [np.flatnonzero(fold == k) for k in fold_ids]
+    xs = [x[rows] for rows in blocks]
     grams, moments = [], []
-    for k in fold_ids:
-        rows = fold == k
-        xw = x[rows] * weights[rows, None]
-        grams.append(xw.T @ x[rows])
+    for rows, xk in zip(blocks, xs, strict=True):
+        xw = xk * weights[rows, None]
+        grams.append(xw.T @ xk)
         moments.append(xw.T @ y[rows])
     gram_total, moment_total = sum(grams), sum(moments)
     ridge = np.full(x.shape[1], RIDGE * float(weights.sum()) / m)
     ridge[: ends[0]] = 0.0
-    smallest_training = m - max(int((fold == k).sum()) for k in fold_ids)
+    smallest_training = m - max(rows.size for rows in blocks)
     centred = y - (weights * y).sum() / weights.sum()
     total_ss = float((weights * centred**2).sum())
 
@@ -127,35 +129,32 @@ def expected_values(
         if name not in candidates or (name != "mean" and smallest_training < SCHOOLS_PER_COLUMN * end):
             continue
         residual_ss = 0.0
-        for k, gram, moment in zip(fold_ids, grams, moments, strict=True):
-            rows = fold == k
+        for rows, xk, gram, moment in zip(blocks, xs, grams, moments, strict=True):
             beta = _solve(gram_total - gram, moment_total - moment, ridge, end)
-            residual = y[rows] - x[rows, :end] @ beta
+            residual = y[rows] - xk[:, :end] @ beta
             residual_ss += float((weights[rows] * residual**2).sum())
         errors[name] = residual_ss / float(weights.sum())
     chosen = min(errors, key=errors.__getitem__)
     end = ends[CANDIDATES.index(chosen)]
     # The sandwich (Huber-White) covariance of the coefficients, from the residuals of the fit on all
-    # schools: right even when the weights are not exactly the inverse variances.
-    xc = x[:, :end]
+    # schools: right even when the weights are not exactly the inverse variances. HC3: each residual
+    # divided by (1 - its leverage), as if it had been left out of the fit.
     full_inverse = np.linalg.pinv(gram_total[:end, :end] + np.diag(ridge[:end]))
-    residual_all = y - xc @ (full_inverse @ moment_total[:end])
-    # HC3: each residual divided by (1 - leverage), as if left out of the fit
-    leverage = np.clip(weights * _quadratic(xc, full_inverse), 0.0, 0.99)
-    scores = xc * (weights * residual_all / (1.0 - leverage))[:, None]
-    meats = [scores[fold == k].T @ scores[fold == k] for k in fold_ids]
+    full_beta = full_inverse @ moment_total[:end]
+    meats = []
+    for rows, xk in zip(blocks, xs, strict=True):
+        xc = xk[:, :end]
+        leverage = np.clip(weights[rows] * _quadratic(xc, full_inverse), 0.0, 0.99)
+        scores = xc * (weights[rows] * (y[rows] - xc @ full_beta) / (1.0 - leverage))[:, None]
+        meats.append(scores.T @ scores)
     meat_total = sum(meats)
-    correction = 1.0
     expected = np.empty(m)
     prediction_var = np.empty(m)
-    for k, gram, moment, meat in zip(fold_ids, grams, moments, meats, strict=True):
-        rows = fold == k
-        a = (gram_total - gram)[:end, :end] + np.diag(ridge[:end])
-        inverse = np.linalg.pinv(a)
-        beta = inverse @ (moment_total - moment)[:end]
-        expected[rows] = xc[rows] @ beta
-        covariance = correction * inverse @ (meat_total - meat) @ inverse
-        prediction_var[rows] = _quadratic(xc[rows], covariance)
+    for rows, xk, gram, moment, meat in zip(blocks, xs, grams, moments, meats, strict=True):
+        inverse = np.linalg.pinv((gram_total - gram)[:end, :end] + np.diag(ridge[:end]))
+        xc = xk[:, :end]
+        expected[rows] = xc @ (inverse @ (moment_total - moment)[:end])
+        prediction_var[rows] = _quadratic(xc, inverse @ (meat_total - meat) @ inverse)
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, np.maximum(prediction_var, 0.0), chosen, float(r2), errors)
 
