@@ -18,13 +18,13 @@ from kindred.engine.performance import (
     DECLARED,
     NEED,
     STRENGTH,
-    TAU_LOG_COHORT,
     YEAR_TO_YEAR,
     Evidence,
     MeasureModel,
     pool_years,
     relative_performance_table,
 )
+from kindred.engine.variance import TAU_LOG_COHORT
 
 N_SCHOOLS = 4000
 FEATURES = [

@@ -186,3 +186,9 @@ def test_estimates_carry_their_unit_and_years_are_written_one_way(client, leader
     page = client.get(school.get_absolute_url()).content.decode()
     assert "Progress 8 points" in page or "percentage points" in page
     assert "2021/22" in page and "better →" in page
+
+
+def test_the_model_page_uses_a_bounded_number_of_queries(client, leader, django_assert_max_num_queries):
+    client.force_login(leader)
+    with django_assert_max_num_queries(12):
+        assert client.get("/evidence/model/").status_code == 200
