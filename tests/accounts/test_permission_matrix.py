@@ -452,6 +452,9 @@ RULES: dict[str, Rule] = {
         lambda w: f"/offers/matches/{_fresh_match(w)}/accept/",
         "post",
     ),
+    # How the model came out is for site admins and system leaders; the plain-language methods are public.
+    "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
