@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "kindred.plans",
     "kindred.voice",
     "kindred.board",
+    "kindred.brokering",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +291,12 @@ if SUPPORT_CATEGORIES_VISIBLE_TO not in {"covered", "signed_in"}:
 # `kindred audit_prune` after this many days. Successful sign-ins are in the audit log only.
 SIGN_IN_RECORD_DAYS = env_int("SIGN_IN_RECORD_DAYS", 30)
 AXES_DISABLE_ACCESS_LOG = True
+
+# Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
+BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
+TRAVEL_DETOUR_PERCENT = env_int("TRAVEL_DETOUR_PERCENT", 130)
+TRAVEL_SPEED_KMH = env_int("TRAVEL_SPEED_KMH", 40)
 
 # Security headers and cookies. HTTPS is assumed when DEBUG is off; behind a proxy that
 # terminates TLS, set BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header.

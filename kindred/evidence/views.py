@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
+from kindred.brokering.access import may_act_for_needs
+from kindred.brokering.selectors import approaches_for
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
@@ -120,21 +122,44 @@ def _dashboard_csv(schools) -> HttpResponse:
     return response
 
 
+#: Distances tried, nearest first, when the leader gives none: the first with enough helpers is used.
+DEFAULT_DISTANCES_KM = (10, 20, 30, 50, 100)
+ENOUGH_HELPERS = 10
+
+
 @login_required
 def good_practice(request):
-    """Schools reliably strong in a domain, nearest first from a starting school."""
+    """Schools reliably strong in a domain, nearest first from a starting school; ends in action
+    (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
-    results, start = None, None
+    results, start, default_km, shortlist, may_act = None, None, None, {}, False
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
+        max_km = form.cleaned_data["max_km"]
         results = selectors.good_practice(
             domain=form.cleaned_data["domain"],
             start=start,
             phase=form.cleaned_data["phase"],
-            max_km=form.cleaned_data["max_km"],
             other_authority_only=form.cleaned_data["other_authority"],
+            supporting_only=form.cleaned_data["helpers"] != "all",
         )
+        if start is not None and max_km is None:
+            located = [r for r in results if r.distance_km is not None]
+            default_km = next(
+                (
+                    km
+                    for km in DEFAULT_DISTANCES_KM
+                    if sum(r.distance_km <= km for r in located) >= ENOUGH_HELPERS
+                ),
+                None,
+            )
+            max_km = default_km
+        if start is not None and max_km is not None:
+            results = [r for r in results if r.distance_km is not None and r.distance_km <= max_km]
+        if start is not None:
+            may_act = may_act_for_needs(request.user, start)
+            shortlist = approaches_for(start, form.cleaned_data["domain"])
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -146,6 +171,9 @@ def good_practice(request):
             "domains": domains,
             "results": results,
             "start": start,
+            "default_km": default_km,
+            "shortlist": shortlist,
+            "may_act": may_act,
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
