@@ -183,6 +183,7 @@ def good_practice(request):
             "shortlist": shortlist,
             "may_act": may_act,
             "categories_shown": categories_shown,
+            "may_broker": request.user.is_superuser or is_system_leader(request.user),
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
