@@ -59,7 +59,8 @@ def builder_upload(model_admin, request):
         "form": form,
         "saved": SavedMapping.objects.all(),
     }
-    return TemplateResponse(request, TEMPLATES + "builder_upload.html", context)
+    status = 400 if form.is_bound and form.errors else 200  # as the import page answers a refused upload
+    return TemplateResponse(request, TEMPLATES + "builder_upload.html", context, status=status)
 
 
 def builder_columns(model_admin, request, token: str):
