@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.access import is_site_admin
 from kindred.schools.forms import BuilderForm, BuilderUploadForm
+from kindred.schools.forms import sheet_value as _sheet
 from kindred.schools.importing import ImportKind, MappingError, import_upload_start
 from kindred.schools.importing.builder import (
     Choices,
@@ -35,11 +36,6 @@ TEMPLATES = "admin/schools/school/"
 def _site_admin(request) -> None:
     if not is_site_admin(request.user):
         raise PermissionDenied
-
-
-def _sheet(text: str) -> str | int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() else (text or None)
 
 
 def builder_upload(model_admin, request):
