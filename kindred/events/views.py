@@ -66,7 +66,7 @@ def _lines(entries, tz) -> list[dict]:
                 "start": start,
                 "times": f"{start:%H:%M}–{end:%H:%M}",
                 "kind": kinds.get(event.kind, event.kind),
-                "host": event.host_school.name if event.host_school_id else "",
+                "host": event.host_name or "",
                 "cancelled": occurrence.cancelled or event.status == Event.Status.CANCELLED,
                 "moved": occurrence.changed,
             }
