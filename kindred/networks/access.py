@@ -108,13 +108,18 @@ def network_for_user(user: User, pk: int, *, write: bool = False) -> Network:
     404 when it does not exist or is private and the user is no member; 403 when the user may
     only read and asked to write (only coordinators and site administrators change a network).
     """
+    return network_with_access(user, pk, write=write)[0]
+
+
+def network_with_access(user: User, pk: int, *, write: bool = False) -> tuple[Network, Access]:
+    """`network_for_user`, also returning the access it found (pages that show coordinators more)."""
     network = get_object_or_404(Network.objects.select_related("region"), pk=pk)
     access = network_access(user, network)
     if access == Access.NONE:
         raise Http404("No such network.")
     if write and access < Access.WRITE:
         raise PermissionDenied("Only the network's coordinators can change this.")
-    return network
+    return network, access
 
 
 def schools_user_acts_for(user: User) -> QuerySet[School]:

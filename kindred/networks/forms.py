@@ -58,6 +58,15 @@ class AskToJoinForm(forms.Form):
         self.fields["school"].queryset = schools
 
 
+class PersonalAskForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the coordinators"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class SchoolByIdField(forms.CharField):
     """A school given by its registry id."""
 

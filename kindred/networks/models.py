@@ -173,7 +173,11 @@ class NetworkRole(models.Model):
 
 class MembershipRequest(models.Model):
     """A school asking to join a network, or a network inviting a school; a coordinator (for an
-    ask) or the school's leader or administrator (for an invitation) decides."""
+    ask) or the school's leader or administrator (for an invitation) decides.
+
+    With `person` set, it is one person asking to join as a member themself (a teacher whose
+    school is not joining); approving it gives them a member's `NetworkRole`.
+    """
 
     class Kind(models.TextChoices):
         ASK = "ask", _("Asked to join")
@@ -186,7 +190,17 @@ class MembershipRequest(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="requests")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="network_requests")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="network_requests"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_requests",
+        help_text=_("Set when one person asks to join as a member, rather than a school."),
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     role = models.CharField(
         _("role"), max_length=8, choices=Membership.Role.choices, default=Membership.Role.MEMBER
@@ -207,13 +221,27 @@ class MembershipRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "school"],
-                condition=Q(status="pending"),
+                condition=Q(status="pending", person__isnull=True),
                 name="membershiprequest_one_pending_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "person"],
+                condition=Q(status="pending", person__isnull=False),
+                name="membershiprequest_one_pending_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | Q(person__isnull=False),
+                name="membershiprequest_for_a_school_or_a_person",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.school.name} — {self.get_kind_display()} — {self.network.name}"
+        who = self.person if self.person_id else self.school.name
+        return f"{who} — {self.get_kind_display()} — {self.network.name}"
+
+    @property
+    def who(self) -> str:
+        return str(self.person) if self.person_id else self.school.name
 
 
 class RotaTurn(models.Model):

@@ -32,10 +32,12 @@ def _infeasible_error(error: RotaInfeasible) -> ValidationError:
     )
 
 
-def _plan(network: Network, dates: Sequence[date], *, keep: list[RotaTurn]) -> dict[str, dict[date, int]]:
+def _plan(
+    network: Network, dates: Sequence[date], *, keep: list[RotaTurn], today: date | None = None
+) -> dict[str, dict[date, int]]:
     """Host and chair for `dates`, counting every turn held so far (all years) as past turns."""
     members = _member_ids(network)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     held = network.rota_turns.filter(date__lt=today, school_id__in=members)
     past = {duty: Counter() for duty in RotaTurn.Duty.values}
     for duty, school_id in held.values_list("duty", "school_id"):
@@ -70,13 +72,14 @@ def _write(network: Network, school_year: int, plan: dict[str, dict[date, int]])
 
 @transaction.atomic
 def rota_generate(
-    *, network: Network, school_year: int, dates: Sequence[date], by: User | None
+    *, network: Network, school_year: int, dates: Sequence[date], by: User | None, today: date | None = None
 ) -> list[RotaTurn]:
     """A fair rota of hosts and chairs for the meetings on `dates` in `school_year`.
 
-    Replaces the year's turns that are not yet held; dates before today are refused.
+    Replaces the year's turns that are not yet held; dates before today are refused. `today`
+    records a rota as it was made on an earlier day (importing a network's history).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     dates = sorted(set(dates))
     if not dates:
         raise ValidationError(_("Give at least one meeting date."))
@@ -89,7 +92,7 @@ def rota_generate(
         raise ValidationError(_("A turn on that date has already been held."))
     upcoming = network.rota_turns.filter(school_year=school_year, date__gte=today)
     keep = list(upcoming)
-    plan = _plan(network, dates, keep=keep)
+    plan = _plan(network, dates, keep=keep, today=today)
     upcoming.delete()
     turns = _write(network, school_year, plan)
     audit(by, "rota.generated", network, school_year=school_year, meetings=len(dates))

@@ -75,6 +75,8 @@ class NetworkPage:
     own_schools: list[School]  # schools the viewer acts for (leader or administrator)
     own_memberships: list[Membership]  # their active memberships of this network
     own_requests: list[MembershipRequest]  # their pending asks and invitations here
+    own_person_request: MembershipRequest | None  # the viewer's own pending ask as a person
+    is_member: bool
 
 
 UPCOMING_TURNS = 6
@@ -98,11 +100,21 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
         .order_by("date", "duty")[: UPCOMING_TURNS * 2]
     )
     pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
-    requests = list(pending.select_related("school", "requested_by")) if is_coordinator else []
+    requests = list(pending.select_related("school", "person", "requested_by")) if is_coordinator else []
     own_schools = list(schools_user_acts_for(user)) if user.is_authenticated else []
     own_ids = {s.pk for s in own_schools}
     own_memberships = [m for m in members if m.school_id in own_ids]
-    own_requests = list(pending.filter(school_id__in=own_ids).select_related("school")) if own_ids else []
+    own_requests = (
+        list(pending.filter(school_id__in=own_ids, person__isnull=True).select_related("school"))
+        if own_ids
+        else []
+    )
+    own_person_request = pending.filter(person=user).first() if user.is_authenticated else None
+    member_school_ids = {m.school_id for m in members}
+    is_member = user.is_authenticated and (
+        any(role.user_id == user.pk for role in people)
+        or SchoolStaff.objects.filter(user=user, school_id__in=member_school_ids).exists()
+    )
     points = [
         (m.school.latitude, m.school.longitude, None, m.school.name, m.school.registry_id)
         for m in members
@@ -118,6 +130,8 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
         own_schools=own_schools,
         own_memberships=own_memberships,
         own_requests=own_requests,
+        own_person_request=own_person_request,
+        is_member=is_member,
     )
 
 

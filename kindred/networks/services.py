@@ -5,6 +5,8 @@ creates or changes a network's rows directly. Every refusal is a ValidationError
 raised before anything is written.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -35,6 +37,7 @@ def network_create(
     region: Region | None,
     by: User | None,
     coordinator: User | None = None,
+    at: datetime | None = None,
     **fields,
 ) -> Network:
     """Create a network; `coordinator` (default: `by`, when given) becomes its first coordinator.
@@ -42,13 +45,13 @@ def network_create(
     `fields` may set purpose, description, phase, subject, visibility, status and capacity.
     """
     _check_fields(fields)
-    network = Network(name=name.strip(), kind=kind, region=region, **fields)
+    network = Network(name=name.strip(), kind=kind, region=region, created_at=at or timezone.now(), **fields)
     network.full_clean()
     network.save()
     audit(by, "network.created", network, kind=str(kind))
     coordinator = coordinator or (by if by is not None and by.is_authenticated else None)
     if coordinator is not None:
-        network_role_add(network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR, by=by)
+        network_role_add(network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR, by=by, at=at)
     return network
 
 
@@ -78,9 +81,17 @@ def _has_room(network: Network) -> bool:
 
 @transaction.atomic
 def membership_add(
-    *, network: Network, school: School, role: Membership.Role | str = Membership.Role.MEMBER, by: User | None
+    *,
+    network: Network,
+    school: School,
+    role: Membership.Role | str = Membership.Role.MEMBER,
+    by: User | None,
+    at: datetime | None = None,
 ) -> Membership:
-    """Make `school` a member of `network` (the caller has checked that `by` may)."""
+    """Make `school` a member of `network` (the caller has checked that `by` may).
+
+    `at` records a membership that began earlier (importing a network's history); default now.
+    """
     if network.status == Network.Status.CLOSED:
         raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
     if network.memberships.active().filter(school=school).exists():
@@ -89,9 +100,11 @@ def membership_add(
         raise ValidationError(_("%(network)s is full.") % {"network": network.name})
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown school role %(role)s.") % {"role": role})
-    membership = Membership.objects.create(network=network, school=school, role=role)
+    membership = Membership.objects.create(
+        network=network, school=school, role=role, joined_at=at or timezone.now()
+    )
     MembershipRequest.objects.filter(
-        network=network, school=school, status=MembershipRequest.Status.PENDING
+        network=network, school=school, person__isnull=True, status=MembershipRequest.Status.PENDING
     ).update(status=MembershipRequest.Status.APPROVED, decided_by=by, decided_at=timezone.now())
     audit(by, "membership.added", membership, network=network.pk, role=str(role))
     _rota_refresh(network, by=by)
@@ -99,7 +112,9 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, reason: str, by: User | None) -> Membership:
+def membership_end(
+    *, membership: Membership, reason: str, by: User | None, at: datetime | None = None
+) -> Membership:
     """A school leaves: its membership ends with a reason and stays in the history.
 
     The people whose roles were tied to that school (its contact teachers) step down with it;
@@ -113,7 +128,9 @@ def membership_end(*, membership: Membership, reason: str, by: User | None) -> M
     tied_roles = NetworkRole.objects.active().filter(network=membership.network, school=membership.school)
     for role in tied_roles:
         _check_not_last_coordinator(role)
-    now = timezone.now()
+    now = at or timezone.now()
+    if now < membership.joined_at:
+        raise ValidationError(_("A school cannot leave before it joined."))
     membership.left_at = now
     membership.leave_reason = reason[:500]
     membership.save(update_fields=["left_at", "leave_reason"])
@@ -125,13 +142,15 @@ def membership_end(*, membership: Membership, reason: str, by: User | None) -> M
 
 
 @transaction.atomic
-def membership_replace(*, membership: Membership, school: School, reason: str, by: User | None) -> Membership:
+def membership_replace(
+    *, membership: Membership, school: School, reason: str, by: User | None, at: datetime | None = None
+) -> Membership:
     """`school` takes the place (and school role) of a member that leaves; the network goes on."""
     if school.pk == membership.school_id:
         raise ValidationError(_("A school cannot replace itself."))
     role = membership.role
-    membership_end(membership=membership, reason=reason, by=by)
-    new = membership_add(network=membership.network, school=school, role=role, by=by)
+    membership_end(membership=membership, reason=reason, by=by, at=at)
+    new = membership_add(network=membership.network, school=school, role=role, by=by, at=at)
     membership.replaced_by = new
     membership.save(update_fields=["replaced_by"])
     audit(by, "membership.replaced", membership, network=membership.network_id, replaced_by=school.pk)
@@ -159,6 +178,7 @@ def network_role_add(
     role: NetworkRole.Role | str,
     by: User | None,
     school: School | None = None,
+    at: datetime | None = None,
 ) -> NetworkRole:
     """Give `user` a role in `network`; a contact teacher is the contact for a member school."""
     if role not in NetworkRole.Role.values:
@@ -178,7 +198,9 @@ def network_role_add(
         raise ValidationError(
             _("%(person)s is already %(role)s.") % {"person": user, "role": NetworkRole.Role(role).label}
         )
-    network_role = NetworkRole.objects.create(network=network, user=user, role=role, school=school)
+    network_role = NetworkRole.objects.create(
+        network=network, user=user, role=role, school=school, started_at=at or timezone.now()
+    )
     audit(by, "network_role.added", network_role, network=network.pk, user=user.pk, role=str(role))
     return network_role
 
@@ -261,36 +283,52 @@ def network_roles_end_for_account(*, user: User) -> None:
 def membership_request_create(
     *,
     network: Network,
-    school: School,
     kind: MembershipRequest.Kind | str,
-    by: User,
+    by: User | None,
+    school: School | None = None,
+    person: User | None = None,
     message: str = "",
     role: Membership.Role | str = Membership.Role.MEMBER,
 ) -> MembershipRequest:
-    """A school asks to join (kind ASK), or a coordinator invites a school (kind INVITE)."""
+    """A school asks to join (kind ASK), a coordinator invites a school (kind INVITE), or one
+    person asks to join as a member themself (kind ASK with `person`, no school needed)."""
+    if (school is None) == (person is None):
+        raise ValidationError(_("A request is for a school or for one person."))
     if network.status == Network.Status.CLOSED:
         raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
-    if network.memberships.active().filter(school=school).exists():
-        raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
-    pending = MembershipRequest.objects.filter(
-        network=network, school=school, status=MembershipRequest.Status.PENDING
-    )
-    if pending.exists():
-        raise ValidationError(
-            _("%(school)s already has a request or an invitation waiting for %(network)s.")
-            % {"school": school.name, "network": network.name}
-        )
-    if not _has_room(network):
-        raise ValidationError(_("%(network)s is full.") % {"network": network.name})
+    pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
+    if person is not None:
+        from kindred.networks.access import is_network_member
+
+        if kind != MembershipRequest.Kind.ASK:
+            raise ValidationError(_("Coordinators add a person directly; people ask for themselves."))
+        if is_network_member(person, network):
+            raise ValidationError(_("You already belong to %(network)s.") % {"network": network.name})
+        if pending.filter(person=person).exists():
+            raise ValidationError(_("Your request to join is already waiting for the coordinators."))
+    else:
+        if network.memberships.active().filter(school=school).exists():
+            raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
+        if pending.filter(school=school, person__isnull=True).exists():
+            raise ValidationError(
+                _("%(school)s already has a request or an invitation waiting for %(network)s.")
+                % {"school": school.name, "network": network.name}
+            )
+        if not _has_room(network):
+            raise ValidationError(_("%(network)s is full.") % {"network": network.name})
     request = MembershipRequest.objects.create(
-        network=network, school=school, kind=kind, role=role, message=message.strip()[:500], requested_by=by
+        network=network,
+        school=school,
+        person=person,
+        kind=kind,
+        role=role,
+        message=message.strip()[:500],
+        requested_by=by,
     )
-    audit(
-        by,
-        f"membership_request.{'invited' if kind == MembershipRequest.Kind.INVITE else 'asked'}",
-        request,
-        network=network.pk,
+    action = (
+        "membership_request.invited" if kind == MembershipRequest.Kind.INVITE else "membership_request.asked"
     )
+    audit(by, action, request, network=network.pk, person=person.pk if person else None)
     return request
 
 
@@ -299,11 +337,13 @@ def membership_request_decide(*, request: MembershipRequest, approve: bool, by: 
     """Approve or decline a pending request (by a coordinator) or invitation (by the school)."""
     if request.status != MembershipRequest.Status.PENDING:
         raise ValidationError(_("This has already been decided."))
-    if approve:
+    if approve and request.person_id:
+        network_role_add(network=request.network, user=request.person, role=NetworkRole.Role.MEMBER, by=by)
+    elif approve:
         membership_add(network=request.network, school=request.school, role=request.role, by=by)
         request.refresh_from_db()
-    else:
-        request.status = MembershipRequest.Status.DECLINED
+    if request.status == MembershipRequest.Status.PENDING:
+        request.status = MembershipRequest.Status.APPROVED if approve else MembershipRequest.Status.DECLINED
         request.decided_by = by
         request.decided_at = timezone.now()
         request.save(update_fields=["status", "decided_by", "decided_at"])

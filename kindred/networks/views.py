@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from kindred.networks.access import (
     may_act_for_school,
     network_access,
     network_for_user,
+    network_with_access,
     schools_user_acts_for,
 )
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
@@ -93,12 +95,13 @@ def create(request):
 @require_GET
 @login_required
 def detail(request, pk: int):
-    network = network_for_user(request.user, pk)
-    is_coordinator = network_access(request.user, network) == Access.WRITE
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
     page = selectors.network_page(network, request.user, is_coordinator=is_coordinator)
     member_ids = {m.school_id for m in page.members}
     pending_ids = {r.school_id for r in page.own_requests}
     can_ask = [s for s in page.own_schools if s.pk not in member_ids and s.pk not in pending_ids]
+    is_member = is_coordinator or page.is_member
     return render(
         request,
         "networks/detail.html",
@@ -112,9 +115,18 @@ def detail(request, pk: int):
             "ask_form": forms.AskToJoinForm(schools=School.objects.filter(pk__in=[s.pk for s in can_ask]))
             if can_ask and network.status != Network.Status.CLOSED
             else None,
-            "leave_form": forms.LeaveForm(),
-            "invite_form": forms.InviteSchoolForm() if is_coordinator else None,
-            "person_form": forms.PersonRoleForm() if is_coordinator else None,
+            "personal_ask_form": forms.PersonalAskForm()
+            if not can_ask
+            and not is_member
+            and not page.own_person_request
+            and network.status != Network.Status.CLOSED
+            else None,
+            # Built once, not per row: the page lists every member school (see the benchmark).
+            "members_url": f"{network.get_absolute_url()}members/",
+            "schools_url": reverse("school_detail", args=["0"])[:-2],
+            "people_url": reverse("networks:people"),
+            "school_roles": Membership.Role.choices,
+            "people_roles": NetworkRole.Role.choices,
         },
     )
 
@@ -143,30 +155,35 @@ def edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def join(request, pk: int):
-    """A school leader or administrator asks for their school to join."""
+    """Ask to join: a school leader or administrator for their school, anyone else for themself."""
     network = network_for_user(request.user, pk)
     schools = schools_user_acts_for(request.user).exclude(
         pk__in=network.memberships.active().values("school_id")
     )
-    if not schools.exists():
-        raise PermissionDenied("Only the leader or administrator of a school that is not a member can ask.")
-    form = forms.AskToJoinForm(request.POST or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
+    form = forms.AskToJoinForm(request.POST or None, schools=schools) if schools.exists() else None
+    personal = forms.PersonalAskForm(request.POST or None) if form is None else None
+    if request.method == "POST" and (form or personal).is_valid():
+        data = (form or personal).cleaned_data
         try:
             services.membership_request_create(
                 network=network,
-                school=form.cleaned_data["school"],
+                school=data.get("school"),
+                person=None if form else request.user,
                 kind=MembershipRequest.Kind.ASK,
                 by=request.user,
-                message=form.cleaned_data["message"],
+                message=data["message"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            (form or personal).add_error(None, error)
         else:
             messages.success(request, _("Your request has gone to the network's coordinators."))
             return redirect(network)
+    errors = (form or personal).errors
     return render(
-        request, "networks/join.html", {"network": network, "form": form}, status=400 if form.errors else 200
+        request,
+        "networks/join.html",
+        {"network": network, "form": form or personal, "for_school": form is not None},
+        status=400 if errors else 200,
     )
 
 
@@ -178,7 +195,7 @@ def request_decide(request, pk: int, request_pk: int):
     membership_request = get_object_or_404(
         MembershipRequest.objects.select_related("school"), network=network, pk=request_pk
     )
-    if membership_request.kind == MembershipRequest.Kind.ASK:
+    if membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
         network_for_user(request.user, pk, write=True)
     elif not may_act_for_school(request.user, membership_request.school):
         raise PermissionDenied("Only the invited school's leader or administrator decides.")
@@ -317,8 +334,8 @@ def person_end(request, pk: int, role_pk: int):
 @login_required
 def rota_page(request, pk: int):
     """The whole rota, held turns first; coordinators generate a year's rota here."""
-    network = network_for_user(request.user, pk)
-    is_coordinator = network_access(request.user, network) == Access.WRITE
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
     form = forms.RotaForm(request.POST or None) if is_coordinator or request.method == "POST" else None
     if request.method == "POST":
         network_for_user(request.user, pk, write=True)
