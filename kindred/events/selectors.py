@@ -63,10 +63,11 @@ def changes_by_event(events: Iterable[Event | EventSummary]) -> dict[int, dict[d
     recurring = [e.pk for e in events if e.rrule]
     found: dict[int, dict[datetime, recurrence.Change]] = defaultdict(dict)
     if recurring:
-        for change in OccurrenceChange.objects.filter(event_id__in=recurring):
-            found[change.event_id][change.original_start] = recurrence.Change(
-                cancelled=change.cancelled, start=change.starts_at, end=change.ends_at
-            )
+        rows = OccurrenceChange.objects.filter(event_id__in=recurring).values_list(
+            "event_id", "original_start", "cancelled", "starts_at", "ends_at"
+        )
+        for event_id, original, cancelled, start, end in rows:
+            found[event_id][original] = recurrence.Change(cancelled=cancelled, start=start, end=end)
     return found
 
 
