@@ -225,3 +225,17 @@ def test_a_region_calendar_rolls_up_its_networks_and_a_person_sees_their_network
     assert [e.occurrence.start.day for e in region] == [12, 26]
     assert [e.occurrence.start.day for e in mine] == [12, 26]
     assert theirs == []
+
+
+def test_the_reminders_command_sends_each_reminder_once(training, teacher_x):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    registration_create(event=training, occurrence_start=FIRST, by=teacher_x)
+    out = StringIO()
+    with time_machine.travel(FIRST - timedelta(hours=2)):
+        call_command("event_reminders", stdout=out)
+        call_command("event_reminders", stdout=out)
+    assert out.getvalue().splitlines() == ["1 reminders sent.", "0 reminders sent."]
+    assert [m.to for m in mail.outbox] == [["teacher.x@example.org"]]
