@@ -233,10 +233,11 @@ def event_detail(request, pk: int):
     event = access.event_for_user(request.user, pk)
     can_change = access.event_access(request.user, event) == Access.WRITE
     now = timezone.now()
+    # The dates from two months ago (or the first) to a year after today (or after the first, if later).
     found = selectors.occurrences(
         event,
         window_start=min(event.starts_at, now - timedelta(days=60)),
-        window_end=now + timedelta(days=400),
+        window_end=max(now, event.starts_at) + timedelta(days=400),
     )[:60]
     selected = _selected_occurrence(request, event, found)
     context = {

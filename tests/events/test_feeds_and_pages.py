@@ -192,3 +192,19 @@ def test_a_persons_feed_takes_a_fixed_number_of_queries(
     token = feed_token_issue(user=teacher_x).token
     with django_assert_max_num_queries(4):
         assert client.get(f"/events/feeds/{token}.ics").status_code == 200
+
+
+def test_an_event_more_than_a_year_ahead_still_shows_its_dates(client, network_x, school_leader_x, teacher_x):
+    start = datetime(2040, 1, 10, 16, tzinfo=UTC)
+    event = event_create(
+        by=school_leader_x,
+        network=network_x,
+        kind="training",
+        title="Far ahead",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    client.force_login(teacher_x)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "No dates in the coming year." not in page and "Register myself" in page
