@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kindred.evidence.models import Performance
 from kindred.networks.models import Membership, Network
-from kindred.offers.models import SupportRequest
+from kindred.offers.models import Offer, SupportRequest
 from kindred.offers.selectors import suggestions
 from kindred.offers.services import match_accept, match_propose, offer_create, request_create
 from kindred.schools.models import MeasureDefinition, School
@@ -107,3 +107,16 @@ def test_the_offering_school_accepts_through_the_page(client, schools, school_x,
     response = client.post(f"/offers/matches/{match.pk}/accept/")
     match.refresh_from_db()
     assert match.agreed and response.url == match.network.get_absolute_url()
+
+
+def test_an_offer_closes_when_as_many_schools_as_it_has_room_for_have_agreed(schools, site_admin):
+    offer = offer_create(school=schools["near"], domain="maths", format="visit", capacity=1, by=site_admin)
+    first = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    second = request_create(school=schools["far"], domain="maths", needs="Decimals", by=site_admin)
+    late = match_propose(request=second, offer=offer, outcome="event", by=site_admin)
+    match_accept(
+        match=match_propose(request=first, offer=offer, outcome="event", by=site_admin), by=site_admin
+    )
+    assert Offer.objects.get(pk=offer.pk).status == "closed"
+    with pytest.raises(ValidationError, match="room for"):
+        match_accept(match=late, by=site_admin)
