@@ -77,7 +77,8 @@ def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: Us
             "reasons": {
                 "strength_z": ranked.strength_z,
                 "distance_km": ranked.distance_km,
-                "context_distance": ranked.context_distance,
+                "minutes": ranked.minutes,
+                "other_authority": ranked.other_authority,
             },
             "requester_agreed_at": timezone.now(),
         },
