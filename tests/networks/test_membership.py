@@ -115,10 +115,30 @@ def test_the_last_coordinator_cannot_delete_their_account(network_x, school_lead
     assert school_leader_x.deleted_at is None and school_leader_x.is_active
 
 
-def test_deleting_an_account_ends_its_network_roles(network_x, school_leader_x, teacher_x):
+def test_deleting_an_account_ends_its_network_roles_and_deletes_its_profile(
+    network_x, school_leader_x, teacher_x
+):
+    from kindred.networks.models import Connection, Profile
+    from kindred.networks.services import connection_request, profile_update
+
     network_role_add(network=network_x, user=teacher_x, role=NetworkRole.Role.COORDINATOR, by=school_leader_x)
+    profile_update(user=school_leader_x, subjects="maths", offer="Ring me on 01234")
+    connection_request(from_user=school_leader_x, to_user=teacher_x)
     account_delete(user=school_leader_x)
     assert not network_x.people_roles.active().filter(user=school_leader_x).exists()
+    assert network_x.people_roles.filter(user=school_leader_x).exists()  # the history stays
+    assert not Profile.objects.filter(user=school_leader_x).exists()
+    assert not Connection.objects.exists()
+
+
+def test_the_account_deletion_page_says_to_hand_over(client, network_x, school_leader_x):
+    from conftest import PASSWORD
+
+    client.force_login(school_leader_x)
+    response = client.post("/accounts/profile/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert "hand over" in response.content.decode()
+    school_leader_x.refresh_from_db()
+    assert school_leader_x.is_active
 
 
 def test_the_last_coordinators_school_cannot_leave_if_they_are_its_contact(
