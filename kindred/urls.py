@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("kindred.networks.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
+    path("self-evaluation/", include("kindred.frameworks.urls")),
+    path("plans/", include("kindred.plans.urls")),
+    path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),
 ]
