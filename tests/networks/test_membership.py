@@ -202,3 +202,37 @@ def test_unknown_fields_and_kinds_are_refused(school_leader_x, region_a):
     with pytest.raises(ValidationError):
         network_create(name="X", kind="community", region=region_a, by=school_leader_x, colour="red")
     assert not Network.objects.exists()
+
+
+def test_every_membership_and_role_change_is_in_the_audit_log(
+    network_x, school_x, school_y, teacher_x, school_leader_x
+):
+    from kindred.schools.models import School
+
+    request = membership_request_create(network=network_x, school=school_y, kind="invite", by=school_leader_x)
+    membership_request_decide(request=request, approve=True, by=school_leader_x)
+    role = network_role_add(
+        network=network_x, user=teacher_x, role="contact_teacher", school=school_x, by=school_leader_x
+    )
+    network_role_end(network_role=role, by=school_leader_x)
+    third = School.objects.create(registry_id="300300", name="Third")
+    membership_replace(
+        membership=network_x.memberships.get(school=school_y),
+        school=third,
+        reason="Closed",
+        by=school_leader_x,
+    )
+    actions = set(AuditEvent.objects.filter(actor=school_leader_x).values_list("action", flat=True))
+    assert {
+        "network.created",
+        "membership.added",
+        "membership_request.invited",
+        "membership_request.approved",
+        "network_role.added",
+        "network_role.ended",
+        "membership.ended",
+        "membership.replaced",
+    } <= actions
+    ended = AuditEvent.objects.get(action="membership.ended")
+    assert ended.details["reason"] == "Closed"
+    assert ended.school == school_y  # filed under the school, so its region's system leaders see it
