@@ -121,6 +121,10 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.networks",
+    "kindred.frameworks",
+    "kindred.plans",
+    "kindred.voice",
 ]
 
 MIDDLEWARE = [

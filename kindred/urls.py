@@ -4,8 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kindred.schools.urls")),
     path("evidence/", include("kindred.evidence.urls")),
+    path("", include("kindred.networks.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
+    path("self-evaluation/", include("kindred.frameworks.urls")),
+    path("plans/", include("kindred.plans.urls")),
+    path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("admin/", admin.site.urls),
 ]

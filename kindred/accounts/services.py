@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,11 @@ from kindred.audit.services import audit
 from kindred.schools.models import LocalAuthority, Region, School
 
 EMAIL_VERIFICATION_SALT = "kindred.accounts.email-verification"
+
+# Sent by account_delete, inside its transaction, before anything is changed: apps above this one
+# (networks) end the person's roles there, or raise ValidationError to refuse (the last
+# coordinator of a network must hand over first). Sent with send(), so a refusal propagates.
+account_deleting = Signal()
 
 
 def invitation_token_hash(token: str) -> str:
@@ -340,6 +346,8 @@ def account_delete(*, user: User) -> None:
             % {"schools": ", ".join(school.name for school in orphaned)},
             code="last_administrator",
         )
+    # Other apps refuse here too (a network's last coordinator hands over first).
+    account_deleting.send(sender=User, user=user)
     email, full_name = user.email, user.full_name
     pseudonym_email = f"former-member-{user.pk}@deleted.invalid"
     audit(user, "user.deleted", user)

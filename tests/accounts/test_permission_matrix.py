@@ -19,6 +19,10 @@ from kindred.accounts.services import invitation_create
 from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
+from kindred.frameworks.models import PeerReview
+from tests.frameworks.conftest import framework_example_load
+from tests.plans.conftest import plan_with_action
+from tests.voice.conftest import open_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +50,29 @@ SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=30
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 
 
+def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
+    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+
+
 def school_x_write(ok: int) -> dict[str, int]:
     """Administrators of X (and site admins) get `ok`; other staff and X's system leader 403; outsiders 404."""
     return statuses(403, site_admin=ok, school_admin_x=ok, teacher_y=404, no_school_user=404, anonymous=302)
+
+
+def network_x_write(ok: int) -> dict[str, int]:
+    """Writes to public network X: its coordinator (X's school leader) and site admins get `ok`; the rest 403."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
+
+
+# Teacher X's profile is shown to people in teacher X's networks (X's staff) and site admins.
+TEACHER_X_PROFILE = statuses(
+    404, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+)
+
+
+def _sees_teacher_x(ok: int) -> dict[str, int]:
+    return {persona: ok if status == 200 else status for persona, status in TEACHER_X_PROFILE.items()}
 
 
 def admin_only(ok: int) -> dict[str, int]:
@@ -70,6 +94,28 @@ class World:
         return SchoolStaff.objects.create(
             user=user, school=self.school_x, role=SchoolStaff.Role.EXAMS_OFFICER
         )
+
+    def fresh_school(self):
+        from kindred.schools.models import School
+
+        n = School.objects.count()
+        return School.objects.create(registry_id=f"9{n:05d}", name=f"Fresh {n}")
+
+    def fresh_ask(self) -> str:
+        from kindred.networks.services import membership_request_create
+
+        ask = membership_request_create(
+            network=self.extra["network"], school=self.fresh_school(), kind="ask", by=None
+        )
+        return f"/networks/{ask.network_id}/requests/{ask.pk}/"
+
+    def fresh_role(self) -> str:
+        from kindred.networks.services import network_role_add
+
+        n = User.objects.count()
+        user = User.objects.create_user(email=f"member{n}@example.org", password=None)
+        role = network_role_add(network=self.extra["network"], user=user, role="member", by=None)
+        return f"/networks/{role.network_id}/people/{role.pk}/end/"
 
     def fresh_join_request_at_x(self) -> JoinRequest:
         n = User.objects.count()
@@ -127,6 +173,70 @@ RULES: dict[str, Rule] = {
         lambda w: f"/accounts/schools/{_x(w)}/join-requests/{w.fresh_join_request_at_x().pk}/",
         "post",
     ),
+    # Networks (public network X: school X a member, X's school leader its coordinator; private
+    # network X for reading; an empty public network for asking to join).
+    "networks:directory": Rule(SIGNED_IN, "/networks/"),
+    "networks:create": Rule(
+        statuses(
+            403, site_admin=200, system_leader=200, school_admin_x=200, school_leader_x=200, anonymous=302
+        ),
+        "/networks/new/",
+    ),
+    "networks:detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/networks/{w.extra['private_network'].pk}/"),
+    "networks:edit": Rule(network_x_write(200), lambda w: f"/networks/{w.extra['network'].pk}/edit/"),
+    # Anyone who can see a network asks to join it: for their school (leaders) or for themself.
+    "networks:join": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['empty_network'].pk}/join/"),
+    # Writes with an empty form: those allowed get the form's errors (400).
+    "networks:invite": Rule(
+        network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/invite/", "post"
+    ),
+    "networks:request_decide": Rule(network_x_write(400), lambda w: w.fresh_ask(), "post"),
+    "networks:leave": Rule(
+        statuses(403, site_admin=400, school_admin_x=400, school_leader_x=400, anonymous=302),
+        lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/leave/",
+        "post",
+    ),
+    "networks:replace": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/replace/",
+        "post",
+    ),
+    "networks:person_add": Rule(
+        network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/people/", "post"
+    ),
+    "networks:person_end": Rule(network_x_write(302), lambda w: w.fresh_role(), "post"),
+    "networks:rota": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['network'].pk}/rota/"),
+    "networks:rota_block": Rule(
+        statuses(403, site_admin=400, school_admin_x=400, school_leader_x=400, anonymous=302),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/block/",
+        "post",
+    ),
+    "networks:rota_swap": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/{w.extra['turn'].pk}/swap/",
+        "post",
+    ),
+    "networks:rota_skip": Rule(
+        network_x_write(302),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/{w.extra['turn'].pk}/skip/",
+        "post",
+    ),
+    # Colleagues: profiles are seen according to each person's own setting.
+    "networks:people": Rule(SIGNED_IN, "/people/"),
+    "networks:profile_edit": Rule(SIGNED_IN, "/people/me/"),
+    "networks:connections": Rule(SIGNED_IN, "/people/connections/"),
+    "networks:connection_decide": Rule(
+        statuses(404, teacher_x=302, anonymous=302),
+        lambda w: f"/people/connections/{w.extra['connection'].pk}/",
+        "post",
+    ),
+    "networks:person": Rule(TEACHER_X_PROFILE, lambda w: f"/people/{w.personas['teacher_x'].pk}/"),
+    "networks:connect": Rule(
+        _sees_teacher_x(302), lambda w: f"/people/{w.personas['teacher_x'].pk}/connect/", "post"
+    ),
+    "networks:invite_person": Rule(
+        _sees_teacher_x(400), lambda w: f"/people/{w.personas['teacher_x'].pk}/invite/", "post"
+    ),
     # The audit log.
     "audit_log": Rule(AUDIT_READERS, "/audit/"),
     "audit_export": Rule(AUDIT_READERS, "/audit/export.csv"),
@@ -136,6 +246,98 @@ RULES: dict[str, Rule] = {
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
+    # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
+    # private area; its own ratings are its leaders'; a peer review is rated by the reviewing school's leaders.
+    "framework_list": Rule(SIGNED_IN, "/self-evaluation/frameworks/"),
+    "framework_detail": Rule(
+        SIGNED_IN, lambda w: f"/self-evaluation/frameworks/{w.extra['framework_version'].pk}/"
+    ),
+    "peer_reviews_to_do": Rule(SIGNED_IN, "/self-evaluation/peer-reviews/"),
+    "peer_review_rate": Rule(
+        statuses(404, school_leader_x=200, school_admin_x=200, anonymous=302),
+        lambda w: f"/self-evaluation/peer-reviews/{w.extra['peer_review'].pk}/rate/",
+    ),
+    "selfeval_school": Rule(SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/schools/{_x(w)}/"),
+    "selfeval_rate": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/rate/self/",
+    ),
+    "peer_review_request": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
+        "post",
+    ),
+    # A network's strengths and needs and its development plans: read as the network is read
+    # (here a private network of school X, coordinated by X's school leader); changed by coordinators;
+    # progress reported by coordinators and the leaders of the school that owns the action.
+    "network_heatmap": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/networks/{w.extra['plan'].network_id}/"
+    ),
+    "network_plans": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/networks/{w.extra['plan'].network_id}/"),
+    "plan_detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/{w.extra['plan'].pk}/"),
+    "plan_priority_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/{w.extra['plan'].pk}/priorities/",
+        "post",
+    ),
+    "plan_action_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/priorities/{w.extra['action'].priority_id}/actions/",
+        "post",
+    ),
+    "plan_progress_add": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_leader_x=302,
+            school_admin_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/plans/actions/{w.extra['action'].pk}/progress/",
+        "post",
+    ),
+    # Consultations: the owner (here X's system leader) and site admins manage and read them;
+    # the asked schools' staff read the questions, their leaders answer.
+    "consultation_list": Rule(SIGNED_IN, "/voice/"),
+    "consultation_create": Rule(SIGNED_IN, "/voice/new/"),
+    "consultation_detail": Rule(CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/"),
+    "consultation_question_add": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/questions/", "post"
+    ),
+    "consultation_status": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/status/", "post"
+    ),
+    "consultation_results": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results/"
+    ),
+    "consultation_export": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results.csv"
+    ),
+    "consultation_answer_tag": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/themes/", "post"
+    ),
+    "consultation_answer": Rule(
+        statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
+        lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
+    ),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -243,7 +445,62 @@ def world(personas, school_x, school_y):
     audit(site_admin, "test.recorded", school_x)
     device = TOTPDevice.objects.create(user=personas["no_school_user"], name="unconfirmed", confirmed=False)
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
-    return World(personas, school_x, school_y, job, extra={"invitation_token": token, "device": device})
+    version = framework_example_load()
+    review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
+    action = plan_with_action(school_x, personas["school_leader_x"])
+    consultation = open_consultation(personas["system_leader"], school_x.region)
+    return World(
+        personas,
+        school_x,
+        school_y,
+        job,
+        extra={
+            "invitation_token": token,
+            "device": device,
+            "framework_version": version,
+            "peer_review": review,
+            "plan": action.priority.plan,
+            "action": action,
+            "consultation": consultation,
+            **_networks_world(personas, school_x),
+        },
+    )
+
+
+def _networks_world(personas, school_x) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.networks.models import Network
+    from kindred.networks.rota import rota_generate
+    from kindred.networks.services import connection_request, membership_add, network_create, profile_update
+
+    leader = personas["school_leader_x"]
+    network = network_create(name="Matrix network", kind="community", region=school_x.region, by=leader)
+    membership = membership_add(network=network, school=school_x, by=leader)
+    private = network_create(
+        name="Matrix private",
+        kind="cluster",
+        region=school_x.region,
+        by=leader,
+        visibility=Network.Visibility.PRIVATE,
+    )
+    membership_add(network=private, school=school_x, by=leader)
+    empty = network_create(name="Matrix empty", kind="subject", region=None, by=personas["site_admin"])
+    turn = rota_generate(
+        network=network, school_year=2030, dates=[timezone.localdate() + timedelta(days=30)], by=leader
+    )[0]
+    profile_update(user=personas["teacher_x"], subjects="maths", visibility="networks")
+    connection = connection_request(from_user=personas["school_leader_x"], to_user=personas["teacher_x"])
+    return {
+        "network": network,
+        "membership": membership,
+        "private_network": private,
+        "empty_network": empty,
+        "turn": turn,
+        "connection": connection,
+    }
 
 
 def test_every_url_answers_every_persona_as_declared(world, settings):
