@@ -5,6 +5,7 @@ from kindred.accounts.access import Access, school_access
 from kindred.accounts.selectors import home_for
 from kindred.evidence.selectors import school_family
 from kindred.evidence.views import school_evidence_context
+from kindred.networks.selectors import your_networks
 from kindred.schools import selectors
 from kindred.schools.models import School
 
@@ -12,6 +13,7 @@ PAGE_SIZE = 25
 
 
 FAMILY_ON_HOME = 5
+NETWORKS_ON_HOME = 5
 
 
 def home(request):
@@ -22,6 +24,9 @@ def home(request):
     if mine.get("schools"):
         # The nearest members of the first school's family of similar schools.
         mine["family"] = school_family(mine["schools"][0][0])[:FAMILY_ON_HOME]
+    if mine:
+        # The networks of the person's schools and their own (kindred.networks), with a link to all.
+        mine["networks"] = list(your_networks(request.user)[: NETWORKS_ON_HOME + 1])
     return render(
         request,
         "schools/home.html",

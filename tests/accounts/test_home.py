@@ -86,3 +86,19 @@ def test_the_home_page_of_a_busy_teacher_uses_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = client.get("/").content.decode()
     assert "All your schools and roles" in page
+
+
+def test_a_teacher_sees_their_schools_networks(client, teacher_x, school_x, region_a, site_admin):
+    from kindred.networks.services import membership_add, network_create
+
+    network = network_create(name="Maths across the valley", kind="subject", region=region_a, by=site_admin)
+    membership_add(network=network, school=school_x, by=site_admin)
+    client.force_login(teacher_x)
+    page = client.get("/").content.decode()
+    assert "Your networks" in page and "Maths across the valley" in page
+    assert network.get_absolute_url() in page
+
+
+def test_a_school_without_networks_is_shown_where_to_find_one(client, teacher_x, school_x):
+    client.force_login(teacher_x)
+    assert "Find a network for your school to join" in client.get("/").content.decode()
