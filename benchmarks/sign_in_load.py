@@ -49,7 +49,7 @@ BIN = Path(sys.executable).parent
 PEOPLE = 200
 PASSWORD = "correct horse battery staple 42"
 SPRAYER = "203.0.113.66"
-TIMEOUT = 120
+TIMEOUT = 600  # seconds per request: 200 Argon2 sign-ins queue for minutes on 2 shared cores
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -77,6 +77,8 @@ class Browser:
                 return response.status, response.headers.get("Location", ""), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Location", ""), error.read().decode()
+        except OSError as error:  # a timeout or a refused connection: reported, not raised
+            return 0, "", str(error)
 
     def sign_in(self, email: str, password: str) -> str:
         """'in', 'paused' (account delay), 'locked' (IP lock-out, 429), 'wrong' or 'error <status>'."""
@@ -159,6 +161,7 @@ def main() -> None:
         env={**env, "STATIC_ROOT": f"{var}/static"},
         cwd=ROOT,
         start_new_session=True,
+        stderr=open(f"{var}/server.log", "w"),  # noqa: SIM115  (closed with the process)
     )
     try:
         for _ in range(120):
