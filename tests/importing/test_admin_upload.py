@@ -92,7 +92,7 @@ def test_the_import_page_offers_every_ready_mapping_with_its_description(staff_c
 
 def test_a_schools_file_without_a_mapping_is_sent_back(staff_client):
     response = staff_client.post(reverse(URL), {"file": upload("x.csv", b"URN\r\n1\r\n"), "kind": "schools"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form comes back with its errors, as every refused write does
     assert b"Choose the mapping" in response.content
     assert not Job.objects.exists()
 
