@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,9 +121,12 @@ def detail(request, pk: int):
             and not page.own_person_request
             and network.status != Network.Status.CLOSED
             else None,
-            "leave_form": forms.LeaveForm(),
-            "invite_form": forms.InviteSchoolForm() if is_coordinator else None,
-            "person_form": forms.PersonRoleForm() if is_coordinator else None,
+            # Built once, not per row: the page lists every member school (see the benchmark).
+            "members_url": f"{network.get_absolute_url()}members/",
+            "schools_url": reverse("school_detail", args=["0"])[:-2],
+            "people_url": reverse("networks:people"),
+            "school_roles": Membership.Role.choices,
+            "people_roles": NetworkRole.Role.choices,
         },
     )
 
