@@ -161,6 +161,9 @@ def good_practice(request):
             may_act = may_act_for_needs(request.user, start)
             shortlist = approaches_for(start, form.cleaned_data["domain"])
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_categories_shown(
+        request.user, [row.school for row in page] + [i.partner for i in shortlist.values()]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -178,6 +181,16 @@ def good_practice(request):
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
     )
+
+
+def _mark_categories_shown(user, schools: list) -> None:
+    """Set `category_shown` on each school: whether `user` may see its support category (docs/accounts.md)."""
+    scope = category_scope_for_user(user)
+    shown = None
+    if scope is not None:
+        shown = set(School.objects.filter(scope, pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    for school in schools:
+        school.category_shown = shown is None or school.pk in shown
 
 
 def school_evidence_context(school, user) -> dict:
