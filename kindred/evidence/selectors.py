@@ -216,16 +216,20 @@ def good_practice(
     phase: str = "",
     max_km: float | None = None,
     other_authority_only: bool = False,
+    supporting_only: bool = False,
 ) -> list[GoodPracticeRow]:
     """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
 
     Without a starting school they are ordered by strength of evidence. Each school appears once,
-    with its strongest measure in the domain.
+    with its strongest measure in the domain. `supporting_only` leaves out schools that are red or
+    amber themselves.
     """
     strengths = Performance.objects.filter(
         year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
-    ).select_related("school", "school__local_authority", "measure")
+    ).select_related("school", "school__local_authority", "school__support_category", "measure")
     strengths = strengths.exclude(school__status=School.Status.CLOSED)
+    if supporting_only:
+        strengths = strengths.exclude(school__support_category__category__in=["red", "amber"])
     if phase:
         strengths = strengths.filter(school__phase=phase)
     if start is not None:

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -8,12 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kindred.accounts.access import is_site_admin, is_system_leader
+from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
+from kindred.brokering.access import may_act_for_needs
+from kindred.brokering.selectors import approaches_for
+from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
 from kindred.evidence.tasks import recompute_evidence
+from kindred.schools.models import School
 
 PAGE_SIZE = 50
 
@@ -52,7 +54,11 @@ def dashboard(request):
     sort = request.GET.get("sort", "severity")
     if sort.lstrip("-") not in selectors.SORTS:
         sort = "severity"
+    scope = category_scope_for_user(request.user)
     schools = selectors.dashboard_schools(filters, sort=sort)
+    if scope is not None:
+        # Support categories are shown for the schools the person may see them for (docs/accounts.md).
+        schools = schools.filter(scope)
     if request.GET.get("format") == "csv":
         return _dashboard_csv(schools)
     points = selectors.map_points(schools)
@@ -76,6 +82,7 @@ def dashboard(request):
             "querystring_without_page": query.urlencode() + "&",
             "querystring_without_sort": filters_only.urlencode(),
             "sort": sort,
+            "categories_limited": scope is not None,
         },
     )
 
@@ -83,7 +90,7 @@ def dashboard(request):
 def _dashboard_csv(schools) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kindred-schools.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "school_id",
@@ -115,21 +122,44 @@ def _dashboard_csv(schools) -> HttpResponse:
     return response
 
 
+#: Distances tried, nearest first, when the leader gives none: the first with enough helpers is used.
+DEFAULT_DISTANCES_KM = (10, 20, 30, 50, 100)
+ENOUGH_HELPERS = 10
+
+
 @login_required
 def good_practice(request):
-    """Schools reliably strong in a domain, nearest first from a starting school."""
+    """Schools reliably strong in a domain, nearest first from a starting school; ends in action
+    (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
-    results, start = None, None
+    results, start, default_km, shortlist, may_act = None, None, None, {}, False
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
+        max_km = form.cleaned_data["max_km"]
         results = selectors.good_practice(
             domain=form.cleaned_data["domain"],
             start=start,
             phase=form.cleaned_data["phase"],
-            max_km=form.cleaned_data["max_km"],
             other_authority_only=form.cleaned_data["other_authority"],
+            supporting_only=form.cleaned_data["helpers"] != "all",
         )
+        if start is not None and max_km is None:
+            located = [r for r in results if r.distance_km is not None]
+            default_km = next(
+                (
+                    km
+                    for km in DEFAULT_DISTANCES_KM
+                    if sum(r.distance_km <= km for r in located) >= ENOUGH_HELPERS
+                ),
+                None,
+            )
+            max_km = default_km
+        if start is not None and max_km is not None:
+            results = [r for r in results if r.distance_km is not None and r.distance_km <= max_km]
+        if start is not None:
+            may_act = may_act_for_needs(request.user, start)
+            shortlist = approaches_for(start, form.cleaned_data["domain"])
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -141,16 +171,30 @@ def good_practice(request):
             "domains": domains,
             "results": results,
             "start": start,
+            "default_km": default_km,
+            "shortlist": shortlist,
+            "may_act": may_act,
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
     )
 
 
-def school_evidence_context(school) -> dict:
-    """What the school page shows of the evidence: used by schools.views.school_detail."""
+def school_evidence_context(school, user) -> dict:
+    """What the school page shows `user` of the evidence: used by schools.views.school_detail.
+
+    Support categories (the school's and its family's) only where `user` may see them.
+    """
     outcomes = selectors.school_outcomes(school)
     family = selectors.school_family(school)
+    scope = category_scope_for_user(user)
+    if scope is None:
+        shown = {school.pk, *(m.member_id for m in family)}
+    else:
+        candidates = [school.pk, *(m.member_id for m in family)]
+        shown = set(School.objects.filter(scope, pk__in=candidates).values_list("pk", flat=True))
+    for member in family:
+        member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
     spreads = selectors.between_school_sd()
     # one scale for every row: each measure in its between-school SDs, so rows can be compared
@@ -186,7 +230,8 @@ def school_evidence_context(school) -> dict:
         outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
     return {
         "family_gap": None if family else selectors.family_gap(school),
-        "category": selectors.category_of(school),
+        "category": selectors.category_of(school) if school.pk in shown else None,
+        "category_shown": school.pk in shown,
         "outcomes": outcomes,
         "strengths": strengths,
         "needs": needs,
