@@ -783,7 +783,6 @@ def world(personas, school_x, school_y, network_x, settings, tmp_path):
             "consultation": consultation,
             **_networks_world(personas, school_x),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
-            **_networks_world(personas, school_x),
             **_brokering_world(personas, school_x, school_y),
         },
     )
