@@ -266,7 +266,7 @@ def main() -> None:
         coordinator = client_for(data["coordinators"][nid])
         member_school = rng.choice(data["members_of"][nid])
         teacher = client_for(data["staff_by_school"][member_school][0])
-        for name, client, url in [
+        for name, client, page_url in [
             ("network page (coordinator)", coordinator, f"/networks/{nid}/"),
             ("network page (member teacher)", teacher, f"/networks/{nid}/"),
             ("directory, first page", teacher, "/networks/"),
@@ -274,7 +274,7 @@ def main() -> None:
             ms, n = timed(anonymous, f"/schools/{rng.choice(registry_ids)}/")
             baseline.append(ms)
             baseline_queries.add(n)
-            ms, n = timed(client, url)
+            ms, n = timed(client, page_url)
             pages[name].append(ms)
             queries[name].add(n)
     base = statistics.median(baseline)

@@ -52,6 +52,7 @@ def directory(request):
         has_room=filters.get("has_room", False),
     )
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_member_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

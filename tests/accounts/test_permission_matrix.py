@@ -19,6 +19,10 @@ from kindred.accounts.services import invitation_create
 from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
+from kindred.frameworks.models import PeerReview
+from tests.frameworks.conftest import framework_example_load
+from tests.plans.conftest import plan_with_action
+from tests.voice.conftest import open_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +66,11 @@ def board_write(ok: int) -> dict[str, int]:
 def board_moderate(ok: int) -> dict[str, int]:
     """The coordinator of network_x and the site admin get `ok`; everyone else signed in 403."""
     return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
+
+
+def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
+    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
 
 
 def school_x_write(ok: int) -> dict[str, int]:
@@ -171,8 +180,9 @@ RULES: dict[str, Rule] = {
     "school_staff": Rule(SCHOOL_X_PRIVATE, lambda w: f"/accounts/schools/{_x(w)}/staff/"),
     # Writes with an empty form: administrators get the form back with its errors (400).
     "staff_invite": Rule(school_x_write(400), lambda w: f"/accounts/schools/{_x(w)}/staff/invite/", "post"),
+    # Removing a role without the confirmation page's field shows that page again (400).
     "staff_remove": Rule(
-        school_x_write(302),
+        school_x_write(400),
         lambda w: f"/accounts/schools/{_x(w)}/staff/{w.fresh_staff_at_x().pk}/remove/",
         "post",
     ),
@@ -287,6 +297,98 @@ RULES: dict[str, Rule] = {
     "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
     # The one-click unsubscribe link works without signing in; GET only asks.
     "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
+    # private area; its own ratings are its leaders'; a peer review is rated by the reviewing school's leaders.
+    "framework_list": Rule(SIGNED_IN, "/self-evaluation/frameworks/"),
+    "framework_detail": Rule(
+        SIGNED_IN, lambda w: f"/self-evaluation/frameworks/{w.extra['framework_version'].pk}/"
+    ),
+    "peer_reviews_to_do": Rule(SIGNED_IN, "/self-evaluation/peer-reviews/"),
+    "peer_review_rate": Rule(
+        statuses(404, school_leader_x=200, school_admin_x=200, anonymous=302),
+        lambda w: f"/self-evaluation/peer-reviews/{w.extra['peer_review'].pk}/rate/",
+    ),
+    "selfeval_school": Rule(SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/schools/{_x(w)}/"),
+    "selfeval_rate": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/rate/self/",
+    ),
+    "peer_review_request": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
+        "post",
+    ),
+    # A network's strengths and needs and its development plans: read as the network is read
+    # (here a private network of school X, coordinated by X's school leader); changed by coordinators;
+    # progress reported by coordinators and the leaders of the school that owns the action.
+    "network_heatmap": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/networks/{w.extra['plan'].network_id}/"
+    ),
+    "network_plans": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/networks/{w.extra['plan'].network_id}/"),
+    "plan_detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/{w.extra['plan'].pk}/"),
+    "plan_priority_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/{w.extra['plan'].pk}/priorities/",
+        "post",
+    ),
+    "plan_action_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/priorities/{w.extra['action'].priority_id}/actions/",
+        "post",
+    ),
+    "plan_progress_add": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_leader_x=302,
+            school_admin_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/plans/actions/{w.extra['action'].pk}/progress/",
+        "post",
+    ),
+    # Consultations: the owner (here X's system leader) and site admins manage and read them;
+    # the asked schools' staff read the questions, their leaders answer.
+    "consultation_list": Rule(SIGNED_IN, "/voice/"),
+    "consultation_create": Rule(SIGNED_IN, "/voice/new/"),
+    "consultation_detail": Rule(CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/"),
+    "consultation_question_add": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/questions/", "post"
+    ),
+    "consultation_status": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/status/", "post"
+    ),
+    "consultation_results": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results/"
+    ),
+    "consultation_export": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results.csv"
+    ),
+    "consultation_answer_tag": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/themes/", "post"
+    ),
+    "consultation_answer": Rule(
+        statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
+        lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
+    ),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -415,6 +517,10 @@ def world(personas, school_x, school_y, network_x, settings, tmp_path):
     audit(site_admin, "test.recorded", school_x)
     device = TOTPDevice.objects.create(user=personas["no_school_user"], name="unconfirmed", confirmed=False)
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
+    version = framework_example_load()
+    review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
+    action = plan_with_action(school_x, personas["school_leader_x"])
+    consultation = open_consultation(personas["system_leader"], school_x.region)
     return World(
         personas,
         school_x,
@@ -423,6 +529,11 @@ def world(personas, school_x, school_y, network_x, settings, tmp_path):
         extra={
             "invitation_token": token,
             "device": device,
+            "framework_version": version,
+            "peer_review": review,
+            "plan": action.priority.plan,
+            "action": action,
+            "consultation": consultation,
             **_networks_world(personas, school_x),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
         },

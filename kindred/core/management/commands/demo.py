@@ -41,6 +41,8 @@ class Command(BaseCommand):
         call_command("families", verbosity=0)
         call_command("performance", verbosity=0)
         accounts = demo_accounts_create()
+        self.stdout.write("Self-evaluations, a peer review, a consultation and a development plan ...")
+        selfeval_demo(accounts)
         self._print_logins(accounts, addrport)
         if no_serve:
             return
@@ -62,6 +64,20 @@ class Command(BaseCommand):
         for role, user in accounts.items():
             self.stdout.write(f"  {role:<22} {user.email}")
         self.stdout.write("")
+
+
+def selfeval_demo(accounts: dict[str, User]) -> dict:
+    from kindred.frameworks.demo import selfeval_demo_create
+    from kindred.frameworks.selectors import current_year
+
+    leader = next(user for role, user in accounts.items() if role.startswith("system leader"))
+    return selfeval_demo_create(
+        region=leader.regional_roles.get().region,
+        admin=accounts["site administrator"],
+        leader=leader,
+        coordinator=accounts["network coordinator"],
+        year=current_year(),
+    )
 
 
 @transaction.atomic
