@@ -399,8 +399,11 @@ def digest_run(
 
 def unsubscribe(*, user_id: int, kind: str) -> NotificationSettings:
     """One-click unsubscribe: digests stop, or e-mails at once stop."""
+    from kindred.accounts.models import User
     from kindred.audit.services import audit
 
+    if not User.objects.filter(pk=user_id).exists():
+        raise signing.BadSignature("the person no longer exists")
     with transaction.atomic():
         row, _created = NotificationSettings.objects.select_for_update().get_or_create(user_id=user_id)
         if kind == OutgoingEmail.Kind.DIGEST:

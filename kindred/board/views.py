@@ -53,7 +53,7 @@ def board(request, network_pk: int):
             "page_obj": selectors.board_threads(
                 network=network, user=request.user, page=request.GET.get("page", 1)
             ),
-            "can_post": network.viewer_is_member,
+            "can_post": network.viewer_is_member and network.status != Network.Status.CLOSED,
             "can_moderate": moderator,
             "reports": selectors.open_reports(network=network) if moderator else [],
         },
@@ -122,7 +122,7 @@ def thread_detail(request, pk: int):
             "level": level,
             "level_form": LevelForm(initial={"level": level}),
             "reply_form": PostForm(),
-            "can_post": member,
+            "can_post": member and thread.network.status != Network.Status.CLOSED,
             "can_moderate": access.can_moderate(request.user, thread.network),
         },
     )
@@ -308,6 +308,9 @@ def unsubscribe(request, token: str):
     except signing.BadSignature:
         return render(request, "board/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        delivery.unsubscribe(user_id=user_id, kind=kind)
+        try:
+            delivery.unsubscribe(user_id=user_id, kind=kind)
+        except signing.BadSignature:
+            return render(request, "board/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "board/unsubscribe.html", {"done": True, "kind": kind})
     return render(request, "board/unsubscribe.html", {"kind": kind})

@@ -11,7 +11,9 @@ def test_the_network_page_lists_recent_threads_for_members(client, network_x, th
     assert "Recent threads" in page and "Reading for pleasure" in page
 
 
-def test_the_network_page_keeps_threads_from_people_outside_the_network(client, network_x, thread_x, teacher_y):
+def test_the_network_page_keeps_threads_from_people_outside_the_network(
+    client, network_x, thread_x, teacher_y
+):
     client.force_login(teacher_y)
     page = client.get(network_x.get_absolute_url()).content.decode()
     assert "Reading for pleasure" not in page
