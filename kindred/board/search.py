@@ -1,8 +1,8 @@
 """Searching posts across every board a person reads.
 
-- PostgreSQL: full-text search with the language-neutral `simple` configuration (boards are
-  written in English, Welsh, Arabic...), `websearch_to_tsquery` for what people type, and GIN
-  indexes on the post bodies and thread titles (migration 0002).
+- PostgreSQL: full-text search with `kindred_board`, the language-neutral `simple` configuration
+  plus `unaccent` (boards are written in English, Welsh, Arabic...), `websearch_to_tsquery` for
+  what people type, and GIN indexes on the post bodies and thread titles (migration 0002).
 - SQLite: an FTS5 table `board_post_fts` (title, body) kept by triggers (migration 0002), with the
   `unicode61` tokenizer folding diacritics ("ysgol" finds "ysgôl").
 
@@ -14,7 +14,7 @@ import re
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from kindred.board.access import readable_networks_q
@@ -41,15 +41,15 @@ def matching_posts_q(text: str) -> Q | None:
     if not _WORD.search(text):
         return None
     if connection.vendor == "postgresql":
+        # On the row itself, so the planner may start from the person's networks (few posts) or
+        # from the GIN index (a rare word), whichever is cheaper.
         return Q(
-            pk__in=RawSQL(
-                "SELECT id FROM board_post WHERE to_tsvector('simple', body) @@ websearch_to_tsquery('simple', %s)",
-                [text],
-            )
-        ) | Q(
-            thread_id__in=RawSQL(
-                "SELECT id FROM board_thread WHERE to_tsvector('simple', title) @@ websearch_to_tsquery('simple', %s)",
-                [text],
+            RawSQL(
+                "(to_tsvector('kindred_board', board_post.body) @@ websearch_to_tsquery('kindred_board', %s)"
+                " OR board_post.thread_id IN (SELECT id FROM board_thread"
+                " WHERE to_tsvector('kindred_board', title) @@ websearch_to_tsquery('kindred_board', %s)))",
+                [text, text],
+                output_field=BooleanField(),
             )
         )
     return Q(

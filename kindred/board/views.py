@@ -1,5 +1,7 @@
 """Pages of the messageboard: short views calling access, selectors and services."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -266,7 +268,7 @@ def search_view(request):
             "form": form,
             "text": text,
             "page_obj": page_obj,
-            "querystring_without_page": f"q={text}&" if text else "",
+            "querystring_without_page": urlencode({"q": text}) + "&" if text else "",
         },
     )
 
