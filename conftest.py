@@ -172,3 +172,9 @@ def private_network_x(school_x, school_leader_x):
     )
     membership_add(network=network, school=school_x, role="member", by=school_leader_x)
     return network
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (the library) go to a fresh folder per test, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

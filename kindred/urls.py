@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("kindred.schools.urls")),
     path("evidence/", include("kindred.evidence.urls")),
     path("", include("kindred.networks.urls")),
+    path("", include("kindred.brokering.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
     path("self-evaluation/", include("kindred.frameworks.urls")),
@@ -12,5 +13,8 @@ urlpatterns = [
     path("voice/", include("kindred.voice.urls")),
     path("jobs/", include("kindred.core.urls")),
     path("board/", include("kindred.board.urls")),
+    path("events/", include("kindred.events.urls")),
+    path("library/", include("kindred.library.urls")),
+    path("offers/", include("kindred.offers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,9 @@ import math
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from kindred.evidence.templatetags.evidence_format import school_year
 
 COLOURS = {
     "green": "#2e7d32",
@@ -67,20 +70,40 @@ def school_map(points: list[tuple], *, title: str, width: int = 640, height: int
 
 
 def interval_row(
-    *, estimate: float, lower: float, upper: float, flag: str, title: str, width: int = 260
+    *,
+    estimate: float,
+    lower: float,
+    upper: float,
+    flag: str,
+    title: str,
+    higher_is_better: bool = True,
+    extent: float | None = None,
+    width: int = 260,
 ) -> SafeString:
-    """One estimate with its 95% interval on a scale centred on zero ("as expected")."""
-    extent = max(abs(lower), abs(upper), 1e-9) * 1.15
-    height, mid = 28, width / 2
+    """One estimate with its 95% interval on a scale centred on zero ("as expected").
+
+    Better is always to the right: a lower-is-better measure (absence) is drawn mirrored. `extent` is
+    the half-width of the scale; give rows of one table the same extent so that they share one scale.
+    """
+    if not higher_is_better:
+        estimate, lower, upper = -estimate, -upper, -lower
+    extent = extent or max(abs(lower), abs(upper), 1e-9) * 1.15
+    height, mid = 40, width / 2
 
     def x(v: float) -> float:
-        return mid + v / extent * (width / 2 - 6)
+        return mid + max(-1.0, min(1.0, v / extent)) * (width / 2 - 6)
 
     colour = {"strength": "#2e7d32", "need": "#c62828"}.get(flag, "#5b6670")
     body = [
-        f'<line x1="{mid}" y1="2" x2="{mid}" y2="{height - 2}" stroke="#8a949c" stroke-dasharray="3 2"/>',
+        f'<line x1="{mid}" y1="2" x2="{mid}" y2="26" stroke="#8a949c" stroke-dasharray="3 2"/>',
         f'<line x1="{x(lower):.1f}" y1="14" x2="{x(upper):.1f}" y2="14" stroke="{colour}" stroke-width="3"/>',
         f'<circle cx="{x(estimate):.1f}" cy="14" r="5" fill="{colour}"/>',
+        format_html('<text x="4" y="37" font-size="10" fill="#5b6670">{}</text>', _("← worse")),
+        format_html(
+            '<text x="{}" y="37" font-size="10" fill="#5b6670" text-anchor="end">{}</text>',
+            width - 4,
+            _("better →"),
+        ),
     ]
     return _svg(width, height, title, body)
 
@@ -88,26 +111,48 @@ def interval_row(
 def trend(
     years: list[int], values: list[float], expected: list[float], *, title: str, width: int = 260
 ) -> SafeString:
-    """A school's value (solid) and its expected value (dashed) over the years."""
+    """A school's value (solid) and its expected value (dashed) over the years, with labelled axes."""
     if not years:
         return _svg(width, 40, title, [])
-    height, pad = 60, 8
+    height, left, bottom, top, right = 78, 40, 16, 8, 10
     low, high = min(values + expected), max(values + expected)
     span = max(high - low, 1e-9)
     first, last = min(years), max(years)
 
-    def point(year: int, value: float) -> str:
-        px = pad + (0 if last == first else (year - first) / (last - first)) * (width - 2 * pad)
-        py = height - pad - (value - low) / span * (height - 2 * pad)
-        return f"{px:.1f},{py:.1f}"
+    def point(year: int, value: float) -> tuple[float, float]:
+        px = left + (0 if last == first else (year - first) / (last - first)) * (width - left - right)
+        py = height - bottom - (value - low) / span * (height - top - bottom)
+        return px, py
 
-    solid = " ".join(point(y, v) for y, v in zip(years, values, strict=True))
-    dashed = " ".join(point(y, v) for y, v in zip(years, expected, strict=True))
+    solid = [point(y, v) for y, v in zip(years, values, strict=True)]
+    dashed = [point(y, v) for y, v in zip(years, expected, strict=True)]
+
+    def line(points: list[tuple[float, float]]) -> str:
+        return " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+
     body = [
-        f'<polyline points="{dashed}" fill="none" stroke="#8a949c" stroke-dasharray="4 3" stroke-width="2"/>',
-        f'<polyline points="{solid}" fill="none" stroke="#1b5e8c" stroke-width="2"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#8a949c"/>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#8a949c"/>',
+        format_html(
+            '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>', left - 3, top + 8, f"{high:.1f}"
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>',
+            left - 3,
+            height - bottom,
+            f"{low:.1f}",
+        ),
+        f'<polyline points="{line(dashed)}" fill="none" stroke="#8a949c" stroke-dasharray="4 3" stroke-width="2"/>',
+        f'<polyline points="{line(solid)}" fill="none" stroke="#1b5e8c" stroke-width="2"/>',
     ]
-    body += [
-        f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3" fill="#1b5e8c"/>' for p in solid.split()
-    ]
+    body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#1b5e8c"/>' for px, py in solid]
+    for year, (px, _py) in zip(years, solid, strict=True):
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
+                f"{px:.1f}",
+                height - 3,
+                school_year(year),
+            )
+        )
     return _svg(width, height, title, body)

@@ -50,6 +50,11 @@ SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=30
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 
 
+def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
+    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+
+
 # The board of network_x (public; school X a member, X's school leader its coordinator): its
 # members read and write; the site admin reads and moderates; everyone else signed in may see
 # that the network exists but not its board (403).
@@ -66,11 +71,6 @@ def board_write(ok: int) -> dict[str, int]:
 def board_moderate(ok: int) -> dict[str, int]:
     """The coordinator of network_x and the site admin get `ok`; everyone else signed in 403."""
     return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
-
-
-def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
-    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
-    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
 
 
 def school_x_write(ok: int) -> dict[str, int]:
@@ -91,6 +91,11 @@ TEACHER_X_PROFILE = statuses(
 
 def _sees_teacher_x(ok: int) -> dict[str, int]:
     return {persona: ok if status == 200 else status for persona, status in TEACHER_X_PROFILE.items()}
+
+
+def REGION_A_LEADERS(ok: int) -> dict[str, int]:
+    """Brokering runs of region A: its system leader and site admins get `ok`; others 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
 
 
 def admin_only(ok: int) -> dict[str, int]:
@@ -150,6 +155,130 @@ class Rule:
 
 def _x(world: World) -> str:
     return world.school_x.registry_id
+
+
+def _events(world: World) -> dict:
+    """A public and a private network of school X (X's leader coordinates both), each with an event."""
+    if "events" not in world.extra:
+        from datetime import UTC, datetime
+
+        from kindred.events.models import Event
+        from kindred.events.services import event_create, feed_token_issue
+        from kindred.networks.models import Network
+        from kindred.networks.services import membership_add, network_create
+
+        leader = world.personas["school_leader_x"]
+        found = {}
+        for key, visibility in (
+            ("public", Network.Visibility.PUBLIC),
+            ("private", Network.Visibility.PRIVATE),
+        ):
+            network = network_create(
+                name=f"Matrix {key}",
+                kind=Network.Kind.CLUSTER,
+                region=world.school_x.region,
+                by=leader,
+                visibility=visibility,
+                status=Network.Status.ACTIVE,
+            )
+            membership_add(network=network, school=world.school_x, role="member", by=leader)
+            found[key] = network
+            found[f"{key}_event"] = event_create(
+                by=leader,
+                network=network,
+                kind=Event.Kind.TRAINING,
+                title=f"Matrix {key} training",
+                starts_at=datetime(2030, 1, 8, 16, tzinfo=UTC),
+                ends_at=datetime(2030, 1, 8, 17, tzinfo=UTC),
+                time_zone="Europe/London",
+                rrule="FREQ=WEEKLY;COUNT=4",
+                capacity=10,
+            )
+        found["token"] = feed_token_issue(user=world.personas["teacher_x"]).token
+        world.extra["events"] = found
+    return world.extra["events"]
+
+
+def _fresh_registration(world: World) -> int:
+    """A registration by a new member of X's staff for the private network's event."""
+    from datetime import UTC, datetime
+
+    from kindred.events.services import registration_create
+
+    event = _events(world)["private_event"]
+    staff = world.fresh_staff_at_x()
+    return registration_create(
+        event=event, occurrence_start=datetime(2030, 1, 8, 16, tzinfo=UTC), by=staff.user
+    ).pk
+
+
+def _library(world: World) -> dict:
+    """A private network's file (by X's leader, its coordinator), a policy template, and a public link."""
+    if "library" not in world.extra:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from kindred.library.services import resource_create
+
+        leader = world.personas["school_leader_x"]
+        network = _events(world)["private"]
+
+        def upload() -> SimpleUploadedFile:
+            return SimpleUploadedFile("notes.txt", b"Reading for pleasure: notes", content_type="text/plain")
+
+        world.extra["library"] = {
+            "file": resource_create(
+                by=leader, network=network, kind="file", title="Notes", licence="CC-BY-4.0", upload=upload()
+            ),
+            "policy": resource_create(
+                by=leader,
+                network=network,
+                kind="policy",
+                title="CPD policy",
+                licence="CC-BY-4.0",
+                upload=upload(),
+            ),
+            "link": resource_create(
+                by=leader,
+                network=None,
+                kind="link",
+                title="A link",
+                licence="CC-BY-4.0",
+                url="https://example.org/",
+            ),
+        }
+    return world.extra["library"]
+
+
+def _offers(world: World) -> dict:
+    """A request by school Y, and an offer by school X in the same domain."""
+    if "offers" not in world.extra:
+        from kindred.offers.services import offer_create, request_create
+
+        admin_user = world.personas["site_admin"]
+        world.extra["offers"] = {
+            "request": request_create(
+                school=world.school_y, domain="reading", needs="Phonics", by=admin_user
+            ),
+            "offer": offer_create(school=world.school_x, domain="reading", format="mentoring", by=admin_user),
+        }
+    return world.extra["offers"]
+
+
+def _fresh_match(world: World) -> int:
+    """A match waiting for school X (the offering school) to agree; each request gets a new one."""
+    from kindred.offers.models import Match
+    from kindred.offers.services import offer_create, request_create
+
+    admin_user = world.personas["site_admin"]
+    support = request_create(school=world.school_y, domain="maths", needs="Fractions", by=admin_user)
+    offer = offer_create(school=world.school_x, domain="maths", format="visit", by=admin_user)
+    return Match.objects.create(request=support, offer=offer, cost=0.0).pk
+
+
+EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+EVENT_ORGANISERS = statuses(
+    403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
+)
 
 
 RULES: dict[str, Rule] = {
@@ -255,6 +384,46 @@ RULES: dict[str, Rule] = {
     "networks:invite_person": Rule(
         _sees_teacher_x(400), lambda w: f"/people/{w.personas['teacher_x'].pk}/invite/", "post"
     ),
+    # Brokering and formation: runs are for the system leaders of their region (and site admins);
+    # a school's invitations are its private area, answered by its administrators and leaders.
+    "brokering_runs": Rule(REGION_A_LEADERS(200), "/brokering/"),
+    "brokering_run": Rule(REGION_A_LEADERS(200), lambda w: f"/brokering/runs/{w.extra['run'].pk}/"),
+    "brokering_run_compute": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/compute/", "post"
+    ),
+    "brokering_run_move": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/move/", "post"
+    ),
+    "brokering_run_lock": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/lock/", "post"
+    ),
+    "brokering_run_exclude": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/exclude/", "post"
+    ),
+    "brokering_run_publish": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/publish/", "post"
+    ),
+    "brokering_invitations": Rule(SCHOOL_X_PRIVATE, lambda w: f"/schools/{_x(w)}/invitations/"),
+    "brokering_invitation_answer": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/schools/{_x(w)}/invitations/{w.extra['invitation'].pk}/answer/",
+        "post",
+    ),
+    # An empty form sends everyone back to the finder with its errors.
+    "brokering_approach": Rule(statuses(302), "/brokering/approaches/", "post"),
+    "brokering_approach_propose": Rule(
+        statuses(302, teacher_x=403, teacher_y=404, no_school_user=404),
+        lambda w: f"/brokering/approaches/{w.extra['approach'].pk}/propose/",
+        "post",
+    ),
     # The audit log.
     "audit_log": Rule(AUDIT_READERS, "/audit/"),
     "audit_export": Rule(AUDIT_READERS, "/audit/export.csv"),
@@ -262,41 +431,77 @@ RULES: dict[str, Rule] = {
     "dashboard": Rule(SIGNED_IN, "/evidence/dashboard/"),
     "good_practice": Rule(SIGNED_IN, "/evidence/good-practice/?domain=maths"),
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
-    # Background jobs are the site admin's (imports run from the admin).
-    "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
-    # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
-    "board_home": Rule(SIGNED_IN, "/board/"),
-    "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
-    "board_thread_create": Rule(
-        board_write(200), lambda w: f"/board/networks/{w.extra['board_network'].pk}/new/"
+    # Events: calendars for anyone signed in; a private network's event for those who see the network;
+    # changes for its coordinators (X's leader); feeds need no sign-in (calendar apps cannot sign in).
+    "events:mine": Rule(SIGNED_IN, "/events/mine/"),
+    "events:network_calendar": Rule(SIGNED_IN, lambda w: f"/events/networks/{_events(w)['public'].pk}/"),
+    "events:create": Rule(
+        statuses(403, site_admin=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/networks/{_events(w)['public'].pk}/new/",
     ),
-    "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
-    "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
-    "board_thread_level": Rule(
-        board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
-    ),
-    "board_thread_pin": Rule(
-        board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
-    ),
-    "board_post_edit": Rule(
-        statuses(403, teacher_x=200, anonymous=302),
-        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
-    ),
-    "board_post_delete": Rule(
-        statuses(403, teacher_x=302, anonymous=302),
-        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+    "events:region_calendar": Rule(SIGNED_IN, lambda w: f"/events/regions/{w.school_x.region_id}/"),
+    "events:detail": Rule(EVENT_PRIVATE, lambda w: f"/events/{_events(w)['private_event'].pk}/"),
+    # Posting without an occurrence: the page comes back with the error (302).
+    "events:register": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/register/",
         "post",
     ),
-    "board_post_hide": Rule(
-        board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    "events:occurrence_change": Rule(
+        statuses(403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/occurrences/",
+        "post",
     ),
-    "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
-    "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
-    "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
-    "board_notifications": Rule(SIGNED_IN, "/board/notifications/"),
-    "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
-    # The one-click unsubscribe link works without signing in; GET only asks.
-    "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    "events:registration_cancel": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/cancel/", "post"
+    ),
+    "events:attendance": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
+    ),
+    "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
+    "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
+    "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
+    "events:feed_person": Rule(PUBLIC, lambda w: f"/events/feeds/{_events(w)['token']}.ics"),
+    # The library: a private network's resources as its events; writes for the author and coordinators.
+    "library:index": Rule(SIGNED_IN, "/library/"),
+    "library:create": Rule(SIGNED_IN, "/library/new/"),
+    "library:detail": Rule(EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/"),
+    "library:download": Rule(
+        EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/versions/1/download/"
+    ),
+    "library:open_link": Rule(statuses(302), lambda w: f"/library/{_library(w)['link'].pk}/open/"),
+    # Posting an empty form: organisers get the page back with the error (302).
+    "library:version_add": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['file'].pk}/versions/", "post"
+    ),
+    "library:policy_agree": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['policy'].pk}/agree/", "post"
+    ),
+    "library:policy_adopt": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/library/{_library(w)['policy'].pk}/adopt/",
+        "post",
+    ),
+    # Offers and requests: open to anyone signed in; proposing is the requesting school's, accepting the offering school's.
+    "offers:index": Rule(SIGNED_IN, "/offers/"),
+    "offers:offer_create": Rule(statuses(302), "/offers/offers/new/", "post"),
+    "offers:request_create": Rule(statuses(302), "/offers/requests/new/", "post"),
+    "offers:request_detail": Rule(SIGNED_IN, lambda w: f"/offers/requests/{_offers(w)['request'].pk}/"),
+    "offers:match_propose": Rule(
+        statuses(403, site_admin=302, anonymous=302),
+        lambda w: f"/offers/requests/{_offers(w)['request'].pk}/propose/",
+        "post",
+    ),
+    "offers:match_accept": Rule(
+        statuses(403, site_admin=302, school_admin_x=302, school_leader_x=302, anonymous=302),
+        lambda w: f"/offers/matches/{_fresh_match(w)}/accept/",
+        "post",
+    ),
+    # How the model came out is for site admins and system leaders; the plain-language methods are public.
+    "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
+    # Background jobs are the site admin's (imports run from the admin).
+    "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
     # private area; its own ratings are its leaders'; a peer review is rated by the reviewing school's leaders.
     "framework_list": Rule(SIGNED_IN, "/self-evaluation/frameworks/"),
@@ -389,6 +594,42 @@ RULES: dict[str, Rule] = {
         statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
         lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
     ),
+    # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
+    "board_home": Rule(SIGNED_IN, "/board/"),
+    "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
+    "board_thread_create": Rule(
+        board_write(200), lambda w: f"/board/networks/{w.extra['board_network'].pk}/new/"
+    ),
+    "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
+    "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
+    "board_thread_level": Rule(
+        board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
+    ),
+    "board_thread_pin": Rule(
+        board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
+    ),
+    "board_post_edit": Rule(
+        statuses(403, teacher_x=200, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
+    ),
+    "board_post_delete": Rule(
+        statuses(403, teacher_x=302, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+        "post",
+    ),
+    "board_post_hide": Rule(
+        board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    ),
+    "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
+    "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
+    "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
+    "board_notifications": Rule(SIGNED_IN, "/board/notifications/"),
+    "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
+    # The one-click unsubscribe link works without signing in; GET only asks.
+    "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    "job_list": Rule(admin_only(200), "/jobs/"),
+    # the matrix's job found no problems, so it has no problems file to download
+    "job_errors": Rule(admin_only(404), lambda w: f"/jobs/{w.job.pk}/problems.csv"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -415,6 +656,12 @@ RULES: dict[str, Rule] = {
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
+    # The mapping builder (site administrators): an upload never made, a mapping never saved: 404.
+    "admin:schools_school_builder": Rule(admin_only(200), "/admin/schools/school/import/build/"),
+    "admin:schools_school_build": Rule(admin_only(404), f"/admin/schools/school/import/build/{'0' * 32}/"),
+    "admin:schools_school_mapping_download": Rule(
+        admin_only(404), "/admin/schools/school/import/mappings/none.yaml"
+    ),
     # The admin's last pattern: anything else under /admin/.
     "admin/(?P<url>.*)$": Rule(admin_only(404), "/admin/no-such-page/"),
 }
@@ -536,8 +783,28 @@ def world(personas, school_x, school_y, network_x, settings, tmp_path):
             "consultation": consultation,
             **_networks_world(personas, school_x),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
+            **_brokering_world(personas, school_x, school_y),
         },
     )
+
+
+def _brokering_world(personas, school_x, school_y) -> dict:
+    from kindred.brokering.models import Invitation, ProposedNetwork, Run
+    from kindred.brokering.services import approach_record, run_create
+    from kindred.networks.services import network_create
+
+    run = run_create(kind="formation", region=school_x.region, by=personas["system_leader"])
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.REVIEW)
+    published = run_create(kind="brokering", region=school_x.region, by=personas["system_leader"])
+    network = network_create(name="Matrix partnership", kind="partnership", region=school_x.region, by=None)
+    pair = ProposedNetwork.objects.create(run=published, number=1, domain="maths", network=network)
+    invitation = Invitation.objects.create(
+        proposed_network=pair, school=school_x, role=Invitation.Role.NEED, status=Invitation.Status.INVITED
+    )
+    approach = approach_record(
+        need_school=school_x, domain="maths", partner=school_y, by=personas["system_leader"]
+    )
+    return {"run": run, "invitation": invitation, "approach": approach}
 
 
 def _networks_world(personas, school_x) -> dict:

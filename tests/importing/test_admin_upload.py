@@ -50,7 +50,7 @@ def test_an_uploaded_schools_file_is_imported_in_a_job_and_the_job_page_shows_th
     assert job.outcome["summary"]["rows created"] == 7
     assert job.done == job.total == 7
     assert School.objects.count() == 7
-    assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
+    assert [p for p in (settings.MEDIA_ROOT / "imports").iterdir() if p.is_file()] == []  # deleted
     page = staff_client.get(response.url)
     assert b"rows created" in page.content
 
@@ -66,7 +66,7 @@ def test_an_uploaded_file_with_problems_fails_the_job_with_the_report_and_import
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
     assert job.outcome["problems"] == [
-        {"row": 2, "column": "OpenDate", "reason": "'31-13-2014' is not a date"}
+        {"row": 2, "column": "OpenDate", "value": "31-13-2014", "reason": "not a date in the form DD-MM-YYYY"}
     ]
     assert School.objects.count() == 0
     page = staff_client.get(response.url)
@@ -107,3 +107,45 @@ def test_people_who_are_not_staff_cannot_reach_the_import_page(client):
 def test_staff_without_permission_to_add_schools_are_refused(client):
     client.force_login(User.objects.create_user(email="staff@example.org", password="x", is_staff=True))
     assert client.get(reverse(URL)).status_code == 403
+
+
+def test_a_failed_import_keeps_its_upload_and_problems_for_the_documented_days(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    settings.IMPORT_FAILED_UPLOAD_DAYS = 7
+    content = GIAS_SAMPLE.read_bytes().replace(b"01-11-2014", b"31-13-2014")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse(URL), {"file": upload("gias.csv", content), "kind": "schools", "mapping": "gias"}
+        )
+    job = Job.objects.get()
+    kept = [p for p in (settings.MEDIA_ROOT / "imports").iterdir() if p.is_file()]
+    assert [p.name.split("-", 1)[1] for p in kept] == ["gias.csv"]
+    errors = settings.MEDIA_ROOT / job.outcome["errors_file"]
+    assert errors.read_text().splitlines()[1] == "2,OpenDate,31-13-2014,not a date in the form DD-MM-YYYY"
+    assert staff_client.get(reverse("job_errors", args=[job.pk])).status_code == 200
+
+    six_days_ago = time.time() - 6 * 86_400
+    for path in (kept[0], errors):
+        os.utime(path, (six_days_ago, six_days_ago))
+    call_command("import_uploads_clean")
+    assert kept[0].exists() and errors.exists()
+    eight_days_ago = time.time() - 8 * 86_400
+    for path in (kept[0], errors):
+        os.utime(path, (eight_days_ago, eight_days_ago))
+    call_command("import_uploads_clean")
+    assert not kept[0].exists() and not errors.exists()
+    assert staff_client.get(reverse("job_errors", args=[job.pk])).status_code == 404
+
+
+def test_an_upload_over_the_size_cap_is_refused_with_the_limit(staff_client, settings):
+    settings.IMPORT_UPLOAD_MAX_MB = 1
+    big = upload("big.csv", b"school_id,measure,year,value\n" + b"1,fsm_pct,2018,1\n" * 80_000)
+    page = staff_client.post(reverse(URL), {"file": big, "kind": "measures", "mapping": ""})
+    assert "files up to 1 MB can be imported" in page.content.decode()
+    assert not Job.objects.exists()

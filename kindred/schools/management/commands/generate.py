@@ -37,15 +37,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
         )
+        parser.add_argument(
+            "--awkward",
+            action="store_true",
+            help="A harder country: non-linear context, size-dependent spread, absence without cohorts, "
+            "schools without intake (docs/generator.md).",
+        )
 
-    def handle(self, *args, schools, seed, teachers=None, years=(2021, 2022, 2023), truth=None, **options):
+    def handle(
+        self,
+        *args,
+        schools,
+        seed,
+        teachers=None,
+        years=(2021, 2022, 2023),
+        truth=None,
+        awkward=False,
+        **options,
+    ):
         if truth is not None and not Path(truth).parent.resolve().is_dir():
             raise CommandError(f"Cannot write the truth file: folder {Path(truth).parent} does not exist.")
         started = time.perf_counter()
         with terminal_progress("Generating", enabled=options.get("verbosity", 1) > 0) as progress:
             try:
                 country, summary = country_generate(
-                    n_schools=schools, seed=seed, years=years, n_teachers=teachers, progress=progress
+                    n_schools=schools,
+                    seed=seed,
+                    years=years,
+                    n_teachers=teachers,
+                    awkward=awkward,
+                    progress=progress,
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
