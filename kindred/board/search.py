@@ -2,7 +2,7 @@
 
 - PostgreSQL: full-text search with `kindred_board`, the language-neutral `simple` configuration
   plus `unaccent` (boards are written in English, Welsh, Arabic...), `websearch_to_tsquery` for
-  what people type, and GIN indexes on the post bodies and thread titles (migration 0002).
+  what people type, and GIN indexes on the post bodies and thread titles (migrations 0002, 0004).
 - SQLite: an FTS5 table `board_post_fts` (title, body) kept by triggers (migration 0002), with the
   `unicode61` tokenizer folding diacritics ("ysgol" finds "ysgôl").
 

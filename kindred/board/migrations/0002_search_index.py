@@ -6,18 +6,12 @@ See kindred/board/search.py for the queries that use them.
 from django.db import migrations
 
 POSTGRESQL = [
-    # A language-neutral configuration (boards are written in English, Welsh, Arabic...) that also
-    # folds accents: "ysgol" finds "ysgôl". unaccent ships with PostgreSQL (contrib).
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE TEXT SEARCH CONFIGURATION kindred_board (COPY = simple)",
-    "ALTER TEXT SEARCH CONFIGURATION kindred_board ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
-    "CREATE INDEX board_post_body_search ON board_post USING GIN (to_tsvector('kindred_board', body))",
-    "CREATE INDEX board_thread_title_search ON board_thread USING GIN (to_tsvector('kindred_board', title))",
+    "CREATE INDEX board_post_body_search ON board_post USING GIN (to_tsvector('simple', body))",
+    "CREATE INDEX board_thread_title_search ON board_thread USING GIN (to_tsvector('simple', title))",
 ]
 POSTGRESQL_REVERSE = [
     "DROP INDEX IF EXISTS board_post_body_search",
     "DROP INDEX IF EXISTS board_thread_title_search",
-    "DROP TEXT SEARCH CONFIGURATION IF EXISTS kindred_board",
 ]
 
 SQLITE = [
