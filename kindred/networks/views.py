@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kindred.accounts.access import Access, is_system_leader
 from kindred.accounts.models import User
-from kindred.core.context_processors import DEFAULT_WORDS
+from kindred.core.context_processors import site
 from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
 from kindred.networks import forms, rota, selectors, services
@@ -40,7 +40,9 @@ def _may_create(user: User) -> bool:
 @login_required
 def directory(request):
     """Every network the person may see, searchable and filtered, with their own networks first."""
-    form = forms.DirectoryForm(request.GET or None, region_label=str(DEFAULT_WORDS["region"]).capitalize())
+    # The country's word for a region (the context processor's, so a country profile changes it here too).
+    region_word = str(site(request)["words"]["region"])
+    form = forms.DirectoryForm(request.GET or None, region_label=region_word[:1].upper() + region_word[1:])
     filters = form.cleaned_data if form.is_valid() else {}
     networks = selectors.network_directory(
         request.user,
@@ -283,6 +285,24 @@ def replace(request, pk: int, membership_pk: int):
             school=form.cleaned_data["school"],
             reason=form.cleaned_data["reason"],
             by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def membership_role(request, pk: int, membership_pk: int):
+    """A coordinator changes a member school's role (lead, member, mentor, mentee)."""
+    network = network_for_user(request.user, pk, write=True)
+    membership = get_object_or_404(Membership.objects.active(), network=network, pk=membership_pk)
+    form = forms.SchoolRoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        services.membership_role_change(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
         )
     except ValidationError as error:
         _problem(request, error)

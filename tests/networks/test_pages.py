@@ -213,3 +213,17 @@ def test_the_home_page_lists_your_networks(client, network_x, teacher_x, teacher
     client.force_login(teacher_y)
     page = client.get("/").content.decode()
     assert "Find a network to join" in page and "Xavier Learning Community" not in page
+
+
+def test_coordinator_makes_a_member_the_mentor_school(client, network_x, school_y, school_leader_x):
+    membership = membership_add(network=network_x, school=school_y, by=school_leader_x)
+    client.force_login(school_leader_x)
+    client.post(f"/networks/{network_x.pk}/members/{membership.pk}/role/", {"role": "mentor"})
+    membership.refresh_from_db()
+    assert membership.role == "mentor"
+    assert (
+        client.post(f"/networks/{network_x.pk}/members/{membership.pk}/role/", {"role": "boss"}).status_code
+        == 400
+    )
+    membership.refresh_from_db()
+    assert membership.role == "mentor"
