@@ -47,12 +47,47 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_networks import build as build_networks  # noqa: E402
 from bench_networks import fresh_database, timed  # noqa: E402
 
-WORDS = (
-    "reading phonics maths fractions science trips planning assessment moderation governors "
-    "attendance behaviour wellbeing curriculum transition writing spelling homework parents "
-    "inspection budget training teachmeet coaching mentoring leadership safeguarding sports "
-    "music art history geography computing languages welsh arabic oracy vocabulary inclusion"
-).split()
+WORDS = [
+    "reading",
+    "phonics",
+    "maths",
+    "fractions",
+    "science",
+    "trips",
+    "planning",
+    "assessment",
+    "moderation",
+    "governors",
+    "attendance",
+    "behaviour",
+    "wellbeing",
+    "curriculum",
+    "transition",
+    "writing",
+    "spelling",
+    "homework",
+    "parents",
+    "inspection",
+    "budget",
+    "training",
+    "teachmeet",
+    "coaching",
+    "mentoring",
+    "leadership",
+    "safeguarding",
+    "sports",
+    "music",
+    "art",
+    "history",
+    "geography",
+    "computing",
+    "languages",
+    "welsh",
+    "arabic",
+    "oracy",
+    "vocabulary",
+    "inclusion",
+]
 
 
 class MimeBackend:
