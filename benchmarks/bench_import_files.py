@@ -194,13 +194,14 @@ def main() -> None:
     parser.add_argument("--big-mb", type=int, default=400, help="size of the streaming file; 0: skip it")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"))
     parser.add_argument("--measures", type=int, default=len(MEASURES))
+    parser.add_argument("--formats", default="csv,xlsx", help="which wide files to time: csv, xlsx or both")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.measures)))
         return
     files = make_files(args.rows, args.big_mb)
     result: dict = {"machine": "2 shared cores; other work running: compare ratios, not seconds"}
-    for fmt in ("csv", "xlsx"):
+    for fmt in args.formats.split(","):
         pandas_runs, kindred_runs = [], []
         for _ in range(args.repeat):
             pandas_runs.append(run_child("pandas", files[fmt], len(MEASURES)))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.schools import admin_builder
 from kindred.schools.forms import ImportForm
+from kindred.schools.forms import sheet_value as _sheet
 from kindred.schools.importing import ImportKind, import_upload_start
 from kindred.schools.models import (
     LocalAuthority,
@@ -56,6 +57,8 @@ class SchoolAdmin(admin.ModelAdmin):
                 upload=form.cleaned_data["file"],
                 kind=ImportKind(form.cleaned_data["kind"]),
                 mapping=form.cleaned_data["mapping"],
+                year=form.cleaned_data["year"],
+                sheet=_sheet(form.cleaned_data["sheet"]),
                 by=request.user,
             )
             return redirect(job)

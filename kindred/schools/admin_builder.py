@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.access import is_site_admin
 from kindred.schools.forms import BuilderForm, BuilderUploadForm
+from kindred.schools.forms import sheet_value as _sheet
 from kindred.schools.importing import ImportKind, MappingError, import_upload_start
 from kindred.schools.importing.builder import (
     Choices,
@@ -37,11 +38,6 @@ def _site_admin(request) -> None:
         raise PermissionDenied
 
 
-def _sheet(text: str) -> str | int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() else (text or None)
-
-
 def builder_upload(model_admin, request):
     """Step 1: upload a file the builder will read."""
     _site_admin(request)
@@ -59,7 +55,8 @@ def builder_upload(model_admin, request):
         "form": form,
         "saved": SavedMapping.objects.all(),
     }
-    return TemplateResponse(request, TEMPLATES + "builder_upload.html", context)
+    status = 400 if form.is_bound and form.errors else 200  # as the import page answers a refused upload
+    return TemplateResponse(request, TEMPLATES + "builder_upload.html", context, status=status)
 
 
 def builder_columns(model_admin, request, token: str):

@@ -18,6 +18,12 @@ def upload_size_check(upload) -> None:
         )
 
 
+def sheet_value(text: str) -> str | int | None:
+    """A workbook's sheet as typed: a number (1 for the first) or a name; None when empty."""
+    text = text.strip()
+    return int(text) if text.isdigit() else (text or None)
+
+
 class UploadField(forms.FileField):
     def validate(self, value):
         super().validate(value)
@@ -41,6 +47,23 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Which published file this is (see docs/importing.md); needed for a schools file."),
     )
+    year = forms.IntegerField(
+        label=_("Year of the figures"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_(
+            "Only for a file whose mapping states no year: the year the school year starts (2023 for 2023/24)."
+        ),
+    )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For a workbook: the sheet's name or number (1 for the first). Leave empty for the mapping's, or the first."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +82,8 @@ class ImportForm(forms.Form):
 class BuilderUploadForm(forms.Form):
     """The first step of the mapping builder: a file never seen before."""
 
-    file = UploadField(label=_("File (CSV, .xlsx or .ods)"))
+    # As on the import page: a longer name cannot be stored, and is refused rather than cut.
+    file = UploadField(label=_("File (CSV, .xlsx or .ods)"), max_length=200)
     sheet = forms.CharField(
         label=_("Sheet"),
         required=False,

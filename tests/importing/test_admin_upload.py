@@ -1,12 +1,14 @@
 """Uploading a file in the admin runs the import as a background job."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kindred.accounts.models import User
 from kindred.core.models import Job
-from kindred.schools.models import School
+from kindred.schools.models import School, SchoolMeasure
 
 from .conftest import GIAS_SAMPLE
 
@@ -92,7 +94,7 @@ def test_the_import_page_offers_every_ready_mapping_with_its_description(staff_c
 
 def test_a_schools_file_without_a_mapping_is_sent_back(staff_client):
     response = staff_client.post(reverse(URL), {"file": upload("x.csv", b"URN\r\n1\r\n"), "kind": "schools"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form answers 400, as every upload form does
     assert b"Choose the mapping" in response.content
     assert not Job.objects.exists()
 
@@ -149,3 +151,27 @@ def test_an_upload_over_the_size_cap_is_refused_with_the_limit(staff_client, set
     page = staff_client.post(reverse(URL), {"file": big, "kind": "measures", "mapping": ""})
     assert "files up to 1 MB can be imported" in page.content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_workbook_without_a_year_is_imported_with_the_year_and_sheet_given_on_the_page(
+    staff_client, django_capture_on_commit_callbacks, tmp_path
+):
+    from kindred.schools.models import SavedMapping
+
+    zoo = Path(__file__).resolve().parent / "zoo"
+    text = (zoo / "spreadsheet.yaml").read_text().replace("year: 2023\n", "").replace("sheet: Schools\n", "")
+    SavedMapping.objects.create(name="workbook", text=text)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse(URL),
+            {
+                "file": upload("results.xlsx", (zoo / "results.xlsx").read_bytes()),
+                "kind": "schools",
+                "mapping": "workbook",
+                "year": "2024",
+                "sheet": "2",
+            },
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED, job.outcome
+    assert SchoolMeasure.objects.get(school__registry_id="7101").year == 2024

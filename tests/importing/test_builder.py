@@ -151,6 +151,6 @@ def test_an_upload_over_the_size_cap_is_refused_and_not_kept(admin_client, setti
     settings.IMPORT_UPLOAD_MAX_MB = 1
     big = SimpleUploadedFile("big.csv", b"URN,Name\n" + b"1,x\n" * 300_000)
     page = admin_client.post(reverse("admin:schools_school_builder"), {"file": big})
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "files up to 1 MB can be imported" in page.content.decode()
     assert not (settings.MEDIA_ROOT / "imports").exists()

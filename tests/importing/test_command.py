@@ -79,3 +79,12 @@ def test_problems_are_grouped_by_cause_and_every_one_is_in_the_errors_file(write
     assert written[0] == "row,column,value,reason"
     assert len(written) == 1 + 41
     assert written[-1] == "42,value,38542,above the largest value fsm_pct can take (100)"
+
+
+def test_a_formula_in_a_bad_cell_is_written_to_the_errors_file_as_text(write_csv, tmp_path):
+    School.objects.create(registry_id="100000", name="A school")
+    path = write_csv("m.csv", ["school_id,measure,year,value", '100000,fsm_pct,2018,"=HYPERLINK(""x"")"'])
+    errors = tmp_path / "errors.csv"
+    with pytest.raises(CommandError):
+        call_command("import", "measures", str(path), "--errors", str(errors), "--no-progress")
+    assert errors.read_text().splitlines()[1].startswith("2,value,\"'=HYPERLINK")

@@ -19,7 +19,6 @@ EXPLAINED = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=False)
 def test_all_sample_files_import_with_every_row_accounted_for_and_reimport_unchanged():
     first = {mapping: schools_import(path=sample(file), mapping=mapping) for mapping, file in ORDER}

@@ -106,6 +106,15 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     if blank is not None:
         return blank
     cleaned = text.strip()
+    if not codes.decimal_comma:
+        try:  # the common case first: a plain number
+            number = float(cleaned)
+        except ValueError:
+            pass
+        else:
+            if not math.isfinite(number):
+                raise CellError(_("not a finite number"), cleaned)
+            return number
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
     if codes.decimal_comma:

@@ -4,6 +4,7 @@ A plan holds every school, authority and measure value the file gives, already c
 every problem found. The writer (writing.py) applies a plan only if it has no problems.
 """
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -575,6 +576,14 @@ class _RowChecker:
         blank = codes.blank(text)
         if blank is not None:
             return blank, None
+        if not codes.decimal_comma:
+            try:  # the common case first: a plain number (a range is not one)
+                number = float(text)
+            except ValueError:
+                pass
+            else:
+                if math.isfinite(number):
+                    return number, None
         band = clean_band(text)
         if band is None:
             return clean_number(text, codes), None

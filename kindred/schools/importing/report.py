@@ -1,12 +1,13 @@
 """What an import found and did: problems (which stop it) and counts (what it changed)."""
 
-import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from kindred.core.csv_export import csv_writer
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,10 @@ def problems_grouped(problems: list[Problem], *, shown: int = PROBLEM_ROWS_SHOWN
 
 
 def problems_write_csv(problems: list[Problem], handle) -> None:
-    """Every problem as a CSV row (row, column, value, reason): the `--errors` file and the admin download."""
-    writer = csv.writer(handle)
+    """Every problem as a CSV row (row, column, value, reason): the `--errors` file and the admin
+    download. The values come from an uploaded file, so the project's spreadsheet-safe writer
+    keeps a cell such as `=HYPERLINK(...)` from running as a formula where the CSV is opened."""
+    writer = csv_writer(handle)
     writer.writerow(["row", "column", "value", "reason"])
     for problem in problems:
         writer.writerow(

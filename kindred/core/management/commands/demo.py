@@ -106,6 +106,9 @@ def demo_accounts_create() -> dict[str, User]:
     from kindred.board.demo import demo_threads_create
 
     demo_threads_create(networks=networks)
+    from kindred.events.demo import demo_programme_create
+
+    demo_programme_create(coordinator=coordinator, teacher=teacher, admin=admin)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
