@@ -97,6 +97,7 @@ def evidence_flags(pks: np.ndarray) -> Flags:
         .iterator(chunk_size=20_000)
         if row[0] in index
     ]
+    rows += selfeval_rows(index)
     domains = sorted({domain for _school, domain, _flag, _z in rows})
     column = {d: j for j, d in enumerate(domains)}
     strength = np.full((len(pks), len(domains)), np.nan)
@@ -113,6 +114,34 @@ def evidence_flags(pks: np.ndarray) -> Flags:
     )
     category = np.array([categories.get(pk, "") for pk in pks.tolist()], dtype=object)
     return Flags(domains=domains, strength_z=strength, need=need, category=category)
+
+
+# A strength from a school's own evaluation has no z of its own: it counts as just past the
+# threshold a measure needs to be flagged (docs/self-evaluation.md).
+SELF_EVALUATED_STRENGTH_Z = 1.96
+
+
+def selfeval_rows(index: dict[int, int]) -> list[tuple[int, str, str, float]]:
+    """Strengths and needs from the newest year of schools' own evaluations, as rows like the
+    measures' (school, domain, flag, z), each domain labelled by its source."""
+    from kindred.frameworks.selectors import latest_selfeval_verdicts
+
+    version, _year, verdicts = latest_selfeval_verdicts()
+    if version is None:
+        return []
+    names = {d.code: d.name for d in version.domains.all()}
+    label = _("%(domain)s (self-evaluation)")
+    return [
+        (
+            school_id,
+            label % {"domain": names.get(code, code)},
+            Flag.NEED if verdict == "need" else Flag.STRENGTH,
+            SELF_EVALUATED_STRENGTH_Z,
+        )
+        for school_id, found in verdicts.items()
+        if school_id in index
+        for code, verdict in found.items()
+    ]
 
 
 def standardised_context(table: SchoolTable, rows: np.ndarray) -> np.ndarray:

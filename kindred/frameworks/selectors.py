@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -129,24 +130,27 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
 
 
 def own_domain_scores(
-    *, schools: list[School] | QuerySet[School], version: FrameworkVersion, year: int
+    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, float]]:
-    """school id → domain code → the mean of the school's own ratings over that domain's standards."""
+    """school id → domain code → the mean of the school's own ratings over that domain's standards
+    (every school that rated itself when `schools` is None)."""
     standard_domain = dict(Standard.objects.filter(domain__version=version).values_list("pk", "domain__code"))
     per_school: dict[int, dict[str, int]] = defaultdict(dict)
-    for school_id, standard_id, level in Rating.objects.filter(
-        evaluation__school__in=schools,
+    ratings = Rating.objects.filter(
         evaluation__version=version,
         evaluation__year=year,
         evaluation__kind=Evaluation.Kind.SELF,
-    ).values_list("evaluation__school_id", "standard_id", "level"):
+    )
+    if schools is not None:
+        ratings = ratings.filter(evaluation__school__in=schools)
+    for school_id, standard_id, level in ratings.values_list("evaluation__school_id", "standard_id", "level"):
         per_school[school_id][str(standard_id)] = level
     mapping = {str(k): v for k, v in standard_domain.items()}
     return {school_id: selfeval.domain_scores(levels, mapping) for school_id, levels in per_school.items()}
 
 
 def selfeval_verdicts(
-    *, schools: list[School] | QuerySet[School], version: FrameworkVersion, year: int
+    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, str]]:
     """school id → domain code → 'strength' or 'need', from the schools' own evaluations.
 
@@ -253,3 +257,20 @@ def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: i
         measures=measures,
         domain_names={d.code: d.name for d in domains},
     )
+
+
+def latest_selfeval_verdicts() -> tuple[FrameworkVersion | None, int | None, dict[int, dict[str, str]]]:
+    """(version, year, school id → domain code → verdict) for the newest year of own evaluations on
+    the framework version most used that year: what brokering joins to the needs and strengths
+    from measures."""
+    latest = (
+        Evaluation.objects.filter(kind=Evaluation.Kind.SELF)
+        .values("version_id", "year")
+        .annotate(n=models.Count("pk"))
+        .order_by("-year", "-n")
+        .first()
+    )
+    if latest is None:
+        return None, None, {}
+    version = FrameworkVersion.objects.get(pk=latest["version_id"])
+    return version, latest["year"], selfeval_verdicts(schools=None, version=version, year=latest["year"])

@@ -98,3 +98,51 @@ def test_brokering_every_need_beyond_the_capacities_says_why_or_counts_the_unmet
         call_command("broker", "--all-needs", verbosity=0)
     call_command("broker", "--all-needs", "--allow-unmet", verbosity=0)
     assert "could not be found within the capacities" in capsys.readouterr().out
+
+
+def test_needs_and_strengths_from_self_evaluation_join_the_brokering_inputs_with_their_source_named(
+    small_country, tmp_path
+):
+    from kindred.accounts.models import User
+    from kindred.evidence.models import SupportCategory
+    from kindred.frameworks.models import Standard
+    from kindred.frameworks.services import ratings_save
+    from tests.frameworks.conftest import framework_example_load
+
+    version = framework_example_load()
+    admin = User.objects.create_superuser(email="admin@example.org", password=None)
+    behaviour = [s.pk for s in Standard.objects.filter(domain__version=version, domain__code="behaviour")]
+    red = SupportCategory.objects.filter(category="red").select_related("school").first().school
+    candidates = School.objects.filter(latitude__isnull=False).exclude(
+        support_category__category__in=["red", "amber"]
+    )
+    helper = min(  # the nearest school that may support: a pairing cheaper than leaving the need unmet
+        candidates.exclude(pk=red.pk),
+        key=lambda s: (s.latitude - red.latitude) ** 2 + (s.longitude - red.longitude) ** 2,
+    )
+    for school, level in [(red, 1), (helper, 4)]:
+        ratings_save(
+            school=school,
+            version=version,
+            year=2025,
+            kind="self",
+            levels={pk: (level, "") for pk in behaviour},
+            by=admin,
+        )
+    from kindred.brokering.loading import selfeval_rows
+
+    assert sorted(selfeval_rows({red.pk: 0, helper.pk: 1})) == sorted(
+        [
+            (red.pk, "Behaviour and attendance (self-evaluation)", Flag.NEED, 1.96),
+            (helper.pk, "Behaviour and attendance (self-evaluation)", Flag.STRENGTH, 1.96),
+        ]
+    )
+    from kindred.brokering.loading import brokering_inputs
+
+    inputs = brokering_inputs()
+    column = inputs.flags.domains.index("Behaviour and attendance (self-evaluation)")
+    position = {pk: i for i, pk in enumerate(inputs.place.pk.tolist())}
+    assert inputs.flags.need[position[red.pk], column]
+    assert inputs.flags.strength_z[position[helper.pk], column] == 1.96
+    needs = set(zip(inputs.needs.school.tolist(), inputs.needs.domain.tolist(), strict=True))
+    assert (position[red.pk], column) in needs
