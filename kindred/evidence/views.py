@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,7 +54,7 @@ def dashboard(request):
         {
             "form": form,
             "counts": selectors.category_counts(schools),
-            "map": charts.school_map(points, title=_("Schools coloured by support category")),
+            "map": charts.school_map(points, title=_("Schools by support category, over their areas")),
             "mapped": len(points),
             "page_obj": Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page")),
             "querystring_without_page": query.urlencode() + "&" if query else "",
@@ -142,6 +143,10 @@ def school_evidence_context(school) -> dict:
                 lower=outcome.pooled.lower,
                 upper=outcome.pooled.upper,
                 flag=outcome.pooled.flag,
+                higher_is_better=outcome.measure.higher_is_better,
+                rtl=get_language_bidi(),
+                worse=_("worse"),
+                better=_("better"),
                 title=_("%(measure)s: estimate and 95%% interval against schools with a similar intake")
                 % {"measure": outcome.measure.name},
             )

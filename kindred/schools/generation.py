@@ -22,6 +22,7 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
+from kindred.schools.folding import school_search_key
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
 from kindred.schools.services import standard_measures_ensure
 
@@ -249,6 +250,9 @@ def _write_schools(
             "longitude": country.longitude,
             "urban_rural": urban_rural,
             "pupils": country.pupils,
+            "search_key": [
+                school_search_key(name, town) for name, town in zip(country.name, country.town, strict=True)
+            ],
         },
         country.n_schools,
         _("schools"),

@@ -101,6 +101,8 @@ RULES: dict[str, Rule] = {
     "password_reset_complete": Rule(PUBLIC, "/accounts/password-reset/complete/"),
     "password_change": Rule(SIGNED_IN, "/accounts/password-change/"),
     "password_change_done": Rule(SIGNED_IN, "/accounts/password-change/done/"),
+    # The language switch: anyone may choose; without a language offered it refuses (400).
+    "language_choose": Rule(statuses(400), "/accounts/language/", method="post"),
     # The person's own account.
     "profile": Rule(SIGNED_IN, "/accounts/profile/"),
     "personal_data": Rule(SIGNED_IN, "/accounts/profile/data.json"),
