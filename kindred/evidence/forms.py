@@ -1,15 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.evidence.models import SupportCategory
 from kindred.schools.models import LocalAuthority, Region, School
 
 
+def _phases() -> list[tuple[str, str]]:
+    """School phases in the country's own words (country profile), after "All phases"."""
+    profile = countries.profile()
+    return [
+        ("", _("All phases")),
+        *((v, profile.phase_label(v, str(label))) for v, label in School.Phase.choices),
+    ]
+
+
 class DashboardForm(forms.Form):
-    region = forms.ModelChoiceField(Region.objects.all(), required=False, label=_("Region"))
-    local_authority = forms.ModelChoiceField(
-        LocalAuthority.objects.all(), required=False, label=_("Authority")
-    )
+    region = forms.ModelChoiceField(Region.objects.all(), required=False)
+    local_authority = forms.ModelChoiceField(LocalAuthority.objects.all(), required=False)
     phase = forms.ChoiceField(
         choices=[("", _("All phases")), *School.Phase.choices], required=False, label=_("Phase")
     )
@@ -24,6 +32,13 @@ class DashboardForm(forms.Form):
         label=_("Urban or rural"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = countries.profile()
+        self.fields["region"].label = profile.word("Region")
+        self.fields["local_authority"].label = profile.word("Authority")
+        self.fields["phase"].choices = _phases()
+
 
 class GoodPracticeForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=[])
@@ -32,10 +47,14 @@ class GoodPracticeForm(forms.Form):
         choices=[("", _("All phases")), *School.Phase.choices], required=False, label=_("Phase")
     )
     max_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0, max_value=2000)
-    other_authority = forms.BooleanField(label=_("Other authorities only"), required=False)
+    other_authority = forms.BooleanField(required=False)
 
     def __init__(self, *args, domains: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["other_authority"].label = _("Only in other %(authorities)s") % {
+            "authorities": countries.profile().word("authorities")
+        }
+        self.fields["phase"].choices = _phases()
         self.fields["domain"].choices = [(d, d.replace("_", " ").capitalize()) for d in domains]
 
     def clean_school(self) -> School | None:
