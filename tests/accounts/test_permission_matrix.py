@@ -231,6 +231,11 @@ def rule_for(route: str, name: str | None, world: World) -> Rule | None:
 
 @pytest.fixture
 def world(personas, school_x, school_y):
+    return world_build(personas, school_x, school_y)
+
+
+def world_build(personas, school_x, school_y) -> World:
+    """The objects the rules' addresses name (also used by tests/browser/test_every_page.py)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     site_admin = personas["site_admin"]
