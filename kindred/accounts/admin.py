@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 
 from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
 
@@ -16,8 +18,10 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["email", "full_name"]
     inlines = [SchoolStaffInline]
+    # Plain multiple selects: the admin's JavaScript two-box widget fails axe (aria on a <span>).
+    filter_horizontal = ()
     fieldsets = (
-        (None, {"fields": ("email", "password", "full_name", "email_verified_at", "deleted_at")}),
+        (None, {"fields": ("email", "password", "full_name", "language", "email_verified_at", "deleted_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -25,6 +29,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 admin.site.register(RegionalRole)
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PlainGroupAdmin(GroupAdmin):
+    filter_horizontal = ()
 
 
 @admin.register(Invitation)

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver
@@ -61,7 +60,8 @@ def world(personas, school_x, school_y):
         "/evidence/dashboard/?category=red",
     ]
     base.extra["data_pages"] = {
-        persona: ([school.get_absolute_url()] if persona == "anonymous" else signed_in) for persona in PERSONAS
+        persona: ([school.get_absolute_url()] if persona == "anonymous" else signed_in)
+        for persona in PERSONAS
     }
     return base
 
@@ -150,12 +150,18 @@ def mirroring_problems(page) -> list[str]:
     )
 
 
+def report(problems: dict[str, list[str]]) -> str:
+    return "\n".join(f"{url}: {problem}" for url, found in problems.items() for problem in found)
+
+
 def visit_all(phone, world: World, persona: str, language: str, check) -> dict[str, list[str]]:
     page = phone(world.personas[persona], language)
     problems = {}
     for url in pages_for(persona, world):
         response = page.goto(url)
-        assert response is not None and response.status == 200, f"{persona} {url}: {response and response.status}"
+        assert response is not None and response.status == 200, (
+            f"{persona} {url}: {response and response.status}"
+        )
         found = check(page)
         if found:
             problems[url] = found
@@ -170,7 +176,8 @@ def test_every_page_passes_axe_and_fits_a_phone_in_english(chromium, phone, worl
             found.append(f"scrolls sideways by {extra} px at 360 px")
         return found
 
-    assert visit_all(phone, world, persona, "en", check) == {}
+    problems = visit_all(phone, world, persona, "en", check)
+    assert problems == {}, report(problems)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -181,7 +188,8 @@ def test_every_page_is_mirrored_fits_a_phone_and_passes_axe_in_arabic(chromium, 
             found.append(f"scrolls sideways by {extra} px at 360 px")
         return found
 
-    assert visit_all(phone, world, persona, "ar", check) == {}
+    problems = visit_all(phone, world, persona, "ar", check)
+    assert problems == {}, report(problems)
 
 
 def test_the_walk_covers_the_main_pages_for_a_signed_in_teacher(world):

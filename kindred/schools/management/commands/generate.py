@@ -35,22 +35,43 @@ class Command(BaseCommand):
             help="Academic years of outcomes, by the year they start (2021 is 2021/22).",
         )
         parser.add_argument(
+            "--country",
+            default="eng",
+            choices=["eng", "eg"],
+            help="Whose places and names: eng (England-like) or eg (Egypt: governorates, Arabic names).",
+        )
+        parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
         )
 
-    def handle(self, *args, schools, seed, teachers=None, years=(2021, 2022, 2023), truth=None, **options):
+    def handle(
+        self,
+        *args,
+        schools,
+        seed,
+        teachers=None,
+        years=(2021, 2022, 2023),
+        truth=None,
+        country="eng",
+        **options,
+    ):
         if truth is not None and not Path(truth).parent.resolve().is_dir():
             raise CommandError(f"Cannot write the truth file: folder {Path(truth).parent} does not exist.")
         started = time.perf_counter()
         with terminal_progress("Generating", enabled=options.get("verbosity", 1) > 0) as progress:
             try:
-                country, summary = country_generate(
-                    n_schools=schools, seed=seed, years=years, n_teachers=teachers, progress=progress
+                generated, summary = country_generate(
+                    n_schools=schools,
+                    seed=seed,
+                    years=years,
+                    n_teachers=teachers,
+                    places=country,
+                    progress=progress,
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         if truth is not None:
-            rows = write_truth_csv(country, truth)
+            rows = write_truth_csv(generated, truth)
             self.stdout.write(f"True effects: {rows:,} rows in {truth}")
         self.stdout.write(
             self.style.SUCCESS(
