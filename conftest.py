@@ -151,3 +151,46 @@ def personas(
         "no_school_user": no_school_user,
         "anonymous": None,
     }
+
+
+@pytest.fixture
+def network_x(school_x, school_leader_x):
+    """A public community network: school X a member, X's school leader its coordinator."""
+    from kindred.networks.models import Network
+    from kindred.networks.services import membership_add, network_create
+
+    network = network_create(
+        name="Xavier Learning Community",
+        kind=Network.Kind.COMMUNITY,
+        region=school_x.region,
+        by=school_leader_x,
+        purpose="Primary schools sharing reading practice",
+        subject="reading",
+        status=Network.Status.ACTIVE,
+    )
+    membership_add(network=network, school=school_x, role="lead", by=school_leader_x)
+    return network
+
+
+@pytest.fixture
+def private_network_x(school_x, school_leader_x):
+    """A private cluster: school X a member, X's school leader its coordinator."""
+    from kindred.networks.models import Network
+    from kindred.networks.services import membership_add, network_create
+
+    network = network_create(
+        name="Private Cluster X",
+        kind=Network.Kind.CLUSTER,
+        region=school_x.region,
+        by=school_leader_x,
+        visibility=Network.Visibility.PRIVATE,
+        status=Network.Status.ACTIVE,
+    )
+    membership_add(network=network, school=school_x, role="member", by=school_leader_x)
+    return network
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (the library) go to a fresh folder per test, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,9 +10,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["demo"]:
+        # The demo is a local development site: it runs by itself right after installing.
+        os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["kindred", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["kindred", *args])
     return 0
 
 

@@ -49,17 +49,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def installation_secret_key(var_dir: Path) -> str:
+    """A random key made once for this installation and kept in `var_dir/secret_key` (owner-only).
+
+    Used when DEBUG is on and SECRET_KEY is unset, so no two installations share a key that
+    could forge their password-reset or e-mail links (a key written in the source would).
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    path = var_dir / "secret_key"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) < 50:
+            raise ImproperlyConfigured(f"{path} holds no usable key; delete it to make a new one.") from None
+        return key
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(get_random_secret_key() + "\n")
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(env_str("KINDRED_VAR_DIR", str(BASE_DIR / "var")))
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
+    SECRET_KEY = installation_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Kindred")
 
-VAR_DIR = Path(env_str("KINDRED_VAR_DIR", str(BASE_DIR / "var")))
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kindred.sqlite3'}"),
@@ -78,7 +100,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with Kindred's admin site (kindred/core/admin_site.py).
+    "kindred.core.admin_site.KindredAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +122,14 @@ INSTALLED_APPS = [
     "kindred.audit",
     "kindred.schools",
     "kindred.evidence",
+    "kindred.events",
+    "kindred.library",
+    "kindred.offers",
+    "kindred.networks",
+    "kindred.frameworks",
+    "kindred.plans",
+    "kindred.voice",
+    "kindred.board",
 ]
 
 MIDDLEWARE = [
@@ -215,24 +246,50 @@ else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database, redis or immediate, not {TASKS_BACKEND!r}.")
 
 # Accounts: sign-in throttling, invitations, two-factor sign-in.
-# After LOGIN_FAILURE_LIMIT failed sign-ins for one e-mail address from one IP address,
-# that pair is locked out for LOGIN_LOCKOUT_MINUTES.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Sign-in throttling (kindred/accounts/throttle.py, docs/accounts.md): a progressive delay per
+# e-mail address after LOGIN_FAILURE_LIMIT failures; a lock-out per client IP address after
+# LOGIN_IP_FAILURE_LIMIT failures (django-axes); browsers that signed in before are exempt.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 50)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of Kindred append to X-Forwarded-For (0: none, the client
+# connects directly). The client IP is the address the nearest trusted proxy saw.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = LOGIN_IP_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# A success must not reset the address's count: an attacker with an account of their own
+# would sign in between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "kindred.accounts.throttle.client_ip"
+AXES_WHITELIST_CALLABLE = "kindred.accounts.throttle.is_trusted_device"
 # The sign-in form calls the e-mail field "username", as Django's AuthenticationForm does.
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "kindred.accounts.backends.sign_in_username"
+AXES_USERNAME_CALLABLE = "kindred.accounts.throttle.sign_in_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+# Password-reset e-mails sent per hour, at most, to one address and for one client IP address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
 EMAIL_VERIFICATION_DAYS = 7
 # When on, site administrators and system leaders must use TOTP two-factor sign-in.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# Who sees other schools' support categories: "covered" (a school's own staff, the system
+# leaders of its area and site admins) or "signed_in" (everyone signed in). docs/accounts.md.
+SUPPORT_CATEGORIES_VISIBLE_TO = env_str("SUPPORT_CATEGORIES_VISIBLE_TO", "covered")
+if SUPPORT_CATEGORIES_VISIBLE_TO not in {"covered", "signed_in"}:
+    raise ImproperlyConfigured(
+        f"SUPPORT_CATEGORIES_VISIBLE_TO must be covered or signed_in, not {SUPPORT_CATEGORIES_VISIBLE_TO!r}."
+    )
+# django-axes' records of failed sign-ins (address tried, IP, browser) are deleted by
+# `kindred audit_prune` after this many days. Successful sign-ins are in the audit log only.
+SIGN_IN_RECORD_DAYS = env_int("SIGN_IN_RECORD_DAYS", 30)
+AXES_DISABLE_ACCESS_LOG = True
 
 # Security headers and cookies. HTTPS is assumed when DEBUG is off; behind a proxy that
 # terminates TLS, set BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header.
@@ -268,6 +325,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# The address people reach Kindred at, for links in e-mails sent outside a request (digests).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Messageboard: the largest attachment, and the hour (in TIME_ZONE) the worker sends digests.
+BOARD_ATTACHMENT_MAX_BYTES = env_int("BOARD_ATTACHMENT_MAX_KB", 10 * 1024) * 1024
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 LOGGING = {
     "version": 1,
@@ -275,3 +337,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Events: how many days of past events a calendar feed still carries.
+EVENTS_FEED_PAST_DAYS = env_int("EVENTS_FEED_PAST_DAYS", 90)
+
+# Library: the largest file one may share, in megabytes.
+LIBRARY_MAX_UPLOAD_MB = env_int("LIBRARY_MAX_UPLOAD_MB", 20)

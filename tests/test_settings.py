@@ -37,6 +37,29 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+PRINT_KEY = "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+
+
+def test_a_debug_instance_without_a_key_makes_its_own_random_key_once(tmp_path):
+    first = run_python(PRINT_KEY, DEBUG="true", KINDRED_VAR_DIR=str(tmp_path / "one"))
+    again = run_python(PRINT_KEY, DEBUG="true", KINDRED_VAR_DIR=str(tmp_path / "one"))
+    other = run_python(PRINT_KEY, DEBUG="true", KINDRED_VAR_DIR=str(tmp_path / "two"))
+    key = first.stdout.strip()
+    assert first.returncode == 0, first.stderr
+    assert len(key) >= 50 and "insecure" not in key
+    assert again.stdout.strip() == key, "the key is kept, so sessions survive a restart"
+    assert other.stdout.strip() != key, "no two installations share a key"
+    stored = tmp_path / "one" / "secret_key"
+    assert stored.read_text().strip() == key
+    assert stored.stat().st_mode & 0o077 == 0, "only the owner may read the key"
+
+
+def test_an_explicit_secret_key_wins_and_writes_no_file(tmp_path):
+    result = run_python(PRINT_KEY, DEBUG="true", SECRET_KEY="k" * 60, KINDRED_VAR_DIR=str(tmp_path))
+    assert result.stdout.strip() == "k" * 60
+    assert not (tmp_path / "secret_key").exists()
+
+
 def test_a_bad_boolean_fails_loudly(tmp_path):
     result = run_python("import django; django.setup()", DEBUG="maybe", KINDRED_VAR_DIR=str(tmp_path))
     assert "DEBUG must be true or false" in result.stderr
@@ -63,3 +86,16 @@ def test_the_readme_gives_exactly_the_two_set_up_commands():
     block = readme.split("## Set up", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert commands == ["python3 run.py demo", "python3 run.py test"]
+
+
+def test_an_unknown_category_visibility_fails_loudly(tmp_path):
+    result = run_python(
+        "import django; django.setup()",
+        DEBUG="true",
+        SUPPORT_CATEGORIES_VISIBLE_TO="teachers",
+        KINDRED_VAR_DIR=str(tmp_path),
+    )
+    assert (
+        result.returncode != 0
+        and "SUPPORT_CATEGORIES_VISIBLE_TO must be covered or signed_in" in result.stderr
+    )

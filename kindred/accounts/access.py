@@ -17,6 +17,7 @@ invitations, later its own data) goes through `school_for_user`.
 
 from enum import IntEnum
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -98,6 +99,25 @@ def join_request_for_user(user: User, registry_id: str, pk: int) -> JoinRequest:
     """A join request to the school, for its administrators to decide; 404 if it is another school's."""
     school = school_for_user(user, registry_id, write=True)
     return get_object_or_404(JoinRequest.objects.select_related("user", "school"), school=school, pk=pk)
+
+
+def category_scope_for_user(user: User) -> Q | None:
+    """The schools whose support category `user` may see, as a filter on School (None: every school).
+
+    SUPPORT_CATEGORIES_VISIBLE_TO decides (docs/accounts.md, "Support categories"):
+    - "covered" (the default): site administrators see every school's category; system leaders
+      the categories of their regions' and authorities' schools; school staff their own school's.
+      Other schools' categories are not shown to them.
+    - "signed_in": everyone signed in sees every school's category.
+    Anonymous visitors never see one.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if settings.SUPPORT_CATEGORIES_VISIBLE_TO == "signed_in" or user.is_superuser:
+        return None
+    own = Q(pk__in=SchoolStaff.objects.filter(user=user).values("school_id"))
+    regional = regional_schools_q(user)
+    return own | regional if regional is not None else own
 
 
 def audit_scope_for_user(user: User) -> Q:

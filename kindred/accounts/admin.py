@@ -1,14 +1,23 @@
+"""The admin for people and roles.
+
+Every foreign key to a large table (people, schools) is search-as-you-type (`autocomplete_fields`),
+never a dropdown of every row: a national installation has hundreds of thousands of people.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
 
 
 class SchoolStaffInline(admin.TabularInline):
     model = SchoolStaff
-    raw_id_fields = ["school"]
+    autocomplete_fields = ["school"]
     extra = 0
 
 
@@ -17,6 +26,9 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_superuser", "last_login"]
     search_fields = ["email", "full_name"]
+    # Pages of 50 and no second count of every row: the list stays light with 870,000 people.
+    list_per_page = 50
+    show_full_result_count = False
     inlines = [SchoolStaffInline]
     # Plain multiple selects: the admin's JavaScript two-box widget fails axe (aria on a <span>).
     filter_horizontal = ()
@@ -28,7 +40,12 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-admin.site.register(RegionalRole)
+@admin.register(RegionalRole)
+class RegionalRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "region", "local_authority"]
+    list_select_related = ["user", "region", "local_authority"]
+    search_fields = ["user__email", "user__full_name"]
+    autocomplete_fields = ["user", "region", "local_authority"]
 
 admin.site.unregister(Group)
 
@@ -43,7 +60,9 @@ class InvitationAdmin(admin.ModelAdmin):
     """Invitations are sent from the school's staff page; here they can be looked at, not forged."""
 
     list_display = ["email", "school", "role", "created_at", "expires_at", "accepted_at"]
-    raw_id_fields = ["school", "invited_by", "accepted_by"]
+    list_select_related = ["school"]
+    search_fields = ["email", "school__name", "school__registry_id"]
+    autocomplete_fields = ["school", "invited_by", "accepted_by"]
     readonly_fields = ["token_hash"]
 
     def has_add_permission(self, request):
@@ -53,5 +72,25 @@ class InvitationAdmin(admin.ModelAdmin):
 @admin.register(JoinRequest)
 class JoinRequestAdmin(admin.ModelAdmin):
     list_display = ["user", "school", "role", "status", "created_at"]
+    list_select_related = ["user", "school"]
     list_filter = ["status"]
-    raw_id_fields = ["user", "school", "decided_by"]
+    autocomplete_fields = ["user", "school", "decided_by"]
+
+
+class TwoFactorDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's device admin, whose secret and QR-code pages answer 404 for a device that does not exist."""
+
+    autocomplete_fields = ["user"]
+    raw_id_fields = []
+
+    def config_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        get_object_or_404(TOTPDevice, pk=pk)
+        return super().qrcode_view(request, pk)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)

@@ -1,9 +1,15 @@
 from axes.backends import AxesStandaloneBackend
-from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from kindred.accounts import throttle
+
+
+class SignInDelayed(PermissionDenied):
+    """A sign-in refused, without checking the password, because the account's delay is running."""
 
 
 class SignInThrottleBackend(AxesStandaloneBackend):
-    """django-axes' lock-out check, for sign-ins that arrive with a request (every web form does).
+    """The sign-in throttle (kindred.accounts.throttle), checked before the ordinary backend.
 
     Plain `authenticate()` calls without a request (the test client's `login()`, scripts) are
     left to the ordinary backend instead of raising AxesBackendRequestParameterRequired.
@@ -12,17 +18,11 @@ class SignInThrottleBackend(AxesStandaloneBackend):
     def authenticate(self, request=None, *args, **kwargs):
         if request is None:
             return None
+        username = throttle.sign_in_username(request, kwargs)
+        if throttle.trusted_device(request, username) is None:
+            wait = throttle.account_wait(username)
+            if wait is not None:
+                request.sign_in_wait = wait
+                raise SignInDelayed("Sign-ins for this address are delayed.")
+        # django-axes: the client IP's lock-out (trusted devices are on its allow list).
         return super().authenticate(request, *args, **kwargs)
-
-
-def sign_in_username(request, credentials) -> str:
-    """The address a sign-in tried, as django-axes records it (AXES_USERNAME_CALLABLE).
-
-    Cut to 254 characters, the longest valid e-mail address, so that an absurdly long one is
-    still counted instead of overflowing axes' 255-character column (an error on PostgreSQL).
-    """
-    field = settings.AXES_USERNAME_FORM_FIELD
-    value = (credentials or {}).get(field)
-    if value is None and request is not None:
-        value = request.POST.get(field, "")
-    return str(value or "")[:254]

@@ -1,7 +1,10 @@
+from math import ceil
+
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kindred.accounts.models import JoinRequest, SchoolStaff
 
@@ -12,6 +15,39 @@ class SignInForm(AuthenticationForm):
     username = UsernameField(
         label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
     )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            wait = getattr(self.request, "sign_in_wait", None)
+            if wait is None:
+                raise
+            minutes = max(1, ceil(wait.total_seconds() / 60))
+            raise forms.ValidationError(
+                ngettext(
+                    "There have been several wrong passwords for this address, so signing in with it "
+                    "is paused: try again in %(minutes)d minute, or reset your password.",
+                    "There have been several wrong passwords for this address, so signing in with it "
+                    "is paused: try again in %(minutes)d minutes, or reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="delayed",
+            ) from None
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending through `services.password_reset_request` (limits per address and IP)."""
+
+    def save(self, *, request, **kwargs):
+        from kindred.accounts import services, throttle
+
+        services.password_reset_request(
+            email=self.cleaned_data["email"],
+            ip=throttle.client_ip(request),
+            send=lambda: super(ThrottledPasswordResetForm, self).save(request=request, **kwargs),
+        )
 
 
 class InvitationForm(forms.Form):
@@ -64,6 +100,12 @@ class TokenForm(forms.Form):
         error_messages={"invalid": _("Enter the six digits your app shows.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation step of a destructive action: a hidden field the confirmation page sends."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
 
 
 class DeleteAccountForm(forms.Form):

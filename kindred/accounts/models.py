@@ -46,6 +46,11 @@ class User(AbstractUser):
             return str(_("Former member"))
         return self.full_name or self.email
 
+    @property
+    def admin_label(self) -> str:
+        """How the admin's search-as-you-type lists a person: name and address, as names repeat."""
+        return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
 
 class SchoolStaff(models.Model):
     """A person's role at a school."""
@@ -160,3 +165,29 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} asks to join {self.school.name} as {self.get_role_display()}"
+
+
+class SignInDevice(models.Model):
+    """A browser that has signed in to an account before (it holds a random key in a cookie).
+
+    Sign-ins from such a browser skip the account's progressive delay and the IP address limit,
+    so an attacker hammering someone's address cannot keep that person out (OWASP's "device
+    cookies"). A device that itself fails LOGIN_FAILURE_LIMIT times in a row is no longer trusted.
+    Only a hash of the key is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_devices")
+    key_hash = models.CharField(max_length=64)
+    failures = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_hash", "user"], name="signindevice_one_per_browser_and_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — browser since {self.created_at:%Y-%m-%d}"

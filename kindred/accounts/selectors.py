@@ -30,6 +30,45 @@ def roles_of(*, user: User) -> dict[str, Any]:
     }
 
 
+HOME_SCHOOLS = 5
+
+
+def home_for(*, user: User) -> dict[str, Any]:
+    """What a signed-in person came for, for the home page: their schools and their areas.
+
+    - `schools`: up to HOME_SCHOOLS schools where they have a role, each with its roles
+      (`[(school, ["Teacher", ...])]`), and `more_schools` when there are more;
+    - `areas`: the regions and authorities they lead, each with its number of schools;
+    - `networks`: their networks — empty until the networks app provides them (see
+      `accounts/home_networks.html`, the place kept for it on the home page).
+    """
+    if not user.is_authenticated:
+        return {}
+    schools: dict[int, tuple[School, list[str]]] = {}
+    for role in (
+        SchoolStaff.objects.filter(user=user).select_related("school").order_by("school__name", "role")
+    ):
+        schools.setdefault(role.school_id, (role.school, []))[1].append(role.get_role_display())
+    areas = []
+    for role in RegionalRole.objects.filter(user=user).select_related("region", "local_authority"):
+        if role.region_id:
+            area, kind, count = role.region, "region", School.objects.filter(region_id=role.region_id)
+        else:
+            area, kind, count = (
+                role.local_authority,
+                "local_authority",
+                School.objects.filter(local_authority_id=role.local_authority_id),
+            )
+        areas.append({"area": area, "kind": kind, "schools": count.count()})
+    listed = list(schools.values())
+    return {
+        "schools": listed[:HOME_SCHOOLS],
+        "more_schools": len(listed) > HOME_SCHOOLS,
+        "areas": areas,
+        "networks": [],
+    }
+
+
 def school_staff(*, school: School) -> QuerySet[SchoolStaff]:
     return (
         SchoolStaff.objects.filter(school=school)

@@ -1,25 +1,37 @@
 """Writes for people and roles. Each action owns its transaction and its audit event."""
 
 import hashlib
+import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, SignInDevice, User
+from kindred.audit.models import AuditEvent
 from kindred.audit.services import audit
 from kindred.schools.models import LocalAuthority, Region, School
 
 EMAIL_VERIFICATION_SALT = "kindred.accounts.email-verification"
+
+# Sent by account_delete, inside its transaction, before anything is changed: apps above this one
+# (networks) end the person's roles there, or raise ValidationError to refuse (the last
+# coordinator of a network must hand over first). Sent with send(), so a refusal propagates.
+account_deleting = Signal()
 
 
 def invitation_token_hash(token: str) -> str:
@@ -184,6 +196,34 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     return join_request
 
 
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip: str, send: Callable[[], None]) -> bool:
+    """Someone asks for a password-reset e-mail for `email` from `ip`; `send` sends it (if the account exists).
+
+    At most PASSWORD_RESET_LIMIT_PER_ADDRESS requests per address and PASSWORD_RESET_LIMIT_PER_IP
+    per IP address are sent within an hour; past that nothing is sent. The page says the same
+    either way, so it tells nobody whether the address has an account or was throttled.
+    Returns whether the request was passed on.
+    """
+    email = email.strip().lower()
+    recent = AuditEvent.objects.filter(
+        action="user.password_reset_requested", at__gte=timezone.now() - PASSWORD_RESET_WINDOW
+    )
+    allowed = (
+        recent.filter(details__email=email).count() < settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+        and recent.filter(details__ip=ip).count() < settings.PASSWORD_RESET_LIMIT_PER_IP
+    )
+    if not allowed:
+        audit(None, "user.password_reset_throttled", None, email=email, ip=ip)
+        return False
+    audit(None, "user.password_reset_requested", None, email=email, ip=ip)
+    send()
+    return True
+
+
 def email_verification_token(user: User) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFICATION_SALT)
 
@@ -236,21 +276,92 @@ def two_factor_disable(*, user: User, by: User) -> None:
     audit(by, "user.two_factor_disabled", user)
 
 
+def schools_left_without_administrator(user: User) -> list[School]:
+    """The schools where `user` is the only administrator: deleting them would orphan these."""
+    administered = SchoolStaff.objects.filter(user=user, role=SchoolStaff.Role.ADMINISTRATOR)
+    return list(
+        School.objects.filter(pk__in=administered.values("school"))
+        .annotate(administrators=Count("staff", filter=Q(staff__role=SchoolStaff.Role.ADMINISTRATOR)))
+        .filter(administrators=1)
+        .order_by("name")
+    )
+
+
+def _replace_text(value: Any, replacements: list[tuple[re.Pattern, str]]) -> Any:
+    if isinstance(value, str):
+        for pattern, replacement in replacements:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, list):
+        return [_replace_text(item, replacements) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_text(item, replacements) for key, item in value.items() if key != "ip"}
+    return value
+
+
+def _audit_pseudonymise(*, user: User, email: str, full_name: str, pseudonym_email: str) -> int:
+    """Replace the person's name and address in the audit events about them, and drop their IP addresses.
+
+    The events stay (the log must still say what happened), pointing at the anonymised user row.
+    Events *about* the person: they acted, they were the object, a role of theirs changed, or
+    their address was named (invitations, failed sign-ins, reset requests).
+    """
+    about = (
+        Q(actor=user)
+        | Q(object_type=User._meta.label_lower, object_id=str(user.pk))
+        | Q(details__user=user.pk)
+        | Q(details__email__iexact=email)
+        | Q(object_label__icontains=email)
+    )
+    replacements = [(re.compile(re.escape(email), re.IGNORECASE), pseudonym_email)]
+    if full_name:
+        replacements.append((re.compile(re.escape(full_name)), str(_("Former member"))))
+    changed = []
+    for event in AuditEvent.objects.filter(about).only("object_label", "details"):
+        event.object_label = _replace_text(event.object_label, replacements)[:300]
+        event.details = _replace_text(event.details, replacements)
+        changed.append(event)
+    AuditEvent.objects.bulk_update(changed, ["object_label", "details"], batch_size=500)
+    return len(changed)
+
+
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     """Delete a person's account by anonymising it.
 
+    Refused while the person is the only administrator of a school: they hand over first.
     Their roles, requests, devices and sessions go; the user row stays, without name or
     address, so what they wrote (and the audit log) still points somewhere: it is shown as
-    written by a former member.
+    written by a former member. Their name and address are replaced in the audit events about
+    them, invitations they accepted keep no address, and their sign-in records (django-axes) go.
+    See docs/privacy.md.
     """
+    orphaned = schools_left_without_administrator(user)
+    if orphaned:
+        raise ValidationError(
+            _(
+                "You are the only administrator of %(schools)s. Make someone else an administrator "
+                "there (invite them from the school's staff page) before you delete your account."
+            )
+            % {"schools": ", ".join(school.name for school in orphaned)},
+            code="last_administrator",
+        )
+    # Other apps refuse here too (a network's last coordinator hands over first).
+    account_deleting.send(sender=User, user=user)
+    email, full_name = user.email, user.full_name
+    pseudonym_email = f"former-member-{user.pk}@deleted.invalid"
     audit(user, "user.deleted", user)
     SchoolStaff.objects.filter(user=user).delete()
     RegionalRole.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
-    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
-    user.email = f"former-member-{user.pk}@deleted.invalid"
+    SignInDevice.objects.filter(user=user).delete()
+    Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(Q(email__iexact=email) | Q(accepted_by=user)).update(email=pseudonym_email)
+    AccessAttempt.objects.filter(username__iexact=email).delete()
+    AccessLog.objects.filter(username__iexact=email).delete()
+    AccessFailureLog.objects.filter(username__iexact=email).delete()
+    user.email = pseudonym_email
     user.full_name = ""
     user.first_name = user.last_name = ""
     user.is_active = user.is_staff = user.is_superuser = False
@@ -260,6 +371,7 @@ def account_delete(*, user: User) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    _audit_pseudonymise(user=user, email=email, full_name=full_name, pseudonym_email=pseudonym_email)
 
 
 @transaction.atomic

@@ -3,11 +3,12 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from kindred.accounts import throttle
 from kindred.audit.services import audit
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return throttle.client_ip(request) if request is not None else ""
 
 
 @receiver(user_logged_in, dispatch_uid="kindred_audit_signed_in")
@@ -23,6 +24,7 @@ def signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="kindred_audit_sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
+    throttle.device_failed(request, throttle.sign_in_username(request, credentials))
     audit(
         None, "user.sign_in_failed", None, email=str(credentials.get("username", ""))[:254], ip=_ip(request)
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -25,6 +26,7 @@ def two_factor_required_for(user) -> bool:
     return settings.TWO_FACTOR_REQUIRED and (access.is_site_admin(user) or access.is_system_leader(user))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_setup(request):
@@ -76,6 +78,7 @@ def _base32(device: TOTPDevice) -> str:
     return b32encode(device.bin_key).decode()
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor_verify(request):

@@ -5,24 +5,44 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.accounts import access, selectors, services
+from kindred.accounts import access, selectors, services, throttle
 from kindred.accounts.forms import (
     AccountFromInvitationForm,
+    ConfirmForm,
     DecisionForm,
     DeleteAccountForm,
     InvitationForm,
     JoinRequestForm,
+    SignInForm,
 )
 from kindred.accounts.models import User
 from kindred.schools.models import School
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, which also remembers the browser for the throttle's exemption."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # LoginView names the site after the request's host; Kindred's name is SITE_NAME.
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.device_remember(self.request, response, form.get_user())
+        return response
 
 
 def _base_url(request) -> str:
@@ -33,6 +53,7 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@never_cache
 @require_GET
 @login_required
 def profile(request):
@@ -44,6 +65,7 @@ def profile(request):
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def personal_data(request):
@@ -56,16 +78,22 @@ def personal_data(request):
     return response
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.account_delete(user=request.user)
-        logout(request)
-        messages.success(request, _("Your account has been deleted."))
-        return redirect("home")
-    return render(request, "accounts/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+        try:
+            services.account_delete(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("home")
+    context = {"form": form, "hand_over": services.schools_left_without_administrator(request.user)}
+    return render(request, "accounts/account_delete.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -106,7 +134,7 @@ def invitation_accept(request, token: str):
             except ValidationError as error:
                 return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
             messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
-            return redirect("profile")
+            return redirect("home")
     elif not has_account:
         form = AccountFromInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
@@ -121,7 +149,7 @@ def invitation_accept(request, token: str):
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
-                return redirect("profile")
+                return redirect("home")
     return render(
         request,
         "accounts/invitation_accept.html",
@@ -174,6 +202,7 @@ def _staff_page(request, school: School, *, invite_form=None, status: int = 200)
     )
 
 
+@never_cache
 @require_GET
 @login_required
 def school_staff(request, registry_id: str):
@@ -205,17 +234,31 @@ def staff_invite(request, registry_id: str):
     return _staff_page(request, school, invite_form=form, status=400)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 @login_required
 def staff_remove(request, registry_id: str, pk: int):
+    """Remove someone's role, after a confirmation page (a plain form: no JavaScript needed)."""
     staff = access.staff_for_user(request.user, registry_id, pk)
-    try:
-        services.staff_role_remove(staff=staff, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
-        messages.success(request, _("%(person)s no longer has that role.") % {"person": staff.user})
-    return redirect("school_staff", registry_id=registry_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_role_remove(staff=staff, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                _("%(person)s is no longer %(role)s.")
+                % {"person": staff.user, "role": staff.get_role_display().lower()},
+            )
+        return redirect("school_staff", registry_id=registry_id)
+    return render(
+        request,
+        "accounts/staff_remove_confirm.html",
+        {"staff": staff, "school": staff.school, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

@@ -1,13 +1,14 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kindred.audit.selectors import audit_events_for_user
+from kindred.core.csv_export import Echo, csv_writer
 
 PAGE_SIZE = 50
 
@@ -16,6 +17,7 @@ def _action_filter(request) -> str:
     return request.GET.get("action", "")[:64]
 
 
+@never_cache
 @require_GET
 @login_required
 def event_list(request):
@@ -34,17 +36,13 @@ def event_list(request):
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
+@never_cache
 @require_GET
 @login_required
 def event_export(request):
     """The same events as a CSV file."""
     events = audit_events_for_user(request.user, action=_action_filter(request))
-    writer = csv.writer(_Echo())
+    writer = csv_writer(Echo())
     header = ["at", "actor", "action", "object_type", "object_id", "object", "school", "details"]
 
     def rows():

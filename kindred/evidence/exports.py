@@ -1,8 +1,8 @@
 """CSV exports of stored evidence, shared by the commands and the dashboard's download."""
 
-import csv
 from collections.abc import Iterable, Iterator
 
+from kindred.core.csv_export import csv_writer
 from kindred.evidence.models import FamilyMember, Performance
 
 FAMILY_COLUMNS = ["school_id", "similar_school_id", "rank", "distance"]
@@ -44,7 +44,7 @@ def performance_rows() -> Iterator[list]:
 
 
 def write_csv(stream, header: list[str], rows: Iterable[list]) -> int:
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv_writer(stream, lineterminator="\n")
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,12 +7,14 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kindred.accounts.access import is_site_admin
+from kindred.accounts.access import category_scope_for_user, is_site_admin
+from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
 from kindred.evidence.tasks import recompute_evidence
+from kindred.schools.models import School
 
 PAGE_SIZE = 50
 
@@ -40,7 +40,11 @@ def dashboard(request):
         urban_rural=cleaned.get("urban_rural", ""),
     )
     sort = request.GET.get("sort", "name")
+    scope = category_scope_for_user(request.user)
     schools = selectors.dashboard_schools(filters, sort=sort)
+    if scope is not None:
+        # Support categories are shown for the schools the person may see them for (docs/accounts.md).
+        schools = schools.filter(scope)
     if request.GET.get("format") == "csv":
         return _dashboard_csv(schools)
     points = selectors.map_points(schools)
@@ -60,6 +64,7 @@ def dashboard(request):
             "querystring_without_page": query.urlencode() + "&" if query else "",
             "querystring_without_sort": sortless.urlencode(),
             "sort": sort,
+            "categories_limited": scope is not None,
         },
     )
 
@@ -67,7 +72,7 @@ def dashboard(request):
 def _dashboard_csv(schools) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kindred-schools.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "school_id",
@@ -131,10 +136,21 @@ def good_practice(request):
     )
 
 
-def school_evidence_context(school) -> dict:
-    """What the school page shows of the evidence: used by schools.views.school_detail."""
+def school_evidence_context(school, user) -> dict:
+    """What the school page shows `user` of the evidence: used by schools.views.school_detail.
+
+    Support categories (the school's and its family's) only where `user` may see them.
+    """
     outcomes = selectors.school_outcomes(school)
     family = selectors.school_family(school)
+    scope = category_scope_for_user(user)
+    if scope is None:
+        shown = {school.pk, *(m.member_id for m in family)}
+    else:
+        candidates = [school.pk, *(m.member_id for m in family)]
+        shown = set(School.objects.filter(scope, pk__in=candidates).values_list("pk", flat=True))
+    for member in family:
+        member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
     for outcome in outcomes:
         if outcome.pooled is not None:
@@ -158,7 +174,8 @@ def school_evidence_context(school) -> dict:
             % {"measure": outcome.measure.name},
         )
     return {
-        "category": selectors.category_of(school),
+        "category": selectors.category_of(school) if school.pk in shown else None,
+        "category_shown": school.pk in shown,
         "outcomes": outcomes,
         "strengths": strengths,
         "needs": needs,

@@ -22,7 +22,7 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ["registry_id", "name", "phase", "status", "local_authority", "pupils"]
     list_filter = ["phase", "status", "urban_rural", "region"]
     search_fields = ["registry_id", "name", "town", "postcode"]
-    raw_id_fields = ["local_authority", "region"]
+    autocomplete_fields = ["local_authority", "region"]
     change_list_template = "admin/schools/school/change_list.html"
 
     def get_urls(self):
@@ -48,7 +48,8 @@ class SchoolAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "form": form,
         }
-        return TemplateResponse(request, "admin/schools/school/import.html", context)
+        status = 400 if form.is_bound and form.errors else 200
+        return TemplateResponse(request, "admin/schools/school/import.html", context, status=status)
 
 
 @admin.register(MeasureDefinition)
@@ -61,10 +62,26 @@ class MeasureDefinitionAdmin(admin.ModelAdmin):
 class SchoolMeasureAdmin(admin.ModelAdmin):
     list_display = ["school", "measure", "year", "value", "cohort", "suppressed"]
     list_filter = ["measure", "year", "suppressed"]
-    raw_id_fields = ["school"]
+    autocomplete_fields = ["school"]
     list_select_related = ["school", "measure"]
 
 
-admin.site.register(Region)
-admin.site.register(LocalAuthority)
-admin.site.register(SchoolLink)
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    list_select_related = ["region"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(SchoolLink)
+class SchoolLinkAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "kind", "on"]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]

@@ -9,7 +9,8 @@ class ImportForm(forms.Form):
     """An upload for the importer: the file, what it holds, and the mapping for a schools file
     (a measures or links file needs none)."""
 
-    file = forms.FileField(label=_("CSV file"))
+    # A longer name cannot be stored (file systems allow 255 bytes); it is refused, not cut silently.
+    file = forms.FileField(label=_("CSV file"), max_length=200)
     kind = forms.ChoiceField(
         label=_("What the file holds"),
         choices=ImportKind.choices,

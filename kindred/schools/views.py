@@ -1,6 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from kindred.accounts.access import Access, school_access
+from kindred.accounts.selectors import home_for
+from kindred.evidence.selectors import school_family
 from kindred.evidence.views import school_evidence_context
 from kindred.schools import selectors
 from kindred.schools.models import School
@@ -8,14 +11,22 @@ from kindred.schools.models import School
 PAGE_SIZE = 25
 
 
+FAMILY_ON_HOME = 5
+
+
 def home(request):
-    """Search schools by name, place or id."""
+    """Search schools by name, place or id; above it, what a signed-in person came for."""
     query = request.GET.get("q", "")[:200]
     page = Paginator(selectors.school_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = home_for(user=request.user)
+    if mine.get("schools"):
+        # The nearest members of the first school's family of similar schools.
+        mine["family"] = school_family(mine["schools"][0][0])[:FAMILY_ON_HOME]
     return render(
         request,
         "schools/home.html",
         {
+            "mine": mine,
             "query": query,
             "page_obj": page,
             "querystring_without_page": f"q={query}&" if query else "",
@@ -28,12 +39,14 @@ def school_detail(request, registry_id: str):
     school = get_object_or_404(
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
-    evidence = school_evidence_context(school) if request.user.is_authenticated else None
+    evidence = school_evidence_context(school, request.user) if request.user.is_authenticated else None
     return render(
         request,
         "schools/school_detail.html",
         {
             "school": school,
+            # Only people who may open the school's staff page are shown the link (others would get a 404).
+            "can_see_staff": school_access(request.user, school) > Access.NONE,
             "evidence": evidence,
             "measures": selectors.school_measures(school=school),
             "predecessors": school.predecessor_links.select_related("predecessor"),

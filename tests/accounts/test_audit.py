@@ -84,6 +84,34 @@ def test_audit_prune_deletes_events_older_than_the_retention(site_admin, setting
     assert AuditEvent.objects.count() == 1
 
 
+def test_audit_prune_deletes_sign_in_records_older_than_their_retention(settings):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    def record(username: str) -> None:
+        fields = {"username": username, "ip_address": "192.0.2.1", "user_agent": "x", "path_info": "/"}
+        AccessFailureLog.objects.create(**fields, http_accept="*/*")
+        AccessAttempt.objects.create(
+            **fields, http_accept="*/*", get_data="", post_data="", failures_since_start=1
+        )
+
+    with time_machine.travel(timezone.now() - timedelta(days=settings.SIGN_IN_RECORD_DAYS + 1)):
+        record("old@example.org")
+    record("new@example.org")
+    call_command("audit_prune", stdout=io.StringIO())
+    for model in (AccessAttempt, AccessFailureLog):
+        assert list(model.objects.values_list("username", flat=True)) == ["new@example.org"]
+
+
+def test_successful_sign_ins_are_not_kept_a_second_time_by_django_axes(client, teacher_x):
+    from axes.models import AccessLog
+
+    from conftest import PASSWORD
+
+    client.post("/accounts/login/", {"username": teacher_x.email, "password": PASSWORD})
+    assert AuditEvent.objects.filter(action="user.signed_in", actor=teacher_x).exists()
+    assert not AccessLog.objects.exists()
+
+
 def test_the_admin_cannot_edit_the_audit_log(client, site_admin, school_x):
     event = audit(site_admin, "school.edited", school_x)
     client.force_login(site_admin)

@@ -74,6 +74,8 @@ def test_a_school_leader_can_see_the_staff_but_not_decide(client, school_x, scho
 def test_the_last_school_administrator_cannot_be_removed(client, school_x, school_admin_x):
     staff = SchoolStaff.objects.get(user=school_admin_x)
     client.force_login(school_admin_x)
-    response = client.post(f"/accounts/schools/{school_x.registry_id}/staff/{staff.pk}/remove/", follow=True)
+    response = client.post(
+        f"/accounts/schools/{school_x.registry_id}/staff/{staff.pk}/remove/", {"confirm": "on"}, follow=True
+    )
     assert "keeps at least one administrator" in response.content.decode()
     assert SchoolStaff.objects.filter(pk=staff.pk).exists()

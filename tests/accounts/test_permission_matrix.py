@@ -19,6 +19,10 @@ from kindred.accounts.services import invitation_create
 from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
+from kindred.frameworks.models import PeerReview
+from tests.frameworks.conftest import framework_example_load
+from tests.plans.conftest import plan_with_action
+from tests.voice.conftest import open_consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +50,47 @@ SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=30
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 
 
+def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
+    """The consultation's owner (X's system leader) and site admins get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+
+
+# The board of network_x (public; school X a member, X's school leader its coordinator): its
+# members read and write; the site admin reads and moderates; everyone else signed in may see
+# that the network exists but not its board (403).
+BOARD_READERS = statuses(
+    403, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+)
+
+
+def board_write(ok: int) -> dict[str, int]:
+    """Members of network_x get `ok`; everyone else signed in 403 (the site admin too: no member)."""
+    return statuses(403, school_admin_x=ok, school_leader_x=ok, teacher_x=ok, anonymous=302)
+
+
+def board_moderate(ok: int) -> dict[str, int]:
+    """The coordinator of network_x and the site admin get `ok`; everyone else signed in 403."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
+
+
 def school_x_write(ok: int) -> dict[str, int]:
     """Administrators of X (and site admins) get `ok`; other staff and X's system leader 403; outsiders 404."""
     return statuses(403, site_admin=ok, school_admin_x=ok, teacher_y=404, no_school_user=404, anonymous=302)
+
+
+def network_x_write(ok: int) -> dict[str, int]:
+    """Writes to public network X: its coordinator (X's school leader) and site admins get `ok`; the rest 403."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
+
+
+# Teacher X's profile is shown to people in teacher X's networks (X's staff) and site admins.
+TEACHER_X_PROFILE = statuses(
+    404, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+)
+
+
+def _sees_teacher_x(ok: int) -> dict[str, int]:
+    return {persona: ok if status == 200 else status for persona, status in TEACHER_X_PROFILE.items()}
 
 
 def admin_only(ok: int) -> dict[str, int]:
@@ -71,6 +113,28 @@ class World:
             user=user, school=self.school_x, role=SchoolStaff.Role.EXAMS_OFFICER
         )
 
+    def fresh_school(self):
+        from kindred.schools.models import School
+
+        n = School.objects.count()
+        return School.objects.create(registry_id=f"9{n:05d}", name=f"Fresh {n}")
+
+    def fresh_ask(self) -> str:
+        from kindred.networks.services import membership_request_create
+
+        ask = membership_request_create(
+            network=self.extra["network"], school=self.fresh_school(), kind="ask", by=None
+        )
+        return f"/networks/{ask.network_id}/requests/{ask.pk}/"
+
+    def fresh_role(self) -> str:
+        from kindred.networks.services import network_role_add
+
+        n = User.objects.count()
+        user = User.objects.create_user(email=f"member{n}@example.org", password=None)
+        role = network_role_add(network=self.extra["network"], user=user, role="member", by=None)
+        return f"/networks/{role.network_id}/people/{role.pk}/end/"
+
     def fresh_join_request_at_x(self) -> JoinRequest:
         n = User.objects.count()
         user = User.objects.create_user(email=f"asker{n}@example.org", password=None)
@@ -86,6 +150,130 @@ class Rule:
 
 def _x(world: World) -> str:
     return world.school_x.registry_id
+
+
+def _events(world: World) -> dict:
+    """A public and a private network of school X (X's leader coordinates both), each with an event."""
+    if "events" not in world.extra:
+        from datetime import UTC, datetime
+
+        from kindred.events.models import Event
+        from kindred.events.services import event_create, feed_token_issue
+        from kindred.networks.models import Network
+        from kindred.networks.services import membership_add, network_create
+
+        leader = world.personas["school_leader_x"]
+        found = {}
+        for key, visibility in (
+            ("public", Network.Visibility.PUBLIC),
+            ("private", Network.Visibility.PRIVATE),
+        ):
+            network = network_create(
+                name=f"Matrix {key}",
+                kind=Network.Kind.CLUSTER,
+                region=world.school_x.region,
+                by=leader,
+                visibility=visibility,
+                status=Network.Status.ACTIVE,
+            )
+            membership_add(network=network, school=world.school_x, role="member", by=leader)
+            found[key] = network
+            found[f"{key}_event"] = event_create(
+                by=leader,
+                network=network,
+                kind=Event.Kind.TRAINING,
+                title=f"Matrix {key} training",
+                starts_at=datetime(2030, 1, 8, 16, tzinfo=UTC),
+                ends_at=datetime(2030, 1, 8, 17, tzinfo=UTC),
+                time_zone="Europe/London",
+                rrule="FREQ=WEEKLY;COUNT=4",
+                capacity=10,
+            )
+        found["token"] = feed_token_issue(user=world.personas["teacher_x"]).token
+        world.extra["events"] = found
+    return world.extra["events"]
+
+
+def _fresh_registration(world: World) -> int:
+    """A registration by a new member of X's staff for the private network's event."""
+    from datetime import UTC, datetime
+
+    from kindred.events.services import registration_create
+
+    event = _events(world)["private_event"]
+    staff = world.fresh_staff_at_x()
+    return registration_create(
+        event=event, occurrence_start=datetime(2030, 1, 8, 16, tzinfo=UTC), by=staff.user
+    ).pk
+
+
+def _library(world: World) -> dict:
+    """A private network's file (by X's leader, its coordinator), a policy template, and a public link."""
+    if "library" not in world.extra:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from kindred.library.services import resource_create
+
+        leader = world.personas["school_leader_x"]
+        network = _events(world)["private"]
+
+        def upload() -> SimpleUploadedFile:
+            return SimpleUploadedFile("notes.txt", b"Reading for pleasure: notes", content_type="text/plain")
+
+        world.extra["library"] = {
+            "file": resource_create(
+                by=leader, network=network, kind="file", title="Notes", licence="CC-BY-4.0", upload=upload()
+            ),
+            "policy": resource_create(
+                by=leader,
+                network=network,
+                kind="policy",
+                title="CPD policy",
+                licence="CC-BY-4.0",
+                upload=upload(),
+            ),
+            "link": resource_create(
+                by=leader,
+                network=None,
+                kind="link",
+                title="A link",
+                licence="CC-BY-4.0",
+                url="https://example.org/",
+            ),
+        }
+    return world.extra["library"]
+
+
+def _offers(world: World) -> dict:
+    """A request by school Y, and an offer by school X in the same domain."""
+    if "offers" not in world.extra:
+        from kindred.offers.services import offer_create, request_create
+
+        admin_user = world.personas["site_admin"]
+        world.extra["offers"] = {
+            "request": request_create(
+                school=world.school_y, domain="reading", needs="Phonics", by=admin_user
+            ),
+            "offer": offer_create(school=world.school_x, domain="reading", format="mentoring", by=admin_user),
+        }
+    return world.extra["offers"]
+
+
+def _fresh_match(world: World) -> int:
+    """A match waiting for school X (the offering school) to agree; each request gets a new one."""
+    from kindred.offers.models import Match
+    from kindred.offers.services import offer_create, request_create
+
+    admin_user = world.personas["site_admin"]
+    support = request_create(school=world.school_y, domain="maths", needs="Fractions", by=admin_user)
+    offer = offer_create(school=world.school_x, domain="maths", format="visit", by=admin_user)
+    return Match.objects.create(request=support, offer=offer, cost=0.0).pk
+
+
+EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+EVENT_ORGANISERS = statuses(
+    403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
+)
 
 
 RULES: dict[str, Rule] = {
@@ -118,8 +306,9 @@ RULES: dict[str, Rule] = {
     "school_staff": Rule(SCHOOL_X_PRIVATE, lambda w: f"/accounts/schools/{_x(w)}/staff/"),
     # Writes with an empty form: administrators get the form back with its errors (400).
     "staff_invite": Rule(school_x_write(400), lambda w: f"/accounts/schools/{_x(w)}/staff/invite/", "post"),
+    # Removing a role without the confirmation page's field shows that page again (400).
     "staff_remove": Rule(
-        school_x_write(302),
+        school_x_write(400),
         lambda w: f"/accounts/schools/{_x(w)}/staff/{w.fresh_staff_at_x().pk}/remove/",
         "post",
     ),
@@ -128,6 +317,70 @@ RULES: dict[str, Rule] = {
         lambda w: f"/accounts/schools/{_x(w)}/join-requests/{w.fresh_join_request_at_x().pk}/",
         "post",
     ),
+    # Networks (public network X: school X a member, X's school leader its coordinator; private
+    # network X for reading; an empty public network for asking to join).
+    "networks:directory": Rule(SIGNED_IN, "/networks/"),
+    "networks:create": Rule(
+        statuses(
+            403, site_admin=200, system_leader=200, school_admin_x=200, school_leader_x=200, anonymous=302
+        ),
+        "/networks/new/",
+    ),
+    "networks:detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/networks/{w.extra['private_network'].pk}/"),
+    "networks:edit": Rule(network_x_write(200), lambda w: f"/networks/{w.extra['network'].pk}/edit/"),
+    # Anyone who can see a network asks to join it: for their school (leaders) or for themself.
+    "networks:join": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['empty_network'].pk}/join/"),
+    # Writes with an empty form: those allowed get the form's errors (400).
+    "networks:invite": Rule(
+        network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/invite/", "post"
+    ),
+    "networks:request_decide": Rule(network_x_write(400), lambda w: w.fresh_ask(), "post"),
+    "networks:leave": Rule(
+        statuses(403, site_admin=400, school_admin_x=400, school_leader_x=400, anonymous=302),
+        lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/leave/",
+        "post",
+    ),
+    "networks:replace": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/replace/",
+        "post",
+    ),
+    "networks:person_add": Rule(
+        network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/people/", "post"
+    ),
+    "networks:person_end": Rule(network_x_write(302), lambda w: w.fresh_role(), "post"),
+    "networks:rota": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['network'].pk}/rota/"),
+    "networks:rota_block": Rule(
+        statuses(403, site_admin=400, school_admin_x=400, school_leader_x=400, anonymous=302),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/block/",
+        "post",
+    ),
+    "networks:rota_swap": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/{w.extra['turn'].pk}/swap/",
+        "post",
+    ),
+    "networks:rota_skip": Rule(
+        network_x_write(302),
+        lambda w: f"/networks/{w.extra['network'].pk}/rota/{w.extra['turn'].pk}/skip/",
+        "post",
+    ),
+    # Colleagues: profiles are seen according to each person's own setting.
+    "networks:people": Rule(SIGNED_IN, "/people/"),
+    "networks:profile_edit": Rule(SIGNED_IN, "/people/me/"),
+    "networks:connections": Rule(SIGNED_IN, "/people/connections/"),
+    "networks:connection_decide": Rule(
+        statuses(404, teacher_x=302, anonymous=302),
+        lambda w: f"/people/connections/{w.extra['connection'].pk}/",
+        "post",
+    ),
+    "networks:person": Rule(TEACHER_X_PROFILE, lambda w: f"/people/{w.personas['teacher_x'].pk}/"),
+    "networks:connect": Rule(
+        _sees_teacher_x(302), lambda w: f"/people/{w.personas['teacher_x'].pk}/connect/", "post"
+    ),
+    "networks:invite_person": Rule(
+        _sees_teacher_x(400), lambda w: f"/people/{w.personas['teacher_x'].pk}/invite/", "post"
+    ),
     # The audit log.
     "audit_log": Rule(AUDIT_READERS, "/audit/"),
     "audit_export": Rule(AUDIT_READERS, "/audit/export.csv"),
@@ -135,8 +388,199 @@ RULES: dict[str, Rule] = {
     "dashboard": Rule(SIGNED_IN, "/evidence/dashboard/"),
     "good_practice": Rule(SIGNED_IN, "/evidence/good-practice/?domain=maths"),
     "evidence_recompute": Rule(statuses(403, site_admin=302, anonymous=302), "/evidence/recompute/", "post"),
+    # Events: calendars for anyone signed in; a private network's event for those who see the network;
+    # changes for its coordinators (X's leader); feeds need no sign-in (calendar apps cannot sign in).
+    "events:mine": Rule(SIGNED_IN, "/events/mine/"),
+    "events:network_calendar": Rule(SIGNED_IN, lambda w: f"/events/networks/{_events(w)['public'].pk}/"),
+    "events:create": Rule(
+        statuses(403, site_admin=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/networks/{_events(w)['public'].pk}/new/",
+    ),
+    "events:region_calendar": Rule(SIGNED_IN, lambda w: f"/events/regions/{w.school_x.region_id}/"),
+    "events:detail": Rule(EVENT_PRIVATE, lambda w: f"/events/{_events(w)['private_event'].pk}/"),
+    # Posting without an occurrence: the page comes back with the error (302).
+    "events:register": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/register/",
+        "post",
+    ),
+    "events:occurrence_change": Rule(
+        statuses(403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/events/{_events(w)['private_event'].pk}/occurrences/",
+        "post",
+    ),
+    "events:registration_cancel": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/cancel/", "post"
+    ),
+    "events:attendance": Rule(
+        EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
+    ),
+    "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
+    "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
+    "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
+    "events:feed_person": Rule(PUBLIC, lambda w: f"/events/feeds/{_events(w)['token']}.ics"),
+    # The library: a private network's resources as its events; writes for the author and coordinators.
+    "library:index": Rule(SIGNED_IN, "/library/"),
+    "library:create": Rule(SIGNED_IN, "/library/new/"),
+    "library:detail": Rule(EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/"),
+    "library:download": Rule(
+        EVENT_PRIVATE, lambda w: f"/library/{_library(w)['file'].pk}/versions/1/download/"
+    ),
+    "library:open_link": Rule(statuses(302), lambda w: f"/library/{_library(w)['link'].pk}/open/"),
+    # Posting an empty form: organisers get the page back with the error (302).
+    "library:version_add": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['file'].pk}/versions/", "post"
+    ),
+    "library:policy_agree": Rule(
+        EVENT_ORGANISERS, lambda w: f"/library/{_library(w)['policy'].pk}/agree/", "post"
+    ),
+    "library:policy_adopt": Rule(
+        statuses(302, teacher_y=404, no_school_user=404),
+        lambda w: f"/library/{_library(w)['policy'].pk}/adopt/",
+        "post",
+    ),
+    # Offers and requests: open to anyone signed in; proposing is the requesting school's, accepting the offering school's.
+    "offers:index": Rule(SIGNED_IN, "/offers/"),
+    "offers:offer_create": Rule(statuses(302), "/offers/offers/new/", "post"),
+    "offers:request_create": Rule(statuses(302), "/offers/requests/new/", "post"),
+    "offers:request_detail": Rule(SIGNED_IN, lambda w: f"/offers/requests/{_offers(w)['request'].pk}/"),
+    "offers:match_propose": Rule(
+        statuses(403, site_admin=302, anonymous=302),
+        lambda w: f"/offers/requests/{_offers(w)['request'].pk}/propose/",
+        "post",
+    ),
+    "offers:match_accept": Rule(
+        statuses(403, site_admin=302, school_admin_x=302, school_leader_x=302, anonymous=302),
+        lambda w: f"/offers/matches/{_fresh_match(w)}/accept/",
+        "post",
+    ),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
+    # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
+    # private area; its own ratings are its leaders'; a peer review is rated by the reviewing school's leaders.
+    "framework_list": Rule(SIGNED_IN, "/self-evaluation/frameworks/"),
+    "framework_detail": Rule(
+        SIGNED_IN, lambda w: f"/self-evaluation/frameworks/{w.extra['framework_version'].pk}/"
+    ),
+    "peer_reviews_to_do": Rule(SIGNED_IN, "/self-evaluation/peer-reviews/"),
+    "peer_review_rate": Rule(
+        statuses(404, school_leader_x=200, school_admin_x=200, anonymous=302),
+        lambda w: f"/self-evaluation/peer-reviews/{w.extra['peer_review'].pk}/rate/",
+    ),
+    "selfeval_school": Rule(SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/schools/{_x(w)}/"),
+    "selfeval_rate": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/rate/self/",
+    ),
+    "peer_review_request": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
+        "post",
+    ),
+    # A network's strengths and needs and its development plans: read as the network is read
+    # (here a private network of school X, coordinated by X's school leader); changed by coordinators;
+    # progress reported by coordinators and the leaders of the school that owns the action.
+    "network_heatmap": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/networks/{w.extra['plan'].network_id}/"
+    ),
+    "network_plans": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/networks/{w.extra['plan'].network_id}/"),
+    "plan_detail": Rule(SCHOOL_X_PRIVATE, lambda w: f"/plans/{w.extra['plan'].pk}/"),
+    "plan_priority_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/{w.extra['plan'].pk}/priorities/",
+        "post",
+    ),
+    "plan_action_add": Rule(
+        statuses(403, site_admin=400, school_leader_x=400, teacher_y=404, no_school_user=404, anonymous=302),
+        lambda w: f"/plans/priorities/{w.extra['action'].priority_id}/actions/",
+        "post",
+    ),
+    "plan_progress_add": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_leader_x=302,
+            school_admin_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/plans/actions/{w.extra['action'].pk}/progress/",
+        "post",
+    ),
+    # Consultations: the owner (here X's system leader) and site admins manage and read them;
+    # the asked schools' staff read the questions, their leaders answer.
+    "consultation_list": Rule(SIGNED_IN, "/voice/"),
+    "consultation_create": Rule(SIGNED_IN, "/voice/new/"),
+    "consultation_detail": Rule(CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/"),
+    "consultation_question_add": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/questions/", "post"
+    ),
+    "consultation_status": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/status/", "post"
+    ),
+    "consultation_results": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results/"
+    ),
+    "consultation_export": Rule(
+        CONSULTATION_OWNER(200), lambda w: f"/voice/{w.extra['consultation'].pk}/results.csv"
+    ),
+    "consultation_answer_tag": Rule(
+        CONSULTATION_OWNER(302), lambda w: f"/voice/{w.extra['consultation'].pk}/themes/", "post"
+    ),
+    "consultation_answer": Rule(
+        statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
+        lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
+    ),
+    # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
+    "board_home": Rule(SIGNED_IN, "/board/"),
+    "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
+    "board_thread_create": Rule(
+        board_write(200), lambda w: f"/board/networks/{w.extra['board_network'].pk}/new/"
+    ),
+    "board_thread": Rule(BOARD_READERS, lambda w: f"/board/threads/{w.extra['thread'].pk}/"),
+    "board_reply": Rule(board_write(400), lambda w: f"/board/threads/{w.extra['thread'].pk}/reply/", "post"),
+    "board_thread_level": Rule(
+        board_write(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/notifications/", "post"
+    ),
+    "board_thread_pin": Rule(
+        board_moderate(302), lambda w: f"/board/threads/{w.extra['thread'].pk}/pin/", "post"
+    ),
+    "board_post_edit": Rule(
+        statuses(403, teacher_x=200, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/edit/",
+    ),
+    "board_post_delete": Rule(
+        statuses(403, teacher_x=302, anonymous=302),
+        lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/delete/",
+        "post",
+    ),
+    "board_post_hide": Rule(
+        board_moderate(302), lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/hide/", "post"
+    ),
+    "board_post_report": Rule(BOARD_READERS, lambda w: f"/board/posts/{w.extra['fresh_post']().pk}/report/"),
+    "board_attachment": Rule(BOARD_READERS, lambda w: f"/board/attachments/{w.extra['attachment'].pk}/"),
+    "board_search": Rule(SIGNED_IN, "/board/search/?q=reading"),
+    "board_notifications": Rule(SIGNED_IN, "/board/notifications/"),
+    "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
+    # The one-click unsubscribe link works without signing in; GET only asks.
+    "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -177,6 +621,7 @@ ADMIN_FORBIDDEN = {
     ("axes_accessattempt", "add"),
     ("axes_accesslog", "add"),
     ("axes_accessfailurelog", "add"),
+    ("board_outgoingemail", "add"),
 }
 
 
@@ -229,12 +674,32 @@ def rule_for(route: str, name: str | None, world: World) -> Rule | None:
     return RULES.get(name or route) or admin_model_rule(route, name, world)
 
 
+def _board_world(network, teacher, settings, tmp_path) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kindred.board.delivery import unsubscribe_token
+    from kindred.board.services import post_reply, thread_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    thread = thread_create(network=network, by=teacher, title="Matrix thread", body="reading")
+    with_file = post_reply(
+        thread=thread, by=teacher, body="a file", files=[SimpleUploadedFile("notes.txt", b"plain notes")]
+    )
+    return {
+        "board_network": network,
+        "thread": thread,
+        "attachment": with_file.attachments.get(),
+        "fresh_post": lambda: post_reply(thread=thread, by=teacher, body="another"),
+        "unsubscribe_token": unsubscribe_token(teacher.pk, "digest"),
+    }
+
+
 @pytest.fixture
-def world(personas, school_x, school_y):
-    return world_build(personas, school_x, school_y)
+def world(personas, school_x, school_y, network_x, settings, tmp_path):
+    return world_build(personas, school_x, school_y, network_x, settings, tmp_path)
 
 
-def world_build(personas, school_x, school_y) -> World:
+def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> World:
     """The objects the rules' addresses name (also used by tests/browser/test_every_page.py)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -249,7 +714,63 @@ def world_build(personas, school_x, school_y) -> World:
     audit(site_admin, "test.recorded", school_x)
     device = TOTPDevice.objects.create(user=personas["no_school_user"], name="unconfirmed", confirmed=False)
     job = job_create(kind=Job.Kind.values[0], label="matrix", by=site_admin)
-    return World(personas, school_x, school_y, job, extra={"invitation_token": token, "device": device})
+    version = framework_example_load()
+    review = PeerReview.objects.create(school=school_y, reviewer_school=school_x, version=version, year=2025)
+    action = plan_with_action(school_x, personas["school_leader_x"])
+    consultation = open_consultation(personas["system_leader"], school_x.region)
+    return World(
+        personas,
+        school_x,
+        school_y,
+        job,
+        extra={
+            "invitation_token": token,
+            "device": device,
+            "framework_version": version,
+            "peer_review": review,
+            "plan": action.priority.plan,
+            "action": action,
+            "consultation": consultation,
+            **_networks_world(personas, school_x),
+            **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
+        },
+    )
+
+
+def _networks_world(personas, school_x) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kindred.networks.models import Network
+    from kindred.networks.rota import rota_generate
+    from kindred.networks.services import connection_request, membership_add, network_create, profile_update
+
+    leader = personas["school_leader_x"]
+    network = network_create(name="Matrix network", kind="community", region=school_x.region, by=leader)
+    membership = membership_add(network=network, school=school_x, by=leader)
+    private = network_create(
+        name="Matrix private",
+        kind="cluster",
+        region=school_x.region,
+        by=leader,
+        visibility=Network.Visibility.PRIVATE,
+    )
+    membership_add(network=private, school=school_x, by=leader)
+    empty = network_create(name="Matrix empty", kind="subject", region=None, by=personas["site_admin"])
+    turn = rota_generate(
+        network=network, school_year=2030, dates=[timezone.localdate() + timedelta(days=30)], by=leader
+    )[0]
+    profile_update(user=personas["teacher_x"], subjects="maths", visibility="networks")
+    connection = connection_request(from_user=personas["school_leader_x"], to_user=personas["teacher_x"])
+    return {
+        "network": network,
+        "membership": membership,
+        "private_network": private,
+        "empty_network": empty,
+        "turn": turn,
+        "connection": connection,
+    }
 
 
 def test_every_url_answers_every_persona_as_declared(world, settings):

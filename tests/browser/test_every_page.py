@@ -45,9 +45,9 @@ def pages_for(persona: str, world: World) -> list[str]:
 
 
 @pytest.fixture
-def world(personas, school_x, school_y):
+def world(personas, school_x, school_y, network_x, settings, tmp_path):
     """The permission matrix's world, with a small generated country so pages have data to show."""
-    base = world_build(personas, school_x, school_y)
+    base = world_build(personas, school_x, school_y, network_x, settings, tmp_path)
     country_generate(n_schools=120, seed=5, years=[2022, 2023], n_teachers=120)
     call_command("families", "--no-fit", verbosity=0)
     call_command("performance", verbosity=0)

@@ -45,7 +45,9 @@ def test_an_invited_teacher_accepts_signs_in_and_sees_only_what_their_role_allow
     page.get_by_label("Choose a password").fill(NEW_PASSWORD)
     page.get_by_label("The password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account and join").click()
-    assert page.get_by_role("heading", name="Your account").is_visible()
+    # They land on the home page, which starts with their school.
+    assert page.get_by_text("Welcome to Xavier Primary.").is_visible()
+    assert page.get_by_role("heading", name="Xavier Primary").is_visible()
     sign_out(page)
 
     # Signing in again, the profile lists the role.

@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(DEBUG="true", KINDRED_VAR_DIR=str(tmp_path))
+    # Run as a new installer would: no DEBUG, no SECRET_KEY, just `kindred demo`.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(KINDRED_VAR_DIR=str(tmp_path))
     stale = tmp_path / "kindred.sqlite3"
     stale.write_bytes(b"not a database")
     result = subprocess.run(
@@ -31,6 +32,17 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute("select count(*) from evidence_familymember").fetchone()[0] > 0
         assert db.execute("select count(*) from evidence_supportcategory").fetchone()[0] > 0
         assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1
+        assert db.execute("select count(distinct kind) from networks_network").fetchone()[0] == 4
+        assert db.execute("select count(*) from networks_rotaturn").fetchone()[0] > 0
+        # A year of self-evaluation, a peer review and a consultation with answers.
+        (region_schools,) = db.execute(
+            "select count(*) from schools_school where region_id = (select region_id from accounts_regionalrole)"
+        ).fetchone()
+        evaluated = db.execute("select count(*) from frameworks_evaluation where kind = 'self'").fetchone()[0]
+        assert evaluated == min(region_schools, 150) > 0
+        assert db.execute("select count(*) from frameworks_evaluation where kind = 'peer'").fetchone()[0] == 1
+        assert db.execute("select count(*) from voice_response").fetchone()[0] == 12
+        assert db.execute("select count(*) from plans_progressupdate").fetchone()[0] == 1
 
 
 def test_demo_refuses_to_touch_a_postgresql_database(tmp_path):

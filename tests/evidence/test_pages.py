@@ -31,7 +31,8 @@ def test_dashboard_opens_on_the_system_leaders_region(client, small_country, rea
     assert "<svg" in response.content.decode()
 
 
-def test_dashboard_filters_by_category_and_counts_add_up(client, small_country, reader):
+def test_dashboard_filters_by_category_and_counts_add_up(client, small_country, reader, settings):
+    settings.SUPPORT_CATEGORIES_VISIBLE_TO = "signed_in"  # the national picture, for this reader
     client.force_login(reader)
     response = client.get("/evidence/dashboard/", {"category": "red"})
     counts = response.context["counts"]
@@ -39,7 +40,8 @@ def test_dashboard_filters_by_category_and_counts_add_up(client, small_country, 
     assert all(s.support_category.category == "red" for s in response.context["page_obj"])
 
 
-def test_dashboard_exports_the_filtered_schools_as_csv(client, small_country, reader):
+def test_dashboard_exports_the_filtered_schools_as_csv(client, small_country, reader, settings):
+    settings.SUPPORT_CATEGORIES_VISIBLE_TO = "signed_in"  # the national picture, for this reader
     client.force_login(reader)
     response = client.get("/evidence/dashboard/", {"phase": "secondary", "format": "csv"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))

@@ -100,12 +100,24 @@ def links_import(*, path: str | Path, progress: Progress = no_progress, by=None)
     )
 
 
+def stored_file_name(name: str | None, *, max_bytes: int = 120) -> str:
+    """The upload's own name, shortened to fit the file system's 255-byte limit beside our prefix.
+
+    The extension is kept; the cut is made in bytes (UTF-8), so names in any script fit.
+    """
+    path = Path(name or "upload.csv")
+    suffix = path.suffix.encode()[:20].decode(errors="ignore")
+    stem = path.name[: len(path.name) - len(path.suffix)] if path.suffix else path.name
+    stem = stem.encode()[: max_bytes - len(suffix.encode())].decode(errors="ignore")
+    return (stem or "upload") + suffix
+
+
 def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
     """Save an uploaded file under MEDIA_ROOT/imports/ and queue its import as a background job."""
     from kindred.schools.tasks import import_file
 
     storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / UPLOAD_DIR)
-    stored = storage.save(f"{uuid.uuid4().hex}-{Path(upload.name or 'upload.csv').name}", upload)
+    stored = storage.save(f"{uuid.uuid4().hex}-{stored_file_name(upload.name)}", upload)
     job_kind = JOB_KINDS[kind]
     label = f"{job_kind.label}: {Path(upload.name or '').name}" + (f" ({mapping})" if mapping else "")
     job = job_create(kind=job_kind, label=label, by=by)

@@ -54,6 +54,8 @@ class Command(BaseCommand):
         call_command("families", verbosity=0)
         call_command("performance", verbosity=0)
         accounts = demo_accounts_create()
+        self.stdout.write("Self-evaluations, a peer review, a consultation and a development plan ...")
+        selfeval_demo(accounts)
         self._print_logins(accounts, addrport)
         if no_serve:
             return
@@ -77,6 +79,20 @@ class Command(BaseCommand):
         self.stdout.write("")
 
 
+def selfeval_demo(accounts: dict[str, User]) -> dict:
+    from kindred.frameworks.demo import selfeval_demo_create
+    from kindred.frameworks.selectors import current_year
+
+    leader = next(user for role, user in accounts.items() if role.startswith("system leader"))
+    return selfeval_demo_create(
+        region=leader.regional_roles.get().region,
+        admin=accounts["site administrator"],
+        leader=leader,
+        coordinator=accounts["network coordinator"],
+        year=current_year(),
+    )
+
+
 @transaction.atomic
 def demo_accounts_create() -> dict[str, User]:
     """The demo's people: a site administrator, a system leader, a network coordinator and a teacher."""
@@ -95,6 +111,9 @@ def demo_accounts_create() -> dict[str, User]:
     staff_role_add(user=coordinator, school=lead_school, role=SchoolStaff.Role.LEADER, by=admin)
     teacher = person("teacher@demo.kindred.example", "Tom Teacher")
     staff_role_add(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER, by=admin)
+    from kindred.networks.demo import demo_networks_create
+
+    demo_networks_create(region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,

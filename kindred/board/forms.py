@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kindred.board.models import NotificationSettings, ThreadRead
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+BODY_HELP = _(
+    "Markdown: **bold**, *italic*, [a link](https://example.org), lists with “- ”. Mention someone with @**Their Name**."
+)
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), help_text=BODY_HELP)
+    files = MultipleFileField(
+        label=_("Attachments"), required=False, help_text=_("Images, PDF, office documents or plain text.")
+    )
+
+
+class ThreadForm(PostForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    pinned = forms.BooleanField(label=_("Pin as an announcement"), required=False)
+    field_order = ["title", "body", "files", "pinned"]
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP)
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this post?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LevelForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Notifications for this thread"), choices=ThreadRead.Level.choices, widget=forms.RadioSelect
+    )
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = ["email_at_once", "digest"]
+        widgets = {"digest": forms.RadioSelect}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the boards"), max_length=200, required=False)

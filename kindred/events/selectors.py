@@ -1,0 +1,187 @@
+"""Reads: occurrences of many events in a window (calendars, feeds), clashes, registrations."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet, Sum
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.engine import recurrence
+from kindred.events.access import events_visible_q
+from kindred.events.models import Event, OccurrenceChange, Registration
+from kindred.networks.access import member_network_ids
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    event: Event
+    occurrence: recurrence.Occurrence
+
+
+def in_window_q(window_start: datetime, window_end: datetime) -> Q:
+    """Events with an occurrence that may overlap the window (moved occurrences are found by their changes)."""
+    moved_in = OccurrenceChange.objects.filter(starts_at__lt=window_end, ends_at__gt=window_start).values(
+        "event_id"
+    )
+    return (
+        Q(starts_at__lt=window_end) & (Q(series_ends_at__gt=window_start) | Q(series_ends_at__isnull=True))
+    ) | Q(pk__in=moved_in)
+
+
+# What a calendar shows of an event: enough for its line, nothing more (5,000 events load fast).
+CALENDAR_FIELDS = (
+    "pk",
+    "title",
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "rrule",
+    "host_school__name",
+)
+
+
+def changes_by_event(events: Iterable[Event]) -> dict[int, dict[datetime, recurrence.Change]]:
+    recurring = [e.pk for e in events if e.rrule]
+    found: dict[int, dict[datetime, recurrence.Change]] = defaultdict(dict)
+    if recurring:
+        for change in OccurrenceChange.objects.filter(event_id__in=recurring):
+            found[change.event_id][change.original_start] = recurrence.Change(
+                cancelled=change.cancelled, start=change.starts_at, end=change.ends_at
+            )
+    return found
+
+
+def occurrences(event: Event, *, window_start: datetime, window_end: datetime, changes=None) -> list:
+    if changes is None:
+        changes = changes_by_event([event]).get(event.pk, {})
+    return recurrence.expand(
+        start=event.starts_at,
+        end=event.ends_at,
+        tz_name=event.time_zone,
+        rule=event.rrule,
+        window_start=window_start,
+        window_end=window_end,
+        changes=changes,
+    )
+
+
+def entries(events: QuerySet[Event], *, window_start: datetime, window_end: datetime) -> list[CalendarEntry]:
+    """Every occurrence of `events` in the window, in time order, cancelled ones marked (two queries)."""
+    rows = list(
+        events.filter(in_window_q(window_start, window_end))
+        .select_related("host_school")
+        .only(*CALENDAR_FIELDS)
+    )
+    changes = changes_by_event(rows)
+    found = []
+    for event in rows:
+        if not event.rrule:  # most events happen once: no expansion needed
+            if event.ends_at > window_start and event.starts_at < window_end:
+                found.append(
+                    CalendarEntry(
+                        event, recurrence.Occurrence(event.starts_at, event.starts_at, event.ends_at)
+                    )
+                )
+            continue
+        found.extend(
+            CalendarEntry(event, occurrence)
+            for occurrence in occurrences(
+                event, window_start=window_start, window_end=window_end, changes=changes.get(event.pk, {})
+            )
+        )
+    found.sort(key=lambda e: (e.occurrence.start, e.event.title, e.event.pk))
+    return found
+
+
+def filtered(events: QuerySet[Event], *, kind: str = "", audience: str = "") -> QuerySet[Event]:
+    if kind:
+        events = events.filter(kind=kind)
+    if audience == "pupils":
+        events = events.filter(for_pupils=True)
+    elif audience == "staff":
+        events = events.exclude(staff_roles=[])
+    return events
+
+
+def region_events(user: User, region) -> QuerySet[Event]:
+    """A region's calendar: its own events, its networks', and its schools' (those `user` may see)."""
+    return Event.objects.filter(events_visible_q(user)).filter(
+        Q(region=region) | Q(network__region=region) | Q(school__region=region)
+    )
+
+
+def person_events(user: User) -> QuerySet[Event]:
+    """A person's calendar: events of their networks, their schools, their region, and those they registered for."""
+    school_ids = SchoolStaff.objects.filter(user=user).values("school_id")
+    region_ids = SchoolStaff.objects.filter(user=user).values("school__region_id")
+    registered = Registration.objects.active().filter(user=user).values("event_id")
+    return Event.objects.filter(
+        Q(network_id__in=member_network_ids(user))
+        | Q(school_id__in=school_ids)
+        | Q(region_id__in=region_ids)
+        | Q(pk__in=registered)
+    )
+
+
+def host_clashes(event: Event, *, horizon_days: int = 366) -> list[tuple[CalendarEntry, CalendarEntry]]:
+    """Pairs (this event's occurrence, another event's occurrence) when its host school would host both at once."""
+    if not event.host_school_id:
+        return []
+    start = event.starts_at
+    end = event.series_ends_at or (start + timedelta(days=horizon_days))
+    mine = [
+        CalendarEntry(event, o)
+        for o in occurrences(event, window_start=start, window_end=end)
+        if not o.cancelled
+    ]
+    if not mine:
+        return []
+    others = entries(
+        Event.objects.filter(host_school_id=event.host_school_id, status=Event.Status.SCHEDULED).exclude(
+            pk=event.pk
+        ),
+        window_start=start,
+        window_end=end,
+    )
+    clashes = []
+    for other in others:
+        if other.occurrence.cancelled:
+            continue
+        for entry in mine:
+            if (
+                entry.occurrence.start < other.occurrence.end
+                and other.occurrence.start < entry.occurrence.end
+            ):
+                clashes.append((entry, other))
+    return clashes
+
+
+def places_taken(event: Event, occurrence_start: datetime) -> int:
+    return (
+        Registration.objects.filter(
+            event=event, occurrence_start=occurrence_start, status=Registration.Status.CONFIRMED
+        ).aggregate(total=Sum("places"))["total"]
+        or 0
+    )
+
+
+def occurrence_registrations(event: Event, occurrence_start: datetime) -> QuerySet[Registration]:
+    return (
+        Registration.objects.active()
+        .filter(event=event, occurrence_start=occurrence_start)
+        .select_related("user", "school")
+        .order_by("created_at", "pk")
+    )
+
+
+def my_registrations(user: User) -> QuerySet[Registration]:
+    return (
+        Registration.objects.active()
+        .filter(user=user)
+        .select_related("event", "school")
+        .order_by("occurrence_start")
+    )

@@ -1,0 +1,381 @@
+"""Writes for events: one function per action, keyword-only, atomic, audited.
+
+Registrations and cancellations lock the event's row (SELECT … FOR UPDATE on PostgreSQL; SQLite
+serialises writers anyway), so two people cancelling at once each promote from the waiting
+list that the other left: nobody is promoted twice and no place is left empty.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import User
+from kindred.audit.services import audit
+from kindred.engine import recurrence, waitlist
+from kindred.events.feeds import event_ical_refresh
+from kindred.events.models import Event, FeedToken, OccurrenceChange, Registration
+from kindred.events.selectors import places_taken
+from kindred.networks.models import Network, RotaTurn
+from kindred.schools.models import Region, School
+
+EVENT_FIELDS = {
+    "kind", "title", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
+    "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
+}  # fmt: skip
+
+
+def rota_host(*, network: Network, starts_at: datetime, time_zone: str) -> School | None:
+    """The school whose turn the network's rota says it is to host on the event's date (or the next turn)."""
+    day = starts_at.astimezone(recurrence.zone(time_zone)).date()
+    turn = (
+        RotaTurn.objects.filter(network=network, duty=RotaTurn.Duty.HOST, date__gte=day)
+        .select_related("school")
+        .order_by("date")
+        .first()
+    )
+    return turn.school if turn else None
+
+
+def _check(fields: dict) -> None:
+    unknown = set(fields) - EVENT_FIELDS
+    if unknown:
+        raise ValidationError(_("Unknown event fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise ValidationError(_("An event must end after it starts."))
+    try:
+        recurrence.zone(fields.get("time_zone") or settings.TIME_ZONE)
+        if fields.get("rrule"):
+            recurrence.rule_check(
+                fields["rrule"],
+                first_start=fields["starts_at"],
+                tz_name=fields.get("time_zone") or settings.TIME_ZONE,
+            )
+    except recurrence.RecurrenceError as error:
+        raise ValidationError(str(error)) from error
+    low, high = fields.get("pupils_age_min"), fields.get("pupils_age_max")
+    if low is not None and high is not None and high < low:
+        raise ValidationError(_("The oldest pupils' age must not be below the youngest."))
+    if fields.get("capacity") == 0:
+        raise ValidationError(_("An event needs at least one place, or no limit."))
+
+
+def _series_end(event: Event) -> datetime | None:
+    return recurrence.last_end(
+        start=event.starts_at, end=event.ends_at, tz_name=event.time_zone, rule=event.rrule
+    )
+
+
+@transaction.atomic
+def event_create(
+    *,
+    by: User | None,
+    network: Network | None = None,
+    school: School | None = None,
+    region: Region | None = None,
+    **fields,
+) -> Event:
+    """A new event of exactly one owner. Without a host school, a network's event is hosted by
+    the school whose turn it is on the rota."""
+    if sum(owner is not None for owner in (network, school, region)) != 1:
+        raise ValidationError(_("An event belongs to exactly one network, school or region."))
+    _check(fields)
+    if network is not None and fields.get("host_school") is None:
+        fields["host_school"] = rota_host(
+            network=network,
+            starts_at=fields["starts_at"],
+            time_zone=fields.get("time_zone") or settings.TIME_ZONE,
+        )
+    event = Event(network=network, school=school, region=region, created_by=by, **fields)
+    event.series_ends_at = _series_end(event)
+    event.full_clean(exclude=["network", "school", "region", "host_school", "created_by"])
+    event.save()
+    event_ical_refresh(event)
+    audit(by, "event.created", event, kind=event.kind, recurring=bool(event.rrule))
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: User, **fields) -> Event:
+    """Change an event's details (not its owner); registrations stay with their occurrences."""
+    merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
+    _check(merged)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.series_ends_at = _series_end(event)
+    event.save()
+    event_ical_refresh(event)
+    audit(by, "event.updated", event, fields=sorted(fields))
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: User) -> Event:
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    event_ical_refresh(event)
+    audit(by, "event.cancelled", event)
+    return event
+
+
+def _check_occurrence(event: Event, original_start: datetime) -> None:
+    if not recurrence.is_occurrence(
+        start=event.starts_at, tz_name=event.time_zone, rule=event.rrule, original_start=original_start
+    ):
+        raise ValidationError(_("The event has no occurrence at that time."))
+
+
+@transaction.atomic
+def occurrence_cancel(
+    *, event: Event, original_start: datetime, by: User, note: str = ""
+) -> OccurrenceChange:
+    """Cancel one occurrence of a recurring event (the others go on)."""
+    _check_occurrence(event, original_start)
+    change, _created = OccurrenceChange.objects.update_or_create(
+        event=event,
+        original_start=original_start,
+        defaults={"cancelled": True, "starts_at": None, "ends_at": None, "note": note},
+    )
+    event_ical_refresh(event)
+    audit(by, "event.occurrence_cancelled", event, original_start=original_start.isoformat())
+    return change
+
+
+@transaction.atomic
+def occurrence_move(
+    *,
+    event: Event,
+    original_start: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    by: User,
+    note: str = "",
+) -> OccurrenceChange:
+    """Move one occurrence; its registrations stay with it (they point at the original start)."""
+    _check_occurrence(event, original_start)
+    if ends_at <= starts_at:
+        raise ValidationError(_("An event must end after it starts."))
+    change, _created = OccurrenceChange.objects.update_or_create(
+        event=event,
+        original_start=original_start,
+        defaults={"cancelled": False, "starts_at": starts_at, "ends_at": ends_at, "note": note},
+    )
+    event_ical_refresh(event)
+    audit(
+        by,
+        "event.occurrence_moved",
+        event,
+        original_start=original_start.isoformat(),
+        to=starts_at.isoformat(),
+    )
+    return change
+
+
+def _locked(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _anyone_waiting(event: Event, occurrence_start: datetime) -> bool:
+    return Registration.objects.filter(
+        event=event, occurrence_start=occurrence_start, status=Registration.Status.WAITING
+    ).exists()
+
+
+@transaction.atomic
+def registration_create(
+    *, event: Event, occurrence_start: datetime, by: User, school: School | None = None, pupils: int = 0
+) -> Registration:
+    """Register `by` (staff, for themselves) or, with `school` and `pupils`, a group of that
+    school's pupils; confirmed when there is room and nobody waits, else on the waiting list."""
+    from kindred.networks.access import may_act_for_school
+
+    event = _locked(event)
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This event is cancelled."))
+    _check_occurrence(event, occurrence_start)
+    change = OccurrenceChange.objects.filter(event=event, original_start=occurrence_start).first()
+    if change and change.cancelled:
+        raise ValidationError(_("This occurrence is cancelled."))
+    if school is not None:
+        if not event.for_pupils:
+            raise ValidationError(_("This event is not for pupils."))
+        if not may_act_for_school(by, school):
+            raise ValidationError(_("Only the school's leaders and administrators register its pupils."))
+        if pupils < 1:
+            raise ValidationError(_("Say how many pupils are coming."))
+        taken = Registration.objects.active().filter(
+            event=event, occurrence_start=occurrence_start, school=school
+        )
+    else:
+        if pupils:
+            raise ValidationError(_("Choose the school the pupils come from."))
+        taken = Registration.objects.active().filter(
+            event=event, occurrence_start=occurrence_start, user=by, school__isnull=True
+        )
+    if taken.exists():
+        raise ValidationError(_("Already registered for this occurrence."))
+    places = pupils if school is not None else 1
+    confirmed = waitlist.fits(
+        capacity=event.capacity,
+        taken=places_taken(event, occurrence_start),
+        places=places,
+        anyone_waiting=_anyone_waiting(event, occurrence_start),
+    )
+    registration = Registration.objects.create(
+        event=event,
+        occurrence_start=occurrence_start,
+        user=by,
+        school=school,
+        pupils=pupils,
+        places=places,
+        status=Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITING,
+    )
+    audit(
+        by, "event.registered", event, registration=registration.pk, places=places, status=registration.status
+    )
+    return registration
+
+
+def _promote(event: Event, occurrence_start: datetime, *, now: datetime) -> list[Registration]:
+    """Confirm waiting registrations that now fit (the caller holds the event's lock)."""
+    waiting = list(
+        Registration.objects.filter(
+            event=event, occurrence_start=occurrence_start, status=Registration.Status.WAITING
+        ).order_by("created_at", "pk")
+    )
+    keys = set(
+        waitlist.promotions(
+            capacity=event.capacity,
+            taken=places_taken(event, occurrence_start),
+            waiting=[waitlist.Waiting(key=r.pk, places=r.places) for r in waiting],
+        )
+    )
+    promoted = [r for r in waiting if r.pk in keys]
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        audit(None, "event.registration_promoted", event, registration=registration.pk)
+        send_mail(
+            _("You have a place: %(title)s") % {"title": event.title},
+            _("A place has come free and your registration for %(title)s on %(when)s is now confirmed.")
+            % {"title": event.title, "when": _local(event, occurrence_start)},
+            None,
+            [registration.user.email],
+            fail_silently=True,
+        )
+    return promoted
+
+
+def _local(event: Event, when: datetime) -> str:
+    return when.astimezone(recurrence.zone(event.time_zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: User) -> list[Registration]:
+    """Cancel a registration and promote whoever now fits from the waiting list; returns the promoted."""
+    event = _locked(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return []
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    audit(by, "event.registration_cancelled", event, registration=registration.pk)
+    return _promote(event, registration.occurrence_start, now=registration.cancelled_at)
+
+
+@transaction.atomic
+def capacity_change(*, event: Event, capacity: int | None, by: User) -> list[Registration]:
+    """Change the number of places and promote from every occurrence's waiting list that now fits."""
+    event = _locked(event)
+    if capacity == 0:
+        raise ValidationError(_("An event needs at least one place, or no limit."))
+    event.capacity = capacity
+    event.save(update_fields=["capacity"])
+    audit(by, "event.capacity_changed", event, capacity=capacity)
+    now = timezone.now()
+    starts = (
+        Registration.objects.filter(event=event, status=Registration.Status.WAITING)
+        .values_list("occurrence_start", flat=True)
+        .distinct()
+    )
+    return [r for start in list(starts) for r in _promote(event, start, now=now)]
+
+
+@transaction.atomic
+def attendance_record(*, registration: Registration, attended: int, by: User) -> Registration:
+    """Record afterwards how many of a confirmed registration's places were used (0 = did not come)."""
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(_("Only confirmed registrations have attendance."))
+    if registration.occurrence_start > timezone.now():
+        raise ValidationError(_("Attendance is recorded after the event."))
+    if not 0 <= attended <= registration.places:
+        raise ValidationError(
+            _("Attendance must be between 0 and %(places)s.") % {"places": registration.places}
+        )
+    registration.attended = attended
+    registration.save(update_fields=["attended"])
+    audit(
+        by, "event.attendance_recorded", registration.event, registration=registration.pk, attended=attended
+    )
+    return registration
+
+
+def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
+    """E-mail everyone with a confirmed place at an occurrence starting within `ahead`, once each."""
+    now = now or timezone.now()
+    cancelled = OccurrenceChange.objects.filter(
+        event=OuterRef("event"), original_start=OuterRef("occurrence_start"), cancelled=True
+    )
+    due = (
+        Registration.objects.filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            occurrence_start__gt=now,
+            occurrence_start__lte=now + ahead,
+            event__status=Event.Status.SCHEDULED,
+        )
+        .exclude(Exists(cancelled))
+        .select_related("event", "user")
+    )
+    sent = 0
+    for registration in due:
+        with transaction.atomic():
+            event = registration.event
+            where = event.place or event.online_url
+            send_mail(
+                _("Reminder: %(title)s") % {"title": event.title},
+                _("%(title)s starts at %(when)s. %(where)s")
+                % {
+                    "title": event.title,
+                    "when": _local(event, registration.occurrence_start),
+                    "where": where,
+                },
+                None,
+                [registration.user.email],
+            )
+            Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def feed_token_issue(*, user: User) -> FeedToken:
+    """A new private feed address for `user`; the old one, if any, stops working."""
+    FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token = FeedToken.objects.create(user=user)
+    audit(user, "event.feed_token_issued", None)
+    return token
+
+
+@transaction.atomic
+def feed_token_revoke(*, user: User) -> int:
+    revoked = FeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit(user, "event.feed_token_revoked", None, revoked=revoked)
+    return revoked

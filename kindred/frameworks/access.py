@@ -1,0 +1,45 @@
+"""Who may see and change self-evaluations (the rules of kindred/accounts/access.py, applied here).
+
+- A school's self-evaluation page is part of its private area: its staff, its system leaders and
+  site administrators read it (`school_for_user`); outsiders get 404.
+- Its own evaluation is kept by its leaders and administrators; each member of staff may add
+  their own view; the services check both.
+- A peer review is rated by the leaders and administrators of the reviewing school; to everyone
+  else it does not exist (404). Reviewers see the standards, not the school's own ratings.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.frameworks.models import PeerReview
+from kindred.frameworks.services import LEADER_ROLES
+
+
+def is_school_leader(user: User, school) -> bool:
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser
+            or SchoolStaff.objects.filter(user=user, school=school, role__in=LEADER_ROLES).exists()
+        )
+    )
+
+
+def is_school_staff(user: User, school) -> bool:
+    return bool(user.is_authenticated and SchoolStaff.objects.filter(user=user, school=school).exists())
+
+
+def peer_review_for_reviewer(user: User, pk: int) -> PeerReview:
+    """The peer review if `user` leads the reviewing school; 404 otherwise."""
+    review = get_object_or_404(
+        PeerReview.objects.select_related("school", "reviewer_school", "version__framework"), pk=pk
+    )
+    if not (
+        user.is_authenticated
+        and SchoolStaff.objects.filter(
+            user=user, school=review.reviewer_school, role__in=LEADER_ROLES
+        ).exists()
+    ):
+        raise Http404("No such peer review.")
+    return review

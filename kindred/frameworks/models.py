@@ -1,0 +1,183 @@
+"""Self-evaluation frameworks (domains → standards, rated on a scale), a school's ratings, peer review.
+
+A framework is versioned: loading a changed file makes a new `FrameworkVersion`, and ratings point
+at the standards of the version they were made on, so a new version never rewrites past ratings.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Framework(models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> "FrameworkVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class FrameworkVersion(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    # One label per level, weakest first: scale[0] is level 1.
+    scale = models.JSONField(_("scale"))
+    digest = models.CharField(max_length=64, help_text=_("Fingerprint of the loaded content."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework__name", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="frameworkversion_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.name} v{self.number}"
+
+    @property
+    def scale_max(self) -> int:
+        return len(self.scale)
+
+    def levels(self) -> list[tuple[int, str]]:
+        return list(enumerate(self.scale, start=1))
+
+
+class Domain(models.Model):
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="domains")
+    code = models.SlugField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="domain_unique_code_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Standard(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="standards")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    # descriptors[i] describes level i + 1; behaviours are the observable behaviours it names.
+    descriptors = models.JSONField(default=list, blank=True)
+    behaviours = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["domain__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "code"], name="standard_unique_code_per_domain"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PeerReview(models.Model):
+    """A school asks another school to review it against a framework for a year."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="peer_reviews")
+    reviewer_school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="peer_reviews_given"
+    )
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="peer_reviews")
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "reviewer_school", "version", "year"], name="peerreview_once_per_pair_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(school=models.F("reviewer_school")), name="peerreview_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_school.name} reviews {self.school.name} ({self.year})"
+
+
+class Evaluation(models.Model):
+    """One set of ratings of a school against a framework version for a year.
+
+    SELF is the school's own evaluation, kept by its leaders (one per school, version and year);
+    STAFF is one member of staff's view (one per person); PEER is one reviewer's view from the
+    school named in a `PeerReview`.
+    """
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("School's own evaluation")
+        STAFF = "staff", _("A member of staff's view")
+        PEER = "peer", _("Peer review")
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="evaluations")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="evaluations")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluations"
+    )
+    peer_review = models.ForeignKey(
+        PeerReview, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "version", "year"],
+                condition=Q(kind="self"),
+                name="evaluation_one_self_per_school_year",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "version", "year", "kind", "author"],
+                condition=~Q(kind="self"),
+                name="evaluation_one_view_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="peer", peer_review__isnull=False)
+                | (~Q(kind="peer") & Q(peer_review__isnull=True)),
+                name="evaluation_peer_has_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.school.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfeval_school", args=[self.school.registry_id])
+
+
+class Rating(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="ratings")
+    level = models.PositiveSmallIntegerField(_("level"))
+    evidence = models.TextField(_("evidence"), blank=True, max_length=5000)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "standard"], name="rating_once_per_standard"),
+            models.CheckConstraint(condition=Q(level__gte=1), name="rating_level_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard.code}: {self.level}"

@@ -1,0 +1,139 @@
+"""Who may see and change a network: the one permission layer for networks (see accounts/access.py).
+
+Who belongs to a network (`network_member_users`, `is_network_member`): every person holding an
+active `NetworkRole` in it (coordinator, contact teacher, member), and every staff member
+(`SchoolStaff`, any role) of a school with an active `Membership`. A school joining brings its
+staff in; a school leaving takes them out; a person's own role outlasts neither rule.
+
+| who                                          | sees a public network | sees a private one | changes it |
+|----------------------------------------------|-----------------------|--------------------|------------|
+| site administrator (superuser)               | yes                   | yes                | yes        |
+| coordinator (active NetworkRole)             | yes                   | yes                | yes        |
+| member (the rule above)                      | yes                   | yes                | no (403)   |
+| system leader whose region is the network's  | yes                   | yes                | no (403)   |
+| leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
+| anyone else signed in                        | yes                   | no (404)           | no (403)   |
+| anonymous                                    | no (views send them to sign in)            | no         |
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from kindred.accounts.access import Access
+from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
+from kindred.schools.models import School
+
+
+def member_network_ids(user: User) -> QuerySet:
+    """Ids of the networks `user` belongs to (a subquery, not evaluated here)."""
+    by_role = NetworkRole.objects.active().filter(user=user).values("network_id")
+    by_school = Membership.objects.active().filter(school__staff__user=user).values("network_id")
+    return Network.objects.filter(Q(pk__in=by_role) | Q(pk__in=by_school)).values("pk")
+
+
+def _regional_networks_q(user: User) -> Q | None:
+    """Networks in the regions the user's regional roles cover (an authority counts for its region)."""
+    region_ids = set()
+    for role in RegionalRole.objects.filter(user=user).select_related("local_authority"):
+        region_ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
+    region_ids.discard(None)
+    return Q(region_id__in=region_ids) if region_ids else None
+
+
+def networks_visible_q(user: User) -> Q:
+    """A filter on Network for the networks `user` may see (nothing for anonymous visitors)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    condition = Q(visibility=Network.Visibility.PUBLIC) | Q(pk__in=member_network_ids(user))
+    regional = _regional_networks_q(user)
+    return condition | regional if regional is not None else condition
+
+
+def is_coordinator(user: User, network: Network) -> bool:
+    return bool(
+        user.is_authenticated
+        and NetworkRole.objects.active()
+        .filter(network=network, user=user, role=NetworkRole.Role.COORDINATOR)
+        .exists()
+    )
+
+
+def is_network_member(user: User, network: Network) -> bool:
+    """Whether `user` belongs to `network` (see the module docstring for the rule)."""
+    if not user.is_authenticated:
+        return False
+    if NetworkRole.objects.active().filter(network=network, user=user).exists():
+        return True
+    return Membership.objects.active().filter(network=network, school__staff__user=user).exists()
+
+
+def network_member_users(network: Network) -> QuerySet[User]:
+    """The active people who belong to `network`, each once (see the module docstring)."""
+    has_role = NetworkRole.objects.active().filter(network=network, user=OuterRef("pk"))
+    at_member_school = SchoolStaff.objects.filter(
+        user=OuterRef("pk"),
+        school__network_memberships__network=network,
+        school__network_memberships__left_at__isnull=True,
+    )
+    return User.objects.filter(is_active=True).filter(Exists(has_role) | Exists(at_member_school))
+
+
+def network_access(user: User, network: Network) -> Access:
+    if not user.is_authenticated or not user.is_active:
+        return Access.NONE
+    if user.is_superuser or is_coordinator(user, network):
+        return Access.WRITE
+    if network.visibility == Network.Visibility.PUBLIC or is_network_member(user, network):
+        return Access.READ
+    regional = _regional_networks_q(user)
+    if regional is not None and Network.objects.filter(regional, pk=network.pk).exists():
+        return Access.READ
+    if network.requests.filter(
+        kind=MembershipRequest.Kind.INVITE,
+        status=MembershipRequest.Status.PENDING,
+        school__in=schools_user_acts_for(user),
+    ).exists():
+        return Access.READ  # the leader of an invited school reads the network to decide
+    return Access.NONE
+
+
+def network_for_user(user: User, pk: int, *, write: bool = False) -> Network:
+    """The network if `user` may see it (or change it, with write=True).
+
+    404 when it does not exist or is private and the user is no member; 403 when the user may
+    only read and asked to write (only coordinators and site administrators change a network).
+    """
+    return network_with_access(user, pk, write=write)[0]
+
+
+def network_with_access(user: User, pk: int, *, write: bool = False) -> tuple[Network, Access]:
+    """`network_for_user`, also returning the access it found (pages that show coordinators more)."""
+    network = get_object_or_404(Network.objects.select_related("region"), pk=pk)
+    access = network_access(user, network)
+    if access == Access.NONE:
+        raise Http404("No such network.")
+    if write and access < Access.WRITE:
+        raise PermissionDenied("Only the network's coordinators can change this.")
+    return network, access
+
+
+def schools_user_acts_for(user: User) -> QuerySet[School]:
+    """The schools whose leader or administrator `user` is: they may ask to join, accept
+    invitations and leave on the school's behalf (site administrators: none by this rule)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    return School.objects.filter(
+        staff__user=user,
+        staff__role__in=[SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR],
+    ).distinct()
+
+
+def may_act_for_school(user: User, school: School) -> bool:
+    return bool(user.is_authenticated and user.is_active) and (
+        user.is_superuser or schools_user_acts_for(user).filter(pk=school.pk).exists()
+    )

@@ -1,0 +1,191 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kindred.networks.models import Membership, Network, NetworkRole, Profile
+from kindred.schools.models import Region, School
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Network.Kind.choices]
+    )
+    region = forms.ModelChoiceField(
+        label=_("Area"), required=False, queryset=Region.objects.all(), empty_label=_("Anywhere")
+    )
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("Any phase")), *School.Phase.choices]
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=100)
+    has_room = forms.BooleanField(label=_("Has room to join"), required=False)
+
+    def __init__(self, *args, region_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if region_label:
+            self.fields["region"].label = region_label
+
+
+class NetworkForm(forms.ModelForm):
+    class Meta:
+        model = Network
+        fields = [
+            "name",
+            "kind",
+            "purpose",
+            "description",
+            "region",
+            "phase",
+            "subject",
+            "visibility",
+            "status",
+            "capacity",
+        ]
+
+
+class AskToJoinForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("Your school"), queryset=School.objects.none())
+    message = forms.CharField(
+        label=_("Message to the coordinators"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class PersonalAskForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the coordinators"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SchoolByIdField(forms.CharField):
+    """A school given by its registry id."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        school = School.objects.filter(registry_id=value.strip()).first()
+        if school is None:
+            raise forms.ValidationError(_("No school has the id %(id)s.") % {"id": value})
+        return school
+
+
+class InviteSchoolForm(forms.Form):
+    school = SchoolByIdField(label=_("School's registry id"), max_length=32)
+    role = forms.ChoiceField(
+        label=_("School role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    message = forms.CharField(label=_("Message"), required=False, max_length=500)
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the school leaving?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReplaceForm(forms.Form):
+    school = SchoolByIdField(label=_("Registry id of the school taking its place"), max_length=32)
+    reason = forms.CharField(label=_("Why is the school leaving?"), max_length=500)
+
+
+class PersonRoleForm(forms.Form):
+    email = forms.EmailField(label=_("Their e-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=NetworkRole.Role.choices)
+    school = SchoolByIdField(
+        label=_("For a contact teacher: the member school's registry id"), max_length=32, required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+]
+
+
+class RotaForm(forms.Form):
+    school_year = forms.IntegerField(label=_("School year starting in"), min_value=2000, max_value=2100)
+    first = forms.DateField(
+        label=_("First meeting on or after"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = forms.DateField(
+        label=_("Last meeting on or before"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meetings = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=60, initial=6)
+    weekday = forms.TypedChoiceField(label=_("Meeting day"), choices=WEEKDAYS, coerce=int, initial=3)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last and last < first:
+            raise forms.ValidationError(_("The last date comes before the first."))
+        if first and first < date.today():
+            self.add_error("first", _("Choose today or a later date."))
+        return data
+
+
+class BlockDateForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    date = forms.DateField(
+        label=_("Date it cannot host or chair"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class SwapForm(forms.Form):
+    other = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["job_title", "subjects", "phases", "languages", "offer", "visibility"]
+        widgets = {"offer": forms.Textarea(attrs={"rows": 4}), "visibility": forms.RadioSelect}
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Subject, role or name"), required=False, max_length=100)
+    scope = forms.ChoiceField(
+        label=_("Where"),
+        required=False,
+        choices=[
+            ("", _("Everyone I can see")),
+            ("networks", _("My networks")),
+            ("family", _("My school's similar schools")),
+        ],
+    )
+
+
+class ConnectForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InviteToNetworkForm(forms.Form):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none())
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks

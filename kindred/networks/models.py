@@ -1,0 +1,354 @@
+"""Networks of schools: membership with its full history, people's roles, the rota, profiles.
+
+History is never deleted: a school leaving ends its `Membership` (left_at, leave_reason), a
+person stepping down ends their `NetworkRole` (ended_at). "Active" means not ended.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.schools.models import School
+
+
+class Network(models.Model):
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("Community")
+        CLUSTER = "cluster", _("Cluster")
+        SUBJECT = "subject", _("Subject network")
+        PARTNERSHIP = "partnership", _("Partnership")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: anyone signed in sees it and its members")
+        PRIVATE = "private", _("Private: members only")
+
+    class Status(models.TextChoices):
+        FORMING = "forming", _("Forming")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    region = models.ForeignKey(
+        "schools.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="networks"
+    )
+    phase = models.CharField(_("phase"), max_length=16, choices=School.Phase.choices, blank=True)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.FORMING)
+    capacity = models.PositiveIntegerField(
+        _("most member schools"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="network_kind_status_idx"),
+            models.Index(fields=["region", "kind"], name="network_region_kind_idx"),
+            models.Index(fields=["subject"], name="network_subject_idx"),
+            models.Index(fields=["name"], name="network_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=2), name="network_capacity_at_least_two"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:detail", args=[self.pk])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A school's membership of a network, from joining to leaving (rows are never deleted)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead school")
+        MEMBER = "member", _("Member")
+        MENTOR = "mentor", _("Mentor school")
+        MENTEE = "mentee", _("Mentee school")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="network_memberships")
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=500, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        help_text=_("The membership of the school that took this school's place."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "school"],
+                condition=Q(left_at__isnull=True),
+                name="membership_one_active_per_school",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at__isnull=True) | Q(left_at__gte=models.F("joined_at")),
+                name="membership_leaves_after_joining",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "left_at"], name="membership_school_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} in {self.network.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+
+class NetworkRoleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class NetworkRole(models.Model):
+    """A person's role in a network; ended roles stay as history."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        CONTACT_TEACHER = "contact_teacher", _("Contact teacher")
+        MEMBER = "member", _("Member")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="people_roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_roles")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    school = models.ForeignKey(
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("For a contact teacher: the member school they are the contact for."),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = NetworkRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "user", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="networkrole_one_active_per_person_and_role",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"], name="networkrole_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.network.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class MembershipRequest(models.Model):
+    """A school asking to join a network, or a network inviting a school; a coordinator (for an
+    ask) or the school's leader or administrator (for an invitation) decides.
+
+    With `person` set, it is one person asking to join as a member themself (a teacher whose
+    school is not joining); approving it gives them a member's `NetworkRole`.
+    """
+
+    class Kind(models.TextChoices):
+        ASK = "ask", _("Asked to join")
+        INVITE = "invite", _("Invited")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="requests")
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="network_requests"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_requests",
+        help_text=_("Set when one person asks to join as a member, rather than a school."),
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    role = models.CharField(
+        _("role"), max_length=8, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "school"],
+                condition=Q(status="pending", person__isnull=True),
+                name="membershiprequest_one_pending_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "person"],
+                condition=Q(status="pending", person__isnull=False),
+                name="membershiprequest_one_pending_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False) | Q(person__isnull=False),
+                name="membershiprequest_for_a_school_or_a_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person if self.person_id else self.school.name
+        return f"{who} — {self.get_kind_display()} — {self.network.name}"
+
+    @property
+    def who(self) -> str:
+        return str(self.person) if self.person_id else self.school.name
+
+
+class RotaTurn(models.Model):
+    """One school's turn to host or chair a network meeting on a date.
+
+    A turn whose date has passed is held and never moves; future turns are re-balanced when
+    members change (see kindred.engine.rota).
+    """
+
+    class Duty(models.TextChoices):
+        HOST = "host", _("Host")
+        CHAIR = "chair", _("Chair")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="rota_turns")
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), help_text=_("The calendar year the school year starts in.")
+    )
+    date = models.DateField(_("date"))
+    duty = models.CharField(_("duty"), max_length=8, choices=Duty.choices)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rota_turns")
+
+    class Meta:
+        ordering = ["date", "duty"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "date", "duty"], name="rotaturn_one_school_per_duty_and_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "school_year"], name="rotaturn_network_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.school.name} — {self.get_duty_display()}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.date < timezone.localdate()
+
+
+class RotaBlockedDate(models.Model):
+    """A date a member school cannot host or chair."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="blocked_dates")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "school", "date"], name="rotablockeddate_once_per_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} cannot on {self.date}"
+
+
+class Profile(models.Model):
+    """What a person tells colleagues about themselves, and who may see it."""
+
+    class Visibility(models.TextChoices):
+        NETWORKS = "networks", _("People in my networks")
+        REGION = "region", _("People in my networks and my region")
+        EVERYONE = "everyone", _("Everyone signed in")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    job_title = models.CharField(_("role"), max_length=200, blank=True)
+    subjects = models.CharField(
+        _("subjects"), max_length=300, blank=True, help_text=_("Separate subjects with commas.")
+    )
+    phases = models.CharField(_("phases"), max_length=200, blank=True)
+    offer = models.TextField(_("what I can offer"), blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    visibility = models.CharField(
+        _("who can see my profile"), max_length=8, choices=Visibility.choices, default=Visibility.NETWORKS
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:person", args=[self.user_id])
+
+
+class Connection(models.Model):
+    """One person asking to connect with another; the other accepts or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Connected")
+        DECLINED = "declined", _("Declined")
+
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_user", "to_user"], name="connection_once_per_pair"),
+            models.CheckConstraint(condition=~Q(from_user=models.F("to_user")), name="connection_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.to_user} ({self.get_status_display()})"

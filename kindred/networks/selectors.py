@@ -1,0 +1,247 @@
+"""Reads for networks that span tables: the directory, the network page, people search."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.networks.access import member_network_ids, networks_visible_q, schools_user_acts_for
+from kindred.networks.models import (
+    Connection,
+    Membership,
+    MembershipRequest,
+    Network,
+    NetworkRole,
+    Profile,
+    RotaTurn,
+)
+from kindred.schools.models import School
+
+
+def _with_member_count(networks: QuerySet[Network]) -> QuerySet[Network]:
+    return networks.annotate(member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True)))
+
+
+def network_directory(
+    user: User,
+    *,
+    query: str = "",
+    kind: str = "",
+    region: int | None = None,
+    phase: str = "",
+    subject: str = "",
+    has_room: bool = False,
+) -> QuerySet[Network]:
+    """The networks `user` may see, filtered, each with its number of member schools."""
+    networks = Network.objects.filter(networks_visible_q(user)).select_related("region")
+    if query:
+        networks = networks.filter(
+            Q(name__icontains=query)
+            | Q(purpose__icontains=query)
+            | Q(subject__icontains=query)
+            | Q(description__icontains=query)
+        )
+    if kind:
+        networks = networks.filter(kind=kind)
+    if region:
+        networks = networks.filter(region_id=region)
+    if phase:
+        networks = networks.filter(phase=phase)
+    if subject:
+        networks = networks.filter(subject__icontains=subject)
+    networks = _with_member_count(networks)
+    if has_room:
+        networks = networks.exclude(status=Network.Status.CLOSED).filter(
+            Q(capacity__isnull=True) | Q(capacity__gt=F("member_count"))
+        )
+    return networks.order_by("name", "pk")
+
+
+def your_networks(user: User) -> QuerySet[Network]:
+    if not user.is_authenticated:
+        return Network.objects.none()
+    return _with_member_count(Network.objects.filter(pk__in=member_network_ids(user))).order_by("name")
+
+
+@dataclass
+class NetworkPage:
+    members: list[Membership]
+    history: list[Membership]
+    people: list[NetworkRole]
+    upcoming_turns: list[RotaTurn]
+    requests: list[MembershipRequest]
+    map_points: list[tuple]
+    own_schools: list[School]  # schools the viewer acts for (leader or administrator)
+    own_memberships: list[Membership]  # their active memberships of this network
+    own_requests: list[MembershipRequest]  # their pending asks and invitations here
+    own_person_request: MembershipRequest | None  # the viewer's own pending ask as a person
+    is_member: bool
+
+
+UPCOMING_TURNS = 6
+HISTORY_ROWS = 50
+
+
+def network_page(network: Network, user: User, *, is_coordinator: bool) -> NetworkPage:
+    """Everything the network page shows, in a fixed number of queries whatever the size."""
+    memberships = Membership.objects.filter(network=network).select_related("school", "replaced_by__school")
+    members = list(memberships.filter(left_at__isnull=True).order_by("school__name"))
+    history = list(memberships.filter(left_at__isnull=False).order_by("-left_at")[:HISTORY_ROWS])
+    people = list(
+        NetworkRole.objects.active()
+        .filter(network=network)
+        .select_related("user", "school")
+        .order_by("role", "pk")
+    )
+    upcoming = list(
+        RotaTurn.objects.filter(network=network, date__gte=timezone.localdate())
+        .select_related("school")
+        .order_by("date", "duty")[: UPCOMING_TURNS * 2]
+    )
+    pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
+    requests = list(pending.select_related("school", "person", "requested_by")) if is_coordinator else []
+    own_schools = list(schools_user_acts_for(user)) if user.is_authenticated else []
+    own_ids = {s.pk for s in own_schools}
+    own_memberships = [m for m in members if m.school_id in own_ids]
+    own_requests = (
+        list(pending.filter(school_id__in=own_ids, person__isnull=True).select_related("school"))
+        if own_ids
+        else []
+    )
+    own_person_request = pending.filter(person=user).first() if user.is_authenticated else None
+    member_school_ids = {m.school_id for m in members}
+    is_member = user.is_authenticated and (
+        any(role.user_id == user.pk for role in people)
+        or SchoolStaff.objects.filter(user=user, school_id__in=member_school_ids).exists()
+    )
+    points = [
+        (m.school.latitude, m.school.longitude, None, m.school.name, m.school.registry_id)
+        for m in members
+        if m.school.latitude is not None and m.school.longitude is not None
+    ]
+    return NetworkPage(
+        members=members,
+        history=history,
+        people=people,
+        upcoming_turns=upcoming,
+        requests=requests,
+        map_points=points,
+        own_schools=own_schools,
+        own_memberships=own_memberships,
+        own_requests=own_requests,
+        own_person_request=own_person_request,
+        is_member=is_member,
+    )
+
+
+def rota_turns(network: Network) -> QuerySet[RotaTurn]:
+    return RotaTurn.objects.filter(network=network).select_related("school").order_by("date", "duty")
+
+
+# People ------------------------------------------------------------------------------------
+
+
+def _shares_a_network_q(user: User) -> Q:
+    """People who belong to one of the networks `user` belongs to."""
+    networks = member_network_ids(user)
+    by_role = NetworkRole.objects.active().filter(network_id__in=networks, user=OuterRef("pk"))
+    by_school = SchoolStaff.objects.filter(
+        user=OuterRef("pk"),
+        school__network_memberships__network_id__in=networks,
+        school__network_memberships__left_at__isnull=True,
+    )
+    return Q(Exists(by_role)) | Q(Exists(by_school))
+
+
+def _same_region_q(user: User) -> Q:
+    regions = School.objects.filter(staff__user=user, region__isnull=False).values("region_id")
+    return Q(Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school__region_id__in=regions)))
+
+
+def people_visible_to(user: User) -> QuerySet[User]:
+    """People whose profile `user` may see, by each person's own visibility setting."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    people = User.objects.filter(is_active=True, profile__isnull=False)
+    if user.is_superuser:
+        return people
+    return people.filter(
+        Q(pk=user.pk)
+        | Q(profile__visibility=Profile.Visibility.EVERYONE)
+        | (
+            Q(profile__visibility__in=[Profile.Visibility.NETWORKS, Profile.Visibility.REGION])
+            & _shares_a_network_q(user)
+        )
+        | (Q(profile__visibility=Profile.Visibility.REGION) & _same_region_q(user))
+    )
+
+
+class Scope:
+    ALL = ""
+    NETWORKS = "networks"
+    FAMILY = "family"
+
+
+def people_search(user: User, *, query: str = "", scope: str = Scope.ALL) -> QuerySet[User]:
+    """People `user` may see whose subjects, role, phases, offer or name match `query`.
+
+    `scope` narrows to people in the user's networks, or to staff of the user's schools'
+    families of similar schools.
+    """
+    people = people_visible_to(user).select_related("profile")
+    if query:
+        people = people.filter(
+            Q(profile__subjects__icontains=query)
+            | Q(profile__job_title__icontains=query)
+            | Q(profile__offer__icontains=query)
+            | Q(profile__phases__icontains=query)
+            | Q(full_name__icontains=query)
+        )
+    if scope == Scope.NETWORKS:
+        people = people.filter(_shares_a_network_q(user))
+    elif scope == Scope.FAMILY:
+        from kindred.evidence.models import FamilyMember
+
+        own = School.objects.filter(staff__user=user).values("pk")
+        family = FamilyMember.objects.filter(school_id__in=own).values("member_id")
+        people = people.filter(Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school_id__in=family)))
+    return people.exclude(pk=user.pk).order_by("full_name", "pk")
+
+
+def person_schools(person: User) -> list[School]:
+    return list(School.objects.filter(staff__user=person).distinct().order_by("name"))
+
+
+def person_networks(person: User, *, viewer: User) -> list[Network]:
+    """The networks `person` belongs to that `viewer` may see."""
+    return list(
+        Network.objects.filter(pk__in=member_network_ids(person))
+        .filter(networks_visible_q(viewer))
+        .order_by("name")
+    )
+
+
+def connections_of(user: User) -> dict:
+    base = Connection.objects.select_related("from_user", "to_user")
+    return {
+        "incoming": list(base.filter(to_user=user, status=Connection.Status.PENDING)),
+        "outgoing": list(base.filter(from_user=user, status=Connection.Status.PENDING)),
+        "connected": list(
+            base.filter(Q(from_user=user) | Q(to_user=user), status=Connection.Status.ACCEPTED)
+        ),
+    }
+
+
+def coordinated_networks(user: User) -> QuerySet[Network]:
+    if not user.is_authenticated:
+        return Network.objects.none()
+    return (
+        Network.objects.filter(
+            people_roles__user=user,
+            people_roles__role=NetworkRole.Role.COORDINATOR,
+            people_roles__ended_at__isnull=True,
+        )
+        .exclude(status=Network.Status.CLOSED)
+        .order_by("name")
+    )

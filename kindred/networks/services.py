@@ -1,0 +1,433 @@
+"""Writes for networks: one function per action, keyword-only, atomic, audited.
+
+Views, commands, the demo and other apps (brokering, formation) all call these; none of them
+creates or changes a network's rows directly. Every refusal is a ValidationError that says why,
+raised before anything is written.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import User
+from kindred.audit.services import audit
+from kindred.networks.models import Connection, Membership, MembershipRequest, Network, NetworkRole, Profile
+from kindred.schools.models import Region, School
+
+NETWORK_FIELDS = {"purpose", "description", "phase", "subject", "visibility", "status", "capacity"}
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - NETWORK_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown network fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+
+
+@transaction.atomic
+def network_create(
+    *,
+    name: str,
+    kind: Network.Kind | str,
+    region: Region | None,
+    by: User | None,
+    coordinator: User | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> Network:
+    """Create a network; `coordinator` (default: `by`, when given) becomes its first coordinator.
+
+    `fields` may set purpose, description, phase, subject, visibility, status and capacity.
+    """
+    _check_fields(fields)
+    network = Network(name=name.strip(), kind=kind, region=region, created_at=at or timezone.now(), **fields)
+    network.full_clean()
+    network.save()
+    audit(by, "network.created", network, kind=str(kind))
+    coordinator = coordinator or (by if by is not None and by.is_authenticated else None)
+    if coordinator is not None:
+        network_role_add(network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR, by=by, at=at)
+    return network
+
+
+@transaction.atomic
+def network_update(*, network: Network, by: User, **fields) -> Network:
+    """Change a network's name or any of the fields `network_create` takes."""
+    name = fields.pop("name", None)
+    _check_fields(fields)
+    changed = {}
+    if name is not None and name.strip() != network.name:
+        changed["name"] = [network.name, name.strip()]
+        network.name = name.strip()
+    for field, value in fields.items():
+        if getattr(network, field) != value:
+            changed[field] = [str(getattr(network, field)), str(value)]
+            setattr(network, field, value)
+    network.full_clean()
+    network.save()
+    if changed:
+        audit(by, "network.updated", network, changes=changed)
+    return network
+
+
+def _has_room(network: Network) -> bool:
+    return network.capacity is None or network.memberships.active().count() < network.capacity
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    network: Network,
+    school: School,
+    role: Membership.Role | str = Membership.Role.MEMBER,
+    by: User | None,
+    at: datetime | None = None,
+) -> Membership:
+    """Make `school` a member of `network` (the caller has checked that `by` may).
+
+    `at` records a membership that began earlier (importing a network's history); default now.
+    """
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+    if network.memberships.active().filter(school=school).exists():
+        raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
+    if not _has_room(network):
+        raise ValidationError(_("%(network)s is full.") % {"network": network.name})
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown school role %(role)s.") % {"role": role})
+    membership = Membership.objects.create(
+        network=network, school=school, role=role, joined_at=at or timezone.now()
+    )
+    MembershipRequest.objects.filter(
+        network=network, school=school, person__isnull=True, status=MembershipRequest.Status.PENDING
+    ).update(status=MembershipRequest.Status.APPROVED, decided_by=by, decided_at=timezone.now())
+    audit(by, "membership.added", membership, network=network.pk, role=str(role))
+    _rota_refresh(network, by=by)
+    return membership
+
+
+@transaction.atomic
+def membership_end(
+    *, membership: Membership, reason: str, by: User | None, at: datetime | None = None
+) -> Membership:
+    """A school leaves: its membership ends with a reason and stays in the history.
+
+    The people whose roles were tied to that school (its contact teachers) step down with it;
+    a network's last coordinator cannot be taken out this way (hand over first).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the school is leaving; the reason stays in the network's history."))
+    if membership.left_at is not None:
+        raise ValidationError(_("%(school)s has already left.") % {"school": membership.school.name})
+    tied_roles = NetworkRole.objects.active().filter(network=membership.network, school=membership.school)
+    for role in tied_roles:
+        _check_not_last_coordinator(role)
+    now = at or timezone.now()
+    if now < membership.joined_at:
+        raise ValidationError(_("A school cannot leave before it joined."))
+    membership.left_at = now
+    membership.leave_reason = reason[:500]
+    membership.save(update_fields=["left_at", "leave_reason"])
+    for role in tied_roles:
+        _role_end(role, by=by, now=now)
+    audit(by, "membership.ended", membership, network=membership.network_id, reason=membership.leave_reason)
+    _rota_refresh(membership.network, by=by)
+    return membership
+
+
+@transaction.atomic
+def membership_replace(
+    *, membership: Membership, school: School, reason: str, by: User | None, at: datetime | None = None
+) -> Membership:
+    """`school` takes the place (and school role) of a member that leaves; the network goes on."""
+    if school.pk == membership.school_id:
+        raise ValidationError(_("A school cannot replace itself."))
+    role = membership.role
+    membership_end(membership=membership, reason=reason, by=by, at=at)
+    new = membership_add(network=membership.network, school=school, role=role, by=by, at=at)
+    membership.replaced_by = new
+    membership.save(update_fields=["replaced_by"])
+    audit(by, "membership.replaced", membership, network=membership.network_id, replaced_by=school.pk)
+    return new
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: Membership.Role | str, by: User) -> Membership:
+    if membership.left_at is not None:
+        raise ValidationError(_("%(school)s has left the network.") % {"school": membership.school.name})
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown school role %(role)s.") % {"role": role})
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(by, "membership.role_changed", membership, old=old, new=str(role))
+    return membership
+
+
+@transaction.atomic
+def network_role_add(
+    *,
+    network: Network,
+    user: User,
+    role: NetworkRole.Role | str,
+    by: User | None,
+    school: School | None = None,
+    at: datetime | None = None,
+) -> NetworkRole:
+    """Give `user` a role in `network`; a contact teacher is the contact for a member school."""
+    if role not in NetworkRole.Role.values:
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
+    if not user.is_active:
+        raise ValidationError(_("%(person)s's account is not active.") % {"person": user})
+    if role == NetworkRole.Role.CONTACT_TEACHER:
+        if school is None:
+            raise ValidationError(_("A contact teacher is the contact for one member school; choose it."))
+        if not network.memberships.active().filter(school=school).exists():
+            raise ValidationError(_("%(school)s is not a member of this network.") % {"school": school.name})
+        if not school.staff.filter(user=user).exists():
+            raise ValidationError(
+                _("%(person)s does not work at %(school)s.") % {"person": user, "school": school.name}
+            )
+    if NetworkRole.objects.active().filter(network=network, user=user, role=role).exists():
+        raise ValidationError(
+            _("%(person)s is already %(role)s.") % {"person": user, "role": NetworkRole.Role(role).label}
+        )
+    network_role = NetworkRole.objects.create(
+        network=network, user=user, role=role, school=school, started_at=at or timezone.now()
+    )
+    audit(by, "network_role.added", network_role, network=network.pk, user=user.pk, role=str(role))
+    return network_role
+
+
+def _check_not_last_coordinator(role: NetworkRole) -> None:
+    if role.role != NetworkRole.Role.COORDINATOR:
+        return
+    others = (
+        NetworkRole.objects.active()
+        .filter(network_id=role.network_id, role=NetworkRole.Role.COORDINATOR)
+        .exclude(pk=role.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            _("%(person)s is the last coordinator of %(network)s: appoint another coordinator first.")
+            % {"person": role.user, "network": role.network.name}
+        )
+
+
+def _role_end(role: NetworkRole, *, by: User | None, now) -> None:
+    role.ended_at = now
+    role.save(update_fields=["ended_at"])
+    audit(by, "network_role.ended", role, network=role.network_id, user=role.user_id, role=role.role)
+
+
+@transaction.atomic
+def network_role_end(*, network_role: NetworkRole, by: User | None) -> NetworkRole:
+    """A person steps down (or is removed); the last coordinator cannot."""
+    if network_role.ended_at is not None:
+        raise ValidationError(_("This role has already ended."))
+    _check_not_last_coordinator(network_role)
+    _role_end(network_role, by=by, now=timezone.now())
+    return network_role
+
+
+@transaction.atomic
+def coordinator_hand_over(*, network_role: NetworkRole, to: User, by: User) -> NetworkRole:
+    """A coordinator hands over to `to` and steps down, in one step."""
+    if network_role.role != NetworkRole.Role.COORDINATOR or network_role.ended_at is not None:
+        raise ValidationError(_("Only a serving coordinator can hand over."))
+    if to.pk == network_role.user_id:
+        raise ValidationError(_("Choose someone else to hand over to."))
+    new = network_role_add(network=network_role.network, user=to, role=NetworkRole.Role.COORDINATOR, by=by)
+    network_role_end(network_role=network_role, by=by)
+    return new
+
+
+def account_delete_blockers(user: User) -> list[Network]:
+    """The networks `user` is the last coordinator of: they must hand over before deleting their account."""
+    blocking = []
+    for role in (
+        NetworkRole.objects.active()
+        .filter(user=user, role=NetworkRole.Role.COORDINATOR)
+        .select_related("network")
+    ):
+        others = NetworkRole.objects.active().filter(network=role.network, role=NetworkRole.Role.COORDINATOR)
+        if not others.exclude(user=user).exists():
+            blocking.append(role.network)
+    return blocking
+
+
+@transaction.atomic
+def network_roles_end_for_account(*, user: User) -> None:
+    """End every role of a person whose account is being deleted (after `account_delete_blockers`)."""
+    blocking = account_delete_blockers(user)
+    if blocking:
+        raise ValidationError(
+            _("You are the last coordinator of %(networks)s: hand over before deleting your account.")
+            % {"networks": ", ".join(n.name for n in blocking)}
+        )
+    now = timezone.now()
+    for role in NetworkRole.objects.active().filter(user=user):
+        _role_end(role, by=user, now=now)
+
+
+# Asking to join and inviting ---------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_request_create(
+    *,
+    network: Network,
+    kind: MembershipRequest.Kind | str,
+    by: User | None,
+    school: School | None = None,
+    person: User | None = None,
+    message: str = "",
+    role: Membership.Role | str = Membership.Role.MEMBER,
+) -> MembershipRequest:
+    """A school asks to join (kind ASK), a coordinator invites a school (kind INVITE), or one
+    person asks to join as a member themself (kind ASK with `person`, no school needed)."""
+    if (school is None) == (person is None):
+        raise ValidationError(_("A request is for a school or for one person."))
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+    pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
+    if person is not None:
+        from kindred.networks.access import is_network_member
+
+        if kind != MembershipRequest.Kind.ASK:
+            raise ValidationError(_("Coordinators add a person directly; people ask for themselves."))
+        if is_network_member(person, network):
+            raise ValidationError(_("You already belong to %(network)s.") % {"network": network.name})
+        if pending.filter(person=person).exists():
+            raise ValidationError(_("Your request to join is already waiting for the coordinators."))
+    else:
+        if network.memberships.active().filter(school=school).exists():
+            raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
+        if pending.filter(school=school, person__isnull=True).exists():
+            raise ValidationError(
+                _("%(school)s already has a request or an invitation waiting for %(network)s.")
+                % {"school": school.name, "network": network.name}
+            )
+        if not _has_room(network):
+            raise ValidationError(_("%(network)s is full.") % {"network": network.name})
+    request = MembershipRequest.objects.create(
+        network=network,
+        school=school,
+        person=person,
+        kind=kind,
+        role=role,
+        message=message.strip()[:500],
+        requested_by=by,
+    )
+    action = (
+        "membership_request.invited" if kind == MembershipRequest.Kind.INVITE else "membership_request.asked"
+    )
+    audit(by, action, request, network=network.pk, person=person.pk if person else None)
+    return request
+
+
+@transaction.atomic
+def membership_request_decide(*, request: MembershipRequest, approve: bool, by: User) -> MembershipRequest:
+    """Approve or decline a pending request (by a coordinator) or invitation (by the school)."""
+    if request.status != MembershipRequest.Status.PENDING:
+        raise ValidationError(_("This has already been decided."))
+    if approve and request.person_id:
+        network_role_add(network=request.network, user=request.person, role=NetworkRole.Role.MEMBER, by=by)
+    elif approve:
+        membership_add(network=request.network, school=request.school, role=request.role, by=by)
+        request.refresh_from_db()
+    if request.status == MembershipRequest.Status.PENDING:
+        request.status = MembershipRequest.Status.APPROVED if approve else MembershipRequest.Status.DECLINED
+        request.decided_by = by
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit(
+        by,
+        "membership_request.approved" if approve else "membership_request.declined",
+        request,
+        network=request.network_id,
+    )
+    return request
+
+
+@transaction.atomic
+def membership_request_withdraw(*, request: MembershipRequest, by: User) -> MembershipRequest:
+    if request.status != MembershipRequest.Status.PENDING:
+        raise ValidationError(_("This has already been decided."))
+    request.status = MembershipRequest.Status.WITHDRAWN
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit(by, "membership_request.withdrawn", request, network=request.network_id)
+    return request
+
+
+def _rota_refresh(network: Network, *, by: User | None) -> None:
+    """Re-balance the network's future rota turns after a member change (no-op without a rota)."""
+    if not network.rota_turns.exists():
+        return
+    from kindred.networks.rota import rota_rebalance
+
+    rota_rebalance(network=network, by=by)
+
+
+# People: profiles and connections ------------------------------------------------------------
+
+PROFILE_FIELDS = {"job_title", "subjects", "phases", "offer", "languages", "visibility"}
+
+
+@transaction.atomic
+def profile_update(*, user: User, **fields) -> Profile:
+    """Create or change `user`'s profile; only the person themself calls this."""
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown profile fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    profile, _created = Profile.objects.get_or_create(user=user)
+    for field, value in fields.items():
+        setattr(profile, field, value.strip() if isinstance(value, str) else value)
+    profile.full_clean()
+    profile.save()
+    audit(user, "profile.updated", profile, fields=sorted(fields))
+    return profile
+
+
+@transaction.atomic
+def connection_request(*, from_user: User, to_user: User, message: str = "") -> Connection:
+    """Ask to connect with someone; asking again after a decline is refused."""
+    if from_user.pk == to_user.pk:
+        raise ValidationError(_("You cannot connect with yourself."))
+    existing = Connection.objects.filter(
+        Q(from_user=from_user, to_user=to_user) | Q(from_user=to_user, to_user=from_user)
+    ).first()
+    if existing is not None:
+        if existing.status == Connection.Status.ACCEPTED:
+            raise ValidationError(_("You are already connected."))
+        if existing.status == Connection.Status.PENDING:
+            raise ValidationError(_("A request to connect is already waiting for an answer."))
+        raise ValidationError(_("%(person)s declined to connect.") % {"person": to_user})
+    connection = Connection.objects.create(
+        from_user=from_user, to_user=to_user, message=message.strip()[:500]
+    )
+    audit(from_user, "connection.requested", connection, to_user=to_user.pk)
+    return connection
+
+
+@transaction.atomic
+def connection_decide(*, connection: Connection, accept: bool, by: User) -> Connection:
+    if by.pk != connection.to_user_id:
+        raise ValidationError(_("Only the person asked can answer."))
+    if connection.status != Connection.Status.PENDING:
+        raise ValidationError(_("This has already been answered."))
+    connection.status = Connection.Status.ACCEPTED if accept else Connection.Status.DECLINED
+    connection.decided_at = timezone.now()
+    connection.save(update_fields=["status", "decided_at"])
+    audit(by, "connection.accepted" if accept else "connection.declined", connection)
+    return connection

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from kindred.networks import views, views_people
+
+app_name = "networks"
+
+urlpatterns = [
+    path("networks/", views.directory, name="directory"),
+    path("networks/new/", views.create, name="create"),
+    path("networks/<int:pk>/", views.detail, name="detail"),
+    path("networks/<int:pk>/edit/", views.edit, name="edit"),
+    path("networks/<int:pk>/join/", views.join, name="join"),
+    path("networks/<int:pk>/invite/", views.invite, name="invite"),
+    path("networks/<int:pk>/requests/<int:request_pk>/", views.request_decide, name="request_decide"),
+    path("networks/<int:pk>/members/<int:membership_pk>/leave/", views.leave, name="leave"),
+    path("networks/<int:pk>/members/<int:membership_pk>/replace/", views.replace, name="replace"),
+    path("networks/<int:pk>/people/", views.person_add, name="person_add"),
+    path("networks/<int:pk>/people/<int:role_pk>/end/", views.person_end, name="person_end"),
+    path("networks/<int:pk>/rota/", views.rota_page, name="rota"),
+    path("networks/<int:pk>/rota/block/", views.rota_block, name="rota_block"),
+    path("networks/<int:pk>/rota/<int:turn_pk>/swap/", views.rota_swap, name="rota_swap"),
+    path("networks/<int:pk>/rota/<int:turn_pk>/skip/", views.rota_skip, name="rota_skip"),
+    path("people/", views_people.people, name="people"),
+    path("people/me/", views_people.profile_edit, name="profile_edit"),
+    path("people/connections/", views_people.connections, name="connections"),
+    path("people/connections/<int:pk>/", views_people.connection_decide, name="connection_decide"),
+    path("people/<int:pk>/", views_people.person, name="person"),
+    path("people/<int:pk>/connect/", views_people.connect, name="connect"),
+    path("people/<int:pk>/invite/", views_people.invite_to_network, name="invite_person"),
+]

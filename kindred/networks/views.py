@@ -1,0 +1,433 @@
+"""Pages for networks: the directory, a network's page, membership, people roles and the rota."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kindred.accounts.access import Access, is_system_leader
+from kindred.accounts.models import User
+from kindred.core.context_processors import DEFAULT_WORDS
+from kindred.engine.rota import spread_dates
+from kindred.evidence.charts import school_map
+from kindred.networks import forms, rota, selectors, services
+from kindred.networks.access import (
+    may_act_for_school,
+    network_access,
+    network_for_user,
+    network_with_access,
+    schools_user_acts_for,
+)
+from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
+from kindred.schools.models import School
+
+PAGE_SIZE = 25
+
+
+def _problem(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _may_create(user: User) -> bool:
+    return user.is_superuser or is_system_leader(user) or schools_user_acts_for(user).exists()
+
+
+@require_GET
+@login_required
+def directory(request):
+    """Every network the person may see, searchable and filtered, with their own networks first."""
+    form = forms.DirectoryForm(request.GET or None, region_label=str(DEFAULT_WORDS["region"]).capitalize())
+    filters = form.cleaned_data if form.is_valid() else {}
+    networks = selectors.network_directory(
+        request.user,
+        query=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        region=filters["region"].pk if filters.get("region") else None,
+        phase=filters.get("phase", ""),
+        subject=filters.get("subject", ""),
+        has_room=filters.get("has_room", False),
+    )
+    page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "networks/directory.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "filtered": bool(filters and any(filters.values())),
+            "your_networks": selectors.your_networks(request.user),
+            "may_create": _may_create(request.user),
+            "querystring_without_page": query.urlencode() + "&" if query else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def create(request):
+    if not _may_create(request.user):
+        raise PermissionDenied("Only school leaders, administrators and system leaders start networks.")
+    form = forms.NetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            network = services.network_create(
+                name=data.pop("name"),
+                kind=data.pop("kind"),
+                region=data.pop("region"),
+                by=request.user,
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The network is ready; you are its coordinator."))
+            return redirect(network)
+    return render(request, "networks/network_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def detail(request, pk: int):
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
+    page = selectors.network_page(network, request.user, is_coordinator=is_coordinator)
+    member_ids = {m.school_id for m in page.members}
+    pending_ids = {r.school_id for r in page.own_requests}
+    can_ask = [s for s in page.own_schools if s.pk not in member_ids and s.pk not in pending_ids]
+    is_member = is_coordinator or page.is_member
+    return render(
+        request,
+        "networks/detail.html",
+        {
+            "network": network,
+            "page": page,
+            "is_coordinator": is_coordinator,
+            "map": school_map(page.map_points, title=_("Where the member schools are"), width=360, height=280)
+            if page.map_points
+            else None,
+            "ask_form": forms.AskToJoinForm(schools=School.objects.filter(pk__in=[s.pk for s in can_ask]))
+            if can_ask and network.status != Network.Status.CLOSED
+            else None,
+            "personal_ask_form": forms.PersonalAskForm()
+            if not can_ask
+            and not is_member
+            and not page.own_person_request
+            and network.status != Network.Status.CLOSED
+            else None,
+            # Built once, not per row: the page lists every member school (see the benchmark).
+            "members_url": f"{network.get_absolute_url()}members/",
+            "schools_url": reverse("school_detail", args=["0"])[:-2],
+            "people_url": reverse("networks:people"),
+            "school_roles": Membership.Role.choices,
+            "people_roles": NetworkRole.Role.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit(request, pk: int):
+    network = network_for_user(request.user, pk, write=True)
+    form = forms.NetworkForm(request.POST or None, instance=Network.objects.get(pk=network.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_update(network=network, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(network)
+    return render(
+        request,
+        "networks/network_form.html",
+        {"form": form, "network": network},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def join(request, pk: int):
+    """Ask to join: a school leader or administrator for their school, anyone else for themself."""
+    network = network_for_user(request.user, pk)
+    schools = schools_user_acts_for(request.user).exclude(
+        pk__in=network.memberships.active().values("school_id")
+    )
+    form = forms.AskToJoinForm(request.POST or None, schools=schools) if schools.exists() else None
+    personal = forms.PersonalAskForm(request.POST or None) if form is None else None
+    if request.method == "POST" and (form or personal).is_valid():
+        data = (form or personal).cleaned_data
+        try:
+            services.membership_request_create(
+                network=network,
+                school=data.get("school"),
+                person=None if form else request.user,
+                kind=MembershipRequest.Kind.ASK,
+                by=request.user,
+                message=data["message"],
+            )
+        except ValidationError as error:
+            (form or personal).add_error(None, error)
+        else:
+            messages.success(request, _("Your request has gone to the network's coordinators."))
+            return redirect(network)
+    errors = (form or personal).errors
+    return render(
+        request,
+        "networks/join.html",
+        {"network": network, "form": form or personal, "for_school": form is not None},
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def request_decide(request, pk: int, request_pk: int):
+    """A coordinator decides a school's ask; an invited school's leader decides an invitation."""
+    network = network_for_user(request.user, pk)
+    membership_request = get_object_or_404(
+        MembershipRequest.objects.select_related("school"), network=network, pk=request_pk
+    )
+    if membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
+        network_for_user(request.user, pk, write=True)
+    elif not may_act_for_school(request.user, membership_request.school):
+        raise PermissionDenied("Only the invited school's leader or administrator decides.")
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "networks/problem.html",
+            {"network": network, "problem": _("Choose approve or decline.")},
+            status=400,
+        )
+    try:
+        services.membership_request_decide(
+            request=membership_request, approve=form.cleaned_data["decision"] == "approve", by=request.user
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def invite(request, pk: int):
+    network = network_for_user(request.user, pk, write=True)
+    form = forms.InviteSchoolForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        services.membership_request_create(
+            network=network,
+            school=form.cleaned_data["school"],
+            kind=MembershipRequest.Kind.INVITE,
+            role=form.cleaned_data["role"],
+            message=form.cleaned_data["message"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    else:
+        messages.success(request, _("The school's leaders will find the invitation on this page."))
+    return redirect(network)
+
+
+def _membership(request, pk: int, membership_pk: int) -> tuple[Network, Membership]:
+    """An active membership that the user may end: a coordinator, or the school's own leader."""
+    network = network_for_user(request.user, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("school"), network=network, pk=membership_pk
+    )
+    if network_access(request.user, network) < Access.WRITE and not may_act_for_school(
+        request.user, membership.school
+    ):
+        raise PermissionDenied("Only coordinators and the school's own leaders can do this.")
+    return network, membership
+
+
+@require_POST
+@login_required
+def leave(request, pk: int, membership_pk: int):
+    network, membership = _membership(request, pk, membership_pk)
+    form = forms.LeaveForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        services.membership_end(membership=membership, reason=form.cleaned_data["reason"], by=request.user)
+    except ValidationError as error:
+        _problem(request, error)
+    else:
+        messages.success(request, _("%(school)s has left the network.") % {"school": membership.school.name})
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def replace(request, pk: int, membership_pk: int):
+    network = network_for_user(request.user, pk, write=True)
+    membership = get_object_or_404(Membership, network=network, pk=membership_pk)
+    form = forms.ReplaceForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        services.membership_replace(
+            membership=membership,
+            school=form.cleaned_data["school"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def person_add(request, pk: int):
+    network = network_for_user(request.user, pk, write=True)
+    form = forms.PersonRoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+    if person is None:
+        _problem(request, ValidationError(_("Nobody with that e-mail address uses Kindred yet.")))
+        return redirect(network)
+    try:
+        services.network_role_add(
+            network=network,
+            user=person,
+            role=form.cleaned_data["role"],
+            school=form.cleaned_data["school"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def person_end(request, pk: int, role_pk: int):
+    """A coordinator removes a person's role, or the person steps down themself."""
+    network = network_for_user(request.user, pk)
+    role = get_object_or_404(NetworkRole.objects.active().select_related("user"), network=network, pk=role_pk)
+    if role.user_id != request.user.pk:
+        network_for_user(request.user, pk, write=True)
+    try:
+        services.network_role_end(network_role=role, by=request.user)
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+# The rota -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rota_page(request, pk: int):
+    """The whole rota, held turns first; coordinators generate a year's rota here."""
+    network, access = network_with_access(request.user, pk)
+    is_coordinator = access == Access.WRITE
+    form = forms.RotaForm(request.POST or None) if is_coordinator or request.method == "POST" else None
+    if request.method == "POST":
+        network_for_user(request.user, pk, write=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            dates = spread_dates(data["first"], data["last"], data["meetings"], weekday=data["weekday"])
+            try:
+                rota.rota_generate(
+                    network=network, school_year=data["school_year"], dates=dates, by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The rota is ready."))
+                return redirect("networks:rota", pk=network.pk)
+    members = School.objects.filter(
+        network_memberships__network=network, network_memberships__left_at__isnull=True
+    )
+    if not is_coordinator:
+        members = members.filter(pk__in=schools_user_acts_for(request.user).values("pk"))
+    turns = list(selectors.rota_turns(network))
+    return render(
+        request,
+        "networks/rota.html",
+        {
+            "network": network,
+            "is_coordinator": is_coordinator,
+            "turns": turns,
+            "form": form,
+            "block_form": forms.BlockDateForm(schools=members)
+            if is_coordinator or members.exists()
+            else None,
+            "blocked": network.blocked_dates.select_related("school"),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _turn(request, pk: int, turn_pk: int) -> tuple[Network, RotaTurn]:
+    network = network_for_user(request.user, pk, write=True)
+    return network, get_object_or_404(RotaTurn.objects.select_related("school"), network=network, pk=turn_pk)
+
+
+@require_POST
+@login_required
+def rota_swap(request, pk: int, turn_pk: int):
+    network, turn = _turn(request, pk, turn_pk)
+    form = forms.SwapForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    other = get_object_or_404(RotaTurn, network=network, pk=form.cleaned_data["other"])
+    try:
+        rota.rota_swap(turn=turn, other=other, by=request.user)
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect("networks:rota", pk=network.pk)
+
+
+@require_POST
+@login_required
+def rota_skip(request, pk: int, turn_pk: int):
+    network, turn = _turn(request, pk, turn_pk)
+    try:
+        rota.rota_skip(turn=turn, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect("networks:rota", pk=network.pk)
+
+
+@require_POST
+@login_required
+def rota_block(request, pk: int):
+    """A coordinator, or a member school's own leader, marks a date the school cannot do."""
+    network = network_for_user(request.user, pk)
+    members = School.objects.filter(
+        network_memberships__network=network, network_memberships__left_at__isnull=True
+    )
+    if network_access(request.user, network) < Access.WRITE:
+        members = members.filter(pk__in=schools_user_acts_for(request.user).values("pk"))
+        if not members.exists():
+            raise PermissionDenied("Only coordinators and member schools' leaders can block dates.")
+    form = forms.BlockDateForm(request.POST, schools=members)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        rota.rota_block_date(
+            network=network,
+            school=form.cleaned_data["school"],
+            date=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect("networks:rota", pk=network.pk)

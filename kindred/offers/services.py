@@ -1,0 +1,132 @@
+"""Writes for offers and requests: one function per action, keyword-only, atomic, audited."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import User
+from kindred.audit.services import audit
+from kindred.events.services import event_create
+from kindred.networks.access import may_act_for_school
+from kindred.networks.models import Network
+from kindred.networks.services import membership_add, network_create
+from kindred.offers.models import Match, Offer, SupportRequest
+from kindred.offers.selectors import suggestions
+from kindred.schools.models import School
+
+
+def _acting(by: User, school: School) -> None:
+    if not may_act_for_school(by, school):
+        raise ValidationError(_("Only the school's leaders and administrators act for it."))
+
+
+@transaction.atomic
+def offer_create(
+    *, school: School, domain: str, format: str, capacity: int = 1, description: str = "", by: User
+) -> Offer:
+    _acting(by, school)
+    if not domain.strip():
+        raise ValidationError(_("Say in which domain you offer support."))
+    if capacity < 1:
+        raise ValidationError(_("Offer room for at least one school."))
+    offer = Offer(
+        school=school,
+        domain=domain.strip().lower(),
+        format=format,
+        capacity=capacity,
+        description=description,
+        created_by=by,
+    )
+    offer.full_clean(exclude=["school", "created_by"])
+    offer.save()
+    audit(by, "offers.offer_created", school, offer=offer.pk, domain=offer.domain)
+    return offer
+
+
+@transaction.atomic
+def request_create(*, school: School, domain: str, needs: str, by_date=None, by: User) -> SupportRequest:
+    _acting(by, school)
+    if not domain.strip() or not needs.strip():
+        raise ValidationError(_("Say in which domain you need support and what you need."))
+    if by_date is not None and by_date < timezone.localdate():
+        raise ValidationError(_("The date support is needed by has passed."))
+    request = SupportRequest.objects.create(
+        school=school, domain=domain.strip().lower(), needs=needs, by_date=by_date, created_by=by
+    )
+    audit(by, "offers.request_created", school, request=request.pk, domain=request.domain)
+    return request
+
+
+@transaction.atomic
+def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: User) -> Match:
+    """The requesting school picks a suggested offer: it has agreed; the offering school decides."""
+    _acting(by, request.school)
+    found = {s.offer.pk: s.ranked for s in suggestions(request, limit=100)}
+    if offer.pk not in found:
+        raise ValidationError(_("That offer is not among the suggestions for this request."))
+    ranked = found[offer.pk]
+    match, created = Match.objects.get_or_create(
+        request=request,
+        offer=offer,
+        defaults={
+            "outcome": outcome,
+            "cost": ranked.cost,
+            "reasons": {
+                "strength_z": ranked.strength_z,
+                "distance_km": ranked.distance_km,
+                "context_distance": ranked.context_distance,
+            },
+            "requester_agreed_at": timezone.now(),
+        },
+    )
+    if not created:
+        raise ValidationError(_("This offer has already been proposed."))
+    audit(by, "offers.match_proposed", request.school, match=match.pk)
+    return match
+
+
+@transaction.atomic
+def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -> Match:
+    """The offering school accepts: the match becomes a partnership (a two-school network) or an event."""
+    match = (
+        Match.objects.select_for_update().select_related("request__school", "offer__school").get(pk=match.pk)
+    )
+    _acting(by, match.offer.school)
+    if match.agreed:
+        raise ValidationError(_("Already agreed."))
+    match.offerer_agreed_at = timezone.now()
+    request, offer = match.request, match.offer
+    if match.outcome == Match.Outcome.PARTNERSHIP:
+        network = network_create(
+            name=f"{offer.school.name} & {request.school.name}: {request.domain}"[:200],
+            kind=Network.Kind.PARTNERSHIP,
+            region=request.school.region,
+            by=by,
+            purpose=request.needs[:300],
+            status=Network.Status.ACTIVE,
+        )
+        membership_add(network=network, school=offer.school, role="mentor", by=by)
+        membership_add(network=network, school=request.school, role="mentee", by=by)
+        match.network = network
+    else:
+        start = starts_at or (timezone.now() + timedelta(days=14)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        match.event = event_create(
+            by=by,
+            school=offer.school,
+            kind="training",
+            title=f"{offer.get_format_display()}: {request.domain}",
+            description=request.needs,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            host_school=offer.school,
+        )
+    match.save()
+    request.status = SupportRequest.Status.MATCHED
+    request.save(update_fields=["status"])
+    audit(by, "offers.match_accepted", offer.school, match=match.pk, outcome=match.outcome)
+    return match

@@ -1,0 +1,26 @@
+"""Plans follow their network's rules (kindred/networks/access.py): whoever may see the network
+reads its plans; its coordinators change them; outsiders of a private network get 404."""
+
+from django.shortcuts import get_object_or_404
+
+from kindred.accounts.models import User
+from kindred.networks.access import network_for_user
+from kindred.plans.models import Action, DevelopmentPlan, Priority
+
+
+def plan_for_user(user: User, pk: int, *, write: bool = False) -> DevelopmentPlan:
+    plan = get_object_or_404(DevelopmentPlan, pk=pk)
+    plan.network = network_for_user(user, plan.network_id, write=write)
+    return plan
+
+
+def priority_for_user(user: User, pk: int, *, write: bool = False) -> Priority:
+    priority = get_object_or_404(Priority.objects.select_related("plan"), pk=pk)
+    priority.plan = plan_for_user(user, priority.plan_id, write=write)
+    return priority
+
+
+def action_for_user(user: User, pk: int) -> Action:
+    action = get_object_or_404(Action.objects.select_related("priority__plan", "owner_school"), pk=pk)
+    action.priority.plan = plan_for_user(user, action.priority.plan_id)
+    return action

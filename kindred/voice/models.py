@@ -1,0 +1,125 @@
+"""The schools' voice: a region, a network or the whole programme (an exam board, a ministry) asks its
+schools a question or runs a short consultation; each school answers once; the owner reads the results."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Consultation(models.Model):
+    class Audience(models.TextChoices):
+        REGION = "region", _("The schools of a region")
+        NETWORK = "network", _("The member schools of a network")
+        NATIONAL = "national", _("Every school")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for answers")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what it is for"), blank=True, max_length=5000)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="consultations"
+    )
+    audience = models.CharField(_("asked of"), max_length=8, choices=Audience.choices)
+    region = models.ForeignKey(
+        "schools.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(audience="region") & Q(region__isnull=False) & Q(network__isnull=True))
+                | (Q(audience="network") & Q(network__isnull=False) & Q(region__isnull=True))
+                | (Q(audience="national") & Q(region__isnull=True) & Q(network__isnull=True)),
+                name="consultation_audience_matches_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultation_detail", args=[self.pk])
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        CHOICE = "choice", _("One choice from a list")
+        SCALE = "scale", _("A scale")
+        TEXT = "text", _("Free text")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    options = models.JSONField(default=list, blank=True)
+    scale_top = models.PositiveSmallIntegerField(_("scale from 1 to"), default=5)
+
+    class Meta:
+        ordering = ["consultation", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Response(models.Model):
+    """One school's answers; the school may change them while the consultation is open."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="responses")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="consultation_responses"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "school"], name="response_once_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} → {self.consultation}"
+
+
+class Theme(models.Model):
+    """A theme the owner gives free-text answers while reading them."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("theme"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["question", "name"], name="theme_unique_per_question")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choice = models.CharField(max_length=200, blank=True)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=5000)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="answers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return self.choice or (str(self.level) if self.level else self.text[:60])

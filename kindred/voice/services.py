@@ -1,0 +1,204 @@
+"""Writes for consultations: one function per action, audited."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.audit.services import audit
+from kindred.networks.access import is_coordinator
+from kindred.networks.models import Membership
+from kindred.schools.models import School
+from kindred.voice.models import Answer, Consultation, Question, Response, Theme
+
+LEADER_ROLES = (SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR)
+MAX_QUESTIONS = 50
+
+
+def may_create(by: User, *, audience: str, region=None, network=None) -> bool:
+    if not by.is_authenticated:
+        return False
+    if by.is_superuser:
+        return True
+    if audience == Consultation.Audience.REGION:
+        return region is not None and RegionalRole.objects.filter(user=by, region=region).exists()
+    if audience == Consultation.Audience.NETWORK:
+        return network is not None and is_coordinator(by, network)
+    return False
+
+
+def audience_schools(consultation: Consultation):
+    if consultation.audience == Consultation.Audience.REGION:
+        return School.objects.filter(region_id=consultation.region_id)
+    if consultation.audience == Consultation.Audience.NETWORK:
+        return School.objects.filter(
+            pk__in=Membership.objects.active().filter(network_id=consultation.network_id).values("school_id")
+        )
+    return School.objects.all()
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    title: str,
+    audience: str,
+    by: User,
+    description: str = "",
+    region=None,
+    network=None,
+    closes_on: date | None = None,
+) -> Consultation:
+    if audience not in Consultation.Audience.values:
+        raise ValidationError(_("Choose who is asked."))
+    if audience == Consultation.Audience.REGION and region is None:
+        raise ValidationError(_("Choose the region whose schools are asked."))
+    if audience == Consultation.Audience.NETWORK and network is None:
+        raise ValidationError(_("Choose the network whose schools are asked."))
+    if not may_create(by, audience=audience, region=region, network=network):
+        raise ValidationError(
+            _(
+                "Site administrators ask every school; system leaders their region; coordinators their network."
+            )
+        )
+    consultation = Consultation.objects.create(
+        title=title,
+        description=description,
+        owner=by,
+        audience=audience,
+        region=region if audience == Consultation.Audience.REGION else None,
+        network=network if audience == Consultation.Audience.NETWORK else None,
+        closes_on=closes_on,
+    )
+    audit(by, "consultation.created", consultation, audience=audience)
+    return consultation
+
+
+@transaction.atomic
+def question_add(
+    *,
+    consultation: Consultation,
+    kind: str,
+    text: str,
+    by: User,
+    options: list[str] | None = None,
+    scale_top: int = 5,
+) -> Question:
+    if consultation.status != Consultation.Status.DRAFT:
+        raise ValidationError(_("Questions are added while the consultation is a draft."))
+    if consultation.questions.count() >= MAX_QUESTIONS:
+        raise ValidationError(_("A consultation has at most %(n)s questions.") % {"n": MAX_QUESTIONS})
+    options = [o.strip() for o in (options or []) if o.strip()]
+    if kind == Question.Kind.CHOICE:
+        if len(options) < 2 or len(set(options)) != len(options):
+            raise ValidationError(_("A choice question needs at least two different options."))
+    elif kind == Question.Kind.SCALE:
+        if not 2 <= scale_top <= 10:
+            raise ValidationError(_("A scale runs from 1 to between 2 and 10."))
+        options = []
+    elif kind == Question.Kind.TEXT:
+        options = []
+    else:
+        raise ValidationError(_("Unknown kind of question."))
+    question = Question.objects.create(
+        consultation=consultation,
+        kind=kind,
+        text=text,
+        options=options,
+        scale_top=scale_top,
+        position=consultation.questions.count(),
+    )
+    audit(by, "consultation.question_added", consultation, question=question.pk)
+    return question
+
+
+@transaction.atomic
+def consultation_status_set(*, consultation: Consultation, status: str, by: User) -> Consultation:
+    if status not in Consultation.Status.values or status == Consultation.Status.DRAFT:
+        raise ValidationError(_("A consultation can be opened or closed."))
+    if status == Consultation.Status.OPEN and not consultation.questions.exists():
+        raise ValidationError(_("Add a question before opening the consultation."))
+    old = consultation.status
+    consultation.status = status
+    consultation.save(update_fields=["status"])
+    audit(by, "consultation.status_changed", consultation, status=status, was=old)
+    return consultation
+
+
+def is_open(consultation: Consultation) -> bool:
+    return consultation.status == Consultation.Status.OPEN and (
+        consultation.closes_on is None or consultation.closes_on >= timezone.localdate()
+    )
+
+
+def _clean_answer(question: Question, value: str) -> dict | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if question.kind == Question.Kind.CHOICE:
+        if value not in question.options:
+            raise ValidationError(_("“%(value)s” is not one of the options.") % {"value": value[:50]})
+        return {"choice": value}
+    if question.kind == Question.Kind.SCALE:
+        if not value.isdigit() or not 1 <= int(value) <= question.scale_top:
+            raise ValidationError(_("Choose a number from 1 to %(top)s.") % {"top": question.scale_top})
+        return {"level": int(value)}
+    if len(value) > 5000:
+        raise ValidationError(_("An answer has at most 5,000 characters."))
+    return {"text": value}
+
+
+@transaction.atomic
+def response_save(
+    *, consultation: Consultation, school: School, answers: dict[int, str], by: User
+) -> Response:
+    """Save (or replace) the school's answers; every answer is checked before anything is written."""
+    if not is_open(consultation):
+        raise ValidationError(_("This consultation is not open for answers."))
+    if not audience_schools(consultation).filter(pk=school.pk).exists():
+        raise ValidationError(_("This consultation is not asked of your school."))
+    if not SchoolStaff.objects.filter(user=by, school=school, role__in=LEADER_ROLES).exists():
+        raise ValidationError(_("The school's leaders answer for it."))
+    questions = {q.pk: q for q in consultation.questions.all()}
+    if set(answers) - set(questions):
+        raise ValidationError(_("Those questions are not part of this consultation."))
+    cleaned = {}
+    problems = []
+    for question_id, value in answers.items():
+        try:
+            cleaned[question_id] = _clean_answer(questions[question_id], value)
+        except ValidationError as error:
+            problems.append(f"{questions[question_id].text}: {' '.join(error.messages)}")
+    if problems:
+        raise ValidationError(problems)
+    response, _created = Response.objects.select_for_update().get_or_create(
+        consultation=consultation, school=school, defaults={"submitted_by": by}
+    )
+    response.submitted_by = by
+    response.save()
+    for question_id, fields in cleaned.items():
+        if fields is None:
+            Answer.objects.filter(response=response, question_id=question_id).delete()
+        else:
+            Answer.objects.update_or_create(
+                response=response,
+                question_id=question_id,
+                defaults={"choice": "", "level": None, "text": "", **fields},
+            )
+    audit(by, "consultation.answered", consultation, school=school.registry_id)
+    return response
+
+
+@transaction.atomic
+def theme_tag(*, answer: Answer, name: str, by: User) -> Theme:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError(_("A theme is a short name of up to 100 characters."))
+    if answer.question.kind != Question.Kind.TEXT:
+        raise ValidationError(_("Themes are for free-text answers."))
+    theme, _created = Theme.objects.get_or_create(question=answer.question, name=name)
+    answer.themes.add(theme)
+    audit(by, "consultation.answer_tagged", answer.question.consultation, theme=name)
+    return theme

@@ -1,0 +1,109 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kindred.evidence.models import Performance
+from kindred.networks.models import Membership, Network
+from kindred.offers.models import SupportRequest
+from kindred.offers.selectors import suggestions
+from kindred.offers.services import match_accept, match_propose, offer_create, request_create
+from kindred.schools.models import MeasureDefinition, School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schools(region_a):
+    """A needy school at the origin; a near, a far and a strong school offering reading support."""
+
+    def school(rid, name, lat, lon):
+        return School.objects.create(registry_id=rid, name=name, region=region_a, latitude=lat, longitude=lon)
+
+    return {
+        "needy": school("1", "Needy", 51.50, -0.10),
+        "near": school("2", "Near", 51.52, -0.10),
+        "far": school("3", "Far", 52.50, -0.10),
+        "strong": school("4", "Strong", 51.60, -0.10),
+    }
+
+
+def test_offers_are_ranked_by_strength_and_distance_with_their_reasons(schools, site_admin):
+    measure = MeasureDefinition.objects.create(
+        code="ks2_read", name="Reading", domain="reading", kind="outcome"
+    )
+    Performance.objects.create(
+        school=schools["strong"],
+        measure=measure,
+        year=None,
+        value=1,
+        expected=0,
+        effect=1,
+        estimate=1,
+        lower=0.5,
+        upper=1.5,
+        z=2.4,
+    )
+    for key in ("near", "far", "strong"):
+        offer_create(school=schools[key], domain="Reading", format="mentoring", by=site_admin)
+    support = request_create(
+        school=schools["needy"], domain="reading", needs="Phonics in year 1", by=site_admin
+    )
+    ranked = suggestions(support)
+    assert [s.offer.school.name for s in ranked] == ["Strong", "Near", "Far"]
+    assert ranked[0].ranked.strength_z == pytest.approx(2.4)
+    assert ranked[1].ranked.distance_km == pytest.approx(2.2, abs=0.1)
+
+
+def test_a_request_matched_and_accepted_becomes_a_partnership_of_both_schools(schools, site_admin):
+    offer = offer_create(school=schools["near"], domain="maths", format="visit", by=site_admin)
+    support = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    match = match_propose(request=support, offer=offer, outcome="partnership", by=site_admin)
+    assert match.requester_agreed_at and not match.agreed
+    match = match_accept(match=match, by=site_admin)
+    assert match.agreed and match.network.kind == Network.Kind.PARTNERSHIP
+    assert set(Membership.objects.filter(network=match.network).values_list("school__name", "role")) == {
+        ("Near", "mentor"),
+        ("Needy", "mentee"),
+    }
+    assert SupportRequest.objects.get(pk=support.pk).status == "matched"
+
+
+def test_an_accepted_match_can_become_an_event_hosted_by_the_offering_school(schools, site_admin):
+    offer = offer_create(school=schools["near"], domain="maths", format="training", by=site_admin)
+    support = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    match = match_accept(
+        match=match_propose(request=support, offer=offer, outcome="event", by=site_admin), by=site_admin
+    )
+    assert match.event.host_school == schools["near"] and match.event.school == schools["near"]
+
+
+def test_only_the_schools_leaders_make_offers(school_x, teacher_x):
+    with pytest.raises(ValidationError, match="leaders"):
+        offer_create(school=school_x, domain="maths", format="visit", by=teacher_x)
+
+
+def test_a_request_needed_by_a_past_date_is_refused(school_x, school_leader_x):
+    with pytest.raises(ValidationError, match="passed"):
+        request_create(
+            school=school_x, domain="maths", needs="x", by_date=date(2000, 1, 1), by=school_leader_x
+        )
+    assert not SupportRequest.objects.exists()
+
+
+def test_an_offer_in_another_domain_cannot_be_proposed(schools, site_admin):
+    offer = offer_create(school=schools["near"], domain="science", format="visit", by=site_admin)
+    support = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    with pytest.raises(ValidationError, match="not among the suggestions"):
+        match_propose(request=support, offer=offer, outcome="partnership", by=site_admin)
+
+
+def test_the_offering_school_accepts_through_the_page(client, schools, school_x, school_leader_x, site_admin):
+    offer = offer_create(school=school_x, domain="maths", format="visit", by=school_leader_x)
+    support = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    match = match_propose(request=support, offer=offer, outcome="partnership", by=site_admin)
+    client.force_login(school_leader_x)
+    assert "Fractions" in client.get("/offers/").content.decode()
+    response = client.post(f"/offers/matches/{match.pk}/accept/")
+    match.refresh_from_db()
+    assert match.agreed and response.url == match.network.get_absolute_url()
