@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred import countries
 from kindred.accounts.access import Access, is_system_leader
 from kindred.accounts.models import User
-from kindred.core.context_processors import DEFAULT_WORDS
 from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
 from kindred.networks import forms, rota, selectors, services
@@ -40,7 +40,7 @@ def _may_create(user: User) -> bool:
 @login_required
 def directory(request):
     """Every network the person may see, searchable and filtered, with their own networks first."""
-    form = forms.DirectoryForm(request.GET or None, region_label=str(DEFAULT_WORDS["region"]).capitalize())
+    form = forms.DirectoryForm(request.GET or None, region_label=countries.profile().word("Region"))
     filters = form.cleaned_data if form.is_valid() else {}
     networks = selectors.network_directory(
         request.user,

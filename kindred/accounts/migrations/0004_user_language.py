@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_invitations_join_requests_and_account_state'),
+        ('accounts', '0003_sign_in_devices_for_the_throttle'),
     ]
 
     operations = [
