@@ -158,6 +158,10 @@ def visit_all(phone, world: World, persona: str, language: str, check) -> dict[s
     page = phone(world.personas[persona], language)
     problems = {}
     for url in pages_for(persona, world):
+        # Downloads (attachments, exports, feeds) are not pages: ask first what the address serves.
+        head = page.request.get(url, max_redirects=0)
+        if not head.headers.get("content-type", "").startswith("text/html"):
+            continue
         response = page.goto(url)
         assert response is not None and response.status == 200, (
             f"{persona} {url}: {response and response.status}"
