@@ -47,6 +47,7 @@ class RegionalRoleAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user", "region", "local_authority"]
 
+
 admin.site.unregister(Group)
 
 

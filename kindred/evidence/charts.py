@@ -75,7 +75,7 @@ def school_map(
 ) -> SafeString:
     """Schools as marks coloured and shaped by support category, over their authorities' areas.
 
-    `points` are (latitude, longitude, category, name, registry_id, authority id, authority name),
+    `points` are (latitude, longitude, category, name, registry_id[, authority id, authority name]),
     in an equirectangular projection. The areas are drawn offline from the data: each authority's
     outline is the convex hull of its schools. While there are at most MAX_LABELLED_AREAS of them,
     each carries its name and is a link (a tap target of at least 24 px) to the dashboard filtered
@@ -96,8 +96,9 @@ def school_map(
     py = pad + (lat.max() - lat) * scale
     body = [f'<rect width="{width}" height="{height}" fill="#f3f6f8" rx="6"/>']
 
-    authority = np.array([p[5] or 0 for p in points])
-    names = {p[5]: p[6] for p in points if p[5]}
+    # Points without their authority (five fields, as other apps' maps give) get no areas.
+    authority = np.array([(p[5] or 0) if len(p) > 6 else 0 for p in points])
+    names = {p[5]: p[6] for p in points if len(p) > 6 and p[5]}
     areas, labels = [], []
     for pk in sorted(names, key=lambda k: names[k]):
         xy = np.column_stack([px[authority == pk], py[authority == pk]])
