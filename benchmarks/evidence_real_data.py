@@ -175,11 +175,18 @@ def progress8_shrinkage(data: Path, tables: dict[str, dict[str, np.ndarray]]) ->
     low = np.array([number(row.get("P8CILOW")) for row in picked])
     high = np.array([number(row.get("P8CIUPP")) for row in picked])
     usable = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0) & np.isfinite(low) & np.isfinite(high)
-    # published interval: P8 +- 1.96 * pupil_sd / sqrt(cohort)
-    pupil_sd = float(np.median((high - low)[usable] / (2 * 1.96) * np.sqrt(cohort[usable])))
+    # published interval: P8 +- 1.96 * pupil_sd / sqrt(cohort); the catalogue declares DfE's 1.28
+    implied_sd = float(np.median((high - low)[usable] / (2 * 1.96) * np.sqrt(cohort[usable])))
+    pupil_sd = 1.28
+    grammar_file = data / "grammar_schools.csv"
+    grammar = (
+        {row["URN"] for row in read_rows(grammar_file) if row.get("URN")} if grammar_file.exists() else set()
+    )
+    selective = np.array([1.0 if urn in grammar else 0.0 for urn in secondary["urn"]])
+    context = np.column_stack([secondary["context"], selective])
     value = np.where(usable, value, np.nan)
     result = relative_performance(
-        value, np.where(usable, cohort, 1.0), secondary["context"], pupil_sd=pupil_sd
+        value, np.where(usable, cohort, 1.0), context, pupil_sd=pupil_sd, groups=None, school_index=None
     )
     valid = result.valid
     published_above = int((low[valid] > 0).sum())
@@ -187,8 +194,14 @@ def progress8_shrinkage(data: Path, tables: dict[str, dict[str, np.ndarray]]) ->
     small = valid & (cohort < 30)
     return {
         "schools": int(valid.sum()),
-        "pupil_sd_from_published_intervals": round(pupil_sd, 3),
-        "tau_between_schools": round(float(np.sqrt(result.tau2)), 3),
+        "pupil_sd_declared": pupil_sd,
+        "pupil_sd_implied_by_published_intervals": round(implied_sd, 3),
+        "expected_model": result.expected_model,
+        "out_of_sample_r2": round(result.r2, 3),
+        "tau_model": result.tau2_model,
+        "tau_slope_log_cohort": round(result.tau2_slope, 3),
+        "tau_between_schools_at_median_cohort": round(float(np.sqrt(result.tau2)), 3),
+        "median_shrinkage": round(float(np.nanmedian(result.shrinkage[valid])), 3),
         "reliably_above_expectation": int((result.verdict[valid] == STRENGTH).sum()),
         "reliably_below_expectation": int((result.verdict[valid] == NEED).sum()),
         "published_interval_above_zero": published_above,

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "kindred.plans",
     "kindred.voice",
     "kindred.board",
+    "kindred.brokering",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,27 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files can be large (a national census is tens of megabytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports: the largest file an administrator may upload, how long a failed import's upload is kept
+# (for looking into it; a successful one's is deleted when its job ends), and the coordinate
+# bounds (south, west, north, east in degrees) outside which a school's location is refused.
+IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 500)
+IMPORT_FAILED_UPLOAD_DAYS = env_int("IMPORT_FAILED_UPLOAD_DAYS", 7)
+
+
+def _bounds(name: str, values: list[str]) -> tuple[float, float, float, float]:
+    try:
+        south, west, north, east = (float(v) for v in values)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be four numbers: south,west,north,east.") from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ImproperlyConfigured(
+            f"{name} must be south,west,north,east with south < north and west < east."
+        )
+    return south, west, north, east
+
+
+# The United Kingdom with its islands (Scilly, Channel Islands, Shetland).
+IMPORT_BOUNDS = _bounds("IMPORT_BOUNDS", env_list("IMPORT_BOUNDS", ["49.0", "-8.7", "61.0", "2.1"]))
 
 # Background work: the database-backed queue by default; "redis" for larger installations.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -290,6 +312,12 @@ if SUPPORT_CATEGORIES_VISIBLE_TO not in {"covered", "signed_in"}:
 # `kindred audit_prune` after this many days. Successful sign-ins are in the audit log only.
 SIGN_IN_RECORD_DAYS = env_int("SIGN_IN_RECORD_DAYS", 30)
 AXES_DISABLE_ACCESS_LOG = True
+
+# Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
+BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
+TRAVEL_DETOUR_PERCENT = env_int("TRAVEL_DETOUR_PERCENT", 130)
+TRAVEL_SPEED_KMH = env_int("TRAVEL_SPEED_KMH", 40)
 
 # Security headers and cookies. HTTPS is assumed when DEBUG is off; behind a proxy that
 # terminates TLS, set BEHIND_TLS_PROXY=true so Django trusts its X-Forwarded-Proto header.

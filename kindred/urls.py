@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("kindred.schools.urls")),
     path("evidence/", include("kindred.evidence.urls")),
     path("", include("kindred.networks.urls")),
+    path("", include("kindred.brokering.urls")),
     path("accounts/", include("kindred.accounts.urls")),
     path("audit/", include("kindred.audit.urls")),
     path("self-evaluation/", include("kindred.frameworks.urls")),

@@ -17,6 +17,7 @@ class Job(models.Model):
         IMPORT_LINKS = "import_links", _("Import links between schools")
         GENERATE = "generate", _("Generate a synthetic country")
         RECOMPUTE = "recompute", _("Recompute evidence")
+        BROKERING = "brokering", _("Brokering or network formation")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,9 +1,30 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from kindred.core.models import Job
+from kindred.core.selectors import jobs_recent
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@staff_member_required
+def job_list(request):
+    """Every background job: what, who started it, when, its status and a link to its report."""
+    jobs = jobs_recent()
+    if not request.user.has_perm("core.view_job"):
+        jobs = jobs.filter(created_by=request.user)  # the admin's rule for jobs, as on job_detail
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page_obj": page, "querystring_without_page": ""})
 
 
 def job_visible_to(user, job: Job) -> bool:
@@ -25,4 +46,21 @@ def job_detail(request, pk: int):
         raise PermissionDenied
     return render(
         request, "core/job_detail.html", {"job": job, "auto_refresh": request.GET.get("refresh") == "on"}
+    )
+
+
+@require_GET
+@staff_member_required
+def job_errors(request, pk: int):
+    """The CSV of every problem a job found (row, column, value, reason), while it is kept."""
+    job = get_object_or_404(Job, pk=pk)
+    if not job_visible_to(request.user, job):
+        raise PermissionDenied
+    name = job.outcome.get("errors_file") if isinstance(job.outcome, dict) else None
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / name).resolve() if name else None
+    if path is None or root not in path.parents or not path.is_file():
+        raise Http404(_("This job's list of problems is not kept any more."))
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"job-{job.pk}-problems.csv", content_type="text/csv"
     )

@@ -494,6 +494,9 @@ class OutcomeSeries:
     cohort: np.ndarray  # int cohort size
     # context effect + true effect before noise, clipping and rounding (for checking analytics)
     expected: np.ndarray | None = None
+    # False when the publisher gives no cohort for this measure (an awkward country): the cohort above
+    # is the truth behind the noise, but a file would leave it empty
+    cohort_published: bool = True
 
 
 @dataclass(frozen=True)
@@ -643,9 +646,22 @@ def _allocate(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
 
 
 def generate_country(
-    *, n_schools: int, seed: int, years: Sequence[int] = (2021, 2022, 2023), n_teachers: int | None = None
+    *,
+    n_schools: int,
+    seed: int,
+    years: Sequence[int] = (2021, 2022, 2023),
+    n_teachers: int | None = None,
+    awkward: bool = False,
 ) -> Country:
-    """A synthetic country of `n_schools` schools, identical for the same arguments."""
+    """A synthetic country of `n_schools` schools, identical for the same arguments.
+
+    `awkward=True` makes a country that is harder to analyse honestly (docs/generator.md): outcomes
+    depend non-linearly on the published context, with interactions and a `selective` (grammar school)
+    context measure; the spread of true effects is larger in smaller schools; absence measures are
+    published without cohorts; and AWKWARD_NO_INTAKE of schools publish no intake context at all. Every
+    context effect is then a function of the *published* context alone, so a perfect model of context
+    could recover the true effects exactly up to sampling noise.
+    """
     if n_schools < 1:
         raise ValueError("A country needs at least one school.")
     if n_schools > 999_999:
@@ -775,6 +791,14 @@ def generate_country(
         "prior_attainment": np.round(prior, 2),
     }
 
+    if awkward:
+        # Grammar schools: a few secondaries select by ability, so their intake's prior attainment is high.
+        selective = (phase == "secondary") & (ctx.random(n) < AWKWARD_SELECTIVE)
+        context["prior_attainment"] = np.where(
+            selective, np.round(context["prior_attainment"] + 1.6, 2), context["prior_attainment"]
+        )
+        context["selective"] = np.where(np.isin(phase, KS4_PHASES), selective.astype(float), np.nan)
+
     # True school effects: correlated across measures within a school, persistent across years.
     has = {
         **{m: np.isin(phase, KS2_PHASES) for m in KS2_MEASURES},
@@ -805,6 +829,11 @@ def generate_country(
         "absence_pct": absence_base + 0.65 * dep + 0.2 * zs - 0.3 * ze,
         "persistent_absence_pct": pabs_base + 3.2 * dep + 1.0 * zs - 1.2 * ze,
     }
+    if awkward:
+        context_effect = _awkward_context_effects(context, phase, absence_base, pabs_base)
+        # Smaller schools vary more: the true effect's SD scales with (pupils / 300)^-0.35.
+        factor = np.clip((pupils / 300.0) ** (-AWKWARD_TAU_POWER), 0.5, 2.2)
+        true_effects = {m: effect * factor for m, effect in true_effects.items()}
     bounds = {
         "ks4_attainment8": (0.0, 90.0),
         "ks4_basics_pct": (0.0, 100.0),
@@ -836,7 +865,15 @@ def generate_country(
                 value = np.clip(value, *bounds[m])
             value = np.round(value, DECIMALS[m])
             value[cohort < SUPPRESS_BELOW] = np.nan
-            outcomes.append(OutcomeSeries(m, year, index, value, cohort.astype(np.int64), expected))
+            published = not (awkward and m in ABSENCE_MEASURES)
+            outcomes.append(
+                OutcomeSeries(m, year, index, value, cohort.astype(np.int64), expected, published)
+            )
+
+    if awkward:
+        # Schools that publish no intake at all (in England, most independent schools).
+        hidden = rng["context"].random(n) < AWKWARD_NO_INTAKE
+        context = {code: np.where(hidden, np.nan, column) for code, column in context.items()}
 
     # Teachers: shared out by pupils over the phase's pupil-teacher ratio; every school has one.
     ratio = np.array([p[3] for p in PHASES])[phase_index]
@@ -868,6 +905,49 @@ def generate_country(
         seed=seed,
         years=years,
     )
+
+
+#: An awkward country: share of secondaries that are selective, power of the size-dependence of the
+#: true effects' spread, and share of schools without any published intake.
+AWKWARD_SELECTIVE = 0.05
+AWKWARD_TAU_POWER = 0.35
+AWKWARD_NO_INTAKE = 0.03
+
+
+def _awkward_context_effects(
+    context: dict[str, np.ndarray], phase: np.ndarray, absence_base: np.ndarray, pabs_base: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Context effects that bend and interact, computed from the published (rounded) context only.
+
+    On standardised log-odds of free school meals (f), additional language (e) and special needs (s),
+    prior attainment (a) and selective (g): a saturating effect of deprivation (tanh), a curve in it
+    (f^2), deprivation acting differently where many pupils have an additional language (f * e) and
+    where prior attainment is high (f * a), each scaled to the measure's spread of true effects.
+    """
+    mainstream = ~np.isin(phase, ("special", "alternative", "nursery"))
+
+    def logit_z(code: str) -> np.ndarray:
+        p = np.clip(context[code], 0.5, 99.5) / 100.0
+        x = np.log(p / (1 - p))
+        return _standardise(x, mainstream)
+
+    f, e, s = logit_z("fsm_pct"), logit_z("eal_pct"), logit_z("sen_support_pct")
+    a = np.nan_to_num(context["prior_attainment"])
+    g = np.nan_to_num(context.get("selective", np.zeros_like(f)))
+    bend = -1.1 * np.tanh(1.4 * f) + 0.45 * f**2 - 0.6 * f * e + 0.35 * f * a - 0.3 * s + 0.35 * e
+    effects = {}
+    for m in OUTCOME_MEASURES:
+        sign = -1.0 if m in HIGHER_IS_WORSE else 1.0
+        scale = TRUE_EFFECT_SD[m]
+        base = {
+            "ks4_attainment8": 46.5 + 7.5 * a,
+            "ks4_basics_pct": 47.0 + 11.0 * a,
+            "ks4_ebacc_aps": 4.05 + 0.7 * a,
+            "absence_pct": absence_base,
+            "persistent_absence_pct": pabs_base + 4.0,
+        }.get(m, 0.0)
+        effects[m] = base + sign * scale * (bend + (0.8 * g if m in KS4_MEASURES else 0.0))
+    return effects
 
 
 def effect_correlation() -> np.ndarray:

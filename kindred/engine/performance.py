@@ -1,25 +1,35 @@
 """Relative performance: how a school's result compares with what its context predicts, and how sure we are.
 
-For one measure in one year, over all schools with a result:
+For one measure in one year, over all schools with a usable result:
 
-1. Expected value. A linear regression of the result on the schools' standardised context (the same
-   features as families; missing context imputed with the median). It is fitted by weighted least
-   squares, each school weighted by 1 / (tau^2 + s_i^2), so small, noisy schools pull less; the
-   weights come from step 3 and the two steps are iterated three times (a standard random-effects
-   meta-regression).
-2. Effect = result - expected. This mixes the school's real difference with chance: a cohort of
-   8 pupils can be far from expectation by luck alone.
-3. Sampling variance s_i^2 = pupil_sd^2 / cohort_i, the variance of a mean of `cohort` pupils whose
-   scores spread with `pupil_sd`. The between-school variance tau^2 of real effects is fitted by
-   maximum likelihood, modelling effect_i ~ Normal(0, tau^2 + s_i^2). When pupil_sd is not given
-   it is fitted by maximum likelihood together with tau^2 (it is identified because cohorts differ
-   in size; with equal cohorts give it explicitly).
-4. Empirical-Bayes shrinkage. B_i = tau^2 / (tau^2 + s_i^2); the shrunk estimate is B_i * effect_i
-   and its posterior variance B_i * s_i^2 (plus the small uncertainty of the expected value). A big
-   school keeps most of its effect; a tiny one is pulled towards "as expected". If tau^2 = 0 every
-   school is shrunk to zero: the data show no differences beyond chance.
-5. A 95% interval is shrunk +/- 1.96 posterior SDs. A measure is a *strength* when the whole
-   interval is on the good side of zero and a *need* when it is all on the bad side; "good" respects
+0. Refusals. Values outside the measure's valid range (a percentage above 100, say) cannot be right:
+   they are left out before anything is fitted and counted in `refused`. Schools with none of the
+   chosen context measures known get no estimate (`no_context`): what their intake predicts
+   cannot be worked out.
+1. Expected value. A flexible regression of the result on the chosen context (`expected.py`): the
+   mean, linear, spline and interaction candidates are compared by out-of-sample error over five
+   folds and the best is used, *cross-fitted*: each school's expected value comes from a model fitted
+   without it. Its variance p_i (the uncertainty of the fitted expectation) is kept. With fewer than
+   `CROSS_FIT_MIN` schools the mean of the group is used instead.
+2. Effect e_i = result - expected.
+3. Sampling variance s_i^2 = pupil_sd^2 / cohort_i. The pupil-level SD is the *declared* one when the
+   publisher documents it (Progress 8: 1.28). Otherwise it is estimated robustly from how much each
+   school's result moves from one year to the next, where the school's own effect and context cancel:
+   Var(y_t - y_t') = pupil_sd^2 (1/n_t + 1/n_t'), and the median of the standardised squared changes
+   (divided by the chi-square(1) median, 0.455) gives pupil_sd^2 without being thrown by a few wild
+   values or by bigger and smaller schools differing in spread. With one year only, pupil_sd^2 is fitted
+   jointly with tau^2 by maximum likelihood. `pupil_sd_method` says which of the three was used.
+4. Between-school variance. e_i ~ Normal(0, tau_i^2 + s_i^2 + p_i), by maximum likelihood. tau^2 is a
+   constant, or log tau_i^2 = a + b log(cohort_i) when the data support it (likelihood-ratio test at
+   the 1% level): in real countries small schools often vary more than big ones, and a constant tau^2
+   would read that as sampling noise.
+5. Empirical-Bayes shrinkage. B_i = tau_i^2 / (tau_i^2 + s_i^2 + p_i); the estimate is B_i e_i with
+   posterior variance tau_i^2 (1 - B_i), plus the uncertainty of tau^2 itself carried by the delta
+   method (Kass & Steffey 1989): (d estimate / d theta)' I(theta)^-1 (d estimate / d theta), where I is
+   the Fisher information of the variance parameters. When tau^2 is fitted as 0 the estimates are 0,
+   but the intervals are never of zero width.
+6. A 95% interval is estimate +/- 1.96 posterior SDs. A measure is a *strength* when the whole interval
+   is on the good side of zero and a *need* when it is all on the bad side; "good" respects
    higher_is_better (lower absence is a strength).
 
 Missing (suppressed, NaN) results are left out of the fit and get NaN estimates and no verdict.
@@ -27,17 +37,35 @@ Missing (suppressed, NaN) results are left out of the fit and get NaN estimates 
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 
+from kindred.engine.expected import design, expected_values, folds_of
 from kindred.engine.families import standardise
+from kindred.engine.variance import (
+    TAU_CONSTANT,
+    fit_between,
+    fit_variances,
+    pupil_sd_from_years,
+)
 
 STRENGTH = 1
 NEED = -1
 NEITHER = 0
+
+#: How the pupil-level SD was found.
+DECLARED = "declared"
+YEAR_TO_YEAR = "year-to-year"
+JOINT_FIT = "joint fit"
+
+
+#: Context features that describe the school, not its intake: alone they do not make a school's context known.
+STRUCTURAL_FEATURES = frozenset({"log_pupils", "urban"})
+#: Below this many schools with a result, the expected value is the group mean fitted in sample.
+CROSS_FIT_MIN = 20
 
 
 class OutcomeSeriesLike(Protocol):
@@ -48,6 +76,17 @@ class OutcomeSeriesLike(Protocol):
     school_index: np.ndarray
     value: np.ndarray
     cohort: np.ndarray
+
+
+@dataclass(frozen=True)
+class MeasureModel:
+    """What is declared about a measure: direction, valid range, pupil SD and predicting context."""
+
+    higher_is_better: bool = True
+    pupil_sd: float | None = None
+    valid_min: float | None = None
+    valid_max: float | None = None
+    predictors: tuple[str, ...] = ()  # context feature names; empty = every feature given
 
 
 @dataclass(frozen=True)
@@ -68,16 +107,26 @@ class Evidence:
     effect: np.ndarray  # value - expected, raw
     sampling_var: np.ndarray  # s^2 = pupil_sd^2 / cohort
     prediction_var: np.ndarray  # variance of the expected value (uncertainty of the regression)
-    shrinkage: np.ndarray  # B = tau^2 / (tau^2 + s^2)
+    shrinkage: np.ndarray  # B = tau^2 / (tau^2 + s^2 + p)
     shrunk: np.ndarray  # posterior mean of the school's effect
     posterior_sd: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
     verdict: np.ndarray  # int8: STRENGTH, NEED or NEITHER
-    tau2: float
+    tau2: float  # between-school variance at the median cohort
     pupil_sd: float
     pupil_sd_estimated: bool
     level: float
+    pupil_sd_method: str = DECLARED
+    tau2_model: str = TAU_CONSTANT
+    tau2_slope: float = 0.0  # b in log tau^2 = a + b log(cohort); 0 when constant
+    expected_model: str = "linear"
+    r2: float = float("nan")  # out-of-sample R^2 of the expected value
+    refused: int = 0  # values outside the valid range, left out before the fit
+    no_context: int = 0  # results of schools without any chosen context, left out
+    predictors: tuple[str, ...] = ()
+    cohort: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cross_fitted: bool = False  # expected values from models fitted without the school
 
     @property
     def year(self) -> int | None:
@@ -110,6 +159,20 @@ class Evidence:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.posterior_sd > 0, self.better / self.posterior_sd, np.nan)
 
+    def raw_interval(self) -> tuple[np.ndarray, np.ndarray]:
+        """The interval of the school's measured value from sampling alone: value +/- z * s_i.
+
+        This is the interval publishers print (DfE's Progress 8 confidence interval): no context, no shrinkage.
+        """
+        half = stats.norm.ppf(0.5 + self.level / 2) * np.sqrt(self.sampling_var)
+        return self.value - half, self.value + half
+
+    @property
+    def flagged_share(self) -> float:
+        """Share of schools with a result that are a strength or a need."""
+        count = int(self.valid.sum())
+        return float((self.verdict[self.valid] != NEITHER).sum() / count) if count else 0.0
+
 
 def one_per_measure(evidence: Iterable[Evidence], *, n_schools: int) -> Iterable[Evidence]:
     """Yield `evidence`, refusing a measure given twice or a school index outside `n_schools` schools.
@@ -136,22 +199,28 @@ def relative_performance(
     context: np.ndarray,
     *,
     pupil_sd: float | None = None,
+    pupil_sd_method: str | None = None,
     groups: np.ndarray | None = None,
     higher_is_better: bool = True,
     measure: str = "",
     year: int = 0,
     school_index: np.ndarray | None = None,
     level: float = 0.95,
-    iterations: int = 3,
+    valid_min: float | None = None,
+    valid_max: float | None = None,
+    predictors: Sequence[str] = (),
+    intake: np.ndarray | None = None,
+    size_dependent_tau: bool = True,
 ) -> Evidence:
     """Relative performance of every school on one measure in one year (see the module docstring).
 
     `value` (n,) has NaN where suppressed; `cohort` (n,) is the number of pupils behind each value;
-    `context` (n, p) is the schools' raw context (NaN where missing). `pupil_sd` is the pupil-level
-    SD of the measure; None estimates it from the data. `groups` (n,), e.g. phase, gives each group
-    its own baseline (a dummy per group in the regression): absence in a special school is not
-    compared with a primary's. A group with fewer than MIN_GROUP_SCHOOLS results shares the
-    largest group's baseline.
+    `context` (n, p) is the schools' raw context (NaN where missing; p may be 0: compare with the mean).
+    `pupil_sd` is the pupil-level SD of the measure; None fits it with tau^2 (`pupil_sd_method` says
+    how a given one was found: declared by default). `groups` (n,), e.g. phase, gives each group its
+    own baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool
+    marks the context columns that describe the intake (default: all): a school with none of them known
+    gets no estimate (size or urban/rural alone say too little about what its pupils would achieve).
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -165,42 +234,70 @@ def relative_performance(
         raise ValueError(f"pupil_sd must be a positive number, got {pupil_sd}")
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
+    if valid_min is not None and valid_max is not None and valid_min > valid_max:
+        raise ValueError(f"valid_min {valid_min} is above valid_max {valid_max}")
     index = np.arange(n, dtype=np.int64) if school_index is None else np.asarray(school_index, dtype=np.int64)
     if index.shape != (n,):
         raise ValueError(f"school_index must have {n} entries, got shape {index.shape}")
     if groups is not None and np.shape(groups) != (n,):
         raise ValueError(f"groups must have {n} entries, got shape {np.shape(groups)}")
 
-    valid = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0)
+    finite = np.isfinite(value)
+    out_of_range = np.zeros(n, dtype=bool)
+    if valid_min is not None:
+        out_of_range |= finite & (value < valid_min)
+    if valid_max is not None:
+        out_of_range |= finite & (value > valid_max)
+    intake_columns = (
+        np.ones(context.shape[1], dtype=bool) if intake is None else np.asarray(intake, dtype=bool)
+    )
+    if intake_columns.shape != (context.shape[1],):
+        raise ValueError(f"intake must have one entry per context column, got shape {intake_columns.shape}")
+    if intake_columns.any():
+        has_context = np.isfinite(context[:, intake_columns]).any(axis=1)
+    else:
+        has_context = np.ones(n, dtype=bool)
+    usable = finite & ~out_of_range & np.isfinite(cohort) & (cohort > 0)
+    valid = usable & has_context
+
     nan = np.full(n, np.nan)
-    expected, effect, sampling_var = nan.copy(), nan.copy(), nan.copy()
-    tau2, sigma2, estimated = np.nan, np.nan if pupil_sd is None else pupil_sd**2, pupil_sd is None
+    expected, effect, sampling_var, between = nan.copy(), nan.copy(), nan.copy(), nan.copy()
     prediction_var = np.zeros(n)
+    extra_var = np.zeros(n)
+    sigma2 = np.nan if pupil_sd is None else pupil_sd**2
+    method = JOINT_FIT if pupil_sd is None else (pupil_sd_method or DECLARED)
+    tau2, slope, tau_model, model_name, r2, cross = np.nan, 0.0, TAU_CONSTANT, "mean", np.nan, False
 
     m = int(valid.sum())
-    if m >= 3:
+    if m >= (3 if pupil_sd is None else 1):
         y = value[valid]
         inv_cohort = 1.0 / cohort[valid]
-        z, _ = standardise(context[valid], np.zeros(m, dtype=np.int64))
-        dummies = np.zeros((m, 0)) if groups is None else _dummies(np.asarray(groups)[valid])
-        design = np.column_stack([np.ones(m), z, dummies])
-        if m <= 2 * design.shape[1] + 2:
-            # too few schools to learn how context matters: compare with the mean instead
-            design = design[:, :1]
-        weights = np.ones(m)
-        for _ in range(max(1, iterations)):
-            # weighted least squares through the normal equations: the system is tiny (features + groups),
-            # and a pseudo-inverse copes with a feature that does not vary
-            covariance = np.linalg.pinv((design * weights[:, None]).T @ design)
-            beta = covariance @ (design.T @ (weights * y))
-            residual = y - design @ beta
-            tau2, sigma2 = _fit_variances(residual, inv_cohort, None if estimated else sigma2)
-            weights = 1.0 / np.maximum(tau2 + sigma2 * inv_cohort, 1e-300)
-        covariance = np.linalg.pinv((design * weights[:, None]).T @ design)
-        expected[valid] = design @ beta
+        log_cohort = np.log(cohort[valid])
+        z, missing = standardise(context[valid], np.zeros(m, dtype=np.int64))
+        group = None if groups is None else np.asarray(groups)[valid]
+        cross = m >= CROSS_FIT_MIN
+        fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
+        columns = design(z, missing, group)
+        if pupil_sd is None:
+            pilot = expected_values(y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns)
+            _, sigma2 = fit_variances(y - pilot.expected, inv_cohort, None)
+        spread = float(np.var(y))
+        tau_values = np.full(m, max(spread - float(np.mean(sigma2 * inv_cohort)), 0.1 * spread, 1e-12))
+        for _ in range(2):
+            weights = 1.0 / np.maximum(tau_values + sigma2 * inv_cohort, 1e-300)
+            fitted = expected_values(y, z, missing, weights, fold=fold, groups=group, columns=columns)
+            residual = y - fitted.expected
+            noise = sigma2 * inv_cohort + (fitted.prediction_var if cross else 0.0)
+            fit = fit_between(residual, noise, log_cohort, size_dependent=size_dependent_tau and cross)
+            tau_values = fit.values
+        expected[valid] = fitted.expected
         effect[valid] = residual
         sampling_var[valid] = sigma2 * inv_cohort
-        prediction_var[valid] = np.einsum("ij,jk,ik->i", design, covariance, design)
+        prediction_var[valid] = fitted.prediction_var
+        between[valid] = tau_values
+        extra_var[valid] = fit.extra_variance(residual, noise)
+        tau2, slope, tau_model = fit.at(float(np.median(log_cohort))), fit.slope, fit.kind
+        model_name, r2 = fitted.model, fitted.r2
 
     return _shrink(
         measure=measure,
@@ -208,14 +305,26 @@ def relative_performance(
         higher_is_better=higher_is_better,
         school_index=index,
         valid=valid & np.isfinite(effect),
-        value=np.where(valid, value, np.nan),
+        value=np.where(finite & ~out_of_range, value, np.nan),
         expected=expected,
         effect=effect,
         sampling_var=sampling_var,
         prediction_var=prediction_var,
+        between=between,
+        extra_var=extra_var,
+        cross_fitted=cross,
         tau2=float(tau2),
         pupil_sd=float(np.sqrt(sigma2)),
-        pupil_sd_estimated=estimated,
+        pupil_sd_estimated=method != DECLARED,
+        pupil_sd_method=method,
+        tau2_model=tau_model,
+        tau2_slope=float(slope),
+        expected_model=model_name,
+        r2=float(r2),
+        refused=int(out_of_range.sum()),
+        no_context=int((usable & ~has_context).sum()),
+        predictors=tuple(predictors),
+        cohort=np.where(valid, cohort, np.nan),
         level=level,
     )
 
@@ -224,52 +333,90 @@ def relative_performance_table(
     series: Iterable[OutcomeSeriesLike],
     *,
     context: np.ndarray,
+    feature_names: Sequence[str] | None = None,
     groups: np.ndarray | None = None,
-    higher_is_better: Mapping[str, bool],
+    models: Mapping[str, MeasureModel] | None = None,
+    higher_is_better: Mapping[str, bool] | None = None,
     pupil_sd: Mapping[str, float] | None = None,
     level: float = 0.95,
 ) -> list[Evidence]:
     """`relative_performance` for every measure-year in `series`.
 
     `context` is (N, p) and `groups` (N,) for the whole school table; each series' `school_index` picks
-    its rows.
-    `higher_is_better` must name every measure; `pupil_sd` may name some (the rest are estimated).
+    its rows. `feature_names` names the p columns, so a measure's declared `predictors` can choose
+    among them. Each measure's model comes from `models`, or (the short form) from `higher_is_better`
+    (which must then name every measure) and `pupil_sd` (which may name some). A measure without a
+    declared pupil SD and with two or more years gets one estimated from year-to-year changes
+    (`pupil_sd_from_years`).
     """
+    series = list(series)
     context = np.asarray(context, dtype=float)
+    names = list(feature_names) if feature_names is not None else [str(i) for i in range(context.shape[1])]
+    if len(names) != context.shape[1]:
+        raise ValueError(f"feature_names has {len(names)} names for {context.shape[1]} context columns")
     if groups is not None and np.shape(groups) != (context.shape[0],):
         raise ValueError(
             f"groups must have one value per school ({context.shape[0]}), got {np.shape(groups)}"
         )
-    results = []
+    if models is None:
+        models = {}
+        for item in series:
+            if higher_is_better is None or item.measure not in higher_is_better:
+                raise ValueError(f"higher_is_better does not say which way is better for {item.measure!r}")
+            models[item.measure] = MeasureModel(
+                higher_is_better=higher_is_better[item.measure],
+                pupil_sd=None if pupil_sd is None else pupil_sd.get(item.measure),
+            )
+    by_measure: dict[str, list[OutcomeSeriesLike]] = {}
     for item in series:
-        if item.measure not in higher_is_better:
-            raise ValueError(f"higher_is_better does not say which way is better for {item.measure!r}")
+        if item.measure not in models:
+            raise ValueError(f"no model is declared for {item.measure!r}")
         index = np.asarray(item.school_index, dtype=np.int64)
         if index.size and (index.min() < 0 or index.max() >= context.shape[0]):
             raise ValueError(f"{item.measure} {item.year}: school_index outside the context table")
-        results.append(
-            relative_performance(
-                item.value,
-                item.cohort,
-                context[index],
-                pupil_sd=None if pupil_sd is None else pupil_sd.get(item.measure),
-                groups=None if groups is None else np.asarray(groups)[index],
-                higher_is_better=higher_is_better[item.measure],
-                measure=item.measure,
-                year=int(item.year),
-                school_index=index,
-                level=level,
+        by_measure.setdefault(item.measure, []).append(item)
+
+    results = []
+    for measure, items in by_measure.items():
+        model = models[measure]
+        chosen = [name for name in model.predictors if name in names] if model.predictors else names
+        columns = [names.index(name) for name in chosen]
+        sd, method = model.pupil_sd, DECLARED
+        if sd is None and len(items) >= 2:
+            sd = pupil_sd_from_years(items, valid_min=model.valid_min, valid_max=model.valid_max)
+            method = YEAR_TO_YEAR
+        for item in sorted(items, key=lambda s: s.year):
+            index = np.asarray(item.school_index, dtype=np.int64)
+            results.append(
+                relative_performance(
+                    item.value,
+                    item.cohort,
+                    context[np.ix_(index, columns)],
+                    pupil_sd=sd,
+                    pupil_sd_method=method if sd is not None else None,
+                    groups=None if groups is None else np.asarray(groups)[index],
+                    higher_is_better=model.higher_is_better,
+                    measure=measure,
+                    year=int(item.year),
+                    school_index=index,
+                    level=level,
+                    valid_min=model.valid_min,
+                    valid_max=model.valid_max,
+                    predictors=chosen,
+                    intake=np.array([name not in STRUCTURAL_FEATURES for name in chosen], dtype=bool),
+                )
             )
-        )
     return results
 
 
 def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]:
-    """One estimate per measure and school from all its years.
+    """One estimate per measure and school from all its years; every measure with a year gets one.
 
     A school's yearly raw effects are averaged with inverse sampling-variance weights (a bigger cohort
-    counts more), giving a pooled effect with sampling variance 1 / sum(1 / s_t^2). The between-school
-    variance tau^2 of pooled effects is fitted afresh by maximum likelihood and the pooled effects are
+    counts more), giving a pooled effect with sampling variance 1 / sum(1 / s_t^2). The uncertainty of
+    the expected value is *not* averaged away: the same context gives the same error every year, so the
+    pooled prediction variance is (sum w_t sqrt(p_t) / sum w_t)^2. The between-school variance of pooled
+    effects is fitted afresh (as in a single year, against the mean cohort) and the pooled effects are
     shrunk as in a single year. What is estimated is the school's (weighted) average effect over the
     years it has results: equal to its lasting effect when that is stable, and otherwise a summary of
     the period, not a prediction for next year. A school with one year keeps that year's evidence.
@@ -290,7 +437,9 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
             raise ValueError(f"{measure}: a year appears twice")
         precision = np.zeros(n_schools)
         weighted = {name: np.zeros(n_schools) for name in ("value", "expected", "effect")}
-        prediction = np.zeros(n_schools)
+        prediction_sd = np.zeros(n_schools)
+        cohort_total = np.zeros(n_schools)
+        count = np.zeros(n_schools)
         for item in items:
             if item.school_index.size and item.school_index.max() >= n_schools:
                 raise ValueError(f"{measure}: school_index outside a table of {n_schools} schools")
@@ -300,22 +449,36 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
             np.add.at(precision, rows, w)
             for name, total in weighted.items():
                 np.add.at(total, rows, w * getattr(item, name)[usable])
-            # the expected value's own uncertainty, carried through the same weights
-            np.add.at(prediction, rows, w**2 * item.prediction_var[usable])
+            np.add.at(prediction_sd, rows, w * np.sqrt(item.prediction_var[usable]))
+            if item.cohort.size == item.school_index.size:
+                np.add.at(cohort_total, rows, np.nan_to_num(item.cohort[usable], nan=0.0))
+            else:
+                np.add.at(cohort_total, rows, 1.0)
+            np.add.at(count, rows, 1)
         has = precision > 0
         safe = np.where(has, precision, 1.0)
         means = {name: np.where(has, total / safe, np.nan) for name, total in weighted.items()}
         sampling_var = np.where(has, 1.0 / safe, np.nan)
-        prediction_var = np.where(has, prediction / safe**2, 0.0)
-        tau2 = np.nan
-        if has.sum() >= 3:
-            tau2, _ = _fit_variances(means["effect"][has], sampling_var[has], 1.0)
-        sds = [item.pupil_sd for item in items]
+        prediction_var = np.where(has, (prediction_sd / safe) ** 2, 0.0)
+        mean_cohort = np.where(has, cohort_total / np.maximum(count, 1), np.nan)
+        cross = all(item.cross_fitted for item in items)
+        between, extra = np.full(n_schools, np.nan), np.zeros(n_schools)
+        tau2, slope, kind = np.nan, 0.0, TAU_CONSTANT
+        if has.any():
+            e = means["effect"][has]
+            noise = sampling_var[has] + (prediction_var[has] if cross else 0.0)
+            log_cohort = np.log(np.maximum(mean_cohort[has], 1e-9))
+            fit = fit_between(e, noise, log_cohort, size_dependent=cross and has.sum() >= CROSS_FIT_MIN)
+            between[has] = fit.values
+            extra[has] = fit.extra_variance(e, noise)
+            tau2, slope, kind = fit.at(float(np.median(log_cohort))), fit.slope, fit.kind
+        sds = [item.pupil_sd for item in items if np.isfinite(item.pupil_sd)]
+        first = items[0]
         pooled.append(
             _shrink(
                 measure=measure,
                 years=years,
-                higher_is_better=items[0].higher_is_better,
+                higher_is_better=first.higher_is_better,
                 school_index=np.arange(n_schools, dtype=np.int64),
                 valid=has,
                 value=means["value"],
@@ -323,27 +486,27 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
                 effect=means["effect"],
                 sampling_var=sampling_var,
                 prediction_var=prediction_var,
+                between=between,
+                extra_var=extra,
+                cross_fitted=cross,
                 tau2=float(tau2),
-                pupil_sd=float(np.sqrt(np.mean(np.square(sds)))),
+                pupil_sd=float(np.sqrt(np.mean(np.square(sds)))) if sds else float("nan"),
                 pupil_sd_estimated=any(item.pupil_sd_estimated for item in items),
-                level=items[0].level,
+                pupil_sd_method=first.pupil_sd_method,
+                tau2_model=kind,
+                tau2_slope=float(slope),
+                expected_model=first.expected_model,
+                r2=float(np.nanmean([item.r2 for item in items]))
+                if any(np.isfinite(i.r2) for i in items)
+                else float("nan"),
+                refused=sum(item.refused for item in items),
+                no_context=max(item.no_context for item in items),
+                predictors=first.predictors,
+                cohort=mean_cohort,
+                level=first.level,
             )
         )
     return pooled
-
-
-#: A group (phase) needs this many schools with a result to get its own baseline; smaller groups are
-#: compared with the largest group's, rather than with themselves.
-MIN_GROUP_SCHOOLS = 10
-
-
-def _dummies(groups: np.ndarray) -> np.ndarray:
-    """One 0/1 column per group with enough schools, except the largest (which the intercept stands for)."""
-    labels, ids = np.unique(groups, return_inverse=True)
-    counts = np.bincount(ids, minlength=labels.size)
-    own = np.flatnonzero(counts >= MIN_GROUP_SCHOOLS)
-    own = own[own != np.argmax(counts)]
-    return (ids[:, None] == own[None, :]).astype(float)
 
 
 def _shrink(
@@ -351,22 +514,33 @@ def _shrink(
     effect: np.ndarray,
     sampling_var: np.ndarray,
     prediction_var: np.ndarray,
-    tau2: float,
+    between: np.ndarray,
+    extra_var: np.ndarray,
+    cross_fitted: bool,
     valid: np.ndarray,
     level: float,
     higher_is_better: bool,
     **fields: object,
 ) -> Evidence:
-    """Empirical-Bayes posterior for each school's effect, its interval and its verdict."""
+    """Empirical-Bayes posterior for each school's effect, its interval and its verdict.
+
+    Cross-fitted, the expected value's error is part of the noise: B = tau^2 / (tau^2 + s^2 + p) and
+    the posterior variance is B (s^2 + p). Fitted in sample (tiny groups), the posterior variance is
+    B s^2 + B^2 p. Either way the uncertainty of tau^2 (`extra_var`) is added.
+    """
     n = effect.shape[0]
-    if np.isfinite(tau2) and valid.any():
-        total = tau2 + sampling_var
+    if valid.any():
+        noise = sampling_var + (prediction_var if cross_fitted else 0.0)
+        total = between + noise
         with np.errstate(invalid="ignore", divide="ignore"):
-            shrinkage = np.where(total > 0, tau2 / np.where(total > 0, total, 1.0), 1.0)
+            shrinkage = np.where(total > 0, between / np.where(total > 0, total, 1.0), 1.0)
         shrinkage = np.where(valid, shrinkage, np.nan)
         shrunk = shrinkage * effect
-        posterior_var = shrinkage * sampling_var + shrinkage**2 * prediction_var
-        posterior_sd = np.sqrt(posterior_var)
+        if cross_fitted:
+            posterior_var = shrinkage * noise
+        else:
+            posterior_var = shrinkage * sampling_var + shrinkage**2 * prediction_var
+        posterior_sd = np.sqrt(posterior_var + np.nan_to_num(extra_var))
     else:
         shrinkage = shrunk = posterior_sd = np.full(n, np.nan)
     half = stats.norm.ppf(0.5 + level / 2) * posterior_sd
@@ -379,7 +553,6 @@ def _shrink(
         effect=effect,
         sampling_var=sampling_var,
         prediction_var=prediction_var,
-        tau2=tau2,
         valid=valid,
         level=level,
         higher_is_better=higher_is_better,
@@ -389,42 +562,6 @@ def _shrink(
         lower=lower,
         upper=upper,
         verdict=verdict,
+        cross_fitted=cross_fitted,
         **fields,  # type: ignore[arg-type]
     )
-
-
-def _fit_variances(residual: np.ndarray, inv_cohort: np.ndarray, sigma2: float | None) -> tuple[float, float]:
-    """Maximum-likelihood tau^2 (and sigma^2 = pupil_sd^2 when None) for residual_i ~ N(0, tau^2 + sigma^2/n_i).
-
-    With sigma^2 known the likelihood's score in tau^2 is checked at 0 (if it does not fall, tau^2 = 0
-    exactly) and otherwise solved by Brent's method. Otherwise both are fitted with L-BFGS-B, bounded
-    below by 0, on a scale set by the residuals' variance.
-    """
-    e2 = residual**2
-    if sigma2 is not None:
-        s2 = sigma2 * inv_cohort
-
-        def score(tau2: float) -> float:
-            v = tau2 + s2
-            return float(np.sum(1.0 / v - e2 / v**2))
-
-        if score(0.0) >= 0:
-            return 0.0, sigma2
-        upper = float(e2.max())
-        return float(optimize.brentq(score, 0.0, upper, xtol=1e-12 * upper + 1e-300)), sigma2
-
-    scale = float(np.mean(e2)) or 1.0
-    relative = inv_cohort / np.mean(inv_cohort)
-
-    def negative_log_likelihood(params: np.ndarray) -> tuple[float, np.ndarray]:
-        a, b = params
-        v = np.maximum(a + b * relative, 1e-12)
-        nll = 0.5 * float(np.sum(np.log(v) + (e2 / scale) / v))
-        d = 0.5 * (1.0 / v - (e2 / scale) / v**2)
-        return nll, np.array([d.sum(), (d * relative).sum()])
-
-    fit = optimize.minimize(
-        negative_log_likelihood, np.array([0.5, 0.5]), jac=True, method="L-BFGS-B", bounds=[(0, None)] * 2
-    )
-    a, b = fit.x
-    return float(a * scale), float(b * scale / np.mean(inv_cohort))

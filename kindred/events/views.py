@@ -66,7 +66,7 @@ def _lines(entries, tz) -> list[dict]:
                 "start": start,
                 "times": f"{start:%H:%M}–{end:%H:%M}",
                 "kind": kinds.get(event.kind, event.kind),
-                "host": event.host_school.name if event.host_school_id else "",
+                "host": event.host_name or "",
                 "cancelled": occurrence.cancelled or event.status == Event.Status.CANCELLED,
                 "moved": occurrence.changed,
             }
@@ -233,10 +233,11 @@ def event_detail(request, pk: int):
     event = access.event_for_user(request.user, pk)
     can_change = access.event_access(request.user, event) == Access.WRITE
     now = timezone.now()
+    # The dates from two months ago (or the first) to a year after today (or after the first, if later).
     found = selectors.occurrences(
         event,
         window_start=min(event.starts_at, now - timedelta(days=60)),
-        window_end=now + timedelta(days=400),
+        window_end=max(now, event.starts_at) + timedelta(days=400),
     )[:60]
     selected = _selected_occurrence(request, event, found)
     context = {

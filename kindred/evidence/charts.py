@@ -9,7 +9,10 @@ import math
 import numpy as np
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from scipy.spatial import ConvexHull, QhullError
+
+from kindred.evidence.templatetags.evidence_format import school_year
 
 # The Okabe–Ito colour-blind-safe palette; each category also has its own shape (SHAPES), and
 # every mark has a dark outline so that it keeps a 3:1 contrast with the map's background.
@@ -145,6 +148,7 @@ def interval_row(
     flag: str,
     title: str,
     higher_is_better: bool | None = True,
+    extent: float | None = None,
     rtl: bool = False,
     worse: str = "",
     better: str = "",
@@ -153,19 +157,22 @@ def interval_row(
     """One estimate with its 95% interval on a scale centred on zero ("as expected").
 
     "Better" always points to the end of the reading direction (right in English and Welsh, left
-    in Arabic), whichever way the measure runs (absence: lower is better), and the two ends are
-    labelled `worse` and `better`; so the picture reads the same way in every language.
+    in Arabic): a lower-is-better measure (absence) is drawn mirrored, and the two ends are
+    labelled `worse` and `better`; so the picture reads the same way in every language. `extent`
+    is the half-width of the scale; give rows of one table the same extent so that they share one
+    scale.
     """
-    extent = max(abs(lower), abs(upper), 1e-9) * 1.15
-    height, mid, y = 40, width / 2, 12
-    sign = -1.0 if higher_is_better is False else 1.0
-    if rtl:
-        sign = -sign
+    if higher_is_better is False:
+        estimate, lower, upper = -estimate, -upper, -lower
+    extent = extent or max(abs(lower), abs(upper), 1e-9) * 1.15
+    height, mid, y = 40, width / 2, 14
+    sign = -1.0 if rtl else 1.0
 
     def x(v: float) -> float:
-        return mid + sign * v / extent * (width / 2 - 6)
+        return mid + sign * max(-1.0, min(1.0, v / extent)) * (width / 2 - 6)
 
     colour = {"strength": COLOURS["green"], "need": COLOURS["red"]}.get(flag, "#535e68")
+    worse, better = worse or _("worse"), better or _("better")
     left, right = (better, worse) if rtl else (worse, better)
     body = [
         f'<line x1="{mid}" y1="2" x2="{mid}" y2="{height - 16}" stroke="#6b747c" stroke-dasharray="3 2"/>',
@@ -187,26 +194,48 @@ def interval_row(
 def trend(
     years: list[int], values: list[float], expected: list[float], *, title: str, width: int = 260
 ) -> SafeString:
-    """A school's value (solid) and its expected value (dashed) over the years."""
+    """A school's value (solid) and its expected value (dashed) over the years, with labelled axes."""
     if not years:
         return _svg(width, 40, title, [])
-    height, pad = 60, 8
+    height, left, bottom, top, right = 78, 40, 16, 8, 10
     low, high = min(values + expected), max(values + expected)
     span = max(high - low, 1e-9)
     first, last = min(years), max(years)
 
-    def point(year: int, value: float) -> str:
-        px = pad + (0 if last == first else (year - first) / (last - first)) * (width - 2 * pad)
-        py = height - pad - (value - low) / span * (height - 2 * pad)
-        return f"{px:.1f},{py:.1f}"
+    def point(year: int, value: float) -> tuple[float, float]:
+        px = left + (0 if last == first else (year - first) / (last - first)) * (width - left - right)
+        py = height - bottom - (value - low) / span * (height - top - bottom)
+        return px, py
 
-    solid = " ".join(point(y, v) for y, v in zip(years, values, strict=True))
-    dashed = " ".join(point(y, v) for y, v in zip(years, expected, strict=True))
+    solid = [point(y, v) for y, v in zip(years, values, strict=True)]
+    dashed = [point(y, v) for y, v in zip(years, expected, strict=True)]
+
+    def line(points: list[tuple[float, float]]) -> str:
+        return " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+
     body = [
-        f'<polyline points="{dashed}" fill="none" stroke="#8a949c" stroke-dasharray="4 3" stroke-width="2"/>',
-        f'<polyline points="{solid}" fill="none" stroke="#1b5e8c" stroke-width="2"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#8a949c"/>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#8a949c"/>',
+        format_html(
+            '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>', left - 3, top + 8, f"{high:.1f}"
+        ),
+        format_html(
+            '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>',
+            left - 3,
+            height - bottom,
+            f"{low:.1f}",
+        ),
+        f'<polyline points="{line(dashed)}" fill="none" stroke="#8a949c" stroke-dasharray="4 3" stroke-width="2"/>',
+        f'<polyline points="{line(solid)}" fill="none" stroke="#1b5e8c" stroke-width="2"/>',
     ]
-    body += [
-        f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3" fill="#1b5e8c"/>' for p in solid.split()
-    ]
+    body += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#1b5e8c"/>' for px, py in solid]
+    for year, (px, _py) in zip(years, solid, strict=True):
+        body.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>',
+                f"{px:.1f}",
+                height - 3,
+                school_year(year),
+            )
+        )
     return _svg(width, height, title, body)

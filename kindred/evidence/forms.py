@@ -42,12 +42,23 @@ class DashboardForm(forms.Form):
 
 class GoodPracticeForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=[])
-    school = forms.CharField(label=_("Starting school (registry id)"), required=False, max_length=32)
+    school = forms.CharField(label=_("Starting school (name or registry id)"), required=False, max_length=200)
     phase = forms.ChoiceField(
         choices=[("", _("All phases")), *School.Phase.choices], required=False, label=_("Phase")
     )
-    max_km = forms.FloatField(label=_("Within (km)"), required=False, min_value=0, max_value=2000)
-    other_authority = forms.BooleanField(required=False)
+    max_km = forms.FloatField(
+        label=_("Within (km)"),
+        required=False,
+        min_value=0,
+        max_value=2000,
+        help_text=_("Empty: the nearest distance with at least 10 helpers."),
+    )
+    other_authority = forms.BooleanField(required=False)  # labelled in __init__: the country's word
+    helpers = forms.ChoiceField(
+        label=_("Helpers"),
+        required=False,
+        choices=[("", _("Not red or amber themselves")), ("all", _("Every category"))],
+    )
 
     def __init__(self, *args, domains: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,12 +69,23 @@ class GoodPracticeForm(forms.Form):
         self.fields["domain"].choices = [(d, d.replace("_", " ").capitalize()) for d in domains]
 
     def clean_school(self) -> School | None:
-        registry_id = self.cleaned_data["school"].strip()
-        if not registry_id:
+        text = self.cleaned_data["school"].strip()
+        if not text:
             return None
-        school = School.objects.filter(registry_id=registry_id).first()
-        if school is None:
+        school = (
+            School.objects.filter(registry_id=text).first()
+            or School.objects.filter(name__iexact=text).first()
+        )
+        if school is not None:
+            return school
+        matches = list(School.objects.filter(name__icontains=text).order_by("name")[:6])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
             raise forms.ValidationError(
-                _("No school has the registry id %(id)s."), params={"id": registry_id}
+                _("Several schools match %(text)s: %(names)s. Give the full name or the registry id."),
+                params={"text": text, "names": "; ".join(f"{m.name} ({m.registry_id})" for m in matches[:5])},
             )
-        return school
+        raise forms.ValidationError(
+            _("No school has the registry id %(id)s, and no school's name contains it."), params={"id": text}
+        )

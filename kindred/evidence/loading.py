@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kindred.engine.cohorts import approximate_cohort
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 
 
@@ -40,6 +41,7 @@ class Series:
     school_index: np.ndarray
     value: np.ndarray  # NaN where suppressed
     cohort: np.ndarray
+    cohort_estimated: np.ndarray  # bool: the file gave no cohort, so it was approximated (engine/cohorts.py)
 
 
 def school_table() -> SchoolTable:
@@ -108,38 +110,47 @@ def outcome_series(table: SchoolTable) -> list[Series]:
         SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.OUTCOME)
         .exclude(measure__unit=MeasureDefinition.Unit.RATING)
         .order_by("measure__code", "year")
-        .values_list("measure__code", "year", "school_id", "value", "cohort")
+        .values_list("measure__code", "measure__domain", "year", "school_id", "value", "cohort")
     )
-    grouped: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    grouped: dict[tuple[str, str, int], list[tuple]] = defaultdict(list)
     known = set(table.pk.tolist())
-    for code, year, school_id, value, cohort in rows.iterator(chunk_size=20_000):
+    for code, domain, year, school_id, value, cohort in rows.iterator(chunk_size=20_000):
         if school_id in known:
-            grouped[(code, year)].append((school_id, value, cohort))
+            grouped[(code, domain, year)].append((school_id, value, cohort))
     series = []
-    for (code, year), items in grouped.items():
+    for (code, domain, year), items in grouped.items():
         schools, values, cohorts = zip(*items, strict=True)
+        index = table.rows_of(np.array(schools, dtype=np.int64))
+        cohort = np.array([np.nan if c is None else c for c in cohorts], dtype=float)
+        estimated = np.isnan(cohort)
+        if estimated.any():
+            cohort[estimated] = approximate_cohort(
+                table.pupils[index[estimated]],
+                table.phase[index[estimated]],
+                whole_school=domain in WHOLE_SCHOOL_DOMAINS,
+            )
         series.append(
             Series(
                 measure=code,
                 year=year,
-                school_index=table.rows_of(np.array(schools, dtype=np.int64)),
+                school_index=index,
                 value=np.array([np.nan if v is None else v for v in values], dtype=float),
-                cohort=_cohort_or_estimate(table, schools, cohorts),
+                cohort=cohort,
+                cohort_estimated=estimated,
             )
         )
     return series
 
 
-#: Year groups a phase's pupils are spread over: where a file gives no cohort, a measure's cohort
-#: is taken as pupils / year groups (documented in docs/methods.md as an approximation).
-YEAR_GROUPS = {"primary": 7, "middle": 4, "secondary": 5, "all_through": 13, "post16": 2, "special": 12}
+#: Domains whose measures are taken over the whole school (every pupil on roll), not one year group:
+#: a missing cohort is then approximated by the roll, not by roll / year groups.
+WHOLE_SCHOOL_DOMAINS = frozenset({"attendance"})
+
+#: Context features that are not context measures: size and urban/rural, from the school's record.
+STRUCTURAL_FEATURES = ("log_pupils", "urban")
 
 
-def _cohort_or_estimate(table: SchoolTable, schools: tuple, cohorts: tuple) -> np.ndarray:
-    cohort = np.array([np.nan if c is None else c for c in cohorts], dtype=float)
-    missing = np.isnan(cohort)
-    if missing.any():
-        rows = table.rows_of(np.array(schools, dtype=np.int64)[missing])
-        spread = np.array([YEAR_GROUPS.get(p, 6) for p in table.phase[rows]], dtype=float)
-        cohort[missing] = np.maximum(1.0, np.round(table.pupils[rows] / spread))
-    return cohort
+def context_features(table: SchoolTable) -> list[str]:
+    """Every context measure with data, then size and urban/rural: the features a model may use."""
+    measures = sorted(code for code, column in table.context.items() if np.isfinite(column).any())
+    return [*measures, *STRUCTURAL_FEATURES]

@@ -7,23 +7,99 @@ from django.utils.translation import gettext_lazy as _
 from kindred.schools.models import MeasureDefinition, School
 
 
+class EvidenceRun(models.Model):
+    """One recompute of families or of relative performance.
+
+    A recompute writes its rows under a new run while pages keep reading the current one, then switches
+    to it in one short transaction and drops the old run: pages never wait on a recompute and never see
+    half of one.
+    """
+
+    class Kind(models.TextChoices):
+        FAMILIES = "families", _("Families")
+        PERFORMANCE = "performance", _("Relative performance")
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being written")
+        CURRENT = "current", _("Current")
+        RETIRED = "retired", _("Replaced")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(status="current"), name="evidencerun_one_current_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} run {self.pk} ({self.status})"
+
+
+class CurrentRunManager(models.Manager):
+    """Rows of the current run only: what every page reads. `all_runs` sees every run."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(run__status=EvidenceRun.Status.CURRENT)
+
+
+class EveryRunManager(models.Manager):
+    """Rows of every run: for the recompute's own writes and deletes."""
+
+
 class FamilyMember(models.Model):
     """One of a school's most similar schools by context, with its rank and distance."""
 
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="family_members")
     member = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveSmallIntegerField()
     distance = models.FloatField()
 
+    objects = CurrentRunManager()
+    all_runs = EveryRunManager()
+
     class Meta:
         ordering = ["school", "rank"]
+        base_manager_name = "all_runs"
         constraints = [
-            models.UniqueConstraint(fields=["school", "rank"], name="familymember_one_per_rank"),
+            models.UniqueConstraint(fields=["run", "school", "rank"], name="familymember_one_per_rank"),
             models.CheckConstraint(condition=~Q(school=models.F("member")), name="familymember_not_self"),
         ]
 
     def __str__(self) -> str:
         return f"{self.school_id} #{self.rank}: {self.member_id}"
+
+
+class FamilyGap(models.Model):
+    """A school that got no family in a run, and why (shown on its page instead of a family)."""
+
+    class Reason(models.TextChoices):
+        NO_INTAKE = (
+            "no_intake",
+            _("No intake context was published for this school, so schools like it cannot be found."),
+        )
+        FEW_SCHOOLS = "few_schools", _("Too few other schools of its phase to compare it with.")
+
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="family_gaps")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+
+    objects = CurrentRunManager()
+    all_runs = EveryRunManager()
+
+    class Meta:
+        base_manager_name = "all_runs"
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="familygap_one_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.reason}"
 
 
 class Flag(models.TextChoices):
@@ -35,6 +111,7 @@ class Flag(models.TextChoices):
 class Performance(models.Model):
     """A school's relative performance on one measure: in one year, or pooled over the years (year empty)."""
 
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="performance")
     measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(
@@ -48,18 +125,27 @@ class Performance(models.Model):
     upper = models.FloatField()
     z = models.FloatField(help_text=_("Estimate in posterior standard deviations, positive = better."))
     cohort = models.PositiveIntegerField(null=True, blank=True)
+    cohort_estimated = models.BooleanField(
+        default=False, help_text=_("The file gave no cohort: it was approximated from the number of pupils.")
+    )
     flag = models.CharField(max_length=8, choices=Flag.choices, default=Flag.NONE, blank=True)
+
+    objects = CurrentRunManager()
+    all_runs = EveryRunManager()
 
     class Meta:
         ordering = ["measure__code", "year"]
+        base_manager_name = "all_runs"
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "measure", "year"],
+                fields=["run", "school", "measure", "year"],
                 condition=Q(year__isnull=False),
                 name="performance_one_per_year",
             ),
             models.UniqueConstraint(
-                fields=["school", "measure"], condition=Q(year__isnull=True), name="performance_one_pooled"
+                fields=["run", "school", "measure"],
+                condition=Q(year__isnull=True),
+                name="performance_one_pooled",
             ),
             models.CheckConstraint(
                 condition=Q(lower__lte=models.F("upper")), name="performance_interval_ordered"
@@ -69,6 +155,52 @@ class Performance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.measure_id} {self.year or 'pooled'}"
+
+
+class MeasureFit(models.Model):
+    """How the model of one measure came out in one year (or pooled, year empty), for the model page."""
+
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="fits")
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    schools = models.PositiveIntegerField(default=0)
+    predictors = models.JSONField(default=list, blank=True)
+    expected_model = models.CharField(max_length=16, blank=True)
+    r2 = models.FloatField(null=True, blank=True, help_text=_("Out-of-sample R² of the expected value."))
+    tau = models.FloatField(null=True, blank=True, help_text=_("Between-school SD at the median cohort."))
+    tau_model = models.CharField(max_length=16, blank=True)
+    tau_slope = models.FloatField(default=0.0)
+    pupil_sd = models.FloatField(null=True, blank=True)
+    pupil_sd_method = models.CharField(max_length=16, blank=True)
+    strengths = models.PositiveIntegerField(default=0)
+    needs = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    no_context = models.PositiveIntegerField(default=0)
+    cohort_estimated = models.PositiveIntegerField(default=0)
+    spread_ratio = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("Self-check: variance of standardised residuals; about 1 when the noise model fits."),
+    )
+
+    objects = CurrentRunManager()
+    all_runs = EveryRunManager()
+
+    class Meta:
+        ordering = ["measure__code", "year"]
+        base_manager_name = "all_runs"
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.year or 'pooled'}"
+
+    @property
+    def flagged_share(self) -> float:
+        return (self.strengths + self.needs) / self.schools if self.schools else 0.0
+
+    @property
+    def spread_ok(self) -> bool | None:
+        """The self-check passes when standardised residuals spread as the model says (0.8 to 1.25)."""
+        return None if self.spread_ratio is None else 0.8 <= self.spread_ratio <= 1.25
 
 
 class SupportCategory(models.Model):

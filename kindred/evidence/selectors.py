@@ -3,15 +3,37 @@
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from kindred import countries
 from kindred.engine.good_practice import haversine_km
-from kindred.evidence.models import FamilyMember, Flag, Performance, SupportCategory
+from kindred.evidence.models import (
+    EvidenceRun,
+    FamilyGap,
+    FamilyMember,
+    Flag,
+    MeasureFit,
+    Performance,
+    SupportCategory,
+)
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 
 CATEGORY_ORDER = ["red", "amber", "yellow", "green"]
 SORTS = {
+    "severity": "severity",
     "name": "name",
     "category": "support_category__category",
     "phase": "phase",
@@ -45,8 +67,50 @@ def dashboard_schools(filters: DashboardFilters, *, sort: str = "name") -> Query
         schools = schools.filter(support_category__category=filters.category)
     if filters.urban_rural:
         schools = schools.filter(urban_rural=filters.urban_rural)
+    if sort.lstrip("-") == "severity":
+        return _by_severity(schools, reverse=sort.startswith("-"))
     field_name = SORTS.get(sort.lstrip("-"), "name")
     return schools.order_by(("-" if sort.startswith("-") else "") + field_name, "name")
+
+
+#: Support categories from most to least in need of support; no category comes last.
+SEVERITY = {"red": 0, "amber": 1, "yellow": 2, "green": 3}
+
+
+def _by_severity(schools: QuerySet[School], *, reverse: bool = False) -> QuerySet[School]:
+    """Red first, then amber, yellow, green, none; within a category, more needs first, then stronger
+    needs (the sum of their z, most negative first), then by name."""
+    needs = Performance.objects.filter(school=OuterRef("pk"), year__isnull=True, flag=Flag.NEED).order_by()
+    rank = Case(
+        *[When(support_category__category=c, then=Value(i)) for c, i in SEVERITY.items()],
+        default=Value(len(SEVERITY)),
+        output_field=IntegerField(),
+    )
+    annotated = schools.annotate(
+        severity=rank,
+        need_count=Coalesce(
+            Subquery(needs.values("school").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+        ),
+        need_strength=Coalesce(
+            Subquery(needs.values("school").annotate(total=Sum("z")).values("total")[:1]), Value(0.0)
+        ),
+    )
+    if reverse:
+        return annotated.order_by("-severity", "need_count", "-need_strength", "name")
+    return annotated.order_by("severity", "-need_count", "need_strength", "name")
+
+
+def needs_of(schools: list[School]) -> dict[int, list[Performance]]:
+    """Each listed school's pooled needs, strongest first (one query for a page of schools)."""
+    rows = (
+        Performance.objects.filter(school__in=schools, year__isnull=True, flag=Flag.NEED)
+        .select_related("measure")
+        .order_by("z")
+    )
+    found: dict[int, list[Performance]] = {}
+    for row in rows:
+        found.setdefault(row.school_id, []).append(row)
+    return found
 
 
 def category_counts(schools: QuerySet[School]) -> dict:
@@ -164,16 +228,20 @@ def good_practice(
     phase: str = "",
     max_km: float | None = None,
     other_authority_only: bool = False,
+    supporting_only: bool = False,
 ) -> list[GoodPracticeRow]:
     """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
 
     Without a starting school they are ordered by strength of evidence. Each school appears once,
-    with its strongest measure in the domain.
+    with its strongest measure in the domain. `supporting_only` leaves out schools that are red or
+    amber themselves.
     """
     strengths = Performance.objects.filter(
         year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
-    ).select_related("school", "school__local_authority", "measure")
+    ).select_related("school", "school__local_authority", "school__support_category", "measure")
     strengths = strengths.exclude(school__status=School.Status.CLOSED)
+    if supporting_only:
+        strengths = strengths.exclude(school__support_category__category__in=["red", "amber"])
     if phase:
         strengths = strengths.filter(school__phase=phase)
     if start is not None:
@@ -203,3 +271,41 @@ def good_practice(
 
 def category_of(school: School) -> SupportCategory | None:
     return SupportCategory.objects.filter(school=school).first()
+
+
+@dataclass
+class MeasureModelRows:
+    measure: MeasureDefinition
+    fits: list[MeasureFit] = field(default_factory=list)  # years, then pooled
+
+
+def model_fits() -> list[MeasureModelRows]:
+    """The current run's model of every measure, year by year and pooled (for the model page)."""
+    rows = MeasureFit.objects.select_related("measure").order_by("measure__domain", "measure__code", "year")
+    by_measure: dict[int, MeasureModelRows] = {}
+    for row in rows:
+        by_measure.setdefault(row.measure_id, MeasureModelRows(measure=row.measure)).fits.append(row)
+    for item in by_measure.values():
+        item.fits.sort(key=lambda f: (f.year is None, f.year or 0))
+    return list(by_measure.values())
+
+
+def current_runs() -> dict[str, object]:
+    """The current run of each kind (families, performance), or None."""
+    runs = EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT)
+    return {run.kind: run for run in runs}
+
+
+def family_gap(school: School):
+    """Why the school has no family in the current run, or None."""
+    return FamilyGap.objects.filter(school=school).first()
+
+
+def between_school_sd() -> dict[int, float]:
+    """Each measure's pooled between-school SD (tau) in the current run, by measure pk."""
+    return {
+        measure: tau
+        for measure, tau in MeasureFit.objects.filter(year__isnull=True, tau__gt=0).values_list(
+            "measure_id", "tau"
+        )
+    }

@@ -1,51 +1,47 @@
-"""Writes of the evidence app: recompute families and relative performance, and store them.
+"""Writes of the evidence app: recompute families and relative performance, and store them as runs.
 
-Pages never compute: they read what the last recompute stored. A recompute replaces the stored
-results whole, inside one transaction, so a page never sees half of an old and half of a new run.
+Pages never compute: they read what the current run stored. A recompute writes its rows under a new
+`EvidenceRun` while pages keep reading the current one, switches to the new run in one short
+transaction (`_run_switch`), then drops the old run. Pages never wait on a recompute and never see
+half of an old and half of a new run.
 """
-
-from dataclasses import replace
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
 from kindred.engine.families import context_matrix, families, fit_weights
-from kindred.engine.performance import NEED, STRENGTH, Evidence, pool_years, relative_performance_table
-from kindred.evidence.loading import SchoolTable, Series, outcome_series, school_table
-from kindred.evidence.models import FamilyMember, Flag, Performance, SupportCategory
+from kindred.engine.performance import (
+    NEED,
+    STRENGTH,
+    STRUCTURAL_FEATURES,
+    Evidence,
+    MeasureModel,
+    pool_years,
+    relative_performance_table,
+)
+from kindred.evidence.loading import SchoolTable, Series, context_features, outcome_series, school_table
+from kindred.evidence.models import (
+    EvidenceRun,
+    FamilyGap,
+    FamilyMember,
+    Flag,
+    MeasureFit,
+    Performance,
+    SupportCategory,
+)
 from kindred.schools.models import MeasureDefinition, School
 
 DEFAULT_K = 20
 
 
-def _context(table: SchoolTable) -> np.ndarray:
-    return context_matrix(table.context, pupils=table.pupils, urban=table.urban)
-
-
-#: A school's intake is known when at least one of these was published for it.
-INTAKE_CODES = ("fsm_pct", "eal_pct", "sen_support_pct", "sen_ehcp_pct", "prior_attainment")
-
-
-def _with_known_intake(table: SchoolTable, series: list[Series]) -> list[Series]:
-    """Drop results of schools with no published intake (in England, most independent schools):
-    what their intake predicts cannot be worked out, so no estimate is made for them."""
-    known = np.zeros(table.size, dtype=bool)
-    for code in INTAKE_CODES:
-        if code in table.context:
-            known |= np.isfinite(table.context[code])
-    kept = []
-    for s in series:
-        keep = known[s.school_index]
-        if keep.any():
-            kept.append(
-                replace(s, school_index=s.school_index[keep], value=s.value[keep], cohort=s.cohort[keep])
-            )
-    return kept
+def _context(table: SchoolTable, features: list[str]) -> np.ndarray:
+    return context_matrix(table.context, pupils=table.pupils, urban=table.urban, features=features)
 
 
 def _pooled_outcomes(table: SchoolTable, series: list[Series]) -> np.ndarray:
@@ -62,67 +58,166 @@ def _pooled_outcomes(table: SchoolTable, series: list[Series]) -> np.ndarray:
         return np.where(count > 0, total / count, np.nan)
 
 
-@transaction.atomic
-def families_recompute(*, k: int = DEFAULT_K, fit: bool = True, progress: Progress = no_progress) -> dict:
-    """Each open school's k most similar schools of the same phase; replaces the stored families."""
+def family_features(table: SchoolTable) -> list[str]:
+    """The context families are found in: the context measures the outcome measures declare as their
+    predictors (every context measure with data when none declares any), then size and urban/rural."""
+    available = context_features(table)
+    declared: set[str] = set()
+    for predictors in MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME).values_list(
+        "predictors", flat=True
+    ):
+        declared.update(predictors or [])
+    if not declared:
+        return available
+    return [name for name in available if name in declared or name in STRUCTURAL_FEATURES]
+
+
+def _run_start(kind: str) -> EvidenceRun:
+    return EvidenceRun.objects.create(kind=kind, status=EvidenceRun.Status.BUILDING)
+
+
+def _run_switch(run: EvidenceRun, *, summary: dict, by=None, then=None) -> None:
+    """Make `run` the current one in one short transaction (with `then()` inside it), then drop the rest."""
+    with transaction.atomic():
+        EvidenceRun.objects.filter(kind=run.kind, status=EvidenceRun.Status.CURRENT).update(
+            status=EvidenceRun.Status.RETIRED
+        )
+        run.status = EvidenceRun.Status.CURRENT
+        run.finished_at = timezone.now()
+        run.summary = summary
+        run.save(update_fields=["status", "finished_at", "summary"])
+        if then is not None:
+            then()
+        audit(by, f"evidence.{run.kind}_recomputed", run, **summary.get("summary", {}))
+    _runs_drop(kind=run.kind, keep=run)
+
+
+def _runs_drop(*, kind: str, keep: EvidenceRun) -> None:
+    """Delete every other run of `kind` and its rows (one DELETE per table, not one per row)."""
+    old = list(EvidenceRun.objects.filter(kind=kind).exclude(pk=keep.pk).values_list("pk", flat=True))
+    if not old:
+        return
+    with transaction.atomic():
+        for model in (FamilyMember, FamilyGap, Performance, MeasureFit):
+            model.all_runs.filter(run_id__in=old).delete()
+        EvidenceRun.objects.filter(pk__in=old).delete()
+
+
+def _has_intake(table: SchoolTable, features: list[str]) -> np.ndarray:
+    """Schools with at least one intake context measure known (size and urban/rural do not count)."""
+    known = np.zeros(table.size, dtype=bool)
+    for name in features:
+        if name not in STRUCTURAL_FEATURES and name in table.context:
+            known |= np.isfinite(table.context[name])
+    return known
+
+
+def families_recompute(
+    *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress
+) -> dict:
+    """Each open school's k most similar schools of the same phase, as a new run.
+
+    Families use the chosen context (`family_features`). A school with no intake context gets no
+    family (and is in nobody's), with the reason stored; so does a school alone in its phase.
+    """
     progress(0, 3, "loading schools")
+    run = _run_start(EvidenceRun.Kind.FAMILIES)
     table = school_table()
-    if table.size == 0:
-        FamilyMember.objects.all().delete()
-        return {"summary": {"schools": 0, "family members": 0}}
-    context = _context(table)
+    features = family_features(table) if table.size else []
     weights = None
-    if fit:
-        progress(1, 3, "choosing weights")
-        series = outcome_series(table)
-        if series:
-            weights = fit_weights(
-                context, _pooled_outcomes(table, series), groups=table.phase, k=k, max_evaluations=40
-            ).weights
-    progress(2, 3, "finding families")
-    found = families(context, groups=table.phase, k=k, weights=weights)
-    FamilyMember.objects.all().delete()
-    ranks = np.broadcast_to(np.arange(1, found.k + 1), found.members.shape)
-    present = found.members >= 0
-    school_pk = np.broadcast_to(table.pk[:, None], found.members.shape)[present]
-    rows = zip(
-        school_pk.tolist(),
-        table.pk[found.members[present]].tolist(),
-        ranks[present].tolist(),
-        found.distances[present].round(6).tolist(),
-        strict=True,
-    )
-    written = bulk_insert(FamilyMember._meta.db_table, ["school_id", "member_id", "rank", "distance"], rows)
+    written = gaps = 0
+    if table.size:
+        intake = _has_intake(table, features)
+        rows = np.flatnonzero(intake)
+        context = _context(table, features)[rows]
+        phase = table.phase[rows]
+        if fit and rows.size:
+            progress(1, 3, "choosing weights")
+            series = outcome_series(table)
+            if series:
+                weights = fit_weights(
+                    context, _pooled_outcomes(table, series)[rows], groups=phase, k=k, max_evaluations=40
+                ).weights
+        progress(2, 3, "finding families")
+        found = families(context, groups=phase, k=k, weights=weights) if rows.size else None
+        if found is not None:
+            ranks = np.broadcast_to(np.arange(1, found.k + 1), found.members.shape)
+            present = found.members >= 0
+            school_pk = np.broadcast_to(table.pk[rows][:, None], found.members.shape)[present]
+            written = bulk_insert(
+                FamilyMember._meta.db_table,
+                ["run_id", "school_id", "member_id", "rank", "distance"],
+                zip(
+                    [run.pk] * int(present.sum()),
+                    school_pk.tolist(),
+                    table.pk[rows][found.members[present]].tolist(),
+                    ranks[present].tolist(),
+                    found.distances[present].round(6).tolist(),
+                    strict=True,
+                ),
+            )
+            alone = rows[~present.any(axis=1)]
+        else:
+            alone = np.zeros(0, dtype=np.int64)
+        gap_rows = [(run.pk, int(pk), FamilyGap.Reason.NO_INTAKE.value) for pk in table.pk[~intake]]
+        gap_rows += [(run.pk, int(pk), FamilyGap.Reason.FEW_SCHOOLS.value) for pk in table.pk[alone]]
+        gaps = bulk_insert(FamilyGap._meta.db_table, ["run_id", "school_id", "reason"], gap_rows)
+    outcome = {
+        "summary": {
+            "schools": table.size,
+            "family members": written,
+            "k": k,
+            "schools without a family": gaps,
+        },
+        "features": features,
+        "weights": {}
+        if weights is None
+        else dict(zip(features, np.asarray(weights).round(4).tolist(), strict=True)),
+    }
+    _run_switch(run, summary=outcome, by=by)
     progress(3, 3, "done")
+    return outcome
+
+
+def measure_models(definitions: dict[str, MeasureDefinition]) -> dict[str, MeasureModel]:
+    """Each measure's declared model, from its definition (catalogue, mapping or admin)."""
     return {
-        "summary": {"schools": table.size, "family members": written, "k": k},
-        "weights": dict(zip(_feature_names(), np.asarray(found.weights).round(4).tolist(), strict=False)),
+        code: MeasureModel(
+            higher_is_better=d.higher_is_better is not False,
+            pupil_sd=d.pupil_sd,
+            valid_min=d.valid_min,
+            valid_max=d.valid_max,
+            predictors=tuple(d.predictors or ()),
+        )
+        for code, d in definitions.items()
     }
 
 
-def _feature_names() -> list[str]:
-    from kindred.engine.families import CONTEXT_FEATURES
+def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
+    """Relative performance of every school on every outcome, by year and pooled, as a new run.
 
-    return list(CONTEXT_FEATURES)
-
-
-@transaction.atomic
-def performance_recompute(*, progress: Progress = no_progress) -> dict:
-    """Relative performance of every school on every outcome, by year and pooled; replaces stored results."""
+    Each measure's declared model is used: its valid range (values outside are refused and counted),
+    its pupil SD (estimated, and said so, when none is declared) and its predicting context.
+    """
     progress(0, 4, "loading measures")
+    run = _run_start(EvidenceRun.Kind.PERFORMANCE)
     table = school_table()
-    series = _with_known_intake(table, outcome_series(table))
+    series = outcome_series(table)
     definitions = MeasureDefinition.objects.in_bulk(field_name="code")
-    higher = {code: definitions[code].higher_is_better is not False for code in definitions}
+    features = context_features(table) if table.size else []
     progress(1, 4, "estimating")
     yearly = relative_performance_table(
-        series, context=_context(table), groups=table.phase, higher_is_better=higher
+        series,
+        context=_context(table, features) if table.size else np.zeros((0, 0)),
+        feature_names=features,
+        groups=table.phase,
+        models=measure_models(definitions),
     )
     pooled = pool_years(yearly, n_schools=table.size)
     progress(2, 4, "storing")
-    Performance.objects.all().delete()
-    cohorts = {(s.measure, s.year): (s.school_index, s.cohort) for s in series}
+    by_series = {(s.measure, s.year): s for s in series}
     columns = [
+        "run_id",
         "school_id",
         "measure_id",
         "year",
@@ -134,31 +229,80 @@ def performance_recompute(*, progress: Progress = no_progress) -> dict:
         "upper",
         "z",
         "cohort",
+        "cohort_estimated",
         "flag",
     ]
     written = 0
-    for result, year in [*((r, r.years[0]) for r in yearly), *((r, None) for r in pooled)]:
-        cohort = None
+    fits = []
+    for result in [*yearly, *pooled]:
+        year = result.year
+        estimated = np.zeros(table.size, dtype=bool)
         if year is not None:
-            index, sizes = cohorts[(result.measure, year)]
-            cohort = np.full(table.size, np.nan)
-            cohort[index] = sizes
-        rows = _performance_rows(result, year, table, definitions[result.measure].pk, cohort)
+            s = by_series[(result.measure, year)]
+            estimated[s.school_index] = s.cohort_estimated
+        else:
+            for s in series:
+                if s.measure == result.measure:
+                    estimated[s.school_index] |= s.cohort_estimated
+        measure_pk = definitions[result.measure].pk
+        rows = _performance_rows(result, table, run.pk, measure_pk, estimated)
         written += bulk_insert(Performance._meta.db_table, columns, rows)
-    progress(3, 4, "deriving support categories")
-    derived = categories_derive(pooled, table)
-    progress(4, 4, "done")
-    flags = Performance.objects.filter(year__isnull=True).exclude(flag=Flag.NONE)
-    return {
+        fits.append(_fit_row(result, run, measure_pk, estimated))
+    MeasureFit.all_runs.bulk_create(fits)
+    strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
+    needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
+    progress(3, 4, "switching to the new results")
+    derived = {}
+    outcome = {
         "summary": {
             "schools": table.size,
             "measure-years": len(yearly),
             "results stored": written,
-            "pooled strengths": flags.filter(flag=Flag.STRENGTH).count(),
-            "pooled needs": flags.filter(flag=Flag.NEED).count(),
-            "derived categories": derived,
+            "pooled strengths": strengths,
+            "pooled needs": needs,
+            "values refused": sum(r.refused for r in yearly),
         }
     }
+    _run_switch(run, summary=outcome, by=by, then=lambda: derived.update(n=categories_derive(pooled, table)))
+    outcome["summary"]["derived categories"] = derived.get("n", 0)
+    progress(4, 4, "done")
+    return outcome
+
+
+def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray) -> MeasureFit:
+    """What the model page shows for one measure-year, with the self-check of its noise model."""
+    valid = result.valid
+    noise = result.sampling_var + (result.prediction_var if result.cross_fitted else 0.0)
+    keep = valid & (noise > 0) & (result.shrinkage < 1)
+    spread = None
+    if keep.sum() >= 10:
+        # e / sqrt(tau^2 + noise), with tau^2 + noise = noise / (1 - B): variance about 1 when the model fits
+        standardised = result.effect[keep] ** 2 * (1 - result.shrinkage[keep]) / noise[keep]
+        spread = float(np.mean(standardised))
+    return MeasureFit(
+        run=run,
+        measure_id=measure_pk,
+        year=result.year,
+        schools=int(valid.sum()),
+        predictors=list(result.predictors),
+        expected_model=result.expected_model,
+        r2=_finite(result.r2),
+        tau=_finite(np.sqrt(result.tau2)) if np.isfinite(result.tau2) else None,
+        tau_model=result.tau2_model,
+        tau_slope=float(result.tau2_slope),
+        pupil_sd=_finite(result.pupil_sd),
+        pupil_sd_method=result.pupil_sd_method,
+        strengths=int((result.verdict[valid] == STRENGTH).sum()),
+        needs=int((result.verdict[valid] == NEED).sum()),
+        refused=result.refused,
+        no_context=result.no_context,
+        cohort_estimated=int(estimated[result.school_index[valid]].sum()),
+        spread_ratio=spread,
+    )
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
 
 
 def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
@@ -216,9 +360,9 @@ def categories_import(*, published: dict[str, str], by=None) -> dict:
 
 
 def _performance_rows(
-    result: Evidence, year: int | None, table: SchoolTable, measure_pk: int, cohort: np.ndarray | None
+    result: Evidence, table: SchoolTable, run_pk: int, measure_pk: int, estimated: np.ndarray
 ):
-    """Stored rows of one engine result; `year` None for a result pooled over the years."""
+    """Stored rows of one engine result (`result.year` None when pooled over the years)."""
     valid = result.valid & np.isfinite(result.shrunk)
     index = result.school_index[valid]
     flag = np.where(
@@ -227,13 +371,17 @@ def _performance_rows(
         np.where(result.verdict[valid] == NEED, Flag.NEED, Flag.NONE),
     )
     z = np.nan_to_num(result.z[valid], nan=0.0)
-    cohorts = (
-        [None] * index.size if cohort is None else [None if np.isnan(c) else int(c) for c in cohort[index]]
+    cohort = (
+        result.cohort[valid]
+        if result.cohort.size == result.school_index.size
+        else np.full(index.size, np.nan)
     )
+    cohorts = [None if not np.isfinite(c) else round(float(c)) for c in cohort]
     return zip(
+        [run_pk] * index.size,
         table.pk[index].tolist(),
         [measure_pk] * index.size,
-        [year] * index.size,
+        [result.year] * index.size,
         result.value[valid].tolist(),
         result.expected[valid].tolist(),
         result.effect[valid].tolist(),
@@ -242,18 +390,19 @@ def _performance_rows(
         result.upper[valid].tolist(),
         z.tolist(),
         cohorts,
+        estimated[index].tolist(),
         flag.tolist(),
         strict=True,
     )
 
 
-def evidence_recompute(*, k: int = DEFAULT_K, progress: Progress = no_progress) -> dict:
-    """Families, then relative performance and categories; progress runs 0–6 over both."""
+def evidence_recompute(*, k: int = DEFAULT_K, by=None, progress: Progress = no_progress) -> dict:
+    """Families, then relative performance and categories; progress runs 0–7 over both."""
     families = families_recompute(
-        k=k, progress=lambda done, total=None, message="": progress(done, 7, message)
+        k=k, by=by, progress=lambda done, total=None, message="": progress(done, 7, message)
     )
     performance = performance_recompute(
-        progress=lambda done, total=None, message="": progress(3 + done, 7, message)
+        by=by, progress=lambda done, total=None, message="": progress(3 + done, 7, message)
     )
     return {
         "summary": {**families["summary"], **performance["summary"]},

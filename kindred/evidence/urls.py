@@ -6,4 +6,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("good-practice/", views.good_practice, name="good_practice"),
     path("recompute/", views.recompute, name="evidence_recompute"),
+    path("model/", views.model, name="evidence_model"),
+    path("methods/", views.methods, name="evidence_methods"),
 ]

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kindred.accounts.access import category_scope_for_user, is_site_admin
+from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
+from kindred.brokering.access import may_act_for_needs
+from kindred.brokering.selectors import approaches_for
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
@@ -26,10 +28,21 @@ def _default_region(user):
     return {"region": role.region_id} if role.region_id else {"local_authority": role.local_authority_id}
 
 
+def _filter_data(request) -> dict:
+    """The dashboard's filters: those in the address, or the leader's own region when none is given.
+
+    Paging and sorting links carry these filters, so a leader never loses their region by paging.
+    """
+    names = list(DashboardForm.base_fields)
+    if any(name in request.GET for name in names):
+        return {name: request.GET.get(name, "") for name in names}
+    return _default_region(request.user)
+
+
 @login_required
 def dashboard(request):
     """The regional picture: counts by category and phase, a map from green to red, a sortable list."""
-    data = request.GET if request.GET else _default_region(request.user)
+    data = _filter_data(request)
     form = DashboardForm(data or None)
     cleaned = form.cleaned_data if form.is_valid() else {}
     filters = selectors.DashboardFilters(
@@ -39,7 +52,9 @@ def dashboard(request):
         category=cleaned.get("category", ""),
         urban_rural=cleaned.get("urban_rural", ""),
     )
-    sort = request.GET.get("sort", "name")
+    sort = request.GET.get("sort", "severity")
+    if sort.lstrip("-") not in selectors.SORTS:
+        sort = "severity"
     scope = category_scope_for_user(request.user)
     schools = selectors.dashboard_schools(filters, sort=sort)
     if scope is not None:
@@ -48,10 +63,14 @@ def dashboard(request):
     if request.GET.get("format") == "csv":
         return _dashboard_csv(schools)
     points = selectors.map_points(schools)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sortless = query.copy()
-    sortless.pop("sort", None)
+    filters_only = QueryDict(mutable=True)
+    filters_only.update({name: str(value) for name, value in data.items() if value not in ("", None)})
+    query = filters_only.copy()
+    query["sort"] = sort
+    page_obj = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    needs = selectors.needs_of(list(page_obj))
+    for school in page_obj:
+        school.needs_listed = needs.get(school.pk, [])
     return render(
         request,
         "evidence/dashboard.html",
@@ -60,9 +79,9 @@ def dashboard(request):
             "counts": selectors.category_counts(schools),
             "map": charts.school_map(points, title=_("Schools by support category, over their areas")),
             "mapped": len(points),
-            "page_obj": Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page")),
-            "querystring_without_page": query.urlencode() + "&" if query else "",
-            "querystring_without_sort": sortless.urlencode(),
+            "page_obj": page_obj,
+            "querystring_without_page": query.urlencode() + "&",
+            "querystring_without_sort": filters_only.urlencode(),
             "sort": sort,
             "categories_limited": scope is not None,
         },
@@ -104,21 +123,44 @@ def _dashboard_csv(schools) -> HttpResponse:
     return response
 
 
+#: Distances tried, nearest first, when the leader gives none: the first with enough helpers is used.
+DEFAULT_DISTANCES_KM = (10, 20, 30, 50, 100)
+ENOUGH_HELPERS = 10
+
+
 @login_required
 def good_practice(request):
-    """Schools reliably strong in a domain, nearest first from a starting school."""
+    """Schools reliably strong in a domain, nearest first from a starting school; ends in action
+    (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
-    results, start = None, None
+    results, start, default_km, shortlist, may_act = None, None, None, {}, False
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
+        max_km = form.cleaned_data["max_km"]
         results = selectors.good_practice(
             domain=form.cleaned_data["domain"],
             start=start,
             phase=form.cleaned_data["phase"],
-            max_km=form.cleaned_data["max_km"],
             other_authority_only=form.cleaned_data["other_authority"],
+            supporting_only=form.cleaned_data["helpers"] != "all",
         )
+        if start is not None and max_km is None:
+            located = [r for r in results if r.distance_km is not None]
+            default_km = next(
+                (
+                    km
+                    for km in DEFAULT_DISTANCES_KM
+                    if sum(r.distance_km <= km for r in located) >= ENOUGH_HELPERS
+                ),
+                None,
+            )
+            max_km = default_km
+        if start is not None and max_km is not None:
+            results = [r for r in results if r.distance_km is not None and r.distance_km <= max_km]
+        if start is not None:
+            may_act = may_act_for_needs(request.user, start)
+            shortlist = approaches_for(start, form.cleaned_data["domain"])
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,6 +172,9 @@ def good_practice(request):
             "domains": domains,
             "results": results,
             "start": start,
+            "default_km": default_km,
+            "shortlist": shortlist,
+            "may_act": may_act,
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
@@ -152,28 +197,48 @@ def school_evidence_context(school, user) -> dict:
     for member in family:
         member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
+    spreads = selectors.between_school_sd()
+    # one scale for every row: each measure in its between-school SDs, so rows can be compared
+    scaled = [
+        max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
+        for o in outcomes
+        if o.pooled is not None and spreads.get(o.measure.pk)
+    ]
+    shared = max(scaled, default=1.0) * 1.15
     for outcome in outcomes:
         if outcome.pooled is not None:
+            spread = spreads.get(outcome.measure.pk) or 1.0
             outcome.chart = charts.interval_row(
-                estimate=outcome.pooled.estimate,
-                lower=outcome.pooled.lower,
-                upper=outcome.pooled.upper,
+                estimate=outcome.pooled.estimate / spread,
+                lower=outcome.pooled.lower / spread,
+                upper=outcome.pooled.upper / spread,
                 flag=outcome.pooled.flag,
-                higher_is_better=outcome.measure.higher_is_better,
+                higher_is_better=outcome.measure.higher_is_better is not False,
+                extent=shared,
                 rtl=get_language_bidi(),
-                worse=_("worse"),
-                better=_("better"),
-                title=_("%(measure)s: estimate and 95%% interval against schools with a similar intake")
-                % {"measure": outcome.measure.name},
+                title=(
+                    _(
+                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
+                        "better to the left"
+                    )
+                    if get_language_bidi()
+                    else _(
+                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
+                        "better to the right"
+                    )
+                )
+                % {"measure": outcome.measure.label},
             )
         outcome.trend = charts.trend(
             [y.year for y in outcome.years],
             [y.value for y in outcome.years],
             [y.expected for y in outcome.years],
             title=_("%(measure)s over the years: result (solid) and expected (dashed)")
-            % {"measure": outcome.measure.name},
+            % {"measure": outcome.measure.label},
         )
+        outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
     return {
+        "family_gap": None if family else selectors.family_gap(school),
         "category": selectors.category_of(school) if school.pk in shown else None,
         "category_shown": school.pk in shown,
         "outcomes": outcomes,
@@ -193,3 +258,20 @@ def recompute(request):
     job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)
+
+
+@login_required
+def model(request):
+    """How the model of every measure came out: for site administrators and system leaders."""
+    if not (is_site_admin(request.user) or is_system_leader(request.user)):
+        raise Http404
+    return render(
+        request,
+        "evidence/model.html",
+        {"measures": selectors.model_fits(), "runs": selectors.current_runs()},
+    )
+
+
+def methods(request):
+    """How Kindred reaches its verdicts, in plain language (public: the method is no secret)."""
+    return render(request, "evidence/methods.html")

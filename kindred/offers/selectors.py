@@ -1,13 +1,47 @@
-"""Ranked suggestions of offers for a request, with the reasons (kindred.engine.offer_matching)."""
+"""Ranked suggestions of offers for a request, with their reasons, priced by the brokering engine's
+pairing cost (`kindred.engine.brokering.pair_costs`, weights from BROKERING_WEIGHTS).
+
+How an offer is fitted to the broker's terms:
+
+- An offer makes its school eligible whatever the evidence says: the strength term uses the
+  school's pooled relative performance in the request's domain (z, in posterior SDs) when it is
+  stored, and z = 0 (no evidence either way) when it is not.
+- Travel time is the broker's great-circle estimate; a school without coordinates counts as an
+  hour away (`TYPICAL_MINUTES`) rather than being dropped.
+- Same-authority pairs carry the broker's small preference for crossing boundaries.
+- Context similarity is left out (zero for every candidate): it needs the evidence's standardised
+  context of the whole registry, which `kindred.brokering.loading` builds for a region at a time —
+  too heavy for one page. Every candidate is treated alike, so the ranking stays fair.
+"""
 
 from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Max
 
-from kindred.engine.offer_matching import Ranked, distances_km, rank
+from kindred.brokering.loading import weights_from_settings
+from kindred.engine.brokering import NOT_ELIGIBLE, SCALE, Needs, Schools, Supporters, pair_costs
+from kindred.engine.travel import GreatCircle
 from kindred.evidence.models import Performance
 from kindred.offers.models import Offer, SupportRequest
+
+TYPICAL_MINUTES = 60.0
+
+
+class _KnownOrTypical(GreatCircle):
+    """Great-circle travel, with a typical hour where a school's position is unknown."""
+
+    def minutes(self, lat1, lon1, lat2, lon2):
+        return np.nan_to_num(super().minutes(lat1, lon1, lat2, lon2), nan=TYPICAL_MINUTES)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    cost: float
+    strength_z: float | None  # None: no stored evidence in the domain
+    distance_km: float | None  # None: a position is unknown
+    minutes: float
+    other_authority: bool
 
 
 @dataclass(frozen=True)
@@ -22,32 +56,62 @@ def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]
         Offer.objects.filter(domain__iexact=request.domain, status=Offer.Status.OPEN)
         .exclude(school=request.school)
         .select_related("school")
+        .order_by("pk")
     )
     if not offers:
         return []
-    schools = [o.school_id for o in offers]
-    strength = dict(
+    z_by_school = dict(
         Performance.objects.filter(
-            school_id__in=schools, measure__domain__iexact=request.domain, year__isnull=True
+            school_id__in=[o.school_id for o in offers],
+            measure__domain__iexact=request.domain,
+            year__isnull=True,
         )
         .values("school_id")
         .annotate(z=Max("z"))
         .values_list("school_id", "z")
     )
-    home = request.school
-    lats = np.array([o.school.latitude if o.school.latitude is not None else np.nan for o in offers])
-    lons = np.array([o.school.longitude if o.school.longitude is not None else np.nan for o in offers])
-    if home.latitude is not None and home.longitude is not None:
-        km = distances_km(home.latitude, home.longitude, lats, lons)
-    else:
-        km = np.full(len(offers), np.nan)
-    ranked = rank(
-        strength_z=[strength.get(s, np.nan) for s in schools],
-        distance_km=km,
-        # Context similarity needs the evidence's context vectors; unknown (neutral) until the
-        # broker's shared loader lands (see the module docstring of engine/offer_matching.py).
-        context_distance=[np.nan] * len(offers),
-        offered=[True] * len(offers),
-        limit=limit,
+    everyone = [request.school] + [o.school for o in offers]  # position 0: the requesting school
+    schools = Schools(
+        latitude=np.array([s.latitude if s.latitude is not None else np.nan for s in everyone], dtype=float),
+        longitude=np.array(
+            [s.longitude if s.longitude is not None else np.nan for s in everyone], dtype=float
+        ),
+        authority=np.array([s.local_authority_id or -1 for s in everyone]),
+        context=np.zeros((len(everyone), 0)),
     )
-    return [Suggestion(offers[r.index], r) for r in ranked]
+    known_z = [z_by_school.get(o.school_id) for o in offers]
+    travel = _KnownOrTypical()
+    costs = pair_costs(
+        schools,
+        Needs(school=np.array([0]), domain=np.array([0])),
+        Supporters(
+            school=np.arange(1, len(everyone)),
+            capacity=np.array([o.capacity for o in offers]),
+            strength=np.array([[0.0 if z is None else z] for z in known_z]),
+        ),
+        weights=weights_from_settings(),
+        travel=travel,
+    )[0]
+    km = GreatCircle().km(
+        schools.latitude[:1], schools.longitude[:1], schools.latitude[1:], schools.longitude[1:]
+    )[0]
+    minutes = travel.minutes(
+        schools.latitude[:1], schools.longitude[:1], schools.latitude[1:], schools.longitude[1:]
+    )[0]
+    order = [i for i in np.argsort(costs, kind="stable") if costs[i] != NOT_ELIGIBLE][:limit]
+    home = schools.authority[0]
+    return [
+        Suggestion(
+            offers[i],
+            Ranked(
+                cost=float(costs[i]) / SCALE,
+                strength_z=known_z[i],
+                distance_km=None if np.isnan(km[i]) else float(km[i]),
+                minutes=float(minutes[i]),
+                other_authority=bool(
+                    home >= 0 and schools.authority[i + 1] >= 0 and home != schools.authority[i + 1]
+                ),
+            ),
+        )
+        for i in order
+    ]

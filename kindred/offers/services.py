@@ -77,7 +77,8 @@ def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: Us
             "reasons": {
                 "strength_z": ranked.strength_z,
                 "distance_km": ranked.distance_km,
-                "context_distance": ranked.context_distance,
+                "minutes": ranked.minutes,
+                "other_authority": ranked.other_authority,
             },
             "requester_agreed_at": timezone.now(),
         },
@@ -97,8 +98,12 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
     _acting(by, match.offer.school)
     if match.agreed:
         raise ValidationError(_("Already agreed."))
-    match.offerer_agreed_at = timezone.now()
     request, offer = match.request, match.offer
+    Offer.objects.select_for_update().get(pk=offer.pk)
+    taken = Match.objects.filter(offer=offer, offerer_agreed_at__isnull=False).count()
+    if offer.status != Offer.Status.OPEN or taken >= offer.capacity:
+        raise ValidationError(_("This offer is already taken up by as many schools as it has room for."))
+    match.offerer_agreed_at = timezone.now()
     if match.outcome == Match.Outcome.PARTNERSHIP:
         network = network_create(
             name=f"{offer.school.name} & {request.school.name}: {request.domain}"[:200],
@@ -128,5 +133,8 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
     match.save()
     request.status = SupportRequest.Status.MATCHED
     request.save(update_fields=["status"])
+    if taken + 1 >= offer.capacity:
+        offer.status = Offer.Status.CLOSED
+        offer.save(update_fields=["status"])
     audit(by, "offers.match_accepted", offer.school, match=match.pk, outcome=match.outcome)
     return match

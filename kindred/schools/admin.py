@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -5,12 +6,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from kindred.schools import admin_builder
 from kindred.schools.forms import ImportForm
+from kindred.schools.forms import sheet_value as _sheet
 from kindred.schools.importing import ImportKind, import_upload_start
 from kindred.schools.models import (
     LocalAuthority,
     MeasureDefinition,
     Region,
+    SavedMapping,
     School,
     SchoolLink,
     SchoolMeasure,
@@ -26,8 +30,22 @@ class SchoolAdmin(admin.ModelAdmin):
     change_list_template = "admin/schools/school/change_list.html"
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="schools_school_import"), *super().get_urls()]
+        def wrap(function):
+            return self.admin_site.admin_view(lambda request, **kwargs: function(self, request, **kwargs))
+
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="schools_school_import"),
+            path("import/build/", wrap(admin_builder.builder_upload), name="schools_school_builder"),
+            path(
+                "import/build/<str:token>/", wrap(admin_builder.builder_columns), name="schools_school_build"
+            ),
+            path(
+                "import/mappings/<slug:name>.yaml",
+                wrap(admin_builder.mapping_download),
+                name="schools_school_mapping_download",
+            ),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         """Upload a file to import in the background; then follow the job's progress."""
@@ -39,6 +57,8 @@ class SchoolAdmin(admin.ModelAdmin):
                 upload=form.cleaned_data["file"],
                 kind=ImportKind(form.cleaned_data["kind"]),
                 mapping=form.cleaned_data["mapping"],
+                year=form.cleaned_data["year"],
+                sheet=_sheet(form.cleaned_data["sheet"]),
                 by=request.user,
             )
             return redirect(job)
@@ -47,6 +67,7 @@ class SchoolAdmin(admin.ModelAdmin):
             "title": _("Import a file"),
             "opts": self.model._meta,
             "form": form,
+            "upload_limit": settings.IMPORT_UPLOAD_MAX_MB,
         }
         status = 400 if form.is_bound and form.errors else 200
         return TemplateResponse(request, "admin/schools/school/import.html", context, status=status)
@@ -85,3 +106,9 @@ class SchoolLinkAdmin(admin.ModelAdmin):
     list_display = ["predecessor", "successor", "kind", "on"]
     list_select_related = ["predecessor", "successor"]
     autocomplete_fields = ["predecessor", "successor"]
+
+
+@admin.register(SavedMapping)
+class SavedMappingAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "created_by", "updated_at"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]

@@ -38,9 +38,36 @@ def _context(code: str, name: str, unit: str = "percent", description: str = "")
 
 
 def _outcome(
-    code: str, name: str, unit: str, domain: str, *, higher_is_better: bool = True, description: str = ""
+    code: str,
+    name: str,
+    unit: str,
+    domain: str,
+    *,
+    higher_is_better: bool = True,
+    description: str = "",
+    pupil_sd: float | None = None,
+    pupil_sd_source: str = "",
 ) -> MeasureSpec:
-    return MeasureSpec(code, name, unit, domain, "outcome", higher_is_better, description)
+    return MeasureSpec(
+        code,
+        name,
+        unit,
+        domain,
+        "outcome",
+        higher_is_better,
+        description,
+        pupil_sd=pupil_sd,
+        pupil_sd_source=pupil_sd_source,
+    )
+
+
+#: Where a pupil SD comes from. Only SDs a publisher documents are declared; the others are estimated
+#: from the data (year-to-year changes, docs/methods.md) and pages say so.
+DFE_PROGRESS8_SD_SOURCE = (
+    "DfE, Secondary accountability measures guide (2019): school Progress 8 confidence intervals use the "
+    "national pupil-level SD of Progress 8 scores, 1.28; the 2019 KS4 provisional file's P8CILOW/P8CIUPP "
+    "agree (tests/engine/test_england_2019.py)."
+)
 
 
 MEASURES: dict[str, MeasureSpec] = {
@@ -69,7 +96,14 @@ MEASURES: dict[str, MeasureSpec] = {
         _outcome("ks2_reading_progress", "KS2 reading progress", "score", "reading"),
         _outcome("ks2_writing_progress", "KS2 writing progress", "score", "writing"),
         _outcome("ks2_maths_progress", "KS2 maths progress", "score", "maths"),
-        _outcome("ks4_progress8", "Progress 8", "score", "progress"),
+        _outcome(
+            "ks4_progress8",
+            "Progress 8",
+            "score",
+            "progress",
+            pupil_sd=1.28,
+            pupil_sd_source=DFE_PROGRESS8_SD_SOURCE,
+        ),
         _outcome("ks4_attainment8", "Attainment 8", "score", "attainment"),
         _outcome("ks4_basics_pct", "Grade 5 or above in English and maths (%)", "percent", "english_maths"),
         _outcome("ks4_ebacc_aps", "EBacc average point score", "score", "ebacc"),

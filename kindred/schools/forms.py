@@ -1,8 +1,33 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kindred.schools.importing import ImportKind
+from kindred.schools.importing.builder import TARGETS
 from kindred.schools.importing.mapping import ready_mapping_choices
+from kindred.schools.models import SavedMapping, School
+
+
+def upload_size_check(upload) -> None:
+    """Refuse a file larger than IMPORT_UPLOAD_MAX_MB before it is kept."""
+    limit = settings.IMPORT_UPLOAD_MAX_MB
+    if upload is not None and upload.size > limit * 1024 * 1024:
+        raise forms.ValidationError(
+            _("The file is %(size)s MB; files up to %(limit)s MB can be imported (IMPORT_UPLOAD_MAX_MB).")
+            % {"size": f"{upload.size / 1024 / 1024:,.0f}", "limit": limit}
+        )
+
+
+def sheet_value(text: str) -> str | int | None:
+    """A workbook's sheet as typed: a number (1 for the first) or a name; None when empty."""
+    text = text.strip()
+    return int(text) if text.isdigit() else (text or None)
+
+
+class UploadField(forms.FileField):
+    def validate(self, value):
+        super().validate(value)
+        upload_size_check(value)
 
 
 class ImportForm(forms.Form):
@@ -10,7 +35,7 @@ class ImportForm(forms.Form):
     (a measures or links file needs none)."""
 
     # A longer name cannot be stored (file systems allow 255 bytes); it is refused, not cut silently.
-    file = forms.FileField(label=_("CSV file"), max_length=200)
+    file = UploadField(label=_("File (CSV, .xlsx or .ods)"), max_length=200)
     kind = forms.ChoiceField(
         label=_("What the file holds"),
         choices=ImportKind.choices,
@@ -22,10 +47,28 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("Which published file this is (see docs/importing.md); needed for a schools file."),
     )
+    year = forms.IntegerField(
+        label=_("Year of the figures"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_(
+            "Only for a file whose mapping states no year: the year the school year starts (2023 for 2023/24)."
+        ),
+    )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For a workbook: the sheet's name or number (1 for the first). Leave empty for the mapping's, or the first."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].choices = [("", "—"), *ready_mapping_choices()]
+        saved = [(m.name, f"{m.name}: {m.description}") for m in SavedMapping.objects.all()]
+        self.fields["mapping"].choices = [("", "—"), *ready_mapping_choices(), *saved]
 
     def clean(self):
         cleaned = super().clean()
@@ -33,4 +76,86 @@ class ImportForm(forms.Form):
             self.add_error("mapping", _("Choose the mapping for a schools file."))
         if cleaned.get("kind") in (ImportKind.MEASURES, ImportKind.LINKS):
             cleaned["mapping"] = ""
+        return cleaned
+
+
+class BuilderUploadForm(forms.Form):
+    """The first step of the mapping builder: a file never seen before."""
+
+    # As on the import page: a longer name cannot be stored, and is refused rather than cut.
+    file = UploadField(label=_("File (CSV, .xlsx or .ods)"), max_length=200)
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For a workbook: the sheet's name or number (1 for the first). Leave empty for the first."
+        ),
+    )
+
+
+def _measure_choices() -> list[tuple[str, str]]:
+    from kindred.schools.catalogue import MEASURES
+    from kindred.schools.models import MeasureDefinition
+
+    names = {code: spec.name for code, spec in MEASURES.items()}
+    names.update(dict(MeasureDefinition.objects.values_list("code", "name")))
+    return [
+        (f"measure:{code}", f"{name} ({code})") for code, name in sorted(names.items(), key=lambda kv: kv[1])
+    ]
+
+
+class BuilderForm(forms.Form):
+    """The builder's second step: a target for each column, and what holds for the whole file."""
+
+    name = forms.SlugField(
+        label=_("Mapping name"),
+        max_length=64,
+        help_text=_(
+            "Letters, digits and dashes: the name to import with (kindred import schools FILE --mapping NAME)."
+        ),
+    )
+    description = forms.CharField(
+        label=_("What the file is and where it comes from"), max_length=300, required=False
+    )
+    year = forms.IntegerField(
+        label=_("Year of the figures"),
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        help_text=_("The year the school year starts (2023 for 2023/24); needed when a column is a measure."),
+    )
+    create = forms.BooleanField(label=_("Add schools not yet in the registry"), required=False, initial=True)
+    phase = forms.ChoiceField(
+        label=_("Phase of every school in the file"),
+        required=False,
+        choices=[("", _("— not given —")), *School.Phase.choices],
+    )
+
+    def __init__(self, *args, columns: list[str], guesses: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(k, str(v)) for k, v in TARGETS.items()] + [(_("Measures"), _measure_choices())]
+        self.columns = columns
+        for index, column in enumerate(columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=column, required=False, choices=choices, initial=(guesses or {}).get(column, "")
+            )
+
+    def column_fields(self):
+        return [self[f"column_{index}"] for index in range(len(self.columns))]
+
+    def targets(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(f"column_{i}") or "" for i, column in enumerate(self.columns)}
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [v for k, v in cleaned.items() if k.startswith("column_") and v]
+        if "id" not in chosen:
+            raise forms.ValidationError(_("Choose the column that holds the school id."))
+        repeated = {v for v in chosen if not v.startswith("measure:") and chosen.count(v) > 1}
+        if repeated:
+            raise forms.ValidationError(
+                _("Each of these is chosen for more than one column: %(targets)s")
+                % {"targets": ", ".join(str(TARGETS.get(t, t)) for t in sorted(repeated))}
+            )
         return cleaned

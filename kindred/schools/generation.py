@@ -58,6 +58,7 @@ def country_generate(
     seed: int,
     years: Sequence[int] = (2021, 2022, 2023),
     n_teachers: int | None = None,
+    awkward: bool = False,
     places: str = "eng",
     progress: Progress = no_progress,
 ) -> tuple[Country, GenerationSummary]:
@@ -67,7 +68,9 @@ def country_generate(
     (England-like, the default) or "eg" (Egypt: governorates, Arabic names)."""
     progress(0, None, _("generating"))
     try:
-        country = generate_country(n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers)
+        country = generate_country(
+            n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers, awkward=awkward
+        )
         country = localise(country, places, seed=seed)
     except ValueError as error:
         raise ValidationError(str(error)) from error
@@ -267,10 +270,11 @@ def _write_schools(
 
 def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarray) -> int:
     """Context once, for the latest year; each outcome for each year (suppressed where tiny)."""
-    definitions = standard_measures_ensure([*CONTEXT_MEASURES, *OUTCOME_MEASURES])
+    context_codes = [*CONTEXT_MEASURES, *(c for c in country.context if c not in CONTEXT_MEASURES)]
+    definitions = standard_measures_ensure([*context_codes, *OUTCOME_MEASURES])
     latest = max(country.years)
     school, measure, year, value, cohort = [], [], [], [], []
-    for code in CONTEXT_MEASURES:
+    for code in context_codes:
         index = np.flatnonzero(~np.isnan(country.context[code]))
         school.append(school_ids[index])
         measure.append(np.full(len(index), definitions[code].pk))
@@ -282,7 +286,8 @@ def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarr
         measure.append(np.full(len(series.school_index), definitions[series.measure].pk))
         year.append(np.full(len(series.school_index), series.year))
         value.append(series.value)
-        cohort.append(series.cohort)
+        # a measure published without cohorts (an awkward country) is stored without them
+        cohort.append(series.cohort if series.cohort_published else np.full(len(series.value), np.nan))
     columns = {
         "school": np.concatenate(school),
         "measure": np.concatenate(measure),
@@ -297,7 +302,9 @@ def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarr
     # NaN is no number to store: a suppressed value is NULL with suppressed=True.
     stored = columns["value"].astype(object)
     stored[suppressed] = None
-    columns.update(value=stored, suppressed=suppressed)
+    cohorts = columns["cohort"].astype(object)
+    cohorts[np.isnan(columns["cohort"].astype(float))] = None
+    columns.update(value=stored, suppressed=suppressed, cohort=cohorts)
     return writer.write(SchoolMeasure, columns, len(stored), _("measures"))
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -240,6 +241,11 @@ class SchoolMeasure(models.Model):
     value = models.FloatField(null=True, blank=True)
     cohort = models.PositiveIntegerField(null=True, blank=True)
     suppressed = models.BooleanField(default=False)
+    # A figure published as a range ("97-100%", "<5"): `value` is the band's point value (its middle;
+    # docs/importing.md), `banded` says so, and the bounds are kept (None: an open end).
+    banded = models.BooleanField(default=False)
+    band_lower = models.FloatField(null=True, blank=True)
+    band_upper = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["measure__code", "year"]
@@ -254,3 +260,23 @@ class SchoolMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school.registry_id} {self.measure.code} {self.year}"
+
+
+class SavedMapping(models.Model):
+    """A column mapping made in the browser (the mapping builder): the YAML text of a mapping file,
+    downloadable, and usable by its name from `kindred import schools FILE --mapping NAME`."""
+
+    name = models.SlugField(max_length=64, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    text = models.TextField(help_text=_("The mapping, in YAML (docs/importing.md)."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

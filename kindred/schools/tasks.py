@@ -16,37 +16,61 @@ from kindred.schools.importing import (
     measures_import,
     schools_import,
 )
+from kindred.schools.importing.report import problems_write_csv
+from kindred.schools.importing.uploads import ERRORS_DIR, upload_finished, uploads_clean
 
-# The job page shows at most this many problems; the summary says how many there were.
+# The job page lists at most this many problems one by one (and every cause, grouped); the
+# errors CSV it links to has them all.
 PROBLEMS_SHOWN = 1000
 
 
 @task()
-def import_file(*, job_id: int, upload: str, kind: str, mapping: str = "") -> None:
+def import_file(
+    *,
+    job_id: int,
+    upload: str,
+    kind: str,
+    mapping: str = "",
+    year: int | None = None,
+    sheet: str | int | None = None,
+) -> None:
     """Import an uploaded file (a name under MEDIA_ROOT) for `job_id`, recording the report on the job.
 
-    A file with problems fails the job with every problem listed, and imports nothing.
+    `mapping` is a ready mapping's name, or a path (a mapping saved by the builder). A file with
+    problems fails the job with every problem grouped by cause, the first listed, all of them in
+    an errors CSV, and imports nothing. The upload is deleted when the job succeeds and kept
+    IMPORT_FAILED_UPLOAD_DAYS days when it fails.
     """
     job = Job.objects.get(pk=job_id)
     path = Path(settings.MEDIA_ROOT) / upload
+    uploads_clean()
 
     def work(progress):
         try:
             if kind == ImportKind.SCHOOLS:
-                report = schools_import(path=path, mapping=mapping, progress=progress, by=job.created_by)
+                report = schools_import(
+                    path=path, mapping=mapping, progress=progress, by=job.created_by, year=year, sheet=sheet
+                )
             elif kind == ImportKind.LINKS:
                 report = links_import(path=path, progress=progress, by=job.created_by)
             else:
-                report = measures_import(path=path, progress=progress, by=job.created_by)
+                report = measures_import(path=path, progress=progress, by=job.created_by, sheet=sheet)
         except ImportFailed as failed:
-            outcome = failed.report.outcome()
+            outcome = failed.report.outcome(problems_shown=PROBLEMS_SHOWN)
             outcome["summary"][_("problems")] = len(failed.report.problems)
-            outcome["problems"] = outcome["problems"][:PROBLEMS_SHOWN]
+            errors = Path(settings.MEDIA_ROOT) / ERRORS_DIR / f"job-{job.pk}.csv"
+            errors.parent.mkdir(parents=True, exist_ok=True)
+            with errors.open("w", encoding="utf-8", newline="") as handle:
+                problems_write_csv(failed.report.problems, handle)
+            outcome["errors_file"] = str(errors.relative_to(settings.MEDIA_ROOT))
             job.outcome = outcome
             raise
-        return report.outcome()
+        return report.outcome(problems_shown=PROBLEMS_SHOWN)
 
-    job_run(job, work)
+    try:
+        job_run(job, work)
+    finally:
+        upload_finished(path, succeeded=job.status == Job.Status.SUCCEEDED)
 
 
 @task()

@@ -93,6 +93,11 @@ def _sees_teacher_x(ok: int) -> dict[str, int]:
     return {persona: ok if status == 200 else status for persona, status in TEACHER_X_PROFILE.items()}
 
 
+def REGION_A_LEADERS(ok: int) -> dict[str, int]:
+    """Brokering runs of region A: its system leader and site admins get `ok`; others 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
+
+
 def admin_only(ok: int) -> dict[str, int]:
     """The admin site: the site admin gets `ok`; everyone else is sent to the admin's sign-in page."""
     return statuses(302, site_admin=ok)
@@ -381,6 +386,46 @@ RULES: dict[str, Rule] = {
     "networks:invite_person": Rule(
         _sees_teacher_x(400), lambda w: f"/people/{w.personas['teacher_x'].pk}/invite/", "post"
     ),
+    # Brokering and formation: runs are for the system leaders of their region (and site admins);
+    # a school's invitations are its private area, answered by its administrators and leaders.
+    "brokering_runs": Rule(REGION_A_LEADERS(200), "/brokering/"),
+    "brokering_run": Rule(REGION_A_LEADERS(200), lambda w: f"/brokering/runs/{w.extra['run'].pk}/"),
+    "brokering_run_compute": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/compute/", "post"
+    ),
+    "brokering_run_move": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/move/", "post"
+    ),
+    "brokering_run_lock": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/lock/", "post"
+    ),
+    "brokering_run_exclude": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/exclude/", "post"
+    ),
+    "brokering_run_publish": Rule(
+        REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/publish/", "post"
+    ),
+    "brokering_invitations": Rule(SCHOOL_X_PRIVATE, lambda w: f"/schools/{_x(w)}/invitations/"),
+    "brokering_invitation_answer": Rule(
+        statuses(
+            403,
+            site_admin=302,
+            school_admin_x=302,
+            school_leader_x=302,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/schools/{_x(w)}/invitations/{w.extra['invitation'].pk}/answer/",
+        "post",
+    ),
+    # An empty form sends everyone back to the finder with its errors.
+    "brokering_approach": Rule(statuses(302), "/brokering/approaches/", "post"),
+    "brokering_approach_propose": Rule(
+        statuses(302, teacher_x=403, teacher_y=404, no_school_user=404),
+        lambda w: f"/brokering/approaches/{w.extra['approach'].pk}/propose/",
+        "post",
+    ),
     # The audit log.
     "audit_log": Rule(AUDIT_READERS, "/audit/"),
     "audit_export": Rule(AUDIT_READERS, "/audit/export.csv"),
@@ -454,6 +499,9 @@ RULES: dict[str, Rule] = {
         lambda w: f"/offers/matches/{_fresh_match(w)}/accept/",
         "post",
     ),
+    # How the model came out is for site admins and system leaders; the plain-language methods are public.
+    "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
     # Self-evaluation: frameworks are read by anyone signed in; a school's self-evaluation is its
@@ -581,6 +629,9 @@ RULES: dict[str, Rule] = {
     "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
     # The one-click unsubscribe link works without signing in; GET only asks.
     "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    "job_list": Rule(admin_only(200), "/jobs/"),
+    # the matrix's job found no problems, so it has no problems file to download
+    "job_errors": Rule(admin_only(404), lambda w: f"/jobs/{w.job.pk}/problems.csv"),
     # The admin site's own pages.
     "admin:index": Rule(admin_only(200), "/admin/"),
     "admin:login": Rule(statuses(200, site_admin=302), "/admin/login/"),
@@ -607,6 +658,12 @@ RULES: dict[str, Rule] = {
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
+    # The mapping builder (site administrators): an upload never made, a mapping never saved: 404.
+    "admin:schools_school_builder": Rule(admin_only(200), "/admin/schools/school/import/build/"),
+    "admin:schools_school_build": Rule(admin_only(404), f"/admin/schools/school/import/build/{'0' * 32}/"),
+    "admin:schools_school_mapping_download": Rule(
+        admin_only(404), "/admin/schools/school/import/mappings/none.yaml"
+    ),
     # The admin's last pattern: anything else under /admin/.
     "admin/(?P<url>.*)$": Rule(admin_only(404), "/admin/no-such-page/"),
 }
@@ -733,8 +790,28 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             "consultation": consultation,
             **_networks_world(personas, school_x),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
+            **_brokering_world(personas, school_x, school_y),
         },
     )
+
+
+def _brokering_world(personas, school_x, school_y) -> dict:
+    from kindred.brokering.models import Invitation, ProposedNetwork, Run
+    from kindred.brokering.services import approach_record, run_create
+    from kindred.networks.services import network_create
+
+    run = run_create(kind="formation", region=school_x.region, by=personas["system_leader"])
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.REVIEW)
+    published = run_create(kind="brokering", region=school_x.region, by=personas["system_leader"])
+    network = network_create(name="Matrix partnership", kind="partnership", region=school_x.region, by=None)
+    pair = ProposedNetwork.objects.create(run=published, number=1, domain="maths", network=network)
+    invitation = Invitation.objects.create(
+        proposed_network=pair, school=school_x, role=Invitation.Role.NEED, status=Invitation.Status.INVITED
+    )
+    approach = approach_record(
+        need_school=school_x, domain="maths", partner=school_y, by=personas["system_leader"]
+    )
+    return {"run": run, "invitation": invitation, "approach": approach}
 
 
 def _networks_world(personas, school_x) -> dict:

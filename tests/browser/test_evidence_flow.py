@@ -56,3 +56,27 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     first_distance = float(rows.nth(0).locator("td").last.inner_text().replace(" km", ""))
     last_distance = float(rows.nth(rows.count() - 1).locator("td").last.inner_text().replace(" km", ""))
     assert first_distance <= last_distance
+
+
+def test_a_system_leader_sorts_and_pages_their_region_without_losing_it(page):
+    country_generate(n_schools=400, seed=11, years=[2021, 2022, 2023], n_teachers=800)
+    call_command("families", "--no-fit", verbosity=0)
+    call_command("performance", verbosity=0)
+    region = SupportCategory.objects.select_related("school__region").first().school.region
+    leader = User.objects.create_user(email="leader@example.org", password=PASSWORD, full_name="Lee Leader")
+    RegionalRole.objects.create(user=leader, region=region)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(leader.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto("/evidence/dashboard/")
+    assert page.get_by_text("Sorted by need of support").is_visible()
+    page.get_by_role("link", name="Pupils").click()
+    assert f"region={region.pk}" in page.url and "sort=pupils" in page.url
+    if page.get_by_role("link", name="Next").count():
+        page.get_by_role("link", name="Next").click()
+        assert f"region={region.pk}" in page.url and "sort=pupils" in page.url and "page=2" in page.url
+    assert page.get_by_label("Region").input_value() == str(region.pk)
+    page.get_by_role("link", name="How categories are derived").click()
+    assert page.get_by_role("heading", name="How Kindred reaches its verdicts").is_visible()

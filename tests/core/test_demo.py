@@ -43,6 +43,15 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute("select count(*) from frameworks_evaluation where kind = 'peer'").fetchone()[0] == 1
         assert db.execute("select count(*) from voice_response").fetchone()[0] == 12
         assert db.execute("select count(*) from plans_progressupdate").fetchone()[0] == 1
+        # A term's programme of events, a library with an adopted policy, offers and a match waiting.
+        assert db.execute("select count(*) from events_event where rrule != ''").fetchone()[0] >= 1
+        assert (
+            db.execute("select count(*) from events_registration where status = 'waiting'").fetchone()[0] >= 1
+        )
+        assert db.execute("select count(*) from library_policyadoption").fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from offers_match where offerer_agreed_at is null").fetchone()[0] == 1
+        )
 
 
 def test_demo_refuses_to_touch_a_postgresql_database(tmp_path):

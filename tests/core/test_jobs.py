@@ -57,3 +57,50 @@ def test_job_page_shows_progress_to_staff_only(client, django_user_model):
     client.force_login(admin)
     body = client.get(job.get_absolute_url()).content.decode()
     assert "Recompute evidence" in body and "<progress" in body
+
+
+def test_the_jobs_list_says_what_who_when_status_and_links_each_report(client, site_admin):
+    done = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="Import schools: gias.csv (gias)", by=site_admin)
+    job_run(done, lambda progress: {"summary": {}})
+    failed = job_create(kind=Job.Kind.IMPORT_MEASURES, label="Import measures: m.csv", by=None)
+    with pytest.raises(ValueError):
+        job_run(failed, lambda progress: (_ for _ in ()).throw(ValueError("bad")))
+    client.force_login(site_admin)
+    page = client.get("/jobs/").content.decode()
+    assert "Import schools: gias.csv (gias)" in page and site_admin.email in page
+    assert "✓ Succeeded" in page and "✗ Failed" in page  # a sign besides the word, not colour alone
+    assert "the system" in page  # a job nobody started
+    assert f'href="/jobs/{done.pk}/"' in page and f'href="/jobs/{failed.pk}/"' in page
+    assert page.index("Import measures: m.csv") < page.index("Import schools: gias.csv")  # newest first
+
+
+def test_the_jobs_list_reads_a_page_in_a_fixed_number_of_queries(
+    client, site_admin, django_assert_max_num_queries
+):
+    for n in range(60):
+        job_create(kind=Job.Kind.RECOMPUTE, label=f"Recompute {n}", by=site_admin)
+    client.force_login(site_admin)
+    with django_assert_max_num_queries(6):
+        page = client.get("/jobs/")
+    assert "Page 1 of 2" in page.content.decode()
+
+
+def test_the_jobs_list_says_what_to_do_when_no_job_has_run(client, site_admin):
+    client.force_login(site_admin)
+    assert "No job has run yet" in client.get("/jobs/").content.decode()
+
+
+def test_a_failed_import_job_offers_every_problem_as_csv(client, site_admin, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "imports" / "errors").mkdir(parents=True)
+    (tmp_path / "imports" / "errors" / "job-1.csv").write_text("row,column,value,reason\n2,URN,x,bad\n")
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="Import", by=site_admin)
+    job.outcome = {"errors_file": "imports/errors/job-1.csv"}
+    job.save()
+    client.force_login(site_admin)
+    response = client.get(f"/jobs/{job.pk}/problems.csv")
+    assert response["Content-Disposition"] == f'attachment; filename="job-{job.pk}-problems.csv"'
+    assert b"".join(response.streaming_content) == b"row,column,value,reason\n2,URN,x,bad\n"
+    job.outcome = {"errors_file": "../../etc/passwd"}
+    job.save()
+    assert client.get(f"/jobs/{job.pk}/problems.csv").status_code == 404

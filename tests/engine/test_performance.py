@@ -30,9 +30,12 @@ def test_equal_cohorts_give_the_textbook_estimate_worked_by_hand():
     assert result.tau2 == pytest.approx(4.0)
     assert result.shrinkage == pytest.approx([0.8] * 4)
     assert result.shrunk == pytest.approx([-2.4, -0.8, 0.8, 2.4])
-    # posterior variance B s^2 = 0.8, plus B^2 times the variance of the mean (tau^2 + s^2) / 4 = 1.25
-    assert result.posterior_sd == pytest.approx([np.sqrt(0.8 + 0.64 * 1.25)] * 4)
-    assert result.upper[3] == pytest.approx(2.4 + 1.959964 * np.sqrt(1.6))
+    # posterior variance B s^2 = 0.8, plus B^2 times the variance of the mean (tau^2 + s^2) / 4 = 1.25,
+    # plus the uncertainty of tau^2 (delta method): Fisher information 1/2 * 4 / 5^2 = 0.08, so
+    # Var(tau^2) = 12.5, and d estimate / d tau^2 = s^2 e / 5^2 (0.12 for e = 3, 0.04 for e = 1)
+    expected_var = 0.8 + 0.64 * 1.25 + 12.5 * np.array([0.12, 0.04, 0.04, 0.12]) ** 2
+    assert result.posterior_sd == pytest.approx(np.sqrt(expected_var))
+    assert result.upper[3] == pytest.approx(2.4 + 1.959964 * np.sqrt(1.6 + 0.18))
 
 
 def test_a_huge_cohort_keeps_its_raw_effect():
@@ -41,8 +44,11 @@ def test_a_huge_cohort_keeps_its_raw_effect():
     cohort = np.full(200, 30)
     cohort[0] = 10**9
     result = relative_performance(value, cohort, flat_context(200), pupil_sd=5.0)
-    assert result.shrinkage[0] == pytest.approx(1.0, abs=1e-6)
-    assert result.shrunk[0] == pytest.approx(result.effect[0], rel=1e-3)
+    # no sampling noise at all: only the uncertainty of its expected value (the mean of the other
+    # 199 schools, variance about tau^2 / 160 within its fold's model) is shrunk away
+    assert result.sampling_var[0] < 1e-6
+    assert result.shrinkage[0] == pytest.approx(1.0, abs=0.02)
+    assert result.shrunk[0] == pytest.approx(result.effect[0], rel=0.02)
 
 
 def test_a_small_school_far_above_expectation_is_not_called_a_strength_on_noise():
@@ -90,7 +96,9 @@ def test_suppressed_values_get_no_estimate_and_do_not_change_the_others():
     result = relative_performance(with_gap, cohort, context, pupil_sd=4.0)
     keep = np.ones(100, dtype=bool)
     keep[[5, 50]] = False
-    alone = relative_performance(value[keep], cohort[keep], context[keep], pupil_sd=4.0)
+    alone = relative_performance(
+        value[keep], cohort[keep], context[keep], pupil_sd=4.0, school_index=np.flatnonzero(keep)
+    )
     assert not result.valid[5] and not result.valid[50]
     assert np.isnan(result.shrunk[[5, 50]]).all()
     assert result.verdict[[5, 50]].tolist() == [NEITHER, NEITHER]
@@ -162,3 +170,56 @@ def test_pooling_keeps_a_school_with_one_year_and_leaves_absent_schools_empty():
     assert pooled.valid.tolist() == [True, True, True, True, False]
     assert pooled.effect[0] == pytest.approx(first.effect[0])
     assert pooled.effect[1] == pytest.approx((first.effect[1] + second.effect[0]) / 2)
+
+
+def test_when_tau2_is_fitted_as_zero_intervals_still_have_width():
+    # a US state's case: no spread beyond chance, so every estimate is 0, but not with certainty
+    rng = np.random.default_rng(7)
+    cohort = rng.integers(20, 200, 438)
+    value = rng.normal(size=438) * 5.0 / np.sqrt(cohort) * 0.8
+    result = relative_performance(value, cohort, rng.normal(size=(438, 2)), pupil_sd=5.0)
+    assert result.tau2 == 0.0
+    assert np.all(result.shrunk[result.valid] == 0.0)
+    assert np.all(result.upper[result.valid] - result.lower[result.valid] > 0)
+
+
+def test_values_outside_the_valid_range_are_refused_before_the_fit_and_change_nothing_else():
+    rng = np.random.default_rng(8)
+    value = rng.uniform(3.0, 8.0, 300)
+    cohort = rng.integers(50, 500, 300)
+    context = rng.normal(size=(300, 2))
+    bad = value.copy()
+    bad[[3, 30]] = [8028.0, -4.0]  # attendance cannot be 8,028 % or below 0
+    result = relative_performance(bad, cohort, context, pupil_sd=6.0, valid_min=0.0, valid_max=100.0)
+    keep = np.ones(300, dtype=bool)
+    keep[[3, 30]] = False
+    clean = relative_performance(
+        value[keep], cohort[keep], context[keep], pupil_sd=6.0, school_index=np.flatnonzero(keep)
+    )
+    assert result.refused == 2
+    assert not result.valid[[3, 30]].any()
+    assert np.isnan(result.value[[3, 30]]).all()
+    assert result.shrunk[keep] == pytest.approx(clean.shrunk)
+
+
+def test_a_school_without_any_intake_context_gets_no_estimate_and_is_counted():
+    rng = np.random.default_rng(9)
+    context = np.column_stack([rng.uniform(0, 50, 100), np.log(rng.uniform(100, 900, 100))])
+    context[7, 0] = np.nan  # its size is known, its intake is not
+    value = rng.normal(size=100)
+    result = relative_performance(
+        value, np.full(100, 60), context, pupil_sd=3.0, intake=np.array([True, False])
+    )
+    assert not result.valid[7]
+    assert result.no_context == 1
+    assert result.valid.sum() == 99
+
+
+def test_every_measure_with_a_year_gets_a_pooled_estimate_however_few_its_schools():
+    tiny = relative_performance(
+        np.array([3.0, 5.0]), np.array([40, 60]), flat_context(2), pupil_sd=4.0, measure="rare", year=2022
+    )
+    (pooled,) = pool_years([tiny], n_schools=2)
+    assert pooled.valid.all()
+    assert np.isfinite(pooled.shrunk).all()
+    assert np.all(pooled.upper > pooled.lower)

@@ -86,6 +86,6 @@ def test_the_benchmark_reports_every_measure_for_every_family_size(benchmark, da
     assert primary["by_k"]["20"]["measures"]["ks2_maths_progress"]["r2_context_regression"] is None
     secondary = report["progress8_relative_performance"]
     # interval half-width 0.2 from 150 pupils: pupil SD = 0.2 / 1.96 * sqrt(150)
-    assert secondary["pupil_sd_from_published_intervals"] == pytest.approx(
+    assert secondary["pupil_sd_implied_by_published_intervals"] == pytest.approx(
         0.2 / 1.96 * np.sqrt(150), abs=0.01
     )

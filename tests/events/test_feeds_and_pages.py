@@ -97,16 +97,35 @@ def test_an_outsiders_feed_does_not_show_a_private_networks_events(
     assert cal.walk("VEVENT") == []
 
 
-def test_the_month_view_shows_the_occurrences_and_the_list_view_paginates(client, training, teacher_x):
+def test_the_month_view_shows_the_occurrences_and_filters_by_kind(client, training, teacher_x):
     client.force_login(teacher_x)
     month = client.get(f"/events/networks/{training.network_id}/?month=2027-01")
     assert month.status_code == 200
-    assert month.content.decode().count("Reading for pleasure") == 2
-    listed = client.get(f"/events/networks/{training.network_id}/?month=2027-01&view=list")
-    # The list shows three months: all six dates, 12 Jan to 23 Mar.
-    assert listed.content.decode().count("Reading for pleasure") == 6
+    assert month.content.decode().count("Reading for pleasure") == 2  # 12 and 26 January
+    listed = client.get(f"/events/networks/{training.network_id}/?month=2027-02&view=list")
+    assert listed.content.decode().count("Reading for pleasure") == 2  # 9 and 23 February
     empty = client.get(f"/events/networks/{training.network_id}/?month=2027-01&kind=sport")
     assert "No events in this period." in empty.content.decode()
+
+
+def test_a_busy_day_shows_five_events_and_how_many_more_while_the_list_shows_all(
+    client, network_x, school_leader_x, teacher_x
+):
+    for i in range(7):
+        start = FIRST + timedelta(days=1, minutes=10 * i)
+        event_create(
+            by=school_leader_x,
+            network=network_x,
+            kind="teachmeet",
+            title=f"Busy {i}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+    client.force_login(teacher_x)
+    month = client.get(f"/events/networks/{network_x.pk}/?month=2027-01").content.decode()
+    assert month.count("Busy ") == 5 and "and 2 more" in month
+    listed = client.get(f"/events/networks/{network_x.pk}/?month=2027-01&view=list").content.decode()
+    assert listed.count("Busy ") == 7
 
 
 def test_registering_through_the_page_until_full_then_waiting(client, training, make_user):
@@ -173,3 +192,19 @@ def test_a_persons_feed_takes_a_fixed_number_of_queries(
     token = feed_token_issue(user=teacher_x).token
     with django_assert_max_num_queries(4):
         assert client.get(f"/events/feeds/{token}.ics").status_code == 200
+
+
+def test_an_event_more_than_a_year_ahead_still_shows_its_dates(client, network_x, school_leader_x, teacher_x):
+    start = datetime(2040, 1, 10, 16, tzinfo=UTC)
+    event = event_create(
+        by=school_leader_x,
+        network=network_x,
+        kind="training",
+        title="Far ahead",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    client.force_login(teacher_x)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "No dates in the coming year." not in page and "Register myself" in page

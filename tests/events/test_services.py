@@ -225,3 +225,33 @@ def test_a_region_calendar_rolls_up_its_networks_and_a_person_sees_their_network
     assert [e.occurrence.start.day for e in region] == [12, 26]
     assert [e.occurrence.start.day for e in mine] == [12, 26]
     assert theirs == []
+
+
+def test_the_reminders_command_sends_each_reminder_once(training, teacher_x):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    registration_create(event=training, occurrence_start=FIRST, by=teacher_x)
+    out = StringIO()
+    with time_machine.travel(FIRST - timedelta(hours=2)):
+        call_command("event_reminders", stdout=out)
+        call_command("event_reminders", stdout=out)
+    assert out.getvalue().splitlines() == ["1 reminders sent.", "0 reminders sent."]
+    assert [m.to for m in mail.outbox] == [["teacher.x@example.org"]]
+
+
+def test_updating_an_event_recomputes_its_span_and_its_feed_text(training, school_leader_x):
+    from kindred.events.services import event_update
+
+    event_update(
+        event=training,
+        by=school_leader_x,
+        title="Reading for pleasure (new)",
+        rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=2",
+    )
+    training.refresh_from_db()
+    assert training.series_ends_at == FIRST + TWO_WEEKS + timedelta(hours=1, minutes=30)
+    assert "SUMMARY:Reading for pleasure (new)" in training.ical and "COUNT=2" in training.ical
+    with pytest.raises(ValidationError):
+        event_update(event=training, by=school_leader_x, rrule="FREQ=HOURLY")

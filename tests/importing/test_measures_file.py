@@ -56,7 +56,7 @@ def test_unknown_codes_bad_years_and_repeats_import_nothing(write_csv, schools):
             "school_id,measure,year,value,cohort",
             "100000,fsm_pct,2018,16,285",
             "100000,happiness,2018,9,",
-            "100001,fsm_pct,2018/19,12,",
+            "100001,fsm_pct,next year,12,",
             "100000,fsm_pct,2018,16,285",
             "100001,eal_pct,2018,lots,",
         ],

@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from kindred.evidence.models import Performance
+from kindred.evidence.models import EvidenceRun, Performance
 from kindred.networks.models import Membership, Network
-from kindred.offers.models import SupportRequest
+from kindred.offers.models import Offer, SupportRequest
 from kindred.offers.selectors import suggestions
 from kindred.offers.services import match_accept, match_propose, offer_create, request_create
 from kindred.schools.models import MeasureDefinition, School
@@ -32,7 +32,9 @@ def test_offers_are_ranked_by_strength_and_distance_with_their_reasons(schools, 
     measure = MeasureDefinition.objects.create(
         code="ks2_read", name="Reading", domain="reading", kind="outcome"
     )
+    run = EvidenceRun.objects.create(kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.CURRENT)
     Performance.objects.create(
+        run=run,
         school=schools["strong"],
         measure=measure,
         year=None,
@@ -52,7 +54,8 @@ def test_offers_are_ranked_by_strength_and_distance_with_their_reasons(schools, 
     ranked = suggestions(support)
     assert [s.offer.school.name for s in ranked] == ["Strong", "Near", "Far"]
     assert ranked[0].ranked.strength_z == pytest.approx(2.4)
-    assert ranked[1].ranked.distance_km == pytest.approx(2.2, abs=0.1)
+    # 2.2 km as the crow flies, times the broker's road detour of 1.3.
+    assert ranked[1].ranked.distance_km == pytest.approx(2.9, abs=0.1)
 
 
 def test_a_request_matched_and_accepted_becomes_a_partnership_of_both_schools(schools, site_admin):
@@ -107,3 +110,16 @@ def test_the_offering_school_accepts_through_the_page(client, schools, school_x,
     response = client.post(f"/offers/matches/{match.pk}/accept/")
     match.refresh_from_db()
     assert match.agreed and response.url == match.network.get_absolute_url()
+
+
+def test_an_offer_closes_when_as_many_schools_as_it_has_room_for_have_agreed(schools, site_admin):
+    offer = offer_create(school=schools["near"], domain="maths", format="visit", capacity=1, by=site_admin)
+    first = request_create(school=schools["needy"], domain="maths", needs="Fractions", by=site_admin)
+    second = request_create(school=schools["far"], domain="maths", needs="Decimals", by=site_admin)
+    late = match_propose(request=second, offer=offer, outcome="event", by=site_admin)
+    match_accept(
+        match=match_propose(request=first, offer=offer, outcome="event", by=site_admin), by=site_admin
+    )
+    assert Offer.objects.get(pk=offer.pk).status == "closed"
+    with pytest.raises(ValidationError, match="room for"):
+        match_accept(match=late, by=site_admin)

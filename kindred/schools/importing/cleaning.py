@@ -9,6 +9,7 @@ zoo of codes for "there is a figure but it is withheld" (suppressed) and "there 
 import enum
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
@@ -22,7 +23,34 @@ class Blank(enum.Enum):
 
 
 class CellError(ValueError):
-    """A cell whose text cannot be read as what its column needs."""
+    """A cell whose text cannot be read as what its column needs.
+
+    `reason` names no value (problems are grouped by it); `value` is the cell's text."""
+
+    def __init__(self, reason: str, value: str | None = None, *, column: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.value = value
+        self.column = column  # when the cell at fault is another column's (a denominator)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A figure published as a range (`97-100%`, `50 - <55%`, `<5`, `>95`): its bounds, and the
+    point value stored for it (the middle of the band; an open band is closed by the measure's
+    valid range, or stored at its one bound when the measure declares none)."""
+
+    lower: float | None
+    upper: float | None
+
+    def point(self, valid_min: float | None, valid_max: float | None) -> float:
+        lower = self.lower if self.lower is not None else valid_min
+        upper = self.upper if self.upper is not None else valid_max
+        if lower is None:
+            return float(upper)  # type: ignore[arg-type]
+        if upper is None:
+            return float(lower)
+        return (lower + upper) / 2
 
 
 # Codes compared case-insensitively after stripping spaces. See docs/importing.md for the sources.
@@ -35,13 +63,30 @@ DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d")
 
 
 class Codes:
-    """The suppression and missing codes in force for one file (the defaults plus a mapping's own)."""
+    """The suppression and missing codes in force for one file or column (the defaults plus a
+    mapping's own). A code the mapping gives as missing is no longer suppressed, and the other
+    way round: a file where `-999` means "no figure" says `missing: ["-999"]`."""
 
     def __init__(
-        self, suppressed: frozenset[str] = SUPPRESSED_CODES, missing: frozenset[str] = MISSING_CODES
+        self,
+        suppressed: frozenset[str] = SUPPRESSED_CODES,
+        missing: frozenset[str] = MISSING_CODES,
+        *,
+        decimal_comma: bool = False,
     ):
         self.suppressed = frozenset(c.strip().casefold() for c in suppressed)
         self.missing = frozenset(c.strip().casefold() for c in missing)
+        self.decimal_comma = decimal_comma  # "12,5" is 12.5 (and "1.234,5" is 1234.5)
+
+    def with_own(self, *, suppressed=(), missing=()) -> "Codes":
+        """These codes with a mapping's own added; its own win over the defaults."""
+        own_suppressed = {str(c).strip().casefold() for c in suppressed}
+        own_missing = {str(c).strip().casefold() for c in missing}
+        return Codes(
+            (self.suppressed - own_missing) | own_suppressed,
+            (self.missing - own_suppressed) | own_missing,
+            decimal_comma=self.decimal_comma,
+        )
 
     def blank(self, text: str) -> Blank | None:
         key = text.strip().casefold()
@@ -61,17 +106,54 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     if blank is not None:
         return blank
     cleaned = text.strip()
+    if not codes.decimal_comma:
+        try:  # the common case first: a plain number
+            number = float(cleaned)
+        except ValueError:
+            pass
+        else:
+            if not math.isfinite(number):
+                raise CellError(_("not a finite number"), cleaned)
+            return number
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
-    if _THOUSANDS.match(cleaned):
+    if codes.decimal_comma:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     try:
         number = float(cleaned)
     except ValueError:
-        raise CellError(_("%(text)r is not a number or a known code") % {"text": text.strip()}) from None
+        raise CellError(_("not a number or a known code"), text.strip()) from None
     if not math.isfinite(number):
-        raise CellError(_("%(text)r is not a finite number") % {"text": text.strip()})
+        raise CellError(_("not a finite number"), text.strip())
     return number
+
+
+_NUMBER = r"[+-]?\d+(?:\.\d+)?"
+_BAND = re.compile(
+    rf"^(?P<lower>{_NUMBER})\s*%?\s*(?:-|–|—|to)\s*(?P<upper_op><=?)?\s*(?P<upper>{_NUMBER})\s*%?$",
+    re.IGNORECASE,
+)
+_OPEN_BAND = re.compile(rf"^(?P<op><=?|>=?)\s*(?P<bound>{_NUMBER})\s*%?$|^(?P<floor>{_NUMBER})\s*%?\s*\+$")
+
+
+def clean_band(text: str) -> Band | None:
+    """A range such as `97-100%`, `50 - <55%`, `<5`, `>=95`, `5+`; None if the text is not one."""
+    cleaned = text.strip()
+    match = _BAND.match(cleaned)
+    if match:
+        lower, upper = float(match["lower"]), float(match["upper"])
+        if lower > upper:
+            raise CellError(_("a range whose lower end is above its upper end"), cleaned)
+        return Band(lower, upper)
+    match = _OPEN_BAND.match(cleaned)
+    if match:
+        if match["floor"] is not None:
+            return Band(float(match["floor"]), None)
+        bound = float(match["bound"])
+        return Band(None, bound) if match["op"].startswith("<") else Band(bound, None)
+    return None
 
 
 def clean_count(text: str, codes: Codes = DEFAULT_CODES) -> int | Blank:
@@ -80,7 +162,7 @@ def clean_count(text: str, codes: Codes = DEFAULT_CODES) -> int | Blank:
     if isinstance(number, Blank):
         return number
     if number < 0 or number != int(number):
-        raise CellError(_("%(text)r is not a whole number of pupils") % {"text": text.strip()})
+        raise CellError(_("not a whole number of pupils"), text.strip())
     return int(number)
 
 
@@ -101,7 +183,10 @@ def clean_date(text: str, date_format: str | None = None) -> date | None:
             return datetime.strptime(cleaned, candidate).date()
         except ValueError:
             continue
-    raise CellError(_("%(text)r is not a date") % {"text": cleaned})
+    if not date_format:
+        raise CellError(_("not a date"), cleaned)
+    shown = date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("%y", "YY")
+    raise CellError(_("not a date in the form %(format)s") % {"format": shown}, cleaned)
 
 
 def normalise_text(text: str) -> str:

@@ -108,10 +108,10 @@ def plan_links_file(
     `school_types`: every registry id and its school type (text); `existing_pairs`: the
     (predecessor, successor) registry ids of the links already stored.
     """
-    report = ImportReport(
-        file=file, encoding=table.encoding, rows=len(table.rows), blank_rows=table.blank_rows
-    )
+    report = ImportReport(file=file, encoding=table.encoding, read_as=table.description())
+    report.notes.extend(table.notes)
     report.problems.extend(table.problems)
+    table.problems = report.problems  # problems found while the rows are read join the report's
     plan = LinksPlan(report=report)
     if not report.problems:
         for column in LINK_COLUMNS:
@@ -121,16 +121,18 @@ def plan_links_file(
         return plan
     index = table.column_index()
     at_urn, at_link, at_type, at_date = (index[c] for c in LINK_COLUMNS)
-    total = len(table.rows)
-    for done, (row, cells) in enumerate(table.rows, start=1):
+    total = table.estimated_rows
+    done = 0
+    for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, _("checking"))
+            progress(done, max(total or 0, done), _("checking"))
         link = _plan_row(
             plan, row, cells[at_urn], cells[at_link], cells[at_type], cells[at_date], school_types
         )
         if link is not None:
             _add_link(plan, link, existing_pairs)
-    progress(total, total, _("checked"))
+    report.rows, report.blank_rows = table.rows_read, table.blank_rows
+    progress(done, done, _("checked"))
     return plan
 
 
@@ -148,7 +150,7 @@ def _plan_row(
     kind_text = normalise_text(link_type)
     shown_type = " ".join(link_type.split())
     if not kind_text:
-        problems.append(Problem(row, LINK_TYPE, _("no link type")))
+        problems.append(Problem(row, LINK_TYPE, _("no link type"), link_type.strip()))
         return None
     if kind_text in OTHER_TYPES:  # not used, so not checked further
         plan.report.skipped[str(SKIP_OTHER_TYPE) % {"type": shown_type}] += 1
@@ -161,20 +163,18 @@ def _plan_row(
     for column, text in ((URN, urn), (LINK_URN, link_urn)):
         registry_id = clean_id(text)
         if not registry_id:
-            problems.append(Problem(row, column, _("no school id")))
+            problems.append(Problem(row, column, _("no school id"), text.strip()))
         elif len(registry_id) > REGISTRY_ID_LENGTH:
-            problems.append(
-                Problem(row, column, _("%(id)r is longer than 32 characters") % {"id": registry_id})
-            )
+            problems.append(Problem(row, column, _("an id longer than 32 characters"), registry_id))
         ids.append(registry_id)
     school, linked = ids
     if school and school == linked:
-        problems.append(Problem(row, LINK_URN, _("a school cannot be linked to itself")))
+        problems.append(Problem(row, LINK_URN, _("a school cannot be linked to itself"), linked))
     on = None
     try:
         on = clean_date(link_date)
     except CellError as error:
-        problems.append(Problem(row, LINK_DATE, str(error)))
+        problems.append(Problem(row, LINK_DATE, error.reason, error.value))
     if len(problems) > before:
         return None
     if school not in school_types:
@@ -205,8 +205,8 @@ def _add_link(plan: LinksPlan, link: PlannedLink, existing_pairs: set[tuple[str,
             Problem(
                 link.row,
                 LINK_TYPE,
-                _("%(successor)s cannot follow %(predecessor)s: %(where)s")
-                % {"successor": link.successor, "predecessor": link.predecessor, "where": where},
+                _("a school cannot follow the school it came before: %(where)s") % {"where": where},
+                f"{link.predecessor} -> {link.successor}",
             )
         )
         return

@@ -5,6 +5,8 @@ The format is documented in docs/importing.md. `mapping_load` reads a ready mapp
 any file is read, so a typo in a mapping is reported at once and imports nothing.
 """
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import MISSING_CODES, SUPPRESSED_CODES, Codes, normalise_text
-from kindred.schools.models import MeasureDefinition, School
+from kindred.schools.models import MeasureDefinition, SavedMapping, School
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
 
@@ -38,20 +40,30 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class FieldSource:
-    """Where one school field comes from: a column, read through an optional value map."""
+    """Where one school field comes from: a column, read through an optional value map, or a
+    constant (`{value: primary}`)."""
 
-    column: str
+    column: str | None
     values: dict[str, str] | None = None  # normalised text -> stored value
     otherwise: str | None = None  # value for text not in the map; NEXT to fall through; None: an error
     date_format: str | None = None
+    constant: Any = None
+    missing: frozenset[str] = frozenset()  # normalised texts that mean "no value" (read as an empty cell)
 
 
 @dataclass(frozen=True)
 class CodeName:
-    """A local authority or region given by a code column and, optionally, a name column."""
+    """A local authority or region given by a code column, a name column, or both. Given only by
+    its name, its code is made from the name (`place_code`). `values` maps the file's text (of the
+    code column, or of the name when there is no code) to other text, or to None: no place."""
 
-    code: str
+    code: str | None
     name: str | None = None
+    values: dict[str, str | None] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.code or self.name or ""
 
 
 @dataclass(frozen=True)
@@ -59,12 +71,16 @@ class MeasureColumn:
     """A column holding one measure for one year (or a constant, for a list such as grammar schools)."""
 
     measure: str
-    year: int
+    year: int | None  # None: the file's year (the mapping's, a year column's, or the command line's)
     column: str | None = None
     cohort: str | None = None
-    values: dict[str, float] | None = None  # normalised text -> number, for text columns (Yes/No)
+    values: dict[str, float | None] | None = None  # normalised text -> number, for text columns (Yes/No)
     constant: float | None = None
     fill_in: bool = False  # only add what is not stored yet (a value, a cohort); never replace
+    year_column: str | None = None  # a column giving each row's year
+    scale: float | None = None  # multiply by this (100: fractions 0-1 to percentages)
+    denominator: str | None = None  # a column: value = cell / denominator x 100
+    codes: Codes | None = None  # this column's suppression and missing codes (None: the file's)
 
 
 @dataclass(frozen=True)
@@ -79,7 +95,12 @@ class Mapping:
     name: str
     description: str = ""
     rows: str = "schools"  # "schools": one school a row; "authorities": one local authority a row
-    id_column: str | None = None
+    id_columns: tuple[str, ...] = ()  # one column, or several joined by id_separator (a composite id)
+    id_separator: str = "-"
+    year: int | None = None  # the year of every measure that gives none
+    year_column: str | None = None  # or a column giving each row's year
+    sheet: str | int | None = None  # the sheet of a workbook (None: the first)
+    bounds: tuple[float, float, float, float] | None = None  # south, west, north, east
     create: bool = True
     update: bool = True
     fields: dict[str, tuple[FieldSource, ...]] = field(default_factory=dict)
@@ -94,18 +115,36 @@ class Mapping:
     codes: Codes = field(default_factory=Codes)
     new_measures: tuple[MeasureSpec, ...] = ()
 
+    @property
+    def id_column(self) -> str | None:
+        """The id column, or the id's columns joined with ` + ` (how problems name a composite id)."""
+        return " + ".join(self.id_columns) or None
+
     def columns(self) -> set[str]:
         """Every column the mapping reads; the file must have them all."""
-        used = {self.id_column, self.latitude, self.longitude, self.easting, self.northing}
+        used = {
+            *self.id_columns,
+            self.year_column,
+            self.latitude,
+            self.longitude,
+            self.easting,
+            self.northing,
+        }
         for sources in self.fields.values():
             used |= {s.column for s in sources}
         for place in (self.local_authority, self.region):
             if place:
                 used |= {place.code, place.name}
         for m in self.measures:
-            used |= {m.column, m.cohort}
+            used |= {m.column, m.cohort, m.year_column, m.denominator}
         used |= {rule.column for rule in self.skip}
         return {c for c in used if c}
+
+    def needs_year(self) -> bool:
+        """Whether some measure has no year of its own and the mapping gives none."""
+        return any(m.year is None and m.year_column is None for m in self.measures) and not (
+            self.year or self.year_column
+        )
 
     @property
     def writes_schools(self) -> bool:
@@ -127,15 +166,22 @@ def ready_mapping_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def mapping_load(name_or_path: str | Path) -> Mapping:
-    """A ready mapping by name (`gias`) or a YAML mapping file by path."""
+def mapping_load(name_or_path: str | Path, *, definitions: tuple[MeasureSpec, ...] = ()) -> Mapping:
+    """A ready mapping by name (`gias`) or a YAML mapping file by path; `definitions` (from a
+    definitions file) are measures it may use besides its own `define_measures`."""
     text = str(name_or_path)
     path = Path(text)
     if not path.suffix and "/" not in text and (MAPPINGS_DIR / f"{text}.yaml").exists():
         path = MAPPINGS_DIR / f"{text}.yaml"
+    if not path.exists() and "/" not in text:
+        saved = SavedMapping.objects.filter(name=text).values_list("text", flat=True).first()
+        if saved is not None:  # a mapping made in the builder
+            return mapping_parse(yaml.safe_load(saved), name=text, definitions=definitions)
     if not path.exists():
         raise MappingError(
-            _("No mapping %(name)r: give a file path or one of the ready mappings: %(ready)s.")
+            _(
+                "No mapping %(name)r: give a file path, a mapping saved in the builder, or one of the ready mappings: %(ready)s."
+            )
             % {"name": text, "ready": ", ".join(ready_mappings())}
         )
     try:
@@ -144,7 +190,44 @@ def mapping_load(name_or_path: str | Path) -> Mapping:
         raise MappingError(
             _("%(file)s is not valid YAML: %(error)s") % {"file": path.name, "error": error}
         ) from None
-    return mapping_parse(data, name=path.stem)
+    return mapping_parse(data, name=path.stem, definitions=definitions)
+
+
+def definitions_load(path: str | Path) -> tuple[MeasureSpec, ...]:
+    """Measure definitions from a YAML file: a list of definitions, or a mapping's
+    `define_measures:` list (the same keys: code, name, unit, domain, kind, higher_is_better,
+    description, valid_min, valid_max, pupil_sd, pupil_sd_source, predictors)."""
+    path = Path(path)
+    if not path.exists():
+        raise MappingError(_("No definitions file %(name)s.") % {"name": str(path)})
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise MappingError(
+            _("%(file)s is not valid YAML: %(error)s") % {"file": path.name, "error": error}
+        ) from None
+    if isinstance(data, dict) and set(data) <= {"define_measures", "description"}:
+        data = data.get("define_measures") or []
+    check = _Checker(path.stem)
+    specs = tuple(_parse_new_measures(check, data))
+    if check.errors:
+        raise MappingError(
+            _("The definitions %(name)r have problems:") % {"name": path.stem}
+            + "\n- "
+            + "\n- ".join(check.errors)
+        )
+    return specs
+
+
+def place_code(name: str) -> str:
+    """The code Kindred makes for a local authority or region known only by its name: the name
+    in lower case with dashes (`north-yorkshire`); a name longer than 32 characters is cut to 23
+    and followed by 8 characters of its SHA-1, so two long names that start alike stay apart."""
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in name.casefold()).split())
+    if len(slug) <= 32:
+        return slug
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[:23].rstrip('-')}-{digest}"
 
 
 class _Checker:
@@ -184,13 +267,13 @@ def _known_measure_codes() -> set[str]:
     return set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
 
 
-def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
+def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[MeasureSpec, ...] = ()) -> Mapping:
     """Check a mapping's parsed YAML and build it; raise MappingError listing every problem."""
     check = _Checker(name)
     data = check.mapping(data, "the mapping")
     allowed = {
         "description", "rows", "id", "year", "schools", "local_authority", "region",
-        "measures", "skip", "codes", "define_measures",
+        "measures", "skip", "codes", "define_measures", "sheet", "decimal_comma",
     }  # fmt: skip
     for key in set(data) - allowed:
         check.error(str(key), _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))})
@@ -199,14 +282,29 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
         check.error("rows", _("must be 'schools' or 'authorities'"))
     kwargs: dict[str, Any] = {"name": name, "description": str(data.get("description", "")), "rows": rows}
     new_measures = tuple(_parse_new_measures(check, data.get("define_measures") or []))
-    kwargs["new_measures"] = new_measures
-    known_codes = _known_measure_codes() | {m.code for m in new_measures}
+    own = {m.code for m in new_measures}
+    kwargs["new_measures"] = new_measures + tuple(d for d in definitions if d.code not in own)
+    known_codes = _known_measure_codes() | {m.code for m in kwargs["new_measures"]}
+    sheet = data.get("sheet")
+    decimal_comma = data.get("decimal_comma", False)
+    if not isinstance(decimal_comma, bool):
+        check.error("decimal_comma", _("must be true or false"))
+        decimal_comma = False
+    base_codes = Codes(SUPPRESSED_CODES, MISSING_CODES, decimal_comma=decimal_comma)
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
+        check.error("sheet", _("must be a sheet's name or its number (1 for the first)"))
+    kwargs["sheet"] = sheet
 
     if rows == "authorities":
         kwargs["local_authority"] = _parse_place(check, data.get("local_authority"), "local_authority")
         kwargs["region"] = _parse_place(check, data.get("region"), "region")
-        if kwargs["local_authority"] is None:
-            check.error("local_authority", _("an authorities mapping needs 'code' and 'name' columns"))
+        if kwargs["local_authority"] is None or kwargs["local_authority"].name is None:
+            check.error(
+                "local_authority",
+                _(
+                    "an authorities mapping needs a 'name' column (and a 'code' column, or codes are made from the names)"
+                ),
+            )
         for key in ("id", "schools", "measures"):
             if key in data:
                 check.error(key, _("not used in an authorities mapping"))
@@ -214,18 +312,19 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
         for key in ("local_authority", "region"):
             if key in data:
                 check.error(key, _("in a schools mapping, '%(key)s' goes under 'schools:'") % {"key": key})
-        kwargs["id_column"] = check.text(data, "id", "the mapping", required=True)
+        kwargs.update(_parse_id(check, data.get("id")))
         schools = check.mapping(data.get("schools", {}), "schools")
         kwargs.update(_parse_schools(check, schools))
-        default_year = data.get("year")
+        kwargs.update(_parse_file_year(check, data.get("year"), "year"))
+        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
         kwargs["measures"] = tuple(
-            _parse_measures(check, data.get("measures") or [], default_year, known_codes)
+            _parse_measures(
+                check, data.get("measures") or [], known_codes, kwargs["codes"], kwargs.get("year")
+            )
         )
     kwargs["skip"] = tuple(_parse_skip(check, data.get("skip") or []))
-    codes = check.mapping(data.get("codes", {}), "codes")
-    extra_suppressed = [str(c) for c in codes.get("suppressed", [])]
-    extra_missing = [str(c) for c in codes.get("missing", [])]
-    kwargs["codes"] = Codes(SUPPRESSED_CODES | set(extra_suppressed), MISSING_CODES | set(extra_missing))
+    if "codes" not in kwargs:
+        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
     if check.errors:
         raise MappingError(
             _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(check.errors)
@@ -233,12 +332,68 @@ def mapping_parse(data: Any, *, name: str = "mapping") -> Mapping:
     return Mapping(**kwargs)
 
 
-def _parse_place(check: _Checker, data: Any, where: str) -> CodeName | None:
+def _parse_id(check: _Checker, spec: Any) -> dict[str, Any]:
+    """`id: URN`, `id: [URN, DEPT]` or `id: {columns: [URN, DEPT], separator: "/"}`."""
+    separator = "-"
+    if isinstance(spec, dict):
+        _unknown_keys(check, spec, {"columns", "separator"}, "id")
+        separator = str(spec.get("separator", "-"))
+        spec = spec.get("columns")
+    columns = spec if isinstance(spec, list) else [spec]
+    if (
+        spec is None
+        or not columns
+        or any(not isinstance(c, str | int) or isinstance(c, bool) or not str(c).strip() for c in columns)
+    ):
+        check.error("id", _("'id' is required: a column, or a list of columns for an id made of several"))
+        return {"id_columns": ()}
+    return {"id_columns": tuple(str(c).strip() for c in columns), "id_separator": separator}
+
+
+def _parse_file_year(check: _Checker, spec: Any, where: str) -> dict[str, Any]:
+    """`year: 2018`, or `year: {column: YEAR}` (each row's year), or nothing (given at import)."""
+    if spec is None:
+        return {}
+    if isinstance(spec, dict):
+        _unknown_keys(check, spec, {"column"}, where)
+        column = check.text(spec, "column", where, required=True)
+        return {"year_column": column}
+    year = _year(check, spec, where)
+    return {"year": year} if year is not None else {}
+
+
+def _parse_codes(check: _Checker, spec: Any, where: str, base: Codes) -> Codes:
+    if spec is None:
+        return base
+    spec = check.mapping(spec, where)
+    _unknown_keys(check, spec, {"suppressed", "missing"}, where)
+    lists = {}
+    for key in ("suppressed", "missing"):
+        value = spec.get(key, [])
+        if not isinstance(value, list):
+            check.error(f"{where}.{key}", _("must be a list of codes"))
+            value = []
+        lists[key] = ["" if c is None else str(c) for c in value]
+    return base.with_own(suppressed=lists["suppressed"], missing=lists["missing"])
+
+
+def _parse_place(check: _Checker, data: Any, where: str, *, need_name: bool = False) -> CodeName | None:
     if data is None:
         return None
     data = check.mapping(data, where)
-    code = check.text(data, "code", where, required=True)
-    return CodeName(code=code, name=check.text(data, "name", where)) if code else None
+    _unknown_keys(check, data, {"code", "name", "values"}, where)
+    code = check.text(data, "code", where)
+    name = check.text(data, "name", where)
+    if code is None and name is None:
+        check.error(where, _("give a 'code' column, a 'name' column, or both"))
+        return None
+    values = None
+    if data.get("values") is not None:
+        values = {
+            normalise_text("" if text is None else str(text)): (None if value is None else str(value))
+            for text, value in check.mapping(data["values"], f"{where}.values").items()
+        }
+    return CodeName(code=code, name=name, values=values)
 
 
 def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
@@ -272,7 +427,18 @@ def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
         check.error("schools.fields.name", _("a mapping that creates schools needs a name column"))
     result["fields"] = fields
     if "coordinates" in data:
-        coords = check.mapping(data["coordinates"], "schools.coordinates")
+        coords = dict(check.mapping(data["coordinates"], "schools.coordinates"))
+        bounds = coords.pop("bounds", None)
+        if bounds is not None:
+            if (
+                not isinstance(bounds, list)
+                or len(bounds) != 4
+                or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+                or not (bounds[0] < bounds[2] and bounds[1] < bounds[3])
+            ):
+                check.error("schools.coordinates.bounds", _("must be [south, west, north, east] in degrees"))
+            else:
+                result["bounds"] = tuple(float(b) for b in bounds)
         keys = set(coords)
         if keys == {"latitude", "longitude"}:
             result["latitude"] = check.text(coords, "latitude", "schools.coordinates")
@@ -293,11 +459,28 @@ def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> Fi
     if isinstance(spec, str):
         spec = {"column": spec}
     spec = check.mapping(spec, where)
-    _unknown_keys(check, spec, {"column", "values", "otherwise", "date_format"}, where)
+    _unknown_keys(check, spec, {"column", "values", "otherwise", "date_format", "value", "missing"}, where)
+    choices = CHOICE_FIELDS.get(field_name)
+    if "value" in spec:
+        if "column" in spec:
+            check.error(where, _("give either a 'column' or a constant 'value'"))
+            return None
+        constant = spec["value"]
+        if choices is not None and str(constant) not in choices.values:
+            check.error(
+                f"{where}.value",
+                _("%(value)r is not a %(field)s (%(choices)s)")
+                % {"value": constant, "field": field_name, "choices": ", ".join(choices.values)},
+            )
+            return None
+        return FieldSource(column=None, constant=constant)
     column = check.text(spec, "column", where, required=True)
     if column is None:
         return None
-    choices = CHOICE_FIELDS.get(field_name)
+    missing = spec.get("missing", [])
+    if not isinstance(missing, list):
+        check.error(f"{where}.missing", _("must be a list of codes"))
+        missing = []
     raw_values = spec.get("values")
     values = None
     if raw_values is not None:
@@ -328,7 +511,13 @@ def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> Fi
     date_format = spec.get("date_format")
     if date_format is not None and field_name not in DATE_FIELDS:
         check.error(where, _("date_format is only for date fields"))
-    return FieldSource(column=column, values=values, otherwise=otherwise, date_format=date_format)
+    return FieldSource(
+        column=column,
+        values=values,
+        otherwise=otherwise,
+        date_format=date_format,
+        missing=frozenset(normalise_text("" if c is None else str(c)) for c in missing),
+    )
 
 
 def _year(check: _Checker, value: Any, where: str) -> int | None:
@@ -338,18 +527,25 @@ def _year(check: _Checker, value: Any, where: str) -> int | None:
     return None
 
 
-def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[str]) -> list[MeasureColumn]:
+MEASURE_KEYS = {
+    "column", "measure", "year", "cohort", "values", "value", "fill_in", "scale", "denominator", "codes",
+}  # fmt: skip
+
+
+def _parse_measures(
+    check: _Checker, items: Any, known: set[str], file_codes: Codes, file_year: int | None
+) -> list[MeasureColumn]:
+    """The measure columns; one without a year of its own takes the file's (`year:`), or each
+    row's (`year: {column: ...}`), or the one given when importing (--year)."""
     if not isinstance(items, list):
         check.error("measures", _("must be a list"))
         return []
     measures = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int | None, str | None]] = set()
     for i, item in enumerate(items):
         where = f"measures[{i}]"
         item = check.mapping(item, where)
-        _unknown_keys(
-            check, item, {"column", "measure", "year", "cohort", "values", "value", "fill_in"}, where
-        )
+        _unknown_keys(check, item, MEASURE_KEYS, where)
         code = item.get("measure")
         if code not in known:
             check.error(
@@ -357,44 +553,59 @@ def _parse_measures(check: _Checker, items: Any, default_year: Any, known: set[s
                 _("unknown measure code %(code)r; use a catalogue code or define_measures") % {"code": code},
             )
             continue
-        year = _year(check, item.get("year", default_year), where)
+        year = _parse_file_year(check, item.get("year"), f"{where}.year")
+        if not year and file_year is not None:
+            year = {"year": file_year}
         column = check.text(item, "column", where)
         constant = item.get("value")
         if (column is None) == (constant is None):
             check.error(where, _("give either a 'column' or a constant 'value'"))
             continue
-        if constant is not None and not isinstance(constant, int | float):
+        if constant is not None and (isinstance(constant, bool) or not isinstance(constant, int | float)):
             check.error(where, _("'value' must be a number"))
             continue
         values = None
         if item.get("values") is not None:
             values = {}
             for text, number in check.mapping(item["values"], f"{where}.values").items():
-                if number is not None and not isinstance(number, int | float):
+                if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
                     check.error(f"{where}.values", _("%(value)r is not a number") % {"value": number})
                     continue
-                values[normalise_text(str(text))] = number
+                values[normalise_text("" if text is None else str(text))] = number
         fill_in = item.get("fill_in", False)
         if not isinstance(fill_in, bool):
             check.error(where, _("'fill_in' must be true or false"))
-        if year is None:
-            continue
-        if (code, year) in seen:
+        scale = item.get("scale")
+        if scale is not None and (
+            isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0
+        ):
             check.error(
-                where,
-                _("measure %(code)s for %(year)d is already given by another column")
-                % {"code": code, "year": year},
+                f"{where}.scale", _("must be a number other than 0 (100 turns fractions into percentages)")
             )
-        seen.add((code, year))
+            scale = None
+        denominator = check.text(item, "denominator", where)
+        if denominator and scale is not None:
+            check.error(where, _("give 'denominator' or 'scale', not both"))
+        codes = _parse_codes(check, item["codes"], f"{where}.codes", file_codes) if "codes" in item else None
+        key = (code, year.get("year"), year.get("year_column"))
+        if key in seen:
+            check.error(
+                where, _("measure %(code)s for this year is already given by another column") % {"code": code}
+            )
+        seen.add(key)
         measures.append(
             MeasureColumn(
                 measure=code,
-                year=year,
+                year=year.get("year"),
+                year_column=year.get("year_column"),
                 column=column,
                 cohort=check.text(item, "cohort", where),
                 values=values,
                 constant=None if constant is None else float(constant),
                 fill_in=bool(fill_in),
+                scale=None if scale is None else float(scale),
+                denominator=denominator,
+                codes=codes,
             )
         )
     return measures
@@ -423,19 +634,44 @@ def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
     return rules
 
 
+DEFINITION_KEYS = {
+    "code", "name", "unit", "domain", "kind", "higher_is_better", "description",
+    "valid_min", "valid_max", "pupil_sd", "pupil_sd_source", "predictors",
+}  # fmt: skip
+
+
+def _number_or_none(check: _Checker, item: dict, key: str, where: str) -> float | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        check.error(f"{where}.{key}", _("must be a number"))
+        return None
+    return float(value)
+
+
 def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
     if not isinstance(items, list):
         check.error("define_measures", _("must be a list"))
         return []
     specs = []
+    codes: set[str] = set()
     for i, item in enumerate(items):
         where = f"define_measures[{i}]"
         item = check.mapping(item, where)
+        _unknown_keys(check, item, DEFINITION_KEYS, where)
         code, name = item.get("code"), item.get("name")
         unit, kind = item.get("unit", "score"), item.get("kind", "outcome")
-        if not isinstance(code, str) or not code or code in MEASURES:
-            check.error(where, _("needs a new 'code' (not a catalogue one)"))
+        if not isinstance(code, str) or not re.fullmatch(r"[-a-zA-Z0-9_]{1,64}", code) or code in MEASURES:
+            check.error(
+                where,
+                _("needs a new 'code' (not a catalogue one): up to 64 letters, digits, dashes, underscores"),
+            )
             continue
+        if code in codes:
+            check.error(where, _("the code %(code)r is defined twice") % {"code": code})
+            continue
+        codes.add(code)
         if not isinstance(name, str) or not name:
             check.error(where, _("needs a 'name'"))
             continue
@@ -452,6 +688,22 @@ def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
             )
             continue
         higher = item.get("higher_is_better")
+        if higher is not None and not isinstance(higher, bool):
+            check.error(f"{where}.higher_is_better", _("must be true, false or left out"))
+            continue
+        valid_min = _number_or_none(check, item, "valid_min", where)
+        valid_max = _number_or_none(check, item, "valid_max", where)
+        if valid_min is not None and valid_max is not None and valid_min >= valid_max:
+            check.error(where, _("valid_min must be below valid_max"))
+            continue
+        pupil_sd = _number_or_none(check, item, "pupil_sd", where)
+        if pupil_sd is not None and pupil_sd <= 0:
+            check.error(f"{where}.pupil_sd", _("must be above 0"))
+            continue
+        predictors = item.get("predictors") or []
+        if not isinstance(predictors, list) or not all(isinstance(p, str) for p in predictors):
+            check.error(f"{where}.predictors", _("must be a list of measure codes"))
+            continue
         specs.append(
             MeasureSpec(
                 code,
@@ -461,6 +713,11 @@ def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
                 kind,
                 higher,
                 str(item.get("description", "")),
+                valid_min=valid_min,
+                valid_max=valid_max,
+                pupil_sd=pupil_sd,
+                pupil_sd_source=str(item.get("pupil_sd_source", "")),
+                predictors=tuple(predictors),
             )
         )
     return specs

@@ -4,11 +4,14 @@ A plan holds every school, authority and measure value the file gives, already c
 every problem found. The writer (writing.py) applies a plan only if it has no problems.
 """
 
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +22,7 @@ from kindred.schools.importing.cleaning import (
     Blank,
     CellError,
     Codes,
+    clean_band,
     clean_count,
     clean_date,
     clean_id,
@@ -32,15 +36,23 @@ from kindred.schools.importing.mapping import (
     DATE_FIELDS,
     NEXT,
     TEXT_FIELDS,
+    CodeName,
     FieldSource,
     Mapping,
     MeasureColumn,
+    place_code,
 )
 from kindred.schools.importing.reading import Table
 from kindred.schools.importing.report import ImportReport, Problem
 
 KEEP = "keep"  # a measure's cohort when the file has no cohort column: leave the stored one as it is
 REGISTRY_ID_LENGTH = 32
+# A count of pupils above this is not a school's: a shifted column, or a number no database column
+# of counts would hold (PostgreSQL's integer stops at 2,147,483,647).
+MAX_COUNT = 1_000_000
+# Coordinates outside these (south, west, north, east) are refused, unless the mapping declares
+# its own `bounds`; the default is settings.IMPORT_BOUNDS (the United Kingdom's).
+GRID_EAST, GRID_NORTH = 700_000, 1_300_000  # the British National Grid's extent, metres
 SKIP_NO_ID = gettext_lazy("no school id (a total or note row)")
 SKIP_NOT_IN_REGISTRY = gettext_lazy("school id not in the registry")
 SKIP_NO_VALUE = gettext_lazy("no value (not applicable or missing)")
@@ -48,9 +60,26 @@ SKIP_NO_AUTHORITY_CODE = gettext_lazy("no local authority code")
 NO_SUCH_COLUMN = gettext_lazy("the file has no such column")
 PROGRESS_EVERY = 1000
 LONG_COLUMNS = ("school_id", "measure", "year", "value")
+FRACTION_CHECK_AT = 10  # a percentage column with this many values, all between 0 and 1, is refused
+_YEAR = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
-@dataclass
+@dataclass(frozen=True)
+class Limits:
+    """What a measure's values may be: its unit and its declared valid range."""
+
+    unit: str
+    valid_min: float | None = None
+    valid_max: float | None = None
+
+    @classmethod
+    def of(cls, unit: str, valid_min: float | None, valid_max: float | None) -> "Limits":
+        if unit == "percent" and valid_min is None and valid_max is None:
+            valid_min, valid_max = 0.0, 100.0
+        return cls(unit, valid_min, valid_max)
+
+
+@dataclass(slots=True)
 class PlannedSchool:
     row: int
     registry_id: str
@@ -59,7 +88,7 @@ class PlannedSchool:
     region: str | None = None  # code
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedMeasure:
     row: int
     registry_id: str
@@ -69,6 +98,7 @@ class PlannedMeasure:
     suppressed: bool
     cohort: int | None | str  # KEEP when the file does not give one
     fill_in: bool = False  # add what is not stored yet, replace nothing
+    band: tuple[float | None, float | None] | None = None  # a figure published as a range
 
 
 @dataclass
@@ -96,11 +126,17 @@ class Plan:
 
 
 def _new_plan(table: Table, *, file: str) -> Plan:
-    report = ImportReport(
-        file=file, encoding=table.encoding, rows=len(table.rows), blank_rows=table.blank_rows
-    )
+    report = ImportReport(file=file, encoding=table.encoding, read_as=table.description())
+    report.notes.extend(table.notes)
     report.problems.extend(table.problems)
+    table.problems = report.problems  # problems found while the rows are read join the report's
     return Plan(report=report)
+
+
+def _finish(plan: Plan, table: Table) -> None:
+    """The counts known only once every row has been read."""
+    plan.report.rows = table.rows_read
+    plan.report.blank_rows = table.blank_rows
 
 
 def _missing_columns(table: Table, needed: Iterable[str], plan: Plan) -> bool:
@@ -112,16 +148,16 @@ def _missing_columns(table: Table, needed: Iterable[str], plan: Plan) -> bool:
 
 
 def _place(
-    plan: Plan, places: dict[str, PlannedPlace], row: int, code: str, name: str | None, what: str
+    plan: Plan, places: dict[str, PlannedPlace], row: int, code: str, name: str | None, what: str, column: str
 ) -> None:
     if len(code) > 32:
         plan.report.problems.append(
-            Problem(row, "", _("code %(code)r is longer than 32 characters") % {"code": code})
+            Problem(row, column, _("a %(what)s code longer than 32 characters") % {"what": what}, code)
         )
         return
     if name is not None and len(name) > 200:
         plan.report.problems.append(
-            Problem(row, "", _("%(what)s name is longer than 200 characters") % {"what": what})
+            Problem(row, column, _("a %(what)s name longer than 200 characters") % {"what": what}, name)
         )
         return
     known = places.get(code)
@@ -129,243 +165,540 @@ def _place(
         places[code] = PlannedPlace(row, code, name or None)
 
 
+def clean_year(text: str) -> int:
+    """A year as files write it: `2018`, `2018/19`, `2018-2019` (the year the academic year starts)."""
+    match = _YEAR.match(text.strip())
+    if match is None or not 1900 <= int(match[1]) <= 2100:
+        raise CellError(_("not a year such as 2018 or 2018/19"), text.strip())
+    return int(match[1])
+
+
 def plan_schools_file(
     table: Table,
     mapping: Mapping,
     *,
     existing_ids: set[str],
+    limits: dict[str, Limits] | None = None,
+    year: int | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
     file: str = "",
     progress: Progress = no_progress,
 ) -> Plan:
-    """Check every row of a file read through a schools mapping; nothing is written."""
+    """Check every row of a file read through a schools mapping; nothing is written.
+
+    `limits`: each measure's unit and valid range (by code); `year`: the year of measures the
+    mapping gives none for (the command line's --year); `bounds`: the country's (south, west,
+    north, east), unless the mapping declares its own.
+    """
     plan = _new_plan(table, file=file)
     if mapping.rows == "authorities":
         return _plan_authorities(table, mapping, plan, progress)
     plan.update = mapping.update
     plan.measure_specs = _specs_for(mapping)
-    if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
-        return plan
-    index = table.column_index()
-    id_at = index[mapping.id_column]  # type: ignore[index]
-    skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
-    codes = mapping.codes
-    seen: dict[str, int] = {}
-    grid: list[tuple[dict[str, Any], float, float]] = []
-    total = len(table.rows)
-    for done, (row, cells) in enumerate(table.rows, start=1):
-        if done % PROGRESS_EVERY == 0:
-            progress(done, total, _("checking"))
-        reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
-        registry_id = clean_id(cells[id_at])
-        if reason is None and not registry_id:
-            reason = str(SKIP_NO_ID)
-        if reason is None and registry_id in seen:
-            plan.report.problems.append(
-                Problem(
-                    row,
-                    mapping.id_column or "",
-                    _("id %(id)s is already on row %(row)d") % {"id": registry_id, "row": seen[registry_id]},
-                )
+    if mapping.needs_year() and year is None:
+        plan.report.problems.append(
+            Problem(
+                0,
+                "",
+                _("the file's year is not known: give 'year:' in the mapping, or --year when importing"),
             )
-            continue
-        if reason is None and len(registry_id) > REGISTRY_ID_LENGTH:
-            plan.report.problems.append(Problem(row, mapping.id_column or "", _("the id is too long")))
-            continue
-        if reason is None and not mapping.create and registry_id not in existing_ids:
-            reason = str(SKIP_NOT_IN_REGISTRY)
-        if reason is not None:
-            plan.report.skipped[reason] += 1
-            continue
-        seen[registry_id] = row
-        plan.kept_rows.append(row)
-        if mapping.writes_schools:
-            school = _plan_school(plan, mapping, index, row, cells, registry_id, grid)
-            if school is not None:
-                is_new = school.registry_id not in existing_ids
-                if (is_new or "name" in school.values) and not school.values.get("name"):
-                    column = mapping.fields["name"][0].column
-                    plan.report.problems.append(Problem(row, column, _("a school needs a name")))
-                plan.schools.append(school)
-        for measure in mapping.measures:
-            _plan_measure_cell(plan, measure, index, row, cells, registry_id, codes)
-    progress(total, total, _("checked"))
-    if grid:
-        eastings = np.array([point[1] for point in grid])
-        northings = np.array([point[2] for point in grid])
-        latitudes, longitudes = bng_to_latlon(eastings, northings)
-        for (values, *_grid), lat, lon in zip(grid, latitudes, longitudes, strict=True):
-            values["latitude"], values["longitude"] = float(lat), float(lon)
+        )
+    if plan.report.problems or _missing_columns(table, mapping.columns(), plan):
+        return plan
+    checker = _RowChecker(plan, mapping, table.column_index(), limits or {}, year, mapping.bounds or bounds)
+    total = table.estimated_rows
+    done = 0
+    for done, (row, cells) in enumerate(table.rows(), start=1):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, max(total or 0, done), _("checking"))
+        checker.check(row, cells, existing_ids)
+    _finish(plan, table)
+    progress(done, done, _("checked"))
+    checker.finish()
     return plan
 
 
 def _specs_for(mapping: Mapping) -> list[MeasureSpec]:
+    """The catalogue's specs of the measures the mapping reads, and every measure it defines
+    (a definition is never dropped, even when no column of the file gives its values)."""
     own = {m.code: m for m in mapping.new_measures}
-    codes = {m.measure for m in mapping.measures}
-    return [own.get(code) or MEASURES[code] for code in sorted(codes) if code in own or code in MEASURES]
+    codes = {m.measure for m in mapping.measures} - set(own)
+    return [MEASURES[code] for code in sorted(codes) if code in MEASURES] + list(own.values())
 
 
-def _read_source(source: FieldSource, field_name: str, text: str) -> Any:
-    """The value one column gives a field; NEXT when it leaves the decision to the next column."""
-    if source.values is not None:
-        key = normalise_text(text)
-        if key in source.values:
-            return source.values[key]
-        if source.otherwise is not None:
-            return source.otherwise
-        if key == "":
+class _RowChecker:
+    """Checks one row at a time against a mapping, adding to a plan what the row would change."""
+
+    def __init__(self, plan, mapping, index, limits, year, bounds):
+        self.plan, self.mapping, self.index, self.limits = plan, mapping, index, limits
+        self.year = year
+        self.bounds = bounds or tuple(settings.IMPORT_BOUNDS)
+        self.id_at = [index[c] for c in mapping.id_columns]
+        self.skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
+        self.seen: dict[str, int] = {}
+        self.grid: list[tuple[int, dict[str, Any], float, float, str]] = []
+        self.reported_row, self.reported = 0, set()
+        self.authority_word, self.region_word = _("local authority"), _("region")  # once, not per row
+        self.counts: tuple[int, dict] = (0, {})  # (row, {column: count}): a cohort column read once a row
+        self.fractions: dict[int, list[float]] = {}  # measure column -> [count, largest |value|, any not 0/1]
+
+    def problem(self, row: int, column: str | None, reason: str, value: str | None = None) -> None:
+        """Report a problem, once per cell: a cell read by several parts of the mapping (pupils,
+        and the cohort of three measures) is reported by the first that finds it wrong."""
+        if row != self.reported_row:
+            self.reported_row, self.reported = row, set()
+        cell = (column or "", value)
+        if value is not None and cell in self.reported:
+            return
+        self.reported.add(cell)
+        self.plan.report.problems.append(Problem(row, column or "", reason, value))
+
+    def registry_id(self, row: int, cells: list[str]) -> str | None:
+        parts = [clean_id(cells[at]) for at in self.id_at]
+        if not any(parts):
+            return ""
+        if not all(parts):
+            self.problem(row, self.mapping.id_column, _("part of the id is empty"), " | ".join(parts))
             return None
-        raise CellError(
-            _("%(text)r is not in the mapping's values for %(field)s")
-            % {"text": text.strip(), "field": field_name}
-        )
-    if field_name in TEXT_FIELDS:
-        value = " ".join(text.split())
-        if len(value) > TEXT_FIELDS[field_name]:
-            raise CellError(_("longer than %(n)d characters") % {"n": TEXT_FIELDS[field_name]})
-        return value
-    if field_name in DATE_FIELDS:
-        return clean_date(text, source.date_format)
-    if field_name in COUNT_FIELDS:
-        count = clean_count(text)
-        return None if isinstance(count, Blank) else count
-    raise AssertionError(field_name)  # pragma: no cover - the mapping checker allows no other field
+        return self.mapping.id_separator.join(parts)
 
+    def check(self, row: int, cells: list[str], existing_ids: set[str]) -> None:
+        plan, mapping = self.plan, self.mapping
+        reason = next((r.reason for at, r in self.skip_rules if normalise_text(cells[at]) in r.values), None)
+        if reason is not None:
+            plan.report.skipped[reason] += 1
+            return
+        registry_id = self.registry_id(row, cells)
+        if registry_id is None:
+            return
+        if not registry_id:
+            plan.report.skipped[str(SKIP_NO_ID)] += 1
+            return
+        if registry_id in self.seen:
+            self.problem(
+                row,
+                mapping.id_column,
+                _("the id is already on row %(row)d") % {"row": self.seen[registry_id]},
+                registry_id,
+            )
+            return
+        if len(registry_id) > REGISTRY_ID_LENGTH:
+            self.problem(row, mapping.id_column, _("an id longer than 32 characters"), registry_id)
+            return
+        if not mapping.create and registry_id not in existing_ids:
+            plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
+            return
+        self.seen[registry_id] = row
+        plan.kept_rows.append(row)
+        if mapping.writes_schools:
+            school = self.school(row, cells, registry_id)
+            if school is not None:
+                is_new = school.registry_id not in existing_ids
+                if (is_new or "name" in school.values) and not school.values.get("name"):
+                    source = mapping.fields["name"][0]
+                    self.problem(row, source.column, _("a school needs a name"), "")
+                plan.schools.append(school)
+        row_year = self.year_of(row, cells, mapping.year_column, mapping.year)
+        for measure in mapping.measures:
+            self.measure(row, cells, registry_id, measure, row_year)
 
-def _plan_school(
-    plan: Plan,
-    mapping: Mapping,
-    index: dict[str, int],
-    row: int,
-    cells: list[str],
-    registry_id: str,
-    grid: list[tuple[dict[str, Any], float, float]],
-) -> PlannedSchool | None:
-    values: dict[str, Any] = {}
-    ok = True
-    for field_name, sources in mapping.fields.items():
-        for source in sources:
-            try:
-                value = _read_source(source, field_name, cells[index[source.column]])
-            except CellError as error:
-                plan.report.problems.append(Problem(row, source.column, str(error)))
-                ok = False
-                break
-            if value == NEXT:
-                continue
-            if value is not None or field_name not in CHOICE_FIELDS:
-                values[field_name] = value
-            break
-    if mapping.latitude and mapping.longitude:
-        ok = _plan_latlon(plan, mapping.latitude, mapping.longitude, index, row, cells, values) and ok
-    if mapping.easting and mapping.northing:
+    def year_of(self, row: int, cells: list[str], column: str | None, fixed: int | None) -> int | None | bool:
+        """The year a column or the mapping gives; False when a year cell is wrong (reported)."""
+        if column is None:
+            return fixed if fixed is not None else self.year
         try:
-            east = clean_number(cells[index[mapping.easting]])
-            north = clean_number(cells[index[mapping.northing]])
+            return clean_year(cells[self.index[column]])
         except CellError as error:
-            plan.report.problems.append(Problem(row, mapping.easting, str(error)))
+            self.problem(row, column, error.reason, error.value)
+            return False
+
+    def field_value(self, source: FieldSource, field_name: str, text: str) -> Any:
+        """The value one column gives a field; NEXT when it leaves the decision to the next column."""
+        if source.column is None:
+            return source.constant
+        key = normalise_text(text)
+        if key in source.missing:
+            text, key = "", ""
+        if source.values is not None:
+            if key in source.values:
+                return source.values[key]
+            if source.otherwise is not None:
+                return source.otherwise
+            if key == "":
+                return None
+            raise CellError(
+                _("not in the mapping's values for %(field)s") % {"field": field_name}, text.strip()
+            )
+        if field_name in TEXT_FIELDS:
+            value = " ".join(text.split())
+            if len(value) > TEXT_FIELDS[field_name]:
+                raise CellError(_("longer than %(n)d characters") % {"n": TEXT_FIELDS[field_name]}, value)
+            return value
+        if field_name in DATE_FIELDS:
+            return clean_date(text, source.date_format)
+        if field_name in COUNT_FIELDS:
+            count = self.count(text, self.mapping.codes)
+            return None if isinstance(count, Blank) else count
+        raise AssertionError(field_name)  # pragma: no cover - the mapping checker allows no other field
+
+    @staticmethod
+    def count(text: str, codes: Codes) -> int | Blank:
+        count = clean_count(text, codes)
+        if not isinstance(count, Blank) and count > MAX_COUNT:
+            raise CellError(
+                _("more than %(max)s pupils: not a school's count (a shifted column?)")
+                % {"max": f"{MAX_COUNT:,}"},
+                text.strip(),
+            )
+        return count
+
+    def school(self, row: int, cells: list[str], registry_id: str) -> PlannedSchool | None:
+        mapping = self.mapping
+        values: dict[str, Any] = {}
+        ok = True
+        for field_name, sources in mapping.fields.items():
+            for source in sources:
+                text = cells[self.index[source.column]] if source.column else ""
+                try:
+                    value = self.field_value(source, field_name, text)
+                except CellError as error:
+                    self.problem(row, source.column, error.reason, error.value)
+                    ok = False
+                    break
+                if value == NEXT:
+                    continue
+                if value is not None or field_name not in CHOICE_FIELDS:
+                    values[field_name] = value
+                break
+        if mapping.latitude and mapping.longitude:
+            ok = self.latlon(row, cells, values) and ok
+        if mapping.easting and mapping.northing:
+            ok = self.grid_point(row, cells, values) and ok
+        school = PlannedSchool(row, registry_id, values)
+        for attribute, place, places, what in [
+            ("authority", mapping.local_authority, self.plan.authorities, self.authority_word),
+            ("region", mapping.region, self.plan.regions, self.region_word),
+        ]:
+            if place is not None:
+                setattr(school, attribute, self.place(row, cells, place, places, what))
+        return school if ok else None
+
+    def place(self, row: int, cells: list[str], place: CodeName, places: dict, what: str) -> str | None:
+        """The code of a school's local authority or region (made from its name when the file has
+        no code), planned for creation or renaming; None for none."""
+        code = clean_id(cells[self.index[place.code]]) if place.code else ""
+        name = " ".join(cells[self.index[place.name]].split()) if place.name else None
+        if place.values is not None:
+            key = normalise_text(code if place.code else name or "")
+            if key in place.values:
+                mapped = place.values[key]
+                if mapped is None:
+                    return None
+                if place.code:
+                    code = mapped
+                else:
+                    name = mapped
+        if not place.code:
+            if not name:
+                return None
+            code = place_code(name)
+        if not code:
             return None
+        _place(self.plan, places, row, code, name, what, place.code or place.name or "")
+        return code
+
+    def latlon(self, row: int, cells: list[str], values: dict) -> bool:
+        lat_column, lon_column = self.mapping.latitude, self.mapping.longitude
+        lat_text, lon_text = cells[self.index[lat_column]], cells[self.index[lon_column]]
+        try:
+            lat = clean_number(lat_text)
+        except CellError as error:
+            self.problem(row, lat_column, error.reason, error.value)
+            return False
+        try:
+            lon = clean_number(lon_text)
+        except CellError as error:
+            self.problem(row, lon_column, error.reason, error.value)
+            return False
+        if isinstance(lat, Blank) or isinstance(lon, Blank):
+            values["latitude"] = values["longitude"] = None
+            return True
+        if not -90 <= lat <= 90:
+            if self.inside(lon, lat):
+                self.problem(
+                    row,
+                    lat_column,
+                    _("latitude and longitude look swapped"),
+                    f"{lat_text.strip()}, {lon_text.strip()}",
+                )
+            else:
+                self.problem(row, lat_column, _("a latitude must be between -90 and 90"), lat_text.strip())
+            return False
+        if not -180 <= lon <= 180:
+            self.problem(row, lon_column, _("a longitude must be between -180 and 180"), lon_text.strip())
+            return False
+        if not self.inside(lat, lon):
+            if self.inside(lon, lat):
+                self.problem(
+                    row,
+                    lat_column,
+                    _("latitude and longitude look swapped"),
+                    f"{lat_text.strip()}, {lon_text.strip()}",
+                )
+            else:
+                self.outside(row, lat_column, f"{lat_text.strip()}, {lon_text.strip()}")
+            return False
+        values["latitude"], values["longitude"] = round(lat, 6), round(lon, 6)
+        return True
+
+    def inside(self, lat: float, lon: float) -> bool:
+        south, west, north, east = self.bounds
+        return south <= lat <= north and west <= lon <= east
+
+    def outside(self, row: int, column: str, value: str) -> None:
+        south, west, north, east = self.bounds
+        self.problem(
+            row,
+            column,
+            _(
+                "the point is outside the country (latitude %(south)s to %(north)s, longitude %(west)s to %(east)s)"
+            )
+            % {"south": south, "north": north, "west": west, "east": east},
+            value,
+        )
+
+    def grid_point(self, row: int, cells: list[str], values: dict) -> bool:
+        east_column, north_column = self.mapping.easting, self.mapping.northing
+        east_text, north_text = (
+            cells[self.index[east_column]].strip(),
+            cells[self.index[north_column]].strip(),
+        )
+        try:
+            east = clean_number(east_text)
+        except CellError as error:
+            self.problem(row, east_column, error.reason, error.value)
+            return False
+        try:
+            north = clean_number(north_text)
+        except CellError as error:
+            self.problem(row, north_column, error.reason, error.value)
+            return False
         if isinstance(east, Blank) or isinstance(north, Blank):
             values["latitude"] = values["longitude"] = None
-        elif not (0 <= east <= 700_000 and 0 <= north <= 1_300_000):
-            plan.report.problems.append(
-                Problem(row, mapping.easting, _("not a point on the British National Grid"))
+            return True
+        east_ok, north_ok = 0 <= east <= GRID_EAST, 0 <= north <= GRID_NORTH
+        if east_ok and north_ok:
+            self.grid.append((row, values, east, north, f"{east_text}, {north_text}"))
+            return True
+        if 0 <= north <= GRID_EAST and 0 <= east <= GRID_NORTH:
+            self.problem(
+                row, east_column, _("easting and northing look swapped"), f"{east_text}, {north_text}"
             )
-            ok = False
+        elif not east_ok:
+            self.problem(row, east_column, _("an easting must be between 0 and 700,000 metres"), east_text)
         else:
-            grid.append((values, east, north))
-    school = PlannedSchool(row, registry_id, values)
-    for attribute, place, places, what in [
-        ("authority", mapping.local_authority, plan.authorities, "local authority"),
-        ("region", mapping.region, plan.regions, "region"),
-    ]:
-        if place is None:
-            continue
-        code = clean_id(cells[index[place.code]])
-        name = " ".join(cells[index[place.name]].split()) if place.name else None
-        if code:
-            _place(plan, places, row, code, name, what)
-        setattr(school, attribute, code or None)
-    return school if ok else None
-
-
-def _plan_latlon(
-    plan: Plan,
-    lat_column: str,
-    lon_column: str,
-    index: dict[str, int],
-    row: int,
-    cells: list[str],
-    values: dict,
-) -> bool:
-    try:
-        lat = clean_number(cells[index[lat_column]])
-        lon = clean_number(cells[index[lon_column]])
-    except CellError as error:
-        plan.report.problems.append(Problem(row, lat_column, str(error)))
+            self.problem(
+                row, north_column, _("a northing must be between 0 and 1,300,000 metres"), north_text
+            )
         return False
-    if isinstance(lat, Blank) or isinstance(lon, Blank):
-        values["latitude"] = values["longitude"] = None
-        return True
-    if not -90 <= lat <= 90:
-        plan.report.problems.append(
-            Problem(row, lat_column, _("latitude %(lat)s is not between -90 and 90") % {"lat": lat})
+
+    def measure(self, row: int, cells: list[str], registry_id: str, measure: MeasureColumn, row_year) -> None:
+        codes = measure.codes or self.mapping.codes
+        year = (
+            self.year_of(row, cells, measure.year_column, measure.year)
+            if (measure.year_column or measure.year is not None)
+            else row_year
         )
-        return False
-    if not -180 <= lon <= 180:
-        plan.report.problems.append(
-            Problem(row, lon_column, _("longitude %(lon)s is not between -180 and 180") % {"lon": lon})
+        if year is False:
+            return
+        band = None
+        if measure.constant is not None:
+            value: float | Blank = measure.constant
+        else:
+            text = cells[self.index[measure.column]]
+            key = normalise_text(text)
+            try:
+                if measure.values is not None and key in measure.values:
+                    mapped = measure.values[key]
+                    value = Blank.MISSING if mapped is None else float(mapped)
+                else:
+                    value, band = self.number_or_band(text, codes, measure.measure)
+                    if not isinstance(value, Blank):
+                        value = self.derive(row, cells, measure, value, codes)
+            except CellError as error:
+                self.problem(row, error.column or measure.column, error.reason, error.value)
+                return
+            if value is None:  # a blank denominator: no figure
+                value = Blank.MISSING
+            if not isinstance(value, Blank) and not self.in_range(row, measure, value, text):
+                return
+        cohort: int | None | str = KEEP
+        cohort_column = measure.cohort
+        if cohort_column:
+            if self.counts[0] != row:
+                self.counts = (row, {})
+            known = self.counts[1]
+            key = (cohort_column, id(codes))
+            if key not in known:
+                try:
+                    known[key] = self.count(cells[self.index[cohort_column]], codes)
+                except CellError as error:
+                    known[key] = error
+            count = known[key]
+            if isinstance(count, CellError):
+                self.problem(row, cohort_column, count.reason, count.value)
+                return
+            cohort = None if isinstance(count, Blank) else count
+        elif measure.denominator and not isinstance(value, Blank):
+            # the denominator read as a number already (derive); it is the cohort when it is a count
+            denominator = clean_number(cells[self.index[measure.denominator]], codes)
+            if (
+                not isinstance(denominator, Blank)
+                and denominator == int(denominator)
+                and 0 <= denominator <= MAX_COUNT
+            ):
+                cohort = int(denominator)
+        if isinstance(value, float) and measure.column is not None and band is None:
+            self.watch_fractions(measure, value)
+        _add_measure(
+            self.plan,
+            row,
+            registry_id,
+            measure.measure,
+            year,
+            value,
+            cohort,
+            fill_in=measure.fill_in,
+            band=band,
         )
-        return False
-    values["latitude"], values["longitude"] = round(lat, 6), round(lon, 6)
-    return True
 
-
-def _plan_measure_cell(
-    plan: Plan,
-    measure: MeasureColumn,
-    index: dict[str, int],
-    row: int,
-    cells: list[str],
-    registry_id: str,
-    codes: Codes,
-) -> None:
-    if measure.constant is not None:
-        value: float | Blank = measure.constant
-    else:
-        text = cells[index[measure.column]]
-        key = normalise_text(text)
-        try:
-            if measure.values is not None and key in measure.values:
-                mapped = measure.values[key]
-                value = Blank.MISSING if mapped is None else float(mapped)
+    def number_or_band(self, text: str, codes: Codes, code: str):
+        blank = codes.blank(text)
+        if blank is not None:
+            return blank, None
+        if not codes.decimal_comma:
+            try:  # the common case first: a plain number (a range is not one)
+                number = float(text)
+            except ValueError:
+                pass
             else:
-                value = clean_number(text, codes)
-        except CellError as error:
-            plan.report.problems.append(Problem(row, measure.column, str(error)))
+                if math.isfinite(number):
+                    return number, None
+        band = clean_band(text)
+        if band is None:
+            return clean_number(text, codes), None
+        limits = self.limits.get(code)
+        lower, upper = (limits.valid_min, limits.valid_max) if limits else (None, None)
+        return band.point(lower, upper), (band.lower, band.upper)
+
+    def derive(
+        self, row: int, cells: list[str], measure: MeasureColumn, value: float, codes: Codes
+    ) -> float | None:
+        if measure.scale is not None:
+            return value * measure.scale
+        if measure.denominator:
+            text = cells[self.index[measure.denominator]]
+            try:
+                denominator = clean_number(text, codes)
+            except CellError as error:
+                raise CellError(
+                    _("the denominator (%(column)s) is not a number") % {"column": measure.denominator},
+                    error.value,
+                    column=measure.denominator,
+                ) from None
+            if isinstance(denominator, Blank):
+                return None
+            if denominator <= 0:
+                raise CellError(
+                    _("the denominator (%(column)s) is %(value)s: no percentage can be made")
+                    % {"column": measure.denominator, "value": text.strip()},
+                    text.strip(),
+                    column=measure.denominator,
+                )
+            return value / denominator * 100
+        return value
+
+    def in_range(self, row: int, measure: MeasureColumn, value: float, text: str) -> bool:
+        limits = self.limits.get(measure.measure)
+        if limits is None:
+            return True
+        shown = text.strip()
+        if limits.valid_min is not None and value < limits.valid_min:
+            self.problem(
+                row,
+                measure.column,
+                _("below the smallest value %(measure)s can take (%(min)s)")
+                % {"measure": measure.measure, "min": f"{limits.valid_min:g}"},
+                shown,
+            )
+            return False
+        if limits.valid_max is not None and value > limits.valid_max:
+            self.problem(
+                row,
+                measure.column,
+                _("above the largest value %(measure)s can take (%(max)s)")
+                % {"measure": measure.measure, "max": f"{limits.valid_max:g}"},
+                shown,
+            )
+            return False
+        return True
+
+    def watch_fractions(self, measure: MeasureColumn, value: float) -> None:
+        limits = self.limits.get(measure.measure)
+        if limits is None or limits.unit != "percent" or measure.scale is not None or measure.denominator:
             return
-    cohort: int | None | str = KEEP
-    if measure.cohort:
-        try:
-            count = clean_count(cells[index[measure.cohort]], codes)
-        except CellError as error:
-            plan.report.problems.append(Problem(row, measure.cohort, str(error)))
+        seen = self.fractions.setdefault(id(measure), [0, 0.0, 0, measure])
+        seen[0] += 1
+        seen[1] = max(seen[1], abs(value))
+        seen[2] += value not in (0.0, 1.0)
+
+    def finish(self) -> None:
+        """Checks on whole columns, and British National Grid points converted all at once."""
+        for count, largest, fractional, measure in self.fractions.values():
+            if count >= FRACTION_CHECK_AT and largest <= 1 and fractional:
+                self.problem(
+                    1,
+                    measure.column,
+                    _(
+                        "every value is between 0 and 1: fractions, not percentages? Add 'scale: 100' to the "
+                        "measure (or 'scale: 1' if they really are percentages below 1)"
+                    ),
+                )
+        if not self.grid:
             return
-        cohort = None if isinstance(count, Blank) else count
-    _add_measure(
-        plan, row, registry_id, measure.measure, measure.year, value, cohort, fill_in=measure.fill_in
-    )
+        eastings = np.array([point[2] for point in self.grid])
+        northings = np.array([point[3] for point in self.grid])
+        latitudes, longitudes = bng_to_latlon(eastings, northings)
+        for (row, values, _east, _north, shown), lat, lon in zip(
+            self.grid, latitudes, longitudes, strict=True
+        ):
+            if not self.inside(float(lat), float(lon)):
+                self.outside(row, self.mapping.easting, shown)
+                continue
+            values["latitude"], values["longitude"] = float(lat), float(lon)
 
 
 def _add_measure(
-    plan: Plan, row: int, registry_id: str, code: str, year: int, value, cohort, *, fill_in: bool = False
+    plan: Plan,
+    row: int,
+    registry_id: str,
+    code: str,
+    year: int,
+    value,
+    cohort,
+    *,
+    fill_in: bool = False,
+    band=None,
 ) -> None:
     if value is Blank.MISSING:
         plan.report.values_missing += 1
         return
     suppressed = value is Blank.SUPPRESSED
+    if band is not None:
+        plan.report.values_banded += 1
     plan.measures.append(
         PlannedMeasure(
-            row, registry_id, code, year, None if suppressed else value, suppressed, cohort, fill_in
+            row, registry_id, code, year, None if suppressed else value, suppressed, cohort, fill_in, band
         )
     )
 
@@ -375,11 +708,14 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
         return plan
     index = table.column_index()
     authority, region = mapping.local_authority, mapping.region
-    assert authority is not None
+    assert authority is not None and authority.name is not None
     skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
-    for row, cells in table.rows:
+    for row, cells in table.rows():
         reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
-        code = clean_id(cells[index[authority.code]])
+        name = " ".join(cells[index[authority.name]].split())
+        code = (
+            clean_id(cells[index[authority.code]]) if authority.code else (place_code(name) if name else "")
+        )
         if reason is None and not code:
             reason = str(SKIP_NO_AUTHORITY_CODE)
         if reason is not None:
@@ -389,27 +725,38 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
             plan.report.problems.append(
                 Problem(
                     row,
-                    authority.code,
-                    _("code %(code)s is already on row %(row)d")
-                    % {"code": code, "row": plan.authorities[code].row},
+                    authority.key,
+                    _("the code is already on row %(row)d") % {"row": plan.authorities[code].row},
+                    code,
                 )
             )
             continue
-        name = " ".join(cells[index[authority.name]].split()) if authority.name else ""
         if not name:
-            plan.report.problems.append(
-                Problem(row, authority.name or "", _("a local authority needs a name"))
-            )
+            plan.report.problems.append(Problem(row, authority.name, _("a local authority needs a name"), ""))
             continue
-        region_code = clean_id(cells[index[region.code]]) if region else ""
-        if region and region_code:
+        region_code = ""
+        if region is not None:
             region_name = " ".join(cells[index[region.name]].split()) if region.name else None
-            _place(plan, plan.regions, row, region_code, region_name, "region")
-        _place(plan, plan.authorities, row, code, name, "local authority")
+            region_code = clean_id(cells[index[region.code]]) if region.code else ""
+            if region.values is not None:
+                key = normalise_text(region_code if region.code else region_name or "")
+                if key in region.values:
+                    mapped = region.values[key]
+                    region_code, region_name = (
+                        ("", None)
+                        if mapped is None
+                        else ((mapped, region_name) if region.code else (region_code, mapped))
+                    )
+            if not region.code and region_name:
+                region_code = place_code(region_name)
+            if region_code:
+                _place(plan, plan.regions, row, region_code, region_name, _("region"), region.key)
+        _place(plan, plan.authorities, row, code, name, _("local authority"), authority.key)
         if code in plan.authorities:
             plan.authorities[code].region = region_code or None
             plan.kept_rows.append(row)
-    progress(len(table.rows), len(table.rows), _("checked"))
+    _finish(plan, table)
+    progress(plan.report.rows, plan.report.rows, _("checked"))
     return plan
 
 
@@ -418,11 +765,13 @@ def plan_measures_file(
     *,
     existing_ids: set[str],
     known_codes: set[str],
+    limits: dict[str, Limits] | None = None,
     file: str = "",
     progress: Progress = no_progress,
 ) -> Plan:
     """Check every row of a long measures file (`school_id,measure,year,value,cohort`)."""
     plan = _new_plan(table, file=file)
+    limits = limits or {}
     header = {name.strip().casefold(): i for i, name in enumerate(table.header)}
     if not plan.report.problems:
         for column in LONG_COLUMNS:
@@ -433,10 +782,12 @@ def plan_measures_file(
     at_id, at_code, at_year, at_value = (header[c] for c in LONG_COLUMNS)
     at_cohort = header.get("cohort")
     seen: dict[tuple[str, str, int], int] = {}
-    total = len(table.rows)
-    for done, (row, cells) in enumerate(table.rows, start=1):
+    total = table.estimated_rows
+    done = 0
+    problems = plan.report.problems
+    for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, total, _("checking"))
+            progress(done, max(total or 0, done), _("checking"))
         registry_id = clean_id(cells[at_id])
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
@@ -445,42 +796,62 @@ def plan_measures_file(
             plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
             continue
         code = cells[at_code].strip()
-        problems = len(plan.report.problems)
+        before = len(problems)
         if code not in known_codes:
-            plan.report.problems.append(
-                Problem(row, "measure", _("unknown measure code %(code)r") % {"code": code})
+            problems.append(
+                Problem(row, "measure", _("unknown measure code: define it with --definitions FILE"), code)
             )
         year = None
         try:
-            number = clean_number(cells[at_year])
-            if isinstance(number, Blank) or number != int(number) or not 1900 <= number <= 2100:
-                raise CellError(
-                    _("%(text)r is not a year such as 2018 (for 2018/19)") % {"text": cells[at_year].strip()}
-                )
-            year = int(number)
+            year = clean_year(cells[at_year])
         except CellError as error:
-            plan.report.problems.append(Problem(row, "year", str(error)))
+            problems.append(Problem(row, "year", error.reason, error.value))
+        band = None
+        value: float | Blank = Blank.MISSING
         try:
-            value = clean_number(cells[at_value], DEFAULT_CODES)
+            text = cells[at_value]
+            blank = DEFAULT_CODES.blank(text)
+            parsed = None if blank is not None else clean_band(text)
+            spec = limits.get(code)
+            if blank is not None:
+                value = blank
+            elif parsed is not None:
+                band = (parsed.lower, parsed.upper)
+                value = parsed.point(spec.valid_min if spec else None, spec.valid_max if spec else None)
+            else:
+                value = clean_number(text, DEFAULT_CODES)
+            if spec is not None and not isinstance(value, Blank):
+                if spec.valid_min is not None and value < spec.valid_min:
+                    raise CellError(
+                        _("below the smallest value %(measure)s can take (%(min)s)")
+                        % {"measure": code, "min": f"{spec.valid_min:g}"},
+                        text.strip(),
+                    )
+                if spec.valid_max is not None and value > spec.valid_max:
+                    raise CellError(
+                        _("above the largest value %(measure)s can take (%(max)s)")
+                        % {"measure": code, "max": f"{spec.valid_max:g}"},
+                        text.strip(),
+                    )
         except CellError as error:
-            plan.report.problems.append(Problem(row, "value", str(error)))
+            problems.append(Problem(row, "value", error.reason, error.value))
         cohort: int | None | str = KEEP
         if at_cohort is not None:
             try:
-                count = clean_count(cells[at_cohort])
+                count = _RowChecker.count(cells[at_cohort], DEFAULT_CODES)
                 cohort = None if isinstance(count, Blank) else count
             except CellError as error:
-                plan.report.problems.append(Problem(row, "cohort", str(error)))
-        if len(plan.report.problems) > problems or year is None:
+                problems.append(Problem(row, "cohort", error.reason, error.value))
+        if len(problems) > before or year is None:
             continue
         key = (registry_id, code, year)
         if key in seen:
-            plan.report.problems.append(
+            problems.append(
                 Problem(
                     row,
                     "measure",
-                    _("%(code)s %(year)d for %(id)s is already on row %(row)d")
-                    % {"code": code, "year": year, "id": registry_id, "row": seen[key]},
+                    _("this school, measure and year are already on row %(row)d") % {"row": seen[key]},
+                    f"{registry_id} {code} {year}",
                 )
             )
             continue
@@ -490,7 +861,8 @@ def plan_measures_file(
             plan.report.values_missing += 1
             continue
         plan.kept_rows.append(row)
-        _add_measure(plan, row, registry_id, code, year, value, cohort)
+        _add_measure(plan, row, registry_id, code, year, value, cohort, band=band)
+    _finish(plan, table)
     plan.measure_specs = [MEASURES[c] for c in sorted({m.code for m in plan.measures}) if c in MEASURES]
-    progress(total, total, _("checked"))
+    progress(done, done, _("checked"))
     return plan

@@ -7,23 +7,77 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kindred.core.csv_export import csv_writer
+
 
 @dataclass(frozen=True)
 class Problem:
-    """A reason the file cannot be imported, where it is: row 1 is the header, row 0 the whole file."""
+    """A reason the file cannot be imported, where it is (row 1 is the header, row 0 the whole
+    file), and the cell's text. `reason` names no value, so problems group by it."""
 
     row: int
     column: str
     reason: str
+    value: str | None = None  # the cell's text; None when the problem is not about one cell
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
     def __str__(self) -> str:
         where = _("row %(row)d") % {"row": self.row} if self.row else _("the file")
         if self.column:
             where = _("%(where)s, column %(column)r") % {"where": where, "column": self.column}
+        if self.value is not None:
+            where = _("%(where)s, value %(value)r") % {"where": where, "value": self.value}
         return f"{where}: {self.reason}"
+
+
+PROBLEM_ROWS_SHOWN = 5  # rows listed under each cause in a grouped report
+
+
+@dataclass
+class ProblemGroup:
+    """The problems of one cause (the same reason in the same column): how many, and the first."""
+
+    column: str
+    reason: str
+    count: int
+    first: list[Problem]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "reason": self.reason,
+            "count": self.count,
+            "first": [p.as_dict() for p in self.first],
+        }
+
+
+def problems_grouped(problems: list[Problem], *, shown: int = PROBLEM_ROWS_SHOWN) -> list[ProblemGroup]:
+    """Problems grouped by cause, the largest group first, each with its first `shown` rows."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for problem in problems:
+        group = groups.get((problem.column, problem.reason))
+        if group is None:
+            group = groups[(problem.column, problem.reason)] = ProblemGroup(
+                problem.column, problem.reason, 0, []
+            )
+        group.count += 1
+        if len(group.first) < shown:
+            group.first.append(problem)
+    return sorted(groups.values(), key=lambda g: (-g.count, g.first[0].row))
+
+
+def problems_write_csv(problems: list[Problem], handle) -> None:
+    """Every problem as a CSV row (row, column, value, reason): the `--errors` file and the admin
+    download. The values come from an uploaded file, so the project's spreadsheet-safe writer
+    keeps a cell such as `=HYPERLINK(...)` from running as a formula where the CSV is opened."""
+    writer = csv_writer(handle)
+    writer.writerow(["row", "column", "value", "reason"])
+    for problem in problems:
+        writer.writerow(
+            [problem.row, problem.column, "" if problem.value is None else problem.value, problem.reason]
+        )
 
 
 @dataclass
@@ -39,6 +93,10 @@ class ImportReport:
 
     file: str = ""
     encoding: str = ""
+    read_as: str = ""  # how the file was read: format, encoding, delimiter, sheet
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the reader noticed (a workbook named .csv, other sheets)
     rows: int = 0
     blank_rows: int = 0
     rows_created: int = 0
@@ -55,6 +113,7 @@ class ImportReport:
     links_rows_disagree: int = 0
     values_suppressed: int = 0
     values_missing: int = 0
+    values_banded: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -66,6 +125,7 @@ class ImportReport:
         lines: dict[str, int | str] = {
             _("file"): self.file,
             _("encoding"): self.encoding,
+            _("read as"): self.read_as,
             _("rows read"): self.rows,
             _("rows created"): self.rows_created,
             _("rows updated"): self.rows_updated,
@@ -113,11 +173,42 @@ class ImportReport:
             lines[_("values stored as suppressed")] = self.values_suppressed
         if self.values_missing:
             lines[_("values not applicable or missing (nothing stored)")] = self.values_missing
+        if self.values_banded:
+            lines[_("values published as a range (stored as its middle, flagged as banded)")] = (
+                self.values_banded
+            )
+        for number, note in enumerate(self.notes, start=1):
+            lines[_("note %(n)d") % {"n": number}] = note
         return lines
 
-    def outcome(self) -> dict[str, Any]:
-        """The Job.outcome the job page renders: a summary and the problems."""
-        return {"summary": self.summary(), "problems": [p.as_dict() for p in self.problems]}
+    def summary_line(self) -> str:
+        """One line: created / updated / unchanged / skipped, with the reasons for skipping."""
+        line = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped") % {
+            "created": self.rows_created,
+            "updated": self.rows_updated,
+            "unchanged": self.rows_unchanged,
+            "skipped": self.rows_skipped,
+        }
+        if self.skipped:
+            reasons = "; ".join(f"{reason}: {count}" for reason, count in sorted(self.skipped.items()))
+            line += f" ({reasons})"
+        return line
+
+    @property
+    def imported_nothing(self) -> bool:
+        """No row created or updated anything (every row skipped or unchanged, or none at all)."""
+        return self.rows_created == 0 and self.rows_updated == 0 and self.rows_unchanged == 0
+
+    def outcome(self, *, problems_shown: int | None = None) -> dict[str, Any]:
+        """The Job.outcome the job page renders: a summary, the problems grouped by cause, and
+        the problems themselves (the first `problems_shown`; the errors CSV has them all)."""
+        shown = self.problems if problems_shown is None else self.problems[:problems_shown]
+        return {
+            "summary": self.summary(),
+            "summary_line": self.summary_line(),
+            "groups": [g.as_dict() for g in problems_grouped(self.problems)],
+            "problems": [p.as_dict() for p in shown],
+        }
 
 
 class ImportFailed(Exception):

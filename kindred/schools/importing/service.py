@@ -3,6 +3,7 @@
 import uuid
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
@@ -13,16 +14,15 @@ from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
-from kindred.schools.catalogue import MEASURES
+from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.links import plan_links_file
-from kindred.schools.importing.mapping import Mapping, mapping_load
-from kindred.schools.importing.planning import plan_measures_file, plan_schools_file
-from kindred.schools.importing.reading import read_table
+from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load, mapping_parse
+from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
+from kindred.schools.importing.reading import open_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
+from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.writing import links_plan_write, plan_write
-from kindred.schools.models import MeasureDefinition, School, SchoolLink
-
-UPLOAD_DIR = "imports"
+from kindred.schools.models import MeasureDefinition, SavedMapping, School, SchoolLink
 
 
 class ImportKind(models.TextChoices):
@@ -53,39 +53,91 @@ def _write_audited(plan, *, by, action: str, progress: Progress, write=plan_writ
     return report
 
 
-def schools_import(
-    *, path: str | Path, mapping: Mapping | str | Path, progress: Progress = no_progress, by=None
-) -> ImportReport:
-    """Import a schools file through a column mapping (a Mapping, a ready mapping's name or a path).
+def measure_limits(specs: list[MeasureSpec] | tuple[MeasureSpec, ...] = ()) -> dict[str, Limits]:
+    """Every known measure's unit and valid range: the catalogue's and `specs` (a mapping's or a
+    definitions file's own), overridden by the stored definitions (an administrator's edits win)."""
+    limits = {code: Limits.of(s.unit, s.valid_min, s.valid_max) for code, s in MEASURES.items()}
+    limits.update({s.code: Limits.of(s.unit, s.valid_min, s.valid_max) for s in specs})
+    for code, unit, low, high in MeasureDefinition.objects.values_list(
+        "code", "unit", "valid_min", "valid_max"
+    ):
+        limits[code] = Limits.of(unit, low, high)
+    return limits
 
-    The whole file is checked first; if it has any problem, ImportFailed is raised with every
-    problem listed and nothing is written. Raises MappingError for an unusable mapping.
+
+def schools_import(
+    *,
+    path: str | Path,
+    mapping: Mapping | str | Path,
+    progress: Progress = no_progress,
+    by=None,
+    year: int | None = None,
+    sheet: str | int | None = None,
+    definitions: str | Path | None = None,
+) -> ImportReport:
+    """Import a schools file (CSV or spreadsheet) through a column mapping (a Mapping, a ready
+    mapping's name or a path).
+
+    `year`: the year of measures the mapping gives none for; `sheet`: a workbook's sheet (name
+    or number; otherwise the mapping's, otherwise the first); `definitions`: a YAML file of measure
+    definitions the mapping may use. The whole file is checked first; if it has any problem,
+    ImportFailed is raised with every problem listed and nothing is written. Raises MappingError
+    for an unusable mapping or definitions file.
     """
+    specs = definitions_load(definitions) if definitions else ()
     if not isinstance(mapping, Mapping):
-        mapping = mapping_load(mapping)
-    table = read_table(path)
+        mapping = mapping_load(mapping, definitions=specs)
+    table = open_table(path, sheet=sheet if sheet is not None else mapping.sheet)
     plan = plan_schools_file(
-        table, mapping, existing_ids=_registry_ids(), file=Path(path).name, progress=progress
+        table,
+        mapping,
+        existing_ids=_registry_ids(),
+        limits=measure_limits(mapping.new_measures),
+        year=year,
+        bounds=tuple(settings.IMPORT_BOUNDS),
+        file=Path(path).name,
+        progress=progress,
     )
     return _write_audited(
         plan, by=by, action="import.schools", progress=progress, file=Path(path).name, mapping=mapping.name
     )
 
 
-def measures_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
-    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional)."""
-    table = read_table(path)
-    known = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
-    plan = plan_measures_file(
-        table, existing_ids=_registry_ids(), known_codes=known, file=Path(path).name, progress=progress
+def measures_import(
+    *,
+    path: str | Path,
+    progress: Progress = no_progress,
+    by=None,
+    definitions: str | Path | None = None,
+    sheet: str | int | None = None,
+) -> ImportReport:
+    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional).
+
+    `definitions`: a YAML file defining measures the file uses that Kindred does not know yet;
+    they are created with the import (and only if it succeeds)."""
+    specs = definitions_load(definitions) if definitions else ()
+    table = open_table(path, sheet=sheet)
+    known = (
+        set(MEASURES)
+        | set(MeasureDefinition.objects.values_list("code", flat=True))
+        | {s.code for s in specs}
     )
+    plan = plan_measures_file(
+        table,
+        existing_ids=_registry_ids(),
+        known_codes=known,
+        limits=measure_limits(specs),
+        file=Path(path).name,
+        progress=progress,
+    )
+    plan.measure_specs += list(specs)
     return _write_audited(plan, by=by, action="import.measures", progress=progress, file=Path(path).name)
 
 
 def links_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
     """Import a links file (`URN, LinkURN, LinkType, LinkEstablishedDate`, as GIAS publishes it):
     predecessor and successor schools, each link stored once. See docs/importing.md."""
-    table = read_table(path)
+    table = open_table(path)
     school_types = dict(School.objects.values_list("registry_id", "school_type"))
     existing_pairs = set(SchoolLink.objects.values_list("predecessor__registry_id", "successor__registry_id"))
     plan = plan_links_file(
@@ -112,17 +164,57 @@ def stored_file_name(name: str | None, *, max_bytes: int = 120) -> str:
     return (stem or "upload") + suffix
 
 
-def import_upload_start(*, upload: UploadedFile, kind: ImportKind, mapping: str = "", by=None) -> Job:
-    """Save an uploaded file under MEDIA_ROOT/imports/ and queue its import as a background job."""
+def upload_store(*, upload: UploadedFile, directory: str = UPLOAD_DIR) -> str:
+    """Save an uploaded file under MEDIA_ROOT/`directory`; returns its name relative to MEDIA_ROOT."""
+    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / directory)
+    stored = storage.save(f"{uuid.uuid4().hex}-{stored_file_name(upload.name)}", upload)
+    return f"{directory}/{stored}"
+
+
+def import_upload_start(
+    *,
+    upload: UploadedFile | None = None,
+    stored: str | None = None,
+    kind: ImportKind,
+    mapping: str = "",
+    mapping_label: str = "",
+    year: int | None = None,
+    sheet: str | int | None = None,
+    by=None,
+) -> Job:
+    """Queue the import of an uploaded file as a background job: a new upload (saved under
+    MEDIA_ROOT/imports/), or one already `stored` there (by the mapping builder).
+
+    `mapping`: a ready mapping's name or a mapping file's path; `mapping_label` names it on the job."""
     from kindred.schools.tasks import import_file
 
-    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / UPLOAD_DIR)
-    stored = storage.save(f"{uuid.uuid4().hex}-{stored_file_name(upload.name)}", upload)
+    if stored is None:
+        assert upload is not None
+        stored = upload_store(upload=upload)
+    original = Path(upload.name if upload is not None else stored).name
+    if upload is None:
+        original = original.split("-", 1)[-1]  # the stored name starts with a random prefix
     job_kind = JOB_KINDS[kind]
-    label = f"{job_kind.label}: {Path(upload.name or '').name}" + (f" ({mapping})" if mapping else "")
+    shown_mapping = mapping_label or mapping
+    label = f"{job_kind.label}: {original}" + (f" ({shown_mapping})" if shown_mapping else "")
     job = job_create(kind=job_kind, label=label, by=by)
-    name = f"{UPLOAD_DIR}/{stored}"
     transaction.on_commit(
-        lambda: import_file.enqueue(job_id=job.pk, upload=name, kind=str(kind), mapping=mapping)
+        lambda: import_file.enqueue(
+            job_id=job.pk, upload=stored, kind=str(kind), mapping=mapping, year=year, sheet=sheet
+        )
     )
     return job
+
+
+@transaction.atomic
+def saved_mapping_save(*, name: str, data: dict, by=None) -> SavedMapping:
+    """Save (or replace) a mapping made in the builder under `name`, after checking it as any
+    mapping is checked (MappingError lists its problems). Audited as `import.mapping_saved`."""
+    mapping_parse(data, name=name)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    saved, created = SavedMapping.objects.update_or_create(
+        name=name,
+        defaults={"text": text, "description": str(data.get("description", ""))[:300], "created_by": by},
+    )
+    audit(by, "import.mapping_saved", saved, created=created)
+    return saved

@@ -209,9 +209,9 @@ def _schools_write(
 def _measures_write(
     plan: Plan, report: ImportReport, rows: dict[int, int], school_ids: dict[str, int]
 ) -> None:
+    definitions = measure_definitions_ensure(plan.measure_specs)  # a mapping's own, even with no values
     if not plan.measures:
         return
-    definitions = measure_definitions_ensure(plan.measure_specs)
     codes = {m.code for m in plan.measures} - set(definitions)
     definitions.update({d.code: d for d in MeasureDefinition.objects.filter(code__in=codes)})
     measure_ids = {code: d.id for code, d in definitions.items()}
@@ -222,37 +222,82 @@ def _measures_write(
         by_measure[measure_ids[m.code]].add(m.year)
     stored = SchoolMeasure.objects.filter(
         measure_id__in=list(by_measure), year__in=sorted(years)
-    ).values_list("id", "school_id", "measure_id", "year", "value", "cohort", "suppressed")
-    for pk, school_id, measure_id, year, value, cohort, suppressed in stored.iterator(chunk_size=20_000):
-        existing[(school_id, measure_id, year)] = (pk, value, cohort, suppressed)
+    ).values_list(
+        "id", "school_id", "measure_id", "year", "value", "cohort", "suppressed", "band_lower", "band_upper"
+    )
+    for pk, school_id, measure_id, year, value, cohort, suppressed, lower, upper in stored.iterator(
+        chunk_size=20_000
+    ):
+        existing[(school_id, measure_id, year)] = (pk, value, cohort, suppressed, lower, upper)
     new: list[tuple] = []
     changed: list[dict[str, Any]] = []
     for m in plan.measures:
         school_id, measure_id = school_ids[m.registry_id], measure_ids[m.code]
         if m.suppressed:
             report.values_suppressed += 1
+        lower, upper = m.band if m.band is not None else (None, None)
         current = existing.get((school_id, measure_id, m.year))
         if current is None:
             cohort = None if m.cohort == KEEP else m.cohort
-            new.append((school_id, measure_id, m.year, m.value, cohort, m.suppressed))
+            new.append(
+                (
+                    school_id,
+                    measure_id,
+                    m.year,
+                    m.value,
+                    cohort,
+                    m.suppressed,
+                    m.band is not None,
+                    lower,
+                    upper,
+                )
+            )
             rows[m.row] = CREATED
             continue
-        pk, value, cohort, suppressed = current
-        wanted = (m.value, cohort if m.cohort == KEEP else m.cohort, m.suppressed)
+        pk, value, cohort, suppressed, *stored_band = current
+        have = (value, cohort, suppressed, *stored_band)
+        wanted = (m.value, cohort if m.cohort == KEEP else m.cohort, m.suppressed, lower, upper)
         if m.fill_in:  # keep the stored figure; add a cohort only where none is stored
-            wanted = (value, cohort if cohort is not None or m.cohort == KEEP else m.cohort, suppressed)
-        if (value, cohort, suppressed) != wanted:
-            changed.append({"id": pk, "value": wanted[0], "cohort": wanted[1], "suppressed": wanted[2]})
+            wanted = (
+                value,
+                cohort if cohort is not None or m.cohort == KEEP else m.cohort,
+                suppressed,
+                *stored_band,
+            )
+        if have != wanted:
+            changed.append(
+                {
+                    "id": pk,
+                    "value": wanted[0],
+                    "cohort": wanted[1],
+                    "suppressed": wanted[2],
+                    "banded": wanted[3] is not None or wanted[4] is not None,
+                    "band_lower": wanted[3],
+                    "band_upper": wanted[4],
+                }
+            )
             rows[m.row] = max(rows[m.row], UPDATED)
         else:
             report.measures.unchanged += 1
     bulk_insert(
         SchoolMeasure._meta.db_table,
-        ["school_id", "measure_id", "year", "value", "cohort", "suppressed"],
+        [
+            "school_id",
+            "measure_id",
+            "year",
+            "value",
+            "cohort",
+            "suppressed",
+            "banded",
+            "band_lower",
+            "band_upper",
+        ],
         new,
     )
     if changed:
-        _update_rows(SchoolMeasure, changed, ["value", "cohort", "suppressed"])
+        _update_rows(
+            SchoolMeasure, changed, ["value", "cohort", "suppressed", "banded", "band_lower", "band_upper"]
+        )
     report.measures.created += len(new)
     report.measures.updated += len(changed)
 

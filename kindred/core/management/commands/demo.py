@@ -114,6 +114,9 @@ def demo_accounts_create() -> dict[str, User]:
     from kindred.networks.demo import demo_networks_create
 
     demo_networks_create(region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD)
+    from kindred.events.demo import demo_programme_create
+
+    demo_programme_create(coordinator=coordinator, teacher=teacher, admin=admin)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,

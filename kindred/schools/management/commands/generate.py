@@ -43,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
         )
+        parser.add_argument(
+            "--awkward",
+            action="store_true",
+            help="A harder country: non-linear context, size-dependent spread, absence without cohorts, "
+            "schools without intake (docs/generator.md).",
+        )
 
     def handle(
         self,
@@ -52,6 +58,7 @@ class Command(BaseCommand):
         teachers=None,
         years=(2021, 2022, 2023),
         truth=None,
+        awkward=False,
         country="eng",
         **options,
     ):
@@ -66,6 +73,7 @@ class Command(BaseCommand):
                     years=years,
                     n_teachers=teachers,
                     places=country,
+                    awkward=awkward,
                     progress=progress,
                 )
             except ValidationError as error:

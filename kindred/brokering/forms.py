@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kindred.brokering.models import Approach, Run
+from kindred.schools.models import School
+
+
+class RunForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to propose"), choices=Run.Kind.choices)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", _("All phases")), *School.Phase.choices], required=False
+    )
+    min_size = forms.IntegerField(
+        label=_("Fewest schools in a network"), initial=8, min_value=2, max_value=100
+    )
+    max_size = forms.IntegerField(
+        label=_("Most schools in a network"), initial=15, min_value=2, max_value=100
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["region"].label = kwargs.get("region_label") or self.fields["region"].label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("min_size") and data.get("max_size") and data["min_size"] > data["max_size"]:
+            raise forms.ValidationError(_("The fewest schools must not be more than the most."))
+        return data
+
+
+class SchoolField(forms.CharField):
+    """A school given by its registry id or its exact name."""
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        school = (
+            School.objects.filter(registry_id=text).first()
+            or School.objects.filter(name__iexact=text).first()
+        )
+        if school is None:
+            raise forms.ValidationError(
+                _("No school has the registry id or name %(text)s."), params={"text": text}
+            )
+        return school
+
+
+class MoveForm(forms.Form):
+    school = SchoolField(label=_("School (registry id or name)"), max_length=200)
+    to = forms.IntegerField(label=_("To network number"), min_value=1)
+
+
+class ExcludeForm(forms.Form):
+    school = SchoolField(label=_("School (registry id or name)"), max_length=200)
+
+
+class LockForm(forms.Form):
+    number = forms.IntegerField(min_value=1)
+    locked = forms.BooleanField(required=False)
+
+
+class AnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        choices=[("yes", _("Accept")), ("no", _("Decline"))], coerce=lambda v: v == "yes"
+    )
+
+
+class ApproachForm(forms.Form):
+    need_school = forms.CharField(max_length=32)
+    domain = forms.CharField(max_length=64)
+    partner = forms.CharField(max_length=32)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Approach.Status.choices, initial=Approach.Status.SHORTLISTED
+    )
+    contact = forms.CharField(label=_("Who was approached"), max_length=200, required=False)
+    note = forms.CharField(label=_("Their answer or a note"), max_length=500, required=False)

@@ -1,0 +1,204 @@
+"""Load the registry and its stored evidence into the arrays brokering and formation work on.
+
+Needs and strengths are the pooled flags of relative performance (`Performance`, year empty) and the
+support category (`SupportCategory`); one function, `evidence_flags`, reads them, so a change in how
+evidence is stored is met in one place.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from kindred.engine.brokering import Needs, Schools, Supporters, Weights
+from kindred.engine.families import context_matrix
+from kindred.evidence.loading import SchoolTable, school_table
+from kindred.evidence.models import Flag, Performance, SupportCategory
+from kindred.schools.models import Region, School
+
+NOT_SUPPORTING = {SupportCategory.Category.RED, SupportCategory.Category.AMBER}
+
+
+def weights_from_settings() -> Weights:
+    """BROKERING_WEIGHTS: "strength=1,context=0.5,…" over the engine's documented defaults."""
+    text = settings.BROKERING_WEIGHTS.strip()
+    values: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _sep, value = part.partition("=")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError as error:
+            raise ValueError(f"BROKERING_WEIGHTS: {part!r} is not name=number") from error
+    unknown = set(values) - set(Weights.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"BROKERING_WEIGHTS: unknown weight(s) {', '.join(sorted(unknown))}")
+    return Weights(**values)
+
+
+def region_named(text: str) -> Region:
+    """The region whose code or name is `text` (case-insensitive)."""
+    region = (
+        Region.objects.filter(code__iexact=text).first() or Region.objects.filter(name__iexact=text).first()
+    )
+    if region is None:
+        known = ", ".join(Region.objects.order_by("code").values_list("code", flat=True)[:20])
+        raise ValidationError(_("No region %(region)s. Known: %(known)s.") % {"region": text, "known": known})
+    return region
+
+
+@dataclass(frozen=True)
+class Place:
+    """The open schools of a region (or everywhere) that have coordinates, as arrays."""
+
+    table: SchoolTable
+    rows: np.ndarray  # rows of `table` in this place, in order
+
+    @property
+    def pk(self) -> np.ndarray:
+        return self.table.pk[self.rows]
+
+
+def place(*, region: Region | None = None, phase: str = "", exclude: frozenset[int] = frozenset()) -> Place:
+    """Open located schools of `region` and `phase`, leaving out the School pks in `exclude`."""
+    table = school_table()
+    keep = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
+    if exclude:
+        keep &= ~np.isin(table.pk, np.fromiter(exclude, dtype=np.int64))
+    if region is not None:
+        in_region = np.fromiter(
+            School.objects.filter(region=region).values_list("pk", flat=True), dtype=np.int64
+        )
+        keep &= np.isin(table.pk, in_region)
+    if phase:
+        keep &= table.phase == phase
+    return Place(table=table, rows=np.flatnonzero(keep))
+
+
+@dataclass(frozen=True)
+class Flags:
+    """Each school's reliable strengths and needs by domain, from the stored pooled evidence."""
+
+    domains: list[str]
+    strength_z: np.ndarray  # schools × domains: best z among the domain's strengths, NaN where none
+    need: np.ndarray  # schools × domains: bool
+    category: np.ndarray  # str per school ("" when none)
+
+
+def evidence_flags(pks: np.ndarray) -> Flags:
+    # All flagged rows, kept in Python: a national list of ids is too long for an SQL IN on SQLite.
+    index = {pk: i for i, pk in enumerate(pks.tolist())}
+    rows = [
+        row
+        for row in Performance.objects.filter(year__isnull=True)
+        .exclude(flag=Flag.NONE)
+        .values_list("school_id", "measure__domain", "flag", "z")
+        .iterator(chunk_size=20_000)
+        if row[0] in index
+    ]
+    domains = sorted({domain for _school, domain, _flag, _z in rows})
+    column = {d: j for j, d in enumerate(domains)}
+    strength = np.full((len(pks), len(domains)), np.nan)
+    need = np.zeros((len(pks), len(domains)), dtype=bool)
+    for school_id, domain, flag, z in rows:
+        i, j = index[school_id], column[domain]
+        if flag == Flag.NEED:
+            need[i, j] = True
+        elif np.isnan(strength[i, j]) or z > strength[i, j]:
+            strength[i, j] = z
+    strength[need] = np.nan  # weak on one measure of a domain: never a supporter for it
+    categories = dict(
+        SupportCategory.objects.values_list("school_id", "category").iterator(chunk_size=20_000)
+    )
+    category = np.array([categories.get(pk, "") for pk in pks.tolist()], dtype=object)
+    return Flags(domains=domains, strength_z=strength, need=need, category=category)
+
+
+def standardised_context(table: SchoolTable, rows: np.ndarray) -> np.ndarray:
+    """Context of the given schools, each column standardised, missing values at the mean (0)."""
+    matrix = context_matrix(table.context, pupils=table.pupils, urban=table.urban)[rows]
+    with np.errstate(invalid="ignore"):
+        mean, sd = np.nanmean(matrix, axis=0), np.nanstd(matrix, axis=0)
+    keep = np.isfinite(sd) & (sd > 0)
+    matrix = (matrix[:, keep] - mean[keep]) / sd[keep]
+    return np.nan_to_num(matrix, nan=0.0)
+
+
+def default_capacity(pupils: np.ndarray) -> np.ndarray:
+    """Schools a supporter can support at once: one per BROKERING_PUPILS_PER_PARTNER pupils, 1 to 3."""
+    per = settings.BROKERING_PUPILS_PER_PARTNER
+    return np.clip(np.nan_to_num(pupils, nan=0.0) // per, 1, 3).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class BrokeringInputs:
+    place: Place
+    flags: Flags
+    schools: Schools
+    needs: Needs
+    supporters: Supporters
+
+
+def brokering_inputs(
+    *,
+    region: Region | None = None,
+    phase: str = "",
+    all_needs: bool = False,
+    exclude: frozenset[int] = frozenset(),
+) -> BrokeringInputs:
+    """The needs of the place's red and amber schools (of every school with `all_needs`) and every
+    school strong in a domain, as engine inputs."""
+    where = place(region=region, phase=phase, exclude=exclude)
+    table, rows = where.table, where.rows
+    flags = evidence_flags(where.pk)
+    wanting = flags.need if all_needs else flags.need & np.isin(flags.category, list(NOT_SUPPORTING))[:, None]
+    need_school, need_domain = np.nonzero(wanting)
+    strong = ~np.isnan(flags.strength_z).all(axis=1) if flags.domains else np.zeros(len(rows), dtype=bool)
+    supporter = np.flatnonzero(strong)
+    blocked = np.isin(flags.category[supporter], list(NOT_SUPPORTING))
+    schools = Schools(
+        latitude=table.latitude[rows],
+        longitude=table.longitude[rows],
+        authority=table.local_authority[rows],
+        context=standardised_context(table, rows),
+    )
+    return BrokeringInputs(
+        place=where,
+        flags=flags,
+        schools=schools,
+        needs=Needs(school=need_school, domain=need_domain),
+        supporters=Supporters(
+            school=supporter,
+            capacity=default_capacity(table.pupils[rows][supporter]),
+            strength=flags.strength_z[supporter],
+            blocked=blocked,
+        ),
+    )
+
+
+RECENT_YEARS = 3  # a partnership that ended this recently still counts as an existing tie
+
+
+def existing_ties(where: Place) -> list[tuple[int, int]]:
+    """(school, school) positions in `where` that share a partnership now or within RECENT_YEARS."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from kindred.networks.models import Membership, Network
+
+    since = timezone.now() - timedelta(days=365 * RECENT_YEARS)
+    rows = (
+        Membership.objects.filter(network__kind=Network.Kind.PARTNERSHIP)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gte=since))
+        .values_list("network_id", "school_id")
+    )
+    position = {pk: i for i, pk in enumerate(where.pk.tolist())}
+    by_network: dict[int, list[int]] = {}
+    for network_id, school_id in rows:
+        if school_id not in position:
+            continue
+        by_network.setdefault(network_id, []).append(position[school_id])
+    return [(a, b) for members in by_network.values() for a in members for b in members if a != b]

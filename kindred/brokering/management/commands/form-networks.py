@@ -1,0 +1,73 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from kindred.brokering.computing import form_place, formation_rows
+from kindred.brokering.exports import FORMATION_COLUMNS, point, write_csv, write_geojson
+from kindred.brokering.loading import region_named
+from kindred.core.progress import terminal_progress
+from kindred.engine.formation import Infeasible, MixingRules
+from kindred.schools.models import School
+
+
+class Command(BaseCommand):
+    help = "Partition the located schools of a region (or everywhere) into networks within the sizes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", help="Region code or name (default: every school).")
+        parser.add_argument("--phase", choices=School.Phase.values, help="Only schools of this phase.")
+        parser.add_argument(
+            "--min-size", type=int, default=8, help="Fewest schools in a network (default 8)."
+        )
+        parser.add_argument(
+            "--max-size", type=int, default=15, help="Most schools in a network (default 15)."
+        )
+        parser.add_argument(
+            "--urban-and-rural", action="store_true", help="Each network mixes urban and rural schools."
+        )
+        parser.add_argument(
+            "--max-per-authority", type=int, help="At most this many schools from one authority."
+        )
+        parser.add_argument("--export", type=Path, help="Write school_id,network here (and FILE.geojson).")
+
+    def handle(
+        self, *args, region, phase, min_size, max_size, urban_and_rural, max_per_authority, export, **options
+    ):
+        rules = MixingRules(urban_and_rural=urban_and_rural, max_per_authority=max_per_authority)
+        try:
+            where = region_named(region) if region else None
+            with terminal_progress("Forming networks", enabled=options["verbosity"] > 0) as progress:
+                formed = form_place(
+                    region=where,
+                    phase=phase or "",
+                    min_size=min_size,
+                    max_size=max_size,
+                    rules=rules,
+                    progress=progress,
+                )
+        except (Infeasible, ValidationError) as error:
+            raise CommandError(
+                error.messages[0] if isinstance(error, ValidationError) else str(error)
+            ) from error
+        for text in formed.formation.report.lines():
+            self.stdout.write(text)
+        if export:
+            rows = list(formation_rows(formed))
+            with export.open("w", newline="") as stream:
+                count = write_csv(stream, FORMATION_COLUMNS, rows)
+            self.stdout.write(f"Wrote {count:,} rows to {export}")
+            table, positions = formed.place.table, formed.place.rows
+            hosts = set(formed.formation.hosts.tolist())
+            features = [
+                point(
+                    float(table.longitude[row]),
+                    float(table.latitude[row]),
+                    {"school_id": school_id, "network": network, "meeting_point": position in hosts},
+                )
+                for position, (row, (school_id, network)) in enumerate(zip(positions, rows, strict=True))
+            ]
+            geojson = export.with_suffix(".geojson")
+            with geojson.open("w") as stream:
+                write_geojson(stream, features)
+            self.stdout.write(f"Wrote {len(features):,} points to {geojson}")

@@ -1,0 +1,172 @@
+"""Brokering and formation runs under review, their proposals, and schools' answers.
+
+A system leader starts a `Run` for a region (brokering: partners for needs; formation: networks).
+The background job fills it with proposals; the leader adjusts them (move a school, lock a network,
+exclude a school) and publishes. Publishing creates the networks in the network spaces and invites
+each school; a school's answer (`Invitation.Status`) decides whether it becomes a member.
+The good-practice finder's shortlist and approaches live here too (`Approach`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.schools.models import Region, School
+
+
+class Run(models.Model):
+    class Kind(models.TextChoices):
+        BROKERING = "brokering", _("Partner brokering")
+        FORMATION = "formation", _("Network formation")
+
+    class Status(models.TextChoices):
+        COMPUTING = "computing", _("Computing")
+        REVIEW = "review", _("Ready for review")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="brokering_runs")
+    phase = models.CharField(_("phase"), max_length=16, choices=School.Phase.choices, blank=True)
+    min_size = models.PositiveSmallIntegerField(_("fewest schools in a network"), default=8)
+    max_size = models.PositiveSmallIntegerField(_("most schools in a network"), default=15)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPUTING)
+    report = models.JSONField(_("quality report"), default=dict, blank=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_size__lte=models.F("max_size")), name="run_sizes_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.region} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("brokering_run", args=[self.pk])
+
+
+class Exclusion(models.Model):
+    """A school the leader left out of a run (it is not proposed again when the run is recomputed)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="exclusions")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "school"], name="exclusion_one_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} left out of {self.run_id}"
+
+
+class ProposedNetwork(models.Model):
+    """One network of a formation run, or one partnership of a brokering run."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="networks")
+    number = models.PositiveIntegerField()
+    locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("Kept as it is when the run is computed again.")
+    )
+    domain = models.CharField(
+        _("domain"), max_length=64, blank=True, help_text=_("Brokering: the need's domain.")
+    )
+    cost = models.FloatField(null=True, blank=True)
+    network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="proposednetwork_one_number")]
+
+    def __str__(self) -> str:
+        return f"{self.run} #{self.number}"
+
+
+class Invitation(models.Model):
+    """A school proposed for a network (formation) or a partnership (brokering), and its answer."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        HOST = "host", _("Meeting point and proposed lead school")
+        NEED = "need", _("School asking for support")
+        PARTNER = "partner", _("Supporting school")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    proposed_network = models.ForeignKey(
+        ProposedNetwork, on_delete=models.CASCADE, related_name="invitations"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="brokering_invitations")
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    travel_km = models.FloatField(_("road km to the meeting point or partner"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PROPOSED)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_network", "-role", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposed_network", "school"], name="invitation_one_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} in {self.proposed_network}"
+
+
+class Approach(models.Model):
+    """From the good-practice finder: a school a leader shortlisted for a need, approached, and the answer."""
+
+    class Status(models.TextChoices):
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        APPROACHED = "approached", _("Approached")
+        AGREED = "agreed", _("Agreed")
+        DECLINED = "declined", _("Declined")
+
+    need_school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="approaches_made")
+    domain = models.CharField(_("domain"), max_length=64)
+    partner = models.ForeignKey(School, on_delete=models.CASCADE, related_name="approaches_received")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SHORTLISTED)
+    contact = models.CharField(_("who was approached"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    network = models.ForeignKey(
+        "networks.Network",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The partnership proposed from this approach."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need_school", "domain", "partner"], name="approach_one_per_pair"
+            ),
+            models.CheckConstraint(condition=~Q(need_school=models.F("partner")), name="approach_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_school_id} → {self.partner_id} ({self.domain})"

@@ -1,0 +1,406 @@
+"""Writes for brokering and formation runs: one function per action, keyword-only, atomic, audited.
+
+The life of a run: `run_start` (a job computes it: `run_compute`), adjustments while under review
+(`school_move`, `network_lock`, `school_exclude`, then `run_compute` again, which keeps locked
+networks), `run_publish` (networks created in the network spaces, schools invited), each school's
+`invitation_answer` (accepted: a member; the host is proposed as lead school; a rota starts when two
+schools have accepted). The good-practice finder's `approach_record` and `approach_propose`.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kindred.accounts.models import User
+from kindred.audit.services import audit
+from kindred.brokering.computing import broker_place, form_place, travel_source
+from kindred.brokering.models import Approach, Exclusion, Invitation, ProposedNetwork, Run
+from kindred.core.progress import Progress, no_progress
+from kindred.engine import brokering, formation
+from kindred.networks.models import Membership, Network
+from kindred.networks.services import membership_add, network_create
+from kindred.schools.models import Region, School
+
+ROTA_MEETINGS = 6  # meetings planned when a rota starts: one every six weeks from four weeks on
+
+
+def _check_under_review(run: Run) -> None:
+    if run.status != Run.Status.REVIEW:
+        raise ValidationError(
+            _("This run is %(status)s; only a run under review can be changed.")
+            % {"status": run.get_status_display()}
+        )
+
+
+@transaction.atomic
+def run_create(
+    *, kind: Run.Kind | str, region: Region, by: User, phase: str = "", min_size: int = 8, max_size: int = 15
+) -> Run:
+    """A run waiting to be computed (the view then queues `run_compute` as a job)."""
+    if kind not in Run.Kind.values:
+        raise ValidationError(_("Unknown kind of run %(kind)s.") % {"kind": kind})
+    if not 2 <= min_size <= max_size:
+        raise ValidationError(_("Sizes must satisfy 2 ≤ fewest ≤ most."))
+    run = Run.objects.create(
+        kind=kind, region=region, phase=phase, min_size=min_size, max_size=max_size, created_by=by
+    )
+    audit(by, "brokering.run_created", run, kind=str(kind), region=region.pk)
+    return run
+
+
+def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_progress) -> dict:
+    """Compute (or recompute) the run's proposals; locked networks and exclusions are kept.
+
+    Infeasible inputs mark the run failed with the engine's reason and raise it (the job shows it).
+    """
+    excluded = frozenset(run.exclusions.values_list("school_id", flat=True))
+    locked = list(run.networks.filter(locked=True).prefetch_related("invitations"))
+    kept = frozenset(i.school_id for n in locked for i in n.invitations.all())
+    try:
+        if run.kind == Run.Kind.FORMATION:
+            formed = form_place(
+                region=run.region,
+                phase=run.phase,
+                min_size=run.min_size,
+                max_size=run.max_size,
+                exclude=excluded | kept,
+                progress=progress,
+            )
+            outcome = _store_formation(run, formed, locked)
+        else:
+            brokered = broker_place(region=run.region, exclude=excluded, allow_unmet=True, progress=progress)
+            outcome = _store_brokering(run, brokered)
+    except (formation.Infeasible, brokering.Infeasible) as error:
+        Run.objects.filter(pk=run.pk).update(status=Run.Status.FAILED, report={"error": str(error)})
+        raise
+    audit(
+        by or run.created_by,
+        "brokering.run_computed",
+        run,
+        **{k: v for k, v in outcome.items() if k != "lines"},
+    )
+    return outcome
+
+
+@transaction.atomic
+def _store_formation(run: Run, formed, locked: list[ProposedNetwork]) -> dict:
+    run.networks.filter(locked=False).delete()
+    numbers = {n.number for n in locked}
+    school_pk = formed.place.pk
+    table, rows = formed.place.table, formed.place.rows
+    result = formed.formation
+    travel = travel_source()
+    hosts = result.hosts
+    host_of = hosts[result.labels]
+    km = travel.km_pairs(
+        table.latitude[rows],
+        table.longitude[rows],
+        table.latitude[rows][host_of],
+        table.longitude[rows][host_of],
+    )
+    next_number = 1
+    created = []
+    for _label in range(result.report.networks):
+        while next_number in numbers:
+            next_number += 1
+        created.append(ProposedNetwork(run=run, number=next_number))
+        next_number += 1
+    ProposedNetwork.objects.bulk_create(created)
+    host_set = set(hosts.tolist())
+    Invitation.objects.bulk_create(
+        Invitation(
+            proposed_network=created[label],
+            school_id=int(school_pk[position]),
+            role=Invitation.Role.HOST if position in host_set else Invitation.Role.MEMBER,
+            travel_km=round(float(km[position]), 2),
+        )
+        for position, label in enumerate(result.labels.tolist())
+    )
+    report = result.report
+    summary = {
+        "networks": report.networks + len(locked),
+        "schools": report.schools,
+        "locked_networks": len(locked),
+        "sizes": [report.smallest, report.largest],
+        "sizes_in_bounds": report.sizes_in_bounds,
+        "travel_mean_km": round(report.travel_mean_km, 2),
+        "travel_p95_km": round(report.travel_p95_km, 2),
+        "travel_max_km": round(report.travel_max_km, 2),
+        "travel_total_km": round(report.travel_total_km, 1),
+        "lower_bound_km": round(report.lower_bound_km, 1),
+        "ratio_to_bound": round(report.ratio_to_bound, 3),
+        "coverage": None if report.coverage is None else round(report.coverage, 4),
+        "seconds": round(report.seconds, 2),
+    }
+    run.report, run.status = summary, Run.Status.REVIEW
+    run.save(update_fields=["report", "status"])
+    return summary
+
+
+@transaction.atomic
+def _store_brokering(run: Run, brokered) -> dict:
+    run.networks.filter(locked=False).delete()
+    numbers = set(run.networks.values_list("number", flat=True))
+    school_pk = brokered.inputs.place.pk
+    needs, supporters = brokered.inputs.needs, brokered.inputs.supporters
+    result = brokered.result
+    domains = brokered.inputs.flags.domains
+    number = 0
+    for proposal in result.proposals:
+        number += 1
+        while number in numbers:
+            number += 1
+        pair = ProposedNetwork.objects.create(
+            run=run, number=number, domain=domains[needs.domain[proposal.need]], cost=proposal.cost
+        )
+        reasons = {
+            "km": round(proposal.km, 1),
+            "z": round(proposal.z, 2),
+            "similar_intake": proposal.context_distance <= brokering.Weights().similar_context,
+            "other_authority": proposal.other_authority,
+            "existing_tie": proposal.existing_tie,
+        }
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    proposed_network=pair,
+                    school_id=int(school_pk[needs.school[proposal.need]]),
+                    role=Invitation.Role.NEED,
+                    travel_km=round(proposal.km, 2),
+                    reasons=reasons,
+                ),
+                Invitation(
+                    proposed_network=pair,
+                    school_id=int(school_pk[supporters.school[proposal.supporter]]),
+                    role=Invitation.Role.PARTNER,
+                    travel_km=round(proposal.km, 2),
+                    reasons=reasons,
+                ),
+            ]
+        )
+    summary = {
+        "proposals": len(result.proposals),
+        "needs": len(needs.school),
+        "unmet": int(result.unmet.sum()),
+        "cost": round(result.cost, 3),
+        "lower_bound": round(result.lower_bound, 3),
+        "gap": result.gap,
+        "solves": result.rounds,
+        "pairs_eligible": result.pairs_eligible,
+    }
+    run.report, run.status = summary, Run.Status.REVIEW
+    run.save(update_fields=["report", "status"])
+    return summary
+
+
+@transaction.atomic
+def school_move(*, run: Run, school: School, to: ProposedNetwork, by: User) -> Invitation:
+    """Move a school to another network of the same formation run."""
+    _check_under_review(run)
+    if run.kind != Run.Kind.FORMATION or to.run_id != run.pk:
+        raise ValidationError(_("Schools can only be moved between networks of the same formation run."))
+    invitation = (
+        Invitation.objects.filter(proposed_network__run=run, school=school)
+        .select_related("proposed_network")
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(_("%(school)s is not in this run.") % {"school": school.name})
+    source = invitation.proposed_network
+    if source.pk == to.pk:
+        raise ValidationError(_("%(school)s is already in that network.") % {"school": school.name})
+    if source.locked or to.locked:
+        raise ValidationError(_("Unlock the network first: locked networks keep their members."))
+    if to.invitations.count() >= run.max_size:
+        raise ValidationError(
+            _("Network %(number)s already has %(size)s schools.")
+            % {"number": to.number, "size": run.max_size}
+        )
+    if source.invitations.count() <= run.min_size:
+        raise ValidationError(
+            _("Network %(number)s would fall below %(size)s schools.")
+            % {"number": source.number, "size": run.min_size}
+        )
+    invitation.proposed_network = to
+    invitation.role = Invitation.Role.MEMBER
+    invitation.save(update_fields=["proposed_network", "role"])
+    audit(
+        by, "brokering.school_moved", run, school=school.pk, from_network=source.number, to_network=to.number
+    )
+    return invitation
+
+
+@transaction.atomic
+def network_lock(*, proposed_network: ProposedNetwork, locked: bool, by: User) -> ProposedNetwork:
+    _check_under_review(proposed_network.run)
+    proposed_network.locked = locked
+    proposed_network.save(update_fields=["locked"])
+    audit(
+        by,
+        "brokering.network_locked" if locked else "brokering.network_unlocked",
+        proposed_network.run,
+        number=proposed_network.number,
+    )
+    return proposed_network
+
+
+@transaction.atomic
+def school_exclude(*, run: Run, school: School, by: User) -> Exclusion:
+    """Leave a school out of the run: its proposals go now, and it is not proposed when recomputed."""
+    _check_under_review(run)
+    if run.networks.filter(locked=True, invitations__school=school).exists():
+        raise ValidationError(_("Unlock the network first: locked networks keep their members."))
+    exclusion, _created = Exclusion.objects.get_or_create(run=run, school=school)
+    if run.kind == Run.Kind.BROKERING:
+        run.networks.filter(invitations__school=school).delete()
+    else:
+        Invitation.objects.filter(proposed_network__run=run, school=school).delete()
+    audit(by, "brokering.school_excluded", run, school=school.pk)
+    return exclusion
+
+
+@transaction.atomic
+def run_publish(*, run: Run, by: User) -> int:
+    """Create every proposed network (status forming) and invite its schools. Returns networks created."""
+    _check_under_review(run)
+    proposed = list(run.networks.prefetch_related("invitations__school"))
+    if run.kind == Run.Kind.FORMATION:
+        sizes = [len(p.invitations.all()) for p in proposed]
+        wrong = [
+            p.number
+            for p, size in zip(proposed, sizes, strict=True)
+            if not run.min_size <= size <= run.max_size
+        ]
+        if wrong:
+            raise ValidationError(
+                _("Networks %(numbers)s are outside %(low)s–%(high)s schools; move schools first.")
+                % {"numbers": ", ".join(map(str, wrong[:10])), "low": run.min_size, "high": run.max_size}
+            )
+    for item in proposed:
+        schools = list(item.invitations.all())
+        if run.kind == Run.Kind.FORMATION:
+            host = next((i.school for i in schools if i.role == Invitation.Role.HOST), schools[0].school)
+            name = _("%(region)s network %(number)s (%(host)s)") % {
+                "region": run.region.name,
+                "number": item.number,
+                "host": host.name,
+            }
+            kind = Network.Kind.CLUSTER
+        else:
+            need = next(i.school for i in schools if i.role == Invitation.Role.NEED)
+            partner = next(i.school for i in schools if i.role == Invitation.Role.PARTNER)
+            name = _("%(need)s with %(partner)s: %(domain)s") % {
+                "need": need.name,
+                "partner": partner.name,
+                "domain": item.domain,
+            }
+            kind = Network.Kind.PARTNERSHIP
+        network = network_create(
+            name=name[:200],
+            kind=kind,
+            region=run.region,
+            by=by,
+            phase=run.phase,
+            purpose=_("Proposed by %(run)s") % {"run": run.get_kind_display()},
+        )
+        item.network = network
+        item.save(update_fields=["network"])
+        Invitation.objects.filter(proposed_network=item).update(status=Invitation.Status.INVITED)
+    run.status, run.published_at = Run.Status.PUBLISHED, timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    audit(by, "brokering.run_published", run, networks=len(proposed))
+    return len(proposed)
+
+
+MEMBERSHIP_ROLE = {
+    Invitation.Role.HOST: Membership.Role.LEAD,
+    Invitation.Role.MEMBER: Membership.Role.MEMBER,
+    Invitation.Role.NEED: Membership.Role.MENTEE,
+    Invitation.Role.PARTNER: Membership.Role.MENTOR,
+}
+
+
+@transaction.atomic
+def invitation_answer(*, invitation: Invitation, accept: bool, by: User) -> Invitation:
+    """A school accepts (it becomes a member; the host as proposed lead school) or declines."""
+    if invitation.status != Invitation.Status.INVITED:
+        raise ValidationError(_("This invitation has already been answered or is not sent yet."))
+    network = invitation.proposed_network.network
+    invitation.status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    invitation.answered_by, invitation.answered_at = by, timezone.now()
+    invitation.save(update_fields=["status", "answered_by", "answered_at"])
+    if accept and network is not None:
+        membership_add(
+            network=network, school=invitation.school, role=MEMBERSHIP_ROLE[invitation.role], by=by
+        )
+        _rota_start_if_ready(network, by=by)
+    audit(
+        by,
+        "brokering.invitation_accepted" if accept else "brokering.invitation_declined",
+        invitation,
+        school=invitation.school_id,
+    )
+    return invitation
+
+
+def _rota_start_if_ready(network: Network, *, by: User) -> None:
+    """Two accepted schools and no rota yet: plan the first meetings (every six weeks)."""
+    if network.rota_turns.exists() or network.memberships.active().count() < 2:
+        return
+    from kindred.networks.rota import rota_generate
+
+    first = timezone.localdate() + timedelta(weeks=4)
+    dates = [first + timedelta(weeks=6 * i) for i in range(ROTA_MEETINGS)]
+    school_year = first.year if first.month >= 9 else first.year - 1
+    rota_generate(network=network, school_year=school_year, dates=dates, by=by)
+
+
+@transaction.atomic
+def approach_record(
+    *,
+    need_school: School,
+    domain: str,
+    partner: School,
+    by: User,
+    status: Approach.Status | str = Approach.Status.SHORTLISTED,
+    contact: str = "",
+    note: str = "",
+) -> Approach:
+    """Shortlist a helper for a need, or record who was approached and the answer."""
+    if need_school.pk == partner.pk:
+        raise ValidationError(_("A school cannot be its own partner."))
+    if status not in Approach.Status.values:
+        raise ValidationError(_("Unknown status %(status)s.") % {"status": status})
+    approach, created = Approach.objects.get_or_create(
+        need_school=need_school, domain=domain, partner=partner, defaults={"created_by": by}
+    )
+    approach.status, approach.contact, approach.note = status, contact[:200], note[:500]
+    approach.save(update_fields=["status", "contact", "note", "updated_at"])
+    audit(by, "brokering.approach_recorded", approach, status=str(status), created=created)
+    return approach
+
+
+@transaction.atomic
+def approach_propose(*, approach: Approach, by: User) -> Network:
+    """Propose the partnership: a partnership network with both schools (the need school as mentee)."""
+    if approach.network_id:
+        raise ValidationError(_("A partnership has already been proposed from this approach."))
+    name = _("%(need)s with %(partner)s: %(domain)s") % {
+        "need": approach.need_school.name,
+        "partner": approach.partner.name,
+        "domain": approach.domain,
+    }
+    network = network_create(
+        name=name[:200], kind=Network.Kind.PARTNERSHIP, region=approach.need_school.region, by=by
+    )
+    membership_add(network=network, school=approach.need_school, role=Membership.Role.MENTEE, by=by)
+    membership_add(network=network, school=approach.partner, role=Membership.Role.MENTOR, by=by)
+    approach.network = network
+    if approach.status == Approach.Status.SHORTLISTED:
+        approach.status = Approach.Status.APPROACHED
+    approach.save(update_fields=["network", "status", "updated_at"])
+    audit(by, "brokering.partnership_proposed", approach, network=network.pk)
+    return network

@@ -1,0 +1,182 @@
+"""Variances of the evidence model: between schools (tau^2) and between pupils (the pupil SD).
+
+- `fit_between`: maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i), constant or
+  log-linear in log cohort (chosen by a likelihood-ratio test), with the inverse Fisher information
+  so that the uncertainty of tau^2 can enter every interval (delta method, Kass & Steffey 1989).
+- `pupil_sd_from_years`: a robust pupil SD from year-to-year changes, when none is declared.
+- `fit_variances`: tau^2 and the pupil SD jointly, when there is only one year and nothing declared.
+
+See performance.py for how they are used. Pure numpy/scipy; no Django.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Protocol
+
+import numpy as np
+from scipy import optimize, stats
+
+#: How tau^2 is modelled.
+TAU_CONSTANT = "constant"
+TAU_LOG_COHORT = "log cohort"
+#: chi-square(1) critical value at 1%: the size-dependent tau^2 must beat the constant by this much.
+LIKELIHOOD_RATIO_CRITICAL = float(stats.chi2.ppf(0.99, 1))
+#: Median of a chi-square variable with one degree of freedom.
+CHI2_1_MEDIAN = float(stats.chi2.ppf(0.5, 1))
+#: The log-linear tau^2 is only tried with at least this many schools.
+MIN_SCHOOLS_FOR_SLOPE = 20
+
+
+class YearSeries(Protocol):
+    year: int
+    school_index: np.ndarray
+    value: np.ndarray
+    cohort: np.ndarray
+
+
+def pupil_sd_from_years(
+    items: Sequence[YearSeries], *, valid_min: float | None = None, valid_max: float | None = None
+) -> float | None:
+    """A robust pupil-level SD from how much schools' results move between consecutive years.
+
+    For a school with results y_t, y_t' on cohorts n_t, n_t', its own effect and its context cancel in
+    the change, leaving Var = pupil_sd^2 (1/n_t + 1/n_t') (plus any real change, which makes the
+    estimate err on the wide side). The national change is removed with the median change, and the
+    median of the standardised squared changes, divided by the chi-square(1) median, estimates
+    pupil_sd^2: a handful of wild values cannot move it. None when fewer than 30 schools have two years.
+    """
+    ordered = sorted(items, key=lambda s: s.year)
+    ratios = []
+    for first, second in pairwise(ordered):
+        _, a, b = np.intersect1d(
+            np.asarray(first.school_index), np.asarray(second.school_index), return_indices=True
+        )
+        y0, y1 = np.asarray(first.value, dtype=float)[a], np.asarray(second.value, dtype=float)[b]
+        n0, n1 = np.asarray(first.cohort, dtype=float)[a], np.asarray(second.cohort, dtype=float)[b]
+        ok = np.isfinite(y0) & np.isfinite(y1) & (n0 > 0) & (n1 > 0)
+        for bound, below in ((valid_min, True), (valid_max, False)):
+            if bound is not None:
+                ok &= (y0 >= bound) & (y1 >= bound) if below else (y0 <= bound) & (y1 <= bound)
+        if ok.sum() < 2:
+            continue
+        change = y1[ok] - y0[ok]
+        change -= np.median(change)
+        ratios.append(change**2 / (1.0 / n0[ok] + 1.0 / n1[ok]))
+    if not ratios or sum(r.size for r in ratios) < 30:
+        return None
+    estimate = float(np.sqrt(np.median(np.concatenate(ratios)) / CHI2_1_MEDIAN))
+    return estimate if estimate > 0 else None
+
+
+@dataclass(frozen=True)
+class BetweenFit:
+    """The fitted between-school variance: per-school values, and what its own uncertainty is."""
+
+    kind: str
+    intercept: float  # tau^2 (constant) or a (log cohort)
+    slope: float
+    centre: float
+    values: np.ndarray
+    jacobian: np.ndarray  # (m, k) d tau_i^2 / d theta
+    covariance: np.ndarray  # (k, k) inverse Fisher information of theta
+
+    def at(self, log_cohort: float) -> float:
+        if self.kind == TAU_CONSTANT:
+            return self.intercept
+        return float(np.exp(self.intercept + self.slope * (log_cohort - self.centre)))
+
+    def extra_variance(self, effect: np.ndarray, noise: np.ndarray) -> np.ndarray:
+        """Variance the uncertainty of tau^2 adds to each shrunk estimate (delta method)."""
+        total = self.values + noise
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d_tau = np.where(total > 0, noise * effect / total**2, 0.0)
+        gradient = d_tau[:, None] * self.jacobian
+        return np.sum((gradient @ self.covariance) * gradient, axis=1)
+
+
+def fit_between(
+    residual: np.ndarray, noise: np.ndarray, log_cohort: np.ndarray, *, size_dependent: bool
+) -> BetweenFit:
+    """Maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i): constant, or log-linear in
+    log cohort when that is better by a likelihood-ratio test at the 1% level."""
+    m = residual.size
+    e2 = residual**2
+    tau2 = constant_tau2(e2, noise)
+    total = tau2 + noise
+    info = 0.5 * float(np.sum(1.0 / np.maximum(total, 1e-300) ** 2))
+    constant = BetweenFit(
+        TAU_CONSTANT,
+        tau2,
+        0.0,
+        0.0,
+        np.full(m, tau2),
+        np.ones((m, 1)),
+        np.array([[1.0 / info if info > 0 else 0.0]]),
+    )
+    centre = float(np.mean(log_cohort)) if m else 0.0
+    x = log_cohort - centre
+    if not size_dependent or tau2 <= 0 or m < MIN_SCHOOLS_FOR_SLOPE or np.ptp(x) == 0:
+        return constant
+
+    def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t = np.exp(np.clip(theta[0] + theta[1] * x, -700, 700))
+        v = np.maximum(t + noise, 1e-300)
+        d = 0.5 * (1.0 / v - e2 / v**2) * t
+        return 0.5 * float(np.sum(np.log(v) + e2 / v)), np.array([d.sum(), (d * x).sum()])
+
+    start = np.array([np.log(tau2), 0.0])
+    fit = optimize.minimize(nll, start, jac=True, method="L-BFGS-B", bounds=[(None, None), (-3.0, 3.0)])
+    if not fit.success and fit.fun >= nll(start)[0]:
+        return constant
+    if 2.0 * (nll(start)[0] - float(fit.fun)) < LIKELIHOOD_RATIO_CRITICAL:
+        return constant
+    a, b = (float(v) for v in fit.x)
+    values = np.exp(a + b * x)
+    total = values + noise
+    jacobian = values[:, None] * np.column_stack([np.ones(m), x])
+    information = 0.5 * (jacobian / total[:, None]).T @ (jacobian / total[:, None])
+    return BetweenFit(TAU_LOG_COHORT, a, b, centre, values, jacobian, np.linalg.pinv(information))
+
+
+def constant_tau2(e2: np.ndarray, noise: np.ndarray) -> float:
+    """Maximum-likelihood constant tau^2 given the noise variances: 0 when the score does not fall at 0."""
+    if e2.size == 0:
+        return 0.0
+
+    def score(tau2: float) -> float:
+        v = np.maximum(tau2 + noise, 1e-300)
+        return float(np.sum(1.0 / v - e2 / v**2))
+
+    if score(0.0) >= 0:
+        return 0.0
+    upper = float(e2.max())
+    while score(upper) < 0:
+        upper *= 2.0
+    return float(optimize.brentq(score, 0.0, upper, xtol=1e-12 * upper + 1e-300))
+
+
+def fit_variances(residual: np.ndarray, inv_cohort: np.ndarray, sigma2: float | None) -> tuple[float, float]:
+    """Maximum-likelihood tau^2 and sigma^2 = pupil_sd^2 for residual_i ~ N(0, tau^2 + sigma^2/n_i).
+
+    Used only when no pupil SD is declared and there is a single year. Both are fitted with L-BFGS-B,
+    bounded below by 0, on a scale set by the residuals' variance.
+    """
+    e2 = residual**2
+    if sigma2 is not None:
+        return constant_tau2(e2, sigma2 * inv_cohort), sigma2
+    scale = float(np.mean(e2)) or 1.0
+    relative = inv_cohort / np.mean(inv_cohort)
+
+    def negative_log_likelihood(params: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b = params
+        v = np.maximum(a + b * relative, 1e-12)
+        nll = 0.5 * float(np.sum(np.log(v) + (e2 / scale) / v))
+        d = 0.5 * (1.0 / v - (e2 / scale) / v**2)
+        return nll, np.array([d.sum(), (d * relative).sum()])
+
+    fit = optimize.minimize(
+        negative_log_likelihood, np.array([0.5, 0.5]), jac=True, method="L-BFGS-B", bounds=[(0, None)] * 2
+    )
+    a, b = fit.x
+    return float(a * scale), float(b * scale / np.mean(inv_cohort))

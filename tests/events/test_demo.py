@@ -1,0 +1,31 @@
+import pytest
+
+from kindred.events.demo import demo_programme_create
+from kindred.events.models import Event, OccurrenceChange, Registration
+from kindred.library.models import PolicyAdoption
+from kindred.offers.models import Match, Offer, SupportRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_runs_a_term_with_events_a_library_and_a_match_waiting(
+    network_x, school_leader_x, teacher_x, teacher_y, site_admin, region_a
+):
+    from kindred.schools.models import School
+
+    School.objects.bulk_create(
+        School(registry_id=str(300 + i), name=f"Demo {i}", region=region_a) for i in range(3)
+    )
+    # teacher_y's school is in another region: the demo teacher needs a school in the coordinator's.
+    demo = demo_programme_create(coordinator=school_leader_x, teacher=teacher_y, admin=site_admin)
+    assert Event.objects.filter(network=network_x).count() == 4
+    assert Event.objects.filter(network=network_x).exclude(rrule="").count() == 1
+    assert OccurrenceChange.objects.filter(cancelled=True).count() == 1
+    assert Registration.objects.filter(user=teacher_y, status="confirmed").exists()
+    assert Registration.objects.filter(school__isnull=False, pupils=12).exists()
+    assert PolicyAdoption.objects.get().version.number == 2
+    assert demo["plan"].versions.count() == 2
+    assert Offer.objects.filter(status="open").count() >= 2
+    assert SupportRequest.objects.filter(status="open").exists()
+    match = Match.objects.get()
+    assert match.requester_agreed_at and not match.offerer_agreed_at
