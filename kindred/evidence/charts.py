@@ -182,10 +182,10 @@ def interval_row(
             '<text x="2" y="{}" font-size="11" fill="#535e68" text-anchor="start">{}</text>'
             '<text x="{}" y="{}" font-size="11" fill="#535e68" text-anchor="end">{}</text>',
             height - 3,
-            left,
+            f"← {left}",
             width - 2,
             height - 3,
-            right,
+            f"{right} →",
         ),
     ]
     return _svg(width, height, title, body, direction="ltr")

@@ -82,7 +82,7 @@ def test_arabic_has_its_six_plural_forms_and_welsh_its_four():
 
 # Text outside {% translate %} that is not words for a reader: punctuation, numbers, symbols,
 # and a few technical tokens shown as they are.
-ALLOWED_BARE_TEXT = {"CSV", "JSON", "YAML", "PDF", "km", "TOTP", "URN"}
+ALLOWED_BARE_TEXT = {"CSV", "JSON", "YAML", "yaml", "xlsx", "ods", "csv", "PDF", "km", "TOTP", "URN"}
 WORD = re.compile(r"[^\W\d_]{2,}")
 ATTRIBUTE = re.compile(r'\b(?:aria-label|title|placeholder|alt)="([^"{]*)"')
 
