@@ -9,8 +9,9 @@
       var box = wrapper && wrapper.querySelector(".select2-selection");
       if (!label || !box) return;
       if (!label.id) label.id = select.id + "-label";
+      box.setAttribute("aria-labelledby", label.id);
       var value = box.querySelector(".select2-selection__rendered");
-      box.setAttribute("aria-labelledby", label.id + (value && value.id ? " " + value.id : ""));
+      if (value) value.setAttribute("aria-labelledby", label.id);
     });
   }
   window.addEventListener("load", nameBoxes);
