@@ -15,6 +15,10 @@ selectors, template rendering), for networks picked at random, signed in as the 
 coordinator (who sees the most) and as a teacher at a member school: the network page, and the
 directory's first page (3,500 networks visible). The query count of each page is reported.
 
+Also reported: each request's CPU time in this process (time.process_time), which on a loaded
+shared machine is closer to what the request costs than wall-clock time (it leaves out waiting
+for a core, and on PostgreSQL the database server's own work).
+
 Same-run baseline, interleaved (baseline, measured, baseline, measured, ...): the public school
 page (`/schools/<id>/`) of a random school, a hot page of the same stack that is not ours. The
 figures: medians over all requests, and the ratio median measured / median baseline.
@@ -187,15 +191,20 @@ def build(n_schools: int, n_teachers: int, n_networks: int, seed: int) -> dict:
     }
 
 
-def timed(client, url: str) -> tuple[float, int]:
+CPU: dict[str, list[float]] = {}
+
+
+def timed(client, url: str, name: str) -> tuple[float, int]:
+    """Wall-clock ms of one request (and its query count); its CPU ms in this process go to CPU[name]."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, secure=True)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert response.status_code == 200, (url, response.status_code)
+    CPU.setdefault(name, []).append(cpu * 1000)
     return elapsed * 1000, len(queries)
 
 
@@ -266,15 +275,15 @@ def main() -> None:
         coordinator = client_for(data["coordinators"][nid])
         member_school = rng.choice(data["members_of"][nid])
         teacher = client_for(data["staff_by_school"][member_school][0])
-        for name, client, url in [
+        for name, client, page_url in [
             ("network page (coordinator)", coordinator, f"/networks/{nid}/"),
             ("network page (member teacher)", teacher, f"/networks/{nid}/"),
             ("directory, first page", teacher, "/networks/"),
         ]:
-            ms, n = timed(anonymous, f"/schools/{rng.choice(registry_ids)}/")
+            ms, n = timed(anonymous, f"/schools/{rng.choice(registry_ids)}/", "baseline")
             baseline.append(ms)
             baseline_queries.add(n)
-            ms, n = timed(client, url)
+            ms, n = timed(client, page_url, name)
             pages[name].append(ms)
             queries[name].add(n)
     base = statistics.median(baseline)
@@ -285,6 +294,7 @@ def main() -> None:
         "baseline": {
             "page": "public school page /schools/<id>/",
             "median_ms": round(base, 1),
+            "cpu_median_ms": round(statistics.median(CPU["baseline"]), 1),
             "queries": sorted(baseline_queries),
         },
         "pages": {
@@ -292,6 +302,12 @@ def main() -> None:
                 "median_ms": round(statistics.median(times), 1),
                 "p90_ms": round(statistics.quantiles(times, n=10)[-1], 1),
                 "ratio_to_baseline": round(statistics.median(times) / base, 2),
+                # CPU time of this process: what a request costs here, less the wait for a core
+                # on a loaded machine (and less PostgreSQL's own work, which runs elsewhere).
+                "cpu_median_ms": round(statistics.median(CPU[name]), 1),
+                "cpu_ratio_to_baseline": round(
+                    statistics.median(CPU[name]) / statistics.median(CPU["baseline"]), 2
+                ),
                 "queries": sorted(queries[name]),
             }
             for name, times in pages.items()

@@ -10,12 +10,15 @@ What is computed, in steps that can be checked:
    inside each part, until one network per part. Every part then has n/k schools give or take one,
    so the start is within bounds, and dense cities get as many networks as their schools need
    (where naive k-means leaves them short).
-3. **Assignment rounds.** Each network meets at its *host*: the member school with the least total
-   travel from the others (the medoid). Given the hosts, every school is assigned by a min-cost flow
-   (OR-Tools) over sparse arcs — to its `candidate_hosts` nearest hosts and to its current network,
-   so the current partition is always feasible — where each network must receive at least
-   `min_size` and at most `max_size` schools and an arc costs the travel in metres. Hosts are chosen
-   again and the rounds repeat until travel falls by less than 0.1%. Neither step can raise travel.
+3. **Assignment rounds**, in two phases. Every school is assigned by a min-cost flow (OR-Tools) over
+   sparse arcs — to its `candidate_hosts` nearest centres and to its current network, so the current
+   partition is always feasible — where each network must receive at least `min_size` and at most
+   `max_size` schools and an arc costs the distance in metres to the network's centre. First the
+   centres are points anywhere (each network's geometric median, by three Weiszfeld steps from its
+   mean): they move smoothly, so networks slide into place (up to `centre_rounds` rounds, until fewer
+   than 0.1% of schools change network). Then each network meets at its *host*: the member school
+   with the least total travel from the others (the medoid); hosts and assignment alternate until
+   travel falls by less than 0.1%. In this phase neither step can raise travel.
 4. **Local search** (only with needs and strengths, or mixing rules). Swapping two schools between
    neighbouring networks keeps every size; a swap is made when it raises the number of *covered*
    members (a school whose top needs include a domain where another member is strong) at a travel
@@ -180,19 +183,39 @@ def medoids(xyz: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np
     return hosts, distance
 
 
+def centres(xyz: np.ndarray, labels: np.ndarray, k: int, *, steps: int = 3) -> np.ndarray:
+    """Each network's geometric median (least total distance), approximated by Weiszfeld steps from the mean."""
+    sizes = np.bincount(labels, minlength=k)[:, None]
+    centre = np.zeros((k, 3))
+    np.add.at(centre, labels, xyz)
+    centre /= sizes
+    for _ in range(steps):
+        weight = 1.0 / np.maximum(np.linalg.norm(xyz - centre[labels], axis=1), 1e-6)
+        weighted = np.zeros((k, 3))
+        np.add.at(weighted, labels, xyz * weight[:, None])
+        centre = weighted / np.bincount(labels, weights=weight, minlength=k)[:, None]
+    return centre
+
+
 def _assign(
-    xyz: np.ndarray, labels: np.ndarray, hosts: np.ndarray, min_size: int, max_size: int, candidate_hosts: int
+    xyz: np.ndarray,
+    labels: np.ndarray,
+    points: np.ndarray,
+    min_size: int,
+    max_size: int,
+    candidate_hosts: int,
 ) -> np.ndarray:
-    """Every school to a host by min-cost flow over its nearest hosts and its current one."""
-    n, k = len(xyz), len(hosts)
-    tree = cKDTree(xyz[hosts])
+    """Every school to a network by min-cost flow over its nearest network centres (`points`, k × 3) and
+    its current network."""
+    n, k = len(xyz), len(points)
+    tree = cKDTree(points)
     near = min(candidate_hosts, k)
     _, nearest = tree.query(xyz, k=near)
     nearest = nearest.reshape(n, near)
     current_missing = (nearest != labels[:, None]).all(axis=1)  # add the current network where not near
     school = np.concatenate([np.repeat(np.arange(n), near), np.flatnonzero(current_missing)])
     network = np.concatenate([nearest.ravel(), labels[current_missing]])
-    metres = np.rint(np.linalg.norm(xyz[school] - xyz[hosts[network]], axis=1) * 1000).astype(np.int64)
+    metres = np.rint(np.linalg.norm(xyz[school] - points[network], axis=1) * 1000).astype(np.int64)
     sink = n + k
     tail = np.concatenate([school, n + np.arange(k)])
     head = np.concatenate([n + network, np.full(k, sink)])
@@ -220,6 +243,7 @@ def form_networks(
     rules: MixingRules | None = None,
     detour: float = 1.3,
     candidate_hosts: int = 6,
+    centre_rounds: int = 15,
     max_rounds: int = 30,
     coverage_km: float = 5.0,
     search_seconds: float = 5.0,
@@ -242,10 +266,16 @@ def form_networks(
 
     labels = balanced_start(xyz, k, min_size, max_size)
     stages["start_s"] = time.perf_counter() - started
+    for _ in range(centre_rounds):
+        moved = _assign(xyz, labels, centres(xyz, labels, k), min_size, max_size, candidate_hosts)
+        changed, labels = int((moved != labels).sum()), moved
+        if changed <= n // 1000:
+            break
+    stages["centre_rounds_s"] = time.perf_counter() - started - sum(stages.values())
     hosts, distance = medoids(xyz, labels, k)
     total = distance.sum()
     for _ in range(max_rounds):
-        labels = _assign(xyz, labels, hosts, min_size, max_size, candidate_hosts)
+        labels = _assign(xyz, labels, xyz[hosts], min_size, max_size, candidate_hosts)
         hosts, distance = medoids(xyz, labels, k)
         previous, total = total, distance.sum()
         if total > previous * 0.999:

@@ -162,6 +162,14 @@ def good_practice(request):
             may_act = may_act_for_needs(request.user, start)
             shortlist = approaches_for(start, form.cleaned_data["domain"])
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each helper's own category, where the person may see it (docs/accounts.md, "Support categories").
+    listed = {row.school.pk for row in page} | {a.partner_id for a in shortlist.values()}
+    scope = category_scope_for_user(request.user)
+    categories_shown = (
+        listed
+        if scope is None
+        else set(School.objects.filter(scope, pk__in=listed).values_list("pk", flat=True))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -175,6 +183,8 @@ def good_practice(request):
             "default_km": default_km,
             "shortlist": shortlist,
             "may_act": may_act,
+            "categories_shown": categories_shown,
+            "may_broker": request.user.is_superuser or is_system_leader(request.user),
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },

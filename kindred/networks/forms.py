@@ -88,6 +88,10 @@ class InviteSchoolForm(forms.Form):
     message = forms.CharField(label=_("Message"), required=False, max_length=500)
 
 
+class SchoolRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("School role"), choices=Membership.Role.choices)
+
+
 class LeaveForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the school leaving?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

@@ -33,7 +33,8 @@ def network_directory(
     subject: str = "",
     has_room: bool = False,
 ) -> QuerySet[Network]:
-    """The networks `user` may see, filtered, each with its number of member schools."""
+    """The networks `user` may see, filtered (counting is cheap: no per-network aggregate unless
+    `has_room` needs one; `with_member_counts` adds the counts to the page shown)."""
     networks = Network.objects.filter(networks_visible_q(user)).select_related("region")
     if query:
         networks = networks.filter(
@@ -50,12 +51,27 @@ def network_directory(
         networks = networks.filter(phase=phase)
     if subject:
         networks = networks.filter(subject__icontains=subject)
-    networks = _with_member_count(networks)
     if has_room:
-        networks = networks.exclude(status=Network.Status.CLOSED).filter(
-            Q(capacity__isnull=True) | Q(capacity__gt=F("member_count"))
+        networks = (
+            _with_member_count(networks)
+            .exclude(status=Network.Status.CLOSED)
+            .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("member_count")))
         )
     return networks.order_by("name", "pk")
+
+
+def with_member_counts(networks: list[Network]) -> list[Network]:
+    """Set `member_count` on each of `networks` (a page of them) with one query."""
+    counts = dict(
+        Membership.objects.active()
+        .filter(network_id__in=[n.pk for n in networks])
+        .values("network_id")
+        .annotate(n=Count("pk"))
+        .values_list("network_id", "n")
+    )
+    for network in networks:
+        network.member_count = counts.get(network.pk, 0)
+    return networks
 
 
 def your_networks(user: User) -> QuerySet[Network]:
@@ -85,9 +101,13 @@ HISTORY_ROWS = 50
 
 def network_page(network: Network, user: User, *, is_coordinator: bool) -> NetworkPage:
     """Everything the network page shows, in a fixed number of queries whatever the size."""
-    memberships = Membership.objects.filter(network=network).select_related("school", "replaced_by__school")
-    members = list(memberships.filter(left_at__isnull=True).order_by("school__name"))
-    history = list(memberships.filter(left_at__isnull=False).order_by("-left_at")[:HISTORY_ROWS])
+    memberships = list(
+        Membership.objects.filter(network=network)
+        .select_related("school", "replaced_by__school")
+        .order_by("school__name", "pk")
+    )
+    members = [m for m in memberships if m.left_at is None]
+    history = sorted((m for m in memberships if m.left_at is not None), key=lambda m: m.left_at, reverse=True)
     people = list(
         NetworkRole.objects.active()
         .filter(network=network)
@@ -99,20 +119,17 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
         .select_related("school")
         .order_by("date", "duty")[: UPCOMING_TURNS * 2]
     )
-    pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
-    requests = list(pending.select_related("school", "person", "requested_by")) if is_coordinator else []
+    pending = list(
+        MembershipRequest.objects.filter(
+            network=network, status=MembershipRequest.Status.PENDING
+        ).select_related("school", "person", "requested_by")
+    )
     own_schools = list(schools_user_acts_for(user)) if user.is_authenticated else []
     own_ids = {s.pk for s in own_schools}
-    own_memberships = [m for m in members if m.school_id in own_ids]
-    own_requests = (
-        list(pending.filter(school_id__in=own_ids, person__isnull=True).select_related("school"))
-        if own_ids
-        else []
-    )
-    own_person_request = pending.filter(person=user).first() if user.is_authenticated else None
     member_school_ids = {m.school_id for m in members}
     is_member = user.is_authenticated and (
         any(role.user_id == user.pk for role in people)
+        or bool(own_ids & member_school_ids)
         or SchoolStaff.objects.filter(user=user, school_id__in=member_school_ids).exists()
     )
     points = [
@@ -122,15 +139,15 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     ]
     return NetworkPage(
         members=members,
-        history=history,
+        history=history[:HISTORY_ROWS],
         people=people,
         upcoming_turns=upcoming,
-        requests=requests,
+        requests=pending if is_coordinator else [],
         map_points=points,
         own_schools=own_schools,
-        own_memberships=own_memberships,
-        own_requests=own_requests,
-        own_person_request=own_person_request,
+        own_memberships=[m for m in members if m.school_id in own_ids],
+        own_requests=[r for r in pending if r.person_id is None and r.school_id in own_ids],
+        own_person_request=next((r for r in pending if r.person_id == user.pk), None),
         is_member=is_member,
     )
 

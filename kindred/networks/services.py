@@ -264,7 +264,8 @@ def account_delete_blockers(user: User) -> list[Network]:
 
 @transaction.atomic
 def network_roles_end_for_account(*, user: User) -> None:
-    """End every role of a person whose account is being deleted (after `account_delete_blockers`)."""
+    """End every role of a person whose account is being deleted, and delete their profile and
+    connections; refused while they are the last coordinator of a network."""
     blocking = account_delete_blockers(user)
     if blocking:
         raise ValidationError(
@@ -274,6 +275,10 @@ def network_roles_end_for_account(*, user: User) -> None:
     now = timezone.now()
     for role in NetworkRole.objects.active().filter(user=user):
         _role_end(role, by=user, now=now)
+    # What the person wrote about themself goes with the account; pending requests too.
+    Profile.objects.filter(user=user).delete()
+    Connection.objects.filter(Q(from_user=user) | Q(to_user=user)).delete()
+    MembershipRequest.objects.filter(person=user, status=MembershipRequest.Status.PENDING).delete()
 
 
 # Asking to join and inviting ---------------------------------------------------------------

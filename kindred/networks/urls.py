@@ -14,6 +14,9 @@ urlpatterns = [
     path("networks/<int:pk>/requests/<int:request_pk>/", views.request_decide, name="request_decide"),
     path("networks/<int:pk>/members/<int:membership_pk>/leave/", views.leave, name="leave"),
     path("networks/<int:pk>/members/<int:membership_pk>/replace/", views.replace, name="replace"),
+    path(
+        "networks/<int:pk>/members/<int:membership_pk>/role/", views.membership_role, name="membership_role"
+    ),
     path("networks/<int:pk>/people/", views.person_add, name="person_add"),
     path("networks/<int:pk>/people/<int:role_pk>/end/", views.person_end, name="person_end"),
     path("networks/<int:pk>/rota/", views.rota_page, name="rota"),

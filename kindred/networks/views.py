@@ -52,6 +52,7 @@ def directory(request):
         has_room=filters.get("has_room", False),
     )
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_member_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -282,6 +283,24 @@ def replace(request, pk: int, membership_pk: int):
             school=form.cleaned_data["school"],
             reason=form.cleaned_data["reason"],
             by=request.user,
+        )
+    except ValidationError as error:
+        _problem(request, error)
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def membership_role(request, pk: int, membership_pk: int):
+    """A coordinator changes a member school's role (lead, member, mentor, mentee)."""
+    network = network_for_user(request.user, pk, write=True)
+    membership = get_object_or_404(Membership.objects.active(), network=network, pk=membership_pk)
+    form = forms.SchoolRoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+    try:
+        services.membership_role_change(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
         )
     except ValidationError as error:
         _problem(request, error)

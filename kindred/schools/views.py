@@ -5,6 +5,7 @@ from kindred.accounts.access import Access, school_access
 from kindred.accounts.selectors import home_for
 from kindred.evidence.selectors import school_family
 from kindred.evidence.views import school_evidence_context
+from kindred.networks.selectors import your_networks
 from kindred.schools import selectors
 from kindred.schools.models import School
 
@@ -12,6 +13,7 @@ PAGE_SIZE = 25
 
 
 FAMILY_ON_HOME = 5
+HOME_NETWORKS = 6
 
 
 def home(request):
@@ -19,6 +21,9 @@ def home(request):
     query = request.GET.get("q", "")[:200]
     page = Paginator(selectors.school_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     mine = home_for(user=request.user)
+    if request.user.is_authenticated:
+        # The networks app fills the place home_for keeps for them (accounts/home_networks.html).
+        mine["networks"] = list(your_networks(request.user)[:HOME_NETWORKS])
     if mine.get("schools"):
         # The nearest members of the first school's family of similar schools.
         mine["family"] = school_family(mine["schools"][0][0])[:FAMILY_ON_HOME]

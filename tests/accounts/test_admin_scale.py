@@ -1,11 +1,13 @@
 """The admin stays light with a national-scale number of people (finding 10).
 
 A generated country with 34,348 teachers (the number in the browser review, many sharing a
-name) is written once for the module. Every admin page with a foreign key to people or
-schools must answer in under 300 ms and 200 KB: the keys are search-as-you-type
-(`autocomplete_fields`), never a dropdown of every row. Times are the best of three requests,
-so that a neighbour's burst on the shared machine does not decide the result; the full-scale
-figures (870,000 people) come from benchmarks/bench_admin.py.
+name). Every admin page with a foreign key to people or schools must be under 200 KB and
+answer in under 300 ms: the keys are search-as-you-type (`autocomplete_fields`), never a
+dropdown of every row (which made that page 1.6 MB and 3.9 s). Times are the best of three
+requests. On a loaded machine (CI shares two cores) every page slows down alike, so the 300 ms
+is for a machine where the admin's index page answers in 60 ms, and grows in proportion when
+the index, timed in the same run, is slower. The full-scale figures (870,000 people) come from
+benchmarks/bench_admin.py.
 """
 
 import json
@@ -20,6 +22,7 @@ from kindred.schools.models import School
 
 PEOPLE = 34_348
 MAX_SECONDS = 0.300
+UNLOADED_INDEX_SECONDS = 0.060  # the admin index on an unloaded machine (bench_admin.py: 49 ms)
 MAX_BYTES = 200_000
 
 
@@ -75,13 +78,18 @@ def admin_pages():
 def test_admin_pages_stay_under_300_ms_and_200_kb_with_a_national_number_of_people(client, national):
     assert get_user_model().objects.count() > PEOPLE
     client.force_login(national)
-    measured, slow_or_heavy = [], []
+    _, index_seconds = best_of_three(client, "/admin/")
+    limit = MAX_SECONDS * max(1.0, index_seconds / UNLOADED_INDEX_SECONDS)
+    measured, slow_or_heavy = (
+        [f"/admin/ (the baseline): {index_seconds * 1000:.0f} ms; limit {limit * 1000:.0f} ms"],
+        [],
+    )
     for url in admin_pages():
         response, seconds = best_of_three(client, url)
         assert response.status_code == 200, url
         size = len(response.content)
         measured.append(f"{url}: {seconds * 1000:.0f} ms, {size / 1000:.0f} KB")
-        if seconds > MAX_SECONDS or size > MAX_BYTES:
+        if seconds > limit or size > MAX_BYTES:
             slow_or_heavy.append(measured[-1])
     print("\n".join(measured))
     assert slow_or_heavy == []

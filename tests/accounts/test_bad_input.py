@@ -195,3 +195,64 @@ def test_malformed_audit_filters_are_harmless(client, site_admin):
     events = AuditEvent.objects.count()
     assert client.get("/audit/", {"action": "x" * 10_000, "page": "abc"}).status_code == 200
     assert AuditEvent.objects.count() == events
+
+
+# Issue 9: the throttle, the reset limits and the confirmation pages take hostile input calmly.
+
+
+@pytest.mark.parametrize(
+    "forwarded", ["", "not-an-ip", "999.1.1.1", "1.2.3.4" * 500, "::1, fe80::1%eth0", ",,,", "\u202e1.2.3.4"]
+)
+def test_a_malformed_forwarded_address_is_not_believed_and_breaks_nothing(teacher_x, settings, forwarded):
+    from kindred.audit.models import AuditEvent as Event
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client.post("/accounts/login/", {"username": teacher_x.email, "password": "x"}).status_code == 200
+    assert Event.objects.get(action="user.sign_in_failed").details["ip"] in {"10.0.0.2", "fe80::1%eth0"}
+
+
+def test_a_forged_device_cookie_gives_no_exemption(client, teacher_x, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": teacher_x.email, "password": "guess"})
+    client.cookies["kindred_device"] = "forged-" + "x" * 40
+    response = client.post("/accounts/login/", {"username": teacher_x.email, "password": PASSWORD})
+    assert "is paused" in response.content.decode() and "_auth_user_id" not in client.session
+
+
+def test_someone_elses_device_cookie_gives_no_exemption_for_my_address(
+    client, teacher_x, teacher_y, settings
+):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    client.post("/accounts/login/", {"username": teacher_y.email, "password": PASSWORD})
+    client.post("/accounts/logout/")
+    other = Client()
+    for _ in range(2):
+        other.post("/accounts/login/", {"username": teacher_x.email, "password": "guess"})
+    response = client.post("/accounts/login/", {"username": teacher_x.email, "password": PASSWORD})
+    assert "is paused" in response.content.decode()
+
+
+@pytest.mark.parametrize("email", ["x" * 300 + "@example.org", "not an address", "", "a@b@c"])
+def test_a_malformed_reset_address_is_refused_and_sends_nothing(client, mailoutbox, email):
+    response = client.post("/accounts/password-reset/", {"email": email})
+    assert response.status_code == 200 and mailoutbox == []
+    assert not AuditEvent.objects.filter(action__startswith="user.password_reset").exists()
+
+
+def test_another_schools_role_cannot_be_reached_through_the_confirmation_page(
+    client, school_admin_x, school_x, teacher_y
+):
+    staff_y = SchoolStaff.objects.get(user=teacher_y)
+    client.force_login(school_admin_x)
+    assert (
+        client.get(f"/accounts/schools/{school_x.registry_id}/staff/{staff_y.pk}/remove/").status_code == 404
+    )
+    assert (
+        client.post(
+            f"/accounts/schools/{school_x.registry_id}/staff/{staff_y.pk}/remove/", {"confirm": "on"}
+        ).status_code
+        == 404
+    )
+    assert SchoolStaff.objects.filter(pk=staff_y.pk).exists()

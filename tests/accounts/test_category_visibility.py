@@ -5,17 +5,26 @@ import io
 
 import pytest
 
-from kindred.evidence.models import FamilyMember, SupportCategory
+from kindred.evidence.models import EvidenceRun, FamilyMember, SupportCategory
 
 pytestmark = pytest.mark.django_db
+
+
+def current_families_run() -> EvidenceRun:
+    run = EvidenceRun.objects.filter(kind="families", status="current").first()
+    return run or EvidenceRun.objects.create(kind="families", status="current")
 
 
 @pytest.fixture
 def categorised(school_x, school_y):
     SupportCategory.objects.create(school=school_x, category="amber", source="derived")
     SupportCategory.objects.create(school=school_y, category="red", source="derived")
-    FamilyMember.objects.create(school=school_x, member=school_y, rank=1, distance=0.3)
-    FamilyMember.objects.create(school=school_y, member=school_x, rank=1, distance=0.3)
+    FamilyMember.all_runs.create(
+        run=current_families_run(), school=school_x, member=school_y, rank=1, distance=0.3
+    )
+    FamilyMember.all_runs.create(
+        run=current_families_run(), school=school_y, member=school_x, rank=1, distance=0.3
+    )
 
 
 def dashboard_ids(client) -> set[str]:

@@ -3,9 +3,14 @@
 import pytest
 
 from kindred.accounts.models import SchoolStaff
-from kindred.evidence.models import FamilyMember
+from kindred.evidence.models import EvidenceRun, FamilyMember
 
 pytestmark = pytest.mark.django_db
+
+
+def current_families_run() -> EvidenceRun:
+    run = EvidenceRun.objects.filter(kind="families", status="current").first()
+    return run or EvidenceRun.objects.create(kind="families", status="current")
 
 
 def test_a_system_leader_sees_their_region_and_its_dashboard(client, system_leader, region_a, school_x):
@@ -27,7 +32,9 @@ def test_a_leader_of_one_authority_sees_that_authority(client, no_school_user, r
 
 
 def test_a_teacher_sees_their_school_its_staff_and_its_family(client, teacher_x, school_x, school_y):
-    FamilyMember.objects.create(school=school_x, member=school_y, rank=1, distance=0.5)
+    FamilyMember.all_runs.create(
+        run=current_families_run(), school=school_x, member=school_y, rank=1, distance=0.5
+    )
     client.force_login(teacher_x)
     page = client.get("/").content.decode()
     assert f'href="{school_x.get_absolute_url()}">Xavier Primary</a></h2>' in page
@@ -86,3 +93,19 @@ def test_the_home_page_of_a_busy_teacher_uses_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = client.get("/").content.decode()
     assert "All your schools and roles" in page
+
+
+def test_a_teacher_sees_their_schools_networks(client, teacher_x, school_x, region_a, site_admin):
+    from kindred.networks.services import membership_add, network_create
+
+    network = network_create(name="Maths across the valley", kind="subject", region=region_a, by=site_admin)
+    membership_add(network=network, school=school_x, by=site_admin)
+    client.force_login(teacher_x)
+    page = client.get("/").content.decode()
+    assert "Your networks" in page and "Maths across the valley" in page
+    assert network.get_absolute_url() in page
+
+
+def test_a_school_without_networks_is_shown_where_to_find_one(client, teacher_x, school_x):
+    client.force_login(teacher_x)
+    assert "Find a network for your school to join" in client.get("/").content.decode()

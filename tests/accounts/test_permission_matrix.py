@@ -350,6 +350,11 @@ RULES: dict[str, Rule] = {
         lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/replace/",
         "post",
     ),
+    "networks:membership_role": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{w.extra['network'].pk}/members/{w.extra['membership'].pk}/role/",
+        "post",
+    ),
     "networks:person_add": Rule(
         network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/people/", "post"
     ),

@@ -20,7 +20,7 @@ def test_broker_proposes_a_strong_partner_for_needs_and_exports_csv_and_geojson(
     small_country, tmp_path, capsys
 ):
     export = tmp_path / "partners.csv"
-    call_command("broker", "--export", str(export), verbosity=0)
+    call_command("broker", "--allow-unmet", "--export", str(export), verbosity=0)
     out = capsys.readouterr().out
     assert "gap 0.0000%" in out
     rows = read_csv(export)

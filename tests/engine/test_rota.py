@@ -1,7 +1,7 @@
 """The fair rota, checked against cases worked by hand."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -94,3 +94,52 @@ def test_meeting_dates_spread_over_the_year_on_the_chosen_weekday():
     assert dates[0] == date(2026, 9, 3)
     assert dates == sorted(dates)
     assert all(date(2026, 9, 1) <= d <= date(2027, 7, 20) for d in dates)
+
+
+def _balance_cost(assignment, past):
+    """The rota's first objective: sum over schools of past + 0 + 1 + ... for each new turn."""
+    counts = Counter(assignment.values())
+    return sum(past.get(s, 0) * n + n * (n - 1) // 2 for s, n in counts.items())
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_small_rotas_are_as_balanced_as_the_best_found_by_trying_every_rota(seed):
+    """Against brute force: no assignment of schools to dates respecting the blocked dates has a
+    lower balance cost than the rota's (and the rota never uses a blocked date)."""
+    import itertools
+    import random
+
+    rng = random.Random(seed)
+    schools = ["A", "B", "C", "D"][: rng.randint(2, 4)]
+    dates = DATES[: rng.randint(1, 5)]
+    past = {s: rng.randint(0, 3) for s in schools}
+    blocked = {(s, d) for s in schools for d in dates if rng.random() < 0.25}
+    candidates = [[s for s in schools if (s, d) not in blocked] for d in dates]
+    if any(not c for c in candidates):
+        with pytest.raises(RotaInfeasible):
+            fair_rota(dates, schools, past=past, blocked=blocked)
+        return
+    rota = fair_rota(dates, schools, past=past, blocked=blocked)
+    assert not any((s, d) in blocked for d, s in rota.items())
+    best = min(
+        _balance_cost(dict(zip(dates, combo, strict=True)), past) for combo in itertools.product(*candidates)
+    )
+    assert _balance_cost(rota, past) == best
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_without_blocked_dates_counts_over_the_years_never_differ_by_more_than_needed(seed):
+    import random
+
+    rng = random.Random(seed)
+    schools = list("ABCDEFG")[: rng.randint(2, 7)]
+    past = {s: rng.randint(0, 4) for s in schools}
+    dates = [date(2026, 9, 1) + timedelta(weeks=2 * i) for i in range(rng.randint(1, 20))]
+    rota = fair_rota(dates, schools, past=past)
+    total = {s: past[s] + list(rota.values()).count(s) for s in schools}
+    # Water-filling: either everyone is within one turn of each other, or the schools that got
+    # nothing new were already above everyone who did.
+    new = {s for s in rota.values()}
+    if max(total.values()) - min(total.values()) > 1:
+        assert all(total[s] == past[s] for s in schools if s not in new)
+        assert max(total[s] for s in new) <= min(past[s] for s in schools if s not in new) + 1

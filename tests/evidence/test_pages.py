@@ -137,3 +137,19 @@ def test_good_practice_page_uses_a_bounded_number_of_queries(
     client.force_login(reader)
     with django_assert_max_num_queries(12):
         client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
+
+
+def test_good_practice_shows_categories_only_where_the_reader_may_see_them(
+    client, small_country, reader, settings
+):
+    strength = Performance.objects.filter(
+        year__isnull=True, flag=Flag.STRENGTH, measure__code="ks2_maths_progress"
+    ).first()
+    start = School.objects.filter(phase="primary").exclude(pk=strength.school_id).first()
+    client.force_login(reader)
+    query = {"domain": "maths", "school": start.registry_id, "categories": "all"}
+    hidden = client.get("/evidence/good-practice/", query).content.decode()
+    assert "not shown" in hidden and 'class="tag cat-' not in hidden
+    settings.SUPPORT_CATEGORIES_VISIBLE_TO = "signed_in"
+    shown = client.get("/evidence/good-practice/", query).content.decode()
+    assert "not shown" not in shown and 'class="tag cat-' in shown

@@ -115,10 +115,30 @@ def test_the_last_coordinator_cannot_delete_their_account(network_x, school_lead
     assert school_leader_x.deleted_at is None and school_leader_x.is_active
 
 
-def test_deleting_an_account_ends_its_network_roles(network_x, school_leader_x, teacher_x):
+def test_deleting_an_account_ends_its_network_roles_and_deletes_its_profile(
+    network_x, school_leader_x, teacher_x
+):
+    from kindred.networks.models import Connection, Profile
+    from kindred.networks.services import connection_request, profile_update
+
     network_role_add(network=network_x, user=teacher_x, role=NetworkRole.Role.COORDINATOR, by=school_leader_x)
+    profile_update(user=school_leader_x, subjects="maths", offer="Ring me on 01234")
+    connection_request(from_user=school_leader_x, to_user=teacher_x)
     account_delete(user=school_leader_x)
     assert not network_x.people_roles.active().filter(user=school_leader_x).exists()
+    assert network_x.people_roles.filter(user=school_leader_x).exists()  # the history stays
+    assert not Profile.objects.filter(user=school_leader_x).exists()
+    assert not Connection.objects.exists()
+
+
+def test_the_account_deletion_page_says_to_hand_over(client, network_x, school_leader_x):
+    from conftest import PASSWORD
+
+    client.force_login(school_leader_x)
+    response = client.post("/accounts/profile/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert "hand over" in response.content.decode()
+    school_leader_x.refresh_from_db()
+    assert school_leader_x.is_active
 
 
 def test_the_last_coordinators_school_cannot_leave_if_they_are_its_contact(
@@ -182,3 +202,37 @@ def test_unknown_fields_and_kinds_are_refused(school_leader_x, region_a):
     with pytest.raises(ValidationError):
         network_create(name="X", kind="community", region=region_a, by=school_leader_x, colour="red")
     assert not Network.objects.exists()
+
+
+def test_every_membership_and_role_change_is_in_the_audit_log(
+    network_x, school_x, school_y, teacher_x, school_leader_x
+):
+    from kindred.schools.models import School
+
+    request = membership_request_create(network=network_x, school=school_y, kind="invite", by=school_leader_x)
+    membership_request_decide(request=request, approve=True, by=school_leader_x)
+    role = network_role_add(
+        network=network_x, user=teacher_x, role="contact_teacher", school=school_x, by=school_leader_x
+    )
+    network_role_end(network_role=role, by=school_leader_x)
+    third = School.objects.create(registry_id="300300", name="Third")
+    membership_replace(
+        membership=network_x.memberships.get(school=school_y),
+        school=third,
+        reason="Closed",
+        by=school_leader_x,
+    )
+    actions = set(AuditEvent.objects.filter(actor=school_leader_x).values_list("action", flat=True))
+    assert {
+        "network.created",
+        "membership.added",
+        "membership_request.invited",
+        "membership_request.approved",
+        "network_role.added",
+        "network_role.ended",
+        "membership.ended",
+        "membership.replaced",
+    } <= actions
+    ended = AuditEvent.objects.get(action="membership.ended")
+    assert ended.details["reason"] == "Closed"
+    assert ended.school == school_y  # filed under the school, so its region's system leaders see it

@@ -202,5 +202,28 @@ def test_directory_takes_the_same_few_queries_whatever_the_number_of_networks(
 
 
 # Pinned: a change here is a change in how the page reads the database; look before raising it.
-NETWORK_PAGE_QUERIES = 16  # 14 + the board's recent threads (may the person read the board; the threads)
-DIRECTORY_QUERIES = 10
+NETWORK_PAGE_QUERIES = 13  # 11 + the board's recent threads (may the person read the board; the threads)
+DIRECTORY_QUERIES = 11
+
+
+def test_the_home_page_lists_your_networks(client, network_x, teacher_x, teacher_y):
+    client.force_login(teacher_x)
+    page = client.get("/").content.decode()
+    assert "Your networks" in page and "Xavier Learning Community" in page
+    client.force_login(teacher_y)
+    page = client.get("/").content.decode()
+    assert "Find a network to join" in page and "Xavier Learning Community" not in page
+
+
+def test_coordinator_makes_a_member_the_mentor_school(client, network_x, school_y, school_leader_x):
+    membership = membership_add(network=network_x, school=school_y, by=school_leader_x)
+    client.force_login(school_leader_x)
+    client.post(f"/networks/{network_x.pk}/members/{membership.pk}/role/", {"role": "mentor"})
+    membership.refresh_from_db()
+    assert membership.role == "mentor"
+    assert (
+        client.post(f"/networks/{network_x.pk}/members/{membership.pk}/role/", {"role": "boss"}).status_code
+        == 400
+    )
+    membership.refresh_from_db()
+    assert membership.role == "mentor"

@@ -76,11 +76,12 @@ def test_search_in_my_networks_leaves_out_people_elsewhere(network_x, teacher_x,
 
 
 def test_search_in_my_family_finds_staff_of_similar_schools(teacher_x, teacher_y, school_x, school_y):
-    from kindred.evidence.models import FamilyMember
+    from kindred.evidence.models import EvidenceRun, FamilyMember
 
     profile_update(user=teacher_y, subjects="maths", visibility="everyone")
     assert not people_search(teacher_x, query="maths", scope="family").exists()
-    FamilyMember.objects.create(school=school_x, member=school_y, rank=1, distance=0.2)
+    run = EvidenceRun.objects.create(kind=EvidenceRun.Kind.FAMILIES, status=EvidenceRun.Status.CURRENT)
+    FamilyMember.objects.create(run=run, school=school_x, member=school_y, rank=1, distance=0.2)
     assert list(people_search(teacher_x, query="maths", scope="family")) == [teacher_y]
 
 
