@@ -24,6 +24,7 @@ Memory is bounded by the chunk: a chunk's people, their networks and the posts s
 smallest watermark in the chunk.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +46,7 @@ from kindred.board.rendering import excerpt
 from kindred.core.progress import Progress, no_progress
 
 SETTLE = timedelta(seconds=60)
+STALE_CLAIM = timedelta(minutes=15)
 UNSUBSCRIBE_SALT = "kindred.board.unsubscribe"
 DIGEST_PERIOD = {
     NotificationSettings.Digest.DAILY: timedelta(days=1),
@@ -286,11 +289,10 @@ def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
         if chosen:
             outbox.append(_digest_email(uid, emails_of[uid], row.digest, chosen, names))
             summary.posts += len(chosen)
-        row.digest_watermark = max(row.digest_watermark, bound)
-        row.last_digest_at = now
     OutgoingEmail.objects.bulk_create(outbox, batch_size=500)
-    NotificationSettings.objects.bulk_update(
-        list(due.values()), ["digest_watermark", "last_digest_at"], batch_size=500
+    # Every due person's digest now covers everything up to the bound: one statement for the chunk.
+    NotificationSettings.objects.filter(user_id__in=list(due)).update(
+        digest_watermark=Greatest(F("digest_watermark"), bound), last_digest_at=now
     )
     summary.emails += len(outbox)
 
@@ -334,44 +336,55 @@ def _digest_email(user_id, to, digest, chosen, names) -> OutgoingEmail:
 # ----------------------------------------------------------------------------- the outbox
 
 
-def outbox_send(*, batch: int = 200, progress: Progress = no_progress) -> int:
-    """Send every unsent e-mail in the outbox, oldest first; returns how many went."""
+def _claim(batch: int) -> list[OutgoingEmail]:
+    """Claim up to `batch` unsent e-mails for this sender, in one statement (atomic on both databases)."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    free = Q(sent_at__isnull=True) & (Q(claim="") | Q(claimed_at__lt=now - STALE_CLAIM))
+    ids = OutgoingEmail.objects.filter(free).order_by("pk").values_list("pk", flat=True)[:batch]
+    OutgoingEmail.objects.filter(free, pk__in=list(ids)).update(claim=token, claimed_at=now)
+    return list(OutgoingEmail.objects.filter(claim=token, sent_at__isnull=True).order_by("pk"))
+
+
+def outbox_send(*, batch: int = 50, progress: Progress = no_progress) -> int:
+    """Send every unsent e-mail in the outbox, oldest first; returns how many this call sent.
+
+    A sender claims a batch, sends it over one connection and marks it sent as soon as the server
+    accepted it. Two senders at once (the worker after a post, and `kindred digest`) never send
+    the same e-mail. A sender that dies mid-batch leaves its claim, which another takes over after
+    STALE_CLAIM: that batch is the one window in which a person could get an e-mail twice (or, if
+    the server refused it, later); a smaller batch narrows it, at a cost in speed.
+    """
     sent = 0
-    after = 0
     total = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
     if not total:
         return 0
     connection = get_connection()
     connection.open()
     try:
-        while True:
-            emails = list(
-                OutgoingEmail.objects.filter(sent_at__isnull=True, pk__gt=after).order_by("pk")[:batch]
-            )
-            if not emails:
-                break
-            for email in emails:
-                after = email.pk
-                message = EmailMessage(
-                    subject=email.subject,
-                    body=email.body,
-                    to=[email.to],
-                    connection=connection,
-                    headers={
-                        # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that
-                        # POSTs to the link, with no page to visit.
-                        "List-Unsubscribe": f"<{email.unsubscribe_url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                        "Auto-Submitted": "auto-generated",
-                    },
-                )
-                message.send()
-                OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now())
-                sent += 1
+        while emails := _claim(batch):
+            connection.send_messages([_message(email) for email in emails])
+            OutgoingEmail.objects.filter(pk__in=[e.pk for e in emails]).update(sent_at=timezone.now())
+            sent += len(emails)
             progress(sent, total, "")
     finally:
         connection.close()
     return sent
+
+
+def _message(email: OutgoingEmail) -> EmailMessage:
+    return EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        to=[email.to],
+        headers={
+            # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that POSTs to the
+            # link, with no page to visit.
+            "List-Unsubscribe": f"<{email.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
 
 
 def digest_run(
@@ -386,8 +399,11 @@ def digest_run(
 
 def unsubscribe(*, user_id: int, kind: str) -> NotificationSettings:
     """One-click unsubscribe: digests stop, or e-mails at once stop."""
+    from kindred.accounts.models import User
     from kindred.audit.services import audit
 
+    if not User.objects.filter(pk=user_id).exists():
+        raise signing.BadSignature("the person no longer exists")
     with transaction.atomic():
         row, _created = NotificationSettings.objects.select_for_update().get_or_create(user_id=user_id)
         if kind == OutgoingEmail.Kind.DIGEST:

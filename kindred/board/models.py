@@ -220,6 +220,10 @@ class OutgoingEmail(models.Model):
     body = models.TextField()
     unsubscribe_url = models.URLField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A sender claims a batch before sending it, so two senders never send the same e-mail; a
+    # claim older than delivery.STALE_CLAIM (a sender that died) can be taken over.
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from kindred.board.models import (
 )
 from kindred.board.rendering import mentioned_names_and_emails, render
 from kindred.networks.access import is_network_member, network_member_users
+from kindred.networks.models import Network
 
 MAX_BODY = 20_000
 MAX_ATTACHMENTS = 5
@@ -41,6 +42,8 @@ def _clean_body(body: str) -> str:
 def _must_be_member(user, network) -> None:
     if not is_network_member(user, network):
         raise PermissionDenied(_("Only the network's members can post on its board."))
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("This network is closed: its board can be read but no longer written to."))
 
 
 def _mentioned_users(body: str, network, author):

@@ -1,5 +1,7 @@
 """Pages of the messageboard: short views calling access, selectors and services."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -53,7 +55,7 @@ def board(request, network_pk: int):
             "page_obj": selectors.board_threads(
                 network=network, user=request.user, page=request.GET.get("page", 1)
             ),
-            "can_post": network.viewer_is_member,
+            "can_post": network.viewer_is_member and network.status != Network.Status.CLOSED,
             "can_moderate": moderator,
             "reports": selectors.open_reports(network=network) if moderator else [],
         },
@@ -122,7 +124,7 @@ def thread_detail(request, pk: int):
             "level": level,
             "level_form": LevelForm(initial={"level": level}),
             "reply_form": PostForm(),
-            "can_post": member,
+            "can_post": member and thread.network.status != Network.Status.CLOSED,
             "can_moderate": access.can_moderate(request.user, thread.network),
         },
     )
@@ -266,7 +268,7 @@ def search_view(request):
             "form": form,
             "text": text,
             "page_obj": page_obj,
-            "querystring_without_page": f"q={text}&" if text else "",
+            "querystring_without_page": urlencode({"q": text}) + "&" if text else "",
         },
     )
 
@@ -308,6 +310,9 @@ def unsubscribe(request, token: str):
     except signing.BadSignature:
         return render(request, "board/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        delivery.unsubscribe(user_id=user_id, kind=kind)
+        try:
+            delivery.unsubscribe(user_id=user_id, kind=kind)
+        except signing.BadSignature:
+            return render(request, "board/unsubscribe.html", {"invalid": True}, status=400)
         return render(request, "board/unsubscribe.html", {"done": True, "kind": kind})
     return render(request, "board/unsubscribe.html", {"kind": kind})

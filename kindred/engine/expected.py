@@ -96,10 +96,12 @@ def expected_values(
     groups: np.ndarray | None = None,
     candidates: tuple[str, ...] = CANDIDATES,
     columns: tuple[np.ndarray, list[int]] | None = None,
+    robust: bool = True,
 ) -> Expectation:
     """Choose a candidate by out-of-sample error and return its cross-fitted expected values (module docstring).
 
     `columns` is `design(z, missing, groups)` when the caller has it already (it is the same every pass).
+    `robust` False gives the model-based variance x' A^-1 x instead of the sandwich (a cheaper pilot).
     """
     m = y.shape[0]
     x, ends = design(z, missing, groups) if columns is None else columns
@@ -139,14 +141,16 @@ def expected_values(
     # The sandwich (Huber-White) covariance of the coefficients, from the residuals of the fit on all
     # schools: right even when the weights are not exactly the inverse variances. HC3: each residual
     # divided by (1 - its leverage), as if it had been left out of the fit.
-    full_inverse = np.linalg.pinv(gram_total[:end, :end] + np.diag(ridge[:end]))
-    full_beta = full_inverse @ moment_total[:end]
-    meats = []
-    for rows, xk in zip(blocks, xs, strict=True):
-        xc = xk[:, :end]
-        leverage = np.clip(weights[rows] * _quadratic(xc, full_inverse), 0.0, 0.99)
-        scores = xc * (weights[rows] * (y[rows] - xc @ full_beta) / (1.0 - leverage))[:, None]
-        meats.append(scores.T @ scores)
+    meats = [np.zeros((end, end))] * len(blocks)
+    if robust:
+        full_inverse = np.linalg.pinv(gram_total[:end, :end] + np.diag(ridge[:end]))
+        full_beta = full_inverse @ moment_total[:end]
+        meats = []
+        for rows, xk in zip(blocks, xs, strict=True):
+            xc = xk[:, :end]
+            leverage = np.clip(weights[rows] * _quadratic(xc, full_inverse), 0.0, 0.99)
+            scores = xc * (weights[rows] * (y[rows] - xc @ full_beta) / (1.0 - leverage))[:, None]
+            meats.append(scores.T @ scores)
     meat_total = sum(meats)
     expected = np.empty(m)
     prediction_var = np.empty(m)
@@ -154,7 +158,8 @@ def expected_values(
         inverse = np.linalg.pinv((gram_total - gram)[:end, :end] + np.diag(ridge[:end]))
         xc = xk[:, :end]
         expected[rows] = xc @ (inverse @ (moment_total - moment)[:end])
-        prediction_var[rows] = _quadratic(xc, inverse @ (meat_total - meat) @ inverse)
+        covariance = inverse @ (meat_total - meat) @ inverse if robust else inverse
+        prediction_var[rows] = _quadratic(xc, covariance)
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, np.maximum(prediction_var, 0.0), chosen, float(r2), errors)
 

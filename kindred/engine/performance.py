@@ -279,13 +279,29 @@ def relative_performance(
         fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
         columns = design(z, missing, group)
         if pupil_sd is None:
-            pilot = expected_values(y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns)
+            pilot = expected_values(
+                y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns, robust=False
+            )
             _, sigma2 = fit_variances(y - pilot.expected, inv_cohort, None)
         spread = float(np.var(y))
         tau_values = np.full(m, max(spread - float(np.mean(sigma2 * inv_cohort)), 0.1 * spread, 1e-12))
-        for _ in range(2):
+        # a pilot pass chooses the model and gives the weights; the second refits the chosen model
+        # with those weights and the sandwich variance
+        chosen_only: tuple[str, ...] | None = None
+        for robust in (False, True):
             weights = 1.0 / np.maximum(tau_values + sigma2 * inv_cohort, 1e-300)
-            fitted = expected_values(y, z, missing, weights, fold=fold, groups=group, columns=columns)
+            fitted = expected_values(
+                y,
+                z,
+                missing,
+                weights,
+                fold=fold,
+                groups=group,
+                columns=columns,
+                robust=robust,
+                **({} if chosen_only is None else {"candidates": chosen_only}),
+            )
+            chosen_only = (fitted.model,)
             residual = y - fitted.expected
             noise = sigma2 * inv_cohort + (fitted.prediction_var if cross else 0.0)
             fit = fit_between(residual, noise, log_cohort, size_dependent=size_dependent_tau and cross)

@@ -198,6 +198,10 @@ class MeasureFit(models.Model):
         return (self.strengths + self.needs) / self.schools if self.schools else 0.0
 
     @property
+    def flagged_percent(self) -> float:
+        return 100.0 * self.flagged_share
+
+    @property
     def spread_ok(self) -> bool | None:
         """The self-check passes when standardised residuals spread as the model says (0.8 to 1.25)."""
         return None if self.spread_ratio is None else 0.8 <= self.spread_ratio <= 1.25

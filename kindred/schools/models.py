@@ -243,7 +243,7 @@ class SchoolMeasure(models.Model):
     suppressed = models.BooleanField(default=False)
     # A figure published as a range ("97-100%", "<5"): `value` is the band's point value (its middle;
     # docs/importing.md), `banded` says so, and the bounds are kept (None: an open end).
-    banded = models.BooleanField(default=False)
+    banded = models.BooleanField(default=False, db_default=False)
     band_lower = models.FloatField(null=True, blank=True)
     band_upper = models.FloatField(null=True, blank=True)
 

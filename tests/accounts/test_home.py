@@ -108,4 +108,5 @@ def test_a_teacher_sees_their_schools_networks(client, teacher_x, school_x, regi
 
 def test_a_school_without_networks_is_shown_where_to_find_one(client, teacher_x, school_x):
     client.force_login(teacher_x)
-    assert "Find a network for your school to join" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "You are in no network yet." in page and "Find a network to join" in page

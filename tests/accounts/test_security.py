@@ -80,5 +80,6 @@ def test_development_settings_do_not_force_https(tmp_path):
     assert result.stdout.split() == ["False", "False"]
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_hashed_with_argon2(teacher_x):
     assert teacher_x.password.startswith("argon2$")

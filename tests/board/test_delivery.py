@@ -152,3 +152,25 @@ def test_digest_schedule_queues_a_run_at_the_digest_hour(settings):
     settings.DIGEST_HOUR = 7
     at = next_digest_time(datetime(2026, 3, 2, 8, tzinfo=UTC))
     assert timezone.localtime(at).hour == 7 and at.date().day == 3
+
+
+def test_an_unsubscribe_link_of_a_deleted_account_changes_nothing(client, teacher_x):
+    token = delivery.unsubscribe_token(teacher_x.pk, "digest")
+    teacher_x.delete()
+    assert client.post(f"/board/unsubscribe/{token}/").status_code == 400
+    assert not NotificationSettings.objects.exists()
+
+
+def test_digest_schedule_queues_the_next_run_for_the_worker(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.DIGEST_HOUR = 7
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
+        call_command("digest", schedule=True, stdout=StringIO())
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path.endswith("digest_scheduled")
+    assert queued.run_after == datetime(2026, 3, 3, 7, tzinfo=UTC)

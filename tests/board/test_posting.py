@@ -185,3 +185,13 @@ def test_an_outsider_cannot_download_an_attachment(
 def test_a_private_networks_board_is_not_found_for_outsiders(client, private_network_x, teacher_y):
     client.force_login(teacher_y)
     assert client.get(f"/board/networks/{private_network_x.pk}/").status_code == 404
+
+
+def test_a_closed_networks_board_is_read_only(client, network_x, thread_x, school_admin_x):
+    network_x.status = "closed"
+    network_x.save()
+    with pytest.raises(ValidationError, match="closed"):
+        services.post_reply(thread=thread_x, by=school_admin_x, body="still there?")
+    client.force_login(school_admin_x)
+    assert client.get(thread_x.get_absolute_url()).status_code == 200
+    assert thread_x.posts.count() == 1

@@ -34,6 +34,10 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1
         assert db.execute("select count(distinct kind) from networks_network").fetchone()[0] == 4
         assert db.execute("select count(*) from networks_rotaturn").fetchone()[0] > 0
+        # Every active demo network has threads on its board, one of them a pinned announcement.
+        assert db.execute("select count(distinct network_id) from board_thread").fetchone()[0] >= 4
+        assert db.execute("select count(*) from board_thread where pinned").fetchone()[0] >= 4
+        assert db.execute("select count(*) from board_post").fetchone()[0] >= 4 * 10
         # A year of self-evaluation, a peer review and a consultation with answers.
         (region_schools,) = db.execute(
             "select count(*) from schools_school where region_id = (select region_id from accounts_regionalrole)"

@@ -113,7 +113,12 @@ def demo_accounts_create() -> dict[str, User]:
     staff_role_add(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER, by=admin)
     from kindred.networks.demo import demo_networks_create
 
-    demo_networks_create(region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD)
+    networks = demo_networks_create(
+        region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD
+    )
+    from kindred.board.demo import demo_threads_create
+
+    demo_threads_create(networks=networks)
     from kindred.events.demo import demo_programme_create
 
     demo_programme_create(coordinator=coordinator, teacher=teacher, admin=admin)
