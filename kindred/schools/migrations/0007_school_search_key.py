@@ -17,7 +17,7 @@ def search_keys_fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0005_saved_mappings_from_the_builder"),
+        ("schools", "0006_banded_false_in_the_database_too"),
     ]
 
     operations = [
