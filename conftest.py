@@ -5,10 +5,26 @@ site_admin, system_leader (region A), school_admin_x, school_leader_x, teacher_x
 region A), teacher_y (school Y, region B), no_school_user; anonymous is a client without a log-in.
 """
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Compile each translation catalogue whose .mo is missing or older than its .po (run.py does
+    this too; this covers running pytest directly). Without gettext the pages stay in English
+    and the translation tests say why."""
+    msgfmt = shutil.which("msgfmt")
+    for po in (Path(__file__).parent / "kindred" / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if msgfmt and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)
 
 
 class FastArgon2Hasher(Argon2PasswordHasher):

@@ -47,8 +47,19 @@ def install(extra: str = "") -> None:
     stamp.write_text(digest)
 
 
+def compile_catalogues() -> None:
+    """Compile the translation catalogues (.po -> .mo; the .mo files are not committed)."""
+    if shutil.which("bash"):
+        run("bash", ROOT / ".ci" / "ensure-gettext")
+    if shutil.which("msgfmt"):
+        run(BIN / "kindred", "compilemessages", "--ignore", ".venv", env={"DEBUG": "true"})
+    else:
+        print("msgfmt not found: Kindred runs in English only (install gettext).", file=sys.stderr)
+
+
 def demo(args: list[str]) -> None:
     install()
+    compile_catalogues()
     run(BIN / "kindred", "demo", *args, env={"DEBUG": "true", "KINDRED_VAR_DIR": str(ROOT / "var" / "demo")})
 
 
@@ -56,6 +67,7 @@ def test(args: list[str]) -> None:
     install("test")
     if shutil.which("bash"):
         run("bash", ROOT / ".ci" / "ensure-chromium")
+    compile_catalogues()
     run(BIN / "pytest", *args, env=TEST_ENV)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _TRUE = {"1", "true", "yes", "on"}
@@ -108,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    # Form widgets render through TEMPLATES, so core/overrides can mend the admin's widgets.
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
@@ -134,12 +135,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML with gzip; Django pads each response with random bytes against BREACH
+    # and masks the CSRF token per response (docs/performance.md says why this is safe).
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's saved language wins over the cookie and the browser's.
+    "kindred.accounts.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kindred.accounts.two_factor.TwoFactorMiddleware",
@@ -154,7 +160,8 @@ WSGI_APPLICATION = "kindred.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (the admin's, django-otp's) for accessibility.
+        "DIRS": [BASE_DIR / "kindred" / "core" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -166,6 +173,8 @@ TEMPLATES = [
         },
     }
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes counts failed sign-ins before the ordinary backend checks the password.
@@ -188,9 +197,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Languages: each is named in itself in the language switch. LocaleMiddleware picks the language
+# from the person's saved choice (accounts.middleware), else the language cookie, else the
+# browser's Accept-Language, else LANGUAGE_CODE. Catalogues: kindred/locale (docs/translating.md).
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "kindred" / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Numbers, dates and separators per language (kindred/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["kindred.formats"]
+# Languages whose numbers are written with Eastern Arabic digits (٠١٢٣…) rather than 0123.
+EASTERN_ARABIC_DIGITS = env_list("EASTERN_ARABIC_DIGITS", [])
+# The country profile (kindred/countries/<COUNTRY>.yaml): its words for the registry's levels,
+# phases, school types, school year, coordinate bounds and measure labels.
+COUNTRY = env_str("COUNTRY", "eng")
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

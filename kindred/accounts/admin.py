@@ -5,7 +5,9 @@ never a dropdown of every row: a national installation has hundreds of thousands
 """
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,8 +30,10 @@ class UserAdmin(DjangoUserAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = [SchoolStaffInline]
+    # Plain multiple selects: the admin's JavaScript two-box widget fails axe (aria on a <span>).
+    filter_horizontal = ()
     fieldsets = (
-        (None, {"fields": ("email", "password", "full_name", "email_verified_at", "deleted_at")}),
+        (None, {"fields": ("email", "password", "full_name", "language", "email_verified_at", "deleted_at")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -53,6 +57,14 @@ class RegionalRoleAdmin(admin.ModelAdmin):
     list_select_related = ["user", "region", "local_authority"]
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user", "region", "local_authority"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PlainGroupAdmin(GroupAdmin):
+    filter_horizontal = ()
 
 
 @admin.register(Invitation)

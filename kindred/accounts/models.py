@@ -34,6 +34,8 @@ class User(AbstractUser):
     # Deleting an account anonymises it (see accounts.services.account_delete): what the person
     # wrote stays, shown as by a former member.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # The language the person chose with the language switch; empty: the browser's (Accept-Language).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

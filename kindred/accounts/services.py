@@ -372,3 +372,16 @@ def account_delete(*, user: User) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     _audit_pseudonymise(user=user, email=email, full_name=full_name, pseudonym_email=pseudonym_email)
+
+
+@transaction.atomic
+def language_set(*, user: User, language: str) -> User:
+    """Remember the language `user` chose; "" forgets it (the browser's language is used again)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Kindred does not speak %(language)s yet.") % {"language": language})
+    if user.language != language:
+        before = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        audit(user, "account.language_set", user, before=before, after=language)
+    return user

@@ -42,6 +42,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("language/", views.language_choose, name="language_choose"),
     path("profile/", views.profile, name="profile"),
     path("profile/data.json", views.personal_data, name="personal_data"),
     path("profile/delete/", views.account_delete, name="account_delete"),

@@ -1,17 +1,21 @@
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
 
-# The words a country uses for its registry's levels and its school year. Templates say
-# {{ words.authority }}, never "local authority": the country profile (issue "Every page for
-# everyone") replaces these English defaults with each country's own words.
-DEFAULT_WORDS = {
-    "region": _("region"),
-    "regions": _("regions"),
-    "authority": _("local authority"),
-    "authorities": _("local authorities"),
-    "school_year": _("school year"),
-}
+from kindred import countries
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "words": DEFAULT_WORDS}
+    """What every page needs: the site's name, the country's words in the active language, the languages.
+
+    Templates say {{ words.authority }}, {{ words.Authority }} (at the start of a sentence or a
+    column heading), {{ words.region }}, {{ words.regions }}, {{ words.school_year }}, never
+    "local authority": the country profile (kindred/countries/) gives each country's own words.
+    """
+    profile = countries.profile()
+    language = get_language()
+    return {
+        "site_name": settings.SITE_NAME,
+        "words": profile.words_in(language),
+        "country_name": profile.country_name(language),
+        "languages": [(code, name) for code, name in settings.LANGUAGES],
+    }

@@ -35,7 +35,8 @@ def job_visible_to(user, job: Job) -> bool:
 @never_cache
 @staff_member_required
 def job_detail(request, pk: int):
-    """A background job's progress and outcome; refreshes itself while the job runs.
+    """A background job's progress and outcome. It refreshes itself only when the person asks
+    (?refresh=on), and they can stop it: a page that reloads on its own fails WCAG 2.2.1.
 
     Import reports name schools and rows of uploaded files, so the staff flag alone is not
     enough: the reader needs the "view job" permission or to be the one who started the job.
@@ -43,7 +44,9 @@ def job_detail(request, pk: int):
     job = get_object_or_404(Job, pk=pk)
     if not job_visible_to(request.user, job):
         raise PermissionDenied
-    return render(request, "core/job_detail.html", {"job": job})
+    return render(
+        request, "core/job_detail.html", {"job": job, "auto_refresh": request.GET.get("refresh") == "on"}
+    )
 
 
 @require_GET

@@ -1,15 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.evidence.models import SupportCategory
 from kindred.schools.models import LocalAuthority, Region, School
 
 
+def _phases() -> list[tuple[str, str]]:
+    """School phases in the country's own words (country profile), after "All phases"."""
+    profile = countries.profile()
+    return [
+        ("", _("All phases")),
+        *((v, profile.phase_label(v, str(label))) for v, label in School.Phase.choices),
+    ]
+
+
 class DashboardForm(forms.Form):
-    region = forms.ModelChoiceField(Region.objects.all(), required=False, label=_("Region"))
-    local_authority = forms.ModelChoiceField(
-        LocalAuthority.objects.all(), required=False, label=_("Authority")
-    )
+    region = forms.ModelChoiceField(Region.objects.all(), required=False)
+    local_authority = forms.ModelChoiceField(LocalAuthority.objects.all(), required=False)
     phase = forms.ChoiceField(
         choices=[("", _("All phases")), *School.Phase.choices], required=False, label=_("Phase")
     )
@@ -23,6 +31,13 @@ class DashboardForm(forms.Form):
         required=False,
         label=_("Urban or rural"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = countries.profile()
+        self.fields["region"].label = profile.word("Region")
+        self.fields["local_authority"].label = profile.word("Authority")
+        self.fields["phase"].choices = _phases()
 
 
 class GoodPracticeForm(forms.Form):
@@ -38,7 +53,7 @@ class GoodPracticeForm(forms.Form):
         max_value=2000,
         help_text=_("Empty: the nearest distance with at least 10 helpers."),
     )
-    other_authority = forms.BooleanField(label=_("Other authorities only"), required=False)
+    other_authority = forms.BooleanField(required=False)  # labelled in __init__: the country's word
     helpers = forms.ChoiceField(
         label=_("Helpers"),
         required=False,
@@ -47,6 +62,10 @@ class GoodPracticeForm(forms.Form):
 
     def __init__(self, *args, domains: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["other_authority"].label = _("Only in other %(authorities)s") % {
+            "authorities": countries.profile().word("authorities")
+        }
+        self.fields["phase"].choices = _phases()
         self.fields["domain"].choices = [(d, d.replace("_", " ").capitalize()) for d in domains]
 
     def clean_school(self) -> School | None:

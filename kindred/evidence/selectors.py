@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from kindred import countries
 from kindred.engine.good_practice import haversine_km
 from kindred.evidence.models import (
     EvidenceRun,
@@ -122,17 +123,28 @@ def category_counts(schools: QuerySet[School]) -> dict:
         category = row["support_category__category"] or "none"
         table.setdefault(row["phase"], {c: 0 for c in totals})[category] += row["n"]
         totals[category] += row["n"]
-    rows = [(phases.get(p, p), cells, sum(cells.values())) for p, cells in sorted(table.items())]
+    profile = countries.profile()
+    rows = [
+        (profile.phase_label(p, str(phases.get(p, p))), cells, sum(cells.values()))
+        for p, cells in sorted(table.items())
+    ]
     return {"rows": rows, "totals": totals, "total": sum(totals.values())}
 
 
 def map_points(schools: QuerySet[School], *, limit: int = 6000) -> list[tuple]:
-    """(latitude, longitude, category, name, url-id) of located schools, at most `limit` of them."""
+    """(latitude, longitude, category, name, url-id, authority id, authority name) of located schools,
+    at most `limit` of them."""
     located = schools.filter(latitude__isnull=False, longitude__isnull=False).order_by()
     return list(
-        located.values_list("latitude", "longitude", "support_category__category", "name", "registry_id")[
-            :limit
-        ]
+        located.values_list(
+            "latitude",
+            "longitude",
+            "support_category__category",
+            "name",
+            "registry_id",
+            "local_authority_id",
+            "local_authority__name",
+        )[:limit]
     )
 
 

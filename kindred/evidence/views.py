@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,7 +77,7 @@ def dashboard(request):
         {
             "form": form,
             "counts": selectors.category_counts(schools),
-            "map": charts.school_map(points, title=_("Schools coloured by support category")),
+            "map": charts.school_map(points, title=_("Schools by support category, over their areas")),
             "mapped": len(points),
             "page_obj": page_obj,
             "querystring_without_page": query.urlencode() + "&",
@@ -224,18 +225,26 @@ def school_evidence_context(school, user) -> dict:
                 flag=outcome.pooled.flag,
                 higher_is_better=outcome.measure.higher_is_better is not False,
                 extent=shared,
-                title=_(
-                    "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
-                    "better to the right"
+                rtl=get_language_bidi(),
+                title=(
+                    _(
+                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
+                        "better to the left"
+                    )
+                    if get_language_bidi()
+                    else _(
+                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
+                        "better to the right"
+                    )
                 )
-                % {"measure": outcome.measure.name},
+                % {"measure": outcome.measure.label},
             )
         outcome.trend = charts.trend(
             [y.year for y in outcome.years],
             [y.value for y in outcome.years],
             [y.expected for y in outcome.years],
             title=_("%(measure)s over the years: result (solid) and expected (dashed)")
-            % {"measure": outcome.measure.name},
+            % {"measure": outcome.measure.label},
         )
         outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
     return {

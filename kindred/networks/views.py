@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred import countries
 from kindred.accounts.access import Access, is_system_leader
 from kindred.accounts.models import User
-from kindred.core.context_processors import site
 from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
 from kindred.networks import forms, rota, selectors, services
@@ -40,9 +40,7 @@ def _may_create(user: User) -> bool:
 @login_required
 def directory(request):
     """Every network the person may see, searchable and filtered, with their own networks first."""
-    # The country's word for a region (the context processor's, so a country profile changes it here too).
-    region_word = str(site(request)["words"]["region"])
-    form = forms.DirectoryForm(request.GET or None, region_label=region_word[:1].upper() + region_word[1:])
+    form = forms.DirectoryForm(request.GET or None, region_label=countries.profile().word("Region"))
     filters = form.cleaned_data if form.is_valid() else {}
     networks = selectors.network_directory(
         request.user,

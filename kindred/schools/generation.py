@@ -22,6 +22,8 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
+from kindred.engine.places import localise
+from kindred.schools.folding import school_search_key
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
 from kindred.schools.services import standard_measures_ensure
 
@@ -57,14 +59,19 @@ def country_generate(
     years: Sequence[int] = (2021, 2022, 2023),
     n_teachers: int | None = None,
     awkward: bool = False,
+    places: str = "eng",
     progress: Progress = no_progress,
 ) -> tuple[Country, GenerationSummary]:
-    """Generate a country and write it; returns it (for the truth file) and what was written."""
+    """Generate a country and write it; returns it (for the truth file) and what was written.
+
+    `places` names the country whose places and names it gets (engine/places.py): "eng"
+    (England-like, the default) or "eg" (Egypt: governorates, Arabic names)."""
     progress(0, None, _("generating"))
     try:
         country = generate_country(
             n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers, awkward=awkward
         )
+        country = localise(country, places, seed=seed)
     except ValueError as error:
         raise ValidationError(str(error)) from error
     return country, country_write(country=country, progress=progress)
@@ -252,6 +259,9 @@ def _write_schools(
             "longitude": country.longitude,
             "urban_rural": urban_rural,
             "pupils": country.pupils,
+            "search_key": [
+                school_search_key(name, town) for name, town in zip(country.name, country.town, strict=True)
+            ],
         },
         country.n_schools,
         _("schools"),

@@ -4,6 +4,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
+from kindred.schools.folding import school_search_key
+
 
 class Region(models.Model):
     """A region of a country (England's nine regions, a Welsh consortium, a province)."""
@@ -34,6 +37,24 @@ class LocalAuthority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SchoolQuerySet(models.QuerySet):
+    """bulk_create and bulk_update keep each school's search key, as save() does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for school in objs:
+            school.search_key = school_search_key(school.name, school.town)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if {"name", "town"} & set(fields):
+            for school in objs:
+                school.search_key = school_search_key(school.name, school.town)
+            fields = [*fields, "search_key"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class School(models.Model):
@@ -83,6 +104,11 @@ class School(models.Model):
         _("urban/rural"), max_length=8, choices=UrbanRural.choices, default=UrbanRural.UNKNOWN, blank=True
     )
     pupils = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
+    # Name and town folded for search (schools/folding.py): Arabic letter forms and diacritics,
+    # Welsh circumflexes. Written by save(), the importer and the generator.
+    search_key = models.CharField(max_length=400, blank=True, default="", editable=False)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -105,8 +131,24 @@ class School(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.registry_id})"
 
+    def save(self, *args, **kwargs):
+        self.search_key = school_search_key(self.name, self.town)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "town"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("school_detail", args=[self.registry_id])
+
+    @property
+    def phase_label(self) -> str:
+        """The phase in the country's own words (Egypt's "Preparatory" for middle), in the active language."""
+        return countries.profile().phase_label(self.phase, str(self.get_phase_display()))
+
+    @property
+    def school_type_label(self) -> str:
+        return countries.profile().school_type_label(self.school_type)
 
 
 class SchoolLink(models.Model):
@@ -183,6 +225,11 @@ class MeasureDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The measure's name as the country profile gives it in the active language, else its own name."""
+        return countries.profile().measure_label(self.code, self.name)
 
 
 class SchoolMeasure(models.Model):

@@ -2,24 +2,36 @@
 
 from django.db.models import Q, QuerySet
 
-from kindred.schools.models import School, SchoolMeasure
+from kindred.schools.folding import fold
+from kindred.schools.models import LocalAuthority, School, SchoolMeasure
+
+
+def _authorities_matching(word: str) -> list[int]:
+    """Ids of the authorities whose folded name contains the folded `word` (a few hundred at most)."""
+    return [pk for pk, name in LocalAuthority.objects.values_list("pk", "name") if word in fold(name)]
 
 
 def school_search(*, query: str = "") -> QuerySet[School]:
-    """Schools whose name, town, postcode or authority contains `query`, or whose id is `query`."""
+    """Schools whose name, town, postcode or authority contains `query`, or whose id is `query`.
+
+    Names and towns are compared folded (schools/folding.py), so Arabic names are found whatever
+    the form of alef, hamza, taa marbuta or the diacritics, and Welsh names with or without
+    circumflexes.
+    """
     schools = School.objects.select_related("local_authority", "region")
     query = query.strip()
     if not query:
         return schools.order_by("name")
-    words = query.split()
     condition = Q(registry_id=query)
     words_match = Q()
-    for word in words:
+    for word in query.split():
+        folded = fold(word)
+        if not folded:
+            continue
         words_match &= (
-            Q(name__icontains=word)
-            | Q(town__icontains=word)
+            Q(search_key__contains=folded)
             | Q(postcode__istartswith=word)
-            | Q(local_authority__name__icontains=word)
+            | Q(local_authority__in=_authorities_matching(folded))
         )
     return schools.filter(condition | words_match).order_by("name")
 

@@ -294,6 +294,8 @@ RULES: dict[str, Rule] = {
     "password_reset_complete": Rule(PUBLIC, "/accounts/password-reset/complete/"),
     "password_change": Rule(SIGNED_IN, "/accounts/password-change/"),
     "password_change_done": Rule(SIGNED_IN, "/accounts/password-change/done/"),
+    # The language switch: anyone may choose; without a language offered it refuses (400).
+    "language_choose": Rule(statuses(400), "/accounts/language/", method="post"),
     # The person's own account.
     "profile": Rule(SIGNED_IN, "/accounts/profile/"),
     "personal_data": Rule(SIGNED_IN, "/accounts/profile/data.json"),
@@ -756,6 +758,11 @@ def _board_world(network, teacher, settings, tmp_path) -> dict:
 
 @pytest.fixture
 def world(personas, school_x, school_y, network_x, settings, tmp_path):
+    return world_build(personas, school_x, school_y, network_x, settings, tmp_path)
+
+
+def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> World:
+    """The objects the rules' addresses name (also used by tests/browser/test_every_page.py)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     site_admin = personas["site_admin"]

@@ -30,11 +30,14 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="Dashboard", exact=True).click()
     assert page.get_by_role("heading", name="Regional dashboard").is_visible()
-    # the map's red dot for this school links to it
-    # dispatched rather than clicked at a point: another dot may overlap this one on a small map
-    page.locator(f'svg a[href="/schools/{red.school.registry_id}/"]').dispatch_event("click")
+    # the map's areas lead to one authority's schools; the list below the map leads to a school
+    page.locator(f'svg a[href="?local_authority={red.school.local_authority_id}"]').dispatch_event("click")
+    page.wait_for_url(f"**local_authority={red.school.local_authority_id}")
+    page.locator("#id_category").select_option("red")
+    page.get_by_role("button", name="Show").click()
+    page.locator("table").get_by_role("link", name=red.school.name, exact=True).click()
     page.wait_for_url(f"**/schools/{red.school.registry_id}/")
     assert page.get_by_role("heading", name=red.school.name).is_visible()
 

@@ -3,16 +3,19 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from kindred import countries
+from kindred.core.numerals import digits
+
 register = template.Library()
 
 
 @register.filter
 def school_year(year: int | None) -> str:
-    """2021 -> "2021/22": a school year written one way everywhere; None (pooled) -> "all years"."""
+    """2021 -> "2021/22" (or "2022" where the country profile writes a year by its end), in the
+    language's digits: a school year written one way everywhere; None (pooled) -> "all years"."""
     if year is None or year == "":
         return _("all years")
-    year = int(year)
-    return f"{year}/{(year + 1) % 100:02d}"
+    return digits(countries.profile().school_year(int(year)))
 
 
 @register.filter

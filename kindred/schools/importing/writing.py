@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
+from kindred.schools.folding import school_search_key
 from kindred.schools.importing.links import LinksPlan
 from kindred.schools.importing.planning import KEEP, Plan, PlannedPlace
 from kindred.schools.importing.report import ImportReport, Tally
@@ -169,7 +170,11 @@ def _schools_write(
         (column, attr, ids) for column, attr, ids in links if any(getattr(s, attr) for s in plan.schools)
     ]
     fields = given + [column for column, _attr, _ids in linked]
-    existing = {row["registry_id"]: row for row in School.objects.values("id", "registry_id", *fields)}
+    searched = ["name", "town", "search_key"]  # the search key follows the name and the town
+    existing = {
+        row["registry_id"]: row
+        for row in School.objects.values("id", "registry_id", *dict.fromkeys(fields + searched))
+    }
     new, changed, changed_fields = [], [], set()
     for school in plan.schools:
         values = dict(school.values)
@@ -177,6 +182,8 @@ def _schools_write(
             code = getattr(school, attr)
             values[column] = ids[code] if code else None
         current = existing.get(school.registry_id)
+        merged = {**(current or {}), **values}
+        values["search_key"] = school_search_key(merged.get("name", ""), merged.get("town", ""))
         if current is None:
             new.append(School(registry_id=school.registry_id, **values))
             rows[school.row] = CREATED

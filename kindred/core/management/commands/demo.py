@@ -26,17 +26,30 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, default=1500, help="How many schools to generate.")
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve the site.")
         parser.add_argument(
+            "--country",
+            default=None,
+            choices=["eng", "wls", "eg"],
+            help="The country profile (default: the COUNTRY setting); eg also gives Arabic names and governorates.",
+        )
+        parser.add_argument(
             "--no-serve", action="store_true", help="Build the database, print the log-ins, stop."
         )
 
-    def handle(self, *args, schools: int, addrport: str, no_serve: bool, **options):
+    def handle(
+        self, *args, schools: int, addrport: str, no_serve: bool, country: str | None = None, **options
+    ):
+        if country:
+            # The server below runs in this process and the worker inherits the environment.
+            settings.COUNTRY = os.environ["COUNTRY"] = country
         database = settings.DATABASES["default"]
         if database["ENGINE"] != "django.db.backends.sqlite3":
             raise CommandError("kindred demo builds a fresh SQLite database; unset DATABASE_URL to run it.")
         self._fresh_database(Path(database["NAME"]))
         call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write(f"Generating a demo region of {schools:,} schools ...")
-        call_command("generate", schools=schools, seed=DEMO_SEED)
+        call_command(
+            "generate", schools=schools, seed=DEMO_SEED, country="eg" if settings.COUNTRY == "eg" else "eng"
+        )
         self.stdout.write("Computing families of similar schools and relative performance ...")
         call_command("families", verbosity=0)
         call_command("performance", verbosity=0)

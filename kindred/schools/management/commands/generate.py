@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="Academic years of outcomes, by the year they start (2021 is 2021/22).",
         )
         parser.add_argument(
+            "--country",
+            default="eng",
+            choices=["eng", "eg"],
+            help="Whose places and names: eng (England-like) or eg (Egypt: governorates, Arabic names).",
+        )
+        parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
         )
         parser.add_argument(
@@ -53,6 +59,7 @@ class Command(BaseCommand):
         years=(2021, 2022, 2023),
         truth=None,
         awkward=False,
+        country="eng",
         **options,
     ):
         if truth is not None and not Path(truth).parent.resolve().is_dir():
@@ -60,18 +67,19 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with terminal_progress("Generating", enabled=options.get("verbosity", 1) > 0) as progress:
             try:
-                country, summary = country_generate(
+                generated, summary = country_generate(
                     n_schools=schools,
                     seed=seed,
                     years=years,
                     n_teachers=teachers,
+                    places=country,
                     awkward=awkward,
                     progress=progress,
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         if truth is not None:
-            rows = write_truth_csv(country, truth)
+            rows = write_truth_csv(generated, truth)
             self.stdout.write(f"True effects: {rows:,} rows in {truth}")
         self.stdout.write(
             self.style.SUCCESS(

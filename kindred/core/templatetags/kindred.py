@@ -1,0 +1,34 @@
+"""Filters every page may use: `{% load kindred %}`.
+
+- `{{ year|school_year }}`: the school year starting in `year` as the country writes it ("2023/24"
+  in England and Wales, "2024" in Egypt).
+- `{{ value|number }}`, `{{ value|number:2 }}`: a number with the language's separators and, where
+  EASTERN_ARABIC_DIGITS asks, its digits; `None` gives "".
+"""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import floatformat
+
+from kindred import countries
+from kindred.core.numerals import digits
+
+register = template.Library()
+
+
+@register.filter
+def school_year(start_year) -> str:
+    if start_year in (None, ""):
+        return ""
+    return digits(countries.profile().school_year(int(start_year)))
+
+
+@register.filter
+def number(value, places=None) -> str:
+    if value is None or value == "":
+        return ""
+    if places is None:
+        text = intcomma(value) if isinstance(value, int) else floatformat(value, "-2g")
+    else:
+        text = floatformat(value, f"{places}g")
+    return digits(str(text))

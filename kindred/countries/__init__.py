@@ -1,0 +1,147 @@
+"""Country profiles: each country's own words, phases, school types, school year and bounds.
+
+A profile is a YAML file beside this module (`eng.yaml`, `wls.yaml`, `eg.yaml`); the COUNTRY
+setting picks one. Every user-facing word in a profile is given per language code ("en", "cy",
+"ar"); a language the profile does not give falls back to English. Templates never name a
+country's levels themselves: they say {{ words.authority }} (see core/context_processors.py),
+and Python calls `profile().word("authority")`. docs/countries.md describes the format.
+
+This module knows nothing of the database: it reads configuration only, so every app may use it.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language
+
+PROFILES_DIR = Path(__file__).resolve().parent
+# The keys of `words` every profile must give (templates rely on them).
+WORD_KEYS = ("region", "regions", "authority", "authorities", "Authority", "Region", "school_year")
+SCHOOL_YEAR_STYLES = ("split", "single")
+
+Texts = dict[str, str]  # language code -> text
+
+
+def _pick(texts: Texts, language: str | None) -> str:
+    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    return texts.get(language) or texts["en"]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    lat_min: float
+    lat_max: float
+    lon_min: float
+    lon_max: float
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return self.lat_min <= latitude <= self.lat_max and self.lon_min <= longitude <= self.lon_max
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: Texts
+    bounds: Bounds
+    school_year_style: str
+    words: dict[str, Texts]
+    phases: dict[str, Texts] = field(default_factory=dict)
+    school_types: dict[str, Texts] = field(default_factory=dict)
+    measures: dict[str, Texts] = field(default_factory=dict)
+
+    def word(self, key: str, language: str | None = None) -> str:
+        """One of WORD_KEYS in `language` (default: the active language)."""
+        return _pick(self.words[key], language or get_language())
+
+    def words_in(self, language: str | None = None) -> dict[str, str]:
+        language = language or get_language()
+        return {key: _pick(texts, language) for key, texts in self.words.items()}
+
+    def country_name(self, language: str | None = None) -> str:
+        return _pick(self.name, language or get_language())
+
+    def phase_label(self, phase: str, default: str) -> str:
+        """The country's name for a School.Phase value, or `default` (the generic label)."""
+        texts = self.phases.get(phase)
+        return _pick(texts, get_language()) if texts else default
+
+    def school_type_label(self, school_type: str) -> str:
+        texts = self.school_types.get(school_type.strip().lower())
+        return _pick(texts, get_language()) if texts else school_type
+
+    def measure_label(self, code: str, default: str) -> str:
+        texts = self.measures.get(code)
+        return _pick(texts, get_language()) if texts else default
+
+    def school_year(self, start_year: int) -> str:
+        """How the school year that starts in `start_year` is written: "2023/24" or "2024"."""
+        if self.school_year_style == "single":
+            return str(start_year + 1)
+        return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def _texts(value, where: str) -> Texts:
+    if isinstance(value, str):
+        return {"en": value}
+    if not isinstance(value, dict) or not isinstance(value.get("en"), str):
+        raise ImproperlyConfigured(f"{where}: give the text per language, at least in English ('en').")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _table(raw: dict, key: str, where: str) -> dict[str, Texts]:
+    table = raw.get(key) or {}
+    if not isinstance(table, dict):
+        raise ImproperlyConfigured(f"{where}: '{key}' must be a mapping.")
+    return {str(k): _texts(v, f"{where} {key}.{k}") for k, v in table.items()}
+
+
+def profile_parse(raw: dict, *, where: str) -> Profile:
+    """A Profile from a YAML document; every problem names the file and the key."""
+    if not isinstance(raw, dict):
+        raise ImproperlyConfigured(f"{where}: a profile is a mapping of keys.")
+    words = _table(raw, "words", where)
+    missing = [key for key in WORD_KEYS if key not in words]
+    if missing:
+        raise ImproperlyConfigured(f"{where}: words lacks {', '.join(missing)}.")
+    style = raw.get("school_year", "split")
+    if style not in SCHOOL_YEAR_STYLES:
+        raise ImproperlyConfigured(f"{where}: school_year must be split or single, not {style!r}.")
+    try:
+        bounds = Bounds(**{k: float(v) for k, v in raw["bounds"].items()})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ImproperlyConfigured(
+            f"{where}: bounds needs lat_min, lat_max, lon_min and lon_max as numbers."
+        ) from None
+    if not (bounds.lat_min < bounds.lat_max and bounds.lon_min < bounds.lon_max):
+        raise ImproperlyConfigured(f"{where}: bounds' minimums must be below their maximums.")
+    return Profile(
+        code=str(raw.get("code", "")),
+        name=_texts(raw.get("name", raw.get("code", "")), f"{where} name"),
+        bounds=bounds,
+        school_year_style=style,
+        words=words,
+        phases=_table(raw, "phases", where),
+        school_types={k.lower(): v for k, v in _table(raw, "school_types", where).items()},
+        measures=_table(raw, "measures", where),
+    )
+
+
+def available() -> list[str]:
+    return sorted(path.stem for path in PROFILES_DIR.glob("*.yaml"))
+
+
+@cache
+def load(code: str) -> Profile:
+    path = PROFILES_DIR / f"{code}.yaml"
+    if not path.exists():
+        raise ImproperlyConfigured(f"No country profile {code!r}; there are: {', '.join(available())}.")
+    return profile_parse(yaml.safe_load(path.read_text(encoding="utf-8")), where=path.name)
+
+
+def profile() -> Profile:
+    """The profile the COUNTRY setting selects."""
+    return load(settings.COUNTRY)

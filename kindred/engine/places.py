@@ -1,0 +1,272 @@
+"""Places and names for a generated country other than the default (England-like) one.
+
+`generate_country` makes an England-like country; `localise(country, code)` gives it another
+country's places and names while keeping everything else (intake, outcomes, true effects) as it
+was, so the planted truth and the statistics do not depend on the country chosen. For Egypt
+("eg"): the nine generated regions become nine governorates, each authority an educational
+administration (إدارة … التعليمية) named after its largest town, towns get Egyptian names,
+schools Arabic names by phase (مدرسة … الابتدائية / الإعدادية / الثانوية), teachers Arabic names,
+and the coordinates move into the governorates. Pure numpy: no Django.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+
+from kindred.engine.generate import REGIONS, Country
+
+# (name, latitude, longitude) of nine governorates, in the order of generate.REGIONS.
+EGYPT_GOVERNORATES = (
+    ("الإسكندرية", 31.20, 29.92),
+    ("البحيرة", 30.85, 30.35),
+    ("الدقهلية", 31.04, 31.38),
+    ("الغربية", 30.80, 31.00),
+    ("الشرقية", 30.60, 31.50),
+    ("القليوبية", 30.30, 31.25),
+    ("القاهرة", 30.05, 31.25),
+    ("الجيزة", 29.95, 31.05),
+    ("أسيوط", 27.18, 31.18),
+)
+EGYPT_TOWNS = (
+    "طنطا",
+    "المحلة الكبرى",
+    "المنصورة",
+    "الزقازيق",
+    "بنها",
+    "شبين الكوم",
+    "دمنهور",
+    "كفر الشيخ",
+    "دمياط",
+    "بلبيس",
+    "ميت غمر",
+    "كفر الدوار",
+    "رشيد",
+    "إدكو",
+    "زفتى",
+    "السنطة",
+    "قليوب",
+    "شبرا الخيمة",
+    "الخانكة",
+    "منيا القمح",
+    "فاقوس",
+    "أبو كبير",
+    "ههيا",
+    "طلخا",
+    "أجا",
+    "السنبلاوين",
+    "بلقاس",
+    "شربين",
+    "حلوان",
+    "المعادي",
+    "مدينة نصر",
+    "مصر الجديدة",
+    "شبرا",
+    "الزيتون",
+    "عين شمس",
+    "المطرية",
+    "إمبابة",
+    "الدقي",
+    "العمرانية",
+    "الهرم",
+    "أوسيم",
+    "كرداسة",
+    "البدرشين",
+    "العياط",
+    "الصف",
+    "منفلوط",
+    "ديروط",
+    "القوصية",
+    "أبنوب",
+    "أبو تيج",
+    "ساحل سليم",
+    "البداري",
+    "الفتح",
+    "صدفا",
+    "الغنايم",
+    "العامرية",
+    "برج العرب",
+    "المنتزه",
+    "سيدي جابر",
+    "محرم بك",
+    "الرمل",
+    "كوم حمادة",
+    "إيتاي البارود",
+    "أبو حمص",
+)
+EGYPT_SCHOOL_NAMES = (
+    "الأمل",
+    "النور",
+    "طه حسين",
+    "أحمد شوقي",
+    "مصطفى كامل",
+    "سعد زغلول",
+    "السلام",
+    "الحرية",
+    "النيل",
+    "الفتح",
+    "عمر بن الخطاب",
+    "الزهراء",
+    "التحرير",
+    "الجيل الجديد",
+    "رفاعة الطهطاوي",
+    "قاسم أمين",
+    "الفردوس",
+    "المستقبل",
+    "الشهيد أحمد حمدي",
+    "جمال عبد الناصر",
+    "الإمام محمد عبده",
+    "نجيب محفوظ",
+    "أم كلثوم",
+    "الشيماء",
+    "خالد بن الوليد",
+    "صلاح الدين",
+    "العروبة",
+    "الوحدة",
+    "الرواد",
+    "الإيمان",
+    "المنار",
+    "الهدى",
+    "الأندلس",
+    "عائشة أم المؤمنين",
+    "هدى شعراوي",
+    "السادات",
+    "أكتوبر",
+    "الثورة",
+)
+EGYPT_PHASE_PATTERNS = {
+    "nursery": "روضة {}",
+    "primary": "مدرسة {} الابتدائية",
+    "middle": "مدرسة {} الإعدادية",
+    "secondary": "مدرسة {} الثانوية",
+    "all_through": "مجمع مدارس {}",
+    "post16": "مدرسة {} الثانوية الفنية",
+    "special": "مدرسة {} للتربية الخاصة",
+    "alternative": "مركز {} التعليمي",
+}
+EGYPT_FIRST_NAMES = (
+    "محمد",
+    "أحمد",
+    "محمود",
+    "مصطفى",
+    "علي",
+    "حسن",
+    "عمر",
+    "يوسف",
+    "إبراهيم",
+    "خالد",
+    "طارق",
+    "هشام",
+    "فاطمة",
+    "مريم",
+    "نور",
+    "سارة",
+    "هدى",
+    "آية",
+    "منى",
+    "رحاب",
+    "إيمان",
+    "دينا",
+    "ياسمين",
+    "شيماء",
+)
+EGYPT_LAST_NAMES = (
+    "عبد الله",
+    "السيد",
+    "حسين",
+    "إبراهيم",
+    "عبد الرحمن",
+    "محمود",
+    "سليمان",
+    "الشافعي",
+    "المصري",
+    "عثمان",
+    "النجار",
+    "الشريف",
+    "فرج",
+    "منصور",
+    "عبد العزيز",
+    "رمضان",
+    "يونس",
+    "الخولي",
+)
+# How far schools sit from their governorate's centre, relative to the generated region's spread.
+_SPREAD = 0.25
+
+
+def localise(country: Country, code: str, *, seed: int = 0) -> Country:
+    """`country` with the places and names of country `code` ("eng" returns it unchanged)."""
+    if code in ("eng", ""):
+        return country
+    if code == "eg":
+        return _egypt(country, np.random.default_rng([seed & 0xFFFFFFFF, 0xE6]))
+    raise ValueError(f"No generated places for country {code!r}; there are: eg, eng.")
+
+
+def _egypt(country: Country, rng: np.random.Generator) -> Country:
+    region_index = {r[0]: i for i, r in enumerate(REGIONS)}
+    regions = [(rc, EGYPT_GOVERNORATES[region_index[rc]][0]) for rc, _name in country.regions]
+    # Towns: each distinct generated town gets an Egyptian name (numbered once the list runs out).
+    old_towns, town_of_school = np.unique(country.town, return_inverse=True)
+    order = rng.permutation(len(old_towns))
+    town_names = np.array(
+        [
+            EGYPT_TOWNS[k % len(EGYPT_TOWNS)]
+            + ("" if k < len(EGYPT_TOWNS) else f" {k // len(EGYPT_TOWNS) + 1}")
+            for k in order
+        ],
+        dtype=object,
+    )
+    town = town_names[town_of_school]
+    # Authorities: the educational administration of their largest town.
+    authorities = []
+    for code, _name, region_code in country.authorities:
+        in_authority = country.local_authority == code
+        towns, counts = np.unique(town[in_authority], return_counts=True)
+        main = towns[np.argmax(counts)] if len(towns) else code
+        authorities.append((code, f"إدارة {main} التعليمية", region_code))
+    # Schools: a name by phase; coordinates moved into the governorate, keeping the layout.
+    names = np.array(EGYPT_SCHOOL_NAMES, dtype=object)[
+        rng.integers(len(EGYPT_SCHOOL_NAMES), size=country.n_schools)
+    ]
+    use_town = rng.random(country.n_schools) < 0.3
+    names = np.where(use_town, town, names)
+    name = np.array(
+        [
+            EGYPT_PHASE_PATTERNS.get(p, "مدرسة {}").format(n)
+            for p, n in zip(country.phase, names, strict=True)
+        ],
+        dtype=object,
+    )
+    name = _numbered_if_repeated(name)
+    r = np.array([region_index[rc] for rc in country.region])
+    old_lat = np.array([REGIONS[i][3] for i in r])
+    old_lon = np.array([REGIONS[i][4] for i in r])
+    new_lat = np.array([EGYPT_GOVERNORATES[i][1] for i in r])
+    new_lon = np.array([EGYPT_GOVERNORATES[i][2] for i in r])
+    latitude = new_lat + (country.latitude - old_lat) * _SPREAD
+    longitude = new_lon + (country.longitude - old_lon) * _SPREAD
+    n_teachers = len(country.teacher_first_name)
+    first = np.array(EGYPT_FIRST_NAMES, dtype=object)[rng.integers(len(EGYPT_FIRST_NAMES), size=n_teachers)]
+    last = np.array(EGYPT_LAST_NAMES, dtype=object)[rng.integers(len(EGYPT_LAST_NAMES), size=n_teachers)]
+    return replace(
+        country,
+        name=name,
+        town=town,
+        latitude=latitude,
+        longitude=longitude,
+        authorities=authorities,
+        regions=regions,
+        teacher_first_name=first,
+        teacher_last_name=last,
+    )
+
+
+def _numbered_if_repeated(names: np.ndarray) -> np.ndarray:
+    """Repeated names get a number (مدرسة النور الابتدائية 2), as schools in one country are told apart."""
+    seen: dict[str, int] = {}
+    out = names.copy()
+    for i, name in enumerate(names):
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            out[i] = f"{name} {seen[name]}"
+    return out
