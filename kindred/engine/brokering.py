@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kindred.engine import flow
+from kindred.engine.blas import one_blas_thread
 from kindred.engine.travel import GreatCircle, TravelSource
 
 SCALE = 1000  # costs are solved in thousandths
@@ -164,6 +165,7 @@ def _check(
     return wants, blocked, capacity
 
 
+@one_blas_thread
 def broker(
     schools: Schools,
     needs: Needs,
