@@ -130,7 +130,7 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
 
 
 def own_domain_scores(
-    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
+    *, schools: list[School] | list[int] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, float]]:
     """school id → domain code → the mean of the school's own ratings over that domain's standards
     (every school that rated itself when `schools` is None)."""
@@ -150,7 +150,7 @@ def own_domain_scores(
 
 
 def selfeval_verdicts(
-    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
+    *, schools: list[School] | list[int] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, str]]:
     """school id → domain code → 'strength' or 'need', from the schools' own evaluations.
 
@@ -259,10 +259,12 @@ def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: i
     )
 
 
-def latest_selfeval_verdicts() -> tuple[FrameworkVersion | None, int | None, dict[int, dict[str, str]]]:
+def latest_selfeval_verdicts(
+    *, schools: list[int] | None = None
+) -> tuple[FrameworkVersion | None, int | None, dict[int, dict[str, str]]]:
     """(version, year, school id → domain code → verdict) for the newest year of own evaluations on
-    the framework version most used that year: what brokering joins to the needs and strengths
-    from measures."""
+    the framework version most used that year: what brokering, formation and offer matching join to
+    the needs and strengths from measures (for the School pks in `schools`, or every school)."""
     latest = (
         Evaluation.objects.filter(kind=Evaluation.Kind.SELF)
         .values("version_id", "year")
@@ -273,4 +275,4 @@ def latest_selfeval_verdicts() -> tuple[FrameworkVersion | None, int | None, dic
     if latest is None:
         return None, None, {}
     version = FrameworkVersion.objects.get(pk=latest["version_id"])
-    return version, latest["year"], selfeval_verdicts(schools=None, version=version, year=latest["year"])
+    return version, latest["year"], selfeval_verdicts(schools=schools, version=version, year=latest["year"])
