@@ -11,9 +11,16 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kindred.accounts.access import Access, school_access
 from kindred.accounts.models import SchoolStaff, User
 from kindred.frameworks.models import PeerReview
 from kindred.frameworks.services import LEADER_ROLES
+
+
+def may_see_selfeval(user: User, school) -> bool:
+    """Whether `user` may read the school's self-evaluation: the rule of `school_for_user`, for
+    pages (the school page) that show part of it without raising 404."""
+    return school_access(user, school) > Access.NONE
 
 
 def is_school_leader(user: User, school) -> bool:

@@ -276,3 +276,42 @@ def latest_selfeval_verdicts(
         return None, None, {}
     version = FrameworkVersion.objects.get(pk=latest["version_id"])
     return version, latest["year"], selfeval_verdicts(schools=schools, version=version, year=latest["year"])
+
+
+@dataclass
+class SchoolVerdicts:
+    """A school's strengths and needs from its own evaluation of one year (the newest it has)."""
+
+    version: FrameworkVersion
+    year: int
+    strengths: list[tuple[Domain, float]]  # (domain, domain score), best first
+    needs: list[tuple[Domain, float]]  # weakest first
+
+
+def school_verdicts(school: School) -> SchoolVerdicts | None:
+    """The school's self-evaluated strengths and needs in the newest year it rated itself (None when
+    it never did), by the rule brokering uses (`selfeval_verdicts`). Four queries."""
+    latest = (
+        Evaluation.objects.filter(school=school, kind=Evaluation.Kind.SELF, ratings__isnull=False)
+        .order_by("-year", "-updated_at")
+        .values("version_id", "year")
+        .first()
+    )
+    if latest is None:
+        return None
+    version = FrameworkVersion.objects.get(pk=latest["version_id"])
+    scores = own_domain_scores(schools=[school.pk], version=version, year=latest["year"]).get(school.pk, {})
+    domains = {d.code: d for d in version.domains.all()}
+    strengths, needs = [], []
+    for code, score in scores.items():
+        found = selfeval.verdict(score, scale_max=version.scale_max)
+        if found == "strength":
+            strengths.append((domains[code], score))
+        elif found == "need":
+            needs.append((domains[code], score))
+    return SchoolVerdicts(
+        version=version,
+        year=latest["year"],
+        strengths=sorted(strengths, key=lambda item: (-item[1], item[0].position)),
+        needs=sorted(needs, key=lambda item: (item[1], item[0].position)),
+    )
