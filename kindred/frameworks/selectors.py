@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from kindred.engine import selfeval
 from kindred.frameworks import loading
-from kindred.frameworks.models import Domain, Evaluation, FrameworkVersion, PeerReview, Rating, Standard
+from kindred.frameworks.models import (
+    Domain,
+    Evaluation,
+    EvidenceFile,
+    FrameworkVersion,
+    PeerReview,
+    Rating,
+    Standard,
+)
 from kindred.schools.models import School
 
 
@@ -60,6 +68,7 @@ class StandardRow:
     staff: selfeval.Spread | None = None
     peers: list[Rating] = field(default_factory=list)
     difference: selfeval.Difference | None = None
+    files: list[EvidenceFile] = field(default_factory=list)  # attached to the school's own evaluation
 
 
 @dataclass
@@ -94,6 +103,14 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
             staff[rating.standard_id].append(rating.level)
         else:
             peers[rating.standard_id].append(rating)
+    files: dict[int, list[EvidenceFile]] = defaultdict(list)
+    for item in EvidenceFile.objects.filter(
+        evaluation__school=school,
+        evaluation__version=version,
+        evaluation__year=year,
+        evaluation__kind=Evaluation.Kind.SELF,
+    ):
+        files[item.standard_id].append(item)
     differences = {
         int(d.standard): d
         for d in selfeval.self_peer_differences(
@@ -112,6 +129,7 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
                 else None,
                 peers=peers.get(standard.pk, []),
                 difference=differences.get(standard.pk),
+                files=files.get(standard.pk, []),
             )
             for standard in domain.standards.all()
         ]
