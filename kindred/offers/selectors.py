@@ -136,3 +136,16 @@ def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]
         )
         for i in order
     ]
+
+
+def domain_suggestions() -> list[str]:
+    """The domains offers and requests are matched in: the measures' outcome domains and the
+    self-evaluation frameworks' domain codes (offered as a datalist, so both sides name one alike)."""
+    from kindred.frameworks.models import Domain
+    from kindred.schools.models import MeasureDefinition
+
+    measured = MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME).values_list(
+        "domain", flat=True
+    )
+    framework = Domain.objects.values_list("code", flat=True)
+    return sorted({d.lower() for d in [*measured, *framework] if d})

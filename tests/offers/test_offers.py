@@ -177,3 +177,16 @@ def test_a_request_page_names_a_self_evaluated_strength_with_its_year(client, sc
     client.force_login(site_admin)
     page = client.get(support.get_absolute_url()).content.decode()
     assert "A strength in its own evaluation (self-evaluation 2025/26)" in page
+
+
+def test_the_offer_and_request_forms_suggest_the_measured_and_self_evaluated_domains(
+    client, school_x, school_admin_x
+):
+    from tests.frameworks.conftest import framework_example_load
+
+    framework_example_load()
+    MeasureDefinition.objects.create(code="ks2_read", name="Reading", domain="reading", kind="outcome")
+    client.force_login(school_admin_x)
+    html = client.get("/offers/").content.decode()
+    assert '<datalist id="domains">' in html
+    assert '<option value="reading">' in html and '<option value="behaviour">' in html
