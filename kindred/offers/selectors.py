@@ -6,6 +6,9 @@ How an offer is fitted to the broker's terms:
 - An offer makes its school eligible whatever the evidence says: the strength term uses the
   school's pooled relative performance in the request's domain (z, in posterior SDs) when it is
   stored, and z = 0 (no evidence either way) when it is not.
+- A strength from the school's own evaluation (`brokering.loading.selfeval_rows`, the loader
+  brokering and formation use) in the framework domain the request names (by its code or name)
+  counts as brokering counts it, z = 1.96, unless the measures say more.
 - Travel time is the broker's great-circle estimate; a school without coordinates counts as an
   hour away (`TYPICAL_MINUTES`) rather than being dropped.
 - Same-authority pairs carry the broker's small preference for crossing boundaries.
@@ -19,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Max
 
-from kindred.brokering.loading import weights_from_settings
+from kindred.brokering.loading import SELF_EVALUATED_STRENGTH_Z, selfeval_rows, weights_from_settings
 from kindred.engine.brokering import NOT_ELIGIBLE, SCALE, Needs, Schools, Supporters, pair_costs
 from kindred.engine.travel import GreatCircle
-from kindred.evidence.models import Performance
+from kindred.evidence.models import Flag, Performance
 from kindred.offers.models import Offer, SupportRequest
 
 TYPICAL_MINUTES = 60.0
@@ -39,6 +42,8 @@ class _KnownOrTypical(GreatCircle):
 class Ranked:
     cost: float
     strength_z: float | None  # None: no stored evidence in the domain
+    measured_z: float | None  # the part of it from measures (None: no measure in the domain)
+    self_evaluated_year: int | None  # the school rated itself strong in the domain that year
     distance_km: float | None  # None: a position is unknown
     minutes: float
     other_authority: bool
@@ -48,6 +53,11 @@ class Ranked:
 class Suggestion:
     offer: Offer
     ranked: Ranked
+
+
+def _best(*values: float | None) -> float | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
 
 
 def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]:
@@ -79,7 +89,16 @@ def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]
         authority=np.array([s.local_authority_id or -1 for s in everyone]),
         context=np.zeros((len(everyone), 0)),
     )
-    known_z = [z_by_school.get(o.school_id) for o in offers]
+    wanted = request.domain.strip().lower()
+    self_strong = {
+        row.school_id: row.year
+        for row in selfeval_rows({o.school_id for o in offers})
+        if row.flag == Flag.STRENGTH and wanted in (row.code.lower(), row.name.lower(), row.domain.lower())
+    }
+    known_z = [
+        _best(z_by_school.get(o.school_id), SELF_EVALUATED_STRENGTH_Z if o.school_id in self_strong else None)
+        for o in offers
+    ]
     travel = _KnownOrTypical()
     costs = pair_costs(
         schools,
@@ -106,6 +125,8 @@ def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]
             Ranked(
                 cost=float(costs[i]) / SCALE,
                 strength_z=known_z[i],
+                measured_z=z_by_school.get(offers[i].school_id),
+                self_evaluated_year=self_strong.get(offers[i].school_id),
                 distance_km=None if np.isnan(km[i]) else float(km[i]),
                 minutes=float(minutes[i]),
                 other_authority=bool(
@@ -115,3 +136,16 @@ def suggestions(request: SupportRequest, *, limit: int = 10) -> list[Suggestion]
         )
         for i in order
     ]
+
+
+def domain_suggestions() -> list[str]:
+    """The domains offers and requests are matched in: the measures' outcome domains and the
+    self-evaluation frameworks' domain codes (offered as a datalist, so both sides name one alike)."""
+    from kindred.frameworks.models import Domain
+    from kindred.schools.models import MeasureDefinition
+
+    measured = MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME).values_list(
+        "domain", flat=True
+    )
+    framework = Domain.objects.values_list("code", flat=True)
+    return sorted({d.lower() for d in [*measured, *framework] if d})
