@@ -31,6 +31,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -216,6 +217,43 @@ def build_posts(data: dict, n_posts: int, n_threads: int, n_reads: int, seed: in
     }
 
 
+def read_back() -> tuple[dict, dict]:
+    """What build_networks and build_posts return, read from a database they built (for --reuse)."""
+    from django.utils import timezone
+
+    from kindred.accounts.models import SchoolStaff
+    from kindred.board.models import NotificationSettings, Post, Thread
+    from kindred.networks.models import Membership
+
+    staff_by_school: dict[int, list[int]] = {}
+    for user_id, school_id in SchoolStaff.objects.values_list("user_id", "school_id").iterator(
+        chunk_size=50_000
+    ):
+        staff_by_school.setdefault(school_id, []).append(user_id)
+    members_of: dict[int, list[int]] = {}
+    for nid, school_id in Membership.objects.filter(left_at__isnull=True).values_list(
+        "network_id", "school_id"
+    ):
+        members_of.setdefault(nid, []).append(school_id)
+    staff_of_network = {
+        nid: [u for school in schools for u in staff_by_school.get(school, [])]
+        for nid, schools in members_of.items()
+    }
+    thread_network = list(Thread.objects.order_by("pk").values_list("network_id", flat=True))
+    data = {"generate_seconds": None, "networks_seconds": None, "counts": {"networks": len(members_of)}}
+    posts = {
+        "threads": len(thread_network),
+        "posts": Post.objects.count(),
+        "posts_in_the_last_day": Post.objects.filter(
+            created_at__gte=timezone.now() - timedelta(days=1)
+        ).count(),
+        "staff_of_network": staff_of_network,
+        "thread_network": thread_network,
+        "settings_rows": NotificationSettings.objects.count(),
+    }
+    return data, posts
+
+
 def scan_people() -> float:
     from kindred.accounts.models import User
 
@@ -272,9 +310,21 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="SQLite only: measure on a copy of a database an earlier run built (its data build takes "
+        "about 20 minutes), instead of building one",
+    )
+    parser.add_argument("--skip-digest", action="store_true", help="Measure the pages and search only.")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kindred-bench-board-"))
-    url = fresh_database(args.database_url, scratch)
+    if args.reuse:
+        copy = scratch / "bench-networks.sqlite3"
+        shutil.copyfile(args.reuse, copy)
+        url = f"sqlite:///{copy}"
+    else:
+        url = fresh_database(args.database_url, scratch)
     os.environ.update(
         DATABASE_URL=url,
         DEBUG="false",
@@ -299,8 +349,11 @@ def main() -> None:
     from kindred.schools.models import School
 
     call_command("migrate", verbosity=0)
-    data = build_networks(args.schools, args.teachers, args.networks, args.seed)
-    posts = build_posts(data, args.posts, args.threads, args.reads, args.seed)
+    if args.reuse:
+        data, posts = read_back()
+    else:
+        data = build_networks(args.schools, args.teachers, args.networks, args.seed)
+        posts = build_posts(data, args.posts, args.threads, args.reads, args.seed)
     print(json.dumps({k: v for k, v in posts.items() if not isinstance(v, dict | list)}), file=sys.stderr)
     rng = random.Random(args.seed)
     registry_ids = list(School.objects.values_list("registry_id", flat=True))
@@ -327,15 +380,15 @@ def main() -> None:
             ("board page", f"/board/networks/{nid}/"),
             ("search", f"/board/search/?q={rng.choice(WORDS)}"),
         ]:
-            ms, n = timed(anonymous, f"/schools/{rng.choice(registry_ids)}/")
+            ms, n = timed(anonymous, f"/schools/{rng.choice(registry_ids)}/", "baseline")
             baseline.append(ms)
             baseline_queries.add(n)
-            ms, n = timed(teacher, url_)
+            ms, n = timed(teacher, url_, name)
             pages[name].append(ms)
             queries[name].add(n)
     base = statistics.median(baseline)
     scan_before = scan_people()
-    digest = run_digest(url)
+    digest = {"seconds": None, "skipped": True} if args.skip_digest else run_digest(url)
     scan_after = scan_people()
     connection.close()
     from kindred.board.models import OutgoingEmail
@@ -367,7 +420,9 @@ def main() -> None:
             **digest,
             "digests_written": OutgoingEmail.objects.filter(kind="digest").count(),
             "baseline_scan_people_seconds": [round(scan_before, 1), round(scan_after, 1)],
-            "ratio_to_baseline": round(digest["seconds"] / statistics.median([scan_before, scan_after]), 1),
+            "ratio_to_baseline": None
+            if digest["seconds"] is None
+            else round(digest["seconds"] / statistics.median([scan_before, scan_after]), 1),
         },
         "load_average": os.getloadavg(),
     }
