@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import Q
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
@@ -49,6 +50,9 @@ class HistoryAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     list_per_page = 50
+    # Newest first, by primary key: no sort of every row for a page (the models' own orderings
+    # are on columns without an index).
+    ordering = ["-pk"]
 
     def has_add_permission(self, request):
         return False
@@ -68,3 +72,15 @@ def people_search(queryset, search_term: str, field: str = "user"):
     if not search_term.strip():
         return queryset
     return queryset.filter(**{f"{field}__in": people_matching(User.objects.all(), search_term)})
+
+
+def school_search(queryset, search_term: str, field: str = "school", *, also=None):
+    """Narrow `queryset` to rows whose `field` (a school) the schools' search finds (folded name and
+    town, id, postcode, authority: schools/selectors.school_search_q), or that match the Q `also`."""
+    from kindred.schools.models import School
+    from kindred.schools.selectors import school_search_q
+
+    if not search_term.strip():
+        return queryset
+    condition = Q(**{f"{field}__in": School.objects.filter(school_search_q(search_term))})
+    return queryset.filter(condition | also if also is not None else condition)

@@ -9,8 +9,9 @@ networks, 38,000 memberships, 870,000 people).
 """
 
 from django.contrib import admin
+from django.db.models import Q
 
-from kindred.core.admin_site import HistoryAdmin, people_search
+from kindred.core.admin_site import HistoryAdmin, people_search, school_search
 from kindred.networks.models import (
     Connection,
     Membership,
@@ -57,7 +58,15 @@ class MembershipAdmin(HistoryAdmin):
     list_display = ["school", "network", "role", "joined_at", "left_at", "leave_reason"]
     list_select_related = ["school", "network"]
     list_filter = ["role", ("left_at", admin.EmptyFieldListFilter)]
-    search_fields = ["network__name", "school__name", "school__registry_id"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A school (the schools' search) or a network by part of its name."""
+        return school_search(
+            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
+        ), False
+
+    def get_search_fields(self, request):
+        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(NetworkRole)
@@ -78,7 +87,15 @@ class MembershipRequestAdmin(HistoryAdmin):
     list_display = ["network", "school", "person", "kind", "status", "created_at", "decided_at"]
     list_select_related = ["network", "school", "person"]
     list_filter = ["kind", "status"]
-    search_fields = ["network__name", "school__name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A school (the schools' search) or a network by part of its name."""
+        return school_search(
+            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
+        ), False
+
+    def get_search_fields(self, request):
+        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(RotaTurn)
@@ -86,14 +103,30 @@ class RotaTurnAdmin(HistoryAdmin):
     list_display = ["date", "duty", "school", "network", "school_year"]
     list_select_related = ["school", "network"]
     list_filter = ["duty", "school_year"]
-    search_fields = ["network__name", "school__name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A school (the schools' search) or a network by part of its name."""
+        return school_search(
+            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
+        ), False
+
+    def get_search_fields(self, request):
+        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(RotaBlockedDate)
 class RotaBlockedDateAdmin(HistoryAdmin):
     list_display = ["date", "school", "network", "reason"]
     list_select_related = ["school", "network"]
-    search_fields = ["network__name", "school__name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A school (the schools' search) or a network by part of its name."""
+        return school_search(
+            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
+        ), False
+
+    def get_search_fields(self, request):
+        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(Profile)
