@@ -80,7 +80,7 @@ def test_board_history_is_read_only_and_posts_are_found_by_the_board_search(
     thread = board.thread_create(network=network_x, by=teacher_x, title="Phonics", body="Our reading scheme")
     post = thread.posts.get()
     client.force_login(site_admin)
-    assert "Phonics" in client.get("/admin/board/post/", {"q": "readi"}).content.decode()
+    assert "Phonics" in client.get("/admin/board/post/", {"q": "reading"}).content.decode()
     assert "Phonics" not in client.get("/admin/board/post/", {"q": "maths"}).content.decode()
     for model in ("thread", "post", "postreport"):
         assert client.get(f"/admin/board/{model}/add/").status_code == 403
