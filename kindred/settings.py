@@ -300,6 +300,9 @@ EMAIL_VERIFICATION_DAYS = 7
 # When on, site administrators and system leaders must use TOTP two-factor sign-in.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
+# Two-factor secrets stay with their owner: the admin never shows a device's key or QR code (the
+# device's config and QR-code pages answer 403 even to site administrators).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 # Who sees other schools' support categories: "covered" (a school's own staff, the system
 # leaders of its area and site admins) or "signed_in" (everyone signed in). docs/accounts.md.

@@ -110,6 +110,8 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
     from kindred.networks.access import network_member_users
 
     reasons: dict[int, str] = {user.pk: Notification.Reason.MENTION for user in mentioned}
+    for user_id in _quiet_when_muted(post, reasons):
+        del reasons[user_id]  # the post reaches them in the digest, like the rest of the thread
     members = network_member_users(post.network).values("pk")
     followers = (
         ThreadRead.objects.filter(
@@ -160,6 +162,21 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
     if emails:
         transaction.on_commit(_send_soon)
     return notifications
+
+
+def _quiet_when_muted(post: Post, mentioned_ids) -> set[int]:
+    """The mentioned people who muted the post's thread and did not ask to hear of mentions there."""
+    if not mentioned_ids:
+        return set()
+    muted = set(
+        ThreadRead.objects.filter(
+            thread_id=post.thread_id, level=ThreadRead.Level.MUTED, user_id__in=list(mentioned_ids)
+        ).values_list("user_id", flat=True)
+    )
+    if not muted:
+        return set()
+    wanted = NotificationSettings.objects.filter(user_id__in=muted, mentions_in_muted_threads=True)
+    return muted - set(wanted.values_list("user_id", flat=True))
 
 
 def _send_soon() -> None:

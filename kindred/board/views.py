@@ -285,6 +285,7 @@ def notification_settings(request):
                 user=request.user,
                 email_at_once=form.cleaned_data["email_at_once"],
                 digest=form.cleaned_data["digest"],
+                mentions_in_muted_threads=form.cleaned_data["mentions_in_muted_threads"],
             )
             messages.success(request, _("Your e-mail choices are saved."))
             return redirect("board_notification_settings")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindred import countries
 from kindred.accounts.models import User
 from kindred.audit.services import audit
 from kindred.brokering.computing import broker_place, form_place, travel_source
@@ -354,8 +355,7 @@ def _rota_start_if_ready(network: Network, *, by: User) -> None:
 
     first = timezone.localdate() + timedelta(weeks=4)
     dates = [first + timedelta(weeks=6 * i) for i in range(ROTA_MEETINGS)]
-    school_year = first.year if first.month >= 9 else first.year - 1
-    rota_generate(network=network, school_year=school_year, dates=dates, by=by)
+    rota_generate(network=network, school_year=countries.profile().school_year_of(first), dates=dates, by=by)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ This module knows nothing of the database: it reads configuration only, so every
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -49,6 +50,8 @@ class Profile:
     bounds: Bounds
     school_year_style: str
     words: dict[str, Texts]
+    # The month (1-12) the school year starts in: the rota's and the calendar's "this school year".
+    school_year_starts: int = 9
     phases: dict[str, Texts] = field(default_factory=dict)
     school_types: dict[str, Texts] = field(default_factory=dict)
     measures: dict[str, Texts] = field(default_factory=dict)
@@ -83,6 +86,15 @@ class Profile:
             return str(start_year + 1)
         return f"{start_year}/{(start_year + 1) % 100:02d}"
 
+    def school_year_of(self, day: date) -> int:
+        """The school year `day` falls in, named by the calendar year it starts in."""
+        return day.year if day.month >= self.school_year_starts else day.year - 1
+
+    def school_year_dates(self, start_year: int) -> tuple[date, date]:
+        """The first and last day of the school year that starts in `start_year`."""
+        first = date(start_year, self.school_year_starts, 1)
+        return first, date(start_year + 1, self.school_year_starts, 1) - timedelta(days=1)
+
 
 def _texts(value, where: str) -> Texts:
     if isinstance(value, str):
@@ -110,6 +122,11 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
     style = raw.get("school_year", "split")
     if style not in SCHOOL_YEAR_STYLES:
         raise ImproperlyConfigured(f"{where}: school_year must be split or single, not {style!r}.")
+    starts = raw.get("school_year_starts", 9)
+    if not isinstance(starts, int) or isinstance(starts, bool) or not 1 <= starts <= 12:
+        raise ImproperlyConfigured(
+            f"{where}: school_year_starts must be a month number, 1 to 12, not {starts!r}."
+        )
     try:
         bounds = Bounds(**{k: float(v) for k, v in raw["bounds"].items()})
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -123,6 +140,7 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
         name=_texts(raw.get("name", raw.get("code", "")), f"{where} name"),
         bounds=bounds,
         school_year_style=style,
+        school_year_starts=starts,
         words=words,
         phases=_table(raw, "phases", where),
         school_types={k.lower(): v for k, v in _table(raw, "school_types", where).items()},

@@ -672,11 +672,12 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": Rule(
         admin_only(200), lambda w: f"/admin/accounts/user/{w.personas['teacher_x'].pk}/password/"
     ),
+    # Two-factor secrets are hidden from site administrators too (OTP_ADMIN_HIDE_SENSITIVE_DATA).
     "admin:otp_totp_totpdevice_config": Rule(
-        admin_only(200), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/config/"
+        admin_only(403), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/config/"
     ),
     "admin:otp_totp_totpdevice_qrcode": Rule(
-        admin_only(200), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/qrcode/"
+        admin_only(403), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/qrcode/"
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
@@ -701,6 +702,26 @@ ADMIN_FORBIDDEN = {
     ("axes_accesslog", "add"),
     ("axes_accessfailurelog", "add"),
     ("board_outgoingemail", "add"),
+    # History is shown, never added or deleted in the admin (core.admin_site.HistoryAdmin).
+    *{
+        (model, page)
+        for model in (
+            "networks_network",
+            "networks_membership",
+            "networks_networkrole",
+            "networks_membershiprequest",
+            "networks_rotaturn",
+            "networks_rotablockeddate",
+            "networks_connection",
+            "board_thread",
+            "board_post",
+            "board_postreport",
+            "board_outgoingemail",
+        )
+        for page in ("add", "delete")
+    },
+    ("networks_profile", "add"),
+    ("board_notificationsettings", "add"),
 }
 
 
