@@ -218,3 +218,15 @@ def test_cancelling_asks_first_then_cancels_the_event(client, training, school_l
     training.refresh_from_db()
     assert training.status == "cancelled" and "STATUS:CANCELLED" in training.ical
     assert AuditEvent.objects.filter(action="event.cancelled", actor=school_leader_x).exists()
+
+
+def test_only_the_organisers_see_the_organising_controls_on_the_events_page(
+    client, training, teacher_x, school_leader_x
+):
+    client.force_login(teacher_x)
+    page = client.get(f"/events/{training.pk}/").content.decode()
+    assert f"/events/{training.pk}/edit/" not in page and f"/events/{training.pk}/places/" not in page
+    client.force_login(school_leader_x)
+    page = client.get(f"/events/{training.pk}/").content.decode()
+    assert f"/events/{training.pk}/edit/" in page and f"/events/{training.pk}/cancel/" in page
+    assert f'action="/events/{training.pk}/places/"' in page and 'value="3"' in page
