@@ -213,7 +213,31 @@ def event_cancel(*, event: Event, by: User) -> Event:
     event.save(update_fields=["status"])
     event_ical_refresh(event)
     audit(by, "event.cancelled", event)
+    # Everyone still registered for a date to come is told, once the cancellation is committed.
+    emails = sorted(
+        set(
+            Registration.objects.active()
+            .filter(event=event, occurrence_start__gt=timezone.now())
+            .values_list("user__email", flat=True)
+        )
+    )
+    if emails:
+        transaction.on_commit(lambda: _cancelled_mail(event, emails))
     return event
+
+
+def _cancelled_mail(event: Event, emails: list[str]) -> None:
+    for email in emails:
+        send_mail(
+            _("Cancelled: %(title)s") % {"title": event.title},
+            _(
+                "The organisers have cancelled %(title)s. You do not need to do anything: no date of it will take place."
+            )
+            % {"title": event.title},
+            None,
+            [email],
+            fail_silently=True,
+        )
 
 
 def _check_occurrence(event: Event, original_start: datetime) -> None:

@@ -209,12 +209,23 @@ def test_the_places_form_needs_a_number_or_no_limit(client, training, school_lea
     assert not Registration.objects.filter(status=Registration.Status.WAITING).exists()
 
 
-def test_cancelling_asks_first_then_cancels_the_event(client, training, school_leader_x):
+def test_cancelling_asks_first_then_cancels_the_event_and_tells_those_registered(
+    client, training, school_leader_x, teacher_x, make_user, django_capture_on_commit_callbacks
+):
+    registration_create(event=training, occurrence_start=FIRST + TWO_WEEKS, by=teacher_x)
+    gone = registration_create(event=training, occurrence_start=FIRST, by=make_user("left"))
+    from kindred.events.services import registration_cancel
+
+    registration_cancel(registration=gone, by=gone.user)
     client.force_login(school_leader_x)
     assert "Cancel Reading for pleasure?" in client.get(f"/events/{training.pk}/cancel/").content.decode()
     training.refresh_from_db()
     assert training.status == "scheduled"
-    client.post(f"/events/{training.pk}/cancel/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/events/{training.pk}/cancel/")
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("Cancelled: Reading for pleasure", ["teacher.x@example.org"])
+    ]
     training.refresh_from_db()
     assert training.status == "cancelled" and "STATUS:CANCELLED" in training.ical
     assert AuditEvent.objects.filter(action="event.cancelled", actor=school_leader_x).exists()
