@@ -11,7 +11,8 @@
    its network's meeting point (the member with least total travel from the others).
 
 Same-run baseline, interleaved with the measured runs: unconstrained k-means (scipy's kmeans2, 10
-Lloyd iterations, k-means++ start) with the same number of networks on the same points; it also shows
+Lloyd iterations from k schools drawn at random; scipy's k-means++ start computes
+distances to every chosen centre for each new one, hours at k = 3,500) with the same number of networks on the same points; it also shows
 how many of naive k-means' clusters fall outside 8–15. k-means-constrained runs once (it takes minutes; `--kmc-labels FILE` keeps its labels and time so
 later runs compare against the same partition).
 
@@ -106,7 +107,7 @@ def score(xyz, labels, k, min_size=8, max_size=15):
 
 def naive_kmeans(xyz, k, seed):
     started = time.perf_counter()
-    _, labels = kmeans2(xyz, k, iter=10, minit="++", seed=seed)
+    _, labels = kmeans2(xyz, k, iter=10, minit="points", seed=seed)
     return time.perf_counter() - started, labels
 
 

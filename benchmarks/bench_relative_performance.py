@@ -1,15 +1,15 @@
 """Time the relative-performance engine alone at national scale, against a same-run OLS baseline; prints JSON.
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_relative_performance.py [--schools 38000] [--runs 3]
+    .venv/bin/python benchmarks/bench_relative_performance.py [--schools 38000] [--runs 3]
 
 The country is bench_evidence.py's: 38,000 generated schools, nine generated measures plus one planted
 measure every school has, three years (30 measure-years). Each run times `relative_performance_table`
 (the cross-fitted flexible expected value, the variance fits, shrinkage) and `pool_years`, right after
 the baseline (a plain OLS fit of every measure-year, `bench_evidence.ols_baseline`), so the two see the
 same load. Both wall and CPU seconds (time.process_time) are reported: on a shared machine the wall
-time moves with other people's work, the CPU time much less. With more than one BLAS thread on a
-loaded machine the threads wait for each other, so the figures in benchmarks/README.md were taken with
-OPENBLAS_NUM_THREADS=1.
+time moves with other people's work, the CPU time much less. The engine runs with one BLAS thread of
+its own accord (kindred/engine/blas.py); before it did, the figures here were taken with
+OPENBLAS_NUM_THREADS=1, which production did not have.
 """
 
 import argparse

@@ -2,25 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kindred.board.models import NotificationSettings, ThreadRead
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented recipe); each is checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
-
+from kindred.core.attachments import MultipleFileField
 
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, [a link](https://example.org), lists with “- ”. Mention someone with @**Their Name**."

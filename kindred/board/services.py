@@ -4,6 +4,7 @@ Posting also decides, in the same transaction, who hears about the post at once 
 followers of the thread) and writes their e-mails to the outbox (kindred.board.delivery).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -11,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.audit.services import audit
-from kindred.board import attachments as attachment_checks
 from kindred.board import delivery
 from kindred.board.access import can_moderate
 from kindred.board.models import (
@@ -23,6 +23,7 @@ from kindred.board.models import (
     ThreadRead,
 )
 from kindred.board.rendering import mentioned_names_and_emails, render
+from kindred.core import attachments as attachment_checks
 from kindred.networks.access import is_network_member, network_member_users
 from kindred.networks.models import Network
 
@@ -60,7 +61,10 @@ def _add_post(*, thread: Thread, author, body: str, files) -> Post:
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(_("At most %(n)d attachments per post.") % {"n": MAX_ATTACHMENTS})
-    checked = [attachment_checks.check(f) for f in files]  # all checked before anything is written
+    limit = settings.BOARD_ATTACHMENT_MAX_BYTES
+    checked = [
+        attachment_checks.check(f, limit=limit) for f in files
+    ]  # all checked before anything is written
     previous = Post.objects.filter(thread=thread).aggregate(m=Max("id"))["m"] or 0
     post = Post.objects.create(
         thread=thread, network_id=thread.network_id, author=author, body=body, html=render(body)

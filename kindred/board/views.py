@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from kindred.board.forms import (
     ThreadForm,
 )
 from kindred.board.models import ThreadRead
+from kindred.core.attachments import download
 from kindred.library import selectors as library_selectors
 from kindred.networks.access import member_network_ids
 from kindred.networks.models import Network
@@ -245,16 +245,7 @@ def post_report(request, pk: int):
 @login_required
 def attachment(request, pk: int):
     item = access.attachment_for_user(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The file is missing.") from missing
-    response = FileResponse(handle, as_attachment=True, filename=item.name, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return download(item.file, filename=item.name, content_type=item.content_type)
 
 
 @require_GET

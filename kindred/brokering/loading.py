@@ -6,6 +6,7 @@ evidence is stored is met in one place.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -97,7 +98,7 @@ def evidence_flags(pks: np.ndarray) -> Flags:
         .iterator(chunk_size=20_000)
         if row[0] in index
     ]
-    rows += selfeval_rows(index)
+    rows += [row[:4] for row in selfeval_rows(index)]
     domains = sorted({domain for _school, domain, _flag, _z in rows})
     column = {d: j for j, d in enumerate(domains)}
     strength = np.full((len(pks), len(domains)), np.nan)
@@ -120,23 +121,45 @@ def evidence_flags(pks: np.ndarray) -> Flags:
 # threshold a measure needs to be flagged (docs/self-evaluation.md).
 SELF_EVALUATED_STRENGTH_Z = 1.96
 
+# Up to this many schools are asked for by id; more (a region, the country) are read whole and
+# filtered here: a national list of ids is too long for an SQL IN on SQLite.
+_SELFEVAL_IDS_IN_SQL = 1000
 
-def selfeval_rows(index: dict[int, int]) -> list[tuple[int, str, str, float]]:
-    """Strengths and needs from the newest year of schools' own evaluations, as rows like the
-    measures' (school, domain, flag, z), each domain labelled by its source."""
+
+class SelfEvaluated(NamedTuple):
+    """A strength or need from a school's own evaluation; its first four fields are a row like the
+    measures' (school, domain, flag, z), the domain labelled by its source."""
+
+    school_id: int
+    domain: str  # "Behaviour and attendance (self-evaluation)"
+    flag: str  # Flag.NEED or Flag.STRENGTH
+    z: float
+    code: str  # the framework domain's code, "behaviour"
+    name: str  # its name, "Behaviour and attendance"
+    year: int  # the school year it was rated for (the year it starts in)
+
+
+def selfeval_rows(index: dict[int, int] | set[int]) -> list[SelfEvaluated]:
+    """Strengths and needs of the schools in `index` (School pks) from the newest year of schools'
+    own evaluations, each domain labelled by its source. Brokering, formation and offer matching
+    all read self-evaluation through this one function."""
     from kindred.frameworks.selectors import latest_selfeval_verdicts
 
-    version, _year, verdicts = latest_selfeval_verdicts()
-    if version is None:
+    wanted = list(index) if len(index) <= _SELFEVAL_IDS_IN_SQL else None
+    version, year, verdicts = latest_selfeval_verdicts(schools=wanted)
+    if version is None or year is None:
         return []
     names = {d.code: d.name for d in version.domains.all()}
     label = _("%(domain)s (self-evaluation)")
     return [
-        (
+        SelfEvaluated(
             school_id,
             label % {"domain": names.get(code, code)},
             Flag.NEED if verdict == "need" else Flag.STRENGTH,
             SELF_EVALUATED_STRENGTH_Z,
+            code,
+            names.get(code, code),
+            year,
         )
         for school_id, found in verdicts.items()
         if school_id in index

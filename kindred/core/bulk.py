@@ -2,13 +2,15 @@
 
 `Model.objects.bulk_create` builds one Python object per row, which is the slow part at
 millions of rows. These helpers take plain tuples and hand them straight to the database
-driver, in the caller's transaction.
+driver, in the caller's transaction, or in one of their own when there is none: on SQLite, an
+INSERT outside a transaction is a transaction of its own, and 760,000 of them took 117 s where one
+took under 2 s (families of 38,000 schools).
 """
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def bulk_insert(
@@ -17,7 +19,7 @@ def bulk_insert(
     """Insert `rows` (tuples in `columns` order) into `table`; returns how many were written."""
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     written = 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:

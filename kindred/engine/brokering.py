@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kindred.engine import flow
+from kindred.engine.blas import one_blas_thread
 from kindred.engine.travel import GreatCircle, TravelSource
 
 SCALE = 1000  # costs are solved in thousandths
@@ -175,6 +176,7 @@ def standardise_columns(matrix: np.ndarray) -> np.ndarray:
     return np.nan_to_num((matrix[:, keep] - mean[keep]) / sd[keep], nan=0.0)
 
 
+@one_blas_thread
 def broker(
     schools: Schools,
     needs: Needs,

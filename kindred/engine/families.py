@@ -27,6 +27,8 @@ import numpy as np
 from scipy import optimize
 from scipy.spatial import cKDTree
 
+from kindred.engine.blas import one_blas_thread
+
 #: The context features, in column order, that `context_matrix` builds.
 CONTEXT_FEATURES: tuple[str, ...] = (
     "fsm_pct",
@@ -145,6 +147,7 @@ def standardise(context: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np
     return z, imputed
 
 
+@one_blas_thread
 def families(
     context: np.ndarray,
     *,
@@ -194,6 +197,7 @@ class WeightFit:
     start_weights: np.ndarray
 
 
+@one_blas_thread
 def fit_weights(
     context: np.ndarray,
     outcomes: np.ndarray,

@@ -50,6 +50,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from kindred.engine import flow
+from kindred.engine.blas import one_blas_thread
 from kindred.engine.travel import chord_to_arc_km, to_xyz
 
 
@@ -229,6 +230,7 @@ def _assign(
     return new
 
 
+@one_blas_thread
 def form_networks(
     latitude: np.ndarray,
     longitude: np.ndarray,
@@ -538,6 +540,7 @@ def quality_report(
     )
 
 
+@one_blas_thread
 def place_new_schools(
     latitude: np.ndarray,
     longitude: np.ndarray,

@@ -43,6 +43,7 @@ from typing import Protocol
 import numpy as np
 from scipy import stats
 
+from kindred.engine.blas import one_blas_thread
 from kindred.engine.expected import design, expected_values, folds_of
 from kindred.engine.families import standardise
 from kindred.engine.variance import (
@@ -345,6 +346,7 @@ def relative_performance(
     )
 
 
+@one_blas_thread
 def relative_performance_table(
     series: Iterable[OutcomeSeriesLike],
     *,
@@ -425,6 +427,7 @@ def relative_performance_table(
     return results
 
 
+@one_blas_thread
 def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]:
     """One estimate per measure and school from all its years; every measure with a year gets one.
 

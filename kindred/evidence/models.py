@@ -56,8 +56,12 @@ class EveryRunManager(models.Manager):
 class FamilyMember(models.Model):
     """One of a school's most similar schools by context, with its rank and distance."""
 
-    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="family_members")
+    # No index of their own on run and school: the unique (run, school, rank) serves both, and each
+    # index costs seconds when a recompute writes 760,000 rows and drops as many.
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="family_members", db_index=False
+    )
     member = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     rank = models.PositiveSmallIntegerField()
     distance = models.FloatField()
@@ -111,9 +115,12 @@ class Flag(models.TextChoices):
 class Performance(models.Model):
     """A school's relative performance on one measure: in one year, or pooled over the years (year empty)."""
 
-    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="performance")
-    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
+    # No index of their own on run, school and measure: the unique (run, school, measure, year) serves
+    # lookups by run and by a school's rows, performance_flag_idx (measure, year, flag) those by
+    # measure; each index costs seconds when a recompute writes and drops 1.3 million rows.
+    run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="performance", db_index=False)
+    measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Empty: pooled over all years.")
     )
@@ -137,10 +144,10 @@ class Performance(models.Model):
         ordering = ["measure__code", "year"]
         base_manager_name = "all_runs"
         constraints = [
+            # On every row, not only yearly ones, so that it is also the index for a school's rows
+            # (run, school); pooled rows (year empty) are kept unique by the next one.
             models.UniqueConstraint(
-                fields=["run", "school", "measure", "year"],
-                condition=Q(year__isnull=False),
-                name="performance_one_per_year",
+                fields=["run", "school", "measure", "year"], name="performance_one_per_year"
             ),
             models.UniqueConstraint(
                 fields=["run", "school", "measure"],

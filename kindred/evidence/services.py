@@ -215,40 +215,10 @@ def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
     )
     pooled = pool_years(yearly, n_schools=table.size)
     progress(2, 4, "storing")
-    by_series = {(s.measure, s.year): s for s in series}
-    columns = [
-        "run_id",
-        "school_id",
-        "measure_id",
-        "year",
-        "value",
-        "expected",
-        "effect",
-        "estimate",
-        "lower",
-        "upper",
-        "z",
-        "cohort",
-        "cohort_estimated",
-        "flag",
-    ]
-    written = 0
-    fits = []
-    for result in [*yearly, *pooled]:
-        year = result.year
-        estimated = np.zeros(table.size, dtype=bool)
-        if year is not None:
-            s = by_series[(result.measure, year)]
-            estimated[s.school_index] = s.cohort_estimated
-        else:
-            for s in series:
-                if s.measure == result.measure:
-                    estimated[s.school_index] |= s.cohort_estimated
-        measure_pk = definitions[result.measure].pk
-        rows = _performance_rows(result, table, run.pk, measure_pk, estimated)
-        written += bulk_insert(Performance._meta.db_table, columns, rows)
-        fits.append(_fit_row(result, run, measure_pk, estimated))
-    MeasureFit.all_runs.bulk_create(fits)
+    # One transaction for all the rows: on SQLite each commit also checkpoints the write-ahead log,
+    # and 39 commits rewrote the same index pages 39 times (5.7 s of an 18 s recompute).
+    with transaction.atomic():
+        written = _performance_store([*yearly, *pooled], series, table, run, definitions)
     strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
     needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
     progress(3, 4, "switching to the new results")
@@ -267,6 +237,47 @@ def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
     outcome["summary"]["derived categories"] = derived.get("n", 0)
     progress(4, 4, "done")
     return outcome
+
+
+PERFORMANCE_COLUMNS = [
+    "run_id",
+    "school_id",
+    "measure_id",
+    "year",
+    "value",
+    "expected",
+    "effect",
+    "estimate",
+    "lower",
+    "upper",
+    "z",
+    "cohort",
+    "cohort_estimated",
+    "flag",
+]
+
+
+def _performance_store(results: list[Evidence], series, table: SchoolTable, run, definitions) -> int:
+    """Write every result's rows and one fit row per result into `run`; returns the rows written."""
+    by_series = {(s.measure, s.year): s for s in series}
+    written = 0
+    fits = []
+    for result in results:
+        year = result.year
+        estimated = np.zeros(table.size, dtype=bool)
+        if year is not None:
+            s = by_series[(result.measure, year)]
+            estimated[s.school_index] = s.cohort_estimated
+        else:
+            for s in series:
+                if s.measure == result.measure:
+                    estimated[s.school_index] |= s.cohort_estimated
+        measure_pk = definitions[result.measure].pk
+        rows = _performance_rows(result, table, run.pk, measure_pk, estimated)
+        written += bulk_insert(Performance._meta.db_table, PERFORMANCE_COLUMNS, rows)
+        fits.append(_fit_row(result, run, measure_pk, estimated))
+    MeasureFit.all_runs.bulk_create(fits)
+    return written
 
 
 def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray) -> MeasureFit:

@@ -4,6 +4,8 @@
   site administrators read it (`school_for_user`); outsiders get 404.
 - Its own evaluation is kept by its leaders and administrators; each member of staff may add
   their own view; the services check both.
+- A file attached to the school's own evaluation is downloaded by whoever may read that evaluation
+  (the page's rule) and removed by its leaders; to everyone else it does not exist (404).
 - A peer review is rated by the leaders and administrators of the reviewing school; to everyone
   else it does not exist (404). Reviewers see the standards, not the school's own ratings.
 """
@@ -11,9 +13,16 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kindred.accounts.access import Access, school_access
 from kindred.accounts.models import SchoolStaff, User
-from kindred.frameworks.models import PeerReview
+from kindred.frameworks.models import EvidenceFile, PeerReview
 from kindred.frameworks.services import LEADER_ROLES
+
+
+def may_see_selfeval(user: User, school) -> bool:
+    """Whether `user` may read the school's self-evaluation: the rule of `school_for_user`, for
+    pages (the school page) that show part of it without raising 404."""
+    return school_access(user, school) > Access.NONE
 
 
 def is_school_leader(user: User, school) -> bool:
@@ -43,3 +52,11 @@ def peer_review_for_reviewer(user: User, pk: int) -> PeerReview:
     ):
         raise Http404("No such peer review.")
     return review
+
+
+def evidence_file_for_user(user: User, pk: int) -> EvidenceFile:
+    """The evidence file if `user` may read the school's self-evaluation it belongs to; 404 otherwise."""
+    item = get_object_or_404(EvidenceFile.objects.select_related("evaluation__school", "standard"), pk=pk)
+    if not may_see_selfeval(user, item.evaluation.school):
+        raise Http404("No such file.")
+    return item

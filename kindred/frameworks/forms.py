@@ -1,15 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.frameworks.models import Domain, Rating
+from kindred.core.attachments import MultipleFileField
+from kindred.frameworks.models import Domain, EvidenceFile, Rating
 from kindred.schools.models import School
 
 
 class RatingsForm(forms.Form):
-    """One level (optional) and one evidence note per standard of a framework version."""
+    """One level (optional) and one evidence note per standard of a framework version; for the
+    school's own evaluation (`files` given: the files already attached, by standard) also files."""
 
-    def __init__(self, *args, outline: list[Domain], scale: list[str], ratings: dict[int, Rating], **kwargs):
+    def __init__(
+        self,
+        *args,
+        outline: list[Domain],
+        scale: list[str],
+        ratings: dict[int, Rating],
+        files: dict[int, list[EvidenceFile]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.attached = files
         choices = [("", _("Not rated"))] + [
             (str(i), f"{i} · {label}") for i, label in enumerate(scale, start=1)
         ]
@@ -30,16 +41,43 @@ class RatingsForm(forms.Form):
                     initial=rating.evidence if rating else "",
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
+                if files is not None:
+                    self.fields[f"files_{standard.pk}"] = MultipleFileField(
+                        label=_("Files for %(code)s") % {"code": standard.code},
+                        required=False,
+                        help_text=_("Images, PDF, office documents or plain text."),
+                    )
 
     def sections(self):
-        """(domain, [(standard, level field, evidence field)]) for the template."""
+        """(domain, [(standard, level field, evidence field, files field or None, files attached)])
+        for the template."""
         return [
             (
                 domain,
-                [(s, self[f"level_{s.pk}"], self[f"evidence_{s.pk}"]) for s in domain.standards.all()],
+                [
+                    (
+                        s,
+                        self[f"level_{s.pk}"],
+                        self[f"evidence_{s.pk}"],
+                        self[f"files_{s.pk}"] if self.attached is not None else None,
+                        (self.attached or {}).get(s.pk, []),
+                    )
+                    for s in domain.standards.all()
+                ],
             )
             for domain in self.outline
         ]
+
+    def uploads(self) -> dict[int, list]:
+        """standard id → the files uploaded for it (none when files are not asked for)."""
+        if self.attached is None:
+            return {}
+        return {
+            standard.pk: self.cleaned_data[f"files_{standard.pk}"]
+            for domain in self.outline
+            for standard in domain.standards.all()
+            if self.cleaned_data.get(f"files_{standard.pk}")
+        }
 
     def levels(self) -> dict[int, tuple[int | None, str]]:
         result = {}

@@ -181,3 +181,29 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard.code}: {self.level}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to the evidence for one standard in a school's own evaluation; its type was
+    found from its content (kindred.core.attachments). It belongs to the evaluation, not to the
+    rating, so clearing a level keeps the evidence."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="files")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="evidence_files")
+    file = models.FileField(upload_to="self-evaluation/%Y/%m/")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("selfeval_file", args=[self.pk])

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from kindred.engine import selfeval
 from kindred.frameworks import loading
-from kindred.frameworks.models import Domain, Evaluation, FrameworkVersion, PeerReview, Rating, Standard
+from kindred.frameworks.models import (
+    Domain,
+    Evaluation,
+    EvidenceFile,
+    FrameworkVersion,
+    PeerReview,
+    Rating,
+    Standard,
+)
 from kindred.schools.models import School
 
 
@@ -60,6 +68,7 @@ class StandardRow:
     staff: selfeval.Spread | None = None
     peers: list[Rating] = field(default_factory=list)
     difference: selfeval.Difference | None = None
+    files: list[EvidenceFile] = field(default_factory=list)  # attached to the school's own evaluation
 
 
 @dataclass
@@ -94,6 +103,14 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
             staff[rating.standard_id].append(rating.level)
         else:
             peers[rating.standard_id].append(rating)
+    files: dict[int, list[EvidenceFile]] = defaultdict(list)
+    for item in EvidenceFile.objects.filter(
+        evaluation__school=school,
+        evaluation__version=version,
+        evaluation__year=year,
+        evaluation__kind=Evaluation.Kind.SELF,
+    ):
+        files[item.standard_id].append(item)
     differences = {
         int(d.standard): d
         for d in selfeval.self_peer_differences(
@@ -112,6 +129,7 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
                 else None,
                 peers=peers.get(standard.pk, []),
                 difference=differences.get(standard.pk),
+                files=files.get(standard.pk, []),
             )
             for standard in domain.standards.all()
         ]
@@ -130,7 +148,7 @@ def school_overview(*, school: School, version: FrameworkVersion, year: int) -> 
 
 
 def own_domain_scores(
-    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
+    *, schools: list[School] | list[int] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, float]]:
     """school id → domain code → the mean of the school's own ratings over that domain's standards
     (every school that rated itself when `schools` is None)."""
@@ -150,7 +168,7 @@ def own_domain_scores(
 
 
 def selfeval_verdicts(
-    *, schools: list[School] | QuerySet[School] | None, version: FrameworkVersion, year: int
+    *, schools: list[School] | list[int] | QuerySet[School] | None, version: FrameworkVersion, year: int
 ) -> dict[int, dict[str, str]]:
     """school id → domain code → 'strength' or 'need', from the schools' own evaluations.
 
@@ -259,10 +277,12 @@ def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: i
     )
 
 
-def latest_selfeval_verdicts() -> tuple[FrameworkVersion | None, int | None, dict[int, dict[str, str]]]:
+def latest_selfeval_verdicts(
+    *, schools: list[int] | None = None
+) -> tuple[FrameworkVersion | None, int | None, dict[int, dict[str, str]]]:
     """(version, year, school id → domain code → verdict) for the newest year of own evaluations on
-    the framework version most used that year: what brokering joins to the needs and strengths
-    from measures."""
+    the framework version most used that year: what brokering, formation and offer matching join to
+    the needs and strengths from measures (for the School pks in `schools`, or every school)."""
     latest = (
         Evaluation.objects.filter(kind=Evaluation.Kind.SELF)
         .values("version_id", "year")
@@ -273,4 +293,43 @@ def latest_selfeval_verdicts() -> tuple[FrameworkVersion | None, int | None, dic
     if latest is None:
         return None, None, {}
     version = FrameworkVersion.objects.get(pk=latest["version_id"])
-    return version, latest["year"], selfeval_verdicts(schools=None, version=version, year=latest["year"])
+    return version, latest["year"], selfeval_verdicts(schools=schools, version=version, year=latest["year"])
+
+
+@dataclass
+class SchoolVerdicts:
+    """A school's strengths and needs from its own evaluation of one year (the newest it has)."""
+
+    version: FrameworkVersion
+    year: int
+    strengths: list[tuple[Domain, float]]  # (domain, domain score), best first
+    needs: list[tuple[Domain, float]]  # weakest first
+
+
+def school_verdicts(school: School) -> SchoolVerdicts | None:
+    """The school's self-evaluated strengths and needs in the newest year it rated itself (None when
+    it never did), by the rule brokering uses (`selfeval_verdicts`). Four queries."""
+    latest = (
+        Evaluation.objects.filter(school=school, kind=Evaluation.Kind.SELF, ratings__isnull=False)
+        .order_by("-year", "-updated_at")
+        .values("version_id", "year")
+        .first()
+    )
+    if latest is None:
+        return None
+    version = FrameworkVersion.objects.get(pk=latest["version_id"])
+    scores = own_domain_scores(schools=[school.pk], version=version, year=latest["year"]).get(school.pk, {})
+    domains = {d.code: d for d in version.domains.all()}
+    strengths, needs = [], []
+    for code, score in scores.items():
+        found = selfeval.verdict(score, scale_max=version.scale_max)
+        if found == "strength":
+            strengths.append((domains[code], score))
+        elif found == "need":
+            needs.append((domains[code], score))
+    return SchoolVerdicts(
+        version=version,
+        year=latest["year"],
+        strengths=sorted(strengths, key=lambda item: (-item[1], item[0].position)),
+        needs=sorted(needs, key=lambda item: (item[1], item[0].position)),
+    )

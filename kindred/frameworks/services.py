@@ -1,15 +1,18 @@
 """Writes for frameworks, self-evaluations and peer reviews: one function per action, audited."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.audit.services import audit
+from kindred.core import attachments
 from kindred.frameworks.loading import FrameworkSpec
 from kindred.frameworks.models import (
     Domain,
     Evaluation,
+    EvidenceFile,
     Framework,
     FrameworkVersion,
     PeerReview,
@@ -19,6 +22,7 @@ from kindred.frameworks.models import (
 from kindred.schools.models import School
 
 LEADER_ROLES = (SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR)
+MAX_FILES_PER_STANDARD = 10
 
 
 @transaction.atomic
@@ -109,12 +113,20 @@ def ratings_save(
     levels: dict[int, tuple[int | None, str]],
     by: User,
     peer_review: PeerReview | None = None,
+    files: dict[int, list] | None = None,
 ) -> Evaluation:
     """Save `by`'s ratings: the school's own (leaders), a member of staff's, or a peer reviewer's.
 
-    `levels` maps standard id → (level or None to clear, evidence note).
+    `levels` maps standard id → (level or None to clear, evidence note); `files` maps standard id →
+    uploaded files to attach to the school's own evaluation, every one checked before anything is
+    written.
     """
     levels = _rating_levels(version, levels)
+    files = {standard_id: list(uploads) for standard_id, uploads in (files or {}).items() if uploads}
+    if files:
+        if kind != Evaluation.Kind.SELF:
+            raise ValidationError(_("Files are attached to the school's own evaluation only."))
+        checked = _files_check(version, files)
     if kind == Evaluation.Kind.SELF:
         if not (by.is_superuser or _roles(by, school) & set(LEADER_ROLES)):
             raise ValidationError(_("Only the school's leaders keep its own evaluation."))
@@ -142,7 +154,78 @@ def ratings_save(
     changed = _store_ratings(evaluation, levels)
     if changed:
         audit(by, "selfeval.rated", school, kind=kind, year=year, version=version.pk, changed=changed)
+    if files:
+        _files_room(evaluation, files)
+        _files_store(evaluation, files, checked, by=by)
     return evaluation
+
+
+def _files_check(version: FrameworkVersion, files: dict[int, list]) -> dict[int, list[attachments.Checked]]:
+    """Each upload's checked type, or ValidationError naming what is wrong; nothing is written."""
+    if set(files) - set(Standard.objects.filter(domain__version=version).values_list("pk", flat=True)):
+        raise ValidationError(_("Those standards are not part of this framework version."))
+    limit = settings.BOARD_ATTACHMENT_MAX_BYTES
+    return {
+        standard_id: [attachments.check(upload, limit=limit) for upload in uploads]
+        for standard_id, uploads in files.items()
+    }
+
+
+def _files_room(evaluation: Evaluation, files: dict[int, list]) -> None:
+    for standard_id, uploads in files.items():
+        if evaluation.files.filter(standard_id=standard_id).count() + len(uploads) > MAX_FILES_PER_STANDARD:
+            raise ValidationError(
+                _("A standard may have at most %(n)d files of evidence.") % {"n": MAX_FILES_PER_STANDARD}
+            )
+
+
+def _files_store(
+    evaluation: Evaluation,
+    files: dict[int, list],
+    checked: dict[int, list[attachments.Checked]],
+    *,
+    by: User,
+) -> list[EvidenceFile]:
+    stored = []
+    for standard_id, uploads in files.items():
+        for upload, found in zip(uploads, checked[standard_id], strict=True):
+            stored.append(
+                EvidenceFile.objects.create(
+                    evaluation=evaluation,
+                    standard_id=standard_id,
+                    file=upload,
+                    name=upload.name[:200],
+                    content_type=found.content_type,
+                    size=found.size,
+                    uploaded_by=by,
+                )
+            )
+    for item in stored:
+        audit(
+            by,
+            "selfeval.file_added",
+            evaluation.school,
+            year=evaluation.year,
+            standard=item.standard_id,
+            file=item.pk,
+            name=item.name,
+            size=item.size,
+        )
+    return stored
+
+
+@transaction.atomic
+def evidence_file_delete(*, item: EvidenceFile, by: User) -> None:
+    """A leader of the school removes a file from its own evaluation's evidence (and from storage,
+    once the removal is committed)."""
+    school = item.evaluation.school
+    if not (by.is_superuser or _roles(by, school) & set(LEADER_ROLES)):
+        raise ValidationError(_("Only the school's leaders keep its own evaluation."))
+    stored, storage = item.file.name, item.file.storage
+    details = {"year": item.evaluation.year, "standard": item.standard_id, "file": item.pk, "name": item.name}
+    item.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    audit(by, "selfeval.file_deleted", school, **details)
 
 
 @transaction.atomic

@@ -5,13 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kindred.accounts.access import is_site_admin, school_for_user
+from kindred.core.attachments import download
 from kindred.frameworks import access, loading, selectors, services
 from kindred.frameworks.forms import FrameworkUploadForm, PeerReviewRequestForm, RatingsForm
-from kindred.frameworks.models import Evaluation, FrameworkVersion, Rating
+from kindred.frameworks.models import Evaluation, EvidenceFile, FrameworkVersion, Rating
 
 
 def _version(request, default_code: str | None = None) -> FrameworkVersion | None:
@@ -137,8 +139,20 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
         **({"peer_review": peer_review} if peer_review else {}),
     ).first()
     ratings = {r.standard_id: r for r in Rating.objects.filter(evaluation=evaluation)} if evaluation else {}
+    files = None
+    if kind == Evaluation.Kind.SELF:  # files of evidence belong to the school's own evaluation
+        files = {}
+        for item in EvidenceFile.objects.filter(evaluation=evaluation) if evaluation else []:
+            files.setdefault(item.standard_id, []).append(item)
     outline = selectors.version_outline(version)
-    form = RatingsForm(request.POST or None, outline=outline, scale=version.scale, ratings=ratings)
+    form = RatingsForm(
+        request.POST or None,
+        request.FILES or None,
+        outline=outline,
+        scale=version.scale,
+        ratings=ratings,
+        files=files,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.ratings_save(
@@ -149,6 +163,7 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
                 levels=form.levels(),
                 by=request.user,
                 peer_review=peer_review,
+                files=form.uploads(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -287,3 +302,30 @@ def network_heatmap(request, pk: int):
         ]
         context["heatmap"] = selectors.network_heatmap(schools=schools, version=version, year=year)
     return render(request, "frameworks/network_heatmap.html", context)
+
+
+@require_GET
+@login_required
+def evidence_file(request, pk: int):
+    """A file of evidence, for whoever may read the school's self-evaluation."""
+    item = access.evidence_file_for_user(request.user, pk)
+    return download(item.file, filename=item.name, content_type=item.content_type)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evidence_file_delete(request, pk: int):
+    """The school's leaders remove a file of evidence: GET asks to confirm, POST removes it."""
+    item = access.evidence_file_for_user(request.user, pk)
+    school, evaluation = item.evaluation.school, item.evaluation
+    if not access.is_school_leader(request.user, school):
+        raise PermissionDenied(_("Only the school's leaders keep its own evaluation."))
+    back = (
+        f"{reverse('selfeval_rate', args=[school.registry_id, 'self'])}"
+        f"?version={evaluation.version_id}&year={evaluation.year}"
+    )
+    if request.method == "POST":
+        services.evidence_file_delete(item=item, by=request.user)
+        messages.success(request, _("Removed %(name)s.") % {"name": item.name})
+        return redirect(back)
+    return render(request, "frameworks/file_delete.html", {"item": item, "school": school, "back": back})

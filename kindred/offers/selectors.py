@@ -5,9 +5,12 @@ Who is suggested:
 
 1. **Open offers** in the request's domain, from any other school. An offer makes its school
    eligible whatever the evidence says: the strength term uses the school's pooled relative
-   performance in the domain (z, in posterior SDs) when it is stored, and z = 0 (no evidence
-   either way) when it is not.
-2. **Schools that made no offer** but are strong in the domain by the stored evidence, from the
+   performance in the domain (z, in posterior SDs) when it is stored; a strength from the school's
+   own evaluation (`brokering.loading.selfeval_rows`, the loader brokering and formation use) in
+   the framework domain the request names (by its code or name) counts as brokering counts it,
+   z = 1.96, unless the measures say more; z = 0 (no evidence either way) otherwise.
+2. **Schools that made no offer** but are strong in the domain by the stored measured evidence
+   (self-evaluated strengths are counted for offers only, so far), from the
    requesting school's region (the place a brokering run of that region would search), under the
    broker's own rules, applied by `pair_costs` itself: a reliable strength in the domain (a pooled
    measure flagged as a strength; its best z), never a school that is weak on any measure of that
@@ -31,7 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Max, Q
 
-from kindred.brokering.loading import NOT_SUPPORTING, weights_from_settings
+from kindred.brokering.loading import (
+    NOT_SUPPORTING,
+    SELF_EVALUATED_STRENGTH_Z,
+    selfeval_rows,
+    weights_from_settings,
+)
 from kindred.engine.brokering import (
     NOT_ELIGIBLE,
     SCALE,
@@ -61,6 +69,8 @@ class _KnownOrTypical(GreatCircle):
 class Ranked:
     cost: float
     strength_z: float | None  # None: no stored evidence in the domain
+    measured_z: float | None  # the part of it from measures (None: no measure in the domain)
+    self_evaluated_year: int | None  # the school rated itself strong in the domain that year
     distance_km: float | None  # None: a position is unknown
     minutes: float
     other_authority: bool
@@ -80,6 +90,13 @@ class _Candidate:
     school: School
     offer: Offer | None
     z: float | None  # the strength term's z (None: no evidence; counts as 0 for an offer)
+    measured_z: float | None = None
+    self_evaluated_year: int | None = None
+
+
+def _best(*values: float | None) -> float | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
 
 
 def _domain_evidence(pks: list[int] | None, domain: str, *, region_id: int | None) -> dict[int, tuple]:
@@ -115,7 +132,25 @@ def _candidates(request: SupportRequest) -> list[_Candidate]:
         .annotate(z=Max("z"))
         .values_list("school_id", "z")
     )
-    found = [_Candidate(o.school, o, z_by_school.get(o.school_id)) for o in offers]
+    wanted = request.domain.strip().lower()
+    self_strong = {
+        row.school_id: row.year
+        for row in selfeval_rows({o.school_id for o in offers})
+        if row.flag == Flag.STRENGTH and wanted in (row.code.lower(), row.name.lower(), row.domain.lower())
+    }
+    found = [
+        _Candidate(
+            o.school,
+            o,
+            _best(
+                z_by_school.get(o.school_id),
+                SELF_EVALUATED_STRENGTH_Z if o.school_id in self_strong else None,
+            ),
+            z_by_school.get(o.school_id),
+            self_strong.get(o.school_id),
+        )
+        for o in offers
+    ]
     if request.school.region_id is None:
         return found
     offering = {o.school_id for o in offers} | {request.school_id}
@@ -133,7 +168,9 @@ def _candidates(request: SupportRequest) -> list[_Candidate]:
         if is_weak
     }
     schools = School.objects.filter(pk__in=strong).exclude(status=School.Status.CLOSED).order_by("pk")
-    found += [_Candidate(s, None, float("nan") if s.pk in weak else strong[s.pk]) for s in schools]
+    found += [
+        _Candidate(s, None, float("nan") if s.pk in weak else strong[s.pk], strong[s.pk]) for s in schools
+    ]
     return found
 
 
@@ -231,6 +268,8 @@ def suggestions(request: SupportRequest, *, limit: int | None = 10) -> list[Sugg
             Ranked(
                 cost=float(costs[i]) / SCALE,
                 strength_z=None if candidates[i].z is None else float(candidates[i].z),
+                measured_z=candidates[i].measured_z,
+                self_evaluated_year=candidates[i].self_evaluated_year,
                 distance_km=None if np.isnan(km[i]) else float(km[i]),
                 minutes=float(minutes[i]),
                 other_authority=bool(
@@ -242,3 +281,15 @@ def suggestions(request: SupportRequest, *, limit: int | None = 10) -> list[Sugg
         )
         for i in order
     ]
+
+
+def domain_suggestions() -> list[str]:
+    """The domains offers and requests are matched in: the measures' outcome domains and the
+    self-evaluation frameworks' domain codes (offered as a datalist, so both sides name one alike)."""
+    from kindred.frameworks.models import Domain
+
+    measured = MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME).values_list(
+        "domain", flat=True
+    )
+    framework = Domain.objects.values_list("code", flat=True)
+    return sorted({d.lower() for d in [*measured, *framework] if d})

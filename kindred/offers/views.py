@@ -33,6 +33,7 @@ def index(request):
             "requests": requests_[:50],
             "my_schools": schools_user_acts_for(request.user),
             "formats": Offer.Format.choices,
+            "domains": selectors.domain_suggestions(),
             "my_matches": Match.objects.filter(
                 offer__school__in=schools_user_acts_for(request.user), offerer_agreed_at__isnull=True
             ).select_related("request__school", "offer"),

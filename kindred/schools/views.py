@@ -5,6 +5,8 @@ from kindred.accounts.access import Access, school_access
 from kindred.accounts.selectors import home_for
 from kindred.evidence.selectors import school_family
 from kindred.evidence.views import school_evidence_context
+from kindred.frameworks.access import may_see_selfeval
+from kindred.frameworks.selectors import school_verdicts
 from kindred.networks.selectors import your_networks
 from kindred.schools import selectors
 from kindred.schools.models import School
@@ -45,6 +47,9 @@ def school_detail(request, registry_id: str):
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
     evidence = school_evidence_context(school, request.user) if request.user.is_authenticated else None
+    # Self-evaluated strengths and needs beside the measured ones, for whoever may read the
+    # school's self-evaluation (its staff, its system leaders, site administrators).
+    selfeval_visible = evidence is not None and may_see_selfeval(request.user, school)
     return render(
         request,
         "schools/school_detail.html",
@@ -53,6 +58,8 @@ def school_detail(request, registry_id: str):
             # Only people who may open the school's staff page are shown the link (others would get a 404).
             "can_see_staff": school_access(request.user, school) > Access.NONE,
             "evidence": evidence,
+            "selfeval_visible": selfeval_visible,
+            "selfeval": school_verdicts(school) if selfeval_visible else None,
             "measures": selectors.school_measures(school=school),
             "predecessors": school.predecessor_links.select_related("predecessor"),
             "successors": school.successor_links.select_related("successor"),

@@ -571,6 +571,23 @@ RULES: dict[str, Rule] = {
         lambda w: f"/self-evaluation/schools/{_x(w)}/peer-reviews/",
         "post",
     ),
+    # Files of evidence on X's own evaluation: downloaded as the self-evaluation is read; removed
+    # by its leaders (GET asks to confirm; the POST is tested in tests/frameworks/test_evidence_files.py).
+    "selfeval_file": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/self-evaluation/files/{w.extra['evidence_file'].pk}/"
+    ),
+    "selfeval_file_delete": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/self-evaluation/files/{w.extra['evidence_file'].pk}/delete/",
+    ),
     # A network's strengths and needs and its development plans: read as the network is read
     # (here a private network of school X, coordinated by X's school leader); changed by coordinators;
     # progress reported by coordinators and the leaders of the school that owns the action.
@@ -815,6 +832,7 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             "device": device,
             "framework_version": version,
             "peer_review": review,
+            "evidence_file": _evidence_file(version, school_x, personas["school_leader_x"]),
             "plan": action.priority.plan,
             "action": action,
             "consultation": consultation,
@@ -823,6 +841,24 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             **_brokering_world(personas, school_x, school_y),
         },
     )
+
+
+def _evidence_file(version, school, leader):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kindred.frameworks.services import ratings_save
+
+    standard = version.domains.first().standards.first()
+    evaluation = ratings_save(
+        school=school,
+        version=version,
+        year=2025,
+        kind="self",
+        levels={standard.pk: (3, "minutes")},
+        by=leader,
+        files={standard.pk: [SimpleUploadedFile("minutes.txt", b"Governors' minutes")]},
+    )
+    return evaluation.files.get()
 
 
 def _brokering_world(personas, school_x, school_y) -> dict:

@@ -131,7 +131,7 @@ def test_needs_and_strengths_from_self_evaluation_join_the_brokering_inputs_with
         )
     from kindred.brokering.loading import selfeval_rows
 
-    assert sorted(selfeval_rows({red.pk: 0, helper.pk: 1})) == sorted(
+    assert sorted(row[:4] for row in selfeval_rows({red.pk: 0, helper.pk: 1})) == sorted(
         [
             (red.pk, "Behaviour and attendance (self-evaluation)", Flag.NEED, 1.96),
             (helper.pk, "Behaviour and attendance (self-evaluation)", Flag.STRENGTH, 1.96),

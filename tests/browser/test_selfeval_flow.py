@@ -53,8 +53,12 @@ def test_rate_review_heatmap_plan_and_progress(
     for code, level in {"L1": "4", "L2": "4", "L3": "3", "C1": "1", "C2": "2"}.items():
         page.locator(f"#id_level_{standards[code]}").select_option(level)
     page.locator(f"#id_evidence_{standards['C1']}").fill("Reading scheme not yet in place")
+    page.get_by_label("Files for C1").set_input_files(
+        {"name": "reading-audit.txt", "mimeType": "text/plain", "buffer": b"Audit of the reading scheme"}
+    )
     page.get_by_role("button", name="Save the ratings").click()
     assert page.get_by_text("Your ratings are saved.").is_visible()
+    assert page.get_by_role("link", name="reading-audit.txt").is_visible()
     assert "▼ need" in page.locator("section", has_text="Curriculum").inner_text()
 
     # ... and asks school Y for a peer review.

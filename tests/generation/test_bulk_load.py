@@ -67,3 +67,19 @@ def test_a_duplicate_loaded_without_indexes_is_still_refused():
     with pytest.raises(IntegrityError), transaction.atomic(), indexes_rebuilt_after(SchoolMeasure):
         bulk_insert("schools_schoolmeasure", columns, [row, row])
     assert not SchoolMeasure.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_insert_outside_a_transaction_is_one_transaction():
+    """All or nothing, and on SQLite one commit rather than one per row (the 117 s families store)."""
+    school = School.objects.create(registry_id="100", name="A school")
+    measure = MeasureDefinition.objects.create(code="x", name="X", domain="d", kind="outcome")
+    columns = ["school_id", "measure_id", "year", "value", "cohort", "suppressed"]
+    rows = [(school.pk, measure.pk, year, 1.0, 10, False) for year in range(2000, 2010)]
+    assert not connection.in_atomic_block
+    with pytest.raises(IntegrityError):
+        # the last row repeats the first (school, measure, year): the whole load is refused
+        bulk_insert("schools_schoolmeasure", columns, [*rows, rows[0]], batch_size=3)
+    assert not SchoolMeasure.objects.exists()
+    assert bulk_insert("schools_schoolmeasure", columns, rows, batch_size=3) == 10
+    assert SchoolMeasure.objects.count() == 10

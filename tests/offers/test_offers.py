@@ -123,3 +123,70 @@ def test_an_offer_closes_when_as_many_schools_as_it_has_room_for_have_agreed(sch
     assert Offer.objects.get(pk=offer.pk).status == "closed"
     with pytest.raises(ValidationError, match="room for"):
         match_accept(match=late, by=site_admin)
+
+
+def test_a_self_evaluated_need_is_offered_first_the_school_that_rated_itself_strong_there(
+    schools, site_admin
+):
+    from kindred.frameworks.models import Standard
+    from kindred.frameworks.services import ratings_save
+    from tests.frameworks.conftest import framework_example_load
+
+    version = framework_example_load()
+    behaviour = Standard.objects.filter(domain__version=version, domain__code="behaviour")
+    for key, level in [("needy", 1), ("strong", 4), ("near", 3)]:
+        ratings_save(
+            school=schools[key],
+            version=version,
+            year=2025,
+            kind="self",
+            levels={s.pk: (level, "") for s in behaviour},
+            by=site_admin,
+        )
+    for key in ("near", "strong"):
+        offer_create(school=schools[key], domain="behaviour", format="visit", by=site_admin)
+    support = request_create(
+        school=schools["needy"], domain="Behaviour", needs="Our own evaluation says so", by=site_admin
+    )
+    ranked = suggestions(support)
+    # 11 km away, but rated strong by its own evaluation: ahead of a school 2 km away rated "secure".
+    assert [s.offer.school.name for s in ranked] == ["Strong", "Near"]
+    assert ranked[0].ranked.strength_z == pytest.approx(1.96)
+    assert ranked[0].ranked.self_evaluated_year == 2025 and ranked[0].ranked.measured_z is None
+    assert ranked[1].ranked.strength_z is None and ranked[1].ranked.self_evaluated_year is None
+
+
+def test_a_request_page_names_a_self_evaluated_strength_with_its_year(client, schools, site_admin):
+    from kindred.frameworks.models import Standard
+    from kindred.frameworks.services import ratings_save
+    from tests.frameworks.conftest import framework_example_load
+
+    version = framework_example_load()
+    ratings_save(
+        school=schools["strong"],
+        version=version,
+        year=2025,
+        kind="self",
+        levels={s.pk: (4, "") for s in Standard.objects.filter(domain__code="behaviour")},
+        by=site_admin,
+    )
+    offer_create(school=schools["strong"], domain="Behaviour and attendance", format="visit", by=site_admin)
+    support = request_create(
+        school=schools["needy"], domain="behaviour and attendance", needs="x", by=site_admin
+    )
+    client.force_login(site_admin)
+    page = client.get(support.get_absolute_url()).content.decode()
+    assert "A strength in its own evaluation (self-evaluation 2025/26)" in page
+
+
+def test_the_offer_and_request_forms_suggest_the_measured_and_self_evaluated_domains(
+    client, school_x, school_admin_x
+):
+    from tests.frameworks.conftest import framework_example_load
+
+    framework_example_load()
+    MeasureDefinition.objects.create(code="ks2_read", name="Reading", domain="reading", kind="outcome")
+    client.force_login(school_admin_x)
+    html = client.get("/offers/").content.decode()
+    assert '<datalist id="domains">' in html
+    assert '<option value="reading">' in html and '<option value="behaviour">' in html

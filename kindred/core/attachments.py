@@ -1,16 +1,19 @@
-"""Attachments: the type is read from the file's first bytes (puremagic), never from its name.
+"""Attached files, shared by the messageboard and self-evaluation evidence: the type is read from
+the file's first bytes (puremagic), never from its name.
 
 Allowed: images that browsers show safely (PNG, JPEG, GIF, WebP), PDF, office documents
 (OpenDocument and Office Open XML) and plain UTF-8 text. Everything is served as a download
 (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, a sandboxing CSP), so
-even an allowed file never runs in Kindred's origin.
+even an allowed file never runs in Kindred's origin (`download`). Each app keeps its own model
+(a `FileField` in the default storage) and access rule, and calls `check` before writing anything.
 """
 
 from dataclasses import dataclass
 
 import puremagic
-from django.conf import settings
+from django import forms
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 ALLOWED_TYPES = {
@@ -48,9 +51,8 @@ def _looks_like_text(head: bytes) -> bool:
     return not lowered.startswith((b"<!doctype", b"<html", b"<svg", b"<?xml", b"<script"))
 
 
-def check(uploaded) -> Checked:
-    """The upload's real type and size, or ValidationError saying what is wrong."""
-    limit = settings.BOARD_ATTACHMENT_MAX_BYTES
+def check(uploaded, *, limit: int) -> Checked:
+    """The upload's real type and size (at most `limit` bytes), or ValidationError saying what is wrong."""
     if uploaded.size > limit:
         raise ValidationError(
             _("%(name)s is %(size)d KB; attachments may be at most %(limit)d KB.")
@@ -77,7 +79,40 @@ def check(uploaded) -> Checked:
         content_type = "text/plain"
     if content_type not in ALLOWED_TYPES:
         raise ValidationError(
-            _("%(name)s is not a kind of file the board accepts (images, PDF, office documents, plain text).")
+            _("%(name)s is not a kind of file Kindred accepts (images, PDF, office documents, plain text).")
             % {"name": uploaded.name}
         )
     return Checked(content_type=content_type, size=uploaded.size)
+
+
+def download(fieldfile, *, filename: str, content_type: str) -> FileResponse:
+    """A stored attachment as a download that never runs in Kindred's origin; 404 when the file is gone.
+    The caller has already checked that the person may see it."""
+    try:
+        handle = fieldfile.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is missing.") from missing
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
