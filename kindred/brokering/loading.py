@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kindred.engine.brokering import Needs, Schools, Supporters, Weights
+from kindred.engine.brokering import Needs, Schools, Supporters, Weights, standardise_columns
 from kindred.engine.families import context_matrix
 from kindred.evidence.loading import SchoolTable, school_table
 from kindred.evidence.models import Flag, Performance, SupportCategory
@@ -169,12 +169,7 @@ def selfeval_rows(index: dict[int, int] | set[int]) -> list[SelfEvaluated]:
 
 def standardised_context(table: SchoolTable, rows: np.ndarray) -> np.ndarray:
     """Context of the given schools, each column standardised, missing values at the mean (0)."""
-    matrix = context_matrix(table.context, pupils=table.pupils, urban=table.urban)[rows]
-    with np.errstate(invalid="ignore"):
-        mean, sd = np.nanmean(matrix, axis=0), np.nanstd(matrix, axis=0)
-    keep = np.isfinite(sd) & (sd > 0)
-    matrix = (matrix[:, keep] - mean[keep]) / sd[keep]
-    return np.nan_to_num(matrix, nan=0.0)
+    return standardise_columns(context_matrix(table.context, pupils=table.pupils, urban=table.urban)[rows])
 
 
 def default_capacity(pupils: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ have too little room between them.
 """
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -163,6 +164,16 @@ def _check(
     if np.isnan(schools.latitude).any() or np.isnan(schools.longitude).any():
         raise ValueError("every school needs coordinates for brokering (some are missing)")
     return wants, blocked, capacity
+
+
+def standardise_columns(matrix: np.ndarray) -> np.ndarray:
+    """Each column to mean 0 and standard deviation 1 over the rows (the reference population);
+    columns with no spread (or no values) are dropped and missing values put at the mean (0)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column without values: dropped below
+        mean, sd = np.nanmean(matrix, axis=0), np.nanstd(matrix, axis=0)
+    keep = np.isfinite(sd) & (sd > 0)
+    return np.nan_to_num((matrix[:, keep] - mean[keep]) / sd[keep], nan=0.0)
 
 
 @one_blas_thread

@@ -276,6 +276,14 @@ def _fresh_match(world: World) -> int:
 
 
 EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+
+
+def EVENT_CHANGE(ok: int) -> dict[str, int]:
+    """The private network's event: its coordinator (X's leader) and site admins get `ok`; others who
+    see the network 403; outsiders 404."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, teacher_y=404, no_school_user=404, anonymous=302)
+
+
 EVENT_ORGANISERS = statuses(
     403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
 )
@@ -465,6 +473,23 @@ RULES: dict[str, Rule] = {
     "events:attendance": Rule(
         EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
     ),
+    # A school's events are made by its leaders and administrators; a region's by its system leaders.
+    "events:create_school": Rule(
+        statuses(403, site_admin=200, school_admin_x=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/schools/{_x(w)}/new/",
+    ),
+    "events:create_region": Rule(
+        statuses(403, site_admin=200, system_leader=200, anonymous=302),
+        lambda w: f"/events/regions/{w.school_x.region_id}/new/",
+    ),
+    # Changing, re-sizing and cancelling the private network's event: its coordinators (X's leader).
+    "events:edit": Rule(EVENT_CHANGE(200), lambda w: f"/events/{_events(w)['private_event'].pk}/edit/"),
+    # An empty form changes nothing: back to the event with the error (302).
+    "events:capacity": Rule(
+        EVENT_CHANGE(302), lambda w: f"/events/{_events(w)['private_event'].pk}/places/", "post"
+    ),
+    # GET only asks to confirm.
+    "events:cancel": Rule(EVENT_CHANGE(200), lambda w: f"/events/{_events(w)['private_event'].pk}/cancel/"),
     "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
     "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
     "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
