@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in person's saved language wins over the cookie and the browser's.
     "kindred.accounts.middleware.UserLanguageMiddleware",
+    # Numbers in Eastern Arabic digits on pages whose language EASTERN_ARABIC_DIGITS lists.
+    "kindred.core.numerals.EasternDigitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kindred.accounts.two_factor.TwoFactorMiddleware",
