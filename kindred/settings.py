@@ -233,27 +233,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files can be large (a national census is tens of megabytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Imports: the largest file an administrator may upload, how long a failed import's upload is kept
-# (for looking into it; a successful one's is deleted when its job ends), and the coordinate
-# bounds (south, west, north, east in degrees) outside which a school's location is refused.
+# Imports: the largest file an administrator may upload, and how long a failed import's upload is
+# kept (for looking into it; a successful one's is deleted when its job ends). A school located
+# outside the country profile's bounds (kindred/countries/<COUNTRY>.yaml) is refused on import.
 IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 500)
 IMPORT_FAILED_UPLOAD_DAYS = env_int("IMPORT_FAILED_UPLOAD_DAYS", 7)
-
-
-def _bounds(name: str, values: list[str]) -> tuple[float, float, float, float]:
-    try:
-        south, west, north, east = (float(v) for v in values)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be four numbers: south,west,north,east.") from None
-    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise ImproperlyConfigured(
-            f"{name} must be south,west,north,east with south < north and west < east."
-        )
-    return south, west, north, east
-
-
-# The United Kingdom with its islands (Scilly, Channel Islands, Shetland).
-IMPORT_BOUNDS = _bounds("IMPORT_BOUNDS", env_list("IMPORT_BOUNDS", ["49.0", "-8.7", "61.0", "2.1"]))
 
 # Background work: the database-backed queue by default; "redis" for larger installations.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
