@@ -158,6 +158,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kindred.urls"
+# A form refused by the CSRF check gets the site's own page, in the person's language.
+CSRF_FAILURE_VIEW = "kindred.core.views.csrf_failure"
 WSGI_APPLICATION = "kindred.wsgi.application"
 TEMPLATES = [
     {
