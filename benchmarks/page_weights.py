@@ -125,6 +125,7 @@ def measure() -> list[dict]:
             client.force_login(user)
         plain = client.get(url)
         zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert plain.status_code == 200, f"{label} {url}: {plain.status_code}"
         rows.append(
             {
                 "page": label,
