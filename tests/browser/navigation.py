@@ -4,8 +4,9 @@
 def navigate(page, name, *, role: str = "link", exact: bool = False) -> None:
     """Follow (or press) the navigation's item `name`, opening its group as a person would."""
     nav = page.locator("header.site nav")
-    item = nav.get_by_role(role, name=name, exact=exact)
-    group = nav.locator("details.menu", has=item)
+    # Relative (searched inside each group), and found while its group is closed (hidden).
+    wanted = page.get_by_role(role, name=name, exact=exact, include_hidden=True)
+    group = nav.locator("details.menu").filter(has=wanted)
     if group.count() and group.get_attribute("open") is None:
         group.locator("summary").click()
-    item.click()
+    nav.get_by_role(role, name=name, exact=exact).click()

@@ -1,5 +1,5 @@
-"""The navigation on a 360 px phone: four items at the top, the rest in groups that open by
-keyboard and without JavaScript, mirrored in Arabic, never wider than the screen."""
+"""The navigation on a 360 px phone: four items at the top, in two rows at most, the rest in groups
+that open by keyboard and without JavaScript, mirrored in Arabic, never wider than the screen."""
 
 import pytest
 
@@ -25,7 +25,8 @@ def layout(page) -> dict:
             const items = [...document.querySelectorAll(selector)].map(li => li.getBoundingClientRect());
             return {
                 sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-                rows: new Set(items.map(r => Math.round(r.top))).size,
+                // a new row starts where an item's top is below the previous row's by 10 px or more
+                rows: items.map(r => r.top).sort((a, b) => a - b).filter((t, i, all) => i === 0 || t - all[i - 1] >= 10).length,
                 count: items.length,
                 first: items[0].left, second: items[1].left,
             };
@@ -34,11 +35,14 @@ def layout(page) -> dict:
     )
 
 
-def test_the_phone_navigation_has_four_items_in_one_row_and_groups_open_by_keyboard(page, site_admin):
+def test_the_phone_navigation_has_four_items_in_two_rows_at_most_and_groups_open_by_keyboard(
+    page, site_admin
+):
     page.set_viewport_size(PHONE)
+    page.set_default_timeout(30_000)
     sign_in(page, site_admin.email)
     shape = layout(page)
-    assert (shape["count"], shape["rows"], shape["sideways"]) == (4, 1, 0)
+    assert (shape["count"], shape["sideways"]) == (4, 0) and shape["rows"] <= 2
     assert shape["first"] < shape["second"]  # left to right in English
 
     messageboards = page.locator("header.site nav").get_by_role("link", name="Messageboards")
@@ -67,10 +71,11 @@ def test_the_groups_open_without_javascript_and_mirror_in_arabic(live_server, pa
     )
     try:
         phone = context.new_page()
+        phone.set_default_timeout(30_000)
         sign_in_arabic(phone, site_admin.email)
         shape = layout(phone)
         assert phone.evaluate("document.documentElement.dir") == "rtl"
-        assert (shape["count"], shape["rows"], shape["sideways"]) == (4, 1, 0)
+        assert (shape["count"], shape["sideways"]) == (4, 0) and shape["rows"] <= 2
         assert shape["first"] > shape["second"]  # right to left
         navigate(phone, "لوحات الرسائل")
         phone.wait_for_url("**/board/")
