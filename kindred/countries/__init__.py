@@ -89,6 +89,15 @@ class Profile:
         texts = self.domains.get(code)
         return _pick(texts, get_language()) if texts else code
 
+    def framework_domain_name(self, code: str, name: str) -> str:
+        """A self-evaluation framework's domain in the page's language: the framework's own name
+        (frameworks are written in English) on an English page, and on a page in another language the
+        profile's name for the domain's code where it gives one in that language."""
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language == "en":
+            return name
+        return self.domains.get(code, {}).get(language) or name
+
     def school_year(self, start_year: int) -> str:
         """How the school year that starts in `start_year` is written: "2023/24" or "2024"."""
         if self.school_year_style == "single":

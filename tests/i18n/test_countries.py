@@ -160,3 +160,19 @@ def test_imports_refuse_a_school_outside_the_country_profiles_bounds(
     path.write_text(f"URN,Name,Lat,Lon\n1,Near,{inside[0]},{inside[1]}\n")
     schools_import(path=path, mapping=mapping)
     assert (School.objects.get().latitude, School.objects.get().longitude) == inside
+
+
+def test_the_shipped_frameworks_domains_are_named_in_welsh_and_arabic(settings):
+    from kindred.frameworks.demo import examples_load
+
+    versions = examples_load()
+    languages = [language for language, _name in settings.LANGUAGES if language != "en"]
+    for version in versions.values():
+        for domain in version.domains.all():
+            with translation.override("en"):
+                assert domain.label == domain.name
+            for language in languages:
+                with translation.override(language):
+                    assert domain.label and domain.label != domain.name, (domain.code, language)
+    with translation.override("cy"):
+        assert versions["professional-behaviours"].domains.get(code="collaboration").label == "Cydweithio"

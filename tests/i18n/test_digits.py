@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.accounts.test_permission_matrix import RULES, world_build
 
@@ -98,7 +99,8 @@ def pages(personas, school_x, school_y, network_x, settings, tmp_path):
             rendered.append((name, visible_text(response.content.decode())))
         return rendered
 
-    return render
+    yield render
+    translation.deactivate()  # the client's requests leave Arabic active; later tests expect none
 
 
 def test_with_the_option_on_no_arabic_page_shows_a_western_digit(pages, settings):
