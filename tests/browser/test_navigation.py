@@ -4,6 +4,7 @@ that open by keyboard and without JavaScript, mirrored in Arabic, never wider th
 import pytest
 
 from conftest import PASSWORD
+from tests.browser.axe import serious_violations
 from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +58,7 @@ def test_the_phone_navigation_has_four_items_in_two_rows_at_most_and_groups_open
     page.keyboard.press("Enter")
     assert messageboards.is_visible()
     assert layout(page)["sideways"] == 0  # the open group takes its own row
+    assert serious_violations(page) == []
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Networks"
     page.keyboard.press("Enter")
