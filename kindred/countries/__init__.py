@@ -1,4 +1,5 @@
-"""Country profiles: each country's own words, phases, school types, school year and bounds.
+"""Country profiles: each country's own words, phases, school types, measure and domain labels,
+school year and bounds (the map's, and those outside which an import refuses a school's location).
 
 A profile is a YAML file beside this module (`eng.yaml`, `wls.yaml`, `eg.yaml`); the COUNTRY
 setting picks one. Every user-facing word in a profile is given per language code ("en", "cy",
@@ -42,6 +43,11 @@ class Bounds:
     def contains(self, latitude: float, longitude: float) -> bool:
         return self.lat_min <= latitude <= self.lat_max and self.lon_min <= longitude <= self.lon_max
 
+    @property
+    def south_west_north_east(self) -> tuple[float, float, float, float]:
+        """The bounds as imports give them: (south, west, north, east) in degrees."""
+        return self.lat_min, self.lon_min, self.lat_max, self.lon_max
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -55,6 +61,7 @@ class Profile:
     phases: dict[str, Texts] = field(default_factory=dict)
     school_types: dict[str, Texts] = field(default_factory=dict)
     measures: dict[str, Texts] = field(default_factory=dict)
+    domains: dict[str, Texts] = field(default_factory=dict)
 
     def word(self, key: str, language: str | None = None) -> str:
         """One of WORD_KEYS in `language` (default: the active language)."""
@@ -79,6 +86,20 @@ class Profile:
     def measure_label(self, code: str, default: str) -> str:
         texts = self.measures.get(code)
         return _pick(texts, get_language()) if texts else default
+
+    def domain_label(self, code: str) -> str:
+        """The country's name for a measure domain (MeasureDefinition.domain), else the code itself."""
+        texts = self.domains.get(code)
+        return _pick(texts, get_language()) if texts else code
+
+    def framework_domain_name(self, code: str, name: str) -> str:
+        """A self-evaluation framework's domain in the page's language: the framework's own name
+        (frameworks are written in English) on an English page, and on a page in another language the
+        profile's name for the domain's code where it gives one in that language."""
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language == "en":
+            return name
+        return self.domains.get(code, {}).get(language) or name
 
     def school_year(self, start_year: int) -> str:
         """How the school year that starts in `start_year` is written: "2023/24" or "2024"."""
@@ -145,6 +166,7 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
         phases=_table(raw, "phases", where),
         school_types={k.lower(): v for k, v in _table(raw, "school_types", where).items()},
         measures=_table(raw, "measures", where),
+        domains=_table(raw, "domains", where),
     )
 
 

@@ -28,7 +28,7 @@ def difference_unit(measure) -> str:
         return _("grades")
     if unit == "count":
         return _("pupils")
-    return _("%(measure)s points") % {"measure": measure.name}
+    return _("%(measure)s points") % {"measure": measure.label}
 
 
 @register.filter
