@@ -4,7 +4,13 @@ Pages never compute: they read what the current run stored. A recompute writes i
 `EvidenceRun` while pages keep reading the current one, switches to the new run in one short
 transaction (`_run_switch`), then drops the old run. Pages never wait on a recompute and never see
 half of an old and half of a new run.
+
+Only one recompute runs at a time (`RECOMPUTE_LOCK`, a `core.locks` lock that lapses when its holder
+stops reporting progress): a second one is refused with `LockHeld` ("a recompute is already running,
+started at …, by …") before it writes anything, since its clean-up would drop the first one's run.
 """
+
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import transaction
@@ -13,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
+from kindred.core.locks import lock_hold
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
 from kindred.engine.families import context_matrix, families, fit_weights
@@ -38,6 +45,20 @@ from kindred.evidence.models import (
 from kindred.schools.models import MeasureDefinition, School
 
 DEFAULT_K = 20
+#: The lock every recompute holds (families, relative performance, both).
+RECOMPUTE_LOCK = "evidence.recompute"
+
+
+@contextmanager
+def _recompute_held(*, by, progress: Progress, holder: str = ""):
+    """Hold the recompute lock for the block; yields `progress` that also renews the lock."""
+    with lock_hold(RECOMPUTE_LOCK, what=_("A recompute"), by=by, holder=holder) as renew:
+
+        def reporting(done: int, total: int | None = None, message: str = "") -> None:
+            renew()
+            progress(done, total, message)
+
+        yield reporting
 
 
 def _context(table: SchoolTable, features: list[str]) -> np.ndarray:
@@ -113,13 +134,19 @@ def _has_intake(table: SchoolTable, features: list[str]) -> np.ndarray:
 
 
 def families_recompute(
-    *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress
+    *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress, holder: str = ""
 ) -> dict:
     """Each open school's k most similar schools of the same phase, as a new run.
 
     Families use the chosen context (`family_features`). A school with no intake context gets no
     family (and is in nobody's), with the reason stored; so does a school alone in its phase.
+    Refused with `LockHeld` while another recompute runs.
     """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+        return _families_recompute(k=k, fit=fit, by=by, progress=reporting)
+
+
+def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
     progress(0, 3, "loading schools")
     run = _run_start(EvidenceRun.Kind.FAMILIES)
     table = school_table()
@@ -193,12 +220,18 @@ def measure_models(definitions: dict[str, MeasureDefinition]) -> dict[str, Measu
     }
 
 
-def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
+def performance_recompute(*, by=None, progress: Progress = no_progress, holder: str = "") -> dict:
     """Relative performance of every school on every outcome, by year and pooled, as a new run.
 
     Each measure's declared model is used: its valid range (values outside are refused and counted),
     its pupil SD (estimated, and said so, when none is declared) and its predicting context.
+    Refused with `LockHeld` while another recompute runs.
     """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+        return _performance_recompute(by=by, progress=reporting)
+
+
+def _performance_recompute(*, by, progress: Progress) -> dict:
     progress(0, 4, "loading measures")
     run = _run_start(EvidenceRun.Kind.PERFORMANCE)
     table = school_table()
@@ -396,14 +429,20 @@ def _performance_rows(
     )
 
 
-def evidence_recompute(*, k: int = DEFAULT_K, by=None, progress: Progress = no_progress) -> dict:
-    """Families, then relative performance and categories; progress runs 0–7 over both."""
-    families = families_recompute(
-        k=k, by=by, progress=lambda done, total=None, message="": progress(done, 7, message)
-    )
-    performance = performance_recompute(
-        by=by, progress=lambda done, total=None, message="": progress(3 + done, 7, message)
-    )
+def evidence_recompute(
+    *, k: int = DEFAULT_K, by=None, progress: Progress = no_progress, holder: str = ""
+) -> dict:
+    """Families, then relative performance and categories; progress runs 0–7 over both.
+
+    The recompute lock is held over both (refused with `LockHeld` while another recompute runs).
+    """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+
+        def step(offset: int) -> Progress:
+            return lambda done, total=None, message="": reporting(offset + done, 7, message)
+
+        families = _families_recompute(k=k, fit=True, by=by, progress=step(0))
+        performance = _performance_recompute(by=by, progress=step(3))
     return {
         "summary": {**families["summary"], **performance["summary"]},
         "weights": families.get("weights", {}),
