@@ -18,6 +18,7 @@ class Job(models.Model):
         GENERATE = "generate", _("Generate a synthetic country")
         RECOMPUTE = "recompute", _("Recompute evidence")
         BROKERING = "brokering", _("Brokering or network formation")
+        SELFCHECK = "selfcheck", _("Self-check of the evidence model")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -71,6 +71,17 @@ def pupil_sd_from_years(
     return estimate if estimate > 0 else None
 
 
+#: Squared residuals are capped at this many times their bin's median-based variance (the 99.9th
+#: percentile of a chi-square(1)); KEPT is the share of a chi-square(1)'s mean that survives the cap.
+WINSOR = float(stats.chi2.ppf(0.999, 1))
+KEPT = float(stats.chi2.cdf(WINSOR, 3) + WINSOR * stats.chi2.sf(WINSOR, 1))
+
+
+def _winsorised_variance(e2: np.ndarray) -> float:
+    scale = float(np.median(e2)) / CHI2_1_MEDIAN
+    return float(np.mean(np.minimum(e2, WINSOR * scale))) / KEPT
+
+
 #: At least this many schools are needed to estimate the pupil SD from one year's spread by cohort.
 MIN_SCHOOLS_FOR_COHORT_SPREAD = 30
 #: Schools per cohort bin in `pupil_sd_from_cohorts` (at least), and the most bins.
@@ -83,8 +94,10 @@ def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | N
 
     A school's residual (result - expected) has variance tau^2 + pupil_sd^2 / n. Schools are sorted by
     1/n and cut into bins of equal count (at least SCHOOLS_PER_BIN each, at most MAX_BINS bins); in each
-    bin the variance is the median squared residual over the chi-square(1) median, so a few wild values
-    cannot move it. The bins' variances are regressed on their mean 1/n by weighted least squares (a
+    bin the variance is the mean squared residual with each square capped at WINSOR times the bin's
+    median-based variance (median squared residual / chi-square(1) median), then divided by the share of
+    a chi-square(1) mean the cap keeps: unbiased for normal residuals, almost as precise as the plain
+    mean, and a few wild values cannot move it far. The bins' variances are regressed on their mean 1/n by weighted least squares (a
     bin's variance is uncertain in proportion to its size): the slope is pupil_sd^2, the intercept tau^2
     (both kept at or above 0). None with fewer than MIN_SCHOOLS_FOR_COHORT_SPREAD schools, when the
     cohorts hardly differ, or when the spread does not fall with cohort.
@@ -105,7 +118,7 @@ def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | N
     count = int(np.clip(m // SCHOOLS_PER_BIN, 3, MAX_BINS))
     bins = np.array_split(order, count)
     x = np.array([inv[b].mean() for b in bins])
-    v = np.array([np.median(e2[b]) for b in bins]) / CHI2_1_MEDIAN
+    v = np.array([_winsorised_variance(e2[b]) for b in bins])
     size = np.array([b.size for b in bins], dtype=float)
     if np.ptp(x) <= 1e-12 * max(float(x.max()), 1e-300):
         return None

@@ -6,7 +6,7 @@ from django_tasks import task
 from kindred.core.jobs import job_run
 from kindred.core.locks import LockHeld
 from kindred.core.models import Job
-from kindred.evidence.services import evidence_recompute
+from kindred.evidence.services import evidence_recompute, selfcheck_run
 
 
 @task()
@@ -20,3 +20,15 @@ def recompute_evidence(job_id: int) -> None:
     # refused by the lock is not a fault: the job is marked failed with the message saying who holds it
     with suppress(LockHeld):
         job_run(job, lambda progress: evidence_recompute(by=job.created_by, progress=progress, holder=holder))
+
+
+@task()
+def run_selfcheck(job_id: int) -> None:
+    """The planted-truth self-check, in the background with progress; stored for the model page."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+
+    def work(progress):
+        check = selfcheck_run(by=job.created_by, progress=progress)
+        return {"summary": {"passed": check.passed, "schools": check.schools, "seconds": check.seconds}}
+
+    job_run(job, work)

@@ -15,7 +15,7 @@ from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
-from kindred.evidence.tasks import recompute_evidence
+from kindred.evidence.tasks import recompute_evidence, run_selfcheck
 from kindred.schools.models import School
 
 PAGE_SIZE = 50
@@ -208,6 +208,7 @@ def school_evidence_context(school, user) -> dict:
         member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
     spreads = selectors.between_school_sd()
+    one_year = selectors.pupil_sd_from_one_year()
     # one scale for every row: each measure in its between-school SDs, so rows can be compared
     scaled = [
         max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
@@ -247,6 +248,7 @@ def school_evidence_context(school, user) -> dict:
             % {"measure": outcome.measure.label},
         )
         outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
+        outcome.pupil_sd_one_year = outcome.measure.pk in one_year
     return {
         "family_gap": None if family else selectors.family_gap(school),
         "category": selectors.category_of(school) if school.pk in shown else None,
@@ -278,8 +280,24 @@ def model(request):
     return render(
         request,
         "evidence/model.html",
-        {"measures": selectors.model_fits(), "runs": selectors.current_runs()},
+        {
+            "measures": selectors.model_fits(),
+            "runs": selectors.current_runs(),
+            "selfcheck": selectors.latest_selfcheck(),
+            "may_selfcheck": is_site_admin(request.user),
+        },
     )
+
+
+@require_POST
+@login_required
+def selfcheck(request):
+    """Queue the planted-truth self-check (site administrators); its results appear on the model page."""
+    if not is_site_admin(request.user):
+        raise PermissionDenied(_("Only a site administrator can run the self-check."))
+    job = job_create(kind=Job.Kind.SELFCHECK, label=_("Self-check of the evidence model"), by=request.user)
+    run_selfcheck.enqueue(job.pk)
+    return redirect(job)
 
 
 def methods(request):
