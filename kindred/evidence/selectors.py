@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kindred import countries
 from kindred.engine.good_practice import haversine_km
 from kindred.engine.performance import COHORT_SPREAD, JOINT_FIT
+from kindred.engine.selfcheck import COVERAGE_RANGE, STRICT_COUNT
 from kindred.evidence.models import (
     EvidenceRun,
     FamilyGap,
@@ -314,6 +315,15 @@ def between_school_sd() -> dict[int, float]:
     }
 
 
+def _judged(figure: dict | None) -> dict:
+    """A coverage figure with `missed`: a group big enough to judge, outside the target range."""
+    figure = dict(figure or {})
+    share, count = figure.get("share"), figure.get("count") or 0
+    low, high = COVERAGE_RANGE
+    figure["missed"] = share is not None and count >= STRICT_COUNT and not low <= share <= high
+    return figure
+
+
 def latest_selfcheck() -> SelfCheck | None:
     """The latest planted-truth self-check, with the rows the model page shows, or None."""
     check = SelfCheck.objects.select_related("by").first()
@@ -338,7 +348,7 @@ def latest_selfcheck() -> SelfCheck | None:
         for phase, figure in yearly.get("phases", {}).items()
     ]
     check.coverage_rows = [  # type: ignore[attr-defined]
-        {"group": group, "yearly": one or {}, "pooled": many or {}} for group, one, many in rows
+        {"group": group, "yearly": _judged(one), "pooled": _judged(many)} for group, one, many in rows
     ]
     check.rmse = check.results.get("rmse", {})  # type: ignore[attr-defined]
     check.flags = check.results.get("flags", {})  # type: ignore[attr-defined]
@@ -347,7 +357,6 @@ def latest_selfcheck() -> SelfCheck | None:
     check.pupil_sds = [  # type: ignore[attr-defined]
         {"measure": labels.get(code, code), **figures} for code, figures in sorted(found.items())
     ]
-    check.failures = check.results.get("failures", [])  # type: ignore[attr-defined]
     return check
 
 
