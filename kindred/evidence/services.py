@@ -269,8 +269,8 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
     ]
     written = 0
     fits = []
-    for result in [*yearly, *pooled]:
-        year = result.year
+    # a pooled result is stored with no year, even when it pools a single year (its `year` is then set)
+    for result, year in [*((r, r.year) for r in yearly), *((r, None) for r in pooled)]:
         estimated = np.zeros(table.size, dtype=bool)
         if year is not None:
             s = by_series[(result.measure, year)]
@@ -280,9 +280,9 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
                 if s.measure == result.measure:
                     estimated[s.school_index] |= s.cohort_estimated
         measure_pk = definitions[result.measure].pk
-        rows = _performance_rows(result, table, run.pk, measure_pk, estimated)
+        rows = _performance_rows(result, table, run.pk, measure_pk, estimated, year=year)
         written += bulk_insert(Performance._meta.db_table, columns, rows)
-        fits.append(_fit_row(result, run, measure_pk, estimated))
+        fits.append(_fit_row(result, run, measure_pk, estimated, year=year))
     MeasureFit.all_runs.bulk_create(fits)
     strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
     needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
@@ -304,7 +304,9 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
     return outcome
 
 
-def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray) -> MeasureFit:
+def _fit_row(
+    result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray, *, year: int | None
+) -> MeasureFit:
     """What the model page shows for one measure-year, with the self-check of its noise model."""
     valid = result.valid
     noise = result.sampling_var + (result.prediction_var if result.cross_fitted else 0.0)
@@ -317,7 +319,7 @@ def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.
     return MeasureFit(
         run=run,
         measure_id=measure_pk,
-        year=result.year,
+        year=year,
         schools=int(valid.sum()),
         predictors=list(result.predictors),
         expected_model=result.expected_model,
@@ -397,9 +399,15 @@ def categories_import(*, published: dict[str, str], by=None) -> dict:
 
 
 def _performance_rows(
-    result: Evidence, table: SchoolTable, run_pk: int, measure_pk: int, estimated: np.ndarray
+    result: Evidence,
+    table: SchoolTable,
+    run_pk: int,
+    measure_pk: int,
+    estimated: np.ndarray,
+    *,
+    year: int | None,
 ):
-    """Stored rows of one engine result (`result.year` None when pooled over the years)."""
+    """Stored rows of one engine result (`year` None when pooled over the years)."""
     valid = result.valid & np.isfinite(result.shrunk)
     index = result.school_index[valid]
     flag = np.where(
@@ -418,7 +426,7 @@ def _performance_rows(
         [run_pk] * index.size,
         table.pk[index].tolist(),
         [measure_pk] * index.size,
-        [result.year] * index.size,
+        [year] * index.size,
         result.value[valid].tolist(),
         result.expected[valid].tolist(),
         result.effect[valid].tolist(),
