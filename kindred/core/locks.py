@@ -48,6 +48,11 @@ def here() -> str:
     }
 
 
+def lock_current(name: str) -> Lock | None:
+    """The lock `name` if someone holds it now (not lapsed), else None: for telling people before they queue work."""
+    return Lock.objects.filter(name=name, expires_at__gte=timezone.now()).first()
+
+
 @contextmanager
 def lock_hold(
     name: str, *, what: str, by=None, holder: str = "", ttl: timedelta = DEFAULT_TTL

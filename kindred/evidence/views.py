@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,9 +13,11 @@ from kindred.brokering.access import may_act_for_needs
 from kindred.brokering.selectors import approaches_for
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
+from kindred.core.locks import LockHeld, lock_current
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
+from kindred.evidence.services import RECOMPUTE_LOCK
 from kindred.evidence.tasks import recompute_evidence, run_selfcheck
 from kindred.schools.models import School
 
@@ -267,6 +270,10 @@ def recompute(request):
     """Queue a full recompute of families, relative performance and categories; show its progress."""
     if not is_site_admin(request.user):
         raise PermissionDenied(_("Only a site administrator can recompute the evidence."))
+    held = lock_current(RECOMPUTE_LOCK)
+    if held is not None:  # the job would be refused: say so now, and queue nothing
+        messages.error(request, str(LockHeld(held, _("A recompute"))))
+        return redirect("dashboard")
     job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)

@@ -10,10 +10,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from kindred.core.jobs import job_create
 from kindred.core.locks import LockHeld, lock_hold
 from kindred.core.models import Job, Lock
 from kindred.evidence.models import EvidenceRun
 from kindred.evidence.services import RECOMPUTE_LOCK, families_recompute, performance_recompute
+from kindred.evidence.tasks import recompute_evidence
 
 
 @pytest.mark.django_db
@@ -61,11 +63,25 @@ def test_a_recompute_job_refused_by_the_lock_fails_and_shows_the_message(client,
     admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x")
     client.force_login(admin)
     with lock_hold(RECOMPUTE_LOCK, what="A recompute", holder="the command line on host (process 1)"):
-        client.post("/evidence/recompute/")
+        job = job_create(kind=Job.Kind.RECOMPUTE, label="Recompute evidence", by=admin)
+        recompute_evidence.enqueue(job.pk)  # queued before the other recompute started
     job = Job.objects.get(kind=Job.Kind.RECOMPUTE)
     assert job.status == Job.Status.FAILED
     assert "already running" in job.message and "the command line on host" in job.message
     assert "already running" in client.get(job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_recompute_button_says_at_once_that_a_recompute_is_running_and_queues_nothing(
+    client, django_user_model
+):
+    admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x")
+    client.force_login(admin)
+    with lock_hold(RECOMPUTE_LOCK, what="A recompute", holder="background job 3, started by ada@example.org"):
+        response = client.post("/evidence/recompute/", follow=True)
+    assert not Job.objects.exists()
+    page = response.content.decode()
+    assert "A recompute is already running" in page and "background job 3, started by ada@example.org" in page
 
 
 @pytest.mark.django_db
