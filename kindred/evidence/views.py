@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,10 +13,12 @@ from kindred.brokering.access import may_act_for_needs
 from kindred.brokering.selectors import approaches_for
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
+from kindred.core.locks import LockHeld, lock_current
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
-from kindred.evidence.tasks import recompute_evidence
+from kindred.evidence.services import RECOMPUTE_LOCK
+from kindred.evidence.tasks import recompute_evidence, run_selfcheck
 from kindred.schools.models import School
 
 PAGE_SIZE = 50
@@ -208,6 +211,7 @@ def school_evidence_context(school, user) -> dict:
         member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
     spreads = selectors.between_school_sd()
+    one_year = selectors.pupil_sd_from_one_year()
     # one scale for every row: each measure in its between-school SDs, so rows can be compared
     scaled = [
         max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
@@ -247,6 +251,7 @@ def school_evidence_context(school, user) -> dict:
             % {"measure": outcome.measure.label},
         )
         outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
+        outcome.pupil_sd_one_year = outcome.measure.pk in one_year
     return {
         "family_gap": None if family else selectors.family_gap(school),
         "category": selectors.category_of(school) if school.pk in shown else None,
@@ -265,6 +270,10 @@ def recompute(request):
     """Queue a full recompute of families, relative performance and categories; show its progress."""
     if not is_site_admin(request.user):
         raise PermissionDenied(_("Only a site administrator can recompute the evidence."))
+    held = lock_current(RECOMPUTE_LOCK)
+    if held is not None:  # the job would be refused: say so now, and queue nothing
+        messages.error(request, str(LockHeld(held, _("A recompute"))))
+        return redirect("dashboard")
     job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)
@@ -278,8 +287,24 @@ def model(request):
     return render(
         request,
         "evidence/model.html",
-        {"measures": selectors.model_fits(), "runs": selectors.current_runs()},
+        {
+            "measures": selectors.model_fits(),
+            "runs": selectors.current_runs(),
+            "selfcheck": selectors.latest_selfcheck(),
+            "may_selfcheck": is_site_admin(request.user),
+        },
     )
+
+
+@require_POST
+@login_required
+def selfcheck(request):
+    """Queue the planted-truth self-check (site administrators); its results appear on the model page."""
+    if not is_site_admin(request.user):
+        raise PermissionDenied(_("Only a site administrator can run the self-check."))
+    job = job_create(kind=Job.Kind.SELFCHECK, label=_("Self-check of the evidence model"), by=request.user)
+    run_selfcheck.enqueue(job.pk)
+    return redirect(job)
 
 
 def methods(request):

@@ -531,6 +531,10 @@ RULES: dict[str, Rule] = {
     ),
     # How the model came out is for site admins and system leaders; the plain-language methods are public.
     "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    # Starting the planted-truth self-check (a background job) is the site admin's, like a recompute.
+    "evidence_selfcheck": Rule(
+        statuses(403, site_admin=302, anonymous=302), "/evidence/model/selfcheck/", "post"
+    ),
     "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
