@@ -244,6 +244,12 @@ def one_year_pupil_sd(data: Path, tables: dict[str, dict[str, np.ndarray]]) -> d
         if phase == "secondary":
             context = np.column_stack([context, [1.0 if urn in grammar else 0.0 for urn in table["urn"]]])
         usable = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0)
+        if np.ptp(value[usable]) == 0 if usable.any() else True:
+            report[code] = {
+                "schools": int(usable.sum()),
+                "pupil_sd_method": "not estimable: the values do not vary",
+            }
+            continue
         result = relative_performance(
             np.where(usable, value, np.nan), np.where(usable, cohort, 1.0), context, pupil_sd=None
         )
