@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.brokering.models import Approach, Run
+from kindred.brokering.models import Approach, Capacity, Run
 from kindred.schools.models import School
 
 
@@ -75,3 +75,13 @@ class ApproachForm(forms.Form):
     )
     contact = forms.CharField(label=_("Who was approached"), max_length=200, required=False)
     note = forms.CharField(label=_("Their answer or a note"), max_length=500, required=False)
+
+
+class CapacityForm(forms.Form):
+    schools = forms.IntegerField(
+        label=_("Schools it can support at once"),
+        required=False,
+        min_value=0,
+        max_value=Capacity.MOST,
+        help_text=_("Empty: the default from the school's size. 0: not supporting anyone for now."),
+    )

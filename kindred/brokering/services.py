@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from kindred.accounts.models import User
 from kindred.audit.services import audit
 from kindred.brokering.computing import broker_place, form_place, travel_source
-from kindred.brokering.models import Approach, Exclusion, Invitation, ProposedNetwork, Run
+from kindred.brokering.models import Approach, Capacity, Exclusion, Invitation, ProposedNetwork, Run
 from kindred.core.progress import Progress, no_progress
 from kindred.engine import brokering, formation
 from kindred.networks.models import Membership, Network
@@ -162,6 +162,7 @@ def _store_brokering(run: Run, brokered) -> dict:
             "similar_intake": proposal.context_distance <= brokering.Weights().similar_context,
             "other_authority": proposal.other_authority,
             "existing_tie": proposal.existing_tie,
+            "capacity": int(supporters.capacity[proposal.supporter]),
         }
         Invitation.objects.bulk_create(
             [
@@ -185,6 +186,10 @@ def _store_brokering(run: Run, brokered) -> dict:
         "proposals": len(result.proposals),
         "needs": len(needs.school),
         "unmet": int(result.unmet.sum()),
+        "unmet_no_supporter": result.unmet_reasons()["no_supporter"],
+        "unmet_capacity": result.unmet_reasons()["capacity"],
+        "capacity_total": _usable_capacity(supporters),
+        "unmet_by_domain": _unmet_by_domain(result, needs, domains),
         "cost": round(result.cost, 3),
         "lower_bound": round(result.lower_bound, 3),
         "gap": result.gap,
@@ -194,6 +199,20 @@ def _store_brokering(run: Run, brokered) -> dict:
     run.report, run.status = summary, Run.Status.REVIEW
     run.save(update_fields=["report", "status"])
     return summary
+
+
+def _unmet_by_domain(result, needs, domains: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in result.unmet.nonzero()[0].tolist():
+        name = domains[needs.domain[i]]
+        counts[name] = counts.get(name, 0) + int(result.unmet[i])
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def _usable_capacity(supporters) -> int:
+    """Places the supporters offer between them (red and amber schools offer none)."""
+    blocked = supporters.blocked if supporters.blocked is not None else False
+    return int(supporters.capacity[~blocked].sum()) if len(supporters.capacity) else 0
 
 
 @transaction.atomic
@@ -404,3 +423,22 @@ def approach_propose(*, approach: Approach, by: User) -> Network:
     approach.save(update_fields=["network", "status", "updated_at"])
     audit(by, "brokering.partnership_proposed", approach, network=network.pk)
     return network
+
+
+@transaction.atomic
+def capacity_set(*, school: School, schools: int | None, by: User) -> Capacity | None:
+    """Set how many schools `school` can support at once (None: back to the default from its size)."""
+    before = Capacity.objects.filter(school=school).values_list("schools", flat=True).first()
+    if schools is None:
+        Capacity.objects.filter(school=school).delete()
+        capacity = None
+    else:
+        if not 0 <= schools <= Capacity.MOST:
+            raise ValidationError(
+                _("A school can support from 0 to %(most)s schools at once.") % {"most": Capacity.MOST}
+            )
+        capacity, _created = Capacity.objects.update_or_create(
+            school=school, defaults={"schools": schools, "updated_by": by}
+        )
+    audit(by, "brokering.capacity_set", school, before=before, after=schools)
+    return capacity

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
 from kindred.brokering.access import may_act_for_needs
-from kindred.brokering.selectors import approaches_for
+from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
@@ -166,6 +166,9 @@ def good_practice(request):
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     # Each helper's own category, where the person may see it (docs/accounts.md, "Support categories").
     listed = {row.school.pk for row in page} | {a.partner_id for a in shortlist.values()}
+    capacities = capacities_of([row.school for row in page])
+    for row in page:
+        row.school.support_capacity_now = capacities[row.school.pk]
     categories_shown = (
         listed
         if scope is None
