@@ -17,6 +17,14 @@ class RunForm(forms.Form):
     max_size = forms.IntegerField(
         label=_("Most schools in a network"), initial=15, min_value=2, max_value=100
     )
+    incremental = forms.BooleanField(
+        label=_("Place new schools into existing networks"),
+        required=False,
+        help_text=_(
+            "Formation only: every existing network keeps its members; schools in no network join the "
+            "nearest with room or form new networks."
+        ),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,6 +35,10 @@ class RunForm(forms.Form):
         data = super().clean()
         if data.get("min_size") and data.get("max_size") and data["min_size"] > data["max_size"]:
             raise forms.ValidationError(_("The fewest schools must not be more than the most."))
+        if data.get("incremental") and data.get("kind") != Run.Kind.FORMATION:
+            self.add_error(
+                "incremental", _("Only network formation can place schools into existing networks.")
+            )
         return data
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kindred.brokering.models import Approach, Capacity, Invitation, ProposedNetwork, Run
 from kindred.schools.models import School
@@ -18,11 +18,14 @@ def run_networks(run: Run) -> QuerySet[ProposedNetwork]:
     schools = Invitation.objects.select_related(
         "school", "school__local_authority", "school__support_category"
     )
+    members_now = Count(
+        "extends__memberships", filter=Q(extends__memberships__left_at__isnull=True), distinct=True
+    )
     return (
-        run.networks.annotate(size=Count("invitations"))
+        run.networks.annotate(size=Count("invitations", distinct=True), members_now=members_now)
         .order_by("number")
         .prefetch_related(Prefetch("invitations", queryset=schools))
-        .select_related("network")
+        .select_related("network", "extends")
     )
 
 

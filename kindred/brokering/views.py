@@ -65,6 +65,7 @@ def runs(request):
             phase=data["phase"],
             min_size=data["min_size"],
             max_size=data["max_size"],
+            incremental=data["incremental"],
         )
         _queue(run, request.user)
         return redirect(run)

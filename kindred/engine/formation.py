@@ -40,7 +40,9 @@ them (they are never longer, so the bound stays valid).
 
 **Incremental mode** (`place_new_schools`): existing networks keep every member; new schools join
 the nearest networks with room (filling networks below the minimum first, by the same min-cost
-flow); new schools left without room form new networks of their own when there are enough of them.
+flow); new schools left without room form new networks of their own when there are enough of them
+(when their number cannot be split within the sizes — 13 schools into 8–10 — as many full networks as
+can be made, from the schools nearest their centre; the rest stay unplaced and are reported).
 """
 
 import time
@@ -538,6 +540,23 @@ def quality_report(
     )
 
 
+def _formable(xyz: np.ndarray, schools: np.ndarray, min_size: int, max_size: int) -> np.ndarray:
+    """The schools left without room that can form new networks among themselves: all of them when
+    their number splits into sizes within bounds; else as many as `n // min_size` full networks hold,
+    keeping those nearest the group's centre (the farthest stay unplaced); none when fewer than min."""
+    n = len(schools)
+    if n < min_size:
+        return schools[:0]
+    low, high = network_count_range(n, min_size, max_size)
+    if low <= high:
+        return schools
+    keep = high * max_size  # high = n // min_size networks, each as full as allowed
+    points = xyz[schools]
+    centre = points.mean(axis=0)
+    nearest = np.argsort(np.linalg.norm(points - centre, axis=1), kind="stable")[:keep]
+    return np.sort(schools[nearest])
+
+
 def place_new_schools(
     latitude: np.ndarray,
     longitude: np.ndarray,
@@ -552,7 +571,8 @@ def place_new_schools(
 
     New schools fill networks that are below `min_size` first (a school left), then join the nearest
     network with room; those with no room nearby form new networks among themselves if there are at
-    least `min_size` of them. Returns the formation and the networks still below the minimum (no new
+    least `min_size` of them (when their number cannot be split within the sizes, the farthest from
+    their centre stay unplaced: `_formable`). Returns the formation and the networks still below the minimum (no new
     school could fill them without moving someone else).
     """
     started = time.perf_counter()
@@ -612,8 +632,8 @@ def place_new_schools(
         flows = flow.solve(sink + 1, tail, head, capacity, cost, supply)
         joined = flows[: len(school)] > 0
         labels[new[school[joined]]] = network[joined]
-        left_out = new[labels[new] < 0]
-        if len(left_out) >= min_size:
+        left_out = _formable(xyz, new[labels[new] < 0], min_size, max_size)
+        if len(left_out):
             extra = form_networks(
                 latitude[left_out], longitude[left_out], min_size=min_size, max_size=max_size
             )

@@ -201,3 +201,16 @@ def test_incremental_mode_reports_a_network_it_cannot_fill_without_reshuffling()
     formation, short = place_new_schools(lat[1:], lon[1:], labels[1:], min_size=8, max_size=10)
     assert list(short) == [0]
     assert (formation.labels == labels[1:]).all()
+
+
+def test_incremental_mode_leaves_the_farthest_unplaced_when_the_newcomers_cannot_be_split_within_the_sizes():
+    # One full network of 10 far away; 13 newcomers: 10 close together and 3 stragglers 5 km off.
+    # 13 cannot be split into networks of 8–10, so one network of the 10 nearest their centre forms.
+    lat, lon = towns((50.0, 0.0, 10, 0.01), (52.0, 0.0, 10, 0.005))
+    lat = np.concatenate([lat, [52.045, 52.046, 52.047]])
+    lon = np.concatenate([lon, [0.0, 0.0, 0.0]])
+    labels = np.array([0] * 10 + [-1] * 13)
+    formation, short = place_new_schools(lat, lon, labels, min_size=8, max_size=10)
+    assert (formation.labels[:10] == 0).all() and len(short) == 0
+    assert (formation.labels[10:20] == 1).all()
+    assert (formation.labels[20:] == -1).all()
