@@ -108,6 +108,16 @@ def form_place(
     strengths = ~np.isnan(flags.strength_z)
     table = where.table
     urban = table.urban[where.rows]
+    rules = rules or formation.MixingRules()
+    deprivation = None
+    if rules.contrasting_deprivation:
+        share = table.context.get(settings.FORMATION_DEPRIVATION_MEASURE)
+        if share is None or np.isnan(share[where.rows]).all():
+            raise formation.Infeasible(
+                f"contrasting localities need the context measure {settings.FORMATION_DEPRIVATION_MEASURE}, "
+                "which no school here has"
+            )
+        deprivation = formation.deprivation_bands(share[where.rows])
     progress(1, 3, "forming networks")
     formed = formation.form_networks(
         table.latitude[where.rows],
@@ -118,6 +128,7 @@ def form_place(
         strengths=strengths if flags.domains else None,
         urban=np.nan_to_num(urban, nan=1.0) > 0.5,
         authority=np.maximum(table.local_authority[where.rows], 0),
+        deprivation=deprivation,
         rules=rules,
         detour=settings.TRAVEL_DETOUR_PERCENT / 100,
     )

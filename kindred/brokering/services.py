@@ -10,6 +10,7 @@ schools have accepted). The good-practice finder's `approach_record` and `approa
 from datetime import timedelta
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,6 +96,9 @@ def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_pro
                 phase=run.phase,
                 min_size=run.min_size,
                 max_size=run.max_size,
+                rules=formation.MixingRules(
+                    contrasting_deprivation=settings.FORMATION_CONTRASTING_DEPRIVATION
+                ),
                 exclude=excluded | kept,
                 progress=progress,
             )
@@ -162,6 +166,8 @@ def _store_formation(run: Run, formed, locked: list[ProposedNetwork]) -> dict:
         "lower_bound_km": round(report.lower_bound_km, 1),
         "ratio_to_bound": round(report.ratio_to_bound, 3),
         "coverage": None if report.coverage is None else round(report.coverage, 4),
+        "contrasting_deprivation": settings.FORMATION_CONTRASTING_DEPRIVATION,
+        "networks_breaking_rules": report.networks_breaking_rules,
         "seconds": round(report.seconds, 2),
     }
     run.report, run.status = summary, Run.Status.REVIEW
@@ -175,7 +181,6 @@ def _store_incremental(run: Run, placed, locked: list[ProposedNetwork]) -> dict:
     inviting only the new schools), one for each new network, none for networks left as they were."""
     run.networks.filter(locked=False).delete()
     numbers = {n.number for n in locked}
-    locked_extends = {n.extends_id for n in locked if n.extends_id}
     labels, k = placed.formation.labels, len(placed.networks)
     travel = travel_source()
     host_of_label = placed.formation.hosts
@@ -194,8 +199,6 @@ def _store_incremental(run: Run, placed, locked: list[ProposedNetwork]) -> dict:
     number = 0
     invitations = []
     for _label, positions, existing in changes:
-        if existing is not None and existing.pk in locked_extends:
-            continue  # a locked proposal already holds this network's newcomers
         number += 1
         while number in numbers:
             number += 1

@@ -36,6 +36,12 @@ class Command(BaseCommand):
             "--max-per-authority", type=int, help="At most this many schools from one authority."
         )
         parser.add_argument(
+            "--contrasting-deprivation",
+            action="store_true",
+            help="Each network has a school from the least and one from the most deprived third "
+            "(contrasting localities; the measure is FORMATION_DEPRIVATION_MEASURE).",
+        )
+        parser.add_argument(
             "--incremental",
             action="store_true",
             help="Keep the existing networks of the region and phase with every member; place only the "
@@ -46,9 +52,13 @@ class Command(BaseCommand):
     def handle(
         self, *args, region, phase, min_size, max_size, urban_and_rural, max_per_authority, export, **options
     ):
-        rules = MixingRules(urban_and_rural=urban_and_rural, max_per_authority=max_per_authority)
+        rules = MixingRules(
+            urban_and_rural=urban_and_rural,
+            max_per_authority=max_per_authority,
+            contrasting_deprivation=options["contrasting_deprivation"],
+        )
         if options["incremental"]:
-            if urban_and_rural or max_per_authority is not None:
+            if rules.any:
                 raise CommandError(
                     "--incremental places new schools by travel only; leave out the mixing rules"
                 )
