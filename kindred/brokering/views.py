@@ -182,10 +182,12 @@ def run_publish(request, pk: int):
         count = services.run_publish(run=run, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    if run.incremental:
+        text = _("Published: %(count)s networks created or joined; only their new schools are invited.")
     else:
-        messages.success(
-            request, _("Published: %(count)s networks created; their schools are invited.") % {"count": count}
-        )
+        text = _("Published: %(count)s networks created; their schools are invited.")
+    messages.success(request, text % {"count": count})
     return redirect(run)
 
 
