@@ -569,23 +569,6 @@ def quality_report(
     )
 
 
-def _formable(xyz: np.ndarray, schools: np.ndarray, min_size: int, max_size: int) -> np.ndarray:
-    """The schools left without room that can form new networks among themselves: all of them when
-    their number splits into sizes within bounds; else as many as `n // min_size` full networks hold,
-    keeping those nearest the group's centre (the farthest stay unplaced); none when fewer than min."""
-    n = len(schools)
-    if n < min_size:
-        return schools[:0]
-    low, high = network_count_range(n, min_size, max_size)
-    if low <= high:
-        return schools
-    keep = high * max_size  # high = n // min_size networks, each as full as allowed
-    points = xyz[schools]
-    centre = points.mean(axis=0)
-    nearest = np.argsort(np.linalg.norm(points - centre, axis=1), kind="stable")[:keep]
-    return np.sort(schools[nearest])
-
-
 def place_new_schools(
     latitude: np.ndarray,
     longitude: np.ndarray,
@@ -685,3 +668,20 @@ def place_new_schools(
         seconds=time.perf_counter() - started,
     )
     return Formation(labels=labels, hosts=hosts_now, report=report), still_short
+
+
+def _formable(xyz: np.ndarray, schools: np.ndarray, min_size: int, max_size: int) -> np.ndarray:
+    """The schools left without room that can form new networks among themselves: all of them when
+    their number splits into sizes within bounds; else as many as `n // min_size` full networks hold,
+    keeping those nearest the group's centre (the farthest stay unplaced); none when fewer than min."""
+    n = len(schools)
+    if n < min_size:
+        return schools[:0]
+    low, high = network_count_range(n, min_size, max_size)
+    if low <= high:
+        return schools
+    keep = high * max_size  # high = n // min_size networks, each as full as allowed
+    points = xyz[schools]
+    centre = points.mean(axis=0)
+    nearest = np.argsort(np.linalg.norm(points - centre, axis=1), kind="stable")[:keep]
+    return np.sort(schools[nearest])
