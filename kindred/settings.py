@@ -306,7 +306,17 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
 BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+# A supporter's default capacity: one school per started BROKERING_PUPILS_PER_PARTNER pupils, between
+# BROKERING_CAPACITY_MIN and BROKERING_CAPACITY_MAX (docs/brokering.md); a school may set its own.
 BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
+BROKERING_CAPACITY_MIN = env_int("BROKERING_CAPACITY_MIN", 1)
+BROKERING_CAPACITY_MAX = env_int("BROKERING_CAPACITY_MAX", 3)
+if not 0 <= BROKERING_CAPACITY_MIN <= BROKERING_CAPACITY_MAX:
+    raise ImproperlyConfigured("BROKERING_CAPACITY_MIN and _MAX must satisfy 0 <= MIN <= MAX.")
+# Formation's "contrasting localities" rule (docs/brokering.md): every network of a web formation run
+# has a school from the least and one from the most deprived third, by this context measure.
+FORMATION_CONTRASTING_DEPRIVATION = env_bool("FORMATION_CONTRASTING_DEPRIVATION", False)
+FORMATION_DEPRIVATION_MEASURE = env_str("FORMATION_DEPRIVATION_MEASURE", "fsm_pct")
 TRAVEL_DETOUR_PERCENT = env_int("TRAVEL_DETOUR_PERCENT", 130)
 TRAVEL_SPEED_KMH = env_int("TRAVEL_SPEED_KMH", 40)
 

@@ -233,19 +233,25 @@ def good_practice(
     max_km: float | None = None,
     other_authority_only: bool = False,
     supporting_only: bool = False,
+    category_scope: Q | None = None,
 ) -> list[GoodPracticeRow]:
     """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
 
     Without a starting school they are ordered by strength of evidence. Each school appears once,
     with its strongest measure in the domain. `supporting_only` leaves out schools that are red or
-    amber themselves.
+    amber themselves, but only among the schools whose category the reader may see
+    (`category_scope`, a filter on School from accounts.access.category_scope_for_user; None: every
+    school): leaving out others would reveal their category by their absence.
     """
     strengths = Performance.objects.filter(
         year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
     ).select_related("school", "school__local_authority", "school__support_category", "measure")
     strengths = strengths.exclude(school__status=School.Status.CLOSED)
     if supporting_only:
-        strengths = strengths.exclude(school__support_category__category__in=["red", "amber"])
+        red_or_amber = Q(school__support_category__category__in=["red", "amber"])
+        if category_scope is not None:
+            red_or_amber &= Q(school__in=School.objects.filter(category_scope).values("pk"))
+        strengths = strengths.exclude(red_or_amber)
     if phase:
         strengths = strengths.filter(school__phase=phase)
     if start is not None:

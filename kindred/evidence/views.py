@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
 from kindred.brokering.access import may_act_for_needs
-from kindred.brokering.selectors import approaches_for
+from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.locks import LockHeld, lock_current
@@ -138,6 +138,7 @@ def good_practice(request):
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
     results, start, default_km, shortlist, may_act = None, None, None, {}, False
+    scope = category_scope_for_user(request.user)
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
         max_km = form.cleaned_data["max_km"]
@@ -147,6 +148,7 @@ def good_practice(request):
             phase=form.cleaned_data["phase"],
             other_authority_only=form.cleaned_data["other_authority"],
             supporting_only=form.cleaned_data["helpers"] != "all",
+            category_scope=scope,
         )
         if start is not None and max_km is None:
             located = [r for r in results if r.distance_km is not None]
@@ -167,7 +169,9 @@ def good_practice(request):
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     # Each helper's own category, where the person may see it (docs/accounts.md, "Support categories").
     listed = {row.school.pk for row in page} | {a.partner_id for a in shortlist.values()}
-    scope = category_scope_for_user(request.user)
+    capacities = capacities_of([row.school for row in page])
+    for row in page:
+        row.school.support_capacity_now = capacities[row.school.pk]
     categories_shown = (
         listed
         if scope is None
@@ -187,6 +191,7 @@ def good_practice(request):
             "shortlist": shortlist,
             "may_act": may_act,
             "categories_shown": categories_shown,
+            "categories_limited": scope is not None,
             "may_broker": request.user.is_superuser or is_system_leader(request.user),
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",

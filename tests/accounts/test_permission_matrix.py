@@ -419,6 +419,20 @@ RULES: dict[str, Rule] = {
         REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/publish/", "post"
     ),
     "brokering_invitations": Rule(SCHOOL_X_PRIVATE, lambda w: f"/schools/{_x(w)}/invitations/"),
+    # A school's capacity to support others: set by its administrators, leaders and system leader.
+    "brokering_capacity": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            system_leader=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/schools/{_x(w)}/capacity/",
+    ),
     "brokering_invitation_answer": Rule(
         statuses(
             403,
