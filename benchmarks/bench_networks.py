@@ -59,6 +59,7 @@ def build(n_schools: int, n_teachers: int, n_networks: int, seed: int) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
+    from kindred import countries
     from kindred.accounts.models import SchoolStaff
     from kindred.core.bulk import bulk_insert, reset_sequence
     from kindred.networks.models import Membership, Network, NetworkRole, RotaTurn
@@ -145,6 +146,7 @@ def build(n_schools: int, n_teachers: int, n_networks: int, seed: int) -> dict:
         )
         coordinators = {}
         start = timezone.localdate() + timedelta(days=7)
+        school_year = countries.profile().school_year_of(start)
         for nid, member_schools in members_of.items():
             for k, school_id in enumerate(member_schools):
                 staff = staff_by_school.get(school_id) or []
@@ -156,8 +158,8 @@ def build(n_schools: int, n_teachers: int, n_networks: int, seed: int) -> dict:
                 roles.append((nid, staff[-1], "contact_teacher", school_id, now))
             for m in range(6):
                 day = start + timedelta(weeks=6 * m)
-                turns.append((nid, start.year, day, "host", member_schools[m % len(member_schools)]))
-                turns.append((nid, start.year, day, "chair", member_schools[(m + 1) % len(member_schools)]))
+                turns.append((nid, school_year, day, "host", member_schools[m % len(member_schools)]))
+                turns.append((nid, school_year, day, "chair", member_schools[(m + 1) % len(member_schools)]))
         bulk_insert(
             "networks_networkrole", ["network_id", "user_id", "role", "school_id", "started_at"], roles
         )

@@ -214,6 +214,62 @@ def progress8_shrinkage(data: Path, tables: dict[str, dict[str, np.ndarray]]) ->
     }
 
 
+def one_year_pupil_sd(data: Path, tables: dict[str, dict[str, np.ndarray]]) -> dict[str, object]:
+    """One year and no declared pupil SD: the robust estimate (spread by cohort), the joint fit beside it.
+
+    KS2 progress has no cohort in these files: it is approximated as pupils on roll / 7, as Kindred does.
+    Attainment 8 and Progress 8 use the provisional file's cohorts (TPUP, P8PUP). Progress 8 is run
+    without its declared SD too, so the estimate can be compared with DfE's 1.28.
+    """
+    provisional = {row["URN"]: row for row in read_rows(data / "england_ks4provisional.csv")}
+    census = {row["URN"]: row for row in read_rows(data / "england_census.csv")}
+    grammar_file = data / "grammar_schools.csv"
+    grammar = (
+        {row["URN"] for row in read_rows(grammar_file) if row.get("URN")} if grammar_file.exists() else set()
+    )
+    report: dict[str, object] = {}
+    cases = [("primary", code, None, 7.0) for code in OUTCOMES["primary"]] + [
+        ("secondary", "ks4_attainment8", "TPUP", None),
+        ("secondary", "ks4_progress8", "P8PUP", None),
+    ]
+    for phase, code, cohort_column, year_groups in cases:
+        table = tables[phase]
+        value = table[code]
+        if cohort_column is None:
+            pupils = np.array([number(census.get(urn, {}).get("NOR")) for urn in table["urn"]])
+            cohort = np.maximum(1.0, np.round(pupils / year_groups))
+        else:
+            cohort = np.array([number(provisional.get(urn, {}).get(cohort_column)) for urn in table["urn"]])
+        context = table["context"]
+        if phase == "secondary":
+            context = np.column_stack([context, [1.0 if urn in grammar else 0.0 for urn in table["urn"]]])
+        usable = np.isfinite(value) & np.isfinite(cohort) & (cohort > 0)
+        if np.ptp(value[usable]) == 0 if usable.any() else True:
+            report[code] = {
+                "schools": int(usable.sum()),
+                "pupil_sd_method": "not estimable: the values do not vary",
+            }
+            continue
+        result = relative_performance(
+            np.where(usable, value, np.nan), np.where(usable, cohort, 1.0), context, pupil_sd=None
+        )
+        valid = result.valid
+        report[code] = {
+            "schools": int(valid.sum()),
+            "cohort": "pupils on roll / 7 (approximated)" if cohort_column is None else cohort_column,
+            "pupil_sd_method": result.pupil_sd_method,
+            "pupil_sd": round(result.pupil_sd, 3),
+            "pupil_sd_joint_fit_cross_check": round(result.pupil_sd_check, 3),
+            "joint_fit_wildly_different": result.pupil_sd_disagrees,
+            "tau_at_median_cohort": round(float(np.sqrt(result.tau2)), 3),
+            "tau_model": result.tau2_model,
+            "median_shrinkage": round(float(np.nanmedian(result.shrinkage[valid])), 3),
+            "strengths": int((result.verdict[valid] == STRENGTH).sum()),
+            "needs": int((result.verdict[valid] == NEED).sum()),
+        }
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -226,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": str(args.data),
         "families": family_benchmark(tables, args.seed),
         "progress8_relative_performance": progress8_shrinkage(args.data, tables),
+        "one_year_undeclared_pupil_sd": one_year_pupil_sd(args.data, tables),
     }
     report["seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(report, indent=2)

@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in person's saved language wins over the cookie and the browser's.
     "kindred.accounts.middleware.UserLanguageMiddleware",
+    # Numbers in Eastern Arabic digits on pages whose language EASTERN_ARABIC_DIGITS lists.
+    "kindred.core.numerals.EasternDigitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "kindred.accounts.two_factor.TwoFactorMiddleware",
@@ -156,6 +158,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kindred.urls"
+# A form refused by the CSRF check gets the site's own page, in the person's language.
+CSRF_FAILURE_VIEW = "kindred.core.views.csrf_failure"
 WSGI_APPLICATION = "kindred.wsgi.application"
 TEMPLATES = [
     {
@@ -231,27 +235,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files can be large (a national census is tens of megabytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 100 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Imports: the largest file an administrator may upload, how long a failed import's upload is kept
-# (for looking into it; a successful one's is deleted when its job ends), and the coordinate
-# bounds (south, west, north, east in degrees) outside which a school's location is refused.
+# Imports: the largest file an administrator may upload, and how long a failed import's upload is
+# kept (for looking into it; a successful one's is deleted when its job ends). A school located
+# outside the country profile's bounds (kindred/countries/<COUNTRY>.yaml) is refused on import.
 IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 500)
 IMPORT_FAILED_UPLOAD_DAYS = env_int("IMPORT_FAILED_UPLOAD_DAYS", 7)
-
-
-def _bounds(name: str, values: list[str]) -> tuple[float, float, float, float]:
-    try:
-        south, west, north, east = (float(v) for v in values)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be four numbers: south,west,north,east.") from None
-    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-        raise ImproperlyConfigured(
-            f"{name} must be south,west,north,east with south < north and west < east."
-        )
-    return south, west, north, east
-
-
-# The United Kingdom with its islands (Scilly, Channel Islands, Shetland).
-IMPORT_BOUNDS = _bounds("IMPORT_BOUNDS", env_list("IMPORT_BOUNDS", ["49.0", "-8.7", "61.0", "2.1"]))
 
 # Background work: the database-backed queue by default; "redis" for larger installations.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -300,6 +288,9 @@ EMAIL_VERIFICATION_DAYS = 7
 # When on, site administrators and system leaders must use TOTP two-factor sign-in.
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = SITE_NAME
+# Two-factor secrets stay with their owner: the admin never shows a device's key or QR code (the
+# device's config and QR-code pages answer 403 even to site administrators).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 # Who sees other schools' support categories: "covered" (a school's own staff, the system
 # leaders of its area and site admins) or "signed_in" (everyone signed in). docs/accounts.md.
@@ -315,7 +306,17 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
 BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+# A supporter's default capacity: one school per started BROKERING_PUPILS_PER_PARTNER pupils, between
+# BROKERING_CAPACITY_MIN and BROKERING_CAPACITY_MAX (docs/brokering.md); a school may set its own.
 BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
+BROKERING_CAPACITY_MIN = env_int("BROKERING_CAPACITY_MIN", 1)
+BROKERING_CAPACITY_MAX = env_int("BROKERING_CAPACITY_MAX", 3)
+if not 0 <= BROKERING_CAPACITY_MIN <= BROKERING_CAPACITY_MAX:
+    raise ImproperlyConfigured("BROKERING_CAPACITY_MIN and _MAX must satisfy 0 <= MIN <= MAX.")
+# Formation's "contrasting localities" rule (docs/brokering.md): every network of a web formation run
+# has a school from the least and one from the most deprived third, by this context measure.
+FORMATION_CONTRASTING_DEPRIVATION = env_bool("FORMATION_CONTRASTING_DEPRIVATION", False)
+FORMATION_DEPRIVATION_MEASURE = env_str("FORMATION_DEPRIVATION_MEASURE", "fsm_pct")
 TRAVEL_DETOUR_PERCENT = env_int("TRAVEL_DETOUR_PERCENT", 130)
 TRAVEL_SPEED_KMH = env_int("TRAVEL_SPEED_KMH", 40)
 

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.search import people_matching
 
 
 class SchoolStaffInline(admin.TabularInline):
@@ -40,15 +41,11 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
     def get_search_results(self, request, queryset, search_term):
-        """An e-mail address is looked up through the address's unique index, not by scanning every person.
+        """Part of a name or address, answered from an index (accounts/search.py says what it finds).
 
         Used by the list's search and by every search-as-you-type picker of a person.
         """
-        term = search_term.strip()
-        if "@" in term and " " not in term:
-            local, _, domain = term.rpartition("@")
-            return queryset.filter(email__in={term, f"{local}@{domain.lower()}", term.lower()}), False
-        return super().get_search_results(request, queryset, search_term)
+        return people_matching(queryset, search_term), False
 
 
 @admin.register(RegionalRole)

@@ -1,33 +1,71 @@
+"""The admin for the messageboards: threads, posts, reports and sent e-mail are history, shown and
+never edited here (`HistoryAdmin`); moderation (hiding, pinning) happens on the board, whose
+services audit it. Searching posts uses the board's full-text index (board/search.py), never a
+scan of 500,000 bodies; people are found through the people search (accounts/search.py).
+"""
+
 from django.contrib import admin
 
-from kindred.board.models import NotificationSettings, OutgoingEmail, PostReport, Thread
+from kindred.board.models import NotificationSettings, OutgoingEmail, Post, PostReport, Thread
+from kindred.board.search import matching_posts_q
+from kindred.core.admin_site import HistoryAdmin, people_search
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(HistoryAdmin):
     list_display = ["title", "network", "pinned", "post_count", "last_post_at"]
     list_select_related = ["network"]
+    list_filter = ["pinned"]
     search_fields = ["title"]
-    raw_id_fields = ["network", "created_by"]
+
+
+@admin.register(Post)
+class PostAdmin(HistoryAdmin):
+    list_display = ["__str__", "network", "author", "created_at", "edited_at", "hidden_at", "deleted_at"]
+    list_select_related = ["thread", "network", "author"]
+    exclude = ["mentions"]
+
+    def get_search_results(self, request, queryset, search_term):
+        condition = matching_posts_q(search_term, everywhere=True)
+        return (queryset.filter(condition) if condition is not None else queryset.none()), False
+
+    def get_search_fields(self, request):
+        return ["body"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(PostReport)
-class PostReportAdmin(admin.ModelAdmin):
-    list_display = ["post", "reported_by", "created_at", "resolved_at"]
-    raw_id_fields = ["post", "reported_by"]
+class PostReportAdmin(HistoryAdmin):
+    list_display = ["post", "reported_by", "reason", "created_at", "resolved_at"]
+    list_select_related = ["post__thread", "reported_by"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter)]
 
 
 @admin.register(NotificationSettings)
 class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ["user", "email_at_once", "digest", "last_digest_at"]
-    raw_id_fields = ["user"]
+    list_select_related = ["user"]
+    list_filter = ["digest", "email_at_once"]
+    readonly_fields = ["user", "digest_watermark", "last_digest_at"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # made with the person's first visit to the board (or their settings page)
+
+    def get_search_results(self, request, queryset, search_term):
+        return people_search(queryset, search_term), False
+
+    def get_search_fields(self, request):
+        return ["user"]
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(HistoryAdmin):
     list_display = ["to", "kind", "subject", "created_at", "sent_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["user"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_search_results(self, request, queryset, search_term):
+        return people_search(queryset, search_term), False
+
+    def get_search_fields(self, request):
+        return ["user"]

@@ -24,6 +24,7 @@ Memory is bounded by the chunk: a chunk's people, their networks and the posts s
 smallest watermark in the chunk.
 """
 
+import multiprocessing
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,7 +34,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -110,6 +111,8 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
     from kindred.networks.access import network_member_users
 
     reasons: dict[int, str] = {user.pk: Notification.Reason.MENTION for user in mentioned}
+    for user_id in _quiet_when_muted(post, reasons):
+        del reasons[user_id]  # the post reaches them in the digest, like the rest of the thread
     members = network_member_users(post.network).values("pk")
     followers = (
         ThreadRead.objects.filter(
@@ -160,6 +163,21 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
     if emails:
         transaction.on_commit(_send_soon)
     return notifications
+
+
+def _quiet_when_muted(post: Post, mentioned_ids) -> set[int]:
+    """The mentioned people who muted the post's thread and did not ask to hear of mentions there."""
+    if not mentioned_ids:
+        return set()
+    muted = set(
+        ThreadRead.objects.filter(
+            thread_id=post.thread_id, level=ThreadRead.Level.MUTED, user_id__in=list(mentioned_ids)
+        ).values_list("user_id", flat=True)
+    )
+    if not muted:
+        return set()
+    wanted = NotificationSettings.objects.filter(user_id__in=muted, mentions_in_muted_threads=True)
+    return muted - set(wanted.values_list("user_id", flat=True))
 
 
 def _send_soon() -> None:
@@ -387,13 +405,41 @@ def _message(email: OutgoingEmail) -> EmailMessage:
     )
 
 
+def outbox_send_parallel(*, senders: int, parallel_from: int = 1000, progress: Progress = no_progress) -> int:
+    """Send the outbox with `senders` processes at once; returns how many were sent.
+
+    Building each message (MIME, headers, encoding) is CPU work, about 2.7 ms an e-mail, so one
+    process sends about 360 digests a second. Senders already share the outbox safely (each claims
+    its own batches), so a national digest uses one sender per core. Each is a forked process with
+    its own database connection; the parent's is closed first so that none is shared.
+    """
+    database = connections["default"]
+    in_memory = database.vendor == "sqlite" and database.is_in_memory_db()
+    unsent = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
+    if senders <= 1 or unsent < parallel_from or in_memory:
+        # a few e-mails are not worth a process each; an in-memory database cannot be shared
+        return outbox_send(progress=progress)
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(senders) as pool:
+        return sum(pool.map(_send_in_child, range(senders)))
+
+
+def _send_in_child(_index: int) -> int:
+    connections.close_all()
+    return outbox_send()
+
+
 def digest_run(
-    *, now: datetime | None = None, chunk: int = 2000, progress: Progress = no_progress
+    *,
+    now: datetime | None = None,
+    chunk: int = 2000,
+    senders: int = 1,
+    progress: Progress = no_progress,
 ) -> DigestSummary:
     """`kindred digest`: send what an earlier run left in the outbox, compose, send."""
     left_over = outbox_send()
     summary = digest_compose(now=now, chunk=chunk, progress=progress)
-    summary.sent = left_over + outbox_send()
+    summary.sent = left_over + outbox_send_parallel(senders=senders, progress=progress)
     return summary
 
 

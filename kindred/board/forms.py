@@ -41,7 +41,7 @@ class LevelForm(forms.Form):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = NotificationSettings
-        fields = ["email_at_once", "digest"]
+        fields = ["email_at_once", "mentions_in_muted_threads", "digest"]
         widgets = {"digest": forms.RadioSelect}
 
 

@@ -191,6 +191,10 @@ class NotificationSettings(models.Model):
     digest = models.CharField(
         _("digest of unread posts"), max_length=8, choices=Digest.choices, default=Digest.DAILY
     )
+    # A muted thread is quiet, mentions included (they wait for the digest), unless this is on.
+    mentions_in_muted_threads = models.BooleanField(
+        _("tell me at once when someone mentions me in a thread I muted"), default=False
+    )
     # The largest post id that a digest to this person has covered.
     digest_watermark = models.BigIntegerField(default=0)
     last_digest_at = models.DateTimeField(null=True, blank=True)

@@ -3,8 +3,11 @@
 - PostgreSQL: full-text search with `kindred_board`, the language-neutral `simple` configuration
   plus `unaccent` (boards are written in English, Welsh, Arabic...), `websearch_to_tsquery` for
   what people type, and GIN indexes on the post bodies and thread titles (migrations 0002, 0004).
-- SQLite: an FTS5 table `board_post_fts` (title, body) kept by triggers (migration 0002), with the
-  `unicode61` tokenizer folding diacritics ("ysgol" finds "ysgôl").
+- SQLite: an FTS5 table `board_post_fts` (title, body, and the post's network as the token `n<id>`)
+  kept by triggers (migrations 0002 and 0006), with the `unicode61` tokenizer folding diacritics
+  ("ysgol" finds "ysgôl"). A search in a person's boards asks FTS5 for the words *and* one of the
+  person's networks, so it reads the short lists of their networks' posts, not every match in the
+  country (3 s for a common word in 500,000 posts before, benchmarks/README.md).
 
 Access is applied in the same query: only posts in the networks the person belongs to (every
 network for site administrators), and never a deleted or hidden post.
@@ -26,21 +29,29 @@ MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _fts5_query(text: str) -> str:
-    """Each word as a quoted FTS5 string, all required; the last one as a prefix."""
+#: Up to this many networks, a search names them in the FTS5 query; beyond, it collects the matches.
+MAX_NETWORKS_IN_QUERY = 200
+
+
+def _fts5_query(text: str, networks: list[int] | None = None) -> str:
+    """Each word as a quoted FTS5 string, all required, in the title or body; the last one as a
+    prefix. With `networks`, only posts of those networks."""
     words = _WORD.findall(text)[:MAX_TERMS]
     if not words:
         return ""
     quoted = ['"' + w.replace('"', '""') + '"' for w in words]
     quoted[-1] += " *"
-    return " ".join(quoted)
+    query = "{title body} : (" + " ".join(quoted) + ")"
+    if networks is not None:
+        query = "net : (" + " OR ".join(f'"n{pk}"' for pk in networks) + ") AND " + query
+    return query
 
 
-def matching_posts_q(text: str, *, everywhere: bool = False) -> Q | None:
+def matching_posts_q(text: str, *, everywhere: bool = False, networks: list[int] | None = None) -> Q | None:
     """A filter on Post for posts whose body or thread title matches `text` (None: nothing to find).
 
-    `everywhere`: the search covers every board (site administrators), which changes the best plan
-    on SQLite.
+    `everywhere`: the search covers every board (site administrators). `networks`: the boards it
+    covers, when they are few; on SQLite the full-text query then starts from them.
     """
     text = (text or "").strip()[:200]
     if not _WORD.search(text):
@@ -57,28 +68,27 @@ def matching_posts_q(text: str, *, everywhere: bool = False) -> Q | None:
                 output_field=BooleanField(),
             )
         )
-    if everywhere:
-        # Every board (site administrators): collect the matches once, then join.
+    if everywhere or networks is None or len(networks) > MAX_NETWORKS_IN_QUERY:
+        # Every board, or a great many: collect the matches once, then join.
         return Q(
             pk__in=RawSQL(
                 "SELECT rowid FROM board_post_fts WHERE board_post_fts MATCH %s", [_fts5_query(text)]
             )
         )
-    # A person's own boards (a few hundred posts): check each of their posts against the index,
-    # rather than collecting every match of a common word in the whole country.
+    if not networks:
+        return Q(pk__in=[])
     return Q(
-        RawSQL(
-            "EXISTS (SELECT 1 FROM board_post_fts WHERE board_post_fts MATCH %s"
-            " AND board_post_fts.rowid = board_post.id)",
-            [_fts5_query(text)],
-            output_field=BooleanField(),
+        pk__in=RawSQL(
+            "SELECT rowid FROM board_post_fts WHERE board_post_fts MATCH %s", [_fts5_query(text, networks)]
         )
     )
 
 
 def search_posts(*, user, text: str, page: int | str = 1):
     """A page of the visible posts matching `text` in the boards `user` reads, newest first."""
-    condition = matching_posts_q(text, everywhere=is_site_admin(user))
+    everywhere = is_site_admin(user)
+    networks = None if everywhere else list(_networks(user).values_list("pk", flat=True))
+    condition = matching_posts_q(text, everywhere=everywhere, networks=networks)
     posts = (
         Post.objects.none()
         if condition is None

@@ -222,12 +222,24 @@ def _greatest(field, value: int):
 
 
 @transaction.atomic
-def notification_settings_set(*, user, email_at_once: bool, digest: str) -> NotificationSettings:
+def notification_settings_set(
+    *, user, email_at_once: bool, digest: str, mentions_in_muted_threads: bool | None = None
+) -> NotificationSettings:
+    """Save a person's e-mail choices; `mentions_in_muted_threads` None keeps what it was."""
     if digest not in NotificationSettings.Digest.values:
         raise ValidationError(_("Choose daily, weekly or never."))
     settings_row = delivery.settings_for(user)
     settings_row.email_at_once = email_at_once
     settings_row.digest = digest
-    settings_row.save(update_fields=["email_at_once", "digest"])
-    audit(user, "board.notifications_changed", None, email_at_once=email_at_once, digest=digest)
+    if mentions_in_muted_threads is not None:
+        settings_row.mentions_in_muted_threads = mentions_in_muted_threads
+    settings_row.save(update_fields=["email_at_once", "digest", "mentions_in_muted_threads"])
+    audit(
+        user,
+        "board.notifications_changed",
+        None,
+        email_at_once=email_at_once,
+        digest=digest,
+        mentions_in_muted_threads=settings_row.mentions_in_muted_threads,
+    )
     return settings_row

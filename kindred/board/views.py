@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,8 +24,11 @@ from kindred.board.forms import (
 )
 from kindred.board.models import ThreadRead
 from kindred.core.attachments import download
+from kindred.library import selectors as library_selectors
 from kindred.networks.access import member_network_ids
 from kindred.networks.models import Network
+
+LIBRARY_SHOWN = 10  # the library's matches shown beside the posts; the library's own search has them all
 
 
 def _errors(error: ValidationError) -> str:
@@ -252,6 +256,12 @@ def search_view(request):
     page_obj = (
         search.search_posts(user=request.user, text=text, page=request.GET.get("page", 1)) if text else None
     )
+    # The library's resources the person may see, beside the posts (on the first page of posts).
+    resources = (
+        library_selectors.search_resources(user=request.user, text=text)
+        if text and page_obj.number == 1
+        else None
+    )
     return render(
         request,
         "board/search.html",
@@ -259,6 +269,9 @@ def search_view(request):
             "form": form,
             "text": text,
             "page_obj": page_obj,
+            "resources": list(resources[:LIBRARY_SHOWN]) if resources is not None else [],
+            "resource_count": resources.count() if resources is not None else 0,
+            "library_url": f"{reverse('library:index')}?{urlencode({'q': text})}",
             "querystring_without_page": urlencode({"q": text}) + "&" if text else "",
         },
     )
@@ -285,6 +298,7 @@ def notification_settings(request):
                 user=request.user,
                 email_at_once=form.cleaned_data["email_at_once"],
                 digest=form.cleaned_data["digest"],
+                mentions_in_muted_threads=form.cleaned_data["mentions_in_muted_threads"],
             )
             messages.success(request, _("Your e-mail choices are saved."))
             return redirect("board_notification_settings")

@@ -7,13 +7,16 @@
 | the school's administrators and leaders          | no (404)                   | reads and answers      |
 | the school's other staff                         | no (404)                   | reads (403 on answer)  |
 | anyone else                                      | no (404)                   | no (404)               |
+
+A school's capacity to support others (`capacity_school_for_user`) is set by those who answer its
+invitations and by the system leaders covering it; its other staff get 403, anyone else 404.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import Access, is_site_admin, school_access
+from kindred.accounts.access import Access, is_site_admin, regional_schools_q, school_access
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
 from kindred.brokering.models import Invitation, Run
 from kindred.schools.models import Region, School
@@ -71,3 +74,27 @@ def may_act_for_needs(user: User, school: School) -> bool:
         return False
     own = set(SchoolStaff.objects.filter(user=user, school=school).values_list("role", flat=True))
     return not own or bool(own & ANSWERING_ROLES)
+
+
+def may_set_capacity(user: User, school: School) -> bool:
+    """Site admins, system leaders covering the school and its administrators and leaders."""
+    if is_site_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    roles = set(SchoolStaff.objects.filter(user=user, school=school).values_list("role", flat=True))
+    if roles & ANSWERING_ROLES:
+        return True
+    regional = regional_schools_q(user)
+    return regional is not None and School.objects.filter(regional, pk=school.pk).exists()
+
+
+def capacity_school_for_user(user: User, registry_id: str) -> School:
+    """The school whose capacity to support others `user` may set (`may_set_capacity`); 404 without
+    access to the school, 403 for its other staff."""
+    school = get_object_or_404(School.objects.select_related("region"), registry_id=registry_id)
+    if school_access(user, school) == Access.NONE:
+        raise Http404("No such school area.")
+    if not may_set_capacity(user, school):
+        raise PermissionDenied("Only the school's leaders and its system leaders set its capacity.")
+    return school

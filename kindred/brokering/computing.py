@@ -108,6 +108,16 @@ def form_place(
     strengths = ~np.isnan(flags.strength_z)
     table = where.table
     urban = table.urban[where.rows]
+    rules = rules or formation.MixingRules()
+    deprivation = None
+    if rules.contrasting_deprivation:
+        share = table.context.get(settings.FORMATION_DEPRIVATION_MEASURE)
+        if share is None or np.isnan(share[where.rows]).all():
+            raise formation.Infeasible(
+                f"contrasting localities need the context measure {settings.FORMATION_DEPRIVATION_MEASURE}, "
+                "which no school here has"
+            )
+        deprivation = formation.deprivation_bands(share[where.rows])
     progress(1, 3, "forming networks")
     formed = formation.form_networks(
         table.latitude[where.rows],
@@ -118,6 +128,7 @@ def form_place(
         strengths=strengths if flags.domains else None,
         urban=np.nan_to_num(urban, nan=1.0) > 0.5,
         authority=np.maximum(table.local_authority[where.rows], 0),
+        deprivation=deprivation,
         rules=rules,
         detour=settings.TRAVEL_DETOUR_PERCENT / 100,
     )
@@ -137,3 +148,191 @@ def _registry_ids(where: Place) -> list[str]:
 
     ids = dict(School.objects.values_list("pk", "registry_id").iterator(chunk_size=20_000))
     return [ids[pk] for pk in where.pk.tolist()]
+
+
+@dataclass
+class Incremental:
+    """New schools placed into the existing networks of a place (formation.place_new_schools).
+
+    Positions 0..n-1 are `pk`; `before` is each school's existing network (an index into `networks`) or
+    -1 for a school in none; `formation.labels` is where each school is after (-1: left unplaced).
+    Labels from len(networks) on are new networks."""
+
+    pk: np.ndarray
+    latitude: np.ndarray
+    longitude: np.ndarray
+    networks: list  # existing networks (networks.Network) with at least one located member
+    before: np.ndarray
+    formation: formation.Formation
+    still_short: np.ndarray  # labels of networks still below the minimum size
+    members_unlocated: int  # members of the existing networks without coordinates (not counted)
+
+    @property
+    def new(self) -> np.ndarray:
+        return np.flatnonzero(self.before < 0)
+
+    def joined(self) -> dict[int, np.ndarray]:
+        """Existing network index -> positions of the new schools it receives (changed networks only)."""
+        after = self.formation.labels
+        changed = {}
+        for index in range(len(self.networks)):
+            positions = np.flatnonzero((self.before < 0) & (after == index))
+            if len(positions):
+                changed[index] = positions
+        return changed
+
+    def new_networks(self) -> dict[int, np.ndarray]:
+        after = self.formation.labels
+        return {
+            label: np.flatnonzero(after == label)
+            for label in range(len(self.networks), int(after.max(initial=-1)) + 1)
+        }
+
+    def unplaced(self) -> np.ndarray:
+        return np.flatnonzero(self.formation.labels < 0)
+
+    def host_of(self, label: int) -> int:
+        """Position of the meeting point of network `label` (after)."""
+        return int(self.formation.hosts[label])
+
+
+def existing_networks(*, region: Region | None, phase: str):
+    """The open cluster networks of a region (and phase) that incremental formation keeps."""
+    from kindred.networks.models import Network
+
+    networks = Network.objects.filter(kind=Network.Kind.CLUSTER).exclude(status=Network.Status.CLOSED)
+    if region is not None:
+        networks = networks.filter(region=region)
+    if phase:
+        networks = networks.filter(phase=phase)
+    return networks.order_by("pk")
+
+
+def form_incremental(
+    *,
+    region: Region | None = None,
+    phase: str = "",
+    min_size: int = 8,
+    max_size: int = 15,
+    exclude: frozenset[int] = frozenset(),
+    kept: dict[int, int] | None = None,
+    progress: Progress = no_progress,
+) -> Incremental:
+    """Keep every existing network of the place and its members; place the place's located schools that
+    are in no cluster network (`kept`: school pk -> network pk, schools already proposed for a network
+    in a locked proposal, counted as its members)."""
+    from kindred.networks.models import Membership, Network
+
+    progress(0, 3, "reading schools and networks")
+    where = place(region=region, phase=phase, exclude=exclude)
+    table = where.table
+    networks = list(existing_networks(region=region, phase=phase))
+    members = list(
+        Membership.objects.active().filter(network__in=networks).values_list("network_id", "school_id")
+    )
+    in_any_cluster = set(
+        Membership.objects.active()
+        .filter(network__kind=Network.Kind.CLUSTER)
+        .exclude(network__status=Network.Status.CLOSED)
+        .values_list("school_id", flat=True)
+    )
+    pairs = [(school, network) for network, school in members] + list((kept or {}).items())
+    located = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
+    row_of = {pk: i for i, pk in enumerate(table.pk.tolist())}
+    member_rows, member_network, unlocated = [], [], 0
+    for school, network in pairs:
+        row = row_of.get(school)
+        if row is None or not located[row]:
+            unlocated += 1
+            continue
+        member_rows.append(row)
+        member_network.append(network)
+    # Only networks with a located member can take schools (their meeting point is a member).
+    with_members = sorted(set(member_network))
+    index = {pk: i for i, pk in enumerate(with_members)}
+    by_pk = {n.pk: n for n in networks}
+    placed_keys = set(in_any_cluster) | set((kept or {}).keys())
+    new_rows = [
+        row for row, pk in zip(where.rows.tolist(), where.pk.tolist(), strict=True) if pk not in placed_keys
+    ]
+    rows = np.array(member_rows + new_rows, dtype=np.int64)
+    before = np.array([index[n] for n in member_network] + [-1] * len(new_rows), dtype=np.int64)
+    if not len(rows):
+        raise formation.Infeasible("no open school with coordinates here, and no existing network")
+    progress(1, 3, "placing new schools")
+    formed, still_short = formation.place_new_schools(
+        table.latitude[rows],
+        table.longitude[rows],
+        before,
+        min_size=min_size,
+        max_size=max_size,
+        detour=settings.TRAVEL_DETOUR_PERCENT / 100,
+    )
+    progress(3, 3, "done")
+    return Incremental(
+        pk=table.pk[rows],
+        latitude=table.latitude[rows],
+        longitude=table.longitude[rows],
+        networks=[by_pk[pk] if pk in by_pk else Network.objects.get(pk=pk) for pk in with_members],
+        before=before,
+        formation=formed,
+        still_short=still_short,
+        members_unlocated=unlocated,
+    )
+
+
+def incremental_rows(incr: Incremental):
+    """school_id, network (the existing network's id, or new-1, new-2, …; empty when unplaced), change
+    (kept, joined, new network, unplaced) for every school considered."""
+    registry = _registry_ids_of(incr.pk)
+    k = len(incr.networks)
+    for position, label in enumerate(incr.formation.labels.tolist()):
+        if label < 0:
+            yield registry[position], "", "unplaced"
+        elif label >= k:
+            yield registry[position], f"new-{label - k + 1}", "new network"
+        else:
+            change = "kept" if incr.before[position] >= 0 else "joined"
+            yield registry[position], str(incr.networks[label].pk), change
+
+
+def incremental_lines(incr: Incremental) -> list[str]:
+    """What changed, in plain lines: the networks that received schools, the new ones, what is left."""
+    registry = _registry_ids_of(incr.pk)
+    k = len(incr.networks)
+    joined, created = incr.joined(), incr.new_networks()
+    sizes = np.bincount(incr.formation.labels[incr.formation.labels >= 0], minlength=k)
+    lines = [
+        f"{len(incr.new)} school(s) in no network; {k} existing network(s) kept with every member",
+        f"{sum(len(p) for p in joined.values())} joined {len(joined)} existing network(s); "
+        f"{sum(len(p) for p in created.values())} form {len(created)} new network(s); "
+        f"{len(incr.unplaced())} left unplaced (no network with room near them and too few to form one)",
+    ]
+    for index, positions in joined.items():
+        network = incr.networks[index]
+        names = ", ".join(registry[p] for p in positions.tolist())
+        lines.append(
+            f"changed: {network.name} (#{network.pk}) {sizes[index] - len(positions)} → {sizes[index]} "
+            f"schools, joined by {names}"
+        )
+    for label, positions in created.items():
+        lines.append(f"new network new-{label - k + 1}: {len(positions)} schools")
+    for label in incr.still_short.tolist():
+        if label < k:
+            lines.append(
+                f"still below the minimum: {incr.networks[label].name} (#{incr.networks[label].pk}), "
+                f"{sizes[label]} schools; no new school could fill it without moving someone else"
+            )
+    if incr.members_unlocated:
+        lines.append(
+            f"{incr.members_unlocated} member(s) of existing networks have no coordinates (not counted)"
+        )
+    return lines
+
+
+def _registry_ids_of(pks: np.ndarray) -> list[str]:
+    from kindred.schools.models import School
+
+    # every school, as in _registry_ids: a national list of ids is too long for an SQL IN on SQLite
+    ids = dict(School.objects.values_list("pk", "registry_id").iterator(chunk_size=20_000))
+    return [ids[pk] for pk in pks.tolist()]

@@ -7,6 +7,7 @@ from typing import IO
 
 BROKER_COLUMNS = ["need_school_id", "domain", "partner_school_id", "cost", "reason"]
 FORMATION_COLUMNS = ["school_id", "network"]
+INCREMENTAL_COLUMNS = ["school_id", "network", "change"]
 
 
 def write_csv(stream: IO[str], columns: list[str], rows: Iterable[Iterable]) -> int:

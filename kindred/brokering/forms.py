@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.brokering.models import Approach, Run
+from kindred.brokering.models import Approach, Capacity, Run
 from kindred.schools.models import School
 
 
@@ -17,6 +17,14 @@ class RunForm(forms.Form):
     max_size = forms.IntegerField(
         label=_("Most schools in a network"), initial=15, min_value=2, max_value=100
     )
+    incremental = forms.BooleanField(
+        label=_("Place new schools into existing networks"),
+        required=False,
+        help_text=_(
+            "Formation only: every existing network keeps its members; schools in no network join the "
+            "nearest with room or form new networks."
+        ),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,6 +35,10 @@ class RunForm(forms.Form):
         data = super().clean()
         if data.get("min_size") and data.get("max_size") and data["min_size"] > data["max_size"]:
             raise forms.ValidationError(_("The fewest schools must not be more than the most."))
+        if data.get("incremental") and data.get("kind") != Run.Kind.FORMATION:
+            self.add_error(
+                "incremental", _("Only network formation can place schools into existing networks.")
+            )
         return data
 
 
@@ -75,3 +87,13 @@ class ApproachForm(forms.Form):
     )
     contact = forms.CharField(label=_("Who was approached"), max_length=200, required=False)
     note = forms.CharField(label=_("Their answer or a note"), max_length=500, required=False)
+
+
+class CapacityForm(forms.Form):
+    schools = forms.IntegerField(
+        label=_("Schools it can support at once"),
+        required=False,
+        min_value=0,
+        max_value=Capacity.MOST,
+        help_text=_("Empty: the default from the school's size. 0: not supporting anyone for now."),
+    )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kindred.engine.brokering import Needs, Schools, Supporters, Weights
+from kindred.engine.brokering import Needs, Schools, Supporters, Weights, standardise_columns
 from kindred.engine.families import context_matrix
 from kindred.evidence.loading import SchoolTable, school_table
 from kindred.evidence.models import Flag, Performance, SupportCategory
@@ -169,18 +169,34 @@ def selfeval_rows(index: dict[int, int] | set[int]) -> list[SelfEvaluated]:
 
 def standardised_context(table: SchoolTable, rows: np.ndarray) -> np.ndarray:
     """Context of the given schools, each column standardised, missing values at the mean (0)."""
-    matrix = context_matrix(table.context, pupils=table.pupils, urban=table.urban)[rows]
-    with np.errstate(invalid="ignore"):
-        mean, sd = np.nanmean(matrix, axis=0), np.nanstd(matrix, axis=0)
-    keep = np.isfinite(sd) & (sd > 0)
-    matrix = (matrix[:, keep] - mean[keep]) / sd[keep]
-    return np.nan_to_num(matrix, nan=0.0)
+    return standardise_columns(context_matrix(table.context, pupils=table.pupils, urban=table.urban)[rows])
 
 
 def default_capacity(pupils: np.ndarray) -> np.ndarray:
-    """Schools a supporter can support at once: one per BROKERING_PUPILS_PER_PARTNER pupils, 1 to 3."""
+    """Schools a supporter can support at once when it has not said: one per started
+    BROKERING_PUPILS_PER_PARTNER pupils (ceil), between BROKERING_CAPACITY_MIN and _MAX; the minimum
+    when its size is unknown (docs/brokering.md, "Capacity")."""
     per = settings.BROKERING_PUPILS_PER_PARTNER
-    return np.clip(np.nan_to_num(pupils, nan=0.0) // per, 1, 3).astype(np.int64)
+    low, high = settings.BROKERING_CAPACITY_MIN, settings.BROKERING_CAPACITY_MAX
+    started = np.ceil(np.nan_to_num(pupils, nan=0.0) / per)
+    return np.clip(started, low, high).astype(np.int64)
+
+
+def capacities(pks: np.ndarray, pupils: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each school's capacity (its own, `Capacity`, where set; else the default from its size) and
+    whether it is the school's own."""
+    from kindred.brokering.models import Capacity
+
+    capacity = default_capacity(pupils)
+    own = np.zeros(len(pks), dtype=bool)
+    stored = dict(Capacity.objects.values_list("school_id", "schools").iterator(chunk_size=20_000))
+    if stored:
+        position = {pk: i for i, pk in enumerate(pks.tolist())}
+        for school_id, schools in stored.items():
+            i = position.get(school_id)
+            if i is not None:
+                capacity[i], own[i] = schools, True
+    return capacity, own
 
 
 @dataclass(frozen=True)
@@ -222,7 +238,7 @@ def brokering_inputs(
         needs=Needs(school=need_school, domain=need_domain),
         supporters=Supporters(
             school=supporter,
-            capacity=default_capacity(table.pupils[rows][supporter]),
+            capacity=capacities(where.pk[supporter], table.pupils[rows][supporter])[0],
             strength=flags.strength_z[supporter],
             blocked=blocked,
         ),

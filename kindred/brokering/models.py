@@ -33,6 +33,11 @@ class Run(models.Model):
     phase = models.CharField(_("phase"), max_length=16, choices=School.Phase.choices, blank=True)
     min_size = models.PositiveSmallIntegerField(_("fewest schools in a network"), default=8)
     max_size = models.PositiveSmallIntegerField(_("most schools in a network"), default=15)
+    incremental = models.BooleanField(
+        _("place new schools into existing networks"),
+        default=False,
+        help_text=_("Formation: keep every existing network and its members; only place schools in none."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPUTING)
     report = models.JSONField(_("quality report"), default=dict, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -82,6 +87,14 @@ class ProposedNetwork(models.Model):
     cost = models.FloatField(null=True, blank=True)
     network = models.ForeignKey(
         "networks.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    extends = models.ForeignKey(
+        "networks.Network",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Incremental formation: the existing network these schools are proposed to join."),
     )
 
     class Meta:
@@ -170,3 +183,25 @@ class Approach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need_school_id} → {self.partner_id} ({self.domain})"
+
+
+class Capacity(models.Model):
+    """A school's own word on how many schools it can support at once, over the default from its size
+    (loading.default_capacity). 0: not supporting anyone for now."""
+
+    MOST = 10
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="support_capacity")
+    schools = models.PositiveSmallIntegerField(_("schools it can support at once"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(schools__lte=10), name="capacity_at_most_ten"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} supports up to {self.schools}"

@@ -9,15 +9,18 @@ schools have accepted). The good-practice finder's `approach_record` and `approa
 
 from datetime import timedelta
 
+import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kindred import countries
 from kindred.accounts.models import User
 from kindred.audit.services import audit
-from kindred.brokering.computing import broker_place, form_place, travel_source
-from kindred.brokering.models import Approach, Exclusion, Invitation, ProposedNetwork, Run
+from kindred.brokering.computing import broker_place, form_incremental, form_place, travel_source
+from kindred.brokering.models import Approach, Capacity, Exclusion, Invitation, ProposedNetwork, Run
 from kindred.core.progress import Progress, no_progress
 from kindred.engine import brokering, formation
 from kindred.networks.models import Membership, Network
@@ -37,17 +40,33 @@ def _check_under_review(run: Run) -> None:
 
 @transaction.atomic
 def run_create(
-    *, kind: Run.Kind | str, region: Region, by: User, phase: str = "", min_size: int = 8, max_size: int = 15
+    *,
+    kind: Run.Kind | str,
+    region: Region,
+    by: User,
+    phase: str = "",
+    min_size: int = 8,
+    max_size: int = 15,
+    incremental: bool = False,
 ) -> Run:
-    """A run waiting to be computed (the view then queues `run_compute` as a job)."""
+    """A run waiting to be computed (the view then queues `run_compute` as a job). An `incremental`
+    formation keeps the region's existing networks and places only schools in none."""
     if kind not in Run.Kind.values:
         raise ValidationError(_("Unknown kind of run %(kind)s.") % {"kind": kind})
     if not 2 <= min_size <= max_size:
         raise ValidationError(_("Sizes must satisfy 2 ≤ fewest ≤ most."))
+    if incremental and kind != Run.Kind.FORMATION:
+        raise ValidationError(_("Only network formation can place schools into existing networks."))
     run = Run.objects.create(
-        kind=kind, region=region, phase=phase, min_size=min_size, max_size=max_size, created_by=by
+        kind=kind,
+        region=region,
+        phase=phase,
+        min_size=min_size,
+        max_size=max_size,
+        incremental=incremental,
+        created_by=by,
     )
-    audit(by, "brokering.run_created", run, kind=str(kind), region=region.pk)
+    audit(by, "brokering.run_created", run, kind=str(kind), region=region.pk, incremental=incremental)
     return run
 
 
@@ -60,12 +79,27 @@ def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_pro
     locked = list(run.networks.filter(locked=True).prefetch_related("invitations"))
     kept = frozenset(i.school_id for n in locked for i in n.invitations.all())
     try:
-        if run.kind == Run.Kind.FORMATION:
+        if run.kind == Run.Kind.FORMATION and run.incremental:
+            kept_in = {i.school_id: n.extends_id for n in locked if n.extends_id for i in n.invitations.all()}
+            placed = form_incremental(
+                region=run.region,
+                phase=run.phase,
+                min_size=run.min_size,
+                max_size=run.max_size,
+                exclude=excluded | (kept - kept_in.keys()),
+                kept=kept_in,
+                progress=progress,
+            )
+            outcome = _store_incremental(run, placed, locked)
+        elif run.kind == Run.Kind.FORMATION:
             formed = form_place(
                 region=run.region,
                 phase=run.phase,
                 min_size=run.min_size,
                 max_size=run.max_size,
+                rules=formation.MixingRules(
+                    contrasting_deprivation=settings.FORMATION_CONTRASTING_DEPRIVATION
+                ),
                 exclude=excluded | kept,
                 progress=progress,
             )
@@ -133,6 +167,77 @@ def _store_formation(run: Run, formed, locked: list[ProposedNetwork]) -> dict:
         "lower_bound_km": round(report.lower_bound_km, 1),
         "ratio_to_bound": round(report.ratio_to_bound, 3),
         "coverage": None if report.coverage is None else round(report.coverage, 4),
+        "contrasting_deprivation": settings.FORMATION_CONTRASTING_DEPRIVATION,
+        "networks_breaking_rules": report.networks_breaking_rules,
+        "seconds": round(report.seconds, 2),
+    }
+    run.report, run.status = summary, Run.Status.REVIEW
+    run.save(update_fields=["report", "status"])
+    return summary
+
+
+@transaction.atomic
+def _store_incremental(run: Run, placed, locked: list[ProposedNetwork]) -> dict:
+    """Only the changes: a proposal for each existing network that receives new schools (`extends`,
+    inviting only the new schools), one for each new network, none for networks left as they were."""
+    run.networks.filter(locked=False).delete()
+    numbers = {n.number for n in locked}
+    labels, k = placed.formation.labels, len(placed.networks)
+    travel = travel_source()
+    host_of_label = placed.formation.hosts
+    placed_now = labels >= 0
+    km = np.zeros(len(labels))
+    hosts = host_of_label[labels[placed_now]]
+    km[placed_now] = travel.km_pairs(
+        placed.latitude[placed_now],
+        placed.longitude[placed_now],
+        placed.latitude[hosts],
+        placed.longitude[hosts],
+    )
+    host_positions = set(host_of_label.tolist())
+    changes = [(label, positions, placed.networks[label]) for label, positions in placed.joined().items()]
+    changes += [(label, positions, None) for label, positions in placed.new_networks().items()]
+    number = 0
+    invitations = []
+    for _label, positions, existing in changes:
+        number += 1
+        while number in numbers:
+            number += 1
+        proposal = ProposedNetwork.objects.create(run=run, number=number, extends=existing)
+        invitations += [
+            Invitation(
+                proposed_network=proposal,
+                school_id=int(placed.pk[p]),
+                role=Invitation.Role.HOST
+                if existing is None and p in host_positions
+                else Invitation.Role.MEMBER,
+                travel_km=round(float(km[p]), 2),
+            )
+            for p in positions.tolist()
+        ]
+    Invitation.objects.bulk_create(invitations)
+    report = placed.formation.report
+    sizes = np.bincount(labels[placed_now], minlength=k)
+    summary = {
+        "incremental": True,
+        "schools": int(placed_now.sum()),
+        "new_schools": len(placed.new),
+        "networks_kept": k,
+        "networks_changed": len(placed.joined()),
+        "joined": int(sum(len(p) for p in placed.joined().values())),
+        "new_networks": len(placed.new_networks()),
+        "in_new_networks": int(sum(len(p) for p in placed.new_networks().values())),
+        "unplaced": len(placed.unplaced()),
+        "still_short": [
+            f"{placed.networks[label].name} ({int(sizes[label])})"
+            for label in placed.still_short.tolist()
+            if label < k
+        ],
+        "members_unlocated": placed.members_unlocated,
+        "locked_networks": len(locked),
+        "travel_mean_km": round(report.travel_mean_km, 2),
+        "travel_p95_km": round(report.travel_p95_km, 2),
+        "travel_max_km": round(report.travel_max_km, 2),
         "seconds": round(report.seconds, 2),
     }
     run.report, run.status = summary, Run.Status.REVIEW
@@ -162,6 +267,7 @@ def _store_brokering(run: Run, brokered) -> dict:
             "similar_intake": proposal.context_distance <= brokering.Weights().similar_context,
             "other_authority": proposal.other_authority,
             "existing_tie": proposal.existing_tie,
+            "capacity": int(supporters.capacity[proposal.supporter]),
         }
         Invitation.objects.bulk_create(
             [
@@ -185,6 +291,10 @@ def _store_brokering(run: Run, brokered) -> dict:
         "proposals": len(result.proposals),
         "needs": len(needs.school),
         "unmet": int(result.unmet.sum()),
+        "unmet_no_supporter": result.unmet_reasons()["no_supporter"],
+        "unmet_capacity": result.unmet_reasons()["capacity"],
+        "capacity_total": _usable_capacity(supporters),
+        "unmet_by_domain": _unmet_by_domain(result, needs, domains),
         "cost": round(result.cost, 3),
         "lower_bound": round(result.lower_bound, 3),
         "gap": result.gap,
@@ -194,6 +304,28 @@ def _store_brokering(run: Run, brokered) -> dict:
     run.report, run.status = summary, Run.Status.REVIEW
     run.save(update_fields=["report", "status"])
     return summary
+
+
+def _unmet_by_domain(result, needs, domains: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for i in result.unmet.nonzero()[0].tolist():
+        name = domains[needs.domain[i]]
+        counts[name] = counts.get(name, 0) + int(result.unmet[i])
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+def _usable_capacity(supporters) -> int:
+    """Places the supporters offer between them (red and amber schools offer none)."""
+    blocked = supporters.blocked if supporters.blocked is not None else False
+    return int(supporters.capacity[~blocked].sum()) if len(supporters.capacity) else 0
+
+
+def _size(proposed: ProposedNetwork) -> int:
+    """Schools in a proposed network: its invitations, plus the current members of the network it extends."""
+    size = len(proposed.invitations.all())
+    if proposed.extends_id:
+        size += proposed.extends.memberships.active().count()
+    return size
 
 
 @transaction.atomic
@@ -214,12 +346,12 @@ def school_move(*, run: Run, school: School, to: ProposedNetwork, by: User) -> I
         raise ValidationError(_("%(school)s is already in that network.") % {"school": school.name})
     if source.locked or to.locked:
         raise ValidationError(_("Unlock the network first: locked networks keep their members."))
-    if to.invitations.count() >= run.max_size:
+    if _size(to) >= run.max_size:
         raise ValidationError(
             _("Network %(number)s already has %(size)s schools.")
             % {"number": to.number, "size": run.max_size}
         )
-    if source.invitations.count() <= run.min_size:
+    if not source.extends_id and source.invitations.count() <= run.min_size:
         raise ValidationError(
             _("Network %(number)s would fall below %(size)s schools.")
             % {"number": source.number, "size": run.min_size}
@@ -266,13 +398,15 @@ def school_exclude(*, run: Run, school: School, by: User) -> Exclusion:
 def run_publish(*, run: Run, by: User) -> int:
     """Create every proposed network (status forming) and invite its schools. Returns networks created."""
     _check_under_review(run)
-    proposed = list(run.networks.prefetch_related("invitations__school"))
+    proposed = list(run.networks.select_related("extends").prefetch_related("invitations__school"))
+    proposed = [p for p in proposed if p.invitations.all()]  # a network whose newcomers were all left out
     if run.kind == Run.Kind.FORMATION:
-        sizes = [len(p.invitations.all()) for p in proposed]
+        # An existing network keeps its members whatever its size (incremental runs never reshuffle
+        # anyone); it must only not grow past the most.
         wrong = [
             p.number
-            for p, size in zip(proposed, sizes, strict=True)
-            if not run.min_size <= size <= run.max_size
+            for p in proposed
+            if (_size(p) > run.max_size if p.extends_id else not run.min_size <= _size(p) <= run.max_size)
         ]
         if wrong:
             raise ValidationError(
@@ -281,6 +415,11 @@ def run_publish(*, run: Run, by: User) -> int:
             )
     for item in proposed:
         schools = list(item.invitations.all())
+        if item.extends_id:
+            item.network = item.extends
+            item.save(update_fields=["network"])
+            Invitation.objects.filter(proposed_network=item).update(status=Invitation.Status.INVITED)
+            continue
         if run.kind == Run.Kind.FORMATION:
             host = next((i.school for i in schools if i.role == Invitation.Role.HOST), schools[0].school)
             name = _("%(region)s network %(number)s (%(host)s)") % {
@@ -354,8 +493,7 @@ def _rota_start_if_ready(network: Network, *, by: User) -> None:
 
     first = timezone.localdate() + timedelta(weeks=4)
     dates = [first + timedelta(weeks=6 * i) for i in range(ROTA_MEETINGS)]
-    school_year = first.year if first.month >= 9 else first.year - 1
-    rota_generate(network=network, school_year=school_year, dates=dates, by=by)
+    rota_generate(network=network, school_year=countries.profile().school_year_of(first), dates=dates, by=by)
 
 
 @transaction.atomic
@@ -404,3 +542,22 @@ def approach_propose(*, approach: Approach, by: User) -> Network:
     approach.save(update_fields=["network", "status", "updated_at"])
     audit(by, "brokering.partnership_proposed", approach, network=network.pk)
     return network
+
+
+@transaction.atomic
+def capacity_set(*, school: School, schools: int | None, by: User) -> Capacity | None:
+    """Set how many schools `school` can support at once (None: back to the default from its size)."""
+    before = Capacity.objects.filter(school=school).values_list("schools", flat=True).first()
+    if schools is None:
+        Capacity.objects.filter(school=school).delete()
+        capacity = None
+    else:
+        if not 0 <= schools <= Capacity.MOST:
+            raise ValidationError(
+                _("A school can support from 0 to %(most)s schools at once.") % {"most": Capacity.MOST}
+            )
+        capacity, _created = Capacity.objects.update_or_create(
+            school=school, defaults={"schools": schools, "updated_by": by}
+        )
+    audit(by, "brokering.capacity_set", school, before=before, after=schools)
+    return capacity

@@ -13,6 +13,7 @@ urlpatterns = [
     path("brokering/approaches/", views.approach, name="brokering_approach"),
     path("brokering/approaches/<int:pk>/propose/", views.approach_propose, name="brokering_approach_propose"),
     path("schools/<str:registry_id>/invitations/", views.invitations, name="brokering_invitations"),
+    path("schools/<str:registry_id>/capacity/", views.capacity, name="brokering_capacity"),
     path(
         "schools/<str:registry_id>/invitations/<int:pk>/answer/",
         views.invitation_answer,

@@ -12,13 +12,23 @@ from django.views.decorators.http import require_POST
 from kindred.accounts.access import Access, school_access
 from kindred.brokering import selectors, services
 from kindred.brokering.access import (
+    capacity_school_for_user,
     invitation_for_user,
     invitation_school_for_user,
     leader_regions,
     may_act_for_needs,
+    may_set_capacity,
     run_for_user,
 )
-from kindred.brokering.forms import AnswerForm, ApproachForm, ExcludeForm, LockForm, MoveForm, RunForm
+from kindred.brokering.forms import (
+    AnswerForm,
+    ApproachForm,
+    CapacityForm,
+    ExcludeForm,
+    LockForm,
+    MoveForm,
+    RunForm,
+)
 from kindred.brokering.models import Approach, Run
 from kindred.brokering.tasks import compute_run
 from kindred.core.jobs import job_create
@@ -55,6 +65,7 @@ def runs(request):
             phase=data["phase"],
             min_size=data["min_size"],
             max_size=data["max_size"],
+            incremental=data["incremental"],
         )
         _queue(run, request.user)
         return redirect(run)
@@ -171,10 +182,12 @@ def run_publish(request, pk: int):
         count = services.run_publish(run=run, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(run)
+    if run.incremental:
+        text = _("Published: %(count)s networks created or joined; only their new schools are invited.")
     else:
-        messages.success(
-            request, _("Published: %(count)s networks created; their schools are invited.") % {"count": count}
-        )
+        text = _("Published: %(count)s networks created; their schools are invited.")
+    messages.success(request, text % {"count": count})
     return redirect(run)
 
 
@@ -183,7 +196,33 @@ def invitations(request, registry_id: str):
     """A school's invitations into proposed networks and partnerships, with their answers."""
     school = invitation_school_for_user(request.user, registry_id)
     page = Paginator(selectors.school_invitations(school), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "brokering/invitations.html", {"school": school, "page_obj": page})
+    return render(
+        request,
+        "brokering/invitations.html",
+        {
+            "school": school,
+            "page_obj": page,
+            "capacity": selectors.capacities_of([school])[school.pk],
+            "may_set_capacity": may_set_capacity(request.user, school),
+        },
+    )
+
+
+@login_required
+def capacity(request, registry_id: str):
+    """How many schools this school can support at once: its leaders and system leaders set it."""
+    school = capacity_school_for_user(request.user, registry_id)
+    current = selectors.capacities_of([school])[school.pk]
+    form = CapacityForm(request.POST or None, initial={"schools": current.schools if current.own else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.capacity_set(school=school, schools=form.cleaned_data["schools"], by=request.user)
+        except ValidationError as error:
+            form.add_error("schools", error)
+        else:
+            messages.success(request, _("Saved: brokering runs from now on use this capacity."))
+            return redirect("brokering_capacity", registry_id=school.registry_id)
+    return render(request, "brokering/capacity.html", {"school": school, "current": current, "form": form})
 
 
 @require_POST

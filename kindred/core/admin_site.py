@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models import Q
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
@@ -36,3 +37,50 @@ class KindredAdminSite(admin.AdminSite):
 
 class KindredAdminConfig(AdminConfig):
     default_site = "kindred.core.admin_site.KindredAdminSite"
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """An admin that shows a history and never edits it: no adding, changing or deleting.
+
+    For the rows Kindred keeps as history (memberships, roles, requests, held rota turns, posts,
+    reports, sent e-mail): they change only through their service functions, which check the
+    rules (a network keeps a coordinator) and write the audit log. The list and each row stay
+    visible to site administrators (and to anyone given the model's view permission).
+    """
+
+    show_full_result_count = False
+    list_per_page = 50
+    # Newest first, by primary key: no sort of every row for a page (the models' own orderings
+    # are on columns without an index).
+    ordering = ["-pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def people_search(queryset, search_term: str, field: str = "user"):
+    """Narrow `queryset` to rows whose `field` (a person) the people search finds (accounts/search.py)."""
+    from kindred.accounts.models import User
+    from kindred.accounts.search import people_matching
+
+    if not search_term.strip():
+        return queryset
+    return queryset.filter(**{f"{field}__in": people_matching(User.objects.all(), search_term)})
+
+
+def school_search(queryset, search_term: str, field: str = "school", *, also=None):
+    """Narrow `queryset` to rows whose `field` (a school) the schools' search finds (folded name and
+    town, id, postcode, authority: schools/selectors.school_search_q), or that match the Q `also`."""
+    from kindred.schools.models import School
+    from kindred.schools.selectors import school_search_q
+
+    if not search_term.strip():
+        return queryset
+    condition = Q(**{f"{field}__in": School.objects.filter(school_search_q(search_term))})
+    return queryset.filter(condition | also if also is not None else condition)

@@ -18,6 +18,7 @@ class Job(models.Model):
         GENERATE = "generate", _("Generate a synthetic country")
         RECOMPUTE = "recompute", _("Recompute evidence")
         BROKERING = "brokering", _("Brokering or network formation")
+        SELFCHECK = "selfcheck", _("Self-check of the evidence model")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -57,3 +58,23 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class Lock(models.Model):
+    """A named lock held by one piece of long work at a time (one row while held).
+
+    It expires unless its holder renews it (`core.locks.lock_hold`), so a crashed holder cannot keep
+    it: after `expires_at` the next taker removes the row and takes it.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=32)
+    holder = models.CharField(max_length=200, blank=True, help_text=_("Who or what holds it, for people."))
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} (held since {self.started_at:%Y-%m-%d %H:%M})"

@@ -16,6 +16,12 @@ from kindred.core.selectors import jobs_recent
 PAGE_SIZE = 50
 
 
+def csrf_failure(request, reason: str = ""):
+    """A form refused by the CSRF check (setting CSRF_FAILURE_VIEW): the site's own page, in the
+    person's language, saying what to do. The reason is for the logs, not for the page."""
+    return render(request, "403_csrf.html", status=403)
+
+
 @require_GET
 @staff_member_required
 def job_list(request):

@@ -1,4 +1,5 @@
-"""Country profiles: each country's own words, phases, school types, school year and bounds.
+"""Country profiles: each country's own words, phases, school types, measure and domain labels,
+school year and bounds (the map's, and those outside which an import refuses a school's location).
 
 A profile is a YAML file beside this module (`eng.yaml`, `wls.yaml`, `eg.yaml`); the COUNTRY
 setting picks one. Every user-facing word in a profile is given per language code ("en", "cy",
@@ -10,6 +11,7 @@ This module knows nothing of the database: it reads configuration only, so every
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +43,11 @@ class Bounds:
     def contains(self, latitude: float, longitude: float) -> bool:
         return self.lat_min <= latitude <= self.lat_max and self.lon_min <= longitude <= self.lon_max
 
+    @property
+    def south_west_north_east(self) -> tuple[float, float, float, float]:
+        """The bounds as imports give them: (south, west, north, east) in degrees."""
+        return self.lat_min, self.lon_min, self.lat_max, self.lon_max
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -49,9 +56,12 @@ class Profile:
     bounds: Bounds
     school_year_style: str
     words: dict[str, Texts]
+    # The month (1-12) the school year starts in: the rota's and the calendar's "this school year".
+    school_year_starts: int = 9
     phases: dict[str, Texts] = field(default_factory=dict)
     school_types: dict[str, Texts] = field(default_factory=dict)
     measures: dict[str, Texts] = field(default_factory=dict)
+    domains: dict[str, Texts] = field(default_factory=dict)
 
     def word(self, key: str, language: str | None = None) -> str:
         """One of WORD_KEYS in `language` (default: the active language)."""
@@ -77,11 +87,34 @@ class Profile:
         texts = self.measures.get(code)
         return _pick(texts, get_language()) if texts else default
 
+    def domain_label(self, code: str) -> str:
+        """The country's name for a measure domain (MeasureDefinition.domain), else the code itself."""
+        texts = self.domains.get(code)
+        return _pick(texts, get_language()) if texts else code
+
+    def framework_domain_name(self, code: str, name: str) -> str:
+        """A self-evaluation framework's domain in the page's language: the framework's own name
+        (frameworks are written in English) on an English page, and on a page in another language the
+        profile's name for the domain's code where it gives one in that language."""
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language == "en":
+            return name
+        return self.domains.get(code, {}).get(language) or name
+
     def school_year(self, start_year: int) -> str:
         """How the school year that starts in `start_year` is written: "2023/24" or "2024"."""
         if self.school_year_style == "single":
             return str(start_year + 1)
         return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+    def school_year_of(self, day: date) -> int:
+        """The school year `day` falls in, named by the calendar year it starts in."""
+        return day.year if day.month >= self.school_year_starts else day.year - 1
+
+    def school_year_dates(self, start_year: int) -> tuple[date, date]:
+        """The first and last day of the school year that starts in `start_year`."""
+        first = date(start_year, self.school_year_starts, 1)
+        return first, date(start_year + 1, self.school_year_starts, 1) - timedelta(days=1)
 
 
 def _texts(value, where: str) -> Texts:
@@ -110,6 +143,11 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
     style = raw.get("school_year", "split")
     if style not in SCHOOL_YEAR_STYLES:
         raise ImproperlyConfigured(f"{where}: school_year must be split or single, not {style!r}.")
+    starts = raw.get("school_year_starts", 9)
+    if not isinstance(starts, int) or isinstance(starts, bool) or not 1 <= starts <= 12:
+        raise ImproperlyConfigured(
+            f"{where}: school_year_starts must be a month number, 1 to 12, not {starts!r}."
+        )
     try:
         bounds = Bounds(**{k: float(v) for k, v in raw["bounds"].items()})
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -123,10 +161,12 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
         name=_texts(raw.get("name", raw.get("code", "")), f"{where} name"),
         bounds=bounds,
         school_year_style=style,
+        school_year_starts=starts,
         words=words,
         phases=_table(raw, "phases", where),
         school_types={k.lower(): v for k, v in _table(raw, "school_types", where).items()},
         measures=_table(raw, "measures", where),
+        domains=_table(raw, "domains", where),
     )
 
 

@@ -36,6 +36,7 @@ have too little room between them.
 """
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -132,7 +133,15 @@ class Result:
     rounds: int  # flow solves (1 + pricing rounds that added pairs)
     pairs_solved: int  # candidate pairs in the last solve
     pairs_eligible: int  # all eligible pairs priced
+    supporters_per_need: np.ndarray | None = None  # per need, how many supporters may support it
     stats: dict = field(default_factory=dict)
+
+    def unmet_reasons(self) -> dict[str, int]:
+        """Partners wanted but not found, by why: `no_supporter` (no school may support the need at all)
+        and `capacity` (schools may, but their capacity went to other needs)."""
+        per_need = self.supporters_per_need
+        alone = np.zeros(len(self.unmet), dtype=bool) if per_need is None else per_need == 0
+        return {"no_supporter": int(self.unmet[alone].sum()), "capacity": int(self.unmet[~alone].sum())}
 
 
 def _check(
@@ -163,6 +172,16 @@ def _check(
     if np.isnan(schools.latitude).any() or np.isnan(schools.longitude).any():
         raise ValueError("every school needs coordinates for brokering (some are missing)")
     return wants, blocked, capacity
+
+
+def standardise_columns(matrix: np.ndarray) -> np.ndarray:
+    """Each column to mean 0 and standard deviation 1 over the rows (the reference population);
+    columns with no spread (or no values) are dropped and missing values put at the mean (0)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column without values: dropped below
+        mean, sd = np.nanmean(matrix, axis=0), np.nanstd(matrix, axis=0)
+    keep = np.isfinite(sd) & (sd > 0)
+    return np.nan_to_num((matrix[:, keep] - mean[keep]) / sd[keep], nan=0.0)
 
 
 @one_blas_thread
@@ -201,7 +220,8 @@ def broker(
         ties=tie_keys,
         block_rows=block_rows,
     )
-    eligible_count = int((cost != NOT_ELIGIBLE).sum())
+    supporters_per_need = (cost != NOT_ELIGIBLE).sum(axis=1)
+    eligible_count = int(supporters_per_need.sum())
     unmet_cost = round(weights.unmet * SCALE)
 
     _explain_if_obviously_infeasible(needs, wants, capacity, cost, allow_unmet, domain_names)
@@ -292,6 +312,7 @@ def broker(
         rounds=rounds,
         pairs_solved=len(pair_need),
         pairs_eligible=eligible_count,
+        supporters_per_need=supporters_per_need,
         stats=stats,
     )
 

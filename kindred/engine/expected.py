@@ -106,8 +106,9 @@ def expected_values(
     m = y.shape[0]
     x, ends = design(z, missing, groups) if columns is None else columns
     fold_ids = np.unique(fold)
-    if m < 2 * FOLDS or fold_ids.size < 2:
-        # too few schools to hold any out: the weighted mean, with its variance
+    if m < 2 * FOLDS or fold_ids.size < 2 or np.ptp(y) == 0:
+        # too few schools to hold any out, or nothing that varies to explain (every school the same:
+        # the fits below would divide by a zero total): the weighted mean, with its variance
         total = float(weights.sum())
         mean = float((weights * y).sum() / total)
         return Expectation(np.full(m, mean), np.full(m, 1.0 / total), "mean", np.nan, {})

@@ -23,8 +23,10 @@ What is computed, in steps that can be checked:
    neighbouring networks keeps every size; a swap is made when it raises the number of *covered*
    members (a school whose top needs include a domain where another member is strong) at a travel
    cost of at most `coverage_km` per newly covered school, or removes a broken mixing rule (at least
-   one urban and one rural school; at most `max_per_authority` from one authority), never breaking
-   another. It stops after `search_seconds`.
+   one urban and one rural school; at most `max_per_authority` from one authority; contrasting
+   localities: at least one school from the least and one from the most deprived third, by
+   `deprivation_bands` of e.g. the share of disadvantaged pupils), never breaking another. It stops
+   after `search_seconds`.
 5. **Quality report**: sizes, mean / 95th percentile / maximum travel to the host, total travel,
    coverage, mixing rules met, and a **lower bound** on total travel with the ratio to it. The bound
    is Lagrangian: relaxing "each school in exactly one network" with a price λ_i per school gives
@@ -40,7 +42,9 @@ them (they are never longer, so the bound stays valid).
 
 **Incremental mode** (`place_new_schools`): existing networks keep every member; new schools join
 the nearest networks with room (filling networks below the minimum first, by the same min-cost
-flow); new schools left without room form new networks of their own when there are enough of them.
+flow); new schools left without room form new networks of their own when there are enough of them
+(when their number cannot be split within the sizes — 13 schools into 8–10 — as many full networks as
+can be made, from the schools nearest their centre; the rest stay unplaced and are reported).
 """
 
 import time
@@ -64,6 +68,26 @@ class MixingRules:
 
     urban_and_rural: bool = False  # at least one urban and one rural school
     max_per_authority: int | None = None  # at most this many schools from one authority
+    # At least one school from the least and one from the most deprived third of the schools being
+    # formed (`deprivation_bands`): "a contrasting locality in terms of … socio-economic descriptors".
+    contrasting_deprivation: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.urban_and_rural or self.max_per_authority is not None or self.contrasting_deprivation
+
+
+def deprivation_bands(share: np.ndarray) -> np.ndarray:
+    """Each school's third of `share` (e.g. the % of disadvantaged pupils) among the schools given:
+    0 the least deprived third, 1 the middle, 2 the most deprived; -1 where unknown (NaN).
+    Cut at the 1/3 and 2/3 quantiles of the known values; a value on a cut goes to the lower band."""
+    share = np.asarray(share, dtype=float)
+    bands = np.full(len(share), -1, dtype=np.int64)
+    known = ~np.isnan(share)
+    if known.any():
+        low, high = np.quantile(share[known], [1 / 3, 2 / 3])
+        bands[known] = np.where(share[known] <= low, 0, np.where(share[known] <= high, 1, 2))
+    return bands
 
 
 @dataclass
@@ -242,6 +266,7 @@ def form_networks(
     strengths: np.ndarray | None = None,
     urban: np.ndarray | None = None,
     authority: np.ndarray | None = None,
+    deprivation: np.ndarray | None = None,
     rules: MixingRules | None = None,
     detour: float = 1.3,
     candidate_hosts: int = 6,
@@ -263,7 +288,7 @@ def form_networks(
         )
     k = _check_sizes(n, min_size, max_size, n_networks)
     rules = rules or MixingRules()
-    _check_rule_inputs(n, needs, strengths, urban, authority, rules)
+    _check_rule_inputs(n, needs, strengths, urban, authority, rules, deprivation)
     xyz = to_xyz(latitude, longitude)
 
     labels = balanced_start(xyz, k, min_size, max_size)
@@ -284,15 +309,14 @@ def form_networks(
             break
     stages["rounds_s"] = time.perf_counter() - started - sum(stages.values())
 
-    if needs is not None or rules.urban_and_rural or rules.max_per_authority is not None:
+    if needs is not None or rules.any:
         labels = _local_search(
             xyz,
             labels,
             k,
             needs,
             strengths,
-            urban,
-            authority,
+            (urban, authority, deprivation),
             rules,
             coverage_km,
             search_seconds,
@@ -315,6 +339,7 @@ def form_networks(
         strengths=strengths,
         urban=urban,
         authority=authority,
+        deprivation=deprivation,
         rules=rules,
         seconds=time.perf_counter() - started,
     )
@@ -322,7 +347,7 @@ def form_networks(
     return Formation(labels=labels, hosts=hosts, report=report)
 
 
-def _check_rule_inputs(n, needs, strengths, urban, authority, rules) -> None:
+def _check_rule_inputs(n, needs, strengths, urban, authority, rules, deprivation=None) -> None:
     if (needs is None) != (strengths is None):
         raise ValueError("coverage needs both the schools' needs and their strengths")
     if needs is not None and (needs.shape != strengths.shape or needs.shape[0] != n):
@@ -331,6 +356,8 @@ def _check_rule_inputs(n, needs, strengths, urban, authority, rules) -> None:
         raise ValueError("the urban-and-rural rule needs each school's urban or rural setting")
     if rules.max_per_authority is not None and (authority is None or len(authority) != n):
         raise ValueError("the authority rule needs each school's authority")
+    if rules.contrasting_deprivation and (deprivation is None or len(deprivation) != n):
+        raise ValueError("the contrasting-deprivation rule needs each school's deprivation band")
     if rules.max_per_authority is not None and rules.max_per_authority < 1:
         raise Infeasible("at most 0 schools from one authority leaves no school for any network")
 
@@ -342,10 +369,14 @@ def covered(members: np.ndarray, needs: np.ndarray, strengths: np.ndarray) -> np
     return (needs[members] & (others > 0)).any(axis=1)
 
 
-def _breaks(members: np.ndarray, urban, authority, rules: MixingRules) -> int:
+def _breaks(members: np.ndarray, urban, authority, rules: MixingRules, deprivation=None) -> int:
     """How badly a network breaks the mixing rules: 1 for a missing urban or rural school, plus one for
-    each school over the limit from one authority (0: all rules met)."""
+    each school over the limit from one authority, plus one for each missing end of deprivation (no
+    school from the least, or from the most, deprived third) (0: all rules met)."""
     broken = 0
+    if rules.contrasting_deprivation:
+        bands = deprivation[members]
+        broken += int(not (bands == 0).any()) + int(not (bands == 2).any())
     if rules.urban_and_rural:
         kinds = urban[members]
         broken += int(kinds.all() or not kinds.any())
@@ -354,11 +385,10 @@ def _breaks(members: np.ndarray, urban, authority, rules: MixingRules) -> int:
     return broken
 
 
-def _local_search(
-    xyz, labels, k, needs, strengths, urban, authority, rules, coverage_km, seconds, candidate_hosts
-):
+def _local_search(xyz, labels, k, needs, strengths, mix, rules, coverage_km, seconds, candidate_hosts):
     """Swaps between neighbouring networks that raise coverage or mend a mixing rule (see module, step 4)."""
     deadline = time.perf_counter() + seconds
+    urban, authority, deprivation = mix
     labels = labels.copy()
     table, _ = _padded(labels, k)
     members = [row[row >= 0] for row in table]
@@ -374,7 +404,7 @@ def _local_search(
 
     def state(group: np.ndarray) -> tuple[int, int, float]:
         cover = int(covered(group, needs, strengths)[has_needs[group]].sum()) if with_coverage else 0
-        return cover, _breaks(group, urban, authority, rules), travel(group)
+        return cover, _breaks(group, urban, authority, rules, deprivation), travel(group)
 
     current = [state(group) for group in members]
     improved = True
@@ -500,6 +530,7 @@ def quality_report(
     strengths: np.ndarray | None = None,
     urban: np.ndarray | None = None,
     authority: np.ndarray | None = None,
+    deprivation: np.ndarray | None = None,
     rules: MixingRules | None = None,
     seconds: float = 0.0,
 ) -> QualityReport:
@@ -516,8 +547,8 @@ def quality_report(
         met = sum(int(covered(g, needs, strengths)[has_needs[g]].sum()) for g in groups)
         coverage = met / int(has_needs.sum()) if has_needs.any() else 1.0
     broken = 0
-    if rules.urban_and_rural or rules.max_per_authority is not None:
-        broken = sum(1 for g in groups if _breaks(g, urban, authority, rules))
+    if rules.any:
+        broken = sum(1 for g in groups if _breaks(g, urban, authority, rules, deprivation))
     total = float(travel.sum())
     bound = detour * lower_bound_chord_km
     return QualityReport(
@@ -555,7 +586,8 @@ def place_new_schools(
 
     New schools fill networks that are below `min_size` first (a school left), then join the nearest
     network with room; those with no room nearby form new networks among themselves if there are at
-    least `min_size` of them. Returns the formation and the networks still below the minimum (no new
+    least `min_size` of them (when their number cannot be split within the sizes, the farthest from
+    their centre stay unplaced: `_formable`). Returns the formation and the networks still below the minimum (no new
     school could fill them without moving someone else).
     """
     started = time.perf_counter()
@@ -615,8 +647,8 @@ def place_new_schools(
         flows = flow.solve(sink + 1, tail, head, capacity, cost, supply)
         joined = flows[: len(school)] > 0
         labels[new[school[joined]]] = network[joined]
-        left_out = new[labels[new] < 0]
-        if len(left_out) >= min_size:
+        left_out = _formable(xyz, new[labels[new] < 0], min_size, max_size)
+        if len(left_out):
             extra = form_networks(
                 latitude[left_out], longitude[left_out], min_size=min_size, max_size=max_size
             )
@@ -639,3 +671,20 @@ def place_new_schools(
         seconds=time.perf_counter() - started,
     )
     return Formation(labels=labels, hosts=hosts_now, report=report), still_short
+
+
+def _formable(xyz: np.ndarray, schools: np.ndarray, min_size: int, max_size: int) -> np.ndarray:
+    """The schools left without room that can form new networks among themselves: all of them when
+    their number splits into sizes within bounds; else as many as `n // min_size` full networks hold,
+    keeping those nearest the group's centre (the farthest stay unplaced); none when fewer than min."""
+    n = len(schools)
+    if n < min_size:
+        return schools[:0]
+    low, high = network_count_range(n, min_size, max_size)
+    if low <= high:
+        return schools
+    keep = high * max_size  # high = n // min_size networks, each as full as allowed
+    points = xyz[schools]
+    centre = points.mean(axis=0)
+    nearest = np.argsort(np.linalg.norm(points - centre, axis=1), kind="stable")[:keep]
+    return np.sort(schools[nearest])

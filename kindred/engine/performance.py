@@ -17,8 +17,12 @@ For one measure in one year, over all schools with a usable result:
    school's result moves from one year to the next, where the school's own effect and context cancel:
    Var(y_t - y_t') = pupil_sd^2 (1/n_t + 1/n_t'), and the median of the standardised squared changes
    (divided by the chi-square(1) median, 0.455) gives pupil_sd^2 without being thrown by a few wild
-   values or by bigger and smaller schools differing in spread. With one year only, pupil_sd^2 is fitted
-   jointly with tau^2 by maximum likelihood. `pupil_sd_method` says which of the three was used.
+   values or by bigger and smaller schools differing in spread. With one year only it is estimated
+   robustly from how the spread of the residuals falls with cohort size (`pupil_sd_from_cohorts`: the
+   slope of binned median squared residuals on 1/cohort); the joint maximum-likelihood fit of pupil_sd^2
+   and tau^2 is kept only as a cross-check (`pupil_sd_check`), and when the two disagree by more than a
+   factor WILD_DISAGREEMENT the robust one is used all the same and `pupil_sd_disagrees` says so.
+   `pupil_sd_method` says which was used.
 4. Between-school variance. e_i ~ Normal(0, tau_i^2 + s_i^2 + p_i), by maximum likelihood. tau^2 is a
    constant, or log tau_i^2 = a + b log(cohort_i) when the data support it (likelihood-ratio test at
    the 1% level): in real countries small schools often vary more than big ones, and a constant tau^2
@@ -50,6 +54,7 @@ from kindred.engine.variance import (
     TAU_CONSTANT,
     fit_between,
     fit_variances,
+    pupil_sd_from_cohorts,
     pupil_sd_from_years,
 )
 
@@ -60,7 +65,10 @@ NEITHER = 0
 #: How the pupil-level SD was found.
 DECLARED = "declared"
 YEAR_TO_YEAR = "year-to-year"
-JOINT_FIT = "joint fit"
+COHORT_SPREAD = "cohort spread"  # one year: the spread's fall with cohort size (robust)
+JOINT_FIT = "joint fit"  # one year, too few schools for the robust estimate: fitted with tau^2
+#: The joint fit's pupil SD more than this many times the robust one (or less than 1/this) is "wild".
+WILD_DISAGREEMENT = 1.5
 
 
 #: Context features that describe the school, not its intake: alone they do not make a school's context known.
@@ -128,6 +136,17 @@ class Evidence:
     predictors: tuple[str, ...] = ()
     cohort: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cross_fitted: bool = False  # expected values from models fitted without the school
+    pupil_sd_check: float = float(
+        "nan"
+    )  # one year, nothing declared: the joint fit's pupil SD, a cross-check
+
+    @property
+    def pupil_sd_disagrees(self) -> bool:
+        """The joint fit's pupil SD is wildly unlike the robust one used (`WILD_DISAGREEMENT`)."""
+        if not (np.isfinite(self.pupil_sd_check) and np.isfinite(self.pupil_sd) and self.pupil_sd > 0):
+            return False
+        ratio = self.pupil_sd_check / self.pupil_sd
+        return not (1 / WILD_DISAGREEMENT <= ratio <= WILD_DISAGREEMENT)
 
     @property
     def year(self) -> int | None:
@@ -217,8 +236,10 @@ def relative_performance(
 
     `value` (n,) has NaN where suppressed; `cohort` (n,) is the number of pupils behind each value;
     `context` (n, p) is the schools' raw context (NaN where missing; p may be 0: compare with the mean).
-    `pupil_sd` is the pupil-level SD of the measure; None fits it with tau^2 (`pupil_sd_method` says
-    how a given one was found: declared by default). `groups` (n,), e.g. phase, gives each group its
+    `pupil_sd` is the pupil-level SD of the measure; None estimates it from this year's spread by cohort
+    (`pupil_sd_from_cohorts`), cross-checked by the joint fit with tau^2, which is used only when there
+    are too few schools for the robust estimate (`pupil_sd_method` says how a given one was found:
+    declared by default). `groups` (n,), e.g. phase, gives each group its
     own baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool
     marks the context columns that describe the intake (default: all): a school with none of them known
     gets no estimate (size or urban/rural alone say too little about what its pupils would achieve).
@@ -268,6 +289,7 @@ def relative_performance(
     sigma2 = np.nan if pupil_sd is None else pupil_sd**2
     method = JOINT_FIT if pupil_sd is None else (pupil_sd_method or DECLARED)
     tau2, slope, tau_model, model_name, r2, cross = np.nan, 0.0, TAU_CONSTANT, "mean", np.nan, False
+    check = np.nan
 
     m = int(valid.sum())
     if m >= (3 if pupil_sd is None else 1):
@@ -283,7 +305,13 @@ def relative_performance(
             pilot = expected_values(
                 y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns, robust=False
             )
-            _, sigma2 = fit_variances(y - pilot.expected, inv_cohort, None)
+            _, joint = fit_variances(y - pilot.expected, inv_cohort, None)
+            robust_sd = pupil_sd_from_cohorts(y - pilot.expected, cohort[valid])
+            check = float(np.sqrt(joint))
+            if robust_sd is None:
+                sigma2 = joint
+            else:
+                sigma2, method = robust_sd**2, COHORT_SPREAD
         spread = float(np.var(y))
         tau_values = np.full(m, max(spread - float(np.mean(sigma2 * inv_cohort)), 0.1 * spread, 1e-12))
         # a pilot pass chooses the model and gives the weights; the second refits the chosen model
@@ -334,6 +362,7 @@ def relative_performance(
         pupil_sd=float(np.sqrt(sigma2)),
         pupil_sd_estimated=method != DECLARED,
         pupil_sd_method=method,
+        pupil_sd_check=check if method == COHORT_SPREAD else np.nan,
         tau2_model=tau_model,
         tau2_slope=float(slope),
         expected_model=model_name,
@@ -512,6 +541,7 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
                 pupil_sd=float(np.sqrt(np.mean(np.square(sds)))) if sds else float("nan"),
                 pupil_sd_estimated=any(item.pupil_sd_estimated for item in items),
                 pupil_sd_method=first.pupil_sd_method,
+                pupil_sd_check=first.pupil_sd_check if len(items) == 1 else float("nan"),
                 tau2_model=kind,
                 tau2_slope=float(slope),
                 expected_model=first.expected_model,

@@ -201,6 +201,18 @@ def last_end(*, start: datetime, end: datetime, tz_name: str, rule: str) -> date
     return last.replace(tzinfo=tz).astimezone(UTC) + (end - start)
 
 
+def shifted(
+    original_start: datetime, *, old_first: datetime, old_tz: str, new_first: datetime, new_tz: str
+) -> datetime:
+    """Where an occurrence lands when its series' first start moves from `old_first` to `new_first`
+    (and maybe to another zone): by the same step on the wall clock, so "Tuesdays at 16:00" moved to
+    17:00 takes each Tuesday's occurrence to 17:00 that Tuesday, whatever the clocks did between."""
+    old, new = zone(old_tz), zone(new_tz)
+    step = new_first.astimezone(new).replace(tzinfo=None) - old_first.astimezone(old).replace(tzinfo=None)
+    local = original_start.astimezone(old).replace(tzinfo=None) + step
+    return local.replace(tzinfo=new).astimezone(UTC)
+
+
 def as_utc(day: date, tz_name: str) -> datetime:
     """Midnight starting `day` in the zone, as UTC (window edges for month views)."""
     return datetime(day.year, day.month, day.day, tzinfo=zone(tz_name)).astimezone(UTC)

@@ -4,7 +4,9 @@
   log-linear in log cohort (chosen by a likelihood-ratio test), with the inverse Fisher information
   so that the uncertainty of tau^2 can enter every interval (delta method, Kass & Steffey 1989).
 - `pupil_sd_from_years`: a robust pupil SD from year-to-year changes, when none is declared.
-- `fit_variances`: tau^2 and the pupil SD jointly, when there is only one year and nothing declared.
+- `pupil_sd_from_cohorts`: a robust pupil SD from how the spread of one year's results falls with cohort
+  size, when there is only one year and nothing declared.
+- `fit_variances`: tau^2 and the pupil SD jointly by maximum likelihood: only a cross-check of the above.
 
 See performance.py for how they are used. Pure numpy/scipy; no Django.
 """
@@ -67,6 +69,72 @@ def pupil_sd_from_years(
         return None
     estimate = float(np.sqrt(np.median(np.concatenate(ratios)) / CHI2_1_MEDIAN))
     return estimate if estimate > 0 else None
+
+
+#: Squared residuals are capped at this many times their bin's median-based variance (the 99.9th
+#: percentile of a chi-square(1)); KEPT is the share of a chi-square(1)'s mean that survives the cap.
+WINSOR = float(stats.chi2.ppf(0.999, 1))
+KEPT = float(stats.chi2.cdf(WINSOR, 3) + WINSOR * stats.chi2.sf(WINSOR, 1))
+
+
+def _winsorised_variance(e2: np.ndarray) -> float:
+    scale = float(np.median(e2)) / CHI2_1_MEDIAN
+    return float(np.mean(np.minimum(e2, WINSOR * scale))) / KEPT
+
+
+#: At least this many schools are needed to estimate the pupil SD from one year's spread by cohort.
+MIN_SCHOOLS_FOR_COHORT_SPREAD = 30
+#: Schools per cohort bin in `pupil_sd_from_cohorts` (at least), and the most bins.
+SCHOOLS_PER_BIN = 40
+MAX_BINS = 20
+
+
+def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | None:
+    """A robust pupil-level SD from one year: how the spread of schools' residuals falls with cohort.
+
+    A school's residual (result - expected) has variance tau^2 + pupil_sd^2 / n. Schools are sorted by
+    1/n and cut into bins of equal count (at least SCHOOLS_PER_BIN each, at most MAX_BINS bins); in each
+    bin the variance is the mean squared residual with each square capped at WINSOR times the bin's
+    median-based variance (median squared residual / chi-square(1) median), then divided by the share of
+    a chi-square(1) mean the cap keeps: unbiased for normal residuals, almost as precise as the plain
+    mean, and a few wild values cannot move it far. The bins' variances are regressed on their mean 1/n by weighted least squares (a
+    bin's variance is uncertain in proportion to its size): the slope is pupil_sd^2, the intercept tau^2
+    (both kept at or above 0). None with fewer than MIN_SCHOOLS_FOR_COHORT_SPREAD schools, when the
+    cohorts hardly differ, or when the spread does not fall with cohort.
+
+    When smaller schools really differ more (tau^2 falls with cohort), that fall is read as sampling noise
+    too: from one year alone the two cannot be told apart, and the estimate errs on the wide side (an
+    upper bound). docs/methods.md gives figures.
+    """
+    residual = np.asarray(residual, dtype=float)
+    cohort = np.asarray(cohort, dtype=float)
+    ok = np.isfinite(residual) & np.isfinite(cohort) & (cohort > 0)
+    m = int(ok.sum())
+    if m < MIN_SCHOOLS_FOR_COHORT_SPREAD:
+        return None
+    inv = 1.0 / cohort[ok]
+    e2 = residual[ok] ** 2
+    order = np.argsort(inv, kind="stable")
+    count = int(np.clip(m // SCHOOLS_PER_BIN, 3, MAX_BINS))
+    bins = np.array_split(order, count)
+    x = np.array([inv[b].mean() for b in bins])
+    v = np.array([_winsorised_variance(e2[b]) for b in bins])
+    size = np.array([b.size for b in bins], dtype=float)
+    if np.ptp(x) <= 1e-12 * max(float(x.max()), 1e-300):
+        return None
+    fitted = np.full(count, max(float(np.median(v)), 1e-300))
+    slope = 0.0
+    for _ in range(3):  # weights from the fitted variances: Var(v_b) is about 2 fitted_b^2 / size_b
+        w = size / np.maximum(fitted, 1e-300) ** 2
+        xm, vm = np.average(x, weights=w), np.average(v, weights=w)
+        slope = float(np.sum(w * (x - xm) * (v - vm)) / np.sum(w * (x - xm) ** 2))
+        intercept = vm - slope * xm
+        if intercept < 0:  # tau^2 cannot be negative: through the origin
+            slope, intercept = float(np.sum(w * x * v) / np.sum(w * x * x)), 0.0
+        if slope <= 0:
+            return None
+        fitted = intercept + slope * x
+    return float(np.sqrt(slope))
 
 
 @dataclass(frozen=True)
@@ -159,8 +227,9 @@ def constant_tau2(e2: np.ndarray, noise: np.ndarray) -> float:
 def fit_variances(residual: np.ndarray, inv_cohort: np.ndarray, sigma2: float | None) -> tuple[float, float]:
     """Maximum-likelihood tau^2 and sigma^2 = pupil_sd^2 for residual_i ~ N(0, tau^2 + sigma^2/n_i).
 
-    Used only when no pupil SD is declared and there is a single year. Both are fitted with L-BFGS-B,
-    bounded below by 0, on a scale set by the residuals' variance.
+    With a single year and no declared pupil SD it is only a cross-check of `pupil_sd_from_cohorts`
+    (one wild value can move it a long way). Both are fitted with L-BFGS-B, bounded below by 0, on a
+    scale set by the residuals' variance.
     """
     e2 = residual**2
     if sigma2 is not None:

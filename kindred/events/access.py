@@ -6,12 +6,15 @@
 | school   | anyone signed in (a school's public programme) | the school's leaders and administrators       |
 | region   | anyone signed in                               | the region's system leaders, site admins      |
 
+Making an event follows the same rule as changing one: a network's coordinators, a school's leaders
+and administrators (`may_create_for_school`), a region's system leaders (`may_create_in_region`).
+
 Outsiders get 404, read-only users 403 on writes. Registering needs only sight of the event;
 registering a group of pupils needs the right to act for the school (its leader or administrator).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +23,7 @@ from kindred.accounts.models import RegionalRole, User
 from kindred.events.models import Event, Registration
 from kindred.networks.access import may_act_for_school, network_access, networks_visible_q
 from kindred.networks.models import Network
+from kindred.schools.models import Region, School
 
 
 def _region_leader(user: User, region_id: int) -> bool:
@@ -77,14 +81,46 @@ def registration_for_user(user: User, pk: int) -> Registration:
     raise Http404("No such registration.")
 
 
-def region_for_user(user: User, pk: int):
-    """Regions' calendars are open to anyone signed in (only visible events are shown)."""
-    from kindred.schools.models import Region
-
+def region_for_user(user: User, pk: int) -> Region:
+    """Regions' calendars are open to anyone signed in (only visible events are shown). The region
+    comes with `led_by_user` (whether `user` is one of its system leaders), read in the same query."""
     if not user.is_authenticated:
         raise Http404("No such region.")
-    return get_object_or_404(Region, pk=pk)
+    leads = RegionalRole.objects.filter(
+        Q(region_id=OuterRef("pk")) | Q(local_authority__region_id=OuterRef("pk")), user=user
+    )
+    return get_object_or_404(Region.objects.annotate(led_by_user=Exists(leads)), pk=pk)
 
 
 def may_create_in_network(user: User, network: Network) -> bool:
     return network_access(user, network) == Access.WRITE
+
+
+def may_create_for_school(user: User, school: School) -> bool:
+    """A school's events are made by its leaders and administrators (and site admins)."""
+    return may_act_for_school(user, school)
+
+
+def may_create_in_region(user: User, region: Region) -> bool:
+    """A region's events are made by its system leaders (and site admins)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    led = getattr(region, "led_by_user", None)
+    return user.is_superuser or (led if led is not None else _region_leader(user, region.pk))
+
+
+def school_for_creating(user: User, registry_id: str) -> School:
+    """The school, if `user` may make its events: 404 if there is none, 403 if they may not
+    (a school's programme is public, so its existence is no secret)."""
+    school = get_object_or_404(School, registry_id=registry_id)
+    if not may_create_for_school(user, school):
+        raise PermissionDenied("Only the school's leaders and administrators make its events.")
+    return school
+
+
+def region_for_creating(user: User, pk: int) -> Region:
+    """The region, if `user` may make its events: 404 if there is none, 403 if they may not."""
+    region = region_for_user(user, pk)
+    if not may_create_in_region(user, region):
+        raise PermissionDenied("Only the region's system leaders make its events.")
+    return region

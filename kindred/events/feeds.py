@@ -3,7 +3,7 @@
 A one-off event is one VEVENT. A recurring event is one VEVENT with its RRULE and an EXDATE per
 cancelled occurrence, plus one VEVENT with a RECURRENCE-ID per moved occurrence — what Google
 Calendar, Outlook and Apple Calendar expect. Times carry their TZID, and the feed carries the
-VTIMEZONE definitions for them. UIDs are stable (`event-<pk>@<first ALLOWED_HOSTS entry>`), so
+VTIMEZONE definitions for them. UIDs are stable (`event-<pk>@<the host of SITE_URL>`), so
 a client updates an event in place when it changes.
 
 Compute once, read many times: serialising with `icalendar` costs about a millisecond per event,
@@ -14,6 +14,7 @@ event's page address (which depends on the address the feed was fetched from) is
 
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -29,11 +30,8 @@ END_EVENT = "END:VEVENT" + CRLF
 
 
 def _uid(event: Event) -> str:
-    host = (
-        settings.ALLOWED_HOSTS[0]
-        if settings.ALLOWED_HOSTS and settings.ALLOWED_HOSTS[0] != "*"
-        else "kindred"
-    )
+    """`event-<pk>@<SITE_URL's host>`: the same for every feed and every server of one site."""
+    host = urlsplit(settings.SITE_URL).hostname or "kindred"
     return f"event-{event.pk}@{host}"
 
 

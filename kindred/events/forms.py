@@ -11,13 +11,13 @@ from kindred.schools.models import School
 _ZONES = sorted(available_timezones())
 
 
+def _local_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 class EventForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_local_input())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_local_input())
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=[(z, z) for z in _ZONES], initial=settings.TIME_ZONE
     )
@@ -42,10 +42,19 @@ class EventForm(forms.ModelForm):
             "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
         ]  # fmt: skip
 
-    def __init__(self, *args, hosts=None, **kwargs):
+    def __init__(self, *args, hosts=None, rota: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if hosts is not None:
             self.fields["host_school"].queryset = hosts
+        if not rota:
+            self.fields["host_school"].help_text = ""
+        if self.instance.pk:
+            # Shown on the wall clock of the event's own zone, as they are typed.
+            from kindred.engine import recurrence
+
+            zone = recurrence.zone(self.instance.time_zone)
+            for name in ("starts_at", "ends_at"):
+                self.initial[name] = getattr(self.instance, name).astimezone(zone).replace(tzinfo=None)
 
     def clean(self):
         data = super().clean()
@@ -56,6 +65,30 @@ class EventForm(forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             if data.get(name):
                 data[name] = data[name].replace(tzinfo=None).replace(tzinfo=zone)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("An event must end after it starts."))
+        return data
+
+
+class EventEditForm(EventForm):
+    """An event's details after it is made: not its repeats (dates are changed one by one) and not
+    its places (`CapacityForm`, which promotes from the waiting list)."""
+
+    class Meta(EventForm.Meta):
+        fields = [
+            "title", "kind", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
+            "time_zone", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max",
+        ]  # fmt: skip
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000, required=False)
+    unlimited = forms.BooleanField(label=_("No limit"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("capacity") is None) == (not data.get("unlimited")):
+            raise forms.ValidationError(_("Give a number of places, or tick “No limit” (not both)."))
         return data
 
 

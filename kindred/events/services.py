@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,27 +100,144 @@ def event_create(
     return event
 
 
+TIMING = ("starts_at", "ends_at", "time_zone", "rrule")
+
+
 @transaction.atomic
 def event_update(*, event: Event, by: User, **fields) -> Event:
-    """Change an event's details (not its owner); registrations stay with their occurrences."""
+    """Change an event's details (not its owner or its places: `capacity_change`).
+
+    Registrations and single-date changes follow their occurrences: when the times change, each
+    moves by the same step on the wall clock (`recurrence.shifted`). If one would land on no date
+    of the changed event, nothing is changed and the error says which date. Everyone registered
+    for an occurrence whose time changed is e-mailed (after the change is committed)."""
+    if "capacity" in fields:
+        raise ValidationError(_("Change the number of places on its own."))
+    event = _locked(event)
     merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
     _check(merged)
+    before = {name: getattr(event, name) for name in TIMING}
     for name, value in fields.items():
         setattr(event, name, value)
+    changed = (
+        _occurrences_follow(event, before) if any(before[n] != getattr(event, n) for n in TIMING) else []
+    )
     event.series_ends_at = _series_end(event)
     event.save()
     event_ical_refresh(event)
-    audit(by, "event.updated", event, fields=sorted(fields))
+    audit(by, "event.updated", event, fields=sorted(fields), registrations_moved=len(changed))
+    if changed:
+        transaction.on_commit(lambda: _time_changed_mail(event, changed))
     return event
+
+
+def _occurrences_follow(event: Event, before: dict) -> list[tuple[Registration, datetime, datetime]]:
+    """Move the event's registrations and single-date changes with their occurrences (the event
+    already holds its new times); returns (registration, old start, new start) for each active
+    registration, not yet past, whose occurrence now happens at another time."""
+
+    def moved(original: datetime) -> datetime:
+        return recurrence.shifted(
+            original,
+            old_first=before["starts_at"],
+            old_tz=before["time_zone"],
+            new_first=event.starts_at,
+            new_tz=event.time_zone,
+        )
+
+    registrations = list(Registration.objects.filter(event=event).select_related("user"))
+    changes = {c.original_start: c for c in OccurrenceChange.objects.filter(event=event)}
+    kept = {r.occurrence_start for r in registrations if r.status != Registration.Status.CANCELLED}
+    for original in sorted(kept | set(changes)):
+        if not recurrence.is_occurrence(
+            start=event.starts_at, tz_name=event.time_zone, rule=event.rrule, original_start=moved(original)
+        ):
+            raise ValidationError(
+                _(
+                    "The registrations or the change for %(when)s would fall on no date of the changed "
+                    "event. Move or cancel that date on its own instead."
+                )
+                % {"when": _local(event, original)}
+            )
+    old_length, new_length = before["ends_at"] - before["starts_at"], event.ends_at - event.starts_at
+    later_first = event.starts_at > before["starts_at"]
+    # Moving the latest first (or the earliest, when moving earlier) never meets a row not yet moved.
+    for change in sorted(changes.values(), key=lambda c: c.original_start, reverse=later_first):
+        OccurrenceChange.objects.filter(pk=change.pk).update(original_start=moved(change.original_start))
+    now = timezone.now()
+    notify = []
+    for registration in sorted(registrations, key=lambda r: r.occurrence_start, reverse=later_first):
+        old_start, new_start = registration.occurrence_start, moved(registration.occurrence_start)
+        if new_start != old_start:
+            Registration.objects.filter(pk=registration.pk).update(occurrence_start=new_start)
+        change = changes.get(old_start)
+        if (
+            registration.status != Registration.Status.CANCELLED
+            and change is None  # a cancelled or separately moved date keeps its own time
+            and (new_start, new_length) != (old_start, old_length)
+            and max(old_start, new_start) > now
+        ):
+            registration.occurrence_start = new_start
+            notify.append((registration, old_start, new_start))
+    return notify
+
+
+def _time_changed_mail(event: Event, changed: list[tuple[Registration, datetime, datetime]]) -> None:
+    """One e-mail per person registered (for themselves or a group) with the new times of their dates."""
+    lines: dict[str, list[str]] = {}
+    for registration, old_start, new_start in changed:
+        lines.setdefault(registration.user.email, []).append(
+            _("%(old)s is now %(new)s") % {"old": _local(event, old_start), "new": _local(event, new_start)}
+        )
+    link = settings.SITE_URL.rstrip("/") + event.get_absolute_url()
+    for email, dates in lines.items():
+        send_mail(
+            _("New time: %(title)s") % {"title": event.title},
+            _("The organisers have changed the time of %(title)s. Your registration moves with it:")
+            % {"title": event.title}
+            + "\n\n"
+            + "\n".join(f"- {line}" for line in dates)
+            + "\n\n"
+            + _("If you can no longer come, please cancel your place: %(url)s") % {"url": link},
+            None,
+            [email],
+            fail_silently=True,
+        )
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, by: User) -> Event:
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This event is cancelled."))
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
     event_ical_refresh(event)
     audit(by, "event.cancelled", event)
+    # Everyone still registered for a date to come is told, once the cancellation is committed.
+    emails = sorted(
+        set(
+            Registration.objects.active()
+            .filter(event=event, occurrence_start__gt=timezone.now())
+            .values_list("user__email", flat=True)
+        )
+    )
+    if emails:
+        transaction.on_commit(lambda: _cancelled_mail(event, emails))
     return event
+
+
+def _cancelled_mail(event: Event, emails: list[str]) -> None:
+    for email in emails:
+        send_mail(
+            _("Cancelled: %(title)s") % {"title": event.title},
+            _(
+                "The organisers have cancelled %(title)s. You do not need to do anything: no date of it will take place."
+            )
+            % {"title": event.title},
+            None,
+            [email],
+            fail_silently=True,
+        )
 
 
 def _check_occurrence(event: Event, original_start: datetime) -> None:
@@ -296,6 +413,30 @@ def capacity_change(*, event: Event, capacity: int | None, by: User) -> list[Reg
     event = _locked(event)
     if capacity == 0:
         raise ValidationError(_("An event needs at least one place, or no limit."))
+    if capacity is not None:
+        busiest = (
+            Registration.objects.filter(
+                event=event,
+                status=Registration.Status.CONFIRMED,
+                occurrence_start__gt=timezone.now() - (event.ends_at - event.starts_at),
+            )
+            .values("occurrence_start")
+            .annotate(taken=Sum("places"))
+            .order_by("-taken", "occurrence_start")
+            .first()
+        )
+        if busiest and busiest["taken"] > capacity:
+            raise ValidationError(
+                _(
+                    "%(taken)s places are already taken on %(when)s, more than %(capacity)s. Cancel "
+                    "registrations first, or choose at least %(taken)s places."
+                )
+                % {
+                    "taken": busiest["taken"],
+                    "when": _local(event, busiest["occurrence_start"]),
+                    "capacity": capacity,
+                }
+            )
     event.capacity = capacity
     event.save(update_fields=["capacity"])
     audit(by, "event.capacity_changed", event, capacity=capacity)

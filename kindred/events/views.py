@@ -20,6 +20,8 @@ from kindred.events import access, feeds, selectors, services
 from kindred.events.forms import (
     AttendanceForm,
     CalendarFilterForm,
+    CapacityForm,
+    EventEditForm,
     EventForm,
     OccurrenceChangeForm,
     RegistrationForm,
@@ -147,7 +149,9 @@ def network_calendar(request, pk: int):
     network = network_for_user(request.user, pk)
     extra = {
         "network": network,
-        "can_create": access.may_create_in_network(request.user, network),
+        "create_links": [(reverse("events:create", args=[network.pk]), _("New event"))]
+        if access.may_create_in_network(request.user, network)
+        else [],
         "feed_url": reverse("events:feed_network", args=[network.pk])
         if network.visibility == Network.Visibility.PUBLIC
         else "",
@@ -168,7 +172,12 @@ def region_calendar(request, pk: int):
         request,
         selectors.region_events(request.user, region),
         title=_("Calendar of the %(word)s %(name)s") % {"word": _("region"), "name": region.name},
-        extra={"region": region},
+        extra={
+            "region": region,
+            "create_links": [(reverse("events:create_region", args=[region.pk]), _("New event"))]
+            if access.may_create_in_region(request.user, region)
+            else [],
+        },
     )
 
 
@@ -179,7 +188,53 @@ def my_calendar(request):
         request,
         selectors.person_events(request.user).filter(access.events_visible_q(request.user)),
         title=_("Your calendar"),
-        extra={"registrations": selectors.my_registrations(request.user)[:20], "personal": True},
+        extra={
+            "registrations": selectors.my_registrations(request.user)[:20],
+            "personal": True,
+            "create_links": [
+                (
+                    reverse("events:create_school", args=[school.registry_id]),
+                    _("New event of %(name)s") % {"name": school.name},
+                )
+                for school in schools_user_acts_for(request.user).order_by("name")
+            ],
+        },
+    )
+
+
+def _clash_warnings(request, event: Event) -> None:
+    for _mine, other in selectors.host_clashes(event)[:3]:
+        messages.warning(
+            request,
+            _("%(school)s would host two events at once: %(other)s starts %(when)s.")
+            % {
+                "school": event.host_school.name,
+                "other": other.event.title,
+                "when": timezone.localtime(other.occurrence.start).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+
+
+def _create(request, *, heading: str, hosts, owner: dict):
+    """The new-event form for one owner (network, school or region), and its creation."""
+    form = EventForm(request.POST or None, hosts=hosts, rota="network" in owner)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if "school" in owner and fields.get("host_school") is None:
+            fields["host_school"] = owner["school"]  # a school hosts its own events unless it says otherwise
+        try:
+            event = services.event_create(by=request.user, **owner, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _clash_warnings(request, event)
+            messages.success(request, _("Event created."))
+            return redirect(event)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "heading": heading, "submit": _("Create the event")},
+        status=400 if form.errors else 200,
     )
 
 
@@ -191,31 +246,124 @@ def event_create(request, pk: int):
     hosts = School.objects.filter(
         network_memberships__network=network, network_memberships__left_at__isnull=True
     )
-    form = EventForm(request.POST or None, hosts=hosts)
+    return _create(
+        request,
+        heading=_("New event in %(name)s") % {"name": network.name},
+        hosts=hosts,
+        owner={"network": network},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_create_school(request, registry_id: str):
+    """A new event of a school's own (its leaders and administrators)."""
+    school = access.school_for_creating(request.user, registry_id)
+    return _create(
+        request,
+        heading=_("New event of %(name)s") % {"name": school.name},
+        hosts=School.objects.filter(pk=school.pk),
+        owner={"school": school},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_create_region(request, pk: int):
+    """A new event of a region (its system leaders), hosted by one of its schools or by none."""
+    region = access.region_for_creating(request.user, pk)
+    return _create(
+        request,
+        heading=_("New event in the %(word)s %(name)s") % {"word": _("region"), "name": region.name},
+        hosts=School.objects.filter(region=region).order_by("name"),
+        owner={"region": region},
+    )
+
+
+def _owner_hosts(event: Event):
+    if event.network_id:
+        return School.objects.filter(
+            network_memberships__network_id=event.network_id, network_memberships__left_at__isnull=True
+        )
+    if event.school_id:
+        return School.objects.filter(pk=event.school_id)
+    return School.objects.filter(region_id=event.region_id).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_edit(request, pk: int):
+    """Change an event's title, times, place and audience (its organisers). People registered for a
+    date whose time changes are e-mailed; the dates themselves are changed one by one on the event's page."""
+    event = access.event_for_user(request.user, pk, write=True)
+    form_fields = EventEditForm.Meta.fields
+    before = {name: getattr(event, name) for name in form_fields}
+    form = EventEditForm(request.POST or None, instance=event, hosts=_owner_hosts(event), rota=False)
     if request.method == "POST" and form.is_valid():
+        changed = {name: value for name, value in form.cleaned_data.items() if before[name] != value}
         try:
-            event = services.event_create(by=request.user, network=network, **form.cleaned_data)
+            if changed:
+                event = services.event_update(event=event, by=request.user, **changed)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            for _mine, other in selectors.host_clashes(event)[:3]:
-                messages.warning(
-                    request,
-                    _("%(school)s would host two events at once: %(other)s starts %(when)s.")
-                    % {
-                        "school": event.host_school.name,
-                        "other": other.event.title,
-                        "when": timezone.localtime(other.occurrence.start).strftime("%Y-%m-%d %H:%M"),
-                    },
-                )
-            messages.success(request, _("Event created."))
+            if changed:
+                _clash_warnings(request, event)
+                messages.success(request, _("Event changed."))
+            else:
+                messages.info(request, _("Nothing was changed."))
             return redirect(event)
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "network": network},
+        {
+            "form": form,
+            "heading": _("Change %(title)s") % {"title": before["title"]},
+            "submit": _("Save the changes"),
+            "event": event,
+        },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def capacity(request, pk: int):
+    """Change the number of places: more places promote from the waiting lists; fewer than are taken is refused."""
+    event = access.event_for_user(request.user, pk, write=True)
+    form = CapacityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        places = None if form.cleaned_data["unlimited"] else form.cleaned_data["capacity"]
+        promoted = services.capacity_change(event=event, capacity=places, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("The number of places is changed."))
+        if promoted:
+            messages.info(request, _("%(n)s on the waiting list now have a place.") % {"n": len(promoted)})
+    return redirect(reverse("events:detail", args=[event.pk]) + _at(request.POST.get("occurrence", "")))
+
+
+def _at(key: str) -> str:
+    return f"?at={key}" if key.isalnum() else ""
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def event_cancel(request, pk: int):
+    """Cancel the whole event (its organisers): GET asks to confirm, POST cancels."""
+    event = access.event_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.event_cancel(event=event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The event is cancelled."))
+        return redirect(event)
+    return render(request, "events/event_cancel.html", {"event": event})
 
 
 def _selected_occurrence(request, event: Event, found: list):
@@ -246,6 +394,11 @@ def event_detail(request, pk: int):
         "selected": selected,
         "can_change": can_change,
         "clashes": selectors.host_clashes(event)[:5] if can_change else [],
+        "capacity_form": CapacityForm(
+            initial={"capacity": event.capacity, "unlimited": event.capacity is None}
+        )
+        if can_change
+        else None,
     }
     if selected is not None:
         key = occurrence_key(selected.original_start)

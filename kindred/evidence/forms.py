@@ -66,7 +66,7 @@ class GoodPracticeForm(forms.Form):
             "authorities": countries.profile().word("authorities")
         }
         self.fields["phase"].choices = _phases()
-        self.fields["domain"].choices = [(d, d.replace("_", " ").capitalize()) for d in domains]
+        self.fields["domain"].choices = [(d, countries.profile().domain_label(d)) for d in domains]
 
     def clean_school(self) -> School | None:
         text = self.cleaned_data["school"].strip()

@@ -1,5 +1,6 @@
 """Stored results of the evidence engine. Pages read these; only a recompute writes them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +180,14 @@ class MeasureFit(models.Model):
     tau_slope = models.FloatField(default=0.0)
     pupil_sd = models.FloatField(null=True, blank=True)
     pupil_sd_method = models.CharField(max_length=16, blank=True)
+    pupil_sd_check = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("One year, nothing declared: the pupil SD the joint fit with τ gave, as a cross-check."),
+    )
+    pupil_sd_disagrees = models.BooleanField(
+        default=False, help_text=_("The joint fit's pupil SD was wildly unlike the robust one used.")
+    )
     strengths = models.PositiveIntegerField(default=0)
     needs = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
@@ -239,3 +248,26 @@ class SupportCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.category} ({self.source})"
+
+
+class SelfCheck(models.Model):
+    """One run of the planted-truth self-check (`kindred selfcheck`): the engine, configured as a live
+    recompute, against an awkward generated country whose true effects are known (engine/selfcheck.py)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    seconds = models.FloatField()
+    schools = models.PositiveIntegerField()
+    seed = models.PositiveIntegerField()
+    years = models.JSONField(default=list)
+    passed = models.BooleanField(help_text=_("Every target met: coverage, shrinkage, flags."))
+    results = models.JSONField(default=dict, help_text=_("Coverage, RMSE, flags and pupil SDs found."))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"self-check {self.finished_at:%Y-%m-%d %H:%M} ({'passed' if self.passed else 'failed'})"

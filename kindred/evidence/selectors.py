@@ -17,9 +17,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from kindred import countries
 from kindred.engine.good_practice import haversine_km
+from kindred.engine.performance import COHORT_SPREAD, JOINT_FIT
+from kindred.engine.selfcheck import COVERAGE_RANGE, STRICT_COUNT
 from kindred.evidence.models import (
     EvidenceRun,
     FamilyGap,
@@ -27,6 +30,7 @@ from kindred.evidence.models import (
     Flag,
     MeasureFit,
     Performance,
+    SelfCheck,
     SupportCategory,
 )
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
@@ -229,19 +233,25 @@ def good_practice(
     max_km: float | None = None,
     other_authority_only: bool = False,
     supporting_only: bool = False,
+    category_scope: Q | None = None,
 ) -> list[GoodPracticeRow]:
     """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
 
     Without a starting school they are ordered by strength of evidence. Each school appears once,
     with its strongest measure in the domain. `supporting_only` leaves out schools that are red or
-    amber themselves.
+    amber themselves, but only among the schools whose category the reader may see
+    (`category_scope`, a filter on School from accounts.access.category_scope_for_user; None: every
+    school): leaving out others would reveal their category by their absence.
     """
     strengths = Performance.objects.filter(
         year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
     ).select_related("school", "school__local_authority", "school__support_category", "measure")
     strengths = strengths.exclude(school__status=School.Status.CLOSED)
     if supporting_only:
-        strengths = strengths.exclude(school__support_category__category__in=["red", "amber"])
+        red_or_amber = Q(school__support_category__category__in=["red", "amber"])
+        if category_scope is not None:
+            red_or_amber &= Q(school__in=School.objects.filter(category_scope).values("pk"))
+        strengths = strengths.exclude(red_or_amber)
     if phase:
         strengths = strengths.filter(school__phase=phase)
     if start is not None:
@@ -309,3 +319,57 @@ def between_school_sd() -> dict[int, float]:
             "measure_id", "tau"
         )
     }
+
+
+def _judged(figure: dict | None) -> dict:
+    """A coverage figure with `missed`: a group big enough to judge, outside the target range."""
+    figure = dict(figure or {})
+    share, count = figure.get("share"), figure.get("count") or 0
+    low, high = COVERAGE_RANGE
+    figure["missed"] = share is not None and count >= STRICT_COUNT and not low <= share <= high
+    return figure
+
+
+def latest_selfcheck() -> SelfCheck | None:
+    """The latest planted-truth self-check, with the rows the model page shows, or None."""
+    check = SelfCheck.objects.select_related("by").first()
+    if check is None:
+        return None
+    coverage = check.results.get("coverage", {})
+    yearly, pooled = coverage.get("yearly", {}), coverage.get("pooled", {})
+    profile = countries.profile()
+    phases = dict(School.Phase.choices)
+    bands = {"<20": _("cohort under 20"), "20-99": _("cohort 20 to 99"), ">=100": _("cohort 100 or more")}
+    rows = [(_("All schools"), yearly.get("overall"), pooled.get("overall"))]
+    rows += [
+        (label, yearly.get("bands", {}).get(band), pooled.get("bands", {}).get(band))
+        for band, label in bands.items()
+    ]
+    rows += [
+        (
+            profile.phase_label(phase, str(phases.get(phase, phase))),
+            figure,
+            pooled.get("phases", {}).get(phase),
+        )
+        for phase, figure in yearly.get("phases", {}).items()
+    ]
+    check.coverage_rows = [  # type: ignore[attr-defined]
+        {"group": group, "yearly": _judged(one), "pooled": _judged(many)} for group, one, many in rows
+    ]
+    check.rmse = check.results.get("rmse", {})  # type: ignore[attr-defined]
+    check.flags = check.results.get("flags", {})  # type: ignore[attr-defined]
+    found = check.results.get("pupil_sd", {})
+    labels = {d.code: d.label for d in MeasureDefinition.objects.filter(code__in=list(found))}
+    check.pupil_sds = [  # type: ignore[attr-defined]
+        {"measure": labels.get(code, code), **figures} for code, figures in sorted(found.items())
+    ]
+    return check
+
+
+def pupil_sd_from_one_year() -> set[int]:
+    """Measures (pks) whose pupil SD the current run had to estimate from a single year's results."""
+    return set(
+        MeasureFit.objects.filter(
+            year__isnull=True, pupil_sd_method__in=(COHORT_SPREAD, JOINT_FIT)
+        ).values_list("measure_id", flat=True)
+    )

@@ -4,7 +4,13 @@ Pages never compute: they read what the current run stored. A recompute writes i
 `EvidenceRun` while pages keep reading the current one, switches to the new run in one short
 transaction (`_run_switch`), then drops the old run. Pages never wait on a recompute and never see
 half of an old and half of a new run.
+
+Only one recompute runs at a time (`RECOMPUTE_LOCK`, a `core.locks` lock that lapses when its holder
+stops reporting progress): a second one is refused with `LockHeld` ("a recompute is already running,
+started at …, by …") before it writes anything, since its clean-up would drop the first one's run.
 """
+
+from contextlib import contextmanager
 
 import numpy as np
 from django.db import transaction
@@ -13,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
+from kindred.core.locks import lock_hold
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
 from kindred.engine.families import context_matrix, families, fit_weights
@@ -25,6 +32,7 @@ from kindred.engine.performance import (
     pool_years,
     relative_performance_table,
 )
+from kindred.engine.selfcheck import planted_selfcheck
 from kindred.evidence.loading import SchoolTable, Series, context_features, outcome_series, school_table
 from kindred.evidence.models import (
     EvidenceRun,
@@ -33,11 +41,26 @@ from kindred.evidence.models import (
     Flag,
     MeasureFit,
     Performance,
+    SelfCheck,
     SupportCategory,
 )
 from kindred.schools.models import MeasureDefinition, School
 
 DEFAULT_K = 20
+#: The lock every recompute holds (families, relative performance, both).
+RECOMPUTE_LOCK = "evidence.recompute"
+
+
+@contextmanager
+def _recompute_held(*, by, progress: Progress, holder: str = ""):
+    """Hold the recompute lock for the block; yields `progress` that also renews the lock."""
+    with lock_hold(RECOMPUTE_LOCK, what=_("A recompute"), by=by, holder=holder) as renew:
+
+        def reporting(done: int, total: int | None = None, message: str = "") -> None:
+            renew()
+            progress(done, total, message)
+
+        yield reporting
 
 
 def _context(table: SchoolTable, features: list[str]) -> np.ndarray:
@@ -113,13 +136,19 @@ def _has_intake(table: SchoolTable, features: list[str]) -> np.ndarray:
 
 
 def families_recompute(
-    *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress
+    *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress, holder: str = ""
 ) -> dict:
     """Each open school's k most similar schools of the same phase, as a new run.
 
     Families use the chosen context (`family_features`). A school with no intake context gets no
     family (and is in nobody's), with the reason stored; so does a school alone in its phase.
+    Refused with `LockHeld` while another recompute runs.
     """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+        return _families_recompute(k=k, fit=fit, by=by, progress=reporting)
+
+
+def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
     progress(0, 3, "loading schools")
     run = _run_start(EvidenceRun.Kind.FAMILIES)
     table = school_table()
@@ -193,12 +222,18 @@ def measure_models(definitions: dict[str, MeasureDefinition]) -> dict[str, Measu
     }
 
 
-def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
+def performance_recompute(*, by=None, progress: Progress = no_progress, holder: str = "") -> dict:
     """Relative performance of every school on every outcome, by year and pooled, as a new run.
 
     Each measure's declared model is used: its valid range (values outside are refused and counted),
     its pupil SD (estimated, and said so, when none is declared) and its predicting context.
+    Refused with `LockHeld` while another recompute runs.
     """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+        return _performance_recompute(by=by, progress=reporting)
+
+
+def _performance_recompute(*, by, progress: Progress) -> dict:
     progress(0, 4, "loading measures")
     run = _run_start(EvidenceRun.Kind.PERFORMANCE)
     table = school_table()
@@ -217,8 +252,11 @@ def performance_recompute(*, by=None, progress: Progress = no_progress) -> dict:
     progress(2, 4, "storing")
     # One transaction for all the rows: on SQLite each commit also checkpoints the write-ahead log,
     # and 39 commits rewrote the same index pages 39 times (5.7 s of an 18 s recompute).
+    # A pooled result is stored with no year, even when it pools a single year (its `year` is then set).
     with transaction.atomic():
-        written = _performance_store([*yearly, *pooled], series, table, run, definitions)
+        written = _performance_store(
+            [*((r, r.year) for r in yearly), *((r, None) for r in pooled)], series, table, run, definitions
+        )
     strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
     needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
     progress(3, 4, "switching to the new results")
@@ -257,13 +295,14 @@ PERFORMANCE_COLUMNS = [
 ]
 
 
-def _performance_store(results: list[Evidence], series, table: SchoolTable, run, definitions) -> int:
-    """Write every result's rows and one fit row per result into `run`; returns the rows written."""
+def _performance_store(
+    results: list[tuple[Evidence, int | None]], series, table: SchoolTable, run, definitions
+) -> int:
+    """Write every (result, year stored) pair's rows and fit row into `run`; returns the rows written."""
     by_series = {(s.measure, s.year): s for s in series}
     written = 0
     fits = []
-    for result in results:
-        year = result.year
+    for result, year in results:
         estimated = np.zeros(table.size, dtype=bool)
         if year is not None:
             s = by_series[(result.measure, year)]
@@ -273,14 +312,16 @@ def _performance_store(results: list[Evidence], series, table: SchoolTable, run,
                 if s.measure == result.measure:
                     estimated[s.school_index] |= s.cohort_estimated
         measure_pk = definitions[result.measure].pk
-        rows = _performance_rows(result, table, run.pk, measure_pk, estimated)
+        rows = _performance_rows(result, table, run.pk, measure_pk, estimated, year=year)
         written += bulk_insert(Performance._meta.db_table, PERFORMANCE_COLUMNS, rows)
-        fits.append(_fit_row(result, run, measure_pk, estimated))
+        fits.append(_fit_row(result, run, measure_pk, estimated, year=year))
     MeasureFit.all_runs.bulk_create(fits)
     return written
 
 
-def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray) -> MeasureFit:
+def _fit_row(
+    result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.ndarray, *, year: int | None
+) -> MeasureFit:
     """What the model page shows for one measure-year, with the self-check of its noise model."""
     valid = result.valid
     noise = result.sampling_var + (result.prediction_var if result.cross_fitted else 0.0)
@@ -293,7 +334,7 @@ def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.
     return MeasureFit(
         run=run,
         measure_id=measure_pk,
-        year=result.year,
+        year=year,
         schools=int(valid.sum()),
         predictors=list(result.predictors),
         expected_model=result.expected_model,
@@ -303,6 +344,8 @@ def _fit_row(result: Evidence, run: EvidenceRun, measure_pk: int, estimated: np.
         tau_slope=float(result.tau2_slope),
         pupil_sd=_finite(result.pupil_sd),
         pupil_sd_method=result.pupil_sd_method,
+        pupil_sd_check=_finite(result.pupil_sd_check),
+        pupil_sd_disagrees=result.pupil_sd_disagrees,
         strengths=int((result.verdict[valid] == STRENGTH).sum()),
         needs=int((result.verdict[valid] == NEED).sum()),
         refused=result.refused,
@@ -371,9 +414,15 @@ def categories_import(*, published: dict[str, str], by=None) -> dict:
 
 
 def _performance_rows(
-    result: Evidence, table: SchoolTable, run_pk: int, measure_pk: int, estimated: np.ndarray
+    result: Evidence,
+    table: SchoolTable,
+    run_pk: int,
+    measure_pk: int,
+    estimated: np.ndarray,
+    *,
+    year: int | None,
 ):
-    """Stored rows of one engine result (`result.year` None when pooled over the years)."""
+    """Stored rows of one engine result (`year` None when pooled over the years)."""
     valid = result.valid & np.isfinite(result.shrunk)
     index = result.school_index[valid]
     flag = np.where(
@@ -392,7 +441,7 @@ def _performance_rows(
         [run_pk] * index.size,
         table.pk[index].tolist(),
         [measure_pk] * index.size,
-        [result.year] * index.size,
+        [year] * index.size,
         result.value[valid].tolist(),
         result.expected[valid].tolist(),
         result.effect[valid].tolist(),
@@ -407,15 +456,64 @@ def _performance_rows(
     )
 
 
-def evidence_recompute(*, k: int = DEFAULT_K, by=None, progress: Progress = no_progress) -> dict:
-    """Families, then relative performance and categories; progress runs 0–7 over both."""
-    families = families_recompute(
-        k=k, by=by, progress=lambda done, total=None, message="": progress(done, 7, message)
-    )
-    performance = performance_recompute(
-        by=by, progress=lambda done, total=None, message="": progress(3 + done, 7, message)
-    )
+def evidence_recompute(
+    *, k: int = DEFAULT_K, by=None, progress: Progress = no_progress, holder: str = ""
+) -> dict:
+    """Families, then relative performance and categories; progress runs 0–7 over both.
+
+    The recompute lock is held over both (refused with `LockHeld` while another recompute runs).
+    """
+    with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
+
+        def step(offset: int) -> Progress:
+            return lambda done, total=None, message="": reporting(offset + done, 7, message)
+
+        families = _families_recompute(k=k, fit=True, by=by, progress=step(0))
+        performance = _performance_recompute(by=by, progress=step(3))
     return {
         "summary": {**families["summary"], **performance["summary"]},
         "weights": families.get("weights", {}),
     }
+
+
+#: The self-check's planted country, by default: big enough for every cohort band and the big phases
+#: to be checked strictly, three years so that pooling is checked too.
+SELFCHECK_SCHOOLS = 4000
+SELFCHECK_YEARS = (2021, 2022, 2023)
+
+
+def selfcheck_run(
+    *,
+    n_schools: int = SELFCHECK_SCHOOLS,
+    seed: int = 1,
+    years: tuple[int, ...] = SELFCHECK_YEARS,
+    by=None,
+    progress: Progress = no_progress,
+) -> SelfCheck:
+    """Run the planted-truth self-check with the live measure models, and store what it found.
+
+    The country is generated in memory (nothing is added to the registry); the engine is configured as
+    `performance_recompute` configures it: each measure's declared model from its definition (for the
+    generator's measures), every context measure plus size and urban/rural, phases as groups.
+    """
+    if n_schools < 50:
+        raise ValueError(_("A self-check needs at least 50 schools."))
+    progress(0, 2, _("generating and analysing a planted country"))
+    started = timezone.now()
+    definitions = MeasureDefinition.objects.in_bulk(field_name="code")
+    result = planted_selfcheck(measure_models(definitions), n_schools=n_schools, seed=seed, years=years)
+    progress(1, 2, _("storing the results"))
+    check = SelfCheck.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        seconds=result.seconds,
+        schools=result.schools,
+        seed=result.seed,
+        years=list(result.years),
+        passed=result.passed,
+        results=result.as_dict(),
+        by=by,
+    )
+    audit(by, "evidence.self_checked", check, passed=result.passed, schools=result.schools)
+    progress(2, 2, _("done"))
+    return check

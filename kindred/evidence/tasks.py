@@ -1,11 +1,34 @@
+from contextlib import suppress
+
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kindred.core.jobs import job_run
+from kindred.core.locks import LockHeld
 from kindred.core.models import Job
-from kindred.evidence.services import evidence_recompute
+from kindred.evidence.services import evidence_recompute, selfcheck_run
 
 
 @task()
 def recompute_evidence(job_id: int) -> None:
     """Families, relative performance and support categories, in the background with progress."""
-    job_run(Job.objects.get(pk=job_id), lambda progress: evidence_recompute(progress=progress))
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    holder = _("background job %(id)d, started by %(person)s") % {
+        "id": job.pk,
+        "person": job.created_by or _("the system"),
+    }
+    # refused by the lock is not a fault: the job is marked failed with the message saying who holds it
+    with suppress(LockHeld):
+        job_run(job, lambda progress: evidence_recompute(by=job.created_by, progress=progress, holder=holder))
+
+
+@task()
+def run_selfcheck(job_id: int) -> None:
+    """The planted-truth self-check, in the background with progress; stored for the model page."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+
+    def work(progress):
+        check = selfcheck_run(by=job.created_by, progress=progress)
+        return {"summary": {"passed": check.passed, "schools": check.schools, "seconds": check.seconds}}
+
+    job_run(job, work)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("good-practice/", views.good_practice, name="good_practice"),
     path("recompute/", views.recompute, name="evidence_recompute"),
     path("model/", views.model, name="evidence_model"),
+    path("model/selfcheck/", views.selfcheck, name="evidence_selfcheck"),
     path("methods/", views.methods, name="evidence_methods"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,13 +10,15 @@ from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
 from kindred.brokering.access import may_act_for_needs
-from kindred.brokering.selectors import approaches_for
+from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
+from kindred.core.locks import LockHeld, lock_current
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
 from kindred.evidence.forms import DashboardForm, GoodPracticeForm
-from kindred.evidence.tasks import recompute_evidence
+from kindred.evidence.services import RECOMPUTE_LOCK
+from kindred.evidence.tasks import recompute_evidence, run_selfcheck
 from kindred.schools.models import School
 
 PAGE_SIZE = 50
@@ -135,6 +138,7 @@ def good_practice(request):
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
     results, start, default_km, shortlist, may_act = None, None, None, {}, False
+    scope = category_scope_for_user(request.user)
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
         max_km = form.cleaned_data["max_km"]
@@ -144,6 +148,7 @@ def good_practice(request):
             phase=form.cleaned_data["phase"],
             other_authority_only=form.cleaned_data["other_authority"],
             supporting_only=form.cleaned_data["helpers"] != "all",
+            category_scope=scope,
         )
         if start is not None and max_km is None:
             located = [r for r in results if r.distance_km is not None]
@@ -164,7 +169,9 @@ def good_practice(request):
     page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
     # Each helper's own category, where the person may see it (docs/accounts.md, "Support categories").
     listed = {row.school.pk for row in page} | {a.partner_id for a in shortlist.values()}
-    scope = category_scope_for_user(request.user)
+    capacities = capacities_of([row.school for row in page])
+    for row in page:
+        row.school.support_capacity_now = capacities[row.school.pk]
     categories_shown = (
         listed
         if scope is None
@@ -184,6 +191,7 @@ def good_practice(request):
             "shortlist": shortlist,
             "may_act": may_act,
             "categories_shown": categories_shown,
+            "categories_limited": scope is not None,
             "may_broker": request.user.is_superuser or is_system_leader(request.user),
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
@@ -208,6 +216,7 @@ def school_evidence_context(school, user) -> dict:
         member.category_shown = member.member_id in shown
     strengths, needs = selectors.strengths_and_needs(outcomes)
     spreads = selectors.between_school_sd()
+    one_year = selectors.pupil_sd_from_one_year()
     # one scale for every row: each measure in its between-school SDs, so rows can be compared
     scaled = [
         max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
@@ -247,6 +256,7 @@ def school_evidence_context(school, user) -> dict:
             % {"measure": outcome.measure.label},
         )
         outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
+        outcome.pupil_sd_one_year = outcome.measure.pk in one_year
     return {
         "family_gap": None if family else selectors.family_gap(school),
         "category": selectors.category_of(school) if school.pk in shown else None,
@@ -265,6 +275,10 @@ def recompute(request):
     """Queue a full recompute of families, relative performance and categories; show its progress."""
     if not is_site_admin(request.user):
         raise PermissionDenied(_("Only a site administrator can recompute the evidence."))
+    held = lock_current(RECOMPUTE_LOCK)
+    if held is not None:  # the job would be refused: say so now, and queue nothing
+        messages.error(request, str(LockHeld(held, _("A recompute"))))
+        return redirect("dashboard")
     job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)
@@ -278,8 +292,24 @@ def model(request):
     return render(
         request,
         "evidence/model.html",
-        {"measures": selectors.model_fits(), "runs": selectors.current_runs()},
+        {
+            "measures": selectors.model_fits(),
+            "runs": selectors.current_runs(),
+            "selfcheck": selectors.latest_selfcheck(),
+            "may_selfcheck": is_site_admin(request.user),
+        },
     )
+
+
+@require_POST
+@login_required
+def selfcheck(request):
+    """Queue the planted-truth self-check (site administrators); its results appear on the model page."""
+    if not is_site_admin(request.user):
+        raise PermissionDenied(_("Only a site administrator can run the self-check."))
+    job = job_create(kind=Job.Kind.SELFCHECK, label=_("Self-check of the evidence model"), by=request.user)
+    run_selfcheck.enqueue(job.pk)
+    return redirect(job)
 
 
 def methods(request):

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
+
 
 class Framework(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -65,6 +67,12 @@ class Domain(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The domain's name in the page's language (the country profile translates the shipped
+        frameworks' domains; see countries.Profile.framework_domain_name)."""
+        return countries.profile().framework_domain_name(self.code, self.name)
 
 
 class Standard(models.Model):

@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.access import Access
-from kindred.library import access, services
+from kindred.library import access, selectors, services
 from kindred.library.forms import ResourceForm, SearchForm, VersionForm
 from kindred.library.models import Resource
 from kindred.networks.access import is_coordinator, is_network_member, network_for_user, schools_user_acts_for
@@ -21,16 +20,8 @@ from kindred.networks.access import is_coordinator, is_network_member, network_f
 @login_required
 def index(request):
     form = SearchForm(request.GET or None)
-    resources = Resource.objects.filter(access.resources_visible_q(request.user)).select_related("network")
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    for word in query.split():
-        resources = resources.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(tags__icontains=word)
-            | Q(domain__icontains=word)
-            | Q(subject__icontains=word)
-        )
+    resources = selectors.search_resources(user=request.user, text=query)
     page = Paginator(resources, 25).get_page(request.GET.get("page"))
     return render(
         request,

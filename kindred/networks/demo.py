@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from kindred import countries
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import staff_role_add
 from kindred.engine.rota import spread_dates
@@ -29,8 +30,8 @@ from kindred.schools.models import Region, School
 
 
 def school_year_start(day: date) -> int:
-    """The calendar year the school year containing `day` starts in (September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
+    """The calendar year the school year containing `day` starts in (the country profile's month)."""
+    return countries.profile().school_year_of(day)
 
 
 def _ago(days: int) -> datetime:
@@ -38,8 +39,10 @@ def _ago(days: int) -> datetime:
 
 
 def _year_rota(network: Network, year: int, *, by: User, meetings: int = 6) -> None:
-    dates = spread_dates(date(year, 9, 10), date(year + 1, 7, 10), meetings, weekday=3)
-    rota_generate(network=network, school_year=year, dates=dates, by=by, today=date(year, 9, 1))
+    first, last = countries.profile().school_year_dates(year)
+    # From the second week of the year to six weeks before its end (the summer holiday).
+    dates = spread_dates(first + timedelta(days=9), last - timedelta(days=52), meetings, weekday=3)
+    rota_generate(network=network, school_year=year, dates=dates, by=by, today=first)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
-from datetime import date
-
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.networks.models import Membership, Network, NetworkRole, Profile
 from kindred.schools.models import Region, School
 
@@ -125,7 +126,9 @@ WEEKDAYS = [
 
 
 class RotaForm(forms.Form):
-    school_year = forms.IntegerField(label=_("School year starting in"), min_value=2000, max_value=2100)
+    """Meeting dates for one school year: the one the first meeting falls in (the country profile
+    says when a school year starts), which the last meeting may not leave."""
+
     first = forms.DateField(
         label=_("First meeting on or after"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -135,13 +138,33 @@ class RotaForm(forms.Form):
     meetings = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=60, initial=6)
     weekday = forms.TypedChoiceField(label=_("Meeting day"), choices=WEEKDAYS, coerce=int, initial=3)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = countries.profile()
+        today = timezone.localdate()
+        self.fields["first"].initial = today
+        self.fields["last"].initial = profile.school_year_dates(profile.school_year_of(today))[1]
+        self.fields["first"].help_text = _("The rota is for the %(school_year)s this date falls in.") % {
+            "school_year": profile.word("school_year")
+        }
+
     def clean(self):
         data = super().clean()
         first, last = data.get("first"), data.get("last")
         if first and last and last < first:
             raise forms.ValidationError(_("The last date comes before the first."))
-        if first and first < date.today():
+        if first and first < timezone.localdate():
             self.add_error("first", _("Choose today or a later date."))
+        if first and last:
+            profile = countries.profile()
+            data["school_year"] = profile.school_year_of(first)
+            end = profile.school_year_dates(data["school_year"])[1]
+            if last > end:
+                self.add_error(
+                    "last",
+                    _("Choose a date in the same %(school_year)s as the first meeting: it ends on %(end)s.")
+                    % {"school_year": profile.word("school_year"), "end": date_format(end, "DATE_FORMAT")},
+                )
         return data
 
 

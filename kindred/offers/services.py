@@ -64,7 +64,7 @@ def request_create(*, school: School, domain: str, needs: str, by_date=None, by:
 def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: User) -> Match:
     """The requesting school picks a suggested offer: it has agreed; the offering school decides."""
     _acting(by, request.school)
-    found = {s.offer.pk: s.ranked for s in suggestions(request, limit=100)}
+    found = {s.offer.pk: s.ranked for s in suggestions(request, limit=None) if s.offer is not None}
     if offer.pk not in found:
         raise ValidationError(_("That offer is not among the suggestions for this request."))
     ranked = found[offer.pk]
@@ -79,6 +79,7 @@ def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: Us
                 "distance_km": ranked.distance_km,
                 "minutes": ranked.minutes,
                 "other_authority": ranked.other_authority,
+                "context_distance": ranked.context_distance,
             },
             "requester_agreed_at": timezone.now(),
         },

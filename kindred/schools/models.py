@@ -224,7 +224,7 @@ class MeasureDefinition(models.Model):
         ordering = ["kind", "domain", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     @property
     def label(self) -> str:

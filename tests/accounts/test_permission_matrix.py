@@ -276,6 +276,14 @@ def _fresh_match(world: World) -> int:
 
 
 EVENT_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+
+
+def EVENT_CHANGE(ok: int) -> dict[str, int]:
+    """The private network's event: its coordinator (X's leader) and site admins get `ok`; others who
+    see the network 403; outsiders 404."""
+    return statuses(403, site_admin=ok, school_leader_x=ok, teacher_y=404, no_school_user=404, anonymous=302)
+
+
 EVENT_ORGANISERS = statuses(
     403, site_admin=302, school_leader_x=302, teacher_y=404, no_school_user=404, anonymous=302
 )
@@ -411,6 +419,20 @@ RULES: dict[str, Rule] = {
         REGION_A_LEADERS(302), lambda w: f"/brokering/runs/{w.extra['run'].pk}/publish/", "post"
     ),
     "brokering_invitations": Rule(SCHOOL_X_PRIVATE, lambda w: f"/schools/{_x(w)}/invitations/"),
+    # A school's capacity to support others: set by its administrators, leaders and system leader.
+    "brokering_capacity": Rule(
+        statuses(
+            403,
+            site_admin=200,
+            system_leader=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_y=404,
+            no_school_user=404,
+            anonymous=302,
+        ),
+        lambda w: f"/schools/{_x(w)}/capacity/",
+    ),
     "brokering_invitation_answer": Rule(
         statuses(
             403,
@@ -465,6 +487,23 @@ RULES: dict[str, Rule] = {
     "events:attendance": Rule(
         EVENT_ORGANISERS, lambda w: f"/events/registrations/{_fresh_registration(w)}/attendance/", "post"
     ),
+    # A school's events are made by its leaders and administrators; a region's by its system leaders.
+    "events:create_school": Rule(
+        statuses(403, site_admin=200, school_admin_x=200, school_leader_x=200, anonymous=302),
+        lambda w: f"/events/schools/{_x(w)}/new/",
+    ),
+    "events:create_region": Rule(
+        statuses(403, site_admin=200, system_leader=200, anonymous=302),
+        lambda w: f"/events/regions/{w.school_x.region_id}/new/",
+    ),
+    # Changing, re-sizing and cancelling the private network's event: its coordinators (X's leader).
+    "events:edit": Rule(EVENT_CHANGE(200), lambda w: f"/events/{_events(w)['private_event'].pk}/edit/"),
+    # An empty form changes nothing: back to the event with the error (302).
+    "events:capacity": Rule(
+        EVENT_CHANGE(302), lambda w: f"/events/{_events(w)['private_event'].pk}/places/", "post"
+    ),
+    # GET only asks to confirm.
+    "events:cancel": Rule(EVENT_CHANGE(200), lambda w: f"/events/{_events(w)['private_event'].pk}/cancel/"),
     "events:feed_settings": Rule(SIGNED_IN, "/events/feed/"),
     "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
     "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
@@ -506,6 +545,10 @@ RULES: dict[str, Rule] = {
     ),
     # How the model came out is for site admins and system leaders; the plain-language methods are public.
     "evidence_model": Rule(AUDIT_READERS, "/evidence/model/"),
+    # Starting the planted-truth self-check (a background job) is the site admin's, like a recompute.
+    "evidence_selfcheck": Rule(
+        statuses(403, site_admin=302, anonymous=302), "/evidence/model/selfcheck/", "post"
+    ),
     "evidence_methods": Rule(PUBLIC, "/evidence/methods/"),
     # Background jobs are the site admin's (imports run from the admin).
     "job_detail": Rule(admin_only(200), lambda w: f"/jobs/{w.job.pk}/"),
@@ -672,11 +715,12 @@ RULES: dict[str, Rule] = {
     "admin:auth_user_password_change": Rule(
         admin_only(200), lambda w: f"/admin/accounts/user/{w.personas['teacher_x'].pk}/password/"
     ),
+    # Two-factor secrets are hidden from site administrators too (OTP_ADMIN_HIDE_SENSITIVE_DATA).
     "admin:otp_totp_totpdevice_config": Rule(
-        admin_only(200), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/config/"
+        admin_only(403), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/config/"
     ),
     "admin:otp_totp_totpdevice_qrcode": Rule(
-        admin_only(200), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/qrcode/"
+        admin_only(403), lambda w: f"/admin/otp_totp/totpdevice/{w.extra['device'].pk}/qrcode/"
     ),
     # The importer's upload page (arrives with the importer branch).
     "admin:schools_school_import": Rule(admin_only(200), "/admin/schools/school/import/"),
@@ -701,6 +745,26 @@ ADMIN_FORBIDDEN = {
     ("axes_accesslog", "add"),
     ("axes_accessfailurelog", "add"),
     ("board_outgoingemail", "add"),
+    # History is shown, never added or deleted in the admin (core.admin_site.HistoryAdmin).
+    *{
+        (model, page)
+        for model in (
+            "networks_network",
+            "networks_membership",
+            "networks_networkrole",
+            "networks_membershiprequest",
+            "networks_rotaturn",
+            "networks_rotablockeddate",
+            "networks_connection",
+            "board_thread",
+            "board_post",
+            "board_postreport",
+            "board_outgoingemail",
+        )
+        for page in ("add", "delete")
+    },
+    ("networks_profile", "add"),
+    ("board_notificationsettings", "add"),
 }
 
 

@@ -174,3 +174,42 @@ def test_digest_schedule_queues_the_next_run_for_the_worker(settings):
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path.endswith("digest_scheduled")
     assert queued.run_after == datetime(2026, 3, 3, 7, tzinfo=UTC)
+
+
+# Muting a thread quiets its mentions too (issue 7: muted means no e-mail at once); the post still
+# reaches the person, once, in their digest. Someone who wants mentions anyway says so.
+
+
+def test_a_mention_in_a_muted_thread_waits_for_the_digest(thread_x, school_admin_x, teacher_x):
+    school_admin_x.full_name = "Olive Office"
+    school_admin_x.save()
+    start = datetime(2026, 3, 2, 7, tzinfo=UTC)
+    with time_machine.travel(start - timedelta(hours=12), tick=False):
+        services.thread_level_set(thread=thread_x, user=school_admin_x, level=ThreadRead.Level.MUTED)
+        services.post_reply(thread=thread_x, by=teacher_x, body="Over to you, @**Olive Office**")
+        send()
+        assert not Notification.objects.filter(user=school_admin_x).exists()
+        assert [m for m in mail.outbox if m.to == [school_admin_x.email]] == []
+    with time_machine.travel(start, tick=False):
+        delivery.digest_run()
+    digests = [m for m in mail.outbox if m.to == [school_admin_x.email]]
+    assert len(digests) == 1 and "Over to you" in digests[0].body and "(muted)" in digests[0].body
+
+
+def test_a_person_who_asked_hears_of_mentions_in_muted_threads_at_once(
+    client, thread_x, school_admin_x, teacher_x
+):
+    school_admin_x.full_name = "Olive Office"
+    school_admin_x.save()
+    client.force_login(school_admin_x)
+    response = client.post(
+        "/board/notifications/settings/",
+        {"email_at_once": "on", "mentions_in_muted_threads": "on", "digest": "daily"},
+    )
+    assert response.status_code == 302
+    services.thread_level_set(thread=thread_x, user=school_admin_x, level=ThreadRead.Level.MUTED)
+    services.post_reply(thread=thread_x, by=teacher_x, body="Over to you, @**Olive Office**")
+    services.post_reply(thread=thread_x, by=teacher_x, body="No mention here")
+    send()
+    assert Notification.objects.get(user=school_admin_x).reason == Notification.Reason.MENTION
+    assert [m.to for m in mail.outbox] == [[school_admin_x.email]]

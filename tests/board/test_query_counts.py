@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 THREAD_PAGE = 15
 BOARD_PAGE = 11
 BOARDS_PAGE = 5
-SEARCH_PAGE = 5
+SEARCH_PAGE = 9  # the person's networks, the posts, then the library resources they may see (3 more)
 
 
 def queries(client, url) -> int:

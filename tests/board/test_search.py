@@ -88,3 +88,10 @@ def test_search_text_with_quotes_and_operators_is_taken_as_plain_words(boards, t
 def test_search_folds_accents(network_x, teacher_x):
     thread = services.thread_create(network=network_x, by=teacher_x, title="Cymraeg", body="Ysgôl haf")
     assert found(teacher_x, "ysgol") == {thread.posts.get().pk}
+
+
+def test_the_network_token_in_the_index_is_never_found_by_what_people_type(boards, teacher_x, site_admin):
+    """SQLite indexes each post's network as `n<id>`; typing it finds nothing, for anyone."""
+    token = f"n{boards['x'].network_id}"
+    assert found(teacher_x, token) == set()
+    assert found(site_admin, token) == set()

@@ -51,9 +51,11 @@ def test_each_helper_shows_its_own_category_and_red_or_amber_helpers_are_left_ou
     )
 
     def categories(response):
+        """The categories of the listed helpers the leader may see (their region's)."""
         return {
             getattr(getattr(r.school, "support_category", None), "category", None)
             for r in response.context["results"]
+            if r.school.region_id == school.region_id
         }
 
     assert not categories(default) & {"red", "amber"}
@@ -128,3 +130,35 @@ def test_a_teacher_of_the_school_sees_the_list_but_cannot_act_on_its_needs(clien
     )
     assert response.status_code == 403
     assert not Approach.objects.exists()
+
+
+def test_leaving_out_red_and_amber_helpers_never_reveals_a_category_the_reader_may_not_see(
+    client, small_country
+):
+    """Regression: the default "not red or amber" filter used to drop every red or amber helper, so
+    comparing it with "every category" told a teacher which other schools were red or amber."""
+    strong_red = (
+        Performance.objects.filter(
+            year__isnull=True, flag=Flag.STRENGTH, school__support_category__category__in=["red", "amber"]
+        )
+        .select_related("school", "measure")
+        .first()
+    )
+    domain, hidden = strong_red.measure.domain, strong_red.school
+    own = School.objects.exclude(region=hidden.region).exclude(pk=hidden.pk).first()
+    teacher = User.objects.create_user(email="elsewhere@example.org", password=None)
+    SchoolStaff.objects.create(user=teacher, school=own, role=SchoolStaff.Role.TEACHER)
+    client.force_login(teacher)
+    query = {"domain": domain, "max_km": "2000"}
+    default = client.get("/evidence/good-practice/", query)
+    everyone = client.get("/evidence/good-practice/", {**query, "helpers": "all"})
+
+    def listed(response):
+        return {row.school.pk for row in response.context["results"]}
+
+    assert hidden.pk in listed(default)
+    assert listed(default) - {own.pk} == listed(everyone) - {own.pk}
+    assert hidden.pk not in default.context["categories_shown"]
+    # A system leader of the helper's region may see its category, so it is left out for them.
+    client.force_login(leader_of(hidden))
+    assert hidden.pk not in listed(client.get("/evidence/good-practice/", query))

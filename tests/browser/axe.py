@@ -1,12 +1,14 @@
 """axe-core in the browser: the accessibility rules run against the page as rendered.
 
-axe-core is vendored from the npm package (version and licence beside it in vendor/) and
-injected through the DevTools protocol, so the site's Content-Security-Policy stays as it is.
+axe-core is vendored once, from the npm package, in vendor/axe-core/ (its README gives the version
+and licences); every browser test takes it from here. It is injected through the DevTools protocol,
+so the site's Content-Security-Policy stays as it is.
 """
 
 from pathlib import Path
 
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text(encoding="utf-8")
+AXE_PATH = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE_PATH.read_text(encoding="utf-8")
 SERIOUS = {"serious", "critical"}
 
 

@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from tests.browser.axe import serious_violations
+from tests.browser.navigation import navigate
 from tests.browser.test_network_flow import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,7 +67,7 @@ def test_members_post_and_reply_the_badge_updates_a_mention_arrives_and_the_dige
 
     # A teacher starts a thread from the navigation, mentioning a colleague.
     sign_in(page, teacher_x.email)
-    page.get_by_role("link", name="Messageboards").click()
+    navigate(page, "Messageboards")
     violations += serious_violations(page)
     page.get_by_role("link", name="Xavier Learning Community").click()
     violations += serious_violations(page)
@@ -86,7 +87,7 @@ def test_members_post_and_reply_the_badge_updates_a_mention_arrives_and_the_dige
 
     # The colleague sees an unread badge and the mention in their notifications, and replies.
     sign_in(page, school_admin_x.email)
-    page.get_by_role("link", name="Messageboards").click()
+    navigate(page, "Messageboards")
     assert page.locator("[data-unread]").first.inner_text() == "1 unread"
     page.goto("/board/notifications/")
     violations += serious_violations(page)
@@ -95,7 +96,7 @@ def test_members_post_and_reply_the_badge_updates_a_mention_arrives_and_the_dige
     page.get_by_label("Message").fill("We use the one with the **decodable books**.")
     page.get_by_role("button", name="Post the reply").click()
     assert page.locator("strong", has_text="decodable books").is_visible()
-    page.get_by_role("link", name="Messageboards").click()
+    navigate(page, "Messageboards")
     assert page.locator("[data-unread]").count() == 0  # the badge is gone once read
     page.goto("/board/search/?q=decodable")
     assert page.get_by_role("link", name="Phonics schemes").is_visible()

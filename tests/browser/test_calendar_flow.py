@@ -13,6 +13,7 @@ from kindred.events.models import Event, Registration
 from kindred.library.models import Resource
 from kindred.offers.models import Match
 from tests.browser.axe import serious_violations
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def sign_in(page, email: str) -> None:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
+    navigate(page, re.compile("^Sign out"), role="button")
 
 
 def test_a_recurring_event_fills_up_and_a_cancellation_promotes_the_waiting_list(

@@ -10,7 +10,6 @@ its evidence, the finder with results).
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +19,7 @@ from django.urls import get_resolver
 from kindred.evidence.models import Performance
 from kindred.schools.generation import country_generate
 from tests.accounts.test_permission_matrix import PERSONAS, World, rule_for, walk, world_build
+from tests.browser.axe import AXE_PATH
 from tests.browser.conftest import CHROMIUM_ARGS
 
 pytestmark = [
@@ -34,7 +34,6 @@ pytestmark = [
     ),
 ]
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
 SERIOUS = ("serious", "critical")
 
@@ -125,7 +124,7 @@ def phone(chromium, live_server, settings):
 
 
 def axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(AXE_PATH))
     return page.evaluate(
         """async (serious) => {
             const result = await axe.run(document, {resultTypes: ['violations']});

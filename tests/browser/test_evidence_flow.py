@@ -6,6 +6,7 @@ from django.core.management import call_command
 from kindred.accounts.models import RegionalRole, User
 from kindred.evidence.models import Flag, Performance, SupportCategory
 from kindred.schools.generation import country_generate
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    page.get_by_role("link", name="Dashboard", exact=True).click()
+    navigate(page, "Dashboard", exact=True)
     assert page.get_by_role("heading", name="Regional dashboard").is_visible()
     # the map's areas lead to one authority's schools; the list below the map leads to a school
     page.locator(f'svg a[href="?local_authority={red.school.local_authority_id}"]').dispatch_event("click")

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import PASSWORD
 from kindred.accounts.models import SchoolStaff, User
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def sign_in(page, email: str, password: str) -> None:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
+    navigate(page, re.compile("^Sign out"), role="button")
 
 
 def test_an_invited_teacher_accepts_signs_in_and_sees_only_what_their_role_allows(

@@ -8,6 +8,7 @@ import pytest
 from conftest import PASSWORD
 from kindred.networks.models import MembershipRequest, NetworkRole
 from tests.browser.axe import serious_violations
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ def sign_in(page, email: str) -> None:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
+    navigate(page, re.compile("^Sign out"), role="button")
 
 
 def test_teacher_finds_a_network_asks_to_join_and_the_coordinator_approves(
@@ -30,7 +31,7 @@ def test_teacher_finds_a_network_asks_to_join_and_the_coordinator_approves(
 
     # The teacher finds the network from the navigation, by its subject.
     sign_in(page, teacher_y.email)
-    page.get_by_role("link", name="Networks").click()
+    navigate(page, "Networks")
     violations += serious_violations(page)
     page.get_by_label("Search").fill("reading")
     page.get_by_role("button", name="Search").click()

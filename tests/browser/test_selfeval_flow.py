@@ -12,6 +12,7 @@ from kindred.networks.services import membership_add
 from kindred.plans.models import ProgressUpdate
 from kindred.schools.models import School
 from kindred.voice.models import Response
+from tests.browser.navigation import navigate
 from tests.frameworks.conftest import framework_example_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,7 @@ def sign_in(page, email: str) -> None:
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name=re.compile("^Sign out")).click()
+    navigate(page, re.compile("^Sign out"), role="button")
 
 
 def leader(school: School, email: str) -> User:

@@ -13,6 +13,7 @@ from kindred.accounts.models import RegionalRole, User
 from kindred.evidence.models import Flag, Performance, SupportCategory
 from kindred.schools.generation import country_generate
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (the page fixture's arguments)
+from tests.browser.navigation import navigate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +57,7 @@ def test_a_leader_does_the_evidence_story_in_their_language_on_a_phone(page, lan
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name=words["Sign in"]).click()
 
-    page.get_by_role("link", name=words["Dashboard"], exact=True).click()
+    navigate(page, words["Dashboard"], exact=True)
     assert page.get_by_role("heading", name=words["Regional dashboard"]).is_visible()
     page.locator(f'svg a[href="?local_authority={red.school.local_authority_id}"]').dispatch_event("click")
     page.wait_for_url(f"**local_authority={red.school.local_authority_id}")

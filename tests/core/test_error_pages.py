@@ -47,3 +47,19 @@ def test_the_staff_link_is_shown_only_to_those_who_may_open_it(client, teacher_x
     assert client.get(staff_url).status_code == 404
     client.force_login(teacher_x)
     assert staff_url in client.get(school_x.get_absolute_url()).content.decode()
+
+
+def test_a_refused_form_says_what_to_do_in_the_persons_language(teacher_x):
+    from django.test import Client
+    from django.utils import translation
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher_x)
+    with translation.override("en"):  # restores the language the request leaves active
+        response = client.post("/accounts/language/", {"language": "ar"}, HTTP_ACCEPT_LANGUAGE="cy")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="cy"' in page and "Nid oedd modd anfon eich ffurflen" in page
+    assert "Yn ôl i'r dechrau" in page or "Yn ôl i&#x27;r dechrau" in page
+    teacher_x.refresh_from_db()
+    assert teacher_x.language == ""

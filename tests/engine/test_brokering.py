@@ -110,6 +110,27 @@ def test_unmet_needs_are_reported_instead_when_allowed():
     assert len(result.proposals) == 2
 
 
+def test_unmet_needs_are_told_apart_by_why_no_supporter_at_all_or_no_capacity_left():
+    # Schools 0–2 need domain 0, school 3 needs domain 1. Only school 4 is strong in domain 0, with room
+    # for 2: one of the three domain-0 needs is unmet for capacity. Nobody is strong in domain 1.
+    schools = schools_at([52, 52, 52, 52, 52])
+    needs = Needs(school=np.array([0, 1, 2, 3]), domain=np.array([0, 0, 0, 1]))
+    supporters = Supporters(school=np.array([4]), capacity=np.array([2]), strength=np.array([[3.0, NAN]]))
+    result = broker(schools, needs, supporters, allow_unmet=True)
+    assert result.supporters_per_need.tolist() == [1, 1, 1, 0]
+    assert result.unmet_reasons() == {"no_supporter": 1, "capacity": 1}
+
+
+def test_a_supporter_with_no_capacity_supports_no_one():
+    schools = schools_at([52, 52, 52])
+    needs = Needs(school=np.array([0]), domain=np.array([0]))
+    supporters = Supporters(
+        school=np.array([1, 2]), capacity=np.array([0, 1]), strength=np.array([[6.0], [2.5]])
+    )
+    result = broker(schools, needs, supporters, weights=STRENGTH_ONLY)
+    assert [p.supporter for p in result.proposals] == [1]
+
+
 def test_a_need_wanting_two_partners_gets_two_different_schools():
     schools = schools_at([52, 52, 52])
     needs = Needs(school=np.array([0]), domain=np.array([0]), wants=np.array([2]))

@@ -8,11 +8,13 @@ import pytest
 from kindred.engine.formation import (
     Infeasible,
     MixingRules,
+    deprivation_bands,
     form_networks,
     lower_bound,
     medoids,
     network_count_range,
     place_new_schools,
+    quality_report,
 )
 from kindred.engine.travel import to_xyz
 
@@ -171,6 +173,58 @@ def test_at_most_a_given_number_from_one_authority():
         assert np.bincount(authority[formation.labels == network]).max() <= 5
 
 
+def test_deprivation_bands_are_thirds_of_the_known_shares():
+    # Cuts at the 1/3 and 2/3 quantiles of 10…60: 26.67 and 43.33; unknown is -1.
+    shares = np.array([60, 10, 30, 20, 50, 40, np.nan])
+    assert deprivation_bands(shares).tolist() == [2, 0, 1, 0, 2, 1, -1]
+    assert deprivation_bands(np.array([np.nan])).tolist() == [-1]
+
+
+def test_contrasting_localities_mix_an_affluent_town_with_a_deprived_one():
+    # Two towns of 8, 5.5 km apart, with 2–9% and 40–47% disadvantaged pupils. The cuts are the 1/3 and
+    # 2/3 quantiles of the 16 shares, the 6th and 11th smallest: 7 and 42. So the affluent town has
+    # six schools in the least deprived third (band 0) and two in the middle; the other, three in the
+    # middle and five in the most deprived third (band 2). On travel alone each town is one network,
+    # missing one end each: both break the rule. One swap (a band-0 school for a band-2 one) mends both.
+    lat, lon = towns((52.0, 0.0, 8, 0.002), (52.05, 0.0, 8, 0.002))
+    shares = np.concatenate([np.arange(2.0, 10.0), np.arange(40.0, 48.0)])
+    bands = deprivation_bands(shares)
+    assert bands.tolist() == [0] * 6 + [1] * 5 + [2] * 5
+    plain = form_networks(lat, lon, min_size=8, max_size=8)
+    report = quality_report(
+        to_xyz(lat, lon),
+        plain.labels,
+        plain.hosts,
+        min_size=8,
+        max_size=8,
+        detour=1.3,
+        lower_bound_chord_km=0.0,
+        deprivation=bands,
+        rules=MixingRules(contrasting_deprivation=True),
+    )
+    assert report.networks_breaking_rules == 2
+    mixed = form_networks(
+        lat, lon, min_size=8, max_size=8, deprivation=bands, rules=MixingRules(contrasting_deprivation=True)
+    )
+    assert mixed.report.networks_breaking_rules == 0
+    for network in range(2):
+        members = bands[mixed.labels == network]
+        assert (members == 0).any() and (members == 2).any()
+    # The fewest swaps: each network keeps 7 of its town.
+    assert sorted(np.bincount(mixed.labels[:8], minlength=2).tolist()) == [1, 7]
+
+
+def test_the_contrasting_rule_needs_the_bands():
+    with pytest.raises(ValueError, match="deprivation band"):
+        form_networks(
+            np.full(16, 52.0),
+            np.linspace(0, 0.1, 16),
+            min_size=8,
+            max_size=8,
+            rules=MixingRules(contrasting_deprivation=True),
+        )
+
+
 def test_incremental_mode_fills_a_gap_and_places_a_newcomer_without_moving_anyone_else():
     lat, lon = towns((52.0, 0.0, 16, 0.01), (53.0, 0.0, 16, 0.01))
     first = form_networks(lat, lon, min_size=8, max_size=10)
@@ -201,3 +255,16 @@ def test_incremental_mode_reports_a_network_it_cannot_fill_without_reshuffling()
     formation, short = place_new_schools(lat[1:], lon[1:], labels[1:], min_size=8, max_size=10)
     assert list(short) == [0]
     assert (formation.labels == labels[1:]).all()
+
+
+def test_incremental_mode_leaves_the_farthest_unplaced_when_the_newcomers_cannot_be_split_within_the_sizes():
+    # One full network of 10 far away; 13 newcomers: 10 close together and 3 stragglers 5 km off.
+    # 13 cannot be split into networks of 8–10, so one network of the 10 nearest their centre forms.
+    lat, lon = towns((50.0, 0.0, 10, 0.01), (52.0, 0.0, 10, 0.005))
+    lat = np.concatenate([lat, [52.045, 52.046, 52.047]])
+    lon = np.concatenate([lon, [0.0, 0.0, 0.0]])
+    labels = np.array([0] * 10 + [-1] * 13)
+    formation, short = place_new_schools(lat, lon, labels, min_size=8, max_size=10)
+    assert (formation.labels[:10] == 0).all() and len(short) == 0
+    assert (formation.labels[10:20] == 1).all()
+    assert (formation.labels[20:] == -1).all()

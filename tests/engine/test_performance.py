@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from kindred.engine.performance import NEED, NEITHER, STRENGTH, pool_years, relative_performance
+from kindred.engine.performance import (
+    COHORT_SPREAD,
+    NEED,
+    NEITHER,
+    STRENGTH,
+    pool_years,
+    relative_performance,
+)
 
 
 def flat_context(n: int) -> np.ndarray:
@@ -110,8 +117,10 @@ def test_the_pupil_sd_is_estimated_when_not_given():
     cohort = rng.integers(5, 200, 5000)
     value = rng.normal(0.0, 1.5, 5000) + rng.normal(size=5000) * 6.0 / np.sqrt(cohort)
     result = relative_performance(value, cohort, flat_context(5000))
-    assert result.pupil_sd_estimated
-    assert result.pupil_sd == pytest.approx(6.0, rel=0.05)
+    assert result.pupil_sd_estimated and result.pupil_sd_method == COHORT_SPREAD
+    # one year of 5,000 schools pins the pupil SD to about ±5.5% (one SD, over seeds; the joint
+    # maximum-likelihood fit is no more precise): within two of those
+    assert result.pupil_sd == pytest.approx(6.0, rel=0.11)
     assert np.sqrt(result.tau2) == pytest.approx(1.5, rel=0.05)
 
 

@@ -153,3 +153,17 @@ def test_is_occurrence_knows_the_rules_own_dates():
     assert not is_occurrence(
         start=FIRST, tz_name=LONDON, rule="FREQ=WEEKLY;COUNT=3", original_start=FIRST + timedelta(days=21)
     )
+
+
+def test_a_series_moved_an_hour_later_moves_each_date_an_hour_on_the_wall_clock_across_the_clock_change():
+    from kindred.engine.recurrence import shifted
+
+    # 16:00 → 17:00 London from 8 September (BST); 3 November is in GMT: 16:00 GMT → 17:00 GMT.
+    moved = dict(old_first=FIRST, old_tz=LONDON, new_first=FIRST + HOUR, new_tz=LONDON)
+    assert shifted(datetime(2026, 11, 3, 16, tzinfo=UTC), **moved) == datetime(2026, 11, 3, 17, tzinfo=UTC)
+    assert shifted(FIRST, **moved) == FIRST + HOUR
+    # The same wall-clock time in another zone: 16:00 London (15:00 UTC) → 16:00 Cairo (13:00 UTC, EEST).
+    cairo = dict(
+        old_first=FIRST, old_tz=LONDON, new_first=datetime(2026, 9, 8, 13, tzinfo=UTC), new_tz="Africa/Cairo"
+    )
+    assert shifted(datetime(2026, 9, 22, 15, tzinfo=UTC), **cairo) == datetime(2026, 9, 22, 13, tzinfo=UTC)

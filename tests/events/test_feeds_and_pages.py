@@ -208,3 +208,20 @@ def test_an_event_more_than_a_year_ahead_still_shows_its_dates(client, network_x
     client.force_login(teacher_x)
     page = client.get(event.get_absolute_url()).content.decode()
     assert "No dates in the coming year." not in page and "Register myself" in page
+
+
+def test_feed_uids_name_the_site_by_site_url_not_by_allowed_hosts(
+    client, network_x, school_leader_x, settings
+):
+    settings.SITE_URL = "https://calendar.example.org/"
+    settings.ALLOWED_HOSTS = ["internal-lb", "calendar.example.org", "testserver"]
+    event = event_create(
+        by=school_leader_x,
+        network=network_x,
+        kind="meeting",
+        title="Cluster meeting",
+        starts_at=FIRST,
+        ends_at=FIRST + timedelta(hours=1),
+    )
+    [item] = _parse(client.get(f"/events/feeds/networks/{network_x.pk}.ics")).walk("VEVENT")
+    assert str(item["uid"]) == f"event-{event.pk}@calendar.example.org"

@@ -227,7 +227,7 @@ def test_swapped_latitude_and_longitude_and_a_point_outside_the_country_are_name
             4,
             "Latitude",
             "40.4, -3.7",
-            "the point is outside the country (latitude 49.0 to 61.0, longitude -8.7 to 2.1)",
+            "the point is outside the country (latitude 49.8 to 55.9, longitude -6.5 to 1.8)",
         ),
     ]
     assert nothing_stored()

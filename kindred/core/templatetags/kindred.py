@@ -4,6 +4,8 @@
   in England and Wales, "2024" in Egypt).
 - `{{ value|number }}`, `{{ value|number:2 }}`: a number with the language's separators and, where
   EASTERN_ARABIC_DIGITS asks, its digits; `None` gives "".
+- `{{ measure.domain|domain }}`: a measure domain ("maths") as the country profile names it in the
+  page's language ("Mathemateg", "الرياضيات"); an unknown domain (one typed in an offer) as it is.
 """
 
 from django import template
@@ -21,6 +23,11 @@ def school_year(start_year) -> str:
     if start_year in (None, ""):
         return ""
     return digits(countries.profile().school_year(int(start_year)))
+
+
+@register.filter
+def domain(code) -> str:
+    return countries.profile().domain_label(str(code)) if code not in (None, "") else ""
 
 
 @register.filter

@@ -28,7 +28,7 @@ def difference_unit(measure) -> str:
         return _("grades")
     if unit == "count":
         return _("pupils")
-    return _("%(measure)s points") % {"measure": measure.name}
+    return _("%(measure)s points") % {"measure": measure.label}
 
 
 @register.filter
@@ -38,3 +38,11 @@ def signed(value: float | None, places: int = 2) -> str:
         return ""
     text = f"{abs(value):.{int(places)}f}"
     return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+@register.filter
+def percent(share: float | None, places: int = 1) -> str:
+    """0.9481 -> "94.8%" in the language's digits; "—" for None."""
+    if share is None or share == "":
+        return "—"
+    return digits(f"{100 * float(share):.{int(places)}f}%")

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kindred import countries
 from kindred.schools.catalogue import MEASURES
 from kindred.schools.importing.cleaning import clean_number, normalise_text
 from kindred.schools.importing.mapping import Mapping
@@ -236,7 +237,7 @@ def preview_rows(
         existing_ids=existing_ids,
         limits=limits,
         year=year,
-        bounds=tuple(settings.IMPORT_BOUNDS),
+        bounds=countries.profile().bounds.south_west_north_east,
     )
     by_row: dict[int, PreviewRow] = {}
     for school in plan.schools:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kindred import countries
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import (
@@ -51,7 +51,7 @@ REGISTRY_ID_LENGTH = 32
 # of counts would hold (PostgreSQL's integer stops at 2,147,483,647).
 MAX_COUNT = 1_000_000
 # Coordinates outside these (south, west, north, east) are refused, unless the mapping declares
-# its own `bounds`; the default is settings.IMPORT_BOUNDS (the United Kingdom's).
+# its own `bounds`; the default is the country profile's bounds (kindred/countries/).
 GRID_EAST, GRID_NORTH = 700_000, 1_300_000  # the British National Grid's extent, metres
 SKIP_NO_ID = gettext_lazy("no school id (a total or note row)")
 SKIP_NOT_IN_REGISTRY = gettext_lazy("school id not in the registry")
@@ -232,7 +232,7 @@ class _RowChecker:
     def __init__(self, plan, mapping, index, limits, year, bounds):
         self.plan, self.mapping, self.index, self.limits = plan, mapping, index, limits
         self.year = year
-        self.bounds = bounds or tuple(settings.IMPORT_BOUNDS)
+        self.bounds = bounds or countries.profile().bounds.south_west_north_east
         self.id_at = [index[c] for c in mapping.id_columns]
         self.skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
         self.seen: dict[str, int] = {}

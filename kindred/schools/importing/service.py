@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.audit.services import audit
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
@@ -94,7 +95,7 @@ def schools_import(
         existing_ids=_registry_ids(),
         limits=measure_limits(mapping.new_measures),
         year=year,
-        bounds=tuple(settings.IMPORT_BOUNDS),
+        bounds=countries.profile().bounds.south_west_north_east,
         file=Path(path).name,
         progress=progress,
     )

@@ -62,9 +62,17 @@ class Command(BaseCommand):
             f"cost {result.cost:.3f}, lower bound {result.lower_bound:.3f}, gap {result.gap:.4%}, "
             f"{result.rounds} solve(s) over {result.pairs_solved:,} of {result.pairs_eligible:,} eligible pairs"
         )
+        supporters = brokered.inputs.supporters
+        offered = int(supporters.capacity[~supporters.blocked].sum()) if len(supporters.capacity) else 0
+        self.stdout.write(
+            f"the supporting schools offer {offered:,} place(s) between them (their capacities)"
+        )
         if result.unmet.any():
+            why = result.unmet_reasons()
             self.stdout.write(
-                f"{int(result.unmet.sum()):,} wanted partner(s) could not be found within the capacities"
+                f"{int(result.unmet.sum()):,} wanted partner(s) could not be found within the capacities: "
+                f"{why['capacity']:,} for lack of capacity, {why['no_supporter']:,} with no school that may "
+                "support them"
             )
         if export:
             with export.open("w", newline="") as stream:

@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from kindred.core.locks import LockHeld
 from kindred.core.progress import terminal_progress
 from kindred.evidence.exports import FAMILY_COLUMNS, family_rows, write_csv
 from kindred.evidence.services import DEFAULT_K, families_recompute
@@ -21,7 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, k: int, no_fit: bool, export: Path | None, **options):
         with terminal_progress("Families", enabled=options["verbosity"] > 0) as progress:
-            outcome = families_recompute(k=k, fit=not no_fit, progress=progress)
+            try:
+                outcome = families_recompute(k=k, fit=not no_fit, progress=progress)
+            except LockHeld as held:
+                raise CommandError(str(held)) from None
         self.stdout.write(", ".join(f"{key}: {value}" for key, value in outcome["summary"].items()))
         if export:
             with export.open("w", newline="") as stream:

@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from kindred.core.locks import LockHeld
 from kindred.core.progress import terminal_progress
 from kindred.evidence.exports import PERFORMANCE_COLUMNS, performance_rows, write_csv
 from kindred.evidence.services import performance_recompute
@@ -19,7 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, export: Path | None, **options):
         with terminal_progress("Relative performance", enabled=options["verbosity"] > 0) as progress:
-            outcome = performance_recompute(progress=progress)
+            try:
+                outcome = performance_recompute(progress=progress)
+            except LockHeld as held:
+                raise CommandError(str(held)) from None
         self.stdout.write(", ".join(f"{key}: {value}" for key, value in outcome["summary"].items()))
         if export:
             with export.open("w", newline="") as stream:
