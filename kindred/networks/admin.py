@@ -25,6 +25,19 @@ from kindred.networks.models import (
 from kindred.networks.services import NETWORK_FIELDS, network_update
 
 
+class SchoolOrNetworkSearch:
+    """The admin's search box on a row of a school in a network: a school (the schools' search) or
+    a network by part of its name."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return school_search(
+            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
+        ), False
+
+    def get_search_fields(self, request):
+        return ["school"]  # shows the search box; the search itself is get_search_results'
+
+
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "status", "visibility", "created_at"]
@@ -54,19 +67,10 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
+class MembershipAdmin(SchoolOrNetworkSearch, HistoryAdmin):
     list_display = ["school", "network", "role", "joined_at", "left_at", "leave_reason"]
     list_select_related = ["school", "network"]
     list_filter = ["role", ("left_at", admin.EmptyFieldListFilter)]
-
-    def get_search_results(self, request, queryset, search_term):
-        """A school (the schools' search) or a network by part of its name."""
-        return school_search(
-            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
-        ), False
-
-    def get_search_fields(self, request):
-        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(NetworkRole)
@@ -83,50 +87,23 @@ class NetworkRoleAdmin(HistoryAdmin):
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(HistoryAdmin):
+class MembershipRequestAdmin(SchoolOrNetworkSearch, HistoryAdmin):
     list_display = ["network", "school", "person", "kind", "status", "created_at", "decided_at"]
     list_select_related = ["network", "school", "person"]
     list_filter = ["kind", "status"]
 
-    def get_search_results(self, request, queryset, search_term):
-        """A school (the schools' search) or a network by part of its name."""
-        return school_search(
-            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
-        ), False
-
-    def get_search_fields(self, request):
-        return ["school"]  # shows the search box; the search itself is get_search_results'
-
 
 @admin.register(RotaTurn)
-class RotaTurnAdmin(HistoryAdmin):
+class RotaTurnAdmin(SchoolOrNetworkSearch, HistoryAdmin):
     list_display = ["date", "duty", "school", "network", "school_year"]
     list_select_related = ["school", "network"]
     list_filter = ["duty", "school_year"]
 
-    def get_search_results(self, request, queryset, search_term):
-        """A school (the schools' search) or a network by part of its name."""
-        return school_search(
-            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
-        ), False
-
-    def get_search_fields(self, request):
-        return ["school"]  # shows the search box; the search itself is get_search_results'
-
 
 @admin.register(RotaBlockedDate)
-class RotaBlockedDateAdmin(HistoryAdmin):
+class RotaBlockedDateAdmin(SchoolOrNetworkSearch, HistoryAdmin):
     list_display = ["date", "school", "network", "reason"]
     list_select_related = ["school", "network"]
-
-    def get_search_results(self, request, queryset, search_term):
-        """A school (the schools' search) or a network by part of its name."""
-        return school_search(
-            queryset, search_term, also=Q(network__name__icontains=search_term.strip())
-        ), False
-
-    def get_search_fields(self, request):
-        return ["school"]  # shows the search box; the search itself is get_search_results'
 
 
 @admin.register(Profile)
