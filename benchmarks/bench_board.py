@@ -200,8 +200,15 @@ def build_posts(data: dict, n_posts: int, n_threads: int, n_reads: int, seed: in
         people = [u for users in data["staff_by_school"].values() for u in users]
         bulk_insert(
             "board_notificationsettings",
-            ["user_id", "email_at_once", "digest", "digest_watermark", "last_digest_at"],
-            ((u, True, "never" if u % 20 == 0 else "daily", watermark, day_ago) for u in people),
+            [
+                "user_id",
+                "email_at_once",
+                "digest",
+                "digest_watermark",
+                "last_digest_at",
+                "mentions_in_muted_threads",
+            ],
+            ((u, True, "never" if u % 20 == 0 else "daily", watermark, day_ago, False) for u in people),
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -183,19 +183,34 @@ def default_capacity(pupils: np.ndarray) -> np.ndarray:
 
 
 def capacities(pks: np.ndarray, pupils: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each school's capacity (its own, `Capacity`, where set; else the default from its size) and
-    whether it is the school's own."""
+    """How many more schools each school can support at once, and whether its capacity is its own.
+
+    The capacity is the school's own (`Capacity`) where set, else the default from its size; the
+    partnerships in which it already supports a school (an open partnership network, as its mentor)
+    are taken off it, so a run never proposes more than the school can take at once.
+    """
     from kindred.brokering.models import Capacity
+    from kindred.networks.models import Membership, Network
 
     capacity = default_capacity(pupils)
     own = np.zeros(len(pks), dtype=bool)
-    stored = dict(Capacity.objects.values_list("school_id", "schools").iterator(chunk_size=20_000))
-    if stored:
-        position = {pk: i for i, pk in enumerate(pks.tolist())}
-        for school_id, schools in stored.items():
-            i = position.get(school_id)
-            if i is not None:
-                capacity[i], own[i] = schools, True
+    position = {pk: i for i, pk in enumerate(pks.tolist())}
+    for school_id, schools in Capacity.objects.values_list("school_id", "schools").iterator(
+        chunk_size=20_000
+    ):
+        i = position.get(school_id)
+        if i is not None:
+            capacity[i], own[i] = schools, True
+    mentoring = (
+        Membership.objects.active()
+        .filter(role=Membership.Role.MENTOR, network__kind=Network.Kind.PARTNERSHIP)
+        .exclude(network__status=Network.Status.CLOSED)
+        .values_list("school_id", flat=True)
+    )
+    for school_id in mentoring.iterator(chunk_size=20_000):
+        i = position.get(school_id)
+        if i is not None:
+            capacity[i] = max(0, capacity[i] - 1)
     return capacity, own
 
 

@@ -88,3 +88,28 @@ def test_brokering_uses_each_schools_own_capacity_and_reports_unmet_needs_and_wh
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Needs left without a partner" in page and "Places the supporting schools offer" in page
     assert run.status == Run.Status.REVIEW
+
+
+def test_partnerships_a_school_supports_now_take_places_off_its_capacity(school_x, school_y, region_a):
+    from kindred.brokering.loading import capacities
+    from kindred.networks.models import Network
+    from kindred.networks.services import membership_add, network_create
+
+    services.capacity_set(school=school_x, schools=3, by=None)
+    pks = np.array([school_x.pk, school_y.pk])
+    pupils = np.array([400.0, 400.0])  # default 2
+    assert capacities(pks, pupils)[0].tolist() == [3, 2]
+    for name in ("First", "Second", "Closed"):
+        partnership = network_create(
+            name=f"{name} partnership",
+            kind=Network.Kind.PARTNERSHIP,
+            region=region_a,
+            by=None,
+            status=Network.Status.ACTIVE,
+        )
+        membership_add(network=partnership, school=school_x, role="mentor", by=None)
+        membership_add(network=partnership, school=school_y, role="mentee", by=None)
+    Network.objects.filter(name="Closed partnership").update(status=Network.Status.CLOSED)
+    # two open partnerships as mentor take two of X's three places (the closed one none); being
+    # mentored costs Y nothing
+    assert capacities(pks, pupils)[0].tolist() == [1, 2]
