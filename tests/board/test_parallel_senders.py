@@ -17,7 +17,9 @@ pytestmark = pytest.mark.skipif(
 def test_two_senders_send_every_email_exactly_once(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
-    person = User.objects.create_user(email="reader@example.org", password="x-long-enough-1", full_name="Reader")
+    person = User.objects.create_user(
+        email="reader@example.org", password="x-long-enough-1", full_name="Reader"
+    )
     OutgoingEmail.objects.bulk_create(
         OutgoingEmail(
             user=person,
