@@ -22,7 +22,8 @@ def bulk_insert(
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
+            # wrap_database_errors: the driver's errors reach callers as Django's (IntegrityError...)
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
                     written += 1
