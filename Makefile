@@ -12,3 +12,12 @@ test:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+.PHONY: types lock
+
+types:
+	.venv/bin/mypy
+
+# Write requirements/*.txt again from pyproject.toml (docs/architecture.md, "Dependencies").
+lock:
+	bash requirements/lock.sh

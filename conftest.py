@@ -5,6 +5,7 @@ site_admin, system_leader (region A), school_admin_x, school_leader_x, teacher_x
 region A), teacher_y (school Y, region B), no_school_user; anonymous is a client without a log-in.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +25,10 @@ def _compiled_catalogues():
     for po in (Path(__file__).parent / "kindred" / "locale").glob("*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if msgfmt and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)
+            # Written aside and moved into place, so a parallel worker never reads half a file.
+            partial = mo.with_suffix(f".{os.getpid()}.mo")
+            subprocess.run([msgfmt, "--check-format", "-o", str(partial), str(po)], check=True)
+            os.replace(partial, mo)
 
 
 class FastArgon2Hasher(Argon2PasswordHasher):
@@ -34,6 +38,16 @@ class FastArgon2Hasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 8
     parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request leaves its language active in the worker's thread (LocaleMiddleware and the saved
+    language activate, nothing deactivates): put the default back so the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@
    numpy, OR-Tools and the data) is measured alone. Checks: every school placed, every network in bounds.
 2. **England primary**: the 16,355 primary schools of ../shared/data/england-2019/england_ks2final.csv
    (all have coordinates), one national run of 8–15 at the default number of networks. Compared with
-   k-means-constrained (a benchmark-only dependency: `pip install -e .[bench]`) **with the same number of
+   k-means-constrained (a benchmark-only dependency: the `bench` extra, requirements/all.txt) **with the same number of
    networks**, both partitions scored the same way: road km (great-circle × 1.3) from each school to
    its network's meeting point (the member with least total travel from the others).
 
@@ -195,7 +195,9 @@ def main() -> None:
                 from k_means_constrained import KMeansConstrained
             except ImportError:
                 kmc_labels = None
-                out["england_primary"]["k_means_constrained"] = "not installed (pip install -e .[bench])"
+                out["england_primary"]["k_means_constrained"] = (
+                    "not installed (pip install --require-hashes --no-deps -r requirements/all.txt)"
+                )
             else:
                 started = time.perf_counter()
                 kmc = KMeansConstrained(

@@ -38,8 +38,8 @@ def child(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from kindred.accounts.generation import country_write
     from kindred.engine.generate import generate_country
-    from kindred.schools.generation import country_write
 
     started = time.perf_counter()
     country = generate_country(n_schools=args.schools, seed=args.seed, n_teachers=args.teachers)

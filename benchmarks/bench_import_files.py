@@ -1,6 +1,6 @@
 """Time and peak memory of importing a large wide file, CSV and .xlsx, against pandas.
 
-    .venv/bin/python -m pip install -e '.[bench]'     # pandas and psutil, for this benchmark only
+    .venv/bin/pip install --require-hashes --no-deps -r requirements/all.txt   # + pandas, psutil (the bench extra)
     .venv/bin/python benchmarks/bench_import_files.py [--rows 50000] [--repeat 3] [--big-mb 400]
 
 Files (made once, cached in $TMPDIR/kindred-bench-files): a 50,000-row "wide" schools file of 40
@@ -11,6 +11,13 @@ of the figures) as CSV and as .xlsx, and a ~400 MB CSV of the same kind with 700
 Each measurement runs in a child process with a fresh SQLite database (migrated before the clock
 starts), and reports seconds and the child's peak resident memory (ru_maxrss), with the resident
 memory just before the import (Django loaded, database migrated) so the import's own share shows.
+
+`--failing`: the same ~400 MB CSV through a mapping that refuses nearly every value (82 figure
+columns read as measures declared below 1%): about 10 million problems. Every problem is counted,
+a bounded sample of each kind is kept and written to the errors file (issue #20 item 5); the JSON
+gives peak memory, seconds, the problems counted and kept, and the errors file's size. Its same-run
+baseline, and the streaming import's: Python's csv module reading every row of the same file (no
+checking, nothing kept), alternated with the import.
 
 Same-run baseline: pandas reading the same file (read_csv, or read_excel with openpyxl) and
 writing it to a table of an SQLite database with DataFrame.to_sql: what a script would do, with
@@ -116,6 +123,27 @@ def mapping_file(measures: int) -> Path:
     return path
 
 
+FAILING_COLUMNS = 82
+
+
+def failing_mapping_file() -> Path:
+    """A mapping that refuses nearly every value of the big file: 82 figure columns, each a measure
+    declared as a percentage below 1 (the figures are 0-60)."""
+    path = CACHE / "failing-mapping.yaml"
+    columns = [f"F{i:02d}" for i in range(8, 8 + FAILING_COLUMNS)]
+    lines = [
+        "description: The benchmark's failing mapping (every figure out of range).",
+        "id: URN",
+        "year: 2023",
+        "measures:",
+        *(f"  - {{column: {c}, measure: tiny_{c.lower()}}}" for c in columns),
+        "define_measures:",
+        *(f"  - {{code: tiny_{c.lower()}, name: {c}, unit: percent, valid_max: 1}}" for c in columns),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -128,6 +156,19 @@ def _rss_mb() -> float:
 
 def child(kind: str, path: Path, measures: int) -> dict:
     """One measurement, in this (child) process."""
+    if kind == "csvread":
+        import csv
+
+        before = _rss_mb()
+        started = time.perf_counter()
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = sum(1 for _row in csv.reader(handle)) - 1
+        return {
+            "seconds": time.perf_counter() - started,
+            "rss_before_mb": before,
+            "peak_mb": _peak_mb(),
+            "rows": rows,
+        }
     if kind == "pandas":
         import sqlite3
 
@@ -154,6 +195,28 @@ def child(kind: str, path: Path, measures: int) -> dict:
     call_command("migrate", verbosity=0)
     before = _rss_mb()
     started = time.perf_counter()
+    if kind == "failing":
+        from kindred.schools.importing import ImportFailed
+        from kindred.schools.importing.report import problems_write_csv
+
+        try:
+            schools_import(path=path, mapping=failing_mapping_file())
+        except ImportFailed as failed:
+            errors = CACHE / f"errors-{os.getpid()}.csv"
+            with errors.open("w", encoding="utf-8", newline="") as handle:
+                problems_write_csv(failed.report.problems, handle)
+            result = {
+                "seconds": time.perf_counter() - started,
+                "rss_before_mb": before,
+                "peak_mb": _peak_mb(),
+                "rows": failed.report.rows,
+                "problems_counted": len(failed.report.problems),
+                "problems_kept": len(list(failed.report.problems)),
+                "errors_file_mb": round(errors.stat().st_size / 1e6, 3),
+            }
+            errors.unlink()
+            return result
+        raise SystemExit("the failing mapping imported the file")
     report = schools_import(path=path, mapping=mapping_file(measures))
     seconds = time.perf_counter() - started
     return {
@@ -195,13 +258,14 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"))
     parser.add_argument("--measures", type=int, default=len(MEASURES))
     parser.add_argument("--formats", default="csv,xlsx", help="which wide files to time: csv, xlsx or both")
+    parser.add_argument("--failing", action="store_true", help="also import the big file with ~10M problems")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child[0], Path(args.child[1]), args.measures)))
         return
     files = make_files(args.rows, args.big_mb)
     result: dict = {"machine": "2 shared cores; other work running: compare ratios, not seconds"}
-    for fmt in args.formats.split(","):
+    for fmt in filter(None, args.formats.split(",")):
         pandas_runs, kindred_runs = [], []
         for _ in range(args.repeat):
             pandas_runs.append(run_child("pandas", files[fmt], len(MEASURES)))
@@ -216,12 +280,33 @@ def main() -> None:
         }
         print(json.dumps({fmt: result[f"wide_{fmt}"]}), file=sys.stderr)
     if args.big_mb:
-        runs = [run_child("kindred", files["big"], 5) for _ in range(max(1, args.repeat - 1))]
+        baseline, runs, failing = [], [], []
+        for _ in range(max(1, args.repeat - 1)):
+            baseline.append(run_child("csvread", files["big"], 5))
+            runs.append(run_child("kindred", files["big"], 5))
+            if args.failing:
+                failing.append(run_child("failing", files["big"], 5))
+        base = summarise(baseline)
         result["streaming_csv"] = {
             "file": f"{files['big'].stat().st_size / 1e6:.0f} MB, {runs[0]['rows']:,} rows x 707 columns; mapping reads 11",
             "kindred": summarise(runs),
+            "baseline_csv_module_reads_every_row": base,
+            "ratio_seconds": round(summarise(runs)["seconds_median"] / base["seconds_median"], 2),
             "budget_mb": 1024,
         }
+        if failing:
+            result["failing_csv"] = {
+                "file": f"the same file through a mapping refusing {FAILING_COLUMNS} columns' values",
+                "kindred": {
+                    **summarise(failing),
+                    "problems_counted": failing[0]["problems_counted"],
+                    "problems_kept": failing[0]["problems_kept"],
+                    "errors_file_mb": failing[0]["errors_file_mb"],
+                },
+                "baseline_csv_module_reads_every_row": base,
+                "ratio_seconds": round(summarise(failing)["seconds_median"] / base["seconds_median"], 2),
+                "budget_mb": 1024,
+            }
     print(json.dumps(result, indent=2))
 
 

@@ -60,10 +60,10 @@ def build(n_schools: int, n_teachers: int, n_networks: int, seed: int) -> dict:
     from django.utils import timezone
 
     from kindred import countries
+    from kindred.accounts.generation import country_generate
     from kindred.accounts.models import SchoolStaff
     from kindred.core.bulk import bulk_insert, reset_sequence
     from kindred.networks.models import Membership, Network, NetworkRole, RotaTurn
-    from kindred.schools.generation import country_generate
     from kindred.schools.models import School
 
     started = time.perf_counter()

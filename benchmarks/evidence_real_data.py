@@ -215,7 +215,7 @@ def progress8_shrinkage(data: Path, tables: dict[str, dict[str, np.ndarray]]) ->
 
 
 def one_year_pupil_sd(data: Path, tables: dict[str, dict[str, np.ndarray]]) -> dict[str, object]:
-    """One year and no declared pupil SD: the robust estimate (spread by cohort), the joint fit beside it.
+    """One year and no declared pupil SD: the robust estimate (spread by cohort), the SDs the year allows.
 
     KS2 progress has no cohort in these files: it is approximated as pupils on roll / 7, as Kindred does.
     Attainment 8 and Progress 8 use the provisional file's cohorts (TPUP, P8PUP). Progress 8 is run
@@ -259,8 +259,8 @@ def one_year_pupil_sd(data: Path, tables: dict[str, dict[str, np.ndarray]]) -> d
             "cohort": "pupils on roll / 7 (approximated)" if cohort_column is None else cohort_column,
             "pupil_sd_method": result.pupil_sd_method,
             "pupil_sd": round(result.pupil_sd, 3),
-            "pupil_sd_joint_fit_cross_check": round(result.pupil_sd_check, 3),
-            "joint_fit_wildly_different": result.pupil_sd_disagrees,
+            "pupil_sd_range_one_year_allows": [round(result.pupil_sd_low, 3), round(result.pupil_sd_high, 3)],
+            "verdicts_withheld": result.withheld or None,
             "tau_at_median_cohort": round(float(np.sqrt(result.tau2)), 3),
             "tau_model": result.tau2_model,
             "median_shrinkage": round(float(np.nanmedian(result.shrinkage[valid])), 3),

@@ -52,7 +52,7 @@ def users() -> None:
 def content() -> None:
     """The newer pages' content: what `kindred demo` adds, and a formation and a brokering run."""
     from kindred.brokering.services import run_compute, run_create
-    from kindred.core.management.commands.demo import demo_accounts_create, selfeval_demo
+    from kindred.demo.management.commands.demo import demo_accounts_create, selfeval_demo
 
     accounts = demo_accounts_create()
     selfeval_demo(accounts)

@@ -5,12 +5,15 @@ when one is missing there. Read values only through the helpers below, which fai
 on a value they cannot understand instead of guessing.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from kindred.engine.schedule import ScheduleError, schedule_parse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _TRUE = {"1", "true", "yes", "on"}
@@ -82,10 +85,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Kindred")
 
+# Persistent connections by default: opening a PostgreSQL connection per request took the p95 of a
+# 200-visitor load from 50 ms to 280 ms (issue #26). The health check re-opens a connection that
+# died (a database restart) at the start of the next request instead of failing it.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kindred.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -125,15 +132,24 @@ INSTALLED_APPS = [
     "kindred.events",
     "kindred.library",
     "kindred.offers",
+    "kindred.impact",
     "kindred.networks",
     "kindred.frameworks",
     "kindred.plans",
     "kindred.voice",
     "kindred.board",
     "kindred.brokering",
+    # Pages that compose several apps (home, a school's page, the good-practice finder).
+    "kindred.pages",
+    # The HTTP API (/api/v1/) and its tokens, beside pages: reads through every app's selectors.
+    "kindred.api",
+    # The top layer: puts every app together (the national generator).
+    "kindred.demo",
 ]
 
 MIDDLEWARE = [
+    # /health/ and /ready/ answer first: probes come by IP address over plain HTTP (core/health.py).
+    "kindred.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Compresses HTML with gzip; Django pads each response with random bytes against BREACH
     # and masks the CSRF token per response (docs/performance.md says why this is safe).
@@ -143,6 +159,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Drops bidirectional-override characters from what people submit (kindred/core/bidi.py).
+    "kindred.core.bidi.BidiControlsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A signed-in person's saved language wins over the cookie and the browser's.
     "kindred.accounts.middleware.UserLanguageMiddleware",
@@ -153,6 +171,8 @@ MIDDLEWARE = [
     "kindred.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A full disk while storing an upload: a 507 page saying nothing was saved (core/storage.py).
+    "kindred.core.storage.StorageFullMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,6 +193,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kindred.core.context_processors.site",
+                "kindred.accounts.context_processors.leader",
+                "kindred.board.context_processors.unread",
             ],
         },
     }
@@ -184,7 +206,10 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes counts failed sign-ins before the ordinary backend checks the password.
 AUTHENTICATION_BACKENDS = [
     "kindred.accounts.backends.SignInThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # E-mail and password (refused for all but the break-glass administrator with LOCAL_PASSWORDS off).
+    "kindred.accounts.backends.PasswordBackend",
+    # Records sign-ins through the identity provider (OpenID Connect) in the session; checks nothing.
+    "kindred.accounts.backends.IdentityProviderBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -211,8 +236,12 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Numbers, dates and separators per language (kindred/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["kindred.formats"]
-# Languages whose numbers are written with Eastern Arabic digits (٠١٢٣…) rather than 0123.
-EASTERN_ARABIC_DIGITS = env_list("EASTERN_ARABIC_DIGITS", [])
+# Languages whose numbers are written with Eastern Arabic digits (٠١٢٣…) rather than 0123. Unset
+# (None): the country profile's `eastern_arabic_digits` decides (Egypt: Arabic); set, even empty,
+# it overrides the profile for this installation.
+EASTERN_ARABIC_DIGITS: list[str] | None = (
+    env_list("EASTERN_ARABIC_DIGITS", []) if "EASTERN_ARABIC_DIGITS" in os.environ else None
+)
 # The country profile (kindred/countries/<COUNTRY>.yaml): its words for the registry's levels,
 # phases, school types, school year, coordinate bounds and measure labels.
 COUNTRY = env_str("COUNTRY", "eng")
@@ -223,7 +252,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file system storage, which removes a half-written file when the disk is full
+    # (core/storage.py: a 507 page, nothing half-stored).
+    "default": {"BACKEND": "kindred.core.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -240,6 +271,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # outside the country profile's bounds (kindred/countries/<COUNTRY>.yaml) is refused on import.
 IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 500)
 IMPORT_FAILED_UPLOAD_DAYS = env_int("IMPORT_FAILED_UPLOAD_DAYS", 7)
+# /ready/ fails when the uploads folder has less free space than this (core/health.py).
+READY_MIN_FREE_DISK_MB = env_int("READY_MIN_FREE_DISK_MB", 500)
+
+# `kindred serve` (core/management/commands/serve.py): where it listens and how many worker
+# processes it starts (0: from the cores, 2 x cores + 1).
+SERVE_BIND = env_str("SERVE_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("SERVE_WORKERS", 0)
 
 # Background work: the database-backed queue by default; "redis" for larger installations.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
@@ -247,6 +285,12 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "redis":
+    # The Redis queue is an extra, not in every install (pyproject.toml, requirements/redis.txt).
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=redis needs the `redis` extra, which is not installed: "
+            "pip install --require-hashes --no-deps -r requirements/redis.txt (or pip install 'kindred[redis]')."
+        )
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
@@ -292,6 +336,39 @@ OTP_TOTP_ISSUER = SITE_NAME
 # device's config and QR-code pages answer 403 even to site administrators).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# Sign-in with the organisation's identity provider through OpenID Connect (kindred/accounts/oidc.py,
+# docs/deploying.md "Signing in with the organisation's accounts"). Off while OIDC_ISSUER is empty.
+# The provider's endpoints and keys come from its discovery document, OIDC_ISSUER/.well-known/...
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+# The button says "Sign in with <OIDC_PROVIDER_NAME>" ("... your organisation's account" if empty).
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# Whether a first sign-in with an address no account has makes an account (roles are still granted
+# inside Kindred), and whether the provider must say it verified the address (email_verified).
+OIDC_CREATE_ACCOUNTS = env_bool("OIDC_CREATE_ACCOUNTS", True)
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# Kindred's own passwords: LOCAL_PASSWORDS=false refuses them for everyone but BREAK_GLASS_ADMIN (an
+# e-mail address), who can still sign in with a password when the identity provider is down.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+BREAK_GLASS_ADMIN = env_str("BREAK_GLASS_ADMIN", "").strip()
+if OIDC_ISSUER:
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+    if not OIDC_ISSUER.startswith("https://") and not DEBUG:
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// address, not {OIDC_ISSUER!r}.")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid, not {OIDC_SCOPES!r}.")
+if not LOCAL_PASSWORDS:
+    if not OIDC_ISSUER:
+        raise ImproperlyConfigured("LOCAL_PASSWORDS=false needs OIDC_ISSUER: nobody else could sign in.")
+    if "@" not in BREAK_GLASS_ADMIN:
+        raise ImproperlyConfigured(
+            "LOCAL_PASSWORDS=false needs BREAK_GLASS_ADMIN, the e-mail address of the administrator who "
+            "may still sign in with a password when the identity provider is down."
+        )
 # Who sees other schools' support categories: "covered" (a school's own staff, the system
 # leaders of its area and site admins) or "signed_in" (everyone signed in). docs/accounts.md.
 SUPPORT_CATEGORIES_VISIBLE_TO = env_str("SUPPORT_CATEGORIES_VISIBLE_TO", "covered")
@@ -306,6 +383,33 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # Brokering and network formation (weights documented in kindred/engine/brokering.py's Weights).
 BROKERING_WEIGHTS = env_str("BROKERING_WEIGHTS", "")
+# Brokering beyond a region's border: regions with a school this close to one of the region's are its neighbours.
+BROKERING_NEIGHBOUR_KM = env_int("BROKERING_NEIGHBOUR_KM", 25)
+
+# Impact: what an hour of a school's staff costs, by their role at the school (docs/impact.md, "Costs"),
+# in COST_CURRENCY, the currency every amount is entered and shown in.
+COST_CURRENCY = env_str("COST_CURRENCY", "GBP").strip()
+_STAFF_ROLES = {"leader", "teacher", "exams_officer", "administrator"}
+
+
+def staff_hour_costs(raw: str) -> dict[str, float]:
+    costs = {"leader": 50.0, "teacher": 35.0, "exams_officer": 22.0, "administrator": 20.0}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        role, _sep, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if role.strip() not in _STAFF_ROLES or not 0 <= number < 10_000:
+            raise ImproperlyConfigured(
+                f"STAFF_HOUR_COSTS must look like leader=50,teacher=35 (roles: {', '.join(sorted(_STAFF_ROLES))}; "
+                f"an amount from 0), not {raw!r}."
+            )
+        costs[role.strip()] = number
+    return costs
+
+
+STAFF_HOUR_COSTS = staff_hour_costs(env_str("STAFF_HOUR_COSTS", ""))
 # A supporter's default capacity: one school per started BROKERING_PUPILS_PER_PARTNER pupils, between
 # BROKERING_CAPACITY_MIN and BROKERING_CAPACITY_MAX (docs/brokering.md); a school may set its own.
 BROKERING_PUPILS_PER_PARTNER = env_int("BROKERING_PUPILS_PER_PARTNER", 200)
@@ -354,11 +458,61 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# With EMAIL_BACKEND=kindred.core.mail.OneFileEmailBackend (the demo): the file every e-mail is appended to.
+EMAIL_FILE = env_str("EMAIL_FILE", "")
 # The address people reach Kindred at, for links in e-mails sent outside a request (digests).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Messageboard: the largest attachment, and the hour (in TIME_ZONE) the worker sends digests.
 BOARD_ATTACHMENT_MAX_BYTES = env_int("BOARD_ATTACHMENT_MAX_KB", 10 * 1024) * 1024
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# Scheduled jobs, run by the worker when `kindred scheduler` queues them (docs/deploying.md,
+# "Scheduled jobs"): "HH:MM" every day (TIME_ZONE), ":MM" every hour at that minute, or "off".
+SCHEDULE = {
+    "digest": env_str("SCHEDULE_DIGEST", f"{DIGEST_HOUR:02d}:00"),
+    "event_reminders": env_str("SCHEDULE_EVENT_REMINDERS", ":00"),
+    "audit_prune": env_str("SCHEDULE_AUDIT_PRUNE", "03:00"),
+    "uploads_clean": env_str("SCHEDULE_UPLOADS_CLEAN", "03:30"),
+    "recompute": env_str("SCHEDULE_RECOMPUTE", "off"),
+}
+for _job, _text in SCHEDULE.items():
+    try:
+        SCHEDULE[_job] = str(schedule_parse(_text))
+    except ScheduleError as _error:
+        raise ImproperlyConfigured(f"SCHEDULE_{_job.upper()}: {_error}") from None
+# Per-person limits on writing (docs/accounts.md, "Hardening, round two"); 0 turns one off.
+BOARD_POSTS_PER_MINUTE = env_int("BOARD_POSTS_PER_MINUTE", 10)
+BOARD_POSTS_PER_HOUR = env_int("BOARD_POSTS_PER_HOUR", 120)
+BOARD_THREADS_PER_HOUR = env_int("BOARD_THREADS_PER_HOUR", 10)
+BOARD_MENTIONS_PER_POST = env_int("BOARD_MENTIONS_PER_POST", 20)
+JOIN_REQUESTS_PER_DAY = env_int("JOIN_REQUESTS_PER_DAY", 20)
+# Groups from below (docs/networks.md, "Informal groups"): the kinds of network any member of
+# staff may start as an informal group (empty: none), and how many open ones one person may have
+# started at a time (0: no limit).
+INFORMAL_GROUP_KINDS = env_list("INFORMAL_GROUP_KINDS", ["subject", "community"])
+INFORMAL_GROUPS_PER_PERSON = env_int("INFORMAL_GROUPS_PER_PERSON", 3)
+_unknown_group_kinds = set(INFORMAL_GROUP_KINDS) - {"community", "cluster", "subject"}
+if _unknown_group_kinds:
+    raise ImproperlyConfigured(
+        f"INFORMAL_GROUP_KINDS: {', '.join(sorted(_unknown_group_kinds))} cannot be started as informal "
+        "groups (choose from community, cluster, subject; a partnership is between schools)."
+    )
+# The HTTP API (docs/api.md): requests one token may make in a minute (429 past it; 0: no limit),
+# and the longest a token may last.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
+if API_TOKEN_MAX_DAYS < 1:
+    raise ImproperlyConfigured(f"API_TOKEN_MAX_DAYS must be at least 1, not {API_TOKEN_MAX_DAYS}.")
+# Sent (and set-aside) e-mails in the outbox hold addresses, names and post excerpts: each
+# `kindred digest` run deletes those older than this many days (docs/privacy.md).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 30)
+if OUTBOX_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"OUTBOX_RETENTION_DAYS must be at least 1, not {OUTBOX_RETENTION_DAYS}.")
+
+# Bulk provisioning (`kindred import people`): whether the accounts it creates are queued for a
+# welcome e-mail (off when people sign in through the organisation's identity provider), and how
+# many welcome e-mails `kindred welcome` sends in any hour.
+PEOPLE_IMPORT_WELCOME = env_bool("PEOPLE_IMPORT_WELCOME", True)
+WELCOME_EMAILS_PER_HOUR = env_int("WELCOME_EMAILS_PER_HOUR", 5000)
 
 LOGGING = {
     "version": 1,

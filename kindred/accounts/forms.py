@@ -1,12 +1,15 @@
 from math import ceil
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kindred.accounts.models import JoinRequest, SchoolStaff
+from kindred.accounts import backends, services, throttle
+from kindred.accounts.models import JoinRequest, SchoolStaff, User
+from kindred.core.mail import single_line
 
 
 class SignInForm(AuthenticationForm):
@@ -19,8 +22,18 @@ class SignInForm(AuthenticationForm):
     def clean(self):
         try:
             return super().clean()
-        except forms.ValidationError:
+        except forms.ValidationError as error:
             wait = getattr(self.request, "sign_in_wait", None)
+            if wait is None and not settings.LOCAL_PASSWORDS and error.code == "invalid_login":
+                # The same answer whoever tried, so the break-glass administrator's address is not told.
+                raise forms.ValidationError(
+                    _(
+                        "Passwords are switched off here, except for the site's emergency administrator, "
+                        "and this address and password are not theirs. Sign in with your organisation's "
+                        "account."
+                    ),
+                    code="passwords_off",
+                ) from None
             if wait is None:
                 raise
             minutes = max(1, ceil(wait.total_seconds() / 60))
@@ -40,9 +53,11 @@ class SignInForm(AuthenticationForm):
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form, sending through `services.password_reset_request` (limits per address and IP)."""
 
-    def save(self, *, request, **kwargs):
-        from kindred.accounts import services, throttle
+    def get_users(self, email):
+        # With LOCAL_PASSWORDS off only the break-glass administrator has a password to reset.
+        return (user for user in super().get_users(email) if backends.password_sign_in_allowed(user.email))
 
+    def save(self, *, request, **kwargs):
         services.password_reset_request(
             email=self.cleaned_data["email"],
             ip=throttle.client_ip(request),
@@ -58,7 +73,7 @@ class InvitationForm(forms.Form):
 
 
 class AccountFromInvitationForm(forms.Form):
-    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    full_name = forms.CharField(label=_("Your full name"), max_length=200, validators=[single_line])
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("The password again"), widget=forms.PasswordInput, strip=False)
 
@@ -72,8 +87,6 @@ class AccountFromInvitationForm(forms.Form):
         if one and two and one != two:
             raise forms.ValidationError(_("The two passwords differ."))
         if one:
-            from kindred.accounts.models import User
-
             password_validation.validate_password(
                 one, User(email=self.email, full_name=data.get("full_name", ""))
             )

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.mail import single_line
+
 
 class EmailUserManager(UserManager):
     def _create_user(self, username, email, password, **extra_fields):
@@ -29,7 +31,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True, validators=[single_line])
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     # Deleting an account anonymises it (see accounts.services.account_delete): what the person
     # wrote stays, shown as by a former member.
@@ -74,7 +76,11 @@ class SchoolStaff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} at {self.school.name}"
+        return _("%(person)s — %(role)s at %(school)s") % {
+            "person": self.user,
+            "role": self.get_role_display(),
+            "school": self.school.name,
+        }
 
 
 class RegionalRole(models.Model):
@@ -98,7 +104,10 @@ class RegionalRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — system leader for {self.region or self.local_authority}"
+        return _("%(person)s — system leader for %(area)s") % {
+            "person": self.user,
+            "area": self.region or self.local_authority,
+        }
 
 
 class Invitation(models.Model):
@@ -123,7 +132,11 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.get_role_display()} at {self.school.name}"
+        return _("%(email)s → %(role)s at %(school)s") % {
+            "email": self.email,
+            "role": self.get_role_display(),
+            "school": self.school.name,
+        }
 
     @property
     def is_expired(self) -> bool:
@@ -164,7 +177,11 @@ class JoinRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} asks to join {self.school.name} as {self.get_role_display()}"
+        return _("%(person)s asks to join %(school)s as %(role)s") % {
+            "person": self.user,
+            "school": self.school.name,
+            "role": self.get_role_display(),
+        }
 
 
 class SignInDevice(models.Model):
@@ -191,3 +208,44 @@ class SignInDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — browser since {self.created_at:%Y-%m-%d}"
+
+
+class PendingWelcome(models.Model):
+    """A person made by a bulk import who is still to get their welcome e-mail.
+
+    `kindred import people` writes one row per account it creates (unless sign-in is through the
+    identity provider); `kindred welcome` moves them into the e-mail outbox at the rate
+    WELCOME_EMAILS_PER_HOUR allows, deleting each row in the same transaction, so a stopped run
+    resumes where it stopped and nobody is welcomed twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"welcome due: {self.user_id}"
+
+
+class ProviderIdentity(models.Model):
+    """A person's account at the organisation's identity provider (OpenID Connect), linked to their
+    Kindred account at their first sign-in through it (matched by verified e-mail address, or new).
+
+    Later sign-ins find the account by the provider's stable subject identifier, so a person whose
+    address changes at the provider keeps their account. See docs/accounts.md, "Signing in with
+    the organisation's account".
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "provider identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provideridentity_one_per_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.subject} at {self.issuer}"

@@ -4,10 +4,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from kindred.accounts.access import audit_scope_for_user
 from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.personal_data import records as personal_data_records
 from kindred.accounts.services import invitation_check, invitation_token_hash
 from kindred.audit.models import AuditEvent
-from kindred.schools.models import School
+from kindred.schools.models import LocalAuthority, Region, School
 
 
 def invitation_for_token(token: str) -> Invitation:
@@ -39,8 +41,8 @@ def home_for(*, user: User) -> dict[str, Any]:
     - `schools`: up to HOME_SCHOOLS schools where they have a role, each with its roles
       (`[(school, ["Teacher", ...])]`), and `more_schools` when there are more;
     - `areas`: the regions and authorities they lead, each with its number of schools;
-    - `networks`: their networks — empty until the networks app provides them (see
-      `accounts/home_networks.html`, the place kept for it on the home page).
+    - `networks`: empty here; the home page (`pages.views.home`, which sits above the networks
+      app) fills it (`pages/home_networks.html`).
     """
     if not user.is_authenticated:
         return {}
@@ -50,14 +52,15 @@ def home_for(*, user: User) -> dict[str, Any]:
     ):
         schools.setdefault(role.school_id, (role.school, []))[1].append(role.get_role_display())
     areas = []
-    for role in RegionalRole.objects.filter(user=user).select_related("region", "local_authority"):
-        if role.region_id:
-            area, kind, count = role.region, "region", School.objects.filter(region_id=role.region_id)
+    for regional in RegionalRole.objects.filter(user=user).select_related("region", "local_authority"):
+        area: Region | LocalAuthority | None
+        if regional.region_id:
+            area, kind, count = regional.region, "region", School.objects.filter(region_id=regional.region_id)
         else:
             area, kind, count = (
-                role.local_authority,
+                regional.local_authority,
                 "local_authority",
-                School.objects.filter(local_authority_id=role.local_authority_id),
+                School.objects.filter(local_authority_id=regional.local_authority_id),
             )
         areas.append({"area": area, "kind": kind, "schools": count.count()})
     listed = list(schools.values())
@@ -79,6 +82,16 @@ def school_staff(*, school: School) -> QuerySet[SchoolStaff]:
 
 def school_join_requests_pending(*, school: School) -> QuerySet[JoinRequest]:
     return JoinRequest.objects.filter(school=school, status=JoinRequest.Status.PENDING).select_related("user")
+
+
+def join_requests_waiting(*, user: User) -> QuerySet[JoinRequest]:
+    """Requests to join the staff of the schools `user` administers, waiting for their decision."""
+    schools = SchoolStaff.objects.filter(user=user, role=SchoolStaff.Role.ADMINISTRATOR).values("school_id")
+    return (
+        JoinRequest.objects.filter(school_id__in=schools, status=JoinRequest.Status.PENDING)
+        .select_related("user", "school")
+        .order_by("-created_at")
+    )
 
 
 def school_invitations_pending(*, school: School) -> list[Invitation]:
@@ -135,4 +148,14 @@ def personal_data(*, user: User) -> dict[str, Any]:
             {"at": when(e.at), "action": e.action, "object": e.object_label, "details": e.details}
             for e in AuditEvent.objects.filter(actor=user).order_by("at")
         ],
+        # every other table's rows that are the person's or name them (accounts/personal_data.py)
+        "records": personal_data_records(user),
     }
+
+
+def audit_events_for_user(user, *, action: str = "") -> QuerySet[AuditEvent]:
+    """Events `user` may read (all for site admins, their region's for system leaders); 404 for others."""
+    events = AuditEvent.objects.filter(audit_scope_for_user(user)).select_related("actor")
+    if action:
+        events = events.filter(action__startswith=action)
+    return events

@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.dispatch import Signal
@@ -19,11 +21,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, SignInDevice, User
+from kindred.accounts.models import (
+    Invitation,
+    JoinRequest,
+    ProviderIdentity,
+    RegionalRole,
+    SchoolStaff,
+    SignInDevice,
+    User,
+)
 from kindred.audit.models import AuditEvent
 from kindred.audit.services import audit
+from kindred.core.mail import messages_send, one_line, single_line
 from kindred.schools.models import LocalAuthority, Region, School
 
 EMAIL_VERIFICATION_SALT = "kindred.accounts.email-verification"
@@ -39,8 +51,12 @@ def invitation_token_hash(token: str) -> str:
 
 
 def _send(*, to: str, subject: str, template: str, context: dict) -> None:
+    """Send one e-mail; one refused (a school name with a line break from an old import, an address
+    the server will not take) is logged and audited with the reason instead of failing the request."""
     body = render_to_string(template, {"site_name": settings.SITE_NAME, **context})
-    send_mail(f"[{settings.SITE_NAME}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to])
+    for _key, reason in messages_send([(template, message)]):
+        audit(None, "email.not_sent", None, template=template, reason=reason)
 
 
 @transaction.atomic
@@ -157,6 +173,7 @@ def account_create_from_invitation(*, invitation: Invitation, full_name: str, pa
     invitation_check(invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(_("An account with this e-mail address exists; sign in to accept."))
+    single_line(full_name)  # a name reaches the subject of other people's e-mails
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     audit(user, "user.created", user, via="invitation")
     invitation_accept(invitation=invitation, user=user)
@@ -258,16 +275,21 @@ def email_verify(*, user: User, token: str) -> None:
 
 
 @transaction.atomic
-def two_factor_enable(*, device: TOTPDevice, token: str) -> None:
-    """Confirm a TOTP device with a first code from the person's app."""
-    if not device.verify_token(token):
+def two_factor_enable(*, user: User, key: str, token: str) -> TOTPDevice:
+    """Store a TOTP device with the secret `key` the person's app was given, once the app's first
+    code is right. Nothing is stored before: the set-up page keeps the secret in the session."""
+    device = TOTPDevice(user=user, name="authenticator app", key=key, confirmed=True)
+    checker = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    checker.time = time.time()
+    if not (token.isdigit() and checker.verify(int(token), device.tolerance)):
         raise ValidationError(
             _("That code is not right. Check the time on your phone and try the newest code.")
         )
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-    audit(device.user, "user.two_factor_enabled", device.user)
+    device.last_t = checker.t()
+    device.save()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    audit(user, "user.two_factor_enabled", user)
+    return device
 
 
 @transaction.atomic
@@ -356,6 +378,7 @@ def account_delete(*, user: User) -> None:
     JoinRequest.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
     SignInDevice.objects.filter(user=user).delete()
+    ProviderIdentity.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).delete()
     Invitation.objects.filter(Q(email__iexact=email) | Q(accepted_by=user)).update(email=pseudonym_email)
     AccessAttempt.objects.filter(username__iexact=email).delete()
@@ -385,3 +408,98 @@ def language_set(*, user: User, language: str) -> User:
         user.save(update_fields=["language"])
         audit(user, "account.language_set", user, before=before, after=language)
     return user
+
+
+def _claimed_true(value: Any) -> bool:
+    # Some providers send booleans as strings ("true").
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _check_may_sign_in(user: User) -> None:
+    if user.deleted_at is not None or not user.is_active:
+        raise ValidationError(
+            _("This Kindred account is closed. Ask your site's administrator if you need it again."),
+            code="account_closed",
+        )
+
+
+@transaction.atomic
+def account_for_identity(*, issuer: str, claims: dict[str, Any]) -> User:
+    """The account of someone the identity provider signed in (its ID token's checked claims).
+
+    Found by the provider's subject identifier when they signed in this way before; else by their
+    e-mail address, which the provider must say it verified (`OIDC_REQUIRE_EMAIL_VERIFIED`); else a
+    new account is made (`OIDC_CREATE_ACCOUNTS`), with no role: roles are granted inside Kindred.
+    Refused, changing nothing: no subject or address, an unverified address, a closed account, an
+    account already linked to another person at the same provider.
+    """
+    subject = str(claims.get("sub") or "")
+    if not subject or len(subject) > 255:
+        raise ValidationError(
+            _("Your organisation's sign-in service did not say who you are."), code="no_subject"
+        )
+    link = ProviderIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    if link is not None:
+        _check_may_sign_in(link.user)
+        ProviderIdentity.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+        return link.user
+    email = User.objects.normalize_email(str(claims.get("email") or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            _(
+                "Your organisation's sign-in service gave no usable e-mail address for you, so Kindred "
+                "cannot tell which account is yours. Ask your organisation to share your address."
+            ),
+            code="no_email",
+        ) from None
+    if settings.OIDC_REQUIRE_EMAIL_VERIFIED and not _claimed_true(claims.get("email_verified")):
+        raise ValidationError(
+            _(
+                "Your organisation's sign-in service has not verified your address %(email)s, so "
+                "Kindred cannot match it to an account. Ask your organisation to verify it."
+            )
+            % {"email": email},
+            code="email_unverified",
+        )
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not settings.OIDC_CREATE_ACCOUNTS:
+            raise ValidationError(
+                _(
+                    "There is no Kindred account for %(email)s. Ask your school's administrator to "
+                    "invite you, then sign in again."
+                )
+                % {"email": email},
+                code="no_account",
+            )
+        # the provider's name reaches e-mail subjects (a mention): one line, like every name
+        full_name = one_line(str(claims.get("name") or ""))[:200]
+        user = User.objects.create_user(
+            email=email, password=None, full_name=full_name, email_verified_at=timezone.now()
+        )
+        audit(user, "user.created", user, via="identity_provider")
+    else:
+        _check_may_sign_in(user)
+        if ProviderIdentity.objects.filter(user=user, issuer=issuer).exists():
+            raise ValidationError(
+                _(
+                    "The Kindred account for %(email)s belongs to another account of your organisation. "
+                    "Ask your site's administrator."
+                )
+                % {"email": email},
+                code="linked_elsewhere",
+            )
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+            audit(user, "user.email_verified", user, via="identity_provider")
+    ProviderIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+    audit(user, "user.identity_linked", user, issuer=issuer)
+    return user
+
+
+def identity_sign_in_refused(*, email: str, reason: str, ip: str) -> None:
+    """Record a sign-in through the identity provider that was refused (see account_for_identity)."""
+    audit(None, "user.sign_in_failed", None, email=email, ip=ip, via="identity_provider", reason=reason)

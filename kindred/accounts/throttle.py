@@ -14,7 +14,10 @@ Three rules, each against one attack (see docs/accounts.md, "Signing in"):
 3. **Known browsers are exempt** from both: a browser that signed in to the account before
    holds a device cookie (`SignInDevice`), so the real person still gets in while their
    address is being attacked, even from an IP address shared with the attacker. A device
-   that fails LOGIN_FAILURE_LIMIT times in a row loses the exemption.
+   that fails LOGIN_FAILURE_LIMIT times in a row loses the exemption. The cookie's value is
+   Kindred's, never the browser's: a fresh random key at every sign-in, signed (a value the
+   client chose or forged is ignored), and the browser's previous key for the account is
+   replaced, so a key planted before someone signs in is worth nothing afterwards.
 
 The client IP is REMOTE_ADDR, or with TRUSTED_PROXY_COUNT = n proxies in front of Kindred,
 the n-th address from the right of X-Forwarded-For (what the nearest trusted proxy saw);
@@ -36,6 +39,7 @@ from kindred.accounts.models import SignInDevice, User
 
 DEVICE_COOKIE = "kindred_device"
 DEVICE_COOKIE_DAYS = 365
+DEVICE_COOKIE_SALT = "kindred.accounts.sign-in-device"
 FIRST_DELAY = timedelta(seconds=30)
 
 
@@ -75,9 +79,18 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def device_key(request: HttpRequest | None) -> str:
+    """The key in this browser's device cookie if Kindred issued it (signed and not expired), else ""."""
+    if request is None:
+        return ""
+    return request.get_signed_cookie(
+        DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_DAYS * 24 * 3600
+    )
+
+
 def trusted_device(request: HttpRequest | None, username: str) -> SignInDevice | None:
     """The sign-in device of this browser for `username`, if it is still trusted."""
-    key = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    key = device_key(request)
     if not key or not username:
         return None
     return (
@@ -112,7 +125,7 @@ def account_wait(username: str) -> timedelta | None:
 
 def device_failed(request: HttpRequest | None, username: str) -> None:
     """Count a failed sign-in against this browser's device for the account, if it has one."""
-    key = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    key = device_key(request)
     if key and username:
         SignInDevice.objects.filter(key_hash=_key_hash(key), user__email__iexact=username).update(
             failures=F("failures") + 1
@@ -120,14 +133,24 @@ def device_failed(request: HttpRequest | None, username: str) -> None:
 
 
 def device_remember(request: HttpRequest, response: HttpResponse, user: User) -> None:
-    """After a successful sign-in: trust this browser for `user` (and clear its failures)."""
-    key = request.COOKIES.get(DEVICE_COOKIE, "")
-    if len(key) < 32:
-        key = secrets.token_urlsafe(32)
-    SignInDevice.objects.update_or_create(key_hash=_key_hash(key), user=user, defaults={"failures": 0})
-    response.set_cookie(
+    """After a successful sign-in: trust this browser for `user` (and clear its failures).
+
+    The key is always new (never the value the browser sent) and the cookie is signed; the
+    browser's previous device for this account, if its cookie was Kindred's, is given the new key
+    rather than kept beside it."""
+    key = secrets.token_urlsafe(32)
+    previous = device_key(request)
+    rotated = 0
+    if previous:
+        rotated = SignInDevice.objects.filter(key_hash=_key_hash(previous), user=user).update(
+            key_hash=_key_hash(key), failures=0, last_used_at=timezone.now()
+        )
+    if not rotated:
+        SignInDevice.objects.create(key_hash=_key_hash(key), user=user)
+    response.set_signed_cookie(
         DEVICE_COOKIE,
         key,
+        salt=DEVICE_COOKIE_SALT,
         max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
         path="/",
         secure=settings.SESSION_COOKIE_SECURE,

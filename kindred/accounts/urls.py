@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kindred.accounts import two_factor, views
+from kindred.accounts import oidc, two_factor, views
 from kindred.accounts.forms import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in with the organisation's identity provider (OpenID Connect): accounts/oidc.py.
+    path("oidc/start/", oidc.oidc_start, name="oidc_start"),
+    path("oidc/callback/", oidc.oidc_callback, name="oidc_callback"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -34,7 +37,7 @@ urlpatterns = [
     ),
     path(
         "password-change/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
+        views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
         name="password_change",
     ),
     path(

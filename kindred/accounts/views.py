@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.accounts import access, selectors, services, throttle
+from kindred.accounts import access, backends, oidc, selectors, services, throttle
 from kindred.accounts.forms import (
     AccountFromInvitationForm,
     ConfirmForm,
@@ -26,6 +26,7 @@ from kindred.accounts.forms import (
     SignInForm,
 )
 from kindred.accounts.models import User
+from kindred.core.actions import form_status, problem_page, refusal_shown, refusal_text
 from kindred.schools.models import School
 
 
@@ -37,7 +38,16 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         # LoginView names the site after the request's host; Kindred's name is SITE_NAME.
-        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+        context = {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+        # The organisation's identity provider's button, when one is set up (accounts/oidc.py).
+        context["identity_provider_button"] = oidc.button_label() if oidc.enabled() else ""
+        # With LOCAL_PASSWORDS off the password form is only for the break-glass administrator: it
+        # is shown on asking (?password=1), or again after a refused attempt.
+        context["local_passwords"] = settings.LOCAL_PASSWORDS
+        context["password_form_shown"] = (
+            settings.LOCAL_PASSWORDS or "password" in self.request.GET or self.request.method == "POST"
+        )
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -45,12 +55,24 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, refused when Kindred's passwords are switched off for the person
+    (LOCAL_PASSWORDS off: they sign in through the identity provider)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not backends.password_sign_in_allowed(request.user.email):
+            return problem_page(
+                request,
+                _("Passwords are switched off here: you sign in with your organisation's account."),
+                back=reverse("profile"),
+                back_label=_("Back to your profile"),
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @never_cache
@@ -61,7 +83,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {**selectors.roles_of(user=request.user), "is_site_admin": access.is_site_admin(request.user)},
+        {
+            **selectors.roles_of(user=request.user),
+            "is_site_admin": access.is_site_admin(request.user),
+            # Someone who only ever signed in through the identity provider has no password to change.
+            "has_password": backends.password_sign_in_allowed(request.user.email)
+            and request.user.has_usable_password(),
+        },
     )
 
 
@@ -84,16 +112,14 @@ def personal_data(request):
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.account_delete(user=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             logout(request)
             messages.success(request, _("Your account has been deleted."))
             return redirect("home")
     context = {"form": form, "hand_over": services.schools_left_without_administrator(request.user)}
-    return render(request, "accounts/account_delete.html", context, status=400 if form.errors else 200)
+    return render(request, "accounts/account_delete.html", context, status=form_status(form))
 
 
 @require_POST
@@ -109,10 +135,10 @@ def email_verification_send(request):
 @require_GET
 @login_required
 def email_verify(request, token: str):
-    try:
+    with refusal_shown() as attempt:
         services.email_verify(user=request.user, token=token)
-    except ValidationError as error:
-        return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
+    if not attempt.ok:
+        return problem_page(request, attempt.message)
     messages.success(request, _("Your e-mail address is confirmed."))
     return redirect("profile")
 
@@ -124,36 +150,41 @@ def invitation_accept(request, token: str):
         invitation = selectors.invitation_for_token(token)
     except services.InvitationInvalid as error:
         status = 404 if error.code == "unknown" else 410
-        return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=status)
+        return problem_page(request, refusal_text(error), status=status)
     has_account = User.objects.filter(email__iexact=invitation.email).exists()
     form = None
     if request.user.is_authenticated:
         if request.method == "POST":
-            try:
+            with refusal_shown() as attempt:
                 services.invitation_accept(invitation=invitation, user=request.user)
-            except ValidationError as error:
-                return render(request, "accounts/problem.html", {"problem": _errors(error)}, status=400)
+            if not attempt.ok:
+                return problem_page(request, attempt.message)
             messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
             return redirect("home")
-    elif not has_account:
+    elif not has_account and backends.password_sign_in_allowed(invitation.email):
         form = AccountFromInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusal_shown(form) as attempt:
                 user = services.account_create_from_invitation(
                     invitation=invitation,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if attempt.ok:
+                login(request, user, backend="kindred.accounts.backends.PasswordBackend")
                 messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
                 return redirect("home")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "has_account": has_account, "token": token},
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "token": token,
+            # LOCAL_PASSWORDS off: a new person signs in with the organisation's account first.
+            "identity_provider_button": oidc.button_label() if oidc.enabled() else "",
+        },
         status=400 if form is not None and form.errors else 200,
     )
 
@@ -165,23 +196,21 @@ def join_request(request, registry_id: str):
     school = get_object_or_404(School, registry_id=registry_id)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.join_request_create(
                 user=request.user,
                 school=school,
                 role=form.cleaned_data["role"],
                 message=form.cleaned_data["message"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Your request has gone to %(school)s.") % {"school": school.name})
             return redirect("profile")
     return render(
         request,
         "accounts/join_request.html",
         {"school": school, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -216,7 +245,7 @@ def staff_invite(request, registry_id: str):
     school = access.school_for_user(request.user, registry_id, write=True)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.invitation_create(
                 school=school,
                 email=form.cleaned_data["email"],
@@ -224,9 +253,7 @@ def staff_invite(request, registry_id: str):
                 by=request.user,
                 base_url=_base_url(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
@@ -242,11 +269,9 @@ def staff_remove(request, registry_id: str, pk: int):
     staff = access.staff_for_user(request.user, registry_id, pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(request) as attempt:
             services.staff_role_remove(staff=staff, by=request.user)
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
+        if attempt.ok:
             messages.success(
                 request,
                 _("%(person)s is no longer %(role)s.")
@@ -257,7 +282,7 @@ def staff_remove(request, registry_id: str, pk: int):
         request,
         "accounts/staff_remove_confirm.html",
         {"staff": staff, "school": staff.school, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -269,13 +294,11 @@ def join_request_decide(request, registry_id: str, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose approve or decline."))
         return redirect("school_staff", registry_id=registry_id)
-    try:
+    with refusal_shown(request) as attempt:
         services.join_request_decide(
             join_request=join_request, approve=form.cleaned_data["decision"] == "approve", by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
+    if attempt.ok:
         messages.success(request, _("Decision recorded."))
     return redirect("school_staff", registry_id=registry_id)
 
@@ -288,7 +311,7 @@ def language_choose(request):
     """
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest(_("Choose one of the languages offered."))
+        return problem_page(request, _("Choose one of the languages offered."))
     if request.user.is_authenticated:
         services.language_set(user=request.user, language=language)
     back = request.POST.get("next", "")

@@ -25,13 +25,21 @@ from kindred.audit.models import AuditEvent
 ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
 
 
-def _school_of(obj: Any):
-    from kindred.schools.models import School
+#: The registry's school model, by its label rather than imported: the audit log sits below the
+#: registry (every app writes it, the registry's importer too), as its table's foreign keys name
+#: "schools.School" by string (docs/architecture.md, "Layers").
+SCHOOL_MODEL = "schools.school"
 
-    if isinstance(obj, School):
+
+def _is_school(obj: Any) -> bool:
+    return isinstance(obj, models.Model) and obj._meta.label_lower == SCHOOL_MODEL
+
+
+def _school_of(obj: Any):
+    if _is_school(obj):
         return obj
     school = getattr(obj, "school", None)
-    return school if isinstance(school, School) else None
+    return school if _is_school(school) else None
 
 
 def audit(actor, action: str, obj: models.Model | None = None, /, **details: Any) -> AuditEvent:

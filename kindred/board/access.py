@@ -5,6 +5,7 @@
 | site administrator                         | yes   | no               | yes               |
 | coordinator of the network                 | yes   | yes              | yes               |
 | member of the network (staff of a member school, a person with a role) | yes | yes | no |
+| leader over an informal group's members    | 403   | 403              | yes (the group's page links its posts) |
 | someone who may see the network but is no member | 403 | 403           | 403               |
 | anyone else                                | 404   | 404              | 404               |
 """
@@ -18,6 +19,7 @@ from kindred.accounts.access import Access, is_site_admin
 from kindred.board.models import Attachment, Post, Thread
 from kindred.networks.access import (
     is_network_member,
+    may_moderate_group,
     member_network_ids,
     network_access,
     network_for_user,
@@ -26,8 +28,9 @@ from kindred.networks.models import Network
 
 
 def can_moderate(user, network: Network) -> bool:
-    """Coordinators of the network and site administrators."""
-    return network_access(user, network) == Access.WRITE
+    """Coordinators of the network and site administrators; for an informal group, the leaders
+    over its members too."""
+    return network_access(user, network) == Access.WRITE or may_moderate_group(user, network)
 
 
 def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool = False) -> Network:

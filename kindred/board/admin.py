@@ -5,10 +5,12 @@ scan of 500,000 bodies; people are found through the people search (accounts/sea
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from kindred.board import delivery
 from kindred.board.models import NotificationSettings, OutgoingEmail, Post, PostReport, Thread
-from kindred.board.search import matching_posts_q
 from kindred.core.admin_site import HistoryAdmin, people_search
+from kindred.core.search import matching
 
 
 @admin.register(Thread)
@@ -26,8 +28,7 @@ class PostAdmin(HistoryAdmin):
     exclude = ["mentions"]
 
     def get_search_results(self, request, queryset, search_term):
-        condition = matching_posts_q(search_term, everywhere=True)
-        return (queryset.filter(condition) if condition is not None else queryset.none()), False
+        return matching("posts", queryset, search_term, everywhere=True), False
 
     def get_search_fields(self, request):
         return ["body"]  # shows the search box; the search itself is get_search_results'
@@ -59,10 +60,36 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
         return ["user"]
 
 
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("unsent", _("Waiting")), ("sent", _("Sent")), ("set_aside", _("Set aside"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unsent":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "set_aside":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=False)
+        return queryset
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(HistoryAdmin):
-    list_display = ["to", "kind", "subject", "created_at", "sent_at"]
-    list_filter = ["kind"]
+    list_display = ["to", "kind", "subject", "created_at", "sent_at", "failed_at", "failure"]
+    list_filter = [OutboxStateFilter, "kind"]
+    actions = ["send_again"]
+
+    def has_retry_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description=_("Send again (e-mails set aside)"), permissions=["retry"])
+    def send_again(self, request, queryset):
+        count = delivery.outbox_retry(ids=queryset.values_list("pk", flat=True), by=request.user)
+        self.message_user(request, _("%(n)d e-mails are back in the outbox.") % {"n": count})
 
     def get_search_results(self, request, queryset, search_term):
         return people_search(queryset, search_term), False

@@ -24,7 +24,9 @@ Memory is bounded by the chunk: a chunk's people, their networks and the posts s
 smallest watermark in the chunk.
 """
 
+import logging
 import multiprocessing
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import connections, transaction
@@ -39,12 +42,22 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
+from kindred.accounts.models import PendingWelcome, User
+from kindred.audit.services import audit
 from kindred.board.models import Notification, NotificationSettings, OutgoingEmail, Post, Thread, ThreadRead
 from kindred.board.rendering import excerpt
+from kindred.board.selectors import member_network_ids
+from kindred.core.mail import message_send
 from kindred.core.progress import Progress, no_progress
+from kindred.networks.access import network_member_users
+from kindred.networks.models import generated_name
+
+logger = logging.getLogger("kindred.mail")
 
 SETTLE = timedelta(seconds=60)
 STALE_CLAIM = timedelta(minutes=15)
@@ -106,10 +119,10 @@ def _post_lines(*, author: str, body: str, post_id: int, thread_id: int) -> str:
 # ----------------------------------------------------------------------------- at once
 
 
-def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
-    """Inside the posting transaction: notify the mentioned and the thread's followers."""
-    from kindred.networks.access import network_member_users
+def notify_at_once(*, post: Post, mentioned: Iterable) -> list[OutgoingEmail]:
+    """Inside the posting transaction: notify the mentioned and the thread's followers.
 
+    Returns the e-mails it put in the outbox; the posting service has them sent once it commits."""
     reasons: dict[int, str] = {user.pk: Notification.Reason.MENTION for user in mentioned}
     for user_id in _quiet_when_muted(post, reasons):
         del reasons[user_id]  # the post reaches them in the digest, like the rest of the thread
@@ -129,7 +142,6 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
     choices = dict(
         NotificationSettings.objects.filter(user_id__in=reasons).values_list("user_id", "email_at_once")
     )
-    from kindred.accounts.models import User
 
     people = {u.pk: u for u in User.objects.filter(pk__in=reasons, is_active=True, deleted_at__isnull=True)}
     notifications, emails = [], []
@@ -160,9 +172,7 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[Notification]:
             )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutgoingEmail.objects.bulk_create(emails)
-    if emails:
-        transaction.on_commit(_send_soon)
-    return notifications
+    return emails
 
 
 def _quiet_when_muted(post: Post, mentioned_ids) -> set[int]:
@@ -178,13 +188,6 @@ def _quiet_when_muted(post: Post, mentioned_ids) -> set[int]:
         return set()
     wanted = NotificationSettings.objects.filter(user_id__in=muted, mentions_in_muted_threads=True)
     return muted - set(wanted.values_list("user_id", flat=True))
-
-
-def _send_soon() -> None:
-    """After the post is committed: send the outbox in the worker (or now, without a queue)."""
-    from kindred.board.tasks import outbox_send
-
-    outbox_send.enqueue()
 
 
 def notifications_mark_read(*, user, thread: Thread, up_to_post_id: int) -> None:
@@ -205,6 +208,8 @@ class DigestSummary:
     sent: int = 0
     bound: int = 0
     chunks: int = 0
+    set_aside: int = 0
+    pruned: int = 0
     extra: dict = field(default_factory=dict)
 
 
@@ -223,9 +228,6 @@ def digest_compose(
     *, now: datetime | None = None, chunk: int = 2000, progress: Progress = no_progress
 ) -> DigestSummary:
     """Write the due digests to the outbox, chunk by chunk (see the module docstring)."""
-    from kindred.accounts.models import User
-    from kindred.board.selectors import member_network_ids
-
     now = now or timezone.now()
     summary = DigestSummary(bound=digest_bound(now))
     people = User.objects.filter(is_active=True, deleted_at__isnull=True)
@@ -247,8 +249,6 @@ def digest_compose(
 
 
 def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
-    from kindred.accounts.models import User
-
     NotificationSettings.objects.bulk_create(
         [NotificationSettings(user_id=i) for i in ids], ignore_conflicts=True
     )
@@ -274,7 +274,17 @@ def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
             Post.objects.visible()
             .filter(network_id__in=all_networks, id__gt=lowest, id__lte=bound)
             .order_by("id")
-            .values("id", "network_id", "thread_id", "author_id", "body", "thread__title", "network__name")
+            .values(
+                "id",
+                "network_id",
+                "thread_id",
+                "author_id",
+                "body",
+                "thread__title",
+                "network__name",
+                "network__made_by",
+                "network__name_params",
+            )
         ):
             posts_by_network[p["network_id"]].append(p)
     candidate_threads = {p["thread_id"] for ps in posts_by_network.values() for p in ps}
@@ -328,8 +338,10 @@ def _digest_email(user_id, to, digest, chosen, names) -> OutgoingEmail:
         key = (muted, p["network__name"], p["thread__title"])
         if key != heading:
             heading = key
+            # A network Kindred named is named in the reader's language, like on its pages.
+            network = generated_name(p["network__made_by"], p["network__name_params"]) or p["network__name"]
             label = _("%(network)s — %(thread)s") % {
-                "network": p["network__name"],
+                "network": network,
                 "thread": p["thread__title"],
             }
             if muted:
@@ -358,7 +370,9 @@ def _claim(batch: int) -> list[OutgoingEmail]:
     """Claim up to `batch` unsent e-mails for this sender, in one statement (atomic on both databases)."""
     token = uuid.uuid4().hex
     now = timezone.now()
-    free = Q(sent_at__isnull=True) & (Q(claim="") | Q(claimed_at__lt=now - STALE_CLAIM))
+    free = Q(sent_at__isnull=True, failed_at__isnull=True) & (
+        Q(claim="") | Q(claimed_at__lt=now - STALE_CLAIM)
+    )
     ids = OutgoingEmail.objects.filter(free).order_by("pk").values_list("pk", flat=True)[:batch]
     OutgoingEmail.objects.filter(free, pk__in=list(ids)).update(claim=token, claimed_at=now)
     return list(OutgoingEmail.objects.filter(claim=token, sent_at__isnull=True).order_by("pk"))
@@ -367,27 +381,69 @@ def _claim(batch: int) -> list[OutgoingEmail]:
 def outbox_send(*, batch: int = 50, progress: Progress = no_progress) -> int:
     """Send every unsent e-mail in the outbox, oldest first; returns how many this call sent.
 
-    A sender claims a batch, sends it over one connection and marks it sent as soon as the server
-    accepted it. Two senders at once (the worker after a post, and `kindred digest`) never send
-    the same e-mail. A sender that dies mid-batch leaves its claim, which another takes over after
-    STALE_CLAIM: that batch is the one window in which a person could get an e-mail twice (or, if
-    the server refused it, later); a smaller batch narrows it, at a cost in speed.
+    A sender claims a batch, sends it over one connection and marks each e-mail sent as soon as
+    the server accepted it (one UPDATE each, committed at once). Two senders at once (the worker
+    after a post, and `kindred digest`) never send the same e-mail. A sender that dies mid-batch
+    (killed, a power cut) leaves its claim on the e-mails it had not sent, which another sender
+    takes over after STALE_CLAIM: only the one e-mail the mail server accepted in the instant
+    before the sender died, not yet marked, can reach its person twice (the fault drill,
+    benchmarks/drill_faults.py: marking the batch at its end sent up to a batch again).
+
+    Each e-mail is sent on its own: one the mail server (or Django, for a header with a line
+    break) refuses is set aside with the reason (`failed_at`, `failure`) and the others go on. A
+    failure of the connection stops the run: what was sent is marked, the rest of the batch is
+    released for the next run, and the error is raised.
     """
     sent = 0
-    total = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
+    total = OutgoingEmail.objects.filter(sent_at__isnull=True, failed_at__isnull=True).count()
     if not total:
         return 0
     connection = get_connection()
     connection.open()
     try:
         while emails := _claim(batch):
-            connection.send_messages([_message(email) for email in emails])
-            OutgoingEmail.objects.filter(pk__in=[e.pk for e in emails]).update(sent_at=timezone.now())
-            sent += len(emails)
+            done: list[int] = []
+            try:
+                for email in emails:
+                    reason = message_send(connection, _message(email))
+                    if reason:
+                        _set_aside(email, reason)
+                    else:
+                        OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now())
+                        done.append(email.pk)
+            finally:
+                # on a failed connection, the rest of the batch is free for the next sender at once
+                OutgoingEmail.objects.filter(
+                    pk__in=[e.pk for e in emails], sent_at__isnull=True, failed_at__isnull=True
+                ).update(claim="", claimed_at=None)
+            sent += len(done)
             progress(sent, total, "")
     finally:
         connection.close()
     return sent
+
+
+def _set_aside(email: OutgoingEmail, reason: str) -> None:
+    logger.warning("Outbox e-mail %s set aside: %s", email.pk, reason)
+    OutgoingEmail.objects.filter(pk=email.pk).update(failed_at=timezone.now(), failure=reason, claim="")
+
+
+def outbox_set_aside(*, since: datetime | None = None) -> int:
+    """How many e-mails are set aside (since a moment, for a run's report)."""
+    rows = OutgoingEmail.objects.filter(failed_at__isnull=False, sent_at__isnull=True)
+    if since is not None:
+        rows = rows.filter(failed_at__gte=since)
+    return rows.count()
+
+
+@transaction.atomic
+def outbox_retry(*, ids: Iterable[int], by) -> int:
+    """Put e-mails that were set aside back in the outbox (after mending what was wrong)."""
+    count = OutgoingEmail.objects.filter(
+        pk__in=list(ids), failed_at__isnull=False, sent_at__isnull=True
+    ).update(failed_at=None, failure="", claim="", claimed_at=None)
+    audit(by, "board.outbox_retried", None, count=count)
+    return count
 
 
 def _message(email: OutgoingEmail) -> EmailMessage:
@@ -437,17 +493,135 @@ def digest_run(
     progress: Progress = no_progress,
 ) -> DigestSummary:
     """`kindred digest`: send what an earlier run left in the outbox, compose, send."""
+    started = timezone.now()
     left_over = outbox_send()
     summary = digest_compose(now=now, chunk=chunk, progress=progress)
     summary.sent = left_over + outbox_send_parallel(senders=senders, progress=progress)
+    summary.set_aside = outbox_set_aside(since=started)
+    summary.pruned = outbox_prune()
     return summary
+
+
+def outbox_prune(*, now: datetime | None = None) -> int:
+    """Delete e-mails sent (or set aside) more than OUTBOX_RETENTION_DAYS ago; returns how many.
+
+    Unsent e-mails are kept whatever their age: they are still to be sent."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    old = Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, failed_at__lt=cutoff)
+    deleted, _by_model = OutgoingEmail.objects.filter(old).delete()
+    return deleted
+
+
+def outbox_scrub(*, user) -> tuple[int, int]:
+    """A person's account is being deleted: their e-mails go (sent or not), and their name and
+    address are replaced by "Former member" in other people's (a mention, a digest's author).
+    Returns (deleted, rewritten)."""
+    deleted, _by_model = OutgoingEmail.objects.filter(user=user).delete()
+    former = str(_("Former member"))
+    needles = [n for n in (user.full_name, user.email) if n]
+    rewritten = 0
+    if needles:
+        mention = Q()
+        for needle in needles:
+            mention |= Q(subject__contains=needle) | Q(body__contains=needle)
+        whole = [re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)") for needle in needles]
+        for email in OutgoingEmail.objects.filter(mention).only("pk", "subject", "body"):
+            subject, body = email.subject, email.body
+            for pattern in whole:
+                subject, body = pattern.sub(former, subject), pattern.sub(former, body)
+            OutgoingEmail.objects.filter(pk=email.pk).update(subject=subject[:300], body=body)
+            rewritten += 1
+    return deleted, rewritten
+
+
+# ----------------------------------------------------------------------------- welcome e-mails
+
+
+@dataclass
+class WelcomeSummary:
+    queued: int = 0  # welcome e-mails put in the outbox by this run
+    skipped: int = 0  # people who had signed in already (no e-mail needed)
+    pending: int = 0  # still waiting for a later run (the hour's allowance was used)
+    sent: int = 0  # e-mails the outbox sent (welcomes and anything else waiting)
+
+
+def welcome_send(
+    *,
+    now: datetime | None = None,
+    per_hour: int | None = None,
+    batch: int = 500,
+    progress: Progress = no_progress,
+) -> WelcomeSummary:
+    """`kindred welcome`: welcome e-mails for people a bulk import made, at most `per_hour`
+    (WELCOME_EMAILS_PER_HOUR) in any hour, then the outbox sent.
+
+    Each person's PendingWelcome row is deleted in the transaction that puts their e-mail in the
+    outbox, so a run stopped at any point resumes where it stopped, and nobody gets two (two runs at
+    once: on PostgreSQL each skips the rows the other holds; on SQLite the second's write fails and
+    changes nothing). Someone who has signed in already needs no welcome: their row goes, unsent.
+    The e-mail carries a link to choose a password, written when the e-mail is queued (the link
+    lasts PASSWORD_RESET_HOURS), in the person's language.
+    """
+    now = now or timezone.now()
+    per_hour = settings.WELCOME_EMAILS_PER_HOUR if per_hour is None else per_hour
+    summary = WelcomeSummary()
+    recent = OutgoingEmail.objects.filter(
+        kind=OutgoingEmail.Kind.WELCOME, created_at__gte=now - timedelta(hours=1)
+    )
+    allowed = max(0, per_hour - recent.count())
+    while summary.queued < allowed:
+        with transaction.atomic():
+            pending = PendingWelcome.objects.order_by("pk").select_for_update(skip_locked=True)
+            ids = list(pending.values_list("pk", flat=True)[: min(batch, allowed - summary.queued)])
+            if not ids:
+                break
+            people = list(User.objects.filter(pk__in=ids))
+            emails = []
+            for user in people:
+                if user.last_login is not None or user.has_usable_password() or not user.is_active:
+                    summary.skipped += 1
+                else:
+                    emails.append(_welcome_email(user))
+            OutgoingEmail.objects.bulk_create(emails)
+            PendingWelcome.objects.filter(pk__in=ids).delete()
+            summary.queued += len(emails)
+        progress(summary.queued, allowed, _("welcome e-mails"))
+    summary.pending = PendingWelcome.objects.count()
+    summary.sent = outbox_send(progress=progress)
+    return summary
+
+
+def _welcome_email(user: User) -> OutgoingEmail:
+    with override(user.language or settings.LANGUAGE_CODE):
+        link = _url(
+            reverse(
+                "password_reset_confirm",
+                args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+            )
+        )
+        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+        body = _(
+            "Hello %(name)s,\n\n"
+            "An account on Kindred, where schools work together, has been made for you with this address "
+            "(%(email)s).\n\n"
+            "Choose your password to sign in: %(link)s\n\n"
+            "The link works for %(hours)d hours. After that, ask for a new one on the sign-in page: %(reset)s"
+        ) % {
+            "name": user.full_name or user.email,
+            "email": user.email,
+            "link": link,
+            "hours": hours,
+            "reset": _url(reverse("password_reset")),
+        }
+        email = _email(user_id=user.pk, to=user.email, kind=OutgoingEmail.Kind.DIGEST, subject="", body=body)
+        email.subject = _("Welcome to Kindred")
+    # The one-click link stops the e-mails that follow a welcome (digests); the welcome is one e-mail.
+    email.kind = OutgoingEmail.Kind.WELCOME
+    return email
 
 
 def unsubscribe(*, user_id: int, kind: str) -> NotificationSettings:
     """One-click unsubscribe: digests stop, or e-mails at once stop."""
-    from kindred.accounts.models import User
-    from kindred.audit.services import audit
-
     if not User.objects.filter(pk=user_id).exists():
         raise signing.BadSignature("the person no longer exists")
     with transaction.atomic():

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred.board.models import NotificationSettings, ThreadRead
 from kindred.core.attachments import MultipleFileField
+from kindred.core.mail import single_line
 
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, [a link](https://example.org), lists with “- ”. Mention someone with @**Their Name**."
@@ -17,7 +18,7 @@ class PostForm(forms.Form):
 
 
 class ThreadForm(PostForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     pinned = forms.BooleanField(label=_("Pin as an announcement"), required=False)
     field_order = ["title", "body", "files", "pinned"]
 

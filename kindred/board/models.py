@@ -13,10 +13,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.mail import single_line
+
 
 class Thread(models.Model):
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="threads")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -216,6 +218,7 @@ class OutgoingEmail(models.Model):
     class Kind(models.TextChoices):
         AT_ONCE = "at_once", _("At once")
         DIGEST = "digest", _("Digest")
+        WELCOME = "welcome", _("Welcome")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -229,6 +232,11 @@ class OutgoingEmail(models.Model):
     claim = models.CharField(max_length=32, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set aside: the message itself was refused (a header with a line break, an address the mail
+    # server will not take); kept with the reason, never tried again by itself, so it blocks
+    # nobody else's e-mail. The admin's "Send again" clears it (kindred.core.mail).
+    failed_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         indexes = [

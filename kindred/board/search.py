@@ -14,6 +14,8 @@ network for site administrators), and never a deleted or hidden post.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -23,6 +25,9 @@ from django.db.models.expressions import RawSQL
 from kindred.accounts.access import is_site_admin
 from kindred.board.access import readable_networks_q
 from kindred.board.models import Post
+from kindred.core.bulk import sqlite_triggers_paused
+from kindred.core.search import Search, matching
+from kindred.networks.models import Network
 
 PER_PAGE = 20
 MAX_TERMS = 12
@@ -47,27 +52,34 @@ def _fts5_query(text: str, networks: list[int] | None = None) -> str:
     return query
 
 
-def matching_posts_q(text: str, *, everywhere: bool = False, networks: list[int] | None = None) -> Q | None:
-    """A filter on Post for posts whose body or thread title matches `text` (None: nothing to find).
-
-    `everywhere`: the search covers every board (site administrators). `networks`: the boards it
-    covers, when they are few; on SQLite the full-text query then starts from them.
-    """
+def _text(text: str) -> str | None:
     text = (text or "").strip()[:200]
-    if not _WORD.search(text):
+    return text if _WORD.search(text) else None
+
+
+def _posts_q_postgresql(
+    text: str, *, everywhere: bool = False, networks: list[int] | None = None
+) -> Q | None:
+    text = _text(text)
+    if text is None:
         return None
-    if connection.vendor == "postgresql":
-        # On the row itself, so the planner may start from the person's networks (few posts) or
-        # from the GIN index (a rare word), whichever is cheaper.
-        return Q(
-            RawSQL(
-                "(to_tsvector('kindred_board', board_post.body) @@ websearch_to_tsquery('kindred_board', %s)"
-                " OR board_post.thread_id IN (SELECT id FROM board_thread"
-                " WHERE to_tsvector('kindred_board', title) @@ websearch_to_tsquery('kindred_board', %s)))",
-                [text, text],
-                output_field=BooleanField(),
-            )
+    # On the row itself, so the planner may start from the person's networks (few posts) or
+    # from the GIN index (a rare word), whichever is cheaper.
+    return Q(
+        RawSQL(
+            "(to_tsvector('kindred_board', board_post.body) @@ websearch_to_tsquery('kindred_board', %s)"
+            " OR board_post.thread_id IN (SELECT id FROM board_thread"
+            " WHERE to_tsvector('kindred_board', title) @@ websearch_to_tsquery('kindred_board', %s)))",
+            [text, text],
+            output_field=BooleanField(),
         )
+    )
+
+
+def _posts_q_sqlite(text: str, *, everywhere: bool = False, networks: list[int] | None = None) -> Q | None:
+    text = _text(text)
+    if text is None:
+        return None
     if everywhere or networks is None or len(networks) > MAX_NETWORKS_IN_QUERY:
         # Every board, or a great many: collect the matches once, then join.
         return Q(
@@ -84,29 +96,54 @@ def matching_posts_q(text: str, *, everywhere: bool = False, networks: list[int]
     )
 
 
+#: Registered in BoardConfig.ready(); asked through kindred.core.search.matching("posts", ...).
+#: Its options: `everywhere` (the search covers every board: site administrators) and `networks`
+#: (the boards it covers, when they are few; on SQLite the full-text query then starts from them).
+#: Blank text, or text without a letter or digit, finds nothing.
+POSTS = Search(
+    kind="posts", model="board.post", backends={"sqlite": _posts_q_sqlite, "postgresql": _posts_q_postgresql}
+)
+
+
 def search_posts(*, user, text: str, page: int | str = 1):
     """A page of the visible posts matching `text` in the boards `user` reads, newest first."""
     everywhere = is_site_admin(user)
     networks = None if everywhere else list(_networks(user).values_list("pk", flat=True))
-    condition = matching_posts_q(text, everywhere=everywhere, networks=networks)
     posts = (
-        Post.objects.none()
-        if condition is None
-        else (
-            Post.objects.visible()
-            .filter(condition)
-            # the ids themselves, not the rule that finds them: PostgreSQL's planner then knows the
-            # person's networks hold a few hundred posts, and starts from them (13.7 s → see
-            # benchmarks/README.md: it scanned every post newest-first for a common word)
-            .filter(network__in=_networks(user) if networks is None else networks)
-            .select_related("thread", "network", "author")
-            .order_by("-id")
-        )
+        matching("posts", Post.objects.visible(), text, everywhere=everywhere, networks=networks)
+        # the ids themselves, not the rule that finds them: PostgreSQL's planner then knows the
+        # person's networks hold a few hundred posts, and starts from them (13.7 s → see
+        # benchmarks/README.md: it scanned every post newest-first for a common word)
+        .filter(network__in=_networks(user) if networks is None else networks)
+        .select_related("thread", "network", "author")
+        .order_by("-id")
     )
     return Paginator(posts, PER_PAGE).get_page(page)
 
 
 def _networks(user):
-    from kindred.networks.models import Network
-
     return Network.objects.filter(readable_networks_q(user)).values("pk")
+
+
+@contextmanager
+def posts_indexed_after() -> Iterator[None]:
+    """Within a transaction: posts inserted in the block go into SQLite's search table once, at the end
+    (one INSERT ... SELECT), rather than row by row through its insert trigger (a bulk load of
+    500,000 posts). Their threads must be written before the block ends; only inserts may happen.
+
+    PostgreSQL's search indexes are plain GIN indexes: a loader drops and rebuilds them with
+    kindred.core.bulk.indexes_rebuilt_after(Post, Thread).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM board_post")
+        before = int(cursor.fetchone()[0])
+    catch_up = [
+        "INSERT INTO board_post_fts (rowid, title, body, net) "
+        "SELECT p.id, t.title, p.body, 'n' || p.network_id FROM board_post p "
+        f"JOIN board_thread t ON t.id = p.thread_id WHERE p.id > {before} ORDER BY p.id"
+    ]
+    with sqlite_triggers_paused(["board_post_fts_insert"], catch_up):
+        yield

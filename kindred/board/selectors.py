@@ -8,7 +8,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce
 
 from kindred.accounts.models import SchoolStaff
-from kindred.board.models import Attachment, Notification, Post, Thread, ThreadRead
+from kindred.board.models import Attachment, Notification, Post, PostReport, Thread, ThreadRead
+from kindred.networks import access as network_access
 from kindred.networks.models import Membership, NetworkRole
 
 THREADS_PER_PAGE = 25
@@ -45,11 +46,34 @@ def unread_counts_by_network(*, user, network_ids) -> dict[int, int]:
 
 
 def unread_total(*, user) -> int:
-    from kindred.networks.access import member_network_ids
-
     if not user.is_authenticated:
         return 0
-    return _unread_posts(user).filter(network_id__in=member_network_ids(user)).count()
+    return _unread_posts(user).filter(network_id__in=network_access.member_network_ids(user)).count()
+
+
+def unread_by_network(*, user) -> list[tuple[int, str, int]]:
+    """(network id, name, unread posts) for each of `user`'s networks with unread posts, most first
+    (one query: the board's own read state, as `unread_total` counts it)."""
+    rows = (
+        _unread_posts(user)
+        .filter(network_id__in=network_access.member_network_ids(user))
+        .values("network_id", "network__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "network__name")
+        .values_list("network_id", "network__name", "n")
+    )
+    return list(rows)
+
+
+UNREAD_COUNT_CAP = 100
+
+
+def unread_total_capped(*, user, cap: int = UNREAD_COUNT_CAP) -> int:
+    """`unread_total`, counting at most `cap` posts (the navigation's badge says "99+" past that,
+    so a page never counts a year of unread posts)."""
+    if not user.is_authenticated:
+        return 0
+    return _unread_posts(user).filter(network_id__in=network_access.member_network_ids(user))[:cap].count()
 
 
 def board_threads(*, network, user, page: int | str = 1):
@@ -115,8 +139,6 @@ def notifications_for(*, user, page: int | str = 1):
 
 
 def open_reports(*, network):
-    from kindred.board.models import PostReport
-
     return (
         PostReport.objects.filter(post__network=network, resolved_at__isnull=True)
         .select_related("post__thread", "reported_by")

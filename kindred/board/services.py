@@ -4,6 +4,8 @@ Posting also decides, in the same transaction, who hears about the post at once 
 followers of the thread) and writes their e-mails to the outbox (kindred.board.delivery).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kindred.audit.services import audit
-from kindred.board import delivery
+from kindred.board import delivery, tasks
 from kindred.board.access import can_moderate
 from kindred.board.models import (
     Attachment,
@@ -24,6 +26,8 @@ from kindred.board.models import (
 )
 from kindred.board.rendering import mentioned_names_and_emails, render
 from kindred.core import attachments as attachment_checks
+from kindred.core import ratelimit
+from kindred.core.mail import single_line
 from kindred.networks.access import is_network_member, network_member_users
 from kindred.networks.models import Network
 
@@ -57,7 +61,37 @@ def _mentioned_users(body: str, network, author):
     return list(network_member_users(network).filter(condition).exclude(pk=author.pk).distinct())
 
 
+def _within_limits(author, body: str) -> None:
+    """The per-person limits on posting (settings BOARD_POSTS_PER_MINUTE, _PER_HOUR and
+    BOARD_MENTIONS_PER_POST), checked before anything is written."""
+    names, emails = mentioned_names_and_emails(body)
+    most = settings.BOARD_MENTIONS_PER_POST
+    mentioned = len(names | emails)
+    if most > 0 and mentioned > most and not ratelimit.is_suspended():
+        raise ValidationError(
+            _("A post may mention at most %(n)s people; this one mentions %(count)s.")
+            % {"n": most, "count": mentioned},
+            code="rate_limited",
+        )
+    own = Post.objects.filter(author=author)
+    ratelimit.check(
+        own,
+        person=author,
+        limit=settings.BOARD_POSTS_PER_MINUTE,
+        window=timedelta(minutes=1),
+        message=_("You have posted %(n)s times in the last minute: please wait a minute and post again."),
+    )
+    ratelimit.check(
+        own,
+        person=author,
+        limit=settings.BOARD_POSTS_PER_HOUR,
+        window=timedelta(hours=1),
+        message=_("You have posted %(n)s times in the last hour: please wait a while and post again."),
+    )
+
+
 def _add_post(*, thread: Thread, author, body: str, files) -> Post:
+    _within_limits(author, body)
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(_("At most %(n)d attachments per post.") % {"n": MAX_ATTACHMENTS})
@@ -92,7 +126,9 @@ def _add_post(*, thread: Thread, author, body: str, files) -> Post:
     if read.level == ThreadRead.Level.NORMAL:
         read.level = ThreadRead.Level.FOLLOWING
     read.save()
-    delivery.notify_at_once(post=post, mentioned=mentioned)
+    if delivery.notify_at_once(post=post, mentioned=mentioned):
+        # After the post is committed: send the outbox in the worker (or now, without a queue).
+        transaction.on_commit(tasks.outbox_send.enqueue)
     return post
 
 
@@ -105,9 +141,17 @@ def thread_create(*, network, by, title: str, body: str, files=(), pinned: bool 
         raise ValidationError(_("Give the thread a title."))
     if len(title) > 200:
         raise ValidationError(_("A title may be at most 200 characters."))
+    single_line(title)  # it is the subject of the thread's e-mails
     body = _clean_body(body)
     if pinned and not can_moderate(by, network):
         raise PermissionDenied(_("Only coordinators pin announcements."))
+    ratelimit.check(
+        Thread.objects.filter(created_by=by),
+        person=by,
+        limit=settings.BOARD_THREADS_PER_HOUR,
+        window=timedelta(hours=1),
+        message=_("You have started %(n)s threads in the last hour: please wait a while and start another."),
+    )
     thread = Thread.objects.create(network=network, title=title, created_by=by, pinned=pinned)
     post = _add_post(thread=thread, author=by, body=body, files=files)
     audit(by, "board.thread_created", thread, network=network.pk, post=post.pk, pinned=pinned)

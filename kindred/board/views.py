@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,16 +22,13 @@ from kindred.board.forms import (
     ThreadForm,
 )
 from kindred.board.models import ThreadRead
+from kindred.core.actions import confirmation_page, confirmed, refusal_shown
 from kindred.core.attachments import download
 from kindred.library import selectors as library_selectors
 from kindred.networks.access import member_network_ids
 from kindred.networks.models import Network
 
 LIBRARY_SHOWN = 10  # the library's matches shown beside the posts; the library's own search has them all
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @require_GET
@@ -43,7 +39,8 @@ def boards(request):
     unread = selectors.unread_counts_by_network(user=request.user, network_ids=[n.pk for n in networks])
     for network in networks:
         network.unread = unread.get(network.pk, 0)
-    return render(request, "board/boards.html", {"networks": networks, "unread_total": sum(unread.values())})
+    request.unread_posts = sum(unread.values())  # the navigation's count (board.context_processors.unread)
+    return render(request, "board/boards.html", {"networks": networks, "unread_total": request.unread_posts})
 
 
 @require_GET
@@ -75,7 +72,7 @@ def thread_create(request, network_pk: int):
     if not moderator:
         del form.fields["pinned"]
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             thread = services.thread_create(
                 network=network,
                 by=request.user,
@@ -84,9 +81,7 @@ def thread_create(request, network_pk: int):
                 files=form.cleaned_data["files"],
                 pinned=form.cleaned_data.get("pinned", False),
             )
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
+        if attempt.ok:
             return redirect(thread)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -140,16 +135,14 @@ def post_reply(request, pk: int):
     thread = access.thread_for_user(request.user, pk, post=True)
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             post = services.post_reply(
                 thread=thread,
                 by=request.user,
                 body=form.cleaned_data["body"],
                 files=form.cleaned_data["files"],
             )
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
+        if attempt.ok:
             return redirect(post)
     return render(request, "board/reply_form.html", {"thread": thread, "form": form}, status=400)
 
@@ -189,11 +182,9 @@ def post_edit(request, pk: int):
     post = access.post_for_user(request.user, pk, own=True)
     form = EditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.post_edit(post=post, by=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
+        if attempt.ok:
             return redirect(post)
     return render(
         request,
@@ -206,7 +197,20 @@ def post_edit(request, pk: int):
 @require_POST
 @login_required
 def post_delete(request, pk: int):
+    """Delete one's own post, after the confirmation page (without JavaScript too)."""
     post = access.post_for_user(request.user, pk, own=True)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            question=_("Delete your post?"),
+            consequence=_(
+                "Its text and attachments disappear for everyone; the thread shows that a post was deleted "
+                "by its author. This cannot be undone."
+            ),
+            button=_("Delete the post"),
+            back=post.get_absolute_url(),
+            back_label=_("No, keep the post"),
+        )
     services.post_delete(post=post, by=request.user)
     messages.success(request, _("Your post was deleted."))
     return redirect(post)
@@ -226,11 +230,9 @@ def post_report(request, pk: int):
     post = access.post_for_user(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.post_report(post=post, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, _errors(error))
-        else:
+        if attempt.ok:
             messages.success(request, _("Thank you: the network's coordinators will look at this post."))
             return redirect(post)
     return render(

@@ -4,6 +4,7 @@
 and the background jobs (services.run_compute) call. They never write.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,10 +19,13 @@ from kindred.brokering.loading import (
     place,
     weights_from_settings,
 )
+from kindred.brokering.models import Invitation
 from kindred.core.progress import Progress, no_progress
 from kindred.engine import brokering, formation
+from kindred.engine import fewer_partners as consolidate
 from kindred.engine.travel import GreatCircle
-from kindred.schools.models import Region
+from kindred.networks.models import Membership, Network
+from kindred.schools.models import Region, School
 
 
 def travel_source() -> GreatCircle:
@@ -41,30 +45,49 @@ def broker_place(
     all_needs: bool = False,
     allow_unmet: bool = False,
     exclude: frozenset[int] = frozenset(),
+    neighbours: Sequence[Region] = (),
+    fewer_partners: bool = False,
     progress: Progress = no_progress,
 ) -> Brokered:
     """The best partners for the needs of red and amber schools (every need with `all_needs`) in
     `region` (or everywhere), proven within the gap reported. With `allow_unmet`, needs the capacities
-    cannot cover are left unmet and counted instead of refused."""
+    cannot cover are left unmet and counted instead of refused. Schools of the regions `neighbours`
+    may be partners too (looking beyond the region's border; their own needs are not brokered). With
+    `fewer_partners`, each partner school beyond a school's first costs extra
+    (`engine/fewer_partners.py`: a small programme after the flow; the default path is unchanged)."""
     progress(0, 3, "reading evidence")
-    inputs = brokering_inputs(region=region, all_needs=all_needs, exclude=exclude)
+    inputs = brokering_inputs(region=region, all_needs=all_needs, exclude=exclude, neighbours=neighbours)
     if not len(inputs.needs.school):
         raise brokering.Infeasible(
             "no school here has a need in the stored evidence (red and amber schools' needs, unless all "
             "needs are asked for): recompute evidence first"
         )
     progress(1, 3, "brokering")
+    weights, travel, ties = weights_from_settings(), travel_source(), existing_ties(inputs.place)
     result = brokering.broker(
         inputs.schools,
         inputs.needs,
         inputs.supporters,
-        weights=weights_from_settings(),
-        travel=travel_source(),
+        weights=weights,
+        travel=travel,
         require_other_authority=require_other_authority,
-        ties=existing_ties(inputs.place),
+        ties=ties,
         domain_names=inputs.flags.domains,
         allow_unmet=allow_unmet,
     )
+    if fewer_partners:
+        progress(2, 3, "preferring fewer partners")
+        result = consolidate.fewer_partners(
+            result,
+            inputs.schools,
+            inputs.needs,
+            inputs.supporters,
+            weights=weights,
+            travel=travel,
+            require_other_authority=require_other_authority,
+            ties=ties,
+            domain_names=inputs.flags.domains,
+        )
     progress(3, 3, "done")
     return Brokered(inputs=inputs, result=result)
 
@@ -144,8 +167,6 @@ def formation_rows(formed: Formed):
 
 
 def _registry_ids(where: Place) -> list[str]:
-    from kindred.schools.models import School
-
     ids = dict(School.objects.values_list("pk", "registry_id").iterator(chunk_size=20_000))
     return [ids[pk] for pk in where.pk.tolist()]
 
@@ -198,8 +219,6 @@ class Incremental:
 
 def existing_networks(*, region: Region | None, phase: str):
     """The open cluster networks of a region (and phase) that incremental formation keeps."""
-    from kindred.networks.models import Network
-
     networks = Network.objects.filter(kind=Network.Kind.CLUSTER).exclude(status=Network.Status.CLOSED)
     if region is not None:
         networks = networks.filter(region=region)
@@ -221,21 +240,34 @@ def form_incremental(
     """Keep every existing network of the place and its members; place the place's located schools that
     are in no cluster network (`kept`: school pk -> network pk, schools already proposed for a network
     in a locked proposal, counted as its members)."""
-    from kindred.networks.models import Membership, Network
-
     progress(0, 3, "reading schools and networks")
     where = place(region=region, phase=phase, exclude=exclude)
     table = where.table
     networks = list(existing_networks(region=region, phase=phase))
+    # A school invited by a published run counts as placed in its network until it declines: a run just
+    # after publishing must neither count it as in no network nor invite it a second time.
+    invited = Invitation.objects.filter(
+        status=Invitation.Status.INVITED,
+        proposed_network__network__kind=Network.Kind.CLUSTER,
+    ).exclude(proposed_network__network__status=Network.Status.CLOSED)
     members = list(
         Membership.objects.active().filter(network__in=networks).values_list("network_id", "school_id")
     )
+    members += list(
+        invited.filter(proposed_network__network__in=networks).values_list(
+            "proposed_network__network_id", "school_id"
+        )
+    )
+    first_network = {}  # a school counted once, in its first network (a membership before an invitation)
+    for network_pk, school_pk in members:
+        first_network.setdefault(school_pk, network_pk)
+    members = [(network_pk, school_pk) for school_pk, network_pk in first_network.items()]
     in_any_cluster = set(
         Membership.objects.active()
         .filter(network__kind=Network.Kind.CLUSTER)
         .exclude(network__status=Network.Status.CLOSED)
         .values_list("school_id", flat=True)
-    )
+    ) | set(invited.values_list("school_id", flat=True))
     pairs = [(school, network) for network, school in members] + list((kept or {}).items())
     located = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
     row_of = {pk: i for i, pk in enumerate(table.pk.tolist())}
@@ -331,8 +363,6 @@ def incremental_lines(incr: Incremental) -> list[str]:
 
 
 def _registry_ids_of(pks: np.ndarray) -> list[str]:
-    from kindred.schools.models import School
-
     # every school, as in _registry_ids: a national list of ids is too long for an SQL IN on SQLite
     ids = dict(School.objects.values_list("pk", "registry_id").iterator(chunk_size=20_000))
     return [ids[pk] for pk in pks.tolist()]

@@ -1,9 +1,10 @@
 """Brokering and formation results as CSV rows and GeoJSON, for the command line and downloads."""
 
-import csv
 import json
 from collections.abc import Iterable
 from typing import IO
+
+from kindred.core.csv_export import csv_writer
 
 BROKER_COLUMNS = ["need_school_id", "domain", "partner_school_id", "cost", "reason"]
 FORMATION_COLUMNS = ["school_id", "network"]
@@ -11,7 +12,7 @@ INCREMENTAL_COLUMNS = ["school_id", "network", "change"]
 
 
 def write_csv(stream: IO[str], columns: list[str], rows: Iterable[Iterable]) -> int:
-    writer = csv.writer(stream)
+    writer = csv_writer(stream)
     writer.writerow(columns)
     count = 0
     for row in rows:

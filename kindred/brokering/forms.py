@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.brokering.models import Approach, Capacity, Run
+from kindred.brokering.models import Approach, Capacity, Coordinator, Run
 from kindred.schools.models import School
 
 
@@ -25,6 +25,32 @@ class RunForm(forms.Form):
             "nearest with room or form new networks."
         ),
     )
+    other_authority = forms.BooleanField(
+        label=_("Partners from another authority only"),
+        required=False,
+        help_text=_(
+            "Brokering only: propose only partners outside the need school's own authority. In a region "
+            "whose schools are all in one authority, neighbouring regions are searched."
+        ),
+    )
+    neighbours = forms.BooleanField(
+        label=_("Look beyond the region's border"),
+        required=False,
+        help_text=_(
+            "Brokering only: schools of neighbouring regions may be partners too; only this region's needs "
+            "are brokered."
+        ),
+    )
+
+    fewer_partners = forms.BooleanField(
+        label=_("Prefer one partner covering several needs"),
+        required=False,
+        help_text=_(
+            "Brokering only: a school with several needs is given as few partner schools as is reasonable "
+            "(each partner beyond its first costs as much as an hour's travel); the needs met stay the same "
+            "or more."
+        ),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +65,18 @@ class RunForm(forms.Form):
             self.add_error(
                 "incremental", _("Only network formation can place schools into existing networks.")
             )
+        if data.get("fewer_partners") and data.get("kind") != Run.Kind.BROKERING:
+            self.add_error(
+                "fewer_partners", _("Only partner brokering can prefer one partner covering several needs.")
+            )
+        for field in ("other_authority", "neighbours"):
+            if data.get(field) and data.get("kind") != Run.Kind.BROKERING:
+                self.add_error(
+                    field,
+                    _(
+                        "Only partner brokering can ask for another authority or look beyond the region's border."
+                    ),
+                )
         return data
 
 
@@ -97,3 +135,15 @@ class CapacityForm(forms.Form):
         max_value=Capacity.MOST,
         help_text=_("Empty: the default from the school's size. 0: not supporting anyone for now."),
     )
+
+
+class PublishForm(forms.Form):
+    """The confirmation of publishing a run: who coordinates its new networks."""
+
+    coordinator = forms.ChoiceField(
+        label=_("Who coordinates each new network"),
+        choices=Coordinator.choices,
+        initial=Coordinator.LEAD,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)

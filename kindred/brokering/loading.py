@@ -5,6 +5,7 @@ support category (`SupportCategory`); one function, `evidence_flags`, reads them
 evidence is stored is met in one place.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -12,11 +13,15 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from scipy.spatial import cKDTree
 
+from kindred.brokering.models import Capacity
 from kindred.engine.brokering import Needs, Schools, Supporters, Weights, standardise_columns
 from kindred.engine.families import context_matrix
 from kindred.evidence.loading import SchoolTable, school_table
 from kindred.evidence.models import Flag, Performance, SupportCategory
+from kindred.frameworks.selectors import latest_selfeval_verdicts
+from kindred.networks.models import Membership, Network
 from kindred.schools.models import Region, School
 
 NOT_SUPPORTING = {SupportCategory.Category.RED, SupportCategory.Category.AMBER}
@@ -61,20 +66,57 @@ class Place:
         return self.table.pk[self.rows]
 
 
-def place(*, region: Region | None = None, phase: str = "", exclude: frozenset[int] = frozenset()) -> Place:
-    """Open located schools of `region` and `phase`, leaving out the School pks in `exclude`."""
+def place(
+    *,
+    region: Region | None = None,
+    phase: str = "",
+    exclude: frozenset[int] = frozenset(),
+    also: Sequence[Region] = (),
+) -> Place:
+    """Open located schools of `region` (and of the regions `also`) and `phase`, leaving out the
+    School pks in `exclude`."""
     table = school_table()
     keep = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
     if exclude:
         keep &= ~np.isin(table.pk, np.fromiter(exclude, dtype=np.int64))
     if region is not None:
         in_region = np.fromiter(
-            School.objects.filter(region=region).values_list("pk", flat=True), dtype=np.int64
+            School.objects.filter(region__in=[region, *also]).values_list("pk", flat=True), dtype=np.int64
         )
         keep &= np.isin(table.pk, in_region)
     if phase:
         keep &= table.phase == phase
     return Place(table=table, rows=np.flatnonzero(keep))
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def _unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
+    lat, lon = np.radians(latitude), np.radians(longitude)
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def neighbouring_regions(region: Region, *, km: float) -> list[Region]:
+    """The regions with an open located school within `km` (great circle) of one of `region`'s open
+    located schools: where a run looks beyond the region's border. One k-d tree over the region's
+    schools, one nearest-point query per other school."""
+    rows = list(
+        School.objects.exclude(status=School.Status.CLOSED)
+        .filter(latitude__isnull=False, longitude__isnull=False, region__isnull=False)
+        .values_list("region_id", "latitude", "longitude")
+    )
+    if not rows:
+        return []
+    region_id = np.array([r[0] for r in rows], dtype=np.int64)
+    points = _unit_vectors(np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float))
+    home = region_id == region.pk
+    if not home.any() or home.all():
+        return []
+    chord = 2 * np.sin(km / EARTH_RADIUS_KM / 2)
+    distance, _index = cKDTree(points[home]).query(points[~home], k=1, distance_upper_bound=chord)
+    near = np.unique(region_id[~home][np.isfinite(distance)])
+    return list(Region.objects.filter(pk__in=near.tolist()).order_by("name"))
 
 
 @dataclass(frozen=True)
@@ -143,8 +185,6 @@ def selfeval_rows(index: dict[int, int] | set[int]) -> list[SelfEvaluated]:
     """Strengths and needs of the schools in `index` (School pks) from the newest year of schools'
     own evaluations, each domain labelled by its source. Brokering, formation and offer matching
     all read self-evaluation through this one function."""
-    from kindred.frameworks.selectors import latest_selfeval_verdicts
-
     wanted = list(index) if len(index) <= _SELFEVAL_IDS_IN_SQL else None
     version, year, verdicts = latest_selfeval_verdicts(schools=wanted)
     if version is None or year is None:
@@ -189,9 +229,6 @@ def capacities(pks: np.ndarray, pupils: np.ndarray) -> tuple[np.ndarray, np.ndar
     partnerships in which it already supports a school (an open partnership network, as its mentor)
     are taken off it, so a run never proposes more than the school can take at once.
     """
-    from kindred.brokering.models import Capacity
-    from kindred.networks.models import Membership, Network
-
     capacity = default_capacity(pupils)
     own = np.zeros(len(pks), dtype=bool)
     position = {pk: i for i, pk in enumerate(pks.tolist())}
@@ -229,13 +266,18 @@ def brokering_inputs(
     phase: str = "",
     all_needs: bool = False,
     exclude: frozenset[int] = frozenset(),
+    neighbours: Sequence[Region] = (),
 ) -> BrokeringInputs:
     """The needs of the place's red and amber schools (of every school with `all_needs`) and every
-    school strong in a domain, as engine inputs."""
-    where = place(region=region, phase=phase, exclude=exclude)
+    school strong in a domain, as engine inputs. With `neighbours`, schools of those regions may be
+    partners too, but only `region`'s own schools' needs are brokered."""
+    where = place(region=region, phase=phase, exclude=exclude, also=neighbours)
     table, rows = where.table, where.rows
     flags = evidence_flags(where.pk)
     wanting = flags.need if all_needs else flags.need & np.isin(flags.category, list(NOT_SUPPORTING))[:, None]
+    if neighbours and region is not None:
+        home = np.isin(where.pk, np.fromiter(region.schools.values_list("pk", flat=True), dtype=np.int64))
+        wanting = wanting & home[:, None]
     need_school, need_domain = np.nonzero(wanting)
     strong = ~np.isnan(flags.strength_z).all(axis=1) if flags.domains else np.zeros(len(rows), dtype=bool)
     supporter = np.flatnonzero(strong)
@@ -269,8 +311,6 @@ def existing_ties(where: Place) -> list[tuple[int, int]]:
 
     from django.db.models import Q
     from django.utils import timezone
-
-    from kindred.networks.models import Membership, Network
 
     since = timezone.now() - timedelta(days=365 * RECENT_YEARS)
     rows = (

@@ -38,6 +38,27 @@ class Run(models.Model):
         default=False,
         help_text=_("Formation: keep every existing network and its members; only place schools in none."),
     )
+    other_authority = models.BooleanField(
+        _("partners from another authority only"),
+        default=False,
+        help_text=_("Brokering: propose only partners outside the need school's own authority."),
+    )
+    neighbours = models.BooleanField(
+        _("look beyond the region's border"),
+        default=False,
+        help_text=_(
+            "Brokering: schools of neighbouring regions may be partners too (only this region's needs are "
+            "brokered)."
+        ),
+    )
+    fewer_partners = models.BooleanField(
+        _("prefer one partner covering several needs"),
+        default=False,
+        help_text=_(
+            "Brokering: each partner school beyond a school's first costs as much as an hour's travel "
+            "(engine/fewer_partners.py)."
+        ),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPUTING)
     report = models.JSONField(_("quality report"), default=dict, blank=True)
     job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -46,6 +67,15 @@ class Run(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published = models.JSONField(
+        _("what was published"),
+        default=dict,
+        blank=True,
+        help_text=_("Networks created and joined, schools invited, and who coordinates the new networks."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -58,6 +88,19 @@ class Run(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("brokering_run", args=[self.pk])
+
+
+class Coordinator(models.TextChoices):
+    """Who coordinates the networks a published run creates."""
+
+    LEAD = (
+        "lead",
+        _(
+            "The lead school (in a partnership, the supporting school): whoever accepts for it becomes "
+            "coordinator"
+        ),
+    )
+    PUBLISHER = "publisher", _("Me: I become coordinator of every new network now")
 
 
 class Exclusion(models.Model):

@@ -5,7 +5,11 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kindred.accounts.models import SchoolStaff
+from kindred.brokering.access import ANSWERING_ROLES
+from kindred.brokering.loading import default_capacity
 from kindred.brokering.models import Approach, Capacity, Invitation, ProposedNetwork, Run
+from kindred.networks.models import Membership, Network
 from kindred.schools.models import School
 
 
@@ -27,6 +31,68 @@ def run_networks(run: Run) -> QuerySet[ProposedNetwork]:
         .prefetch_related(Prefetch("invitations", queryset=schools))
         .select_related("network", "extends")
     )
+
+
+def proposed_size(proposed: ProposedNetwork) -> int:
+    """Schools in a proposed network: its invitations, plus the current members of the network it extends."""
+    size = len(proposed.invitations.all())
+    if proposed.extends_id:
+        size += Membership.objects.active().filter(network_id=proposed.extends_id).count()
+    return size
+
+
+def sizes_outside(run: Run, proposed: list[ProposedNetwork]) -> list[int]:
+    """Numbers of the formation run's proposals that publishing would refuse for their size. An existing
+    network keeps its members whatever its size (incremental runs never reshuffle anyone); it must only
+    not grow past the most."""
+    if run.kind != Run.Kind.FORMATION:
+        return []
+    return [
+        p.number
+        for p in proposed
+        if (
+            proposed_size(p) > run.max_size
+            if p.extends_id
+            else not run.min_size <= proposed_size(p) <= run.max_size
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What publishing a run would do, for the confirmation page."""
+
+    new: list[ProposedNetwork]  # networks to create, with their invitations
+    joining: list[ProposedNetwork]  # existing networks receiving new schools (incremental formation)
+    invited: int  # schools to invite
+    too_big_or_small: list[int]  # numbers of proposals publishing would refuse for their size
+
+
+def publish_plan(run: Run) -> PublishPlan:
+    proposed = [
+        p
+        for p in run.networks.select_related("extends")
+        .prefetch_related(Prefetch("invitations", queryset=Invitation.objects.select_related("school")))
+        .order_by("number")
+        if p.invitations.all()
+    ]
+    return PublishPlan(
+        new=[p for p in proposed if not p.extends_id],
+        joining=[p for p in proposed if p.extends_id],
+        invited=sum(len(p.invitations.all()) for p in proposed),
+        too_big_or_small=sizes_outside(run, proposed),
+    )
+
+
+def answers(run: Run) -> dict[str, int]:
+    """How many of a published run's invitations are accepted, declined and still waiting (invited)."""
+    counts = dict(
+        Invitation.objects.filter(proposed_network__run=run)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Invitation.Status.values}
 
 
 def map_points(run: Run, *, limit: int = 6000) -> list[tuple]:
@@ -81,9 +147,6 @@ class SupportCapacity:
 
 def capacities_of(schools: list[School]) -> dict[int, SupportCapacity]:
     """Each school's capacity to support others, by pk (two queries for any number of schools)."""
-    from kindred.brokering.loading import default_capacity
-    from kindred.networks.models import Membership, Network
-
     pks = [s.pk for s in schools]
     own = dict(Capacity.objects.filter(school_id__in=pks).values_list("school_id", "schools"))
     mentoring = dict(
@@ -103,3 +166,25 @@ def capacities_of(schools: list[School]) -> dict[int, SupportCapacity]:
         )
         for s, default in zip(schools, defaults.tolist(), strict=True)
     }
+
+
+def invited_counts(network_ids: list[int]) -> dict[int, int]:
+    """Schools invited by published runs into each of `network_ids` that have not answered yet."""
+    return dict(
+        Invitation.objects.filter(
+            proposed_network__network_id__in=network_ids, status=Invitation.Status.INVITED
+        )
+        .values_list("proposed_network__network_id")
+        .annotate(n=Count("pk"))
+        .values_list("proposed_network__network_id", "n")
+    )
+
+
+def invitations_waiting(user) -> QuerySet[Invitation]:
+    """Invitations of published runs to the schools `user` leads or administers, not answered yet."""
+    schools = SchoolStaff.objects.filter(user=user, role__in=ANSWERING_ROLES).values("school_id")
+    return (
+        Invitation.objects.filter(status=Invitation.Status.INVITED, school_id__in=schools)
+        .select_related("school", "proposed_network__network")
+        .order_by("-proposed_network__run__published_at", "pk")
+    )

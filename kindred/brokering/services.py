@@ -7,6 +7,8 @@ networks), `run_publish` (networks created in the network spaces, schools invite
 schools have accepted). The good-practice finder's `approach_record` and `approach_propose`.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -20,11 +22,23 @@ from kindred import countries
 from kindred.accounts.models import User
 from kindred.audit.services import audit
 from kindred.brokering.computing import broker_place, form_incremental, form_place, travel_source
-from kindred.brokering.models import Approach, Capacity, Exclusion, Invitation, ProposedNetwork, Run
+from kindred.brokering.loading import neighbouring_regions
+from kindred.brokering.models import (
+    Approach,
+    Capacity,
+    Coordinator,
+    Exclusion,
+    Invitation,
+    ProposedNetwork,
+    Run,
+)
+from kindred.brokering.selectors import proposed_size as _size
+from kindred.brokering.selectors import sizes_outside
 from kindred.core.progress import Progress, no_progress
 from kindred.engine import brokering, formation
-from kindred.networks.models import Membership, Network
-from kindred.networks.services import membership_add, network_create
+from kindred.networks.models import Membership, Network, NetworkRole
+from kindred.networks.rota import rota_generate
+from kindred.networks.services import membership_add, network_create, network_role_add
 from kindred.schools.models import Region, School
 
 ROTA_MEETINGS = 6  # meetings planned when a rota starts: one every six weeks from four weeks on
@@ -48,15 +62,28 @@ def run_create(
     min_size: int = 8,
     max_size: int = 15,
     incremental: bool = False,
+    other_authority: bool = False,
+    neighbours: bool = False,
+    fewer_partners: bool = False,
 ) -> Run:
     """A run waiting to be computed (the view then queues `run_compute` as a job). An `incremental`
-    formation keeps the region's existing networks and places only schools in none."""
+    formation keeps the region's existing networks and places only schools in none. Brokering with
+    `other_authority` proposes only partners outside the need school's authority; with `neighbours`
+    (or with `other_authority` in a region of one authority) schools of neighbouring regions may be
+    partners too. With `fewer_partners`, each partner school beyond a school's first costs extra, so one
+    partner covering several needs is preferred."""
     if kind not in Run.Kind.values:
         raise ValidationError(_("Unknown kind of run %(kind)s.") % {"kind": kind})
     if not 2 <= min_size <= max_size:
         raise ValidationError(_("Sizes must satisfy 2 ≤ fewest ≤ most."))
     if incremental and kind != Run.Kind.FORMATION:
         raise ValidationError(_("Only network formation can place schools into existing networks."))
+    if fewer_partners and kind != Run.Kind.BROKERING:
+        raise ValidationError(_("Only partner brokering can prefer one partner covering several needs."))
+    if (other_authority or neighbours) and kind != Run.Kind.BROKERING:
+        raise ValidationError(
+            _("Only partner brokering can ask for another authority or look beyond the region's border.")
+        )
     run = Run.objects.create(
         kind=kind,
         region=region,
@@ -64,9 +91,21 @@ def run_create(
         min_size=min_size,
         max_size=max_size,
         incremental=incremental,
+        other_authority=other_authority,
+        neighbours=neighbours,
+        fewer_partners=fewer_partners,
         created_by=by,
     )
-    audit(by, "brokering.run_created", run, kind=str(kind), region=region.pk, incremental=incremental)
+    audit(
+        by,
+        "brokering.run_created",
+        run,
+        kind=str(kind),
+        region=region.pk,
+        incremental=incremental,
+        other_authority=other_authority,
+        neighbours=neighbours,
+    )
     return run
 
 
@@ -105,8 +144,17 @@ def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_pro
             )
             outcome = _store_formation(run, formed, locked)
         else:
-            brokered = broker_place(region=run.region, exclude=excluded, allow_unmet=True, progress=progress)
-            outcome = _store_brokering(run, brokered)
+            neighbours, because = _neighbours_for(run)
+            brokered = broker_place(
+                region=run.region,
+                exclude=excluded,
+                allow_unmet=True,
+                require_other_authority=run.other_authority,
+                neighbours=neighbours,
+                fewer_partners=run.fewer_partners,
+                progress=progress,
+            )
+            outcome = _store_brokering(run, brokered, neighbours=neighbours, because=because)
     except (formation.Infeasible, brokering.Infeasible) as error:
         Run.objects.filter(pk=run.pk).update(status=Run.Status.FAILED, report={"error": str(error)})
         raise
@@ -245,8 +293,27 @@ def _store_incremental(run: Run, placed, locked: list[ProposedNetwork]) -> dict:
     return summary
 
 
+def _neighbours_for(run: Run) -> tuple[list[Region], str]:
+    """The regions whose schools may be partners besides the run's own, and why: "asked" (the leader
+    ticked "look beyond the region's border"), "one_authority" (another authority was asked for in a
+    region whose schools are all in one authority: there is none inside it), or "" (none)."""
+    if run.neighbours:
+        because = "asked"
+    elif run.other_authority and (
+        School.objects.filter(region=run.region, local_authority__isnull=False)
+        .values("local_authority")
+        .distinct()
+        .count()
+        < 2
+    ):
+        because = "one_authority"
+    else:
+        return [], ""
+    return neighbouring_regions(run.region, km=settings.BROKERING_NEIGHBOUR_KM), because
+
+
 @transaction.atomic
-def _store_brokering(run: Run, brokered) -> dict:
+def _store_brokering(run: Run, brokered, *, neighbours: Sequence[Region] = (), because: str = "") -> dict:
     run.networks.filter(locked=False).delete()
     numbers = set(run.networks.values_list("number", flat=True))
     school_pk = brokered.inputs.place.pk
@@ -300,10 +367,24 @@ def _store_brokering(run: Run, brokered) -> dict:
         "gap": result.gap,
         "solves": result.rounds,
         "pairs_eligible": result.pairs_eligible,
+        "other_authority": run.other_authority,
+        "fewer_partners": run.fewer_partners,
+        # How many schools receive 1, 2, … different partner schools (one may cover several needs).
+        "partners_spread": _partners_spread(result, needs, supporters),
+        "neighbour_regions": [region.name for region in neighbours],
+        "neighbours_because": because,
     }
     run.report, run.status = summary, Run.Status.REVIEW
     run.save(update_fields=["report", "status"])
     return summary
+
+
+def _partners_spread(result, needs, supporters) -> list[list[int]]:
+    """[[partners, schools receiving that many], …], fewest partners first."""
+    counts: dict[int, int] = {}
+    for n in brokering.partners_per_school(result.proposals, needs, supporters).values():
+        counts[n] = counts.get(n, 0) + 1
+    return [[n, counts[n]] for n in sorted(counts)]
 
 
 def _unmet_by_domain(result, needs, domains: list[str]) -> dict[str, int]:
@@ -318,14 +399,6 @@ def _usable_capacity(supporters) -> int:
     """Places the supporters offer between them (red and amber schools offer none)."""
     blocked = supporters.blocked if supporters.blocked is not None else False
     return int(supporters.capacity[~blocked].sum()) if len(supporters.capacity) else 0
-
-
-def _size(proposed: ProposedNetwork) -> int:
-    """Schools in a proposed network: its invitations, plus the current members of the network it extends."""
-    size = len(proposed.invitations.all())
-    if proposed.extends_id:
-        size += proposed.extends.memberships.active().count()
-    return size
 
 
 @transaction.atomic
@@ -394,64 +467,113 @@ def school_exclude(*, run: Run, school: School, by: User) -> Exclusion:
     return exclusion
 
 
+@dataclass(frozen=True)
+class Published:
+    """What publishing a run did (or, with `already`, what the first publication did)."""
+
+    created: int  # new networks
+    joined: int  # existing networks that new schools are invited into (incremental formation)
+    invited: int  # schools invited
+    coordinator: str  # Coordinator value: who coordinates the new networks
+    already: bool = False  # the run had been published before: nothing was done this time
+
+    @property
+    def networks(self) -> int:
+        return self.created + self.joined
+
+
+def _published(run: Run, *, already: bool) -> Published:
+    memory = run.published or {}
+    return Published(
+        created=memory.get("created", 0),
+        joined=memory.get("joined", 0),
+        invited=memory.get("invited", 0),
+        coordinator=memory.get("coordinator", Coordinator.PUBLISHER),
+        already=already,
+    )
+
+
 @transaction.atomic
-def run_publish(*, run: Run, by: User) -> int:
-    """Create every proposed network (status forming) and invite its schools. Returns networks created."""
+def run_publish(*, run: Run, by: User, coordinator: Coordinator | str = Coordinator.LEAD) -> Published:
+    """Create every proposed network (status forming, private for a partnership) and invite its schools.
+
+    Happens once: the run is claimed by one conditional UPDATE before anything else is written, so a
+    second click, a reload or a second tab finds it published and changes nothing (`already`). With
+    `coordinator` LEAD the new networks have no coordinator until their lead school (the supporting
+    school of a partnership) accepts: whoever accepts for it becomes coordinator; with PUBLISHER the
+    leader publishing coordinates every new network at once.
+    """
+    if coordinator not in Coordinator.values:
+        raise ValidationError(_("Unknown choice of coordinator %(value)s.") % {"value": coordinator})
+    if Run.objects.filter(pk=run.pk, status=Run.Status.PUBLISHED).exists():
+        run.refresh_from_db()
+        return _published(run, already=True)
     _check_under_review(run)
     proposed = list(run.networks.select_related("extends").prefetch_related("invitations__school"))
     proposed = [p for p in proposed if p.invitations.all()]  # a network whose newcomers were all left out
-    if run.kind == Run.Kind.FORMATION:
-        # An existing network keeps its members whatever its size (incremental runs never reshuffle
-        # anyone); it must only not grow past the most.
-        wrong = [
-            p.number
-            for p in proposed
-            if (_size(p) > run.max_size if p.extends_id else not run.min_size <= _size(p) <= run.max_size)
-        ]
-        if wrong:
-            raise ValidationError(
-                _("Networks %(numbers)s are outside %(low)s–%(high)s schools; move schools first.")
-                % {"numbers": ", ".join(map(str, wrong[:10])), "low": run.min_size, "high": run.max_size}
-            )
+    wrong = sizes_outside(run, proposed)
+    if wrong:
+        raise ValidationError(
+            _("Networks %(numbers)s are outside %(low)s–%(high)s schools; move schools first.")
+            % {"numbers": ", ".join(map(str, wrong[:10])), "low": run.min_size, "high": run.max_size}
+        )
+    now = timezone.now()
+    claimed = Run.objects.filter(pk=run.pk, status=Run.Status.REVIEW).update(
+        status=Run.Status.PUBLISHED, published_at=now, published_by=by
+    )
+    if not claimed:  # another request published it between our check and now
+        run.refresh_from_db()
+        return _published(run, already=True)
+    created = joined = invited = 0
     for item in proposed:
         schools = list(item.invitations.all())
+        invited += len(schools)
         if item.extends_id:
             item.network = item.extends
             item.save(update_fields=["network"])
             Invitation.objects.filter(proposed_network=item).update(status=Invitation.Status.INVITED)
+            joined += 1
             continue
         if run.kind == Run.Kind.FORMATION:
             host = next((i.school for i in schools if i.role == Invitation.Role.HOST), schools[0].school)
-            name = _("%(region)s network %(number)s (%(host)s)") % {
-                "region": run.region.name,
-                "number": item.number,
-                "host": host.name,
-            }
-            kind = Network.Kind.CLUSTER
+            # The name's data, not its words: each reader sees it in their language.
+            made_by, params = (
+                Network.Made.FORMATION,
+                {
+                    "region": run.region.name,
+                    "number": item.number,
+                    "host": host.name,
+                },
+            )
+            kind, visibility = Network.Kind.CLUSTER, Network.Visibility.PUBLIC
         else:
             need = next(i.school for i in schools if i.role == Invitation.Role.NEED)
             partner = next(i.school for i in schools if i.role == Invitation.Role.PARTNER)
-            name = _("%(need)s with %(partner)s: %(domain)s") % {
-                "need": need.name,
-                "partner": partner.name,
-                "domain": item.domain,
-            }
-            kind = Network.Kind.PARTNERSHIP
+            # A neutral name: the need (perhaps from the school's own evaluation) stays with the
+            # run, read by system leaders; the network's name is seen by everyone who sees the
+            # network (docs/privacy.md).
+            made_by, params = Network.Made.BROKERING, {"need": need.name, "partner": partner.name}
+            kind, visibility = Network.Kind.PARTNERSHIP, Network.Visibility.PRIVATE
         network = network_create(
-            name=name[:200],
+            made_by=made_by,
+            name_params=params,
             kind=kind,
             region=run.region,
             by=by,
+            coordinator=by if coordinator == Coordinator.PUBLISHER else None,
+            without_coordinator=coordinator == Coordinator.LEAD,
             phase=run.phase,
-            purpose=_("Proposed by %(run)s") % {"run": run.get_kind_display()},
+            visibility=visibility,
         )
         item.network = network
         item.save(update_fields=["network"])
         Invitation.objects.filter(proposed_network=item).update(status=Invitation.Status.INVITED)
-    run.status, run.published_at = Run.Status.PUBLISHED, timezone.now()
-    run.save(update_fields=["status", "published_at"])
-    audit(by, "brokering.run_published", run, networks=len(proposed))
-    return len(proposed)
+        created += 1
+    memory = {"created": created, "joined": joined, "invited": invited, "coordinator": str(coordinator)}
+    Run.objects.filter(pk=run.pk).update(published=memory)
+    run.status, run.published_at, run.published_by, run.published = Run.Status.PUBLISHED, now, by, memory
+    audit(by, "brokering.run_published", run, networks=created + joined, **memory)
+    return _published(run, already=False)
 
 
 MEMBERSHIP_ROLE = {
@@ -473,8 +595,12 @@ def invitation_answer(*, invitation: Invitation, accept: bool, by: User) -> Invi
     invitation.save(update_fields=["status", "answered_by", "answered_at"])
     if accept and network is not None:
         membership_add(
-            network=network, school=invitation.school, role=MEMBERSHIP_ROLE[invitation.role], by=by
+            network=network,
+            school=invitation.school,
+            role=MEMBERSHIP_ROLE[Invitation.Role(invitation.role)],
+            by=by,
         )
+        _coordinator_from_lead(invitation, network, by=by)
         _rota_start_if_ready(network, by=by)
     audit(
         by,
@@ -485,11 +611,25 @@ def invitation_answer(*, invitation: Invitation, accept: bool, by: User) -> Invi
     return invitation
 
 
+def _coordinator_from_lead(invitation: Invitation, network: Network, *, by: User) -> None:
+    """A run published with the lead school as coordinator: whoever accepts for the lead school (the
+    supporting school of a partnership) becomes the new network's coordinator, if it has none yet."""
+    run = invitation.proposed_network.run
+    if (
+        run.published.get("coordinator") != Coordinator.LEAD
+        or invitation.proposed_network.extends_id
+        or invitation.role not in (Invitation.Role.HOST, Invitation.Role.PARTNER)
+        or not by.is_authenticated
+        or NetworkRole.objects.active().filter(network=network, role=NetworkRole.Role.COORDINATOR).exists()
+    ):
+        return
+    network_role_add(network=network, user=by, role=NetworkRole.Role.COORDINATOR, by=by)
+
+
 def _rota_start_if_ready(network: Network, *, by: User) -> None:
     """Two accepted schools and no rota yet: plan the first meetings (every six weeks)."""
     if network.rota_turns.exists() or network.memberships.active().count() < 2:
         return
-    from kindred.networks.rota import rota_generate
 
     first = timezone.localdate() + timedelta(weeks=4)
     dates = [first + timedelta(weeks=6 * i) for i in range(ROTA_MEETINGS)]
@@ -526,10 +666,10 @@ def approach_propose(*, approach: Approach, by: User) -> Network:
     """Propose the partnership: a partnership network with both schools (the need school as mentee)."""
     if approach.network_id:
         raise ValidationError(_("A partnership has already been proposed from this approach."))
-    name = _("%(need)s with %(partner)s: %(domain)s") % {
+    # A neutral name: the need stays with the approach (docs/privacy.md).
+    name = _("%(need)s with %(partner)s") % {
         "need": approach.need_school.name,
         "partner": approach.partner.name,
-        "domain": approach.domain,
     }
     network = network_create(
         name=name[:200], kind=Network.Kind.PARTNERSHIP, region=approach.need_school.region, by=by

@@ -10,6 +10,11 @@ urlpatterns = [
     path("brokering/runs/<int:pk>/lock/", views.run_lock, name="brokering_run_lock"),
     path("brokering/runs/<int:pk>/exclude/", views.run_exclude, name="brokering_run_exclude"),
     path("brokering/runs/<int:pk>/publish/", views.run_publish, name="brokering_run_publish"),
+    path(
+        "brokering/runs/<int:pk>/publish/confirm/",
+        views.run_publish_confirm,
+        name="brokering_run_publish_confirm",
+    ),
     path("brokering/approaches/", views.approach, name="brokering_approach"),
     path("brokering/approaches/<int:pk>/propose/", views.approach_propose, name="brokering_approach_propose"),
     path("schools/<str:registry_id>/invitations/", views.invitations, name="brokering_invitations"),

@@ -1,11 +1,15 @@
 """Pages for brokering and formation: start a run, review and adjust it, publish; schools answer."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,10 +31,12 @@ from kindred.brokering.forms import (
     ExcludeForm,
     LockForm,
     MoveForm,
+    PublishForm,
     RunForm,
 )
 from kindred.brokering.models import Approach, Run
 from kindred.brokering.tasks import compute_run
+from kindred.core.actions import refusal_shown
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.evidence.charts import school_map
@@ -55,7 +61,9 @@ def runs(request):
     if not regions:
         raise Http404("No region to broker for.")
     queryset = Region.objects.filter(pk__in=[r.pk for r in regions])
-    form = RunForm(request.POST or None, regions=queryset, initial={"region": regions[0].pk})
+    kind = request.GET.get("kind")  # the navigation's "Broker partners" and "Form networks"
+    initial = {"region": regions[0].pk, "kind": kind if kind in Run.Kind.values else Run.Kind.BROKERING}
+    form = RunForm(request.POST or None, regions=queryset, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         run = services.run_create(
@@ -66,6 +74,9 @@ def runs(request):
             min_size=data["min_size"],
             max_size=data["max_size"],
             incremental=data["incremental"],
+            other_authority=data["other_authority"],
+            neighbours=data["neighbours"],
+            fewer_partners=data["fewer_partners"],
         )
         _queue(run, request.user)
         return redirect(run)
@@ -95,15 +106,14 @@ def run_detail(request, pk: int):
             "move_form": MoveForm(),
             "exclude_form": ExcludeForm(),
             "excluded": run.exclusions.select_related("school"),
+            "answers": selectors.answers(run) if run.status == Run.Status.PUBLISHED else None,
         },
     )
 
 
 def _adjust(request, run: Run, action) -> None:
-    try:
+    with refusal_shown(request):
         action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
 
 
 @require_POST
@@ -174,20 +184,48 @@ def run_exclude(request, pk: int):
     return redirect(run)
 
 
+@login_required
+def run_publish_confirm(request, pk: int):
+    """Before publishing: what will happen (networks, invitations, who coordinates), and the one button."""
+    run = run_for_user(request.user, pk)
+    if run.status == Run.Status.PUBLISHED:
+        return redirect(run)
+    return render(
+        request,
+        "brokering/publish_confirm.html",
+        {"run": run, "plan": selectors.publish_plan(run), "form": PublishForm()},
+    )
+
+
 @require_POST
 @login_required
 def run_publish(request, pk: int):
+    """Publish once: without the confirmation page's answer, go to it; a second POST does nothing."""
     run = run_for_user(request.user, pk)
-    try:
-        count = services.run_publish(run=run, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return redirect("brokering_run_publish_confirm", pk=run.pk)
+    with refusal_shown(request) as attempt:
+        done = services.run_publish(run=run, by=request.user, coordinator=form.cleaned_data["coordinator"])
+    if not attempt.ok:
         return redirect(run)
-    if run.incremental:
-        text = _("Published: %(count)s networks created or joined; only their new schools are invited.")
+    if done.already:
+        messages.info(request, _("This run had already been published; nothing was done again."))
+    elif run.incremental:
+        messages.success(
+            request,
+            _(
+                "Published: %(created)s networks created and %(joined)s joined; %(invited)s schools "
+                "invited (only the new schools of existing networks)."
+            )
+            % {"created": done.created, "joined": done.joined, "invited": done.invited},
+        )
     else:
-        text = _("Published: %(count)s networks created; their schools are invited.")
-    messages.success(request, text % {"count": count})
+        messages.success(
+            request,
+            _("Published: %(created)s networks created; %(invited)s schools invited.")
+            % {"created": done.created, "invited": done.invited},
+        )
     return redirect(run)
 
 
@@ -215,11 +253,9 @@ def capacity(request, registry_id: str):
     current = selectors.capacities_of([school])[school.pk]
     form = CapacityForm(request.POST or None, initial={"schools": current.schools if current.own else None})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form, field="schools") as attempt:
             services.capacity_set(school=school, schools=form.cleaned_data["schools"], by=request.user)
-        except ValidationError as error:
-            form.add_error("schools", error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Saved: brokering runs from now on use this capacity."))
             return redirect("brokering_capacity", registry_id=school.registry_id)
     return render(request, "brokering/capacity.html", {"school": school, "current": current, "form": form})
@@ -231,12 +267,10 @@ def invitation_answer(request, registry_id: str, pk: int):
     invitation = invitation_for_user(request.user, registry_id, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.invitation_answer(
                 invitation=invitation, accept=form.cleaned_data["accept"], by=request.user
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect("brokering_invitations", registry_id=registry_id)
 
 
@@ -249,7 +283,7 @@ def approach(request):
         messages.error(
             request, _("The approach could not be recorded: %(errors)s") % {"errors": form.errors.as_text()}
         )
-        return redirect(request.POST.get("next") or "good_practice")
+        return redirect(_same_site_next(request) or reverse("good_practice"))
     need_school = get_object_or_404(School, registry_id=form.cleaned_data["need_school"])
     partner = get_object_or_404(School, registry_id=form.cleaned_data["partner"])
     if school_access(request.user, need_school) == Access.NONE:
@@ -258,7 +292,7 @@ def approach(request):
         raise PermissionDenied(
             _("Only the school's leaders, administrators and system leaders act on its needs.")
         )
-    try:
+    with refusal_shown(request):
         services.approach_record(
             need_school=need_school,
             domain=form.cleaned_data["domain"],
@@ -269,8 +303,6 @@ def approach(request):
             note=form.cleaned_data["note"],
         )
         messages.success(request, _("Recorded for %(school)s.") % {"school": partner.name})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(_next_or_finder(request, need_school, form.cleaned_data["domain"]))
 
 
@@ -285,22 +317,26 @@ def approach_propose(request, pk: int):
         raise PermissionDenied(
             _("Only the school's leaders, administrators and system leaders act on its needs.")
         )
-    try:
+    with refusal_shown(request) as attempt:
         network = services.approach_propose(approach=item, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not attempt.ok:
         return redirect(_next_or_finder(request, item.need_school, item.domain))
-    messages.success(request, _("Partnership proposed: %(name)s.") % {"name": network.name})
+    messages.success(request, _("Partnership proposed: %(name)s.") % {"name": network.display_name})
     return redirect(network)
 
 
-def _next_or_finder(request, school: School, domain: str) -> str:
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
-    from django.utils.http import url_has_allowed_host_and_scheme
-
+def _same_site_next(request) -> str:
+    """The form's `next` if it is an address on this site (never another site's, never a URL name), else ""."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _next_or_finder(request, school: School, domain: str) -> str:
+    target = _same_site_next(request)
+    if target:
         return target
     return reverse("good_practice") + "?" + urlencode({"domain": domain, "school": school.registry_id})

@@ -6,11 +6,18 @@ Installed in place of `django.contrib.admin` (INSTALLED_APPS names `KindredAdmin
 (a person's name *and* e-mail address, since thousands of people share a name).
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db.models import Q
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from kindred.core.search import matching, search_of
 
 
 class LabelledAutocompleteJsonView(AutocompleteJsonView):
@@ -30,6 +37,18 @@ class KindredAdminSite(admin.AdminSite):
     @property
     def site_title(self):
         return settings.SITE_NAME
+
+    def login(self, request, extra_context=None):
+        # With the organisation's identity provider set up (OIDC_ISSUER, accounts/oidc.py), people
+        # sign in to the admin on Kindred's own sign-in page: its button, and the break-glass
+        # administrator's password form when LOCAL_PASSWORDS is off.
+        if settings.OIDC_ISSUER and not request.user.is_authenticated:
+            query = QueryDict(mutable=True)
+            query[REDIRECT_FIELD_NAME] = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+                "admin:index", current_app=self.name
+            )
+            return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}")
+        return super().login(request, extra_context)
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
@@ -64,23 +83,23 @@ class HistoryAdmin(admin.ModelAdmin):
         return False
 
 
+def related_search(kind: str, queryset, search_term: str, field: str, *, also: Q | None = None):
+    """Narrow `queryset` to rows whose `field` points at a row the search of `kind` finds
+    (kindred/core/search.py, each kind registered by its own app), or that match the Q `also`;
+    the whole queryset for a blank term."""
+    if not search_term.strip():
+        return queryset
+    model = apps.get_model(search_of(kind).model)
+    condition = Q(**{f"{field}__in": matching(kind, model.objects.all(), search_term)})
+    return queryset.filter(condition | also if also is not None else condition)
+
+
 def people_search(queryset, search_term: str, field: str = "user"):
     """Narrow `queryset` to rows whose `field` (a person) the people search finds (accounts/search.py)."""
-    from kindred.accounts.models import User
-    from kindred.accounts.search import people_matching
-
-    if not search_term.strip():
-        return queryset
-    return queryset.filter(**{f"{field}__in": people_matching(User.objects.all(), search_term)})
+    return related_search("people", queryset, search_term, field)
 
 
-def school_search(queryset, search_term: str, field: str = "school", *, also=None):
+def school_search(queryset, search_term: str, field: str = "school", *, also: Q | None = None):
     """Narrow `queryset` to rows whose `field` (a school) the schools' search finds (folded name and
     town, id, postcode, authority: schools/selectors.school_search_q), or that match the Q `also`."""
-    from kindred.schools.models import School
-    from kindred.schools.selectors import school_search_q
-
-    if not search_term.strip():
-        return queryset
-    condition = Q(**{f"{field}__in": School.objects.filter(school_search_q(search_term))})
-    return queryset.filter(condition | also if also is not None else condition)
+    return related_search("schools", queryset, search_term, field, also=also)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from kindred.core.bidi import without_bidi_controls
+
 ALLOWED_TYPES = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -92,7 +94,10 @@ def download(fieldfile, *, filename: str, content_type: str) -> FileResponse:
         handle = fieldfile.open("rb")
     except FileNotFoundError as missing:
         raise Http404("The file is missing.") from missing
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    # A name stored before override characters were dropped (kindred.core.bidi) is saved without them.
+    response = FileResponse(
+        handle, as_attachment=True, filename=without_bidi_controls(filename), content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

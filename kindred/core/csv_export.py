@@ -17,6 +17,9 @@ from typing import Any
 from defusedcsv import csv as defused
 
 _ALSO_ESCAPED = ("\t", "\r")
+# The first characters that make a cell a formula (defusedcsv's list and ours): a reader of a file
+# Kindred wrote drops the apostrophe in front of them (frameworks/loading.py).
+FORMULA_STARTS = frozenset("=+-@|%\t\r")
 
 
 def spreadsheet_safe(value: Any) -> Any:

@@ -78,3 +78,32 @@ class Lock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (held since {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ScheduledJob(models.Model):
+    """One scheduled job (`core.schedule.JOBS`): when it runs next, and how its last run went.
+
+    `kindred scheduler` queues a job for the worker when `next_run_at` has passed, moving `next_run_at`
+    on in the same conditional update, so two schedulers never queue one run twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    code = models.CharField(max_length=32, unique=True)
+    schedule = models.CharField(max_length=16, help_text=_("The schedule next_run_at was worked out from."))
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    last_queued_at = models.DateTimeField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    last_message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code

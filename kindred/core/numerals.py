@@ -1,7 +1,9 @@
 """Numbers written in the active language's digits.
 
 Django formats numbers per language (separators from kindred/formats/) but always with the
-digits 0–9. Where the EASTERN_ARABIC_DIGITS setting lists the active language:
+digits 0–9. Where the active language writes Eastern Arabic digits — the country profile's
+`eastern_arabic_digits` lists it (Egypt's lists Arabic), or the EASTERN_ARABIC_DIGITS setting, which
+overrides the profile when it is set, even empty, does:
 
 - `digits()` writes an already formatted number with ٠١٢٣٤٥٦٧٨٩ and the Arabic decimal (٫) and
   thousands (٬) separators (the `number` and `school_year` filters use it);
@@ -17,9 +19,12 @@ letters or as addresses (a postcode "SW1A 1AA", "KS2", an e-mail address, a URL 
 """
 
 import re
+from collections.abc import Collection
 
 from django.conf import settings
 from django.utils.translation import get_language
+
+from kindred import countries
 
 _EASTERN = str.maketrans("0123456789.,", "٠١٢٣٤٥٦٧٨٩٫٬")
 _EASTERN_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -40,9 +45,17 @@ _CODE = re.compile(r"[A-Za-z@]|://|^/")
 _SEPARATOR = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
 
 
+def eastern_arabic_digit_languages() -> Collection[str]:
+    """The languages written with Eastern Arabic digits: the setting where it is set, else the
+    country profile's choice."""
+    if settings.EASTERN_ARABIC_DIGITS is not None:
+        return settings.EASTERN_ARABIC_DIGITS
+    return countries.profile().eastern_arabic_digits
+
+
 def uses_eastern_arabic_digits(language: str | None = None) -> bool:
     language = (language or get_language() or "").split("-")[0]
-    return language in settings.EASTERN_ARABIC_DIGITS
+    return language in eastern_arabic_digit_languages()
 
 
 def digits(text: str, language: str | None = None) -> str:
@@ -86,8 +99,7 @@ class EasternDigitsMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            settings.EASTERN_ARABIC_DIGITS
-            and not response.streaming
+            not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and not response.has_header("Content-Encoding")
             and uses_eastern_arabic_digits()

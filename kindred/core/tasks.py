@@ -16,3 +16,11 @@ def check_worker(job_id: int) -> None:
         return {"summary": {"steps": 3}}
 
     job_run(Job.objects.get(pk=job_id), work)
+
+
+@task()
+def scheduled_job_run(code: str) -> str:
+    """Run a scheduled job queued by `kindred scheduler` (core/schedule.py); its outcome is stored."""
+    from kindred.core.schedule import scheduled_job_execute
+
+    return scheduled_job_execute(code).last_status

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kindred.core.models import Job
+from kindred.core.schedule import schedule_overview
 from kindred.core.selectors import jobs_recent
 
 PAGE_SIZE = 50
@@ -69,4 +71,23 @@ def job_errors(request, pk: int):
         raise Http404(_("This job's list of problems is not kept any more."))
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=f"job-{job.pk}-problems.csv", content_type="text/csv"
+    )
+
+
+@require_GET
+@never_cache
+@staff_member_required
+def job_schedule(request):
+    """The scheduled jobs (site admins): each one's schedule, last run, outcome and next run."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    overview = schedule_overview()
+    return render(
+        request,
+        "core/job_schedule.html",
+        {
+            "overview": overview,
+            "never_ran": all(item.row is None for item in overview),
+            "time_zone": timezone.get_current_timezone_name(),
+        },
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from django.conf import settings
@@ -62,6 +63,17 @@ class Profile:
     school_types: dict[str, Texts] = field(default_factory=dict)
     measures: dict[str, Texts] = field(default_factory=dict)
     domains: dict[str, Texts] = field(default_factory=dict)
+    # The languages whose numbers this country writes with Eastern Arabic digits (Egypt: ["ar"]),
+    # unless the EASTERN_ARABIC_DIGITS setting says otherwise (kindred/core/numerals.py).
+    eastern_arabic_digits: tuple[str, ...] = ()
+    # The language the country's schools write in (the demo writes its people's posts in it).
+    language: str = "en"
+    # The country's time zones, its main one first: the default of a new event, offered first.
+    time_zones: tuple[str, ...] = ("Europe/London",)
+
+    @property
+    def time_zone(self) -> str:
+        return self.time_zones[0]
 
     def word(self, key: str, language: str | None = None) -> str:
         """One of WORD_KEYS in `language` (default: the active language)."""
@@ -156,8 +168,29 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
         ) from None
     if not (bounds.lat_min < bounds.lat_max and bounds.lon_min < bounds.lon_max):
         raise ImproperlyConfigured(f"{where}: bounds' minimums must be below their maximums.")
+    language = raw.get("language", "en")
+    if not isinstance(language, str) or not language:
+        raise ImproperlyConfigured(f"{where}: language must be a language code, not {language!r}.")
+    eastern = raw.get("eastern_arabic_digits") or []
+    if not isinstance(eastern, list) or not all(isinstance(code, str) for code in eastern):
+        raise ImproperlyConfigured(
+            f"{where}: eastern_arabic_digits must be a list of language codes, not {eastern!r}."
+        )
+    zones = raw.get("time_zones", [settings.TIME_ZONE])
+    if isinstance(zones, str):
+        zones = [zones]
+    if not isinstance(zones, list) or not zones:
+        raise ImproperlyConfigured(
+            f"{where}: time_zones must be a list of time zone names, the main one first."
+        )
+    for name in zones:
+        try:
+            ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ImproperlyConfigured(f"{where}: time_zones: unknown time zone {name!r}.") from None
     return Profile(
         code=str(raw.get("code", "")),
+        time_zones=tuple(str(name) for name in zones),
         name=_texts(raw.get("name", raw.get("code", "")), f"{where} name"),
         bounds=bounds,
         school_year_style=style,
@@ -167,7 +200,15 @@ def profile_parse(raw: dict, *, where: str) -> Profile:
         school_types={k.lower(): v for k, v in _table(raw, "school_types", where).items()},
         measures=_table(raw, "measures", where),
         domains=_table(raw, "domains", where),
+        eastern_arabic_digits=tuple(eastern),
+        language=language,
     )
+
+
+def terms_file(code: str) -> Path:
+    """The term dates and holidays shipped for a country (`kindred terms_load`; illustrative: an
+    installation loads its authorities' own)."""
+    return PROFILES_DIR / "terms" / f"{code}.csv"
 
 
 def available() -> list[str]:

@@ -26,7 +26,10 @@ What is computed, in steps that can be checked:
    The dual objective `Σ wants·u + Σ capacity·v + Σ_pairs min(0, c − u − v)` over **all** eligible
    pairs is a valid lower bound on the best matching (weak duality of the transportation LP, whose
    optimum is integral), so `gap = (cost − bound) / cost` proves how far from optimal the answer can
-   be. It is zero when pricing finds nothing; the loop stops at `max_rounds` otherwise.
+   be. It is zero when pricing finds nothing; the loop stops at `max_rounds` otherwise. The cost
+   matrix is never held whole: pairs are costed in blocks, and pricing skips pairs whose lower bound
+   proves a reduced cost of zero or more (`_Pairs`), so memory is that of a block, not of the country.
+   While pairs within `local_reach` still improve, rounds price only those; the last round prices all.
 5. **Reasons.** Each proposal says in plain words why: the strength, the distance, a similar intake
    (context distance at most `similar_context`), another authority, an existing tie.
 
@@ -44,7 +47,7 @@ import numpy as np
 
 from kindred.engine import flow
 from kindred.engine.blas import one_blas_thread
-from kindred.engine.travel import GreatCircle, TravelSource
+from kindred.engine.travel import GreatCircle, TravelSource, chord_to_arc_km, to_xyz
 
 SCALE = 1000  # costs are solved in thousandths
 NOT_ELIGIBLE = np.iinfo(np.int32).max
@@ -184,6 +187,279 @@ def standardise_columns(matrix: np.ndarray) -> np.ndarray:
     return np.nan_to_num((matrix[:, keep] - mean[keep]) / sd[keep], nan=0.0)
 
 
+def _morton(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
+    """A Z-order key of each point on a 1024 × 1024 grid over the points' extent: sorting by it puts
+    points near one another next to one another (mostly)."""
+    if not len(latitude):
+        return np.zeros(0, dtype=np.int64)
+    key = np.zeros(len(latitude), dtype=np.int64)
+    for axis, values in enumerate((latitude, longitude)):
+        low, span = values.min(), max(float(np.ptp(values)), 1e-9)
+        cell = np.clip(((values - low) / span * 1023).astype(np.int64), 0, 1023)
+        for bit in range(10):
+            key |= ((cell >> bit) & 1) << (2 * bit + axis)
+    return key
+
+
+class _Pairs:
+    """Every eligible (need, supporter) pair, costed a block at a time: never the whole matrix.
+
+    Needs are taken domain by domain, each against the supporters that may support that domain at all
+    (a reliable strength in it, not red or amber), in blocks of at most `cells` pairs and `rows` needs
+    near one another (in the order of a space-filling curve), so memory grows with the block and not
+    with needs × supporters. Full blocks are kept (int32) while they fit in `cache_bytes`.
+
+    The pairs a local round may price (lower bound under `near_reach`) are the same in every local
+    round, so each block's are costed once and kept (int32) while they fit in `near_cache_bytes`;
+    later rounds take the columns they price from them, and a full round costs only the columns
+    beyond. A pair's cost does not depend on which other pairs are costed with it, so pricing finds
+    exactly the pairs, in the same order, that costing every round afresh would.
+
+    Pricing skips pairs that cannot have a negative reduced cost, so that a national run does not cost
+    every pair in every round: a pair's cost is at least its strength part plus the travel to the
+    nearest point of the block's bounding sphere (great-circle travel only: the triangle inequality
+    on the chord, and road km grows with the chord), and a pair whose lower bound is at least
+    `max(u over the block) + v[supporter]` has a reduced cost of zero or more. Skipped pairs add
+    nothing to the lower bound, so the bound and the gap are those of pricing every pair.
+    """
+
+    def __init__(
+        self,
+        schools,
+        needs,
+        supporters,
+        *,
+        weights,
+        travel,
+        require_other_authority,
+        ties,
+        cells,
+        cache_bytes,
+        near_reach=None,
+        near_cache_bytes=0,
+        rows=128,
+    ):
+        self.schools, self.needs, self.supporters = schools, needs, supporters
+        self.weights, self.travel, self.require_other_authority = weights, travel, require_other_authority
+        self.blocked = (
+            np.zeros(len(supporters.school), dtype=bool)
+            if supporters.blocked is None
+            else np.asarray(supporters.blocked, dtype=bool)
+        )
+        self.tie_need = np.array([a for a, _b in ties], dtype=np.int64)
+        self.tie_sup = np.array([b for _a, b in ties], dtype=np.int64)
+        self.cells, self.cache_bytes = max(1, cells), cache_bytes
+        self._cache: dict[int, np.ndarray] = {}
+        self._cached_bytes = 0
+        # per block: which columns are near (lower bound under near_reach), their costs, and the
+        # cheapest of those costs per row and per column
+        self.near_reach, self.near_cache_bytes = near_reach, near_cache_bytes
+        self._near: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._near_bytes = 0
+        self._bounds: dict[int, np.ndarray] = {}  # per block: each column's lower bound (pricing)
+        self.xyz = to_xyz(schools.latitude, schools.longitude)
+        self.prunable = isinstance(travel, GreatCircle) and weights.travel > 0
+        self.pairs_costed = 0  # pairs costed so far (pricing skips most of them)
+        # (need rows, supporter columns, domain, centre, radius) per block
+        self.plan: list[tuple[np.ndarray, np.ndarray, int, np.ndarray, float]] = []
+        domains = np.asarray(needs.domain, dtype=np.int64)
+        order = np.argsort(
+            _morton(schools.latitude[needs.school], schools.longitude[needs.school]), kind="stable"
+        )
+        for domain in np.unique(domains):
+            in_domain = order[domains[order] == domain]
+            cols = np.flatnonzero(~np.isnan(supporters.strength[:, domain]) & ~self.blocked)
+            step = int(np.clip(self.cells // max(1, len(cols)), 1, max(1, rows)))
+            for start in range(0, len(in_domain), step):
+                block_rows = in_domain[start : start + step]
+                points = self.xyz[needs.school[block_rows]]
+                centre = points.mean(axis=0)
+                radius = float(np.sqrt(((points - centre) ** 2).sum(axis=1)).max())
+                self.plan.append((block_rows, cols, int(domain), centre, radius))
+
+    def eligible_counts(self) -> np.ndarray:
+        """How many supporters may support each need (without costing a pair)."""
+        counts = np.zeros(len(self.needs.school), dtype=np.int64)
+        auth = self.schools.authority
+        for domain in np.unique(self.needs.domain):
+            rows = np.flatnonzero(self.needs.domain == domain)
+            cols = np.flatnonzero(~np.isnan(self.supporters.strength[:, domain]) & ~self.blocked)
+            need_school, sup_school = self.needs.school[rows], self.supporters.school[cols]
+            itself = np.isin(need_school, sup_school)
+            counts[rows] = len(cols) - itself
+            if self.require_other_authority:
+                sup_auth = auth[sup_school]
+                per_authority = np.bincount(sup_auth[sup_auth >= 0], minlength=int(auth.max(initial=0)) + 1)
+                need_auth = auth[need_school]
+                known = need_auth >= 0
+                counts[rows[known]] -= per_authority[need_auth[known]] - itself[known]
+        return counts
+
+    def _lower_bounds(self, cols: np.ndarray, domain: int, centre: np.ndarray, radius: float) -> np.ndarray:
+        """Per supporter, a lower bound (thousandths) on its cost with any need of the block."""
+        weights = self.weights
+        strength = weights.strength * np.clip(4.0 - self.supporters.strength[cols, domain], 0.0, None)
+        if not self.prunable:
+            return strength * SCALE
+        chord = np.clip(
+            np.sqrt(((self.xyz[self.supporters.school[cols]] - centre) ** 2).sum(axis=1)) - radius, 0, None
+        )
+        minutes = self.travel.detour * chord_to_arc_km(chord) / self.travel.speed_kmh * 60.0
+        return (strength + weights.travel * minutes / 30.0) * SCALE
+
+    def candidates(self, k: int, per_block: int):
+        """(need rows, supporter columns, costs) of a few promising supporters per block: the `per_block`
+        with the lowest lower bound from the block's centre, costed, of which each need keeps its `k`
+        cheapest. A warm start only: pricing brings in whatever else is better."""
+        for rows, cols, domain, centre, _radius in self.plan:
+            if len(cols) > per_block:
+                score = self._lower_bounds(cols, domain, centre, 0.0)
+                cols = np.sort(cols[np.argpartition(score, per_block - 1)[:per_block]])
+            yield rows, cols, self._costed(rows, cols), min(k, len(cols))
+
+    def priced(self, u: np.ndarray, v: np.ndarray, reach: float | None = None):
+        """(need rows, supporter columns, costs) covering every pair that may have a negative reduced cost
+        `cost − u[need] − v[supporter]` (module, step 4; the class says which are skipped); with a
+        `reach` (thousandths), only those whose lower bound is below it."""
+        for number, (rows, cols, domain, centre, radius) in enumerate(self.plan):
+            block = self._cache.get(number)
+            if block is not None and reach is None:
+                yield rows, cols, block
+                continue
+            if self.prunable:
+                # Needs at the block's highest u (typically those left unmet, u = the unmet cost) may
+                # reach far; the others are bounded by their own, lower, highest u.
+                bound = self._bounds.get(number)
+                if bound is None:  # the same in every round
+                    bound = self._lower_bounds(cols, domain, centre, radius) - 2  # a margin for rounding
+                    self._bounds[number] = bound
+                row_u = u[rows]
+                top = row_u == row_u.max()
+                groups = [top, ~top] if not top.all() else [top]
+                keeps = [bound < row_u[group].max() + v[cols] for group in groups]
+                if reach is not None:
+                    keeps = [keep & (bound < reach) for keep in keeps]
+                if not all(keep.all() for keep in keeps):
+                    for group, keep in zip(groups, keeps, strict=True):
+                        if keep.any():
+                            yield self._part(number, rows, cols, bound, group, keep, reach, u, v)
+                    continue
+            if block is None:
+                block = self._costed(rows, cols)
+                if self._cached_bytes + block.nbytes <= self.cache_bytes:
+                    self._cache[number] = block
+                    self._cached_bytes += block.nbytes
+            yield rows, cols, block
+
+    def _part(
+        self,
+        number: int,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        bound: np.ndarray,
+        group: np.ndarray,
+        keep: np.ndarray,
+        reach: float | None,
+        u: np.ndarray,
+        v: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, costs) of block `number` covering every pair of rows[group] × cols[keep] that
+        may have a negative reduced cost: from the block kept whole, else from its near columns kept
+        (costed once, in the first local round, while they fit) and the columns beyond costed now.
+
+        From the near columns kept, only the rows whose cheapest kept pair is below their u, and the
+        columns whose cheapest pair is below the highest such u plus their v, are taken; near columns
+        outside `keep` may come too (their lower bound proves a reduced cost of zero or more). Either
+        way every pair left out has a reduced cost of zero or more, and those taken keep their order,
+        so pricing finds the same pairs in the same order as costing rows[group] × cols[keep] afresh."""
+        whole = self._cache.get(number)
+        if whole is not None:
+            return rows[group], cols[keep], whole[np.ix_(group, keep)]
+        near_part = self._near.get(number)
+        if near_part is None and reach is not None and self.near_reach is not None:
+            near = bound < self.near_reach
+            size = int(near.sum()) * len(rows) * 4
+            if near.any() and self._near_bytes + size <= self.near_cache_bytes:
+                kept = self._costed(rows, cols[near])
+                near_part = (near, kept, kept.min(axis=1), kept.min(axis=0))
+                self._near[number] = near_part
+                self._near_bytes += size
+        if near_part is None:
+            return rows[group], cols[keep], self._costed(rows[group], cols[keep])
+        near, kept, row_min, col_min = near_part
+        far = keep & ~near
+        if not far.any():
+            row_u = u[rows]
+            take = group & (row_min < row_u)
+            if not take.any():
+                return rows[:0], cols[:0], kept[:0, :0]
+            near_cols = cols[near]
+            columns = col_min < row_u[take].max() + v[near_cols]
+            return rows[take], near_cols[columns], kept[np.ix_(take, columns)]
+        inside = kept if group.all() else kept[group]
+        union = near | keep
+        out = np.empty((len(inside), int(union.sum())), dtype=np.int32)
+        at_near = near[union]
+        out[:, at_near] = inside
+        out[:, ~at_near] = self._costed(rows[group], cols[far])
+        return rows[group], cols[union], out
+
+    def _costed(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        self.pairs_costed += len(rows) * len(cols)
+        return self.cost(rows, cols)
+
+    def supporters_of(self, need: int) -> np.ndarray:
+        """The supporters that may support one need (its eligible columns)."""
+        domain = int(self.needs.domain[need])
+        cols = np.flatnonzero(~np.isnan(self.supporters.strength[:, domain]) & ~self.blocked)
+        return cols[self.cost(np.array([need]), cols)[0] != NOT_ELIGIBLE]
+
+    def cost(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Costs of needs `rows` × supporters `cols` in thousandths (int32), NOT_ELIGIBLE where not allowed."""
+        schools, weights = self.schools, self.weights
+        need_school, sup_school = self.needs.school[rows], self.supporters.school[cols]
+        lat, lon, auth, ctx = schools.latitude, schools.longitude, schools.authority, schools.context
+        domains = self.needs.domain[rows]
+        if len(domains) and (domains == domains[0]).all():  # a block of one domain: z by supporter
+            z = self.supporters.strength[cols, domains[0]][None, :]
+        else:
+            z = self.supporters.strength[np.ix_(cols, domains)].T  # rows × cols
+        eligible = ~np.isnan(z) & ~self.blocked[cols][None, :] & (need_school[:, None] != sup_school[None, :])
+        same_auth = (auth[need_school][:, None] == auth[sup_school][None, :]) & (
+            auth[need_school][:, None] >= 0
+        )
+        if self.require_other_authority:
+            eligible &= ~same_auth
+        # In the order of the module's formula (strength, context, travel, authority), so rounding is too.
+        block = np.empty((len(rows), len(cols)))
+        block[:] = weights.strength * np.clip(4.0 - np.nan_to_num(z), 0.0, None)
+        del z
+        if ctx.shape[1]:
+            need_ctx, sup_ctx = ctx[need_school], ctx[sup_school]
+            squared = (need_ctx * need_ctx).sum(1)[:, None] + (sup_ctx * sup_ctx).sum(1)[None, :]
+            squared -= 2 * need_ctx @ sup_ctx.T
+            block += weights.context * np.sqrt(np.clip(squared, 0, None))
+            del squared
+        minutes = self.travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
+        block += weights.travel * minutes / 30.0
+        del minutes
+        block += weights.same_authority * same_auth
+        if len(self.tie_need) and weights.existing_tie:
+            in_block = np.isin(self.tie_need, need_school)
+            if in_block.any():
+                position = np.full(schools.size, -1, dtype=np.int64)
+                position[sup_school] = np.arange(len(cols))
+                t_need, t_col = self.tie_need[in_block], position[self.tie_sup[in_block]]
+                t_need, t_col = t_need[t_col >= 0], t_col[t_col >= 0]
+                r, t = np.nonzero(need_school[:, None] == t_need[None, :])
+                block[r, t_col[t]] += weights.existing_tie
+        block = np.rint(block * SCALE)
+        if (block[eligible] >= NOT_ELIGIBLE).any():
+            raise ValueError("a pairing's cost is too large to solve; lower the brokering weights")
+        block[~eligible] = NOT_ELIGIBLE
+        return block.astype(np.int32)
+
+
 @one_blas_thread
 def broker(
     schools: Schools,
@@ -199,9 +475,17 @@ def broker(
     candidates: int = 8,
     add_per_round: int = 4,
     max_rounds: int = 20,
-    block_rows: int = 512,
+    block_cells: int = 2_000_000,
+    cache_bytes: int = 512 * 2**20,
+    local_reach: float = 10.0,
+    near_cache_bytes: int = 768 * 2**20,
 ) -> Result:
-    """The cheapest proposals meeting the needs within capacities, proven against all pairs (see module)."""
+    """The cheapest proposals meeting the needs within capacities, proven against all pairs (see module).
+
+    Memory is bounded by `block_cells` (pairs costed at once), `cache_bytes` (whole blocks kept between
+    pricing rounds) and `near_cache_bytes` (the pairs within `local_reach` kept between local rounds),
+    not by needs × supporters: a national run never holds the whole cost matrix. Neither cache changes
+    the answer: with both at 0 every round costs its pairs afresh and finds the same pairs."""
     started = time.perf_counter()
     stats: dict[str, float] = {}
     wants, _, capacity = _check(schools, needs, supporters)
@@ -209,85 +493,116 @@ def broker(
     weights = weights or Weights()
     n_needs, n_sup = len(needs.school), len(supporters.school)
     tie_keys = {(int(a), int(b)) for a, b in ties}
-
-    cost = pair_costs(
+    pairs = _Pairs(
         schools,
         needs,
         supporters,
         weights=weights,
         travel=travel,
         require_other_authority=require_other_authority,
-        ties=tie_keys,
-        block_rows=block_rows,
+        ties=sorted(tie_keys),
+        cells=block_cells,
+        cache_bytes=cache_bytes,
+        near_reach=local_reach * SCALE if local_reach > 0 else None,
+        near_cache_bytes=near_cache_bytes,
     )
-    supporters_per_need = (cost != NOT_ELIGIBLE).sum(axis=1)
-    eligible_count = int(supporters_per_need.sum())
     unmet_cost = round(weights.unmet * SCALE)
 
-    _explain_if_obviously_infeasible(needs, wants, capacity, cost, allow_unmet, domain_names)
-
+    # 1–3. Count each need's possible supporters; start with a few cheap candidates per need.
+    supporters_per_need = pairs.eligible_counts()
+    eligible_count = int(supporters_per_need.sum())
+    need_parts, sup_parts, cost_parts = [], [], []
+    for rows, cols, block, k in pairs.candidates(candidates, per_block=max(16 * candidates, 128)):
+        if not k:
+            continue
+        first = (
+            np.argpartition(block, k - 1, axis=1)[:, :k]
+            if k < len(cols)
+            else np.tile(np.arange(len(cols)), (len(rows), 1))
+        )
+        chosen_cost = np.take_along_axis(block, first, axis=1)
+        keep = chosen_cost != NOT_ELIGIBLE
+        need_parts.append(np.repeat(rows, k).reshape(len(rows), k)[keep])
+        sup_parts.append(cols[first[keep]])
+        cost_parts.append(chosen_cost[keep].astype(np.int64))
+    pair_need = np.concatenate(need_parts) if need_parts else np.zeros(0, dtype=np.int64)
+    pair_sup = np.concatenate(sup_parts) if sup_parts else np.zeros(0, dtype=np.int64)
+    pair_cost = np.concatenate(cost_parts) if cost_parts else np.zeros(0, dtype=np.int64)
     stats["cost_s"] = time.perf_counter() - started
 
-    # 3. Start with each need's cheapest candidate pairs.
-    k = min(candidates, n_sup)
-    if k and n_needs:
-        first = (
-            np.argpartition(cost, k - 1, axis=1)[:, :k]
-            if k < n_sup
-            else np.tile(np.arange(n_sup), (n_needs, 1))
-        )
-        pair_need = np.repeat(np.arange(n_needs), k)
-        pair_sup = first.ravel()
-        keep = cost[pair_need, pair_sup] != NOT_ELIGIBLE
-        pair_need, pair_sup = pair_need[keep], pair_sup[keep]
-    else:
-        pair_need = pair_sup = np.zeros(0, dtype=np.int64)
-    stats["candidates_s"] = time.perf_counter() - started - stats["cost_s"]
+    _explain_if_obviously_infeasible(needs, wants, capacity, supporters_per_need, allow_unmet, domain_names)
 
+    def price(u, v, reach):
+        """The lower bound and the most improving new pairs (at most `add_per_round` per need); with a
+        `reach`, only pairs that may cost less than it (a quick local round: its bound is not used)."""
+        bound = int((wants * u).sum() + (capacity * v).sum())
+        in_model = np.sort(pair_need * n_sup + pair_sup)
+        # u + v in int32 where it fits (half the memory to compare against int32 costs), exactly
+        wide = max(abs(int(u.min(initial=0))), int(u.max(initial=0))) + abs(int(v.min(initial=0))) >= 2**30
+        u32, v32 = (u, v) if wide else (u.astype(np.int32), v.astype(np.int32))
+        need_parts, sup_parts, cost_parts = [], [], []
+        for rows, cols, block in pairs.priced(u, v, reach=reach):
+            # reduced cost c − u − v < 0, i.e. c < u + v (never true of NOT_ELIGIBLE: u + v ≤ unmet)
+            r, c = np.nonzero(block < np.add.outer(u32[rows], v32[cols]))
+            if not len(r):
+                continue
+            values = block[r, c].astype(np.int64) - u[rows[r]] - v[cols[c]]
+            bound += int(values.sum())
+            need, sup = rows[r], cols[c]
+            new = ~_contains(in_model, need * n_sup + sup)
+            if not new.any():
+                continue
+            need, sup, values, r, c = need[new], sup[new], values[new], r[new], c[new]
+            order = np.lexsort((values, need))  # keep the most improving few per need
+            need, sup, r, c = need[order], sup[order], r[order], c[order]
+            keep = np.arange(len(need)) - np.searchsorted(need, need) < add_per_round
+            need_parts.append(need[keep])
+            sup_parts.append(sup[keep])
+            cost_parts.append(block[r[keep], c[keep]].astype(np.int64))
+        return bound, need_parts, sup_parts, cost_parts
+
+    # 4. Price every eligible pair against the duals (pairs in the model have reduced cost >= 0, but
+    # for the ones chosen, which may be below zero: they count in the bound, are not added again).
+    # While pairs within `local_reach` still improve, rounds price only those (cheap: the nearby
+    # supporters); the answer is proven by full rounds, the last of which finds nothing.
+    local = pairs.prunable and local_reach > 0
+    reach = local_reach * SCALE
     rounds = 0
     while True:
         rounds += 1
         x, u, v, total = _solve_and_price(
-            n_needs, n_sup, pair_need, pair_sup, cost, wants, capacity, unmet_cost
+            n_needs, n_sup, pair_need, pair_sup, pair_cost, wants, capacity, unmet_cost, stats
         )
-        # 4. Price every eligible pair against the duals (pairs in the model have reduced cost >= 0).
-        bound = int((wants * u).sum() + (capacity * v).sum())
-        new_need, new_sup, new_value = [], [], []
-        for start in range(0, n_needs, block_rows):
-            rows = slice(start, min(start + block_rows, n_needs))
-            block = cost[rows]
-            reduced = block.astype(np.int64) - u[rows, None] - v[None, :]
-            negative = (reduced < 0) & (block != NOT_ELIGIBLE)
-            r, c = np.nonzero(negative)
-            values = reduced[r, c]
-            bound += int(values.sum())
-            new_need.append(r + start)
-            new_sup.append(c)
-            new_value.append(values)
-        new_need = np.concatenate(new_need)
-        new_sup = np.concatenate(new_sup)
-        new_value = np.concatenate(new_value)
-        in_model = np.isin(new_need * n_sup + new_sup, pair_need * n_sup + pair_sup)
-        # Pairs in the model count in the bound (a chosen pair may be below zero) but are not added again.
-        new_need, new_sup, new_value = new_need[~in_model], new_sup[~in_model], new_value[~in_model]
-        if len(new_need):  # keep the most improving few per need
-            order = np.lexsort((new_value, new_need))
-            new_need, new_sup = new_need[order], new_sup[order]
-            first_of_need = np.searchsorted(new_need, new_need)
-            keep = np.arange(len(new_need)) - first_of_need < add_per_round
-            new_need, new_sup = new_need[keep], new_sup[keep]
-        if not len(new_need) or rounds >= max_rounds:
+        pricing_started = time.perf_counter()
+        found: tuple = ()
+        if local and rounds < max_rounds:
+            _bound, *found_parts = price(u, v, reach)
+            if found_parts[0]:
+                found = tuple(found_parts)
+            else:
+                local = False
+        if not found:
+            bound, *found_parts = price(u, v, None)
+            found = tuple(found_parts) if found_parts[0] and rounds < max_rounds else ()
+            stats["full_pricing_rounds"] = stats.get("full_pricing_rounds", 0) + 1
+        stats["pricing_s"] = stats.get("pricing_s", 0.0) + time.perf_counter() - pricing_started
+        if not found:
             break
-        pair_need = np.concatenate([pair_need, new_need])
-        pair_sup = np.concatenate([pair_sup, new_sup])
-    stats["solve_and_price_s"] = time.perf_counter() - started - stats["cost_s"] - stats["candidates_s"]
+        need_parts, sup_parts, cost_parts = found
+        pair_need = np.concatenate([pair_need, *need_parts])
+        pair_sup = np.concatenate([pair_sup, *sup_parts])
+        pair_cost = np.concatenate([pair_cost, *cost_parts])
+    stats["solve_and_price_s"] = time.perf_counter() - started - stats["cost_s"]
+    stats["cached_mb"] = pairs._cached_bytes / 2**20
+    stats["near_cached_mb"] = pairs._near_bytes / 2**20
+    stats["pairs_costed_millions"] = pairs.pairs_costed / 1e6
 
     chosen = x > 0
     unmet = wants - np.bincount(pair_need[chosen], minlength=n_needs)
     if unmet.any() and not allow_unmet:
         raise Infeasible(
             _hall_witness(
-                needs, wants, capacity, cost, pair_need[chosen], pair_sup[chosen], unmet, domain_names
+                needs, wants, capacity, pairs, pair_need[chosen], pair_sup[chosen], unmet, domain_names
             )
         )
     proposals = _proposals(
@@ -296,7 +611,7 @@ def broker(
         supporters,
         pair_need[chosen],
         pair_sup[chosen],
-        cost,
+        pair_cost[chosen],
         travel,
         tie_keys,
         weights,
@@ -317,6 +632,14 @@ def broker(
     )
 
 
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which `keys` are in `sorted_keys` (a sorted array), by binary search."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
 def pair_costs(
     schools: Schools,
     needs: Needs,
@@ -329,61 +652,42 @@ def pair_costs(
     block_rows: int = 512,
 ) -> np.ndarray:
     """The cost of every (need, supporter) pair in thousandths (int32); NOT_ELIGIBLE where it may not be
-    proposed (module, steps 1–2)."""
+    proposed (module, steps 1–2). The whole matrix: for a few needs (offers) and for checking `broker`,
+    which never builds it."""
     n_needs, n_sup = len(needs.school), len(supporters.school)
-    blocked = np.zeros(n_sup, dtype=bool) if supporters.blocked is None else np.asarray(supporters.blocked)
-    tie_keys = ties
+    pairs = _Pairs(
+        schools,
+        needs,
+        supporters,
+        weights=weights,
+        travel=travel,
+        require_other_authority=require_other_authority,
+        ties=sorted(ties),
+        cells=1,
+        cache_bytes=0,
+    )
     cost = np.full((n_needs, n_sup), NOT_ELIGIBLE, dtype=np.int32)
-    sup_school = supporters.school
-    lat, lon, auth, ctx = schools.latitude, schools.longitude, schools.authority, schools.context
-    sup_ctx = ctx[sup_school]
-    sup_norm = (sup_ctx * sup_ctx).sum(1)
+    everyone = np.arange(n_sup)
     for start in range(0, n_needs, block_rows):
-        rows = slice(start, min(start + block_rows, n_needs))
-        need_school = needs.school[rows]
-        z = supporters.strength[:, needs.domain[rows]].T  # rows × supporters
-        eligible = ~np.isnan(z) & ~blocked[None, :] & (need_school[:, None] != sup_school[None, :])
-        same_auth = (auth[need_school][:, None] == auth[sup_school][None, :]) & (
-            auth[need_school][:, None] >= 0
-        )
-        if require_other_authority:
-            eligible &= ~same_auth
-        minutes = travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
-        need_ctx = ctx[need_school]
-        ctx_dist = np.sqrt(
-            np.clip(
-                (need_ctx * need_ctx).sum(1)[:, None] + sup_norm[None, :] - 2 * need_ctx @ sup_ctx.T, 0, None
-            )
-        )
-        block = (
-            weights.strength * np.clip(4.0 - np.nan_to_num(z), 0.0, None)
-            + weights.context * ctx_dist
-            + weights.travel * minutes / 30.0
-            + weights.same_authority * same_auth
-        )
-        if tie_keys:
-            for r, s in np.argwhere(eligible):
-                if (int(need_school[r]), int(sup_school[s])) in tie_keys:
-                    block[r, s] += weights.existing_tie
-        block = np.rint(block * SCALE)
-        if (block[eligible] >= NOT_ELIGIBLE).any():
-            raise ValueError("a pairing's cost is too large to solve; lower the brokering weights")
-        cost[rows] = np.where(eligible, block, NOT_ELIGIBLE).astype(np.int32)
+        rows = np.arange(start, min(start + block_rows, n_needs))
+        cost[rows] = pairs.cost(rows, everyone)
     return cost
 
 
-def _solve_and_price(n_needs, n_sup, pair_need, pair_sup, cost, wants, capacity, unmet_cost):
+def _solve_and_price(n_needs, n_sup, pair_need, pair_sup, pair_cost, wants, capacity, unmet_cost, stats):
     """Solve the flow on the candidate pairs; return pair flows, duals u (needs), v (supporters), cost."""
     sink = n_needs + n_sup
     tail = np.concatenate([pair_need, np.arange(n_sup) + n_needs, np.arange(n_needs)])
     head = np.concatenate([pair_sup + n_needs, np.full(n_sup, sink), np.full(n_needs, sink)])
     cap = np.concatenate([np.ones(len(pair_need), dtype=np.int64), capacity, wants])
-    arc_cost = np.concatenate(
-        [cost[pair_need, pair_sup].astype(np.int64), np.zeros(n_sup, np.int64), np.full(n_needs, unmet_cost)]
-    )
+    arc_cost = np.concatenate([pair_cost, np.zeros(n_sup, np.int64), np.full(n_needs, unmet_cost)])
     supply = np.concatenate([wants, np.zeros(n_sup, np.int64), [-wants.sum()]])
+    started = time.perf_counter()
     flows = flow.solve(sink + 1, tail, head, cap, arc_cost, supply)
+    solved = time.perf_counter()
     d = flow.potentials(sink + 1, tail, head, cap, arc_cost, flows)
+    stats["flow_s"] = stats.get("flow_s", 0.0) + solved - started
+    stats["potentials_s"] = stats.get("potentials_s", 0.0) + time.perf_counter() - solved
     u = np.minimum(d[sink] - d[:n_needs], unmet_cost).astype(np.int64)
     v = np.minimum(d[n_needs:sink] - d[sink], 0).astype(np.int64)
     total = int((flows * arc_cost).sum())
@@ -396,14 +700,12 @@ def _need_label(needs: Needs, i: int, domain_names: Sequence[str]) -> str:
     return f"school #{int(needs.school[i])} ({name})"
 
 
-def _explain_if_obviously_infeasible(needs, wants, capacity, cost, allow_unmet, domain_names) -> None:
+def _explain_if_obviously_infeasible(
+    needs, wants, capacity, supporters_per_need, allow_unmet, domain_names
+) -> None:
     if allow_unmet:
         return
-    none = (
-        np.flatnonzero((wants > 0) & (cost == NOT_ELIGIBLE).all(axis=1))
-        if cost.shape[1]
-        else np.flatnonzero(wants > 0)
-    )
+    none = np.flatnonzero((wants > 0) & (supporters_per_need == 0))
     if len(none):
         listed = ", ".join(_need_label(needs, int(i), domain_names) for i in none[:5])
         more = f" and {len(none) - 5} more" if len(none) > 5 else ""
@@ -416,20 +718,18 @@ def _explain_if_obviously_infeasible(needs, wants, capacity, cost, allow_unmet, 
             f"the needs want {int(wants.sum())} partners but the supporters can take only {int(capacity.sum())} "
             f"between them; raise capacities or allow unmet needs"
         )
-    eligible = cost != NOT_ELIGIBLE
-    per_need_max = np.minimum(eligible.sum(axis=1), np.iinfo(np.int64).max)
-    short = np.flatnonzero(wants > per_need_max)
+    short = np.flatnonzero(wants > supporters_per_need)
     if len(short):
         i = int(short[0])
         raise Infeasible(
             f"{_need_label(needs, i, domain_names)} wants {int(wants[i])} partners but only "
-            f"{int(per_need_max[i])} school(s) may support it"
+            f"{int(supporters_per_need[i])} school(s) may support it"
         )
 
 
-def _hall_witness(needs, wants, capacity, cost, chosen_need, chosen_sup, unmet, domain_names) -> str:
+def _hall_witness(needs, wants, capacity, pairs, chosen_need, chosen_sup, unmet, domain_names) -> str:
     """Name a group of needs whose possible supporters have too little room (Hall's condition fails)."""
-    assigned = [[] for _ in range(cost.shape[1])]
+    assigned: list[list[int]] = [[] for _ in range(len(capacity))]
     for i, j in zip(chosen_need, chosen_sup, strict=True):
         assigned[int(j)].append(int(i))
     need_seen = set(np.flatnonzero(unmet > 0).tolist())
@@ -437,7 +737,7 @@ def _hall_witness(needs, wants, capacity, cost, chosen_need, chosen_sup, unmet, 
     sup_seen: set[int] = set()
     while frontier:
         i = frontier.pop()
-        for j in np.flatnonzero(cost[i] != NOT_ELIGIBLE).tolist():
+        for j in pairs.supporters_of(i).tolist():
             if j in sup_seen:
                 continue
             sup_seen.add(j)
@@ -456,9 +756,9 @@ def _hall_witness(needs, wants, capacity, cost, chosen_need, chosen_sup, unmet, 
 
 
 def _proposals(
-    schools, needs, supporters, pair_need, pair_sup, cost, travel, tie_keys, weights, domain_names
+    schools, needs, supporters, pair_need, pair_sup, pair_cost, travel, tie_keys, weights, domain_names
 ):
-    proposals = []
+    proposals: list[Proposal] = []
     if not len(pair_need):
         return proposals
     ns, ss = needs.school[pair_need], supporters.school[pair_sup]
@@ -470,7 +770,7 @@ def _proposals(
     auth = schools.authority
     other = (auth[ns] != auth[ss]) | (auth[ns] < 0)
     z = supporters.strength[pair_sup, needs.domain[pair_need]]
-    order = np.lexsort((cost[pair_need, pair_sup], pair_need))
+    order = np.lexsort((pair_cost, pair_need))
     for p in order:
         i, j = int(pair_need[p]), int(pair_sup[p])
         domain = int(needs.domain[i])
@@ -486,7 +786,7 @@ def _proposals(
             Proposal(
                 need=i,
                 supporter=j,
-                cost=int(cost[i, j]) / SCALE,
+                cost=int(pair_cost[p]) / SCALE,
                 z=float(z[p]),
                 km=float(km[p]),
                 minutes=float(minutes[p]),
@@ -497,6 +797,18 @@ def _proposals(
             )
         )
     return proposals
+
+
+def partners_per_school(
+    proposals: Sequence[Proposal], needs: Needs, supporters: Supporters
+) -> dict[int, int]:
+    """For each school with a proposal, how many different partner schools it would receive (one
+    partner may cover several of its needs)."""
+    partners: dict[int, set[int]] = {}
+    for proposal in proposals:
+        school = int(needs.school[proposal.need])
+        partners.setdefault(school, set()).add(int(supporters.school[proposal.supporter]))
+    return {school: len(found) for school, found in partners.items()}
 
 
 def reason_text(proposal: Proposal) -> str:

@@ -45,9 +45,10 @@ class Expectation:
 
     expected: np.ndarray  # (m,)
     prediction_var: np.ndarray  # (m,) variance of each expected value
-    model: str  # one of CANDIDATES
+    model: str  # one of CANDIDATES, then STEPS and BY_PHASE when they were added
     r2: float  # out-of-sample R^2 of the chosen model (weighted), NaN when not measurable
     errors: dict[str, float]  # out-of-sample weighted mean squared error of every candidate tried
+    steps: tuple[tuple[int, float], ...] = ()  # (feature, threshold) of each step added
 
 
 def folds_of(school_index: np.ndarray, *, folds: int = FOLDS) -> np.ndarray:
@@ -97,11 +98,17 @@ def expected_values(
     candidates: tuple[str, ...] = CANDIDATES,
     columns: tuple[np.ndarray, list[int]] | None = None,
     robust: bool = True,
+    recalibrate: bool | None = None,
+    steps: tuple[tuple[int, float], ...] | None = None,
 ) -> Expectation:
     """Choose a candidate by out-of-sample error and return its cross-fitted expected values (module docstring).
 
     `columns` is `design(z, missing, groups)` when the caller has it already (it is the same every pass).
     `robust` False gives the model-based variance x' A^-1 x instead of the sandwich (a cheaper pilot).
+    Steps (`find_steps`) are searched for in the chosen model's out-of-sample residuals and kept when
+    they lower its out-of-sample error (`steps` None), or the steps given are used (a second pass).
+    With `groups`, the chosen model recalibrated by group (`_by_group`) is used when its out-of-sample
+    error is smaller (`recalibrate` None), always (True) or never (False); its name ends in BY_PHASE.
     """
     m = y.shape[0]
     x, ends = design(z, missing, groups) if columns is None else columns
@@ -120,7 +127,6 @@ def expected_values(
         xw = xk * weights[rows, None]
         grams.append(xw.T @ xk)
         moments.append(xw.T @ y[rows])
-    gram_total, moment_total = sum(grams), sum(moments)
     ridge = np.full(x.shape[1], RIDGE * float(weights.sum()) / m)
     ridge[: ends[0]] = 0.0
     smallest_training = m - max(rows.size for rows in blocks)
@@ -128,41 +134,213 @@ def expected_values(
     total_ss = float((weights * centred**2).sum())
 
     errors: dict[str, float] = {}
+    predictions: dict[str, np.ndarray] = {}
+    gram_total, moment_total = np.sum(grams, axis=0), np.sum(moments, axis=0)
     for name, end in zip(CANDIDATES, ends, strict=True):
         if name not in candidates or (name != "mean" and smallest_training < SCHOOLS_PER_COLUMN * end):
             continue
-        residual_ss = 0.0
+        predicted = np.empty(m)
         for rows, xk, gram, moment in zip(blocks, xs, grams, moments, strict=True):
             beta = _solve(gram_total - gram, moment_total - moment, ridge, end)
-            residual = y[rows] - xk[:, :end] @ beta
-            residual_ss += float((weights[rows] * residual**2).sum())
-        errors[name] = residual_ss / float(weights.sum())
+            predicted[rows] = xk[:, :end] @ beta
+        predictions[name] = predicted
+        errors[name] = float((weights * (y - predicted) ** 2).sum() / weights.sum())
     chosen = min(errors, key=errors.__getitem__)
     end = ends[CANDIDATES.index(chosen)]
-    # The sandwich (Huber-White) covariance of the coefficients, from the residuals of the fit on all
-    # schools: right even when the weights are not exactly the inverse variances. HC3: each residual
-    # divided by (1 - its leverage), as if it had been left out of the fit.
-    meats = [np.zeros((end, end))] * len(blocks)
+    xs = [xk[:, :end] for xk in xs]
+    grams = [gram[:end, :end] for gram in grams]
+    moments = [moment[:end] for moment in moments]
+    ridge = ridge[:end]
+    found = find_steps(z, y - predictions[chosen], weights) if steps is None else steps
+    if found:
+        stepped = _with_steps(z, found, blocks, xs, grams, moments, ridge, weights, y)
+        if steps is not None or stepped[4] < errors[chosen]:
+            xs, grams, moments, ridge, errors[chosen + STEPS] = stepped
+            chosen += STEPS
+        else:
+            found = ()
+    expected, prediction_var = _cross_fit(blocks, xs, grams, moments, ridge, weights, y, robust=robust)
+    if groups is not None and (recalibrate is None or recalibrate):
+        recalibrated = _by_group(y, expected, prediction_var, weights, blocks, groups)
+        if recalibrated is not None:
+            errors[chosen + BY_PHASE] = float((weights * (y - recalibrated[0]) ** 2).sum() / weights.sum())
+            if recalibrate or errors[chosen + BY_PHASE] < errors[chosen]:
+                chosen += BY_PHASE
+                expected, prediction_var = recalibrated
+    r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
+    return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found))
+
+
+def _cross_fit(
+    blocks: list[np.ndarray],
+    xs: list[np.ndarray],
+    grams: list[np.ndarray],
+    moments: list[np.ndarray],
+    ridge: np.ndarray,
+    weights: np.ndarray,
+    y: np.ndarray,
+    *,
+    robust: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each fold's expected values from the model fitted on the other folds, and their variances.
+
+    The sandwich (Huber-White) covariance of the coefficients comes from the residuals of the fit on
+    all schools: right even when the weights are not exactly the inverse variances. HC3: each residual
+    divided by (1 - its leverage), as if it had been left out of the fit.
+    """
+    gram_total, moment_total = np.sum(grams, axis=0), np.sum(moments, axis=0)
+    k = gram_total.shape[0]
+    meats = [np.zeros((k, k))] * len(blocks)
     if robust:
-        full_inverse = np.linalg.pinv(gram_total[:end, :end] + np.diag(ridge[:end]))
-        full_beta = full_inverse @ moment_total[:end]
+        full_inverse = np.linalg.pinv(gram_total + np.diag(ridge))
+        full_beta = full_inverse @ moment_total
         meats = []
         for rows, xk in zip(blocks, xs, strict=True):
-            xc = xk[:, :end]
-            leverage = np.clip(weights[rows] * _quadratic(xc, full_inverse), 0.0, 0.99)
-            scores = xc * (weights[rows] * (y[rows] - xc @ full_beta) / (1.0 - leverage))[:, None]
+            leverage = np.clip(weights[rows] * _quadratic(xk, full_inverse), 0.0, 0.99)
+            scores = xk * (weights[rows] * (y[rows] - xk @ full_beta) / (1.0 - leverage))[:, None]
             meats.append(scores.T @ scores)
     meat_total = sum(meats)
-    expected = np.empty(m)
-    prediction_var = np.empty(m)
+    expected = np.empty(y.size)
+    prediction_var = np.empty(y.size)
     for rows, xk, gram, moment, meat in zip(blocks, xs, grams, moments, meats, strict=True):
-        inverse = np.linalg.pinv((gram_total - gram)[:end, :end] + np.diag(ridge[:end]))
-        xc = xk[:, :end]
-        expected[rows] = xc @ (inverse @ (moment_total - moment)[:end])
+        inverse = np.linalg.pinv(gram_total - gram + np.diag(ridge))
+        expected[rows] = xk @ (inverse @ (moment_total - moment))
         covariance = inverse @ (meat_total - meat) @ inverse if robust else inverse
-        prediction_var[rows] = _quadratic(xc, covariance)
-    r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
-    return Expectation(expected, np.maximum(prediction_var, 0.0), chosen, float(r2), errors)
+        prediction_var[rows] = _quadratic(xk, covariance)
+    return expected, np.maximum(prediction_var, 0.0)
+
+
+#: Suffix of a model with steps added (`find_steps`).
+STEPS = "+steps"
+#: A step is kept when its jump is this many standard errors (the largest of many tried, so well
+#: above the 1.96 of a single test), at most MAX_STEPS of them, each with at least STEP_TAIL of the
+#: schools on either side of it.
+STEP_T = 4.5
+MAX_STEPS = 4
+STEP_TAIL = 0.05
+
+
+def find_steps(z: np.ndarray, residual: np.ndarray, weights: np.ndarray) -> tuple[tuple[int, float], ...]:
+    """Jumps in the residuals along one context feature that the smooth candidates round off.
+
+    Context can act through a step (a funding threshold, a share of pupils learning the language past
+    which a school is organised differently): splines and products bend, they do not jump. For each
+    feature with enough distinct values, every cut between two distinct values leaving at least
+    STEP_TAIL of the schools on each side is tried: the weighted mean residual on each side, and the
+    jump's t-statistic (the residuals scaled by their own weighted spread). The largest is kept when
+    above STEP_T, the residuals are refitted with it, and the search goes on (at most MAX_STEPS).
+    Returns (feature column, threshold) pairs: the step is 1 where z[:, feature] > threshold.
+    """
+    m = residual.size
+    if m < 100 or z.shape[1] == 0:
+        return ()
+    scale = float(np.sqrt(np.sum(weights * residual**2) / np.sum(weights))) or 1.0
+    w = weights / float(np.mean(weights))
+    r = residual / scale
+    orders = [np.argsort(column, kind="stable") for column in z.T]
+    usable = [np.unique(column).size >= 16 for column in z.T]
+    chosen: list[tuple[int, float]] = []
+    indicators: list[np.ndarray] = []
+    current = r.copy()
+    for _ in range(MAX_STEPS):
+        best: tuple[float, int, float] | None = None
+        for j, order in enumerate(orders):
+            if not usable[j]:
+                continue
+            values = z[order, j]
+            cw = np.cumsum(w[order])
+            cs = np.cumsum((w * current)[order])
+            position = np.flatnonzero(values[1:] > values[:-1])  # cut after these sorted positions
+            left = position + 1
+            position = position[(left >= STEP_TAIL * m) & (left <= (1 - STEP_TAIL) * m)]
+            if position.size == 0:
+                continue
+            w_left, s_left = cw[position], cs[position]
+            w_right, s_right = cw[-1] - w_left, cs[-1] - s_left
+            t = (s_right / w_right - s_left / w_left) / np.sqrt(1.0 / w_left + 1.0 / w_right)
+            k = int(np.argmax(np.abs(t)))
+            if best is None or abs(t[k]) > best[0]:
+                best = (float(abs(t[k])), j, float((values[position[k]] + values[position[k] + 1]) / 2))
+        if best is None or best[0] < STEP_T or any(j == best[1] and t == best[2] for j, t in chosen):
+            break
+        chosen.append((best[1], best[2]))
+        indicators.append((z[:, best[1]] > best[2]).astype(float))
+        basis = np.column_stack([np.ones(m), *indicators])
+        root = np.sqrt(w)
+        beta = np.linalg.lstsq(basis * root[:, None], r * root, rcond=None)[0]
+        current = r - basis @ beta
+    return tuple(chosen)
+
+
+def _with_steps(
+    z: np.ndarray,
+    steps: tuple[tuple[int, float], ...],
+    blocks: list[np.ndarray],
+    xs: list[np.ndarray],
+    grams: list[np.ndarray],
+    moments: list[np.ndarray],
+    ridge: np.ndarray,
+    weights: np.ndarray,
+    y: np.ndarray,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], np.ndarray, float]:
+    """The chosen model's fold matrices with step columns added, and its out-of-sample error."""
+    s = np.column_stack([(z[:, j] > t).astype(float) for j, t in steps])
+    xs2, grams2, moments2 = [], [], []
+    for rows, xk, gram, moment in zip(blocks, xs, grams, moments, strict=True):
+        sk = s[rows]
+        sw = sk * weights[rows, None]
+        cross = xk.T @ sw
+        grams2.append(np.block([[gram, cross], [cross.T, sw.T @ sk]]))
+        moments2.append(np.concatenate([moment, sw.T @ y[rows]]))
+        xs2.append(np.column_stack([xk, sk]))
+    ridge2 = np.concatenate([ridge, np.full(s.shape[1], ridge.max() if ridge.size else 0.0)])
+    gram_total, moment_total = np.sum(grams2, axis=0), np.sum(moments2, axis=0)
+    residual_ss = 0.0
+    end = gram_total.shape[0]
+    for rows, xk, gram, moment in zip(blocks, xs2, grams2, moments2, strict=True):
+        beta = _solve(gram_total - gram, moment_total - moment, ridge2, end)
+        residual_ss += float((weights[rows] * (y[rows] - xk @ beta) ** 2).sum())
+    return xs2, grams2, moments2, ridge2, residual_ss / float(weights.sum())
+
+
+#: Suffix of a model recalibrated by phase (`_by_group`).
+BY_PHASE = "+phase"
+
+
+def _by_group(
+    y: np.ndarray,
+    expected: np.ndarray,
+    prediction_var: np.ndarray,
+    weights: np.ndarray,
+    blocks: list[np.ndarray],
+    groups: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cross-fitted expected values recalibrated within each group: a_g + b_g * expected.
+
+    Context may act more or less strongly in one phase than in another (deprivation matters less to a
+    special school's attendance than to a secondary's); one model for all phases cannot say so. Each
+    group with MIN_GROUP_SCHOOLS schools gets its own intercept and slope on the cross-fitted expected
+    value, fitted (weighted least squares) on the other folds and applied to each fold in turn, so the
+    recalibrated value is out of sample too. Its variance: b_g^2 p_i plus the uncertainty of a_g, b_g.
+    None when no group has enough schools to differ from the rest.
+    """
+    dummies = _dummies(groups)
+    if dummies.shape[1] == 0:
+        return None
+    x = np.column_stack([np.ones_like(y), expected, dummies, dummies * expected[:, None]])
+    recalibrated = np.empty_like(y)
+    variance = np.empty_like(y)
+    slope = np.column_stack([np.ones_like(y), dummies])  # d recalibrated / d expected = b_0 + b_g
+    for rows in blocks:
+        training = np.ones(y.size, dtype=bool)
+        training[rows] = False
+        xw = x[training] * weights[training, None]
+        inverse = np.linalg.pinv(xw.T @ x[training])
+        beta = inverse @ (xw.T @ y[training])
+        recalibrated[rows] = x[rows] @ beta
+        b = slope[rows] @ beta[[1, *range(2 + dummies.shape[1], x.shape[1])]]
+        variance[rows] = b**2 * prediction_var[rows] + _quadratic(x[rows], inverse)
+    return recalibrated, variance
 
 
 def _quadratic(x: np.ndarray, matrix: np.ndarray) -> np.ndarray:

@@ -330,8 +330,8 @@ def _nearest(
         tree = cKDTree(scaled[pool])
         found = min(k + 1, pool.size)
         dist, local = tree.query(scaled[query[asking]], k=found, workers=workers)
-        dist = dist.reshape(asking.size, found)
-        local = local.reshape(asking.size, found)
+        dist = np.reshape(dist, (asking.size, found))
+        local = np.reshape(local, (asking.size, found))
         index = pool[np.minimum(local, pool.size - 1)]
         # Drop the school itself. With exact duplicates it may not come first, or (k + 1 ties) not at all:
         # then drop the last neighbour instead, so every row keeps exactly `found - 1`.

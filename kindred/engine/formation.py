@@ -396,7 +396,7 @@ def _local_search(xyz, labels, k, needs, strengths, mix, rules, coverage_km, sec
     _, neighbours = cKDTree(xyz[hosts]).query(xyz[hosts], k=min(candidate_hosts + 1, k))
     neighbours = neighbours.reshape(k, -1)
     with_coverage = needs is not None
-    has_needs = needs.any(axis=1) if with_coverage else None
+    has_needs = needs.any(axis=1) if with_coverage else np.zeros(len(xyz), dtype=bool)
 
     def travel(group: np.ndarray) -> float:
         points = xyz[group]
@@ -464,7 +464,7 @@ def lower_bound(
     n = len(xyz)
     near = min(neighbours, n)
     gap_km, index = cKDTree(xyz).query(xyz, k=near)
-    gap_km, index = gap_km.reshape(n, near), index.reshape(n, near)
+    gap_km, index = np.reshape(gap_km, (n, near)), np.reshape(index, (n, near))
     ceiling = gap_km[:, -1] if near < n else np.full(n, np.inf)  # unlisted hosts are at least this far
     # Pairs (school i, host h) grouped by host into a padded table.
     school = np.repeat(np.arange(n), near)
@@ -542,8 +542,8 @@ def quality_report(
     table, _ = _padded(labels, k)
     groups = [row[row >= 0] for row in table]
     coverage = None
-    if needs is not None:
-        has_needs = needs.any(axis=1)
+    if needs is not None and strengths is not None:  # both or neither (_check_rule_inputs)
+        has_needs = np.asarray(needs.any(axis=1))
         met = sum(int(covered(g, needs, strengths)[has_needs[g]].sum()) for g in groups)
         coverage = met / int(has_needs.sum()) if has_needs.any() else 1.0
     broken = 0

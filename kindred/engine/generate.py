@@ -14,12 +14,23 @@ relative performance, brokering) can be checked against the truth planted here.
 See docs/generator.md. Pure numpy: no Django.
 """
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+
+from kindred.engine.generate_words import (
+    FEATURES_A,
+    FEATURES_B,
+    FIRST_NAMES,
+    LAST_NAMES,
+    SAINTS_CE,
+    SAINTS_RC,
+    TOWN_ENDS,
+    TOWN_NAMED_UP_TO,
+    TOWN_PREFIXES,
+    TOWN_STARTS,
+)
 
 # Pupil-level standard deviation of each outcome (in the measure's units): the noise of a
 # school's value is PUPIL_SD / sqrt(cohort), so small schools scatter more.
@@ -112,376 +123,6 @@ REGIONS: tuple[tuple[str, str, float, float, float, float, float, float, float],
     ("XR09", "South West", 0.10, 50.85, -3.2, 0.45, 1.0, -0.2, -0.7),
 )
 
-_TOWN_STARTS = np.array(
-    [
-        "Ash",
-        "Brad",
-        "Bur",
-        "Cal",
-        "Dun",
-        "Eden",
-        "Fal",
-        "Gran",
-        "Had",
-        "Hal",
-        "Ketter",
-        "Lang",
-        "Mar",
-        "Nor",
-        "Ox",
-        "Pen",
-        "Red",
-        "Salt",
-        "Stan",
-        "Thorn",
-        "Wal",
-        "Wey",
-        "Whit",
-        "Wood",
-        "York",
-        "Ald",
-        "Bel",
-        "Bram",
-        "Carl",
-        "Chel",
-        "Don",
-        "Elm",
-        "Farn",
-        "Glen",
-        "Hart",
-        "Holm",
-        "Kirk",
-        "Lind",
-        "Mel",
-        "New",
-        "Ock",
-        "Pol",
-        "Ram",
-        "Sel",
-        "Sher",
-        "Ston",
-        "Tad",
-        "Upton",
-        "War",
-        "Wick",
-        "Win",
-        "Bex",
-        "Cas",
-        "Dray",
-        "Gos",
-        "Hol",
-        "Lyn",
-        "Mid",
-        "Nether",
-        "Rother",
-        "Sand",
-        "Tun",
-        "Ux",
-        "Whal",
-        "Yar",
-    ]
-)
-_TOWN_ENDS = np.array(
-    [
-        "ford",
-        "ley",
-        "ton",
-        "ham",
-        "bury",
-        "wick",
-        "by",
-        "thorpe",
-        "field",
-        "stead",
-        "worth",
-        "borough",
-        "ington",
-        "mouth",
-        "bridge",
-        "well",
-        "combe",
-        "dale",
-        "minster",
-        "caster",
-        "chester",
-        "hurst",
-        "sey",
-        "wood",
-        "ridge",
-    ]
-)
-_TOWN_PREFIXES = np.array(
-    ["", "", "", "", "", "Upper ", "Lower ", "Great ", "Little ", "North ", "South ", "East "]
-)
-_FEATURES_A = np.array(
-    [
-        "Oak",
-        "Elm",
-        "Ash",
-        "Beech",
-        "Willow",
-        "Holly",
-        "Rowan",
-        "Cedar",
-        "Hazel",
-        "Birch",
-        "Maple",
-        "Meadow",
-        "Brook",
-        "River",
-        "Hill",
-        "Green",
-        "Fair",
-        "West",
-        "East",
-        "North",
-        "High",
-        "Park",
-        "Lark",
-        "Spring",
-        "Moor",
-        "Dale",
-        "Lea",
-        "Thorn",
-        "Bramble",
-        "Fern",
-        "Heather",
-        "Mill",
-        "Church",
-        "Castle",
-    ]
-)
-_FEATURES_B = np.array(
-    [
-        "wood",
-        "field",
-        "bank",
-        "side",
-        "crest",
-        "lands",
-        "view",
-        "way",
-        "gate",
-        "mead",
-        "brook",
-        "hill",
-        "ley",
-        "croft",
-        "grove",
-        "hurst",
-        "park",
-        "ridge",
-        "well",
-        "dene",
-        "moor",
-        "stone",
-    ]
-)
-# Church of England and Catholic dedications.
-_SAINTS_CE = np.array(
-    [
-        "St Anne's",
-        "St Mary's",
-        "St John's",
-        "St Peter's",
-        "St Paul's",
-        "St Michael's",
-        "Holy Trinity",
-        "St George's",
-        "Christ Church",
-        "All Saints",
-        "St Andrew's",
-        "St Thomas'",
-        "St Margaret's",
-        "St Luke's",
-        "St Mark's",
-        "St Catherine's",
-        "St Edmund's",
-        "St Chad's",
-        "St Hilda's",
-        "St Lawrence",
-        "St Nicholas",
-        "St Oswald's",
-    ]
-)
-_SAINTS_RC = np.array(
-    [
-        "St Joseph's",
-        "Sacred Heart",
-        "Our Lady's",
-        "St Patrick's",
-        "Holy Family",
-        "English Martyrs",
-        "St Bede's",
-        "St Teresa's",
-        "Our Lady of Lourdes",
-        "St Thomas More",
-        "St Francis",
-        "St Augustine's",
-        "Blessed Sacrament",
-    ]
-)
-# A school in a town with more schools than this is named after its neighbourhood, not the town.
-_TOWN_NAMED_UP_TO = 12
-
-
-FIRST_NAMES = np.array(
-    [
-        "Olivia",
-        "Amelia",
-        "Isla",
-        "Ava",
-        "Mia",
-        "Grace",
-        "Sophia",
-        "Lily",
-        "Freya",
-        "Emily",
-        "Ivy",
-        "Ella",
-        "Rosie",
-        "Evie",
-        "Florence",
-        "Poppy",
-        "Charlotte",
-        "Aisha",
-        "Fatima",
-        "Zara",
-        "Priya",
-        "Hannah",
-        "Sarah",
-        "Rachel",
-        "Claire",
-        "Helen",
-        "Emma",
-        "Laura",
-        "Rebecca",
-        "Joanne",
-        "Nicola",
-        "Siobhan",
-        "Oliver",
-        "George",
-        "Noah",
-        "Arthur",
-        "Leo",
-        "Harry",
-        "Oscar",
-        "Jack",
-        "Charlie",
-        "Jacob",
-        "Thomas",
-        "Henry",
-        "William",
-        "James",
-        "Mohammed",
-        "Ibrahim",
-        "Yusuf",
-        "Arjun",
-        "David",
-        "Michael",
-        "Paul",
-        "Mark",
-        "Andrew",
-        "Richard",
-        "Daniel",
-        "Christopher",
-        "Gareth",
-        "Rhys",
-        "Ewan",
-    ]
-)
-LAST_NAMES = np.array(
-    [
-        "Smith",
-        "Jones",
-        "Williams",
-        "Taylor",
-        "Brown",
-        "Davies",
-        "Evans",
-        "Wilson",
-        "Thomas",
-        "Johnson",
-        "Roberts",
-        "Robinson",
-        "Thompson",
-        "Wright",
-        "Walker",
-        "White",
-        "Edwards",
-        "Hughes",
-        "Green",
-        "Hall",
-        "Lewis",
-        "Harris",
-        "Clarke",
-        "Patel",
-        "Jackson",
-        "Wood",
-        "Turner",
-        "Martin",
-        "Cooper",
-        "Hill",
-        "Ward",
-        "Morris",
-        "Moore",
-        "Clark",
-        "Lee",
-        "King",
-        "Baker",
-        "Harrison",
-        "Morgan",
-        "Allen",
-        "James",
-        "Scott",
-        "Phillips",
-        "Watson",
-        "Davis",
-        "Parker",
-        "Price",
-        "Bennett",
-        "Young",
-        "Griffiths",
-        "Mitchell",
-        "Kelly",
-        "Cook",
-        "Carter",
-        "Richardson",
-        "Bailey",
-        "Collins",
-        "Bell",
-        "Shaw",
-        "Murphy",
-        "Miller",
-        "Cox",
-        "Richards",
-        "Khan",
-        "Marshall",
-        "Anderson",
-        "Simpson",
-        "Ellis",
-        "Adams",
-        "Singh",
-        "Begum",
-        "Chapman",
-        "Ali",
-        "Mason",
-        "Webb",
-        "Rogers",
-        "Gray",
-        "Hussain",
-        "Ahmed",
-        "Campbell",
-        "Kaur",
-        "Nowak",
-        "Okafor",
-        "Mensah",
-        "Kowalski",
-        "Chen",
-        "Nguyen",
-    ]
-)
-
 
 @dataclass(frozen=True)
 class OutcomeSeries:
@@ -565,17 +206,17 @@ def _standardise(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
 
 def _town_names(n: int, rng: np.random.Generator) -> np.ndarray:
     """n distinct plausible town names."""
-    combos = len(_TOWN_PREFIXES) * len(_TOWN_STARTS) * len(_TOWN_ENDS)
+    combos = len(TOWN_PREFIXES) * len(TOWN_STARTS) * len(TOWN_ENDS)
     if n > combos:
         raise ValueError(f"At most {combos} towns can be named; asked for {n}.")
     # Plain names first (the first prefixes are empty), then "Upper ..." and the like.
-    plain = len(_TOWN_STARTS) * len(_TOWN_ENDS)
+    plain = len(TOWN_STARTS) * len(TOWN_ENDS)
     order = np.concatenate(
-        [rng.permutation(plain)] + [plain * k + rng.permutation(plain) for k in range(5, len(_TOWN_PREFIXES))]
+        [rng.permutation(plain)] + [plain * k + rng.permutation(plain) for k in range(5, len(TOWN_PREFIXES))]
     )[:n]
-    prefix = _TOWN_PREFIXES[np.where(order >= plain, order // plain, 0)]
+    prefix = TOWN_PREFIXES[np.where(order >= plain, order // plain, 0)]
     rest = order % plain
-    return _join(prefix, _TOWN_STARTS[rest // len(_TOWN_ENDS)], _TOWN_ENDS[rest % len(_TOWN_ENDS)])
+    return _join(prefix, TOWN_STARTS[rest // len(TOWN_ENDS)], TOWN_ENDS[rest % len(TOWN_ENDS)])
 
 
 def _school_names(
@@ -584,17 +225,17 @@ def _school_names(
     """Plausible names; in towns with many schools, after the neighbourhood (e.g. Oakfield)."""
     n = len(phase)
     feature = _join(
-        _FEATURES_A[rng.integers(len(_FEATURES_A), size=n)],
-        _FEATURES_B[rng.integers(len(_FEATURES_B), size=n)],
+        FEATURES_A[rng.integers(len(FEATURES_A), size=n)],
+        FEATURES_B[rng.integers(len(FEATURES_B), size=n)],
     )
-    saint = _SAINTS_CE[rng.integers(len(_SAINTS_CE), size=n)]
-    catholic = _SAINTS_RC[rng.integers(len(_SAINTS_RC), size=n)]
+    saint = SAINTS_CE[rng.integers(len(SAINTS_CE), size=n)]
+    catholic = SAINTS_RC[rng.integers(len(SAINTS_RC), size=n)]
     pick = rng.random(n)
     neighbourhood = _join(
-        _FEATURES_A[rng.integers(len(_FEATURES_A), size=n)],
-        _FEATURES_B[rng.integers(len(_FEATURES_B), size=n)],
+        FEATURES_A[rng.integers(len(FEATURES_A), size=n)],
+        FEATURES_B[rng.integers(len(FEATURES_B), size=n)],
     )
-    town = np.where(town_schools > _TOWN_NAMED_UP_TO, neighbourhood, town)
+    town = np.where(town_schools > TOWN_NAMED_UP_TO, neighbourhood, town)
     names = np.empty(n, dtype=object)
 
     def fill(mask: np.ndarray, value: np.ndarray | str) -> None:
@@ -652,6 +293,7 @@ def generate_country(
     years: Sequence[int] = (2021, 2022, 2023),
     n_teachers: int | None = None,
     awkward: bool = False,
+    hard: bool = False,
 ) -> Country:
     """A synthetic country of `n_schools` schools, identical for the same arguments.
 
@@ -661,7 +303,14 @@ def generate_country(
     published without cohorts; and AWKWARD_NO_INTAKE of schools publish no intake context at all. Every
     context effect is then a function of the *published* context alone, so a perfect model of context
     could recover the true effects exactly up to sampling noise.
+
+    `hard=True` is harder still (everything `awkward` does, and `_hard_context_effects`): thresholds,
+    steps and interactions of context, context acting differently by phase, small schools (about 40% of
+    year-group cohorts under 15), percentages of pupils with binomial noise, a measure whose values never
+    vary (`FLAT_MEASURE`) and, with two or more years, a year in which one measure does not vary
+    (`FLAT_YEAR_MEASURE` in the second year).
     """
+    awkward = awkward or hard
     if n_schools < 1:
         raise ValueError("A country needs at least one school.")
     if n_schools > 999_999:
@@ -749,6 +398,9 @@ def generate_country(
     phase = PHASE_NAMES[phase_index]
     median_pupils = np.array([p[2] for p in PHASES])[phase_index] * np.where(urban, 1.12, 0.6)
     pupils = np.maximum(8, np.round(median_pupils * np.exp(rng["phase"].normal(0, 0.38, n)))).astype(np.int64)
+    if hard:  # a country of small schools: rural primaries of a few dozen pupils are common
+        shrink = np.array([HARD_SIZE.get(p[0], 1.0) for p in PHASES])[phase_index]
+        pupils = np.maximum(8, np.round(pupils * shrink)).astype(np.int64)
 
     # Context. A latent deprivation drives free school meals, special needs and prior attainment;
     # additional language concentrates in cities (and London).
@@ -829,18 +481,30 @@ def generate_country(
         "absence_pct": absence_base + 0.65 * dep + 0.2 * zs - 0.3 * ze,
         "persistent_absence_pct": pabs_base + 3.2 * dep + 1.0 * zs - 1.2 * ze,
     }
-    if awkward:
+    if hard:
+        context_effect, base_level = _hard_context_effects(context, phase, pupils, absence_base, pabs_base)
+        # Smaller schools vary more, and more steeply than in the awkward country.
+        factor = np.clip((pupils / 200.0) ** (-HARD_TAU_POWER), 0.5, 2.5)
+        true_effects = {m: effect * factor for m, effect in true_effects.items()}
+        # A percentage of pupils, and a score whose bounds extreme contexts would pass, bends towards
+        # its bounds (log-odds within them) rather than passing them:
+        # the context effect and the true effect are squashed into the range around the school's base
+        # level, the true effect being what is left of it.
+        for m in SQUASHED_MEASURES:
+            low, high = MEASURE_BOUNDS[m]
+            margin = 0.03 * (high - low)
+            level = np.clip(base_level[m], low + margin, high - margin)
+            deviation = context_effect[m] - base_level[m]
+            squashed = _squash(level, deviation, low, high)
+            moved = _squash(level, deviation + np.nan_to_num(true_effects[m]), low, high)
+            true_effects[m] = np.where(has[m], moved - squashed, np.nan)
+            context_effect[m] = squashed
+    elif awkward:
         context_effect = _awkward_context_effects(context, phase, absence_base, pabs_base)
         # Smaller schools vary more: the true effect's SD scales with (pupils / 300)^-0.35.
         factor = np.clip((pupils / 300.0) ** (-AWKWARD_TAU_POWER), 0.5, 2.2)
         true_effects = {m: effect * factor for m, effect in true_effects.items()}
-    bounds = {
-        "ks4_attainment8": (0.0, 90.0),
-        "ks4_basics_pct": (0.0, 100.0),
-        "ks4_ebacc_aps": (0.0, 9.0),
-        "absence_pct": (0.3, 100.0),
-        "persistent_absence_pct": (0.0, 100.0),
-    }
+    bounds = MEASURE_BOUNDS
     ks2_divisor = np.array([KS2_COHORT_DIVISOR.get(p[0], 1.0) for p in PHASES])[phase_index]
     ks4_divisor = np.array([KS4_COHORT_DIVISOR.get(p[0], 1.0) for p in PHASES])[phase_index]
 
@@ -861,14 +525,26 @@ def generate_country(
             noise = year_rng.standard_normal(len(index)) * PUPIL_SD[m] / np.sqrt(cohort)
             expected = context_effect[m][index] + true_effects[m][index]
             value = expected + noise
+            if hard and m in PUPIL_SHARE_MEASURES:  # each pupil in or out: binomial, p(1 - p) / n
+                drawn = year_rng.binomial(cohort, expected / 100.0)
+                value = 100.0 * drawn / np.maximum(cohort, 1)
             if m in bounds:
                 value = np.clip(value, *bounds[m])
             value = np.round(value, DECIMALS[m])
             value[cohort < SUPPRESS_BELOW] = np.nan
+            if hard and m == FLAT_YEAR_MEASURE and len(years) >= 2 and year == years[1]:
+                value = np.where(np.isnan(value), np.nan, FLAT_YEAR_VALUE)  # a placeholder, not a result
             published = not (awkward and m in ABSENCE_MEASURES)
             outcomes.append(
                 OutcomeSeries(m, year, index, value, cohort.astype(np.int64), expected, published)
             )
+        if hard:  # a measure every school has the same value of: nothing to estimate
+            index = np.flatnonzero(np.isin(phase, FLAT_PHASES))
+            cohort = np.maximum(1, year_group_size["ks4"][index]).astype(np.int64)
+            value = np.where(cohort < SUPPRESS_BELOW, np.nan, 0.0)
+            outcomes.append(OutcomeSeries(FLAT_MEASURE, year, index, value, cohort, np.zeros(index.size)))
+    if hard:
+        true_effects[FLAT_MEASURE] = np.where(np.isin(phase, FLAT_PHASES), 0.0, np.nan)
 
     if awkward:
         # Schools that publish no intake at all (in England, most independent schools).
@@ -905,6 +581,103 @@ def generate_country(
         seed=seed,
         years=years,
     )
+
+
+#: The range each bounded measure's values are kept within (clipped; a hard country bends towards it).
+MEASURE_BOUNDS = {
+    "ks4_attainment8": (0.0, 90.0),
+    "ks4_basics_pct": (0.0, 100.0),
+    "ks4_ebacc_aps": (0.0, 9.0),
+    "absence_pct": (0.3, 100.0),
+    "persistent_absence_pct": (0.0, 100.0),
+}
+#: Measures a hard country bends towards their bounds (absence, far from both, stays straight).
+SQUASHED_MEASURES = ("ks4_attainment8", "ks4_basics_pct", "ks4_ebacc_aps", "persistent_absence_pct")
+#: A hard country: each phase's schools are this many times the size of the ordinary country's.
+HARD_SIZE = {"primary": 0.4, "middle": 0.6, "special": 0.6, "alternative": 0.7, "secondary": 0.7}
+#: The true effects' spread scales with (pupils / 200)^-HARD_TAU_POWER (clipped to 0.5-2.5 times).
+HARD_TAU_POWER = 0.4
+#: Measures that are a percentage of pupils (each pupil in or out): binomial noise in a hard country.
+PUPIL_SHARE_MEASURES = ("ks4_basics_pct", "persistent_absence_pct")
+#: A hard country's measure whose values never vary, the phases that have it, and the measure that
+#: does not vary in its second year (every school FLAT_YEAR_VALUE).
+FLAT_MEASURE = "ks5_alevel_va"
+FLAT_PHASES = ("secondary", "post16")
+FLAT_YEAR_MEASURE = "ks4_ebacc_aps"
+FLAT_YEAR_VALUE = 4.0
+#: How much more or less each phase's results depend on context in a hard country (context acts
+#: differently in a special school than in a primary).
+HARD_PHASE_SLOPE = {
+    "primary": 1.0,
+    "middle": 1.3,
+    "all_through": 0.7,
+    "secondary": 1.4,
+    "special": 0.4,
+    "alternative": 0.6,
+}
+
+
+def _hard_context_effects(
+    context: dict[str, np.ndarray],
+    phase: np.ndarray,
+    pupils: np.ndarray,
+    absence_base: np.ndarray,
+    pabs_base: np.ndarray,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Context effects with thresholds, steps and interactions, from the published context only.
+
+    On the same scales as `_awkward_context_effects` (f, e, s standardised log-odds of free school
+    meals, additional language and special needs; a prior attainment; g selective): deprivation that
+    only bites past a threshold (a kink at f = 0.5), a step up where a quarter or more of pupils learn
+    the language of the school, a step down for the smallest schools (under 60 pupils), interactions
+    (f * e, f * a, e * s), and a slope that differs by phase (`HARD_PHASE_SLOPE`). Scaled to each
+    measure's spread of true effects. Returns (effects, the base level each effect departs from).
+    """
+    mainstream = ~np.isin(phase, ("special", "alternative", "nursery"))
+
+    def logit_z(code: str) -> np.ndarray:
+        p = np.clip(context[code], 0.5, 99.5) / 100.0
+        return _standardise(np.log(p / (1 - p)), mainstream)
+
+    f, e, s = logit_z("fsm_pct"), logit_z("eal_pct"), logit_z("sen_support_pct")
+    a = np.nan_to_num(context["prior_attainment"])
+    g = np.nan_to_num(context.get("selective", np.zeros_like(f)))
+    threshold = np.maximum(f - 0.5, 0.0)
+    language_step = (np.nan_to_num(context["eal_pct"]) >= 25.0).astype(float)
+    small_step = (pupils < 60).astype(float)
+    bend = (
+        -0.6 * f
+        - 1.0 * threshold
+        + 0.6 * language_step
+        - 0.5 * small_step
+        - 0.5 * f * e
+        + 0.35 * f * a
+        + 0.25 * e * s
+        - 0.3 * s
+        + 0.3 * e
+    )
+    slope = np.array([HARD_PHASE_SLOPE.get(str(p), 1.0) for p in phase])
+    effects, bases = {}, {}
+    for m in OUTCOME_MEASURES:
+        sign = -1.0 if m in HIGHER_IS_WORSE else 1.0
+        base = {
+            "ks4_attainment8": 46.5 + 7.5 * a,
+            "ks4_basics_pct": 47.0 + 11.0 * a,
+            "ks4_ebacc_aps": 4.05 + 0.7 * a,
+            "absence_pct": absence_base,
+            "persistent_absence_pct": pabs_base + 4.0,
+        }.get(m, np.zeros_like(f))
+        selective = 0.8 * g if m in KS4_MEASURES else 0.0
+        effects[m] = base + sign * TRUE_EFFECT_SD[m] * (slope * bend + selective)
+        bases[m] = base
+    return effects, bases
+
+
+def _squash(level: np.ndarray, deviation: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The value `deviation` from `level` on the log-odds scale of [low, high] (slope 1 at the level)."""
+    span = high - low
+    q = (level - low) / span
+    return low + span * _sigmoid(np.log(q / (1 - q)) + deviation / (span * q * (1 - q)))
 
 
 #: An awkward country: share of secondaries that are selective, power of the size-dependence of the
@@ -980,13 +753,3 @@ def truth_rows(country: Country) -> list[tuple[str, str, float]]:
         )
     order = sorted(range(len(rows)), key=lambda i: rows[i][0])
     return [rows[i] for i in order]
-
-
-def write_truth_csv(country: Country, path: str | Path) -> int:
-    """Write the true effects as CSV (school_id,measure,true_effect); returns the rows written."""
-    rows = truth_rows(country)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["school_id", "measure", "true_effect"])
-        writer.writerows((school, measure, f"{effect:.4f}") for school, measure, effect in rows)
-    return len(rows)

@@ -2,37 +2,40 @@
 
 For one measure in one year, over all schools with a usable result:
 
-0. Refusals. Values outside the measure's valid range (a percentage above 100, say) cannot be right:
-   they are left out before anything is fitted and counted in `refused`. Schools with none of the
-   chosen context measures known get no estimate (`no_context`): what their intake predicts
-   cannot be worked out.
+0. Refusals and skips. Values outside the measure's valid range (a percentage above 100, say) cannot
+   be right: they are left out before anything is fitted and counted in `refused`. Schools with none
+   of the chosen context measures known get no estimate (`no_context`). A measure-year that cannot be
+   estimated at all is *skipped* with its reason (`skipped`, `reason`), and nothing else stops: no
+   result at all, no cohort and no roll to size the luck by, no intake context, fewer than
+   MIN_SCHOOLS schools, values that do not vary (a flat measure or a flat year), or (one year,
+   nothing declared, no bound from the unit) a noise that cannot be sized.
 1. Expected value. A flexible regression of the result on the chosen context (`expected.py`): the
-   mean, linear, spline and interaction candidates are compared by out-of-sample error over five
-   folds and the best is used, *cross-fitted*: each school's expected value comes from a model fitted
-   without it. Its variance p_i (the uncertainty of the fitted expectation) is kept. With fewer than
-   `CROSS_FIT_MIN` schools the mean of the group is used instead.
-2. Effect e_i = result - expected.
-3. Sampling variance s_i^2 = pupil_sd^2 / cohort_i. The pupil-level SD is the *declared* one when the
-   publisher documents it (Progress 8: 1.28). Otherwise it is estimated robustly from how much each
-   school's result moves from one year to the next, where the school's own effect and context cancel:
-   Var(y_t - y_t') = pupil_sd^2 (1/n_t + 1/n_t'), and the median of the standardised squared changes
-   (divided by the chi-square(1) median, 0.455) gives pupil_sd^2 without being thrown by a few wild
-   values or by bigger and smaller schools differing in spread. With one year only it is estimated
-   robustly from how the spread of the residuals falls with cohort size (`pupil_sd_from_cohorts`: the
-   slope of binned median squared residuals on 1/cohort); the joint maximum-likelihood fit of pupil_sd^2
-   and tau^2 is kept only as a cross-check (`pupil_sd_check`), and when the two disagree by more than a
-   factor WILD_DISAGREEMENT the robust one is used all the same and `pupil_sd_disagrees` says so.
-   `pupil_sd_method` says which was used.
-4. Between-school variance. e_i ~ Normal(0, tau_i^2 + s_i^2 + p_i), by maximum likelihood. tau^2 is a
-   constant, or log tau_i^2 = a + b log(cohort_i) when the data support it (likelihood-ratio test at
-   the 1% level): in real countries small schools often vary more than big ones, and a constant tau^2
-   would read that as sampling noise.
-5. Empirical-Bayes shrinkage. B_i = tau_i^2 / (tau_i^2 + s_i^2 + p_i); the estimate is B_i e_i with
-   posterior variance tau_i^2 (1 - B_i), plus the uncertainty of tau^2 itself carried by the delta
-   method (Kass & Steffey 1989): (d estimate / d theta)' I(theta)^-1 (d estimate / d theta), where I is
-   the Fisher information of the variance parameters. When tau^2 is fitted as 0 the estimates are 0,
-   but the intervals are never of zero width.
-6. A 95% interval is estimate +/- 1.96 posterior SDs. A measure is a *strength* when the whole interval
+   candidates are compared by out-of-sample error over five folds and the best is used,
+   *cross-fitted*: each school's expected value comes from a model fitted without it. Its variance
+   p_i (the sandwich variance of the fitted expectation) is kept. With fewer than CROSS_FIT_MIN
+   schools the mean of the group is used instead, and no verdict is given.
+2. The expected value's own error beyond p_i (`model_error.py`): by cohort band and phase, the
+   out-of-sample residuals' spread beyond tau_i^2 + s_i^2 + p_i, added to every school's noise there.
+3. Effect e_i = result - expected.
+4. Sampling variance s_i^2 (`units.py`). A percentage of pupils has p (100 - p) / n_i, p the expected
+   percentage. Otherwise pupil_sd^2 / n_i, with the pupil-level SD *declared* when the publisher
+   documents it (Progress 8: 1.28), else estimated robustly from how each school's result moves from
+   one year to the next, where its own effect and context cancel (`pupil_sd_from_years`). With one
+   year only it is estimated from how the spread of the residuals falls with cohort size
+   (`pupil_sd_from_cohorts`); but one year cannot tell luck from real differences that change with
+   size (measured: even where `pupil_sd_range` finds a narrow range of compatible SDs, on planted
+   countries it can miss the truth by half), so the estimates are published without verdicts
+   (`withheld`), shrunk with the middle of the SDs the year allows, with intervals spanning every SD
+   from 0 to the largest (the robust estimate is reported, within that range). Any SD above
+   what the unit allows is replaced by the bound (`BOUNDED`).
+5. Between-school variance. e_i ~ Normal(0, tau_i^2 + s_i^2 + p_i + m_i), by maximum likelihood, m_i
+   the model error of step 2. tau^2 is a constant, or log tau_i^2 = a + b log(cohort_i) when the data
+   support it (likelihood-ratio test at the 1% level).
+6. Empirical-Bayes shrinkage. B_i = tau_i^2 / (tau_i^2 + noise_i), noise_i = s_i^2 + p_i + m_i; the
+   estimate is B_i e_i with posterior variance B_i noise_i, plus the uncertainty of tau^2 itself
+   carried by the delta method (Kass & Steffey 1989), and never less than the posterior variance at
+   tau^2 equal to its own standard error: no interval has width zero, even when tau^2 is fitted as 0.
+7. A 95% interval is estimate +/- 1.96 posterior SDs. A measure is a *strength* when the whole interval
    is on the good side of zero and a *need* when it is all on the bad side; "good" respects
    higher_is_better (lower absence is a strength).
 
@@ -41,61 +44,93 @@ Missing (suppressed, NaN) results are left out of the fit and get NaN estimates 
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import stats
 
 from kindred.engine.blas import one_blas_thread
-from kindred.engine.expected import design, expected_values, folds_of
+from kindred.engine.expected import BY_PHASE, STEPS, Expectation, design, expected_values, folds_of
 from kindred.engine.families import standardise
+from kindred.engine.model_error import excess_by_cell
+from kindred.engine.units import (
+    BOUNDED,
+    COHORT_SPREAD,
+    DECLARED,
+    FROM_UNIT,
+    PERCENT_OF_PUPILS,
+    PERCENT_UNITS,
+    SCORE,
+    SHARE_FLOOR,
+    YEAR_TO_YEAR,
+    sd_bound,
+    share_pupil_sd,
+    share_variance,
+)
 from kindred.engine.variance import (
     TAU_CONSTANT,
+    BetweenFit,
+    YearSeries,
     fit_between,
-    fit_variances,
     pupil_sd_from_cohorts,
     pupil_sd_from_years,
+    pupil_sd_range,
 )
+
+__all__ = [  # the noise-model methods are named here too, for callers of this module
+    "BOUNDED",
+    "COHORT_SPREAD",
+    "DECLARED",
+    "FROM_UNIT",
+    "YEAR_TO_YEAR",
+]
 
 STRENGTH = 1
 NEED = -1
 NEITHER = 0
 
-#: How the pupil-level SD was found.
-DECLARED = "declared"
-YEAR_TO_YEAR = "year-to-year"
-COHORT_SPREAD = "cohort spread"  # one year: the spread's fall with cohort size (robust)
-JOINT_FIT = "joint fit"  # one year, too few schools for the robust estimate: fitted with tau^2
-#: The joint fit's pupil SD more than this many times the robust one (or less than 1/this) is "wild".
-WILD_DISAGREEMENT = 1.5
-
+#: Why a measure-year has no estimate (`Evidence.skipped`).
+NO_RESULTS = "no_results"  # every value suppressed, missing or refused
+NO_COHORT = "no_cohort"  # results, but no school has a cohort or a roll to size its luck by
+NO_CONTEXT = "no_context"  # results, but no school has any intake context
+FEW_SCHOOLS = "few_schools"  # fewer than MIN_SCHOOLS schools with a usable result
+FLAT = "flat"  # every school has the same value: nothing to estimate
+NOISE_UNKNOWN = "noise_unknown"  # one year, nothing declared, no bound, and no way to size the luck
+NO_YEAR = "no_year"  # pooled: no year of the measure could be estimated
+SKIP_REASONS = (NO_RESULTS, NO_COHORT, NO_CONTEXT, FEW_SCHOOLS, FLAT, NOISE_UNKNOWN, NO_YEAR)
+#: Why a measure-year has estimates but no verdicts (`Evidence.withheld`).
+NOISE_UNIDENTIFIED = "noise_unidentified"  # one year cannot tell luck from real differences
+FEW_FOR_VERDICTS = "few_for_verdicts"  # too few schools to cross-fit the expected value
+WITHHOLD_REASONS = (NOISE_UNIDENTIFIED, FEW_FOR_VERDICTS)
 
 #: Context features that describe the school, not its intake: alone they do not make a school's context known.
 STRUCTURAL_FEATURES = frozenset({"log_pupils", "urban"})
-#: Below this many schools with a result, the expected value is the group mean fitted in sample.
+#: Fewer schools with a usable result than this: the measure-year is skipped.
+MIN_SCHOOLS = 10
+#: Below this many schools the expected value is the group mean fitted in sample, and no verdict is given.
 CROSS_FIT_MIN = 20
+#: Pupil SDs from 0 to the largest one year allows whose intervals are joined when the noise is not known.
+ENVELOPE_POINTS = 5
 
 
-class OutcomeSeriesLike(Protocol):
+class OutcomeSeriesLike(YearSeries, Protocol):
     """One measure in one year: values (NaN where suppressed) and cohorts for some schools."""
 
-    measure: str
-    year: int
-    school_index: np.ndarray
-    value: np.ndarray
-    cohort: np.ndarray
+    @property
+    def measure(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class MeasureModel:
-    """What is declared about a measure: direction, valid range, pupil SD and predicting context."""
+    """What is declared about a measure: direction, unit, valid range, pupil SD and predicting context."""
 
     higher_is_better: bool = True
     pupil_sd: float | None = None
     valid_min: float | None = None
     valid_max: float | None = None
     predictors: tuple[str, ...] = ()  # context feature names; empty = every feature given
+    unit: str = SCORE  # units.py: a percentage of pupils brings its own noise model
 
 
 @dataclass(frozen=True)
@@ -103,7 +138,8 @@ class Evidence:
     """Relative performance of schools on one measure, in one year (or pooled over `years`).
 
     Arrays are aligned with `school_index` (row numbers in the caller's school table). Entries for
-    schools without a usable result (`valid` False) are NaN and their verdict is NEITHER.
+    schools without a usable result (`valid` False) are NaN and their verdict is NEITHER. A skipped
+    measure-year (`skipped`) has no valid entry; one with `withheld` has estimates and no verdicts.
     """
 
     measure: str
@@ -114,8 +150,8 @@ class Evidence:
     value: np.ndarray
     expected: np.ndarray
     effect: np.ndarray  # value - expected, raw
-    sampling_var: np.ndarray  # s^2 = pupil_sd^2 / cohort
-    prediction_var: np.ndarray  # variance of the expected value (uncertainty of the regression)
+    sampling_var: np.ndarray  # s^2: pupil_sd^2 / cohort, or p (100 - p) / cohort
+    prediction_var: np.ndarray  # variance of the expected value's error: sandwich plus model error
     shrinkage: np.ndarray  # B = tau^2 / (tau^2 + s^2 + p)
     shrunk: np.ndarray  # posterior mean of the school's effect
     posterior_sd: np.ndarray
@@ -123,7 +159,7 @@ class Evidence:
     upper: np.ndarray
     verdict: np.ndarray  # int8: STRENGTH, NEED or NEITHER
     tau2: float  # between-school variance at the median cohort
-    pupil_sd: float
+    pupil_sd: float  # for a percentage of pupils: sqrt(mean p (100 - p)) over the schools
     pupil_sd_estimated: bool
     level: float
     pupil_sd_method: str = DECLARED
@@ -136,17 +172,20 @@ class Evidence:
     predictors: tuple[str, ...] = ()
     cohort: np.ndarray = field(default_factory=lambda: np.zeros(0))
     cross_fitted: bool = False  # expected values from models fitted without the school
-    pupil_sd_check: float = float(
-        "nan"
-    )  # one year, nothing declared: the joint fit's pupil SD, a cross-check
+    unit: str = SCORE
+    skipped: str = ""  # SKIP_REASONS: no estimate at all
+    withheld: str = ""  # WITHHOLD_REASONS: estimates without verdicts
+    reason: dict[str, float] = field(default_factory=dict)  # figures the reason quotes
+    pupil_sd_estimate: float = float("nan")  # what was declared or estimated, before any bound
+    pupil_sd_low: float = float("nan")  # one year, nothing declared: the SDs the data are compatible with
+    pupil_sd_high: float = float("nan")
+    pupil_sd_bound: float = float("nan")  # the largest SD the unit allows (NaN: no bound)
+    model_error: dict[str, float] = field(default_factory=dict)  # excess spread by band and phase
 
     @property
-    def pupil_sd_disagrees(self) -> bool:
-        """The joint fit's pupil SD is wildly unlike the robust one used (`WILD_DISAGREEMENT`)."""
-        if not (np.isfinite(self.pupil_sd_check) and np.isfinite(self.pupil_sd) and self.pupil_sd > 0):
-            return False
-        ratio = self.pupil_sd_check / self.pupil_sd
-        return not (1 / WILD_DISAGREEMENT <= ratio <= WILD_DISAGREEMENT)
+    def verdicts(self) -> bool:
+        """Whether this result gives verdicts (strengths and needs) at all."""
+        return not (self.skipped or self.withheld)
 
     @property
     def year(self) -> int | None:
@@ -213,6 +252,46 @@ def one_per_measure(evidence: Iterable[Evidence], *, n_schools: int) -> Iterable
         yield item
 
 
+@dataclass(frozen=True)
+class _Noise:
+    """The sampling-noise model of one measure-year: a pupil SD (None: a percentage of pupils)."""
+
+    sd: float | None
+    method: str
+    estimate: float = float("nan")
+    low: float = float("nan")
+    high: float = float("nan")
+    bound: float | None = None
+    identified: bool = True
+
+    def variance(self, expected: np.ndarray, cohort: np.ndarray) -> np.ndarray:
+        if self.sd is None:
+            return share_variance(expected, cohort)
+        return self.sd**2 / cohort
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """One measure-year fitted: the expected value, its errors, the luck and the between-school variance."""
+
+    expected: np.ndarray
+    residual: np.ndarray
+    sampling_var: np.ndarray
+    sandwich_var: np.ndarray
+    model_error_var: np.ndarray
+    model_error: dict[str, float]
+    between: BetweenFit
+    model: str
+    r2: float
+
+    @property
+    def prediction_var(self) -> np.ndarray:
+        return self.sandwich_var + self.model_error_var
+
+    def noise(self, cross: bool) -> np.ndarray:
+        return self.sampling_var + (self.prediction_var if cross else 0.0)
+
+
 def relative_performance(
     value: np.ndarray,
     cohort: np.ndarray,
@@ -220,6 +299,7 @@ def relative_performance(
     *,
     pupil_sd: float | None = None,
     pupil_sd_method: str | None = None,
+    unit: str = SCORE,
     groups: np.ndarray | None = None,
     higher_is_better: bool = True,
     measure: str = "",
@@ -236,13 +316,12 @@ def relative_performance(
 
     `value` (n,) has NaN where suppressed; `cohort` (n,) is the number of pupils behind each value;
     `context` (n, p) is the schools' raw context (NaN where missing; p may be 0: compare with the mean).
-    `pupil_sd` is the pupil-level SD of the measure; None estimates it from this year's spread by cohort
-    (`pupil_sd_from_cohorts`), cross-checked by the joint fit with tau^2, which is used only when there
-    are too few schools for the robust estimate (`pupil_sd_method` says how a given one was found:
-    declared by default). `groups` (n,), e.g. phase, gives each group its
-    own baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool
-    marks the context columns that describe the intake (default: all): a school with none of them known
-    gets no estimate (size or urban/rural alone say too little about what its pupils would achieve).
+    `pupil_sd` is the pupil-level SD of the measure (`pupil_sd_method` says how it was found: declared
+    by default); None estimates it from this year's spread by cohort, unless `unit` is a percentage of
+    pupils, whose noise follows from the value. `groups` (n,), e.g. phase, gives each group its own
+    baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool marks
+    the context columns that describe the intake (default: all): a school with none of them known gets
+    no estimate.
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -279,99 +358,337 @@ def relative_performance(
         has_context = np.isfinite(context[:, intake_columns]).any(axis=1)
     else:
         has_context = np.ones(n, dtype=bool)
-    usable = finite & ~out_of_range & np.isfinite(cohort) & (cohort > 0)
+    results = finite & ~out_of_range
+    has_cohort = np.isfinite(cohort) & (cohort > 0)
+    usable = results & has_cohort
     valid = usable & has_context
-
-    nan = np.full(n, np.nan)
-    expected, effect, sampling_var, between = nan.copy(), nan.copy(), nan.copy(), nan.copy()
-    prediction_var = np.zeros(n)
-    extra_var = np.zeros(n)
-    sigma2 = np.nan if pupil_sd is None else pupil_sd**2
-    method = JOINT_FIT if pupil_sd is None else (pupil_sd_method or DECLARED)
-    tau2, slope, tau_model, model_name, r2, cross = np.nan, 0.0, TAU_CONSTANT, "mean", np.nan, False
-    check = np.nan
-
+    bound = sd_bound(unit, valid_min, valid_max)
+    common: dict[str, Any] = {
+        "measure": measure,
+        "years": (year,),
+        "higher_is_better": higher_is_better,
+        "school_index": index,
+        "value": np.where(results, value, np.nan),
+        "refused": int(out_of_range.sum()),
+        "no_context": int((usable & ~has_context).sum()),
+        "predictors": tuple(predictors),
+        "level": level,
+        "unit": unit,
+        "pupil_sd_bound": np.nan if bound is None else bound,
+    }
     m = int(valid.sum())
-    if m >= (3 if pupil_sd is None else 1):
-        y = value[valid]
-        inv_cohort = 1.0 / cohort[valid]
-        log_cohort = np.log(cohort[valid])
-        z, missing = standardise(context[valid], np.zeros(m, dtype=np.int64))
-        group = None if groups is None else np.asarray(groups)[valid]
-        cross = m >= CROSS_FIT_MIN
-        fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
-        columns = design(z, missing, group)
-        if pupil_sd is None:
-            pilot = expected_values(
-                y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns, robust=False
-            )
-            _, joint = fit_variances(y - pilot.expected, inv_cohort, None)
-            robust_sd = pupil_sd_from_cohorts(y - pilot.expected, cohort[valid])
-            check = float(np.sqrt(joint))
-            if robust_sd is None:
-                sigma2 = joint
-            else:
-                sigma2, method = robust_sd**2, COHORT_SPREAD
-        spread = float(np.var(y))
-        tau_values = np.full(m, max(spread - float(np.mean(sigma2 * inv_cohort)), 0.1 * spread, 1e-12))
-        # a pilot pass chooses the model and gives the weights; the second refits the chosen model
-        # with those weights and the sandwich variance
-        chosen_only: tuple[str, ...] | None = None
-        for robust in (False, True):
-            weights = 1.0 / np.maximum(tau_values + sigma2 * inv_cohort, 1e-300)
-            fitted = expected_values(
-                y,
-                z,
-                missing,
-                weights,
-                fold=fold,
-                groups=group,
-                columns=columns,
-                robust=robust,
-                **({} if chosen_only is None else {"candidates": chosen_only}),
-            )
-            chosen_only = (fitted.model,)
-            residual = y - fitted.expected
-            noise = sigma2 * inv_cohort + (fitted.prediction_var if cross else 0.0)
-            fit = fit_between(residual, noise, log_cohort, size_dependent=size_dependent_tau and cross)
-            tau_values = fit.values
-        expected[valid] = fitted.expected
-        effect[valid] = residual
-        sampling_var[valid] = sigma2 * inv_cohort
-        prediction_var[valid] = fitted.prediction_var
-        between[valid] = tau_values
-        extra_var[valid] = fit.extra_variance(residual, noise)
-        tau2, slope, tau_model = fit.at(float(np.median(log_cohort))), fit.slope, fit.kind
-        model_name, r2 = fitted.model, fitted.r2
+    skip: tuple[str, dict[str, float]] | None = (
+        (NO_RESULTS, {})
+        if not results.any()
+        else (NO_COHORT, {"schools": int(results.sum())})
+        if not usable.any()
+        else (NO_CONTEXT, {"schools": int(usable.sum())})
+        if not valid.any()
+        else (FEW_SCHOOLS, {"schools": m, "needed": MIN_SCHOOLS})
+        if m < MIN_SCHOOLS
+        else (FLAT, {"value": float(value[valid][0])})
+        if np.ptp(value[valid]) == 0
+        else None
+    )
+    if skip is not None:
+        return _skipped(n, reason=skip[0], figures=skip[1], **common)
 
-    return _shrink(
-        measure=measure,
-        years=(year,),
-        higher_is_better=higher_is_better,
-        school_index=index,
-        valid=valid & np.isfinite(effect),
-        value=np.where(finite & ~out_of_range, value, np.nan),
-        expected=expected,
-        effect=effect,
-        sampling_var=sampling_var,
-        prediction_var=prediction_var,
-        between=between,
-        extra_var=extra_var,
+    y = value[valid]
+    n_valid = cohort[valid]
+    z, missing = standardise(context[valid], np.zeros(m, dtype=np.int64))
+    group = None if groups is None else np.asarray(groups)[valid]
+    cross = m >= CROSS_FIT_MIN
+    fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
+    columns = design(z, missing, group)
+
+    def fit(noise: _Noise) -> _Fit:
+        return _fit(
+            y,
+            z,
+            missing,
+            n_valid,
+            fold,
+            group,
+            columns,
+            noise,
+            cross=cross,
+            sized=size_dependent_tau,
+            percentage=unit in PERCENT_UNITS,
+        )
+
+    def pilot_residual() -> np.ndarray:  # equal weights: the noise is what is being sized
+        pilot = expected_values(
+            y, z, missing, np.ones(m), fold=fold, groups=group, columns=columns, robust=False
+        )
+        return y - pilot.expected
+
+    noise = _noise_model(pupil_sd, pupil_sd_method, unit, bound, pilot_residual, n_valid)
+    if noise is None:
+        return _skipped(n, reason=NOISE_UNKNOWN, figures={"schools": m}, **common)
+    fitted = fit(noise)
+    withheld, figures = "", dict[str, float]()
+    if not cross:
+        withheld, figures = FEW_FOR_VERDICTS, {"schools": m, "needed": CROSS_FIT_MIN}
+    elif not noise.identified:
+        withheld, figures = NOISE_UNIDENTIFIED, {"low": noise.low, "high": noise.high}
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        full = np.full(n, np.nan)
+        full[valid] = values
+        return full
+
+    shrunk = _shrink(
+        effect=spread(fitted.residual),
+        sampling_var=spread(fitted.sampling_var),
+        prediction_var=np.where(valid, spread(fitted.prediction_var), 0.0),
+        between=spread(fitted.between.values),
+        extra_var=np.where(
+            valid, spread(fitted.between.extra_variance(fitted.residual, fitted.noise(cross))), 0.0
+        ),
+        floor_var=np.where(valid, spread(fitted.between.value_se()), 0.0),
         cross_fitted=cross,
-        tau2=float(tau2),
-        pupil_sd=float(np.sqrt(sigma2)),
-        pupil_sd_estimated=method != DECLARED,
-        pupil_sd_method=method,
-        pupil_sd_check=check if method == COHORT_SPREAD else np.nan,
-        tau2_model=tau_model,
-        tau2_slope=float(slope),
-        expected_model=model_name,
-        r2=float(r2),
-        refused=int(out_of_range.sum()),
-        no_context=int((usable & ~has_context).sum()),
-        predictors=tuple(predictors),
+        valid=valid,
+        withheld=withheld,
+        reason=figures,
+        expected=spread(fitted.expected),
+        tau2=float(fitted.between.at(float(np.median(np.log(n_valid))))),
+        pupil_sd=_reported_sd(noise, fitted.expected),
+        pupil_sd_estimated=noise.method not in (DECLARED, FROM_UNIT),
+        pupil_sd_method=noise.method,
+        pupil_sd_estimate=noise.estimate,
+        pupil_sd_low=noise.low,
+        pupil_sd_high=noise.high,
+        tau2_model=fitted.between.kind,
+        tau2_slope=float(fitted.between.slope),
+        expected_model=fitted.model,
+        r2=float(fitted.r2),
         cohort=np.where(valid, cohort, np.nan),
-        level=level,
+        model_error=fitted.model_error,
+        **common,
+    )
+    if withheld == NOISE_UNIDENTIFIED:
+        # every SD the year's data allow: the interval is the union of theirs, so it covers whichever is true
+        lower, upper = shrunk.lower.copy(), shrunk.upper.copy()
+        for sd in np.linspace(noise.low, noise.high, ENVELOPE_POINTS):
+            other = _refit_noise(fitted, replace(noise, sd=float(sd)), n_valid, cross, size_dependent_tau)
+            half = stats.norm.ppf(0.5 + level / 2) * other[1]
+            lower[valid] = np.minimum(lower[valid], other[0] - half)
+            upper[valid] = np.maximum(upper[valid], other[0] + half)
+        shrunk = replace(shrunk, lower=lower, upper=upper)
+    return shrunk
+
+
+def _noise_model(
+    pupil_sd: float | None,
+    method: str | None,
+    unit: str,
+    bound: float | None,
+    pilot_residual,
+    cohort: np.ndarray,
+) -> _Noise | None:
+    """The noise model of a measure-year (module docstring, step 4); None when it cannot be sized."""
+    if pupil_sd is not None:
+        noise = _Noise(float(pupil_sd), method or DECLARED, estimate=float(pupil_sd), bound=bound)
+    elif unit == PERCENT_OF_PUPILS:
+        return _Noise(None, FROM_UNIT, bound=bound)
+    else:  # one year and nothing declared: how the spread falls with cohort size
+        residual = pilot_residual()
+        robust = pupil_sd_from_cohorts(residual, cohort)
+        span = pupil_sd_range(residual, cohort)
+        # one year cannot pin the SD down (docs/methods.md, "One year, nothing declared"): estimates
+        # without verdicts, with intervals spanning every SD from 0 to the largest the year allows
+        largest = [v for v in (robust, None if span is None else span.high) if v is not None and v > 0]
+        high = max(largest) if largest else None
+        if bound is not None:
+            high = bound if high is None else min(high, bound)
+        if high is None or high <= 0:
+            return None
+        # the estimate is shrunk with the middle of that range: the robust estimate is its top whenever
+        # smaller schools really differ more, and shrinking by it pulls estimates too far towards 0
+        noise = _Noise(
+            high / 2,
+            COHORT_SPREAD if robust else BOUNDED,
+            estimate=float(np.nan if robust is None else robust),
+            low=0.0,
+            high=high,
+            bound=bound,
+            identified=False,
+        )
+    if bound is not None and noise.sd is not None and noise.sd > bound:
+        noise = replace(noise, sd=bound, method=BOUNDED)
+    return noise
+
+
+def _reported_sd(noise: _Noise, expected: np.ndarray) -> float:
+    """The pupil SD a measure-year reports: the one used, or (one year, nothing declared) the robust
+    estimate within the range the year allows, though the estimates are shrunk with the range's middle."""
+    if noise.sd is None:
+        return share_pupil_sd(expected)
+    if not noise.identified and np.isfinite(noise.estimate):
+        return float(min(noise.estimate, noise.high))
+    return float(noise.sd)
+
+
+def _fit(
+    y: np.ndarray,
+    z: np.ndarray,
+    missing: np.ndarray,
+    cohort: np.ndarray,
+    fold: np.ndarray,
+    group: np.ndarray | None,
+    columns: tuple[np.ndarray, list[int]],
+    noise: _Noise,
+    *,
+    cross: bool,
+    sized: bool,
+    percentage: bool = False,
+) -> _Fit:
+    """Steps 1-5 for one noise model: a pilot pass chooses the expected value and gives the weights, the
+    second refits the chosen model with those weights and the sandwich variance. A percentage is also
+    fitted on the log-odds scale in the pilot, and the scale with the smaller out-of-sample error kept."""
+    m = y.size
+    log_cohort = np.log(cohort)
+    sampling = noise.variance(np.full(m, float(np.mean(y))), cohort)
+    spread = float(np.var(y))
+    tau_values = np.full(m, max(spread - float(np.mean(sampling)), 0.1 * spread, 1e-12))
+    chosen: dict[str, object] = {}
+    scales = (False, True) if percentage and cross else (False,)
+    for robust in (False, True):
+        weights = 1.0 / np.maximum(tau_values + sampling, 1e-300)
+        tried = [
+            _expected(y, z, missing, weights, fold, group, columns, robust, log_odds=scale, **chosen)
+            for scale in scales
+        ]
+        fitted = min(tried, key=lambda f: float(np.sum(weights * (y - f.expected) ** 2)))
+        scales = (fitted.model.startswith(LOG_ODDS),)
+        base = fitted.model.removeprefix(LOG_ODDS).removesuffix(BY_PHASE).removesuffix(STEPS)
+        chosen = {
+            "candidates": (base,),
+            "recalibrate": fitted.model.endswith(BY_PHASE),
+            "steps": fitted.steps,
+        }
+        residual = y - fitted.expected
+        sampling = noise.variance(fitted.expected, cohort)
+        sandwich = fitted.prediction_var if cross else np.zeros(m)
+        extra, cells = np.zeros(m), dict[str, float]()
+        between = fit_between(
+            residual, _floored(sampling + sandwich, spread), log_cohort, size_dependent=sized and cross
+        )
+        for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
+            extra, cells = excess_by_cell(residual, between.values + sampling + sandwich, cohort, group)
+            between = fit_between(
+                residual, _floored(sampling + sandwich + extra, spread), log_cohort, size_dependent=sized
+            )
+        tau_values = between.values
+    return _Fit(
+        expected=fitted.expected,
+        residual=residual,
+        sampling_var=sampling,
+        sandwich_var=fitted.prediction_var,
+        model_error_var=extra,
+        model_error=cells,
+        between=between,
+        model=fitted.model,
+        r2=fitted.r2,
+    )
+
+
+#: Prefix of the name of an expected value fitted on the log-odds scale.
+LOG_ODDS = "log-odds "
+
+
+def _expected(
+    y: np.ndarray,
+    z: np.ndarray,
+    missing: np.ndarray,
+    weights: np.ndarray,
+    fold: np.ndarray,
+    group: np.ndarray | None,
+    columns: tuple[np.ndarray, list[int]],
+    robust: bool,
+    *,
+    log_odds: bool,
+    **chosen: Any,
+) -> Expectation:
+    """`expected_values` of y, or of a percentage's log-odds brought back to per cent (delta method).
+
+    A percentage bends towards 0 and 100: context that moves a school from 50% to 60% moves one at 90%
+    far less. On the log-odds scale (values kept within SHARE_FLOOR of the ends) each school's weight
+    becomes w (p (100 - p) / 100)^2, p its current expected percentage; the expected value comes back
+    as 100 / (1 + exp(-eta)), its variance times (p (100 - p) / 100)^2.
+    """
+    if not log_odds:
+        return expected_values(
+            y, z, missing, weights, fold=fold, groups=group, columns=columns, robust=robust, **chosen
+        )
+    q = np.clip(y, SHARE_FLOOR, 100.0 - SHARE_FLOOR) / 100.0
+    level = float(np.clip(np.sum(weights * y) / np.sum(weights), SHARE_FLOOR, 100.0 - SHARE_FLOOR)) / 100.0
+    slope = (100.0 * level * (1.0 - level)) ** 2
+    fitted = expected_values(
+        np.log(q / (1.0 - q)),
+        z,
+        missing,
+        weights * slope,
+        fold=fold,
+        groups=group,
+        columns=columns,
+        robust=robust,
+        **chosen,
+    )
+    back = 100.0 / (1.0 + np.exp(-fitted.expected))
+    derivative = (back * (100.0 - back) / 100.0) ** 2
+    return Expectation(
+        back,
+        fitted.prediction_var * derivative,
+        LOG_ODDS + fitted.model,
+        fitted.r2,
+        fitted.errors,
+        fitted.steps,
+    )
+
+
+def _floored(noise: np.ndarray, spread: float) -> np.ndarray:
+    """Noise variances kept above a tiny share of the results' spread, so no likelihood divides by 0."""
+    return np.maximum(noise, 1e-9 * max(spread, 1e-300))
+
+
+def _refit_noise(
+    fitted: _Fit, noise: _Noise, cohort: np.ndarray, cross: bool, sized: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(shrunk estimate, posterior SD) of every school with the same expected value and another noise model."""
+    sampling = noise.variance(fitted.expected, cohort)
+    prediction = fitted.prediction_var if cross else 0.0
+    total = _floored(sampling + prediction, float(np.var(fitted.residual)))
+    between = fit_between(fitted.residual, total, np.log(cohort), size_dependent=sized and cross)
+    b = between.values / (between.values + total)
+    variance = b * total + between.extra_variance(fitted.residual, total)
+    se = between.value_se()
+    return b * fitted.residual, np.sqrt(np.maximum(variance, se * total / (se + total)))
+
+
+def _skipped(n: int, *, reason: str, figures: dict[str, float], **common: Any) -> Evidence:
+    """A measure-year with no estimate at all, and why."""
+    nan = np.full(n, np.nan)
+    return Evidence(
+        valid=np.zeros(n, dtype=bool),
+        expected=nan,
+        effect=nan,
+        sampling_var=nan,
+        prediction_var=np.zeros(n),
+        shrinkage=nan,
+        shrunk=nan,
+        posterior_sd=nan,
+        lower=nan,
+        upper=nan,
+        verdict=np.zeros(n, dtype=np.int8),
+        tau2=float("nan"),
+        pupil_sd=float("nan"),
+        pupil_sd_estimated=False,
+        pupil_sd_method="",
+        cohort=nan,
+        skipped=reason,
+        reason=figures,
+        **common,
     )
 
 
@@ -393,8 +710,8 @@ def relative_performance_table(
     its rows. `feature_names` names the p columns, so a measure's declared `predictors` can choose
     among them. Each measure's model comes from `models`, or (the short form) from `higher_is_better`
     (which must then name every measure) and `pupil_sd` (which may name some). A measure without a
-    declared pupil SD and with two or more years gets one estimated from year-to-year changes
-    (`pupil_sd_from_years`).
+    declared pupil SD, not a percentage of pupils, and with two or more years that vary gets one
+    estimated from year-to-year changes (`pupil_sd_from_years`).
     """
     series = list(series)
     context = np.asarray(context, dtype=float)
@@ -427,11 +744,13 @@ def relative_performance_table(
     for measure, items in by_measure.items():
         model = models[measure]
         chosen = [name for name in model.predictors if name in names] if model.predictors else names
-        columns = [names.index(name) for name in chosen]
+        columns = np.array([names.index(name) for name in chosen], dtype=np.int64)
         sd, method = model.pupil_sd, DECLARED
-        if sd is None and len(items) >= 2:
-            sd = pupil_sd_from_years(items, valid_min=model.valid_min, valid_max=model.valid_max)
-            method = YEAR_TO_YEAR
+        if sd is None and model.unit != PERCENT_OF_PUPILS:
+            varying = [item for item in items if _varies(item)]
+            if len(varying) >= 2:
+                sd = pupil_sd_from_years(varying, valid_min=model.valid_min, valid_max=model.valid_max)
+                method = YEAR_TO_YEAR
         for item in sorted(items, key=lambda s: s.year):
             index = np.asarray(item.school_index, dtype=np.int64)
             results.append(
@@ -441,6 +760,7 @@ def relative_performance_table(
                     context[np.ix_(index, columns)],
                     pupil_sd=sd,
                     pupil_sd_method=method if sd is not None else None,
+                    unit=model.unit,
                     groups=None if groups is None else np.asarray(groups)[index],
                     higher_is_better=model.higher_is_better,
                     measure=measure,
@@ -456,8 +776,17 @@ def relative_performance_table(
     return results
 
 
+def _varies(item: OutcomeSeriesLike) -> bool:
+    """Whether a year's results differ at all (a flat year says nothing about luck)."""
+    values = np.asarray(item.value, dtype=float)
+    values = values[np.isfinite(values)]
+    return values.size >= 2 and float(np.ptp(values)) > 0
+
+
 @one_blas_thread
-def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]:
+def pool_years(
+    results: Sequence[Evidence], *, n_schools: int, groups: np.ndarray | None = None
+) -> list[Evidence]:
     """One estimate per measure and school from all its years; every measure with a year gets one.
 
     A school's yearly raw effects are averaged with inverse sampling-variance weights (a bigger cohort
@@ -467,95 +796,197 @@ def pool_years(results: Sequence[Evidence], *, n_schools: int) -> list[Evidence]
     effects is fitted afresh (as in a single year, against the mean cohort) and the pooled effects are
     shrunk as in a single year. What is estimated is the school's (weighted) average effect over the
     years it has results: equal to its lasting effect when that is stable, and otherwise a summary of
-    the period, not a prediction for next year. A school with one year keeps that year's evidence.
+    the period, not a prediction for next year. A school with one year keeps that year's evidence, and
+    a measure with one year keeps that year's result as it is. Skipped years add nothing; a measure with
+    every year skipped is skipped (NO_YEAR); verdicts are withheld when a year's were for its noise.
+    The excess spread by cohort band and `groups` (n_schools,; the phase) is measured again on the
+    pooled effects (`model_error.py`), where the expected value's error stands out more (less luck).
     The result has `years` set to all years pooled and `school_index` 0..n_schools-1.
     """
+    if groups is not None and np.shape(groups) != (n_schools,):
+        raise ValueError(f"groups must have {n_schools} entries, got shape {np.shape(groups)}")
     by_measure: dict[str, list[Evidence]] = {}
     for result in results:
         if len(result.years) != 1:
             raise ValueError(f"{result.measure}: only single-year results can be pooled")
         by_measure.setdefault(result.measure, []).append(result)
     pooled = []
-    for measure, items in by_measure.items():
-        directions = {item.higher_is_better for item in items}
+    for measure, every in by_measure.items():
+        directions = {item.higher_is_better for item in every}
         if len(directions) != 1:
             raise ValueError(f"{measure}: years disagree on whether higher is better")
-        years = tuple(sorted(item.years[0] for item in items))
+        years = tuple(sorted(item.years[0] for item in every))
         if len(set(years)) != len(years):
             raise ValueError(f"{measure}: a year appears twice")
-        precision = np.zeros(n_schools)
-        weighted = {name: np.zeros(n_schools) for name in ("value", "expected", "effect")}
-        prediction_sd = np.zeros(n_schools)
-        cohort_total = np.zeros(n_schools)
-        count = np.zeros(n_schools)
-        for item in items:
+        for item in every:
             if item.school_index.size and item.school_index.max() >= n_schools:
                 raise ValueError(f"{measure}: school_index outside a table of {n_schools} schools")
-            usable = item.valid & (item.sampling_var > 0)
-            rows = item.school_index[usable]
-            w = 1.0 / item.sampling_var[usable]
-            np.add.at(precision, rows, w)
-            for name, total in weighted.items():
-                np.add.at(total, rows, w * getattr(item, name)[usable])
-            np.add.at(prediction_sd, rows, w * np.sqrt(item.prediction_var[usable]))
-            if item.cohort.size == item.school_index.size:
-                np.add.at(cohort_total, rows, np.nan_to_num(item.cohort[usable], nan=0.0))
-            else:
-                np.add.at(cohort_total, rows, 1.0)
-            np.add.at(count, rows, 1)
-        has = precision > 0
-        safe = np.where(has, precision, 1.0)
-        means = {name: np.where(has, total / safe, np.nan) for name, total in weighted.items()}
-        sampling_var = np.where(has, 1.0 / safe, np.nan)
-        prediction_var = np.where(has, (prediction_sd / safe) ** 2, 0.0)
-        mean_cohort = np.where(has, cohort_total / np.maximum(count, 1), np.nan)
-        cross = all(item.cross_fitted for item in items)
-        between, extra = np.full(n_schools, np.nan), np.zeros(n_schools)
-        tau2, slope, kind = np.nan, 0.0, TAU_CONSTANT
-        if has.any():
-            e = means["effect"][has]
-            noise = sampling_var[has] + (prediction_var[has] if cross else 0.0)
-            log_cohort = np.log(np.maximum(mean_cohort[has], 1e-9))
-            fit = fit_between(e, noise, log_cohort, size_dependent=cross and has.sum() >= CROSS_FIT_MIN)
-            between[has] = fit.values
-            extra[has] = fit.extra_variance(e, noise)
-            tau2, slope, kind = fit.at(float(np.median(log_cohort))), fit.slope, fit.kind
-        sds = [item.pupil_sd for item in items if np.isfinite(item.pupil_sd)]
-        first = items[0]
-        pooled.append(
-            _shrink(
-                measure=measure,
-                years=years,
-                higher_is_better=first.higher_is_better,
-                school_index=np.arange(n_schools, dtype=np.int64),
-                valid=has,
-                value=means["value"],
-                expected=means["expected"],
-                effect=means["effect"],
-                sampling_var=sampling_var,
-                prediction_var=prediction_var,
-                between=between,
-                extra_var=extra,
-                cross_fitted=cross,
-                tau2=float(tau2),
-                pupil_sd=float(np.sqrt(np.mean(np.square(sds)))) if sds else float("nan"),
-                pupil_sd_estimated=any(item.pupil_sd_estimated for item in items),
-                pupil_sd_method=first.pupil_sd_method,
-                pupil_sd_check=first.pupil_sd_check if len(items) == 1 else float("nan"),
-                tau2_model=kind,
-                tau2_slope=float(slope),
-                expected_model=first.expected_model,
-                r2=float(np.nanmean([item.r2 for item in items]))
-                if any(np.isfinite(i.r2) for i in items)
-                else float("nan"),
-                refused=sum(item.refused for item in items),
-                no_context=max(item.no_context for item in items),
-                predictors=first.predictors,
-                cohort=mean_cohort,
-                level=first.level,
-            )
-        )
+        items = [item for item in every if not item.skipped]
+        if not items:
+            pooled.append(_all_years_skipped(every, years, n_schools))
+        elif len(items) == 1:
+            pooled.append(_as_pooled(items[0], years, n_schools))
+        else:
+            pooled.append(_pool(items, years, n_schools, groups))
     return pooled
+
+
+def _all_years_skipped(items: list[Evidence], years: tuple[int, ...], n_schools: int) -> Evidence:
+    first = items[0]
+    return _skipped(
+        n_schools,
+        reason=NO_YEAR,
+        figures={},
+        measure=first.measure,
+        years=years,
+        higher_is_better=first.higher_is_better,
+        school_index=np.arange(n_schools, dtype=np.int64),
+        value=np.full(n_schools, np.nan),
+        refused=sum(item.refused for item in items),
+        no_context=max(item.no_context for item in items),
+        predictors=first.predictors,
+        level=first.level,
+        unit=first.unit,
+        pupil_sd_bound=first.pupil_sd_bound,
+    )
+
+
+#: Per-school arrays of an Evidence, scattered onto the whole school table when a year stands for the pool.
+_PER_SCHOOL = (
+    "value",
+    "expected",
+    "effect",
+    "sampling_var",
+    "shrinkage",
+    "shrunk",
+    "posterior_sd",
+    "lower",
+    "upper",
+    "cohort",
+)
+
+
+def _as_pooled(item: Evidence, years: tuple[int, ...], n_schools: int) -> Evidence:
+    """The only year that could be estimated, as the measure's pooled result (on the whole table)."""
+    arrays: dict[str, Any] = {}
+    for name in _PER_SCHOOL:
+        full = np.full(n_schools, np.nan)
+        full[item.school_index] = getattr(item, name)
+        arrays[name] = full
+    valid = np.zeros(n_schools, dtype=bool)
+    valid[item.school_index] = item.valid
+    verdict = np.zeros(n_schools, dtype=np.int8)
+    verdict[item.school_index] = item.verdict
+    prediction = np.zeros(n_schools)
+    prediction[item.school_index] = item.prediction_var
+    return replace(
+        item,
+        years=years,
+        school_index=np.arange(n_schools, dtype=np.int64),
+        valid=valid,
+        verdict=verdict,
+        prediction_var=prediction,
+        **arrays,
+    )
+
+
+def _pool(
+    items: list[Evidence], years: tuple[int, ...], n_schools: int, groups: np.ndarray | None
+) -> Evidence:
+    precision = np.zeros(n_schools)
+    weighted = {name: np.zeros(n_schools) for name in ("value", "expected", "effect")}
+    prediction_sd = np.zeros(n_schools)
+    cohort_total = np.zeros(n_schools)
+    count = np.zeros(n_schools)
+    for item in items:
+        usable = item.valid & (item.sampling_var > 0)
+        rows = item.school_index[usable]
+        w = 1.0 / item.sampling_var[usable]
+        np.add.at(precision, rows, w)
+        for name, total in weighted.items():
+            np.add.at(total, rows, w * getattr(item, name)[usable])
+        np.add.at(prediction_sd, rows, w * np.sqrt(item.prediction_var[usable]))
+        if item.cohort.size == item.school_index.size:
+            np.add.at(cohort_total, rows, np.nan_to_num(item.cohort[usable], nan=0.0))
+        else:
+            np.add.at(cohort_total, rows, 1.0)
+        np.add.at(count, rows, 1)
+    has = precision > 0
+    safe = np.where(has, precision, 1.0)
+    means = {name: np.where(has, total / safe, np.nan) for name, total in weighted.items()}
+    sampling_var = np.where(has, 1.0 / safe, np.nan)
+    prediction_var = np.where(has, (prediction_sd / safe) ** 2, 0.0)
+    mean_cohort = np.where(has, cohort_total / np.maximum(count, 1), np.nan)
+    cross = all(item.cross_fitted for item in items)
+    between, extra, floor = np.full(n_schools, np.nan), np.zeros(n_schools), np.zeros(n_schools)
+    tau2, slope, kind = np.nan, 0.0, TAU_CONSTANT
+    cells: dict[str, float] = {}
+    if has.any():
+        e = means["effect"][has]
+        noise = _floored(sampling_var[has] + (prediction_var[has] if cross else 0.0), float(np.var(e)))
+        log_cohort = np.log(np.maximum(mean_cohort[has], 1e-9))
+        sized = cross and has.sum() >= CROSS_FIT_MIN
+        fit = fit_between(e, noise, log_cohort, size_dependent=sized)
+        for _ in range(2 if cross else 0):  # the expected value's error by band and phase, pooled
+            more, cells = excess_by_cell(
+                e, fit.values + noise, mean_cohort[has], None if groups is None else groups[has]
+            )
+            fit = fit_between(e, noise + more, log_cohort, size_dependent=sized)
+        if cross and cells:
+            prediction_var[has] += more
+            noise = noise + more
+        between[has] = fit.values
+        extra[has] = fit.extra_variance(e, noise)
+        floor[has] = fit.value_se()
+        tau2, slope, kind = fit.at(float(np.median(log_cohort))), fit.slope, fit.kind
+    sds = [item.pupil_sd for item in items if np.isfinite(item.pupil_sd)]
+    first = items[0]
+    withheld = next((item for item in items if item.withheld == NOISE_UNIDENTIFIED), None)
+    reason: dict[str, float] = {}
+    if withheld is not None:
+        reason = withheld.reason
+    elif not cross:
+        reason = {"schools": int(has.sum()), "needed": CROSS_FIT_MIN}
+    methods = {item.pupil_sd_method for item in items}
+    return _shrink(
+        measure=first.measure,
+        years=years,
+        higher_is_better=first.higher_is_better,
+        school_index=np.arange(n_schools, dtype=np.int64),
+        valid=has,
+        value=means["value"],
+        expected=means["expected"],
+        effect=means["effect"],
+        sampling_var=sampling_var,
+        prediction_var=prediction_var,
+        between=between,
+        extra_var=extra,
+        floor_var=floor,
+        cross_fitted=cross,
+        withheld=NOISE_UNIDENTIFIED if withheld is not None else "" if cross else FEW_FOR_VERDICTS,
+        reason=reason,
+        tau2=float(tau2),
+        pupil_sd=float(np.sqrt(np.mean(np.square(sds)))) if sds else float("nan"),
+        pupil_sd_estimated=any(item.pupil_sd_estimated for item in items),
+        pupil_sd_method=BOUNDED if BOUNDED in methods else first.pupil_sd_method,
+        pupil_sd_estimate=first.pupil_sd_estimate,
+        pupil_sd_low=first.pupil_sd_low,
+        pupil_sd_high=first.pupil_sd_high,
+        pupil_sd_bound=first.pupil_sd_bound,
+        tau2_model=kind,
+        tau2_slope=float(slope),
+        expected_model=first.expected_model,
+        r2=float(np.nanmean([item.r2 for item in items]))
+        if any(np.isfinite(i.r2) for i in items)
+        else float("nan"),
+        refused=sum(item.refused for item in items),
+        no_context=max(item.no_context for item in items),
+        predictors=first.predictors,
+        cohort=mean_cohort,
+        level=first.level,
+        unit=first.unit,
+        model_error=cells,
+    )
 
 
 def _shrink(
@@ -565,17 +996,21 @@ def _shrink(
     prediction_var: np.ndarray,
     between: np.ndarray,
     extra_var: np.ndarray,
+    floor_var: np.ndarray,
     cross_fitted: bool,
     valid: np.ndarray,
     level: float,
     higher_is_better: bool,
+    withheld: str = "",
     **fields: object,
 ) -> Evidence:
     """Empirical-Bayes posterior for each school's effect, its interval and its verdict.
 
     Cross-fitted, the expected value's error is part of the noise: B = tau^2 / (tau^2 + s^2 + p) and
     the posterior variance is B (s^2 + p). Fitted in sample (tiny groups), the posterior variance is
-    B s^2 + B^2 p. Either way the uncertainty of tau^2 (`extra_var`) is added.
+    B s^2 + B^2 p. Either way the uncertainty of tau^2 (`extra_var`) is added, and the posterior
+    variance is never below its value at tau^2 equal to its own standard error (`floor_var`): an
+    interval never has width zero.
     """
     n = effect.shape[0]
     if valid.any():
@@ -583,21 +1018,24 @@ def _shrink(
         total = between + noise
         with np.errstate(invalid="ignore", divide="ignore"):
             shrinkage = np.where(total > 0, between / np.where(total > 0, total, 1.0), 1.0)
+            floor = np.where(floor_var + noise > 0, floor_var * noise / (floor_var + noise), 0.0)
         shrinkage = np.where(valid, shrinkage, np.nan)
         shrunk = shrinkage * effect
         if cross_fitted:
             posterior_var = shrinkage * noise
         else:
             posterior_var = shrinkage * sampling_var + shrinkage**2 * prediction_var
-        posterior_sd = np.sqrt(posterior_var + np.nan_to_num(extra_var))
+        posterior_var = np.maximum(posterior_var + np.nan_to_num(extra_var), np.nan_to_num(floor))
+        posterior_sd = np.sqrt(posterior_var)
     else:
         shrinkage = shrunk = posterior_sd = np.full(n, np.nan)
     half = stats.norm.ppf(0.5 + level / 2) * posterior_sd
     lower, upper = shrunk - half, shrunk + half
     verdict = np.zeros(n, dtype=np.int8)
-    above, below = (lower > 0), (upper < 0)
-    verdict[above] = STRENGTH if higher_is_better else NEED
-    verdict[below] = NEED if higher_is_better else STRENGTH
+    if not withheld:
+        above, below = (lower > 0), (upper < 0)
+        verdict[above] = STRENGTH if higher_is_better else NEED
+        verdict[below] = NEED if higher_is_better else STRENGTH
     return Evidence(
         effect=effect,
         sampling_var=sampling_var,
@@ -612,5 +1050,6 @@ def _shrink(
         upper=upper,
         verdict=verdict,
         cross_fitted=cross_fitted,
+        withheld=withheld,
         **fields,  # type: ignore[arg-type]
     )

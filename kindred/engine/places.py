@@ -4,7 +4,8 @@
 country's places and names while keeping everything else (intake, outcomes, true effects) as it
 was, so the planted truth and the statistics do not depend on the country chosen. For Egypt
 ("eg"): the nine generated regions become nine governorates, each authority an educational
-administration (إدارة … التعليمية) named after its largest town, towns get Egyptian names,
+administration (إدارة … التعليمية) named after its largest town, towns get the names of towns of
+their own governorate,
 schools Arabic names by phase (مدرسة … الابتدائية / الإعدادية / الثانوية), teachers Arabic names,
 and the coordinates move into the governorates. Pure numpy: no Django.
 """
@@ -27,71 +28,130 @@ EGYPT_GOVERNORATES = (
     ("الجيزة", 29.95, 31.05),
     ("أسيوط", 27.18, 31.18),
 )
+# The towns and districts (markaz, qism) of each governorate above, in the same order: a generated
+# town takes a name from its own governorate's list, so a school, its town and its educational
+# administration (named after its main town) are in the same governorate.
 EGYPT_TOWNS = (
-    "طنطا",
-    "المحلة الكبرى",
-    "المنصورة",
-    "الزقازيق",
-    "بنها",
-    "شبين الكوم",
-    "دمنهور",
-    "كفر الشيخ",
-    "دمياط",
-    "بلبيس",
-    "ميت غمر",
-    "كفر الدوار",
-    "رشيد",
-    "إدكو",
-    "زفتى",
-    "السنطة",
-    "قليوب",
-    "شبرا الخيمة",
-    "الخانكة",
-    "منيا القمح",
-    "فاقوس",
-    "أبو كبير",
-    "ههيا",
-    "طلخا",
-    "أجا",
-    "السنبلاوين",
-    "بلقاس",
-    "شربين",
-    "حلوان",
-    "المعادي",
-    "مدينة نصر",
-    "مصر الجديدة",
-    "شبرا",
-    "الزيتون",
-    "عين شمس",
-    "المطرية",
-    "إمبابة",
-    "الدقي",
-    "العمرانية",
-    "الهرم",
-    "أوسيم",
-    "كرداسة",
-    "البدرشين",
-    "العياط",
-    "الصف",
-    "منفلوط",
-    "ديروط",
-    "القوصية",
-    "أبنوب",
-    "أبو تيج",
-    "ساحل سليم",
-    "البداري",
-    "الفتح",
-    "صدفا",
-    "الغنايم",
-    "العامرية",
-    "برج العرب",
-    "المنتزه",
-    "سيدي جابر",
-    "محرم بك",
-    "الرمل",
-    "كوم حمادة",
-    "إيتاي البارود",
-    "أبو حمص",
+    # الإسكندرية
+    (
+        "المنتزه",
+        "سيدي جابر",
+        "محرم بك",
+        "الرمل",
+        "العامرية",
+        "برج العرب",
+        "الجمرك",
+        "العطارين",
+        "الدخيلة",
+        "كرموز",
+        "المنشية",
+        "اللبان",
+    ),
+    # البحيرة
+    (
+        "دمنهور",
+        "كفر الدوار",
+        "رشيد",
+        "إدكو",
+        "كوم حمادة",
+        "إيتاي البارود",
+        "أبو حمص",
+        "أبو المطامير",
+        "المحمودية",
+        "حوش عيسى",
+        "الدلنجات",
+        "شبراخيت",
+    ),
+    # الدقهلية
+    (
+        "المنصورة",
+        "ميت غمر",
+        "طلخا",
+        "أجا",
+        "السنبلاوين",
+        "بلقاس",
+        "شربين",
+        "دكرنس",
+        "منية النصر",
+        "المنزلة",
+        "تمي الأمديد",
+        "الجمالية",
+    ),
+    # الغربية
+    ("طنطا", "المحلة الكبرى", "زفتى", "السنطة", "كفر الزيات", "بسيون", "سمنود", "قطور"),
+    # الشرقية
+    (
+        "الزقازيق",
+        "بلبيس",
+        "منيا القمح",
+        "فاقوس",
+        "أبو كبير",
+        "ههيا",
+        "العاشر من رمضان",
+        "أبو حماد",
+        "ديرب نجم",
+        "كفر صقر",
+        "الحسينية",
+        "مشتول السوق",
+    ),
+    # القليوبية
+    (
+        "بنها",
+        "قليوب",
+        "شبرا الخيمة",
+        "الخانكة",
+        "طوخ",
+        "كفر شكر",
+        "القناطر الخيرية",
+        "شبين القناطر",
+        "الخصوص",
+        "العبور",
+    ),
+    # القاهرة
+    (
+        "حلوان",
+        "المعادي",
+        "مدينة نصر",
+        "مصر الجديدة",
+        "شبرا",
+        "الزيتون",
+        "عين شمس",
+        "المطرية",
+        "السيدة زينب",
+        "الزمالك",
+        "المرج",
+        "النزهة",
+    ),
+    # الجيزة
+    (
+        "إمبابة",
+        "الدقي",
+        "العمرانية",
+        "الهرم",
+        "أوسيم",
+        "كرداسة",
+        "البدرشين",
+        "العياط",
+        "الصف",
+        "أطفيح",
+        "الحوامدية",
+        "بولاق الدكرور",
+    ),
+    # أسيوط
+    (
+        "أسيوط",
+        "منفلوط",
+        "ديروط",
+        "القوصية",
+        "أبنوب",
+        "أبو تيج",
+        "ساحل سليم",
+        "البداري",
+        "الفتح",
+        "صدفا",
+        "الغنايم",
+        "منقباد",
+    ),
 )
 EGYPT_SCHOOL_NAMES = (
     "الأمل",
@@ -205,18 +265,20 @@ def localise(country: Country, code: str, *, seed: int = 0) -> Country:
 def _egypt(country: Country, rng: np.random.Generator) -> Country:
     region_index = {r[0]: i for i, r in enumerate(REGIONS)}
     regions = [(rc, EGYPT_GOVERNORATES[region_index[rc]][0]) for rc, _name in country.regions]
-    # Towns: each distinct generated town gets an Egyptian name (numbered once the list runs out).
-    old_towns, town_of_school = np.unique(country.town, return_inverse=True)
-    order = rng.permutation(len(old_towns))
-    town_names = np.array(
-        [
-            EGYPT_TOWNS[k % len(EGYPT_TOWNS)]
-            + ("" if k < len(EGYPT_TOWNS) else f" {k // len(EGYPT_TOWNS) + 1}")
-            for k in order
-        ],
-        dtype=object,
-    )
-    town = town_names[town_of_school]
+    # Towns: each distinct generated town gets a name of its own governorate's towns (numbered once
+    # the governorate's list runs out), so no town lies in another governorate's area.
+    r = np.array([region_index[rc] for rc in country.region])
+    town = np.empty(country.n_schools, dtype=object)
+    for index in np.unique(r):
+        in_region = r == index
+        old_towns, town_of_school = np.unique(country.town[in_region], return_inverse=True)
+        own = EGYPT_TOWNS[index]
+        order = rng.permutation(len(old_towns))
+        town_names = np.array(
+            [own[k % len(own)] + ("" if k < len(own) else f" {k // len(own) + 1}") for k in order],
+            dtype=object,
+        )
+        town[in_region] = town_names[town_of_school]
     # Authorities: the educational administration of their largest town.
     authorities = []
     for code, _name, region_code in country.authorities:
@@ -238,7 +300,6 @@ def _egypt(country: Country, rng: np.random.Generator) -> Country:
         dtype=object,
     )
     name = _numbered_if_repeated(name)
-    r = np.array([region_index[rc] for rc in country.region])
     old_lat = np.array([REGIONS[i][3] for i in r])
     old_lon = np.array([REGIONS[i][4] for i in r])
     new_lat = np.array([EGYPT_GOVERNORATES[i][1] for i in r])

@@ -92,10 +92,11 @@ def fair_rota(
     slot_cost = (base[:, None] + np.arange(n)[None, :]).reshape(-1)
     cost = np.repeat(per_school, n, axis=1) + slot_cost[None, :]
     rows, columns = linear_sum_assignment(cost)
-    impossible = [dates[r] for r, c in zip(rows, columns, strict=True) if cost[r, c] >= FORBIDDEN / 2]
+    pairs = list(zip(rows.tolist(), columns.tolist(), strict=True))
+    impossible = [dates[r] for r, c in pairs if cost[r, c] >= FORBIDDEN / 2]
     if impossible:
         raise RotaInfeasible(impossible)
-    return {dates[r]: schools[c // n] for r, c in zip(rows, columns, strict=True)}
+    return {dates[r]: schools[c // n] for r, c in pairs}
 
 
 @dataclass(frozen=True)

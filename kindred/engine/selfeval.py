@@ -43,7 +43,9 @@ class Spread:
     @property
     def disagreement(self) -> bool:
         """True when the raters are two or more levels apart."""
-        return self.count > 1 and (self.highest - self.lowest) >= 2
+        if self.highest is None or self.lowest is None:
+            return False
+        return self.highest - self.lowest >= 2
 
 
 def spread(levels: Iterable[int], *, scale_max: int = 4) -> Spread:

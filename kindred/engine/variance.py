@@ -22,6 +22,7 @@ from scipy import optimize, stats
 #: How tau^2 is modelled.
 TAU_CONSTANT = "constant"
 TAU_LOG_COHORT = "log cohort"
+TAU_BENT = "bent"
 #: chi-square(1) critical value at 1%: the size-dependent tau^2 must beat the constant by this much.
 LIKELIHOOD_RATIO_CRITICAL = float(stats.chi2.ppf(0.99, 1))
 #: Median of a chi-square variable with one degree of freedom.
@@ -31,10 +32,15 @@ MIN_SCHOOLS_FOR_SLOPE = 20
 
 
 class YearSeries(Protocol):
-    year: int
-    school_index: np.ndarray
-    value: np.ndarray
-    cohort: np.ndarray
+    # Read-only (properties), so frozen dataclasses match it.
+    @property
+    def year(self) -> int: ...
+    @property
+    def school_index(self) -> np.ndarray: ...
+    @property
+    def value(self) -> np.ndarray: ...
+    @property
+    def cohort(self) -> np.ndarray: ...
 
 
 def pupil_sd_from_years(
@@ -89,22 +95,12 @@ SCHOOLS_PER_BIN = 40
 MAX_BINS = 20
 
 
-def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | None:
-    """A robust pupil-level SD from one year: how the spread of schools' residuals falls with cohort.
+def _cohort_bins(
+    residual: np.ndarray, cohort: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Schools sorted by 1/cohort and cut into bins of equal count: (mean 1/n, robust variance, size).
 
-    A school's residual (result - expected) has variance tau^2 + pupil_sd^2 / n. Schools are sorted by
-    1/n and cut into bins of equal count (at least SCHOOLS_PER_BIN each, at most MAX_BINS bins); in each
-    bin the variance is the mean squared residual with each square capped at WINSOR times the bin's
-    median-based variance (median squared residual / chi-square(1) median), then divided by the share of
-    a chi-square(1) mean the cap keeps: unbiased for normal residuals, almost as precise as the plain
-    mean, and a few wild values cannot move it far. The bins' variances are regressed on their mean 1/n by weighted least squares (a
-    bin's variance is uncertain in proportion to its size): the slope is pupil_sd^2, the intercept tau^2
-    (both kept at or above 0). None with fewer than MIN_SCHOOLS_FOR_COHORT_SPREAD schools, when the
-    cohorts hardly differ, or when the spread does not fall with cohort.
-
-    When smaller schools really differ more (tau^2 falls with cohort), that fall is read as sampling noise
-    too: from one year alone the two cannot be told apart, and the estimate errs on the wide side (an
-    upper bound). docs/methods.md gives figures.
+    None with fewer than MIN_SCHOOLS_FOR_COHORT_SPREAD schools or when the cohorts hardly differ.
     """
     residual = np.asarray(residual, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -118,10 +114,34 @@ def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | N
     count = int(np.clip(m // SCHOOLS_PER_BIN, 3, MAX_BINS))
     bins = np.array_split(order, count)
     x = np.array([inv[b].mean() for b in bins])
-    v = np.array([_winsorised_variance(e2[b]) for b in bins])
-    size = np.array([b.size for b in bins], dtype=float)
     if np.ptp(x) <= 1e-12 * max(float(x.max()), 1e-300):
         return None
+    v = np.array([_winsorised_variance(e2[b]) for b in bins])
+    return x, v, np.array([b.size for b in bins], dtype=float)
+
+
+def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | None:
+    """A robust pupil-level SD from one year: how the spread of schools' residuals falls with cohort.
+
+    A school's residual (result - expected) has variance tau^2 + pupil_sd^2 / n. Schools are sorted by
+    1/n and cut into bins of equal count (at least SCHOOLS_PER_BIN each, at most MAX_BINS bins); in each
+    bin the variance is the mean squared residual with each square capped at WINSOR times the bin's
+    median-based variance (median squared residual / chi-square(1) median), then divided by the share of
+    a chi-square(1) mean the cap keeps: unbiased for normal residuals, almost as precise as the plain
+    mean, and a few wild values cannot move it far. The bins' variances are regressed on their mean 1/n by weighted least squares (a
+    bin's variance is uncertain in proportion to its size): the slope is pupil_sd^2, the intercept tau^2
+    (both kept at or above 0). None with fewer than MIN_SCHOOLS_FOR_COHORT_SPREAD schools, when the
+    cohorts hardly differ, or when the spread does not fall with cohort.
+
+    This assumes tau^2 does not depend on cohort. When smaller schools really differ more (tau^2 falls
+    with cohort), that fall is read as sampling noise too: from one year alone the two cannot be told
+    apart, and the estimate errs on the wide side. `pupil_sd_range` says how far it could be off.
+    """
+    bins = _cohort_bins(residual, cohort)
+    if bins is None:
+        return None
+    x, v, size = bins
+    count = x.size
     fitted = np.full(count, max(float(np.median(v)), 1e-300))
     slope = 0.0
     for _ in range(3):  # weights from the fitted variances: Var(v_b) is about 2 fitted_b^2 / size_b
@@ -137,22 +157,100 @@ def pupil_sd_from_cohorts(residual: np.ndarray, cohort: np.ndarray) -> float | N
     return float(np.sqrt(slope))
 
 
+#: Slopes b of tau^2 proportional to cohort^b that `pupil_sd_range` tries: from small schools differing
+#: far more (b = -1.5; England's Progress 8 shows -0.67) to big schools differing more (b = 1).
+SIZE_SLOPES = tuple(round(b, 2) for b in np.arange(-1.5, 1.0001, 0.1))
+#: A slope is compatible with the data when its fit is within this of the best (chi-square(1), 95%).
+PROFILE_CRITICAL = float(stats.chi2.ppf(0.95, 1))
+
+
+@dataclass(frozen=True)
+class SdRange:
+    """What one year's spread by cohort allows: the pupil SDs and the size slopes b it cannot rule out."""
+
+    low: float
+    high: float
+    slope_low: float
+    slope_high: float
+
+
+def pupil_sd_range(residual: np.ndarray, cohort: np.ndarray) -> SdRange | None:
+    """The pupil-level SDs one year's results are compatible with, when tau^2 may depend on cohort.
+
+    The binned robust variances of `pupil_sd_from_cohorts` are fitted as tau^2 (n / n0)^b + pupil_sd^2 / n
+    for each slope b in SIZE_SLOPES (weighted least squares, both variances kept at or above 0). The
+    slopes whose fit is within PROFILE_CRITICAL of the best (after scaling by the best fit's own excess
+    spread, when the bins scatter more than normal residuals would) are those the data cannot rule out,
+    and the range of their pupil SDs and slopes is returned: narrow when cohorts differ enough for the
+    fall of luck with 1/n to be told from a change of real differences with size, wide (the SD down to 0)
+    when they do not. None when `pupil_sd_from_cohorts` has no bins (too few schools, cohorts alike).
+    """
+    bins = _cohort_bins(residual, cohort)
+    if bins is None:
+        return None
+    x, v, size = bins
+    centre = float(np.exp(np.mean(np.log(x))))
+    fits = [_fit_power(x, v, size, (x / centre) ** -b) for b in SIZE_SLOPES]
+    misfit = np.array([fit[1] for fit in fits])
+    dispersion = max(1.0, float(misfit.min()) / max(x.size - 3, 1))
+    compatible = misfit <= misfit.min() + PROFILE_CRITICAL * dispersion
+    sds = np.sqrt(np.array([fit[0] for fit in fits]))[compatible]
+    slopes = np.array(SIZE_SLOPES)[compatible]
+    return SdRange(float(sds.min()), float(sds.max()), float(slopes.min()), float(slopes.max()))
+
+
+def _fit_power(x: np.ndarray, v: np.ndarray, size: np.ndarray, shape: np.ndarray) -> tuple[float, float]:
+    """v ~ t * shape + s * x by weighted least squares with t, s >= 0: (s, misfit in chi-square units)."""
+    design = np.column_stack([shape, x])
+    fitted = np.full(v.size, max(float(np.median(v)), 1e-300))
+    coef = np.zeros(2)
+    for _ in range(4):
+        w = size / (2.0 * np.maximum(fitted, 1e-300) ** 2)
+        root = np.sqrt(w)
+        coef = np.linalg.lstsq(design * root[:, None], v * root, rcond=None)[0]
+        if coef[0] < 0 or coef[1] < 0:  # one of them at 0: the better of the two one-term fits
+            only = [
+                np.array(
+                    [max(float(np.sum(w * c * v) / np.sum(w * c * c)), 0.0) * (j == k) for j in range(2)]
+                )
+                for k, c in enumerate(design.T)
+            ]
+            coef = min(only, key=lambda b: float(np.sum(w * (v - design @ b) ** 2)))
+        fitted = np.maximum(design @ coef, 1e-300)
+    w = size / (2.0 * fitted**2)
+    return float(coef[1]), float(np.sum(w * (v - fitted) ** 2))
+
+
 @dataclass(frozen=True)
 class BetweenFit:
-    """The fitted between-school variance: per-school values, and what its own uncertainty is."""
+    """The fitted between-school variance: per-school values, and what its own uncertainty is.
+
+    log tau_i^2 = basis(log cohort_i) . theta, the basis being [1] (constant), [1, x] (log-linear) or
+    [1, x, (x - k1)+, (x - k2)+] (bent), x the log cohort less its mean.
+    """
 
     kind: str
-    intercept: float  # tau^2 (constant) or a (log cohort)
-    slope: float
+    theta: np.ndarray  # (k,) tau^2 itself when constant, else the coefficients of log tau^2
     centre: float
+    knots: tuple[float, ...]
     values: np.ndarray
     jacobian: np.ndarray  # (m, k) d tau_i^2 / d theta
     covariance: np.ndarray  # (k, k) inverse Fisher information of theta
 
+    @property
+    def slope(self) -> float:
+        """b in log tau^2 = a + b log(cohort) (for a bent fit: below its first knot); 0 when constant."""
+        return float(self.theta[1]) if self.theta.size > 1 else 0.0
+
     def at(self, log_cohort: float) -> float:
         if self.kind == TAU_CONSTANT:
-            return self.intercept
-        return float(np.exp(self.intercept + self.slope * (log_cohort - self.centre)))
+            return float(self.theta[0])
+        basis = _basis(np.array([log_cohort - self.centre]), self.knots, self.theta.size)
+        return float(np.exp(basis @ self.theta)[0])
+
+    def value_se(self) -> np.ndarray:
+        """Standard error of each school's tau_i^2 (from the inverse Fisher information)."""
+        return np.sqrt(np.maximum(np.sum((self.jacobian @ self.covariance) * self.jacobian, axis=1), 0.0))
 
     def extra_variance(self, effect: np.ndarray, noise: np.ndarray) -> np.ndarray:
         """Variance the uncertainty of tau^2 adds to each shrunk estimate (delta method)."""
@@ -163,11 +261,22 @@ class BetweenFit:
         return np.sum((gradient @ self.covariance) * gradient, axis=1)
 
 
+def _basis(x: np.ndarray, knots: tuple[float, ...], k: int) -> np.ndarray:
+    columns = [np.ones_like(x), x, *(np.maximum(x - knot, 0.0) for knot in knots)]
+    return np.column_stack(columns[:k])
+
+
+#: chi-square(2) critical value at 1%: the bent tau^2 must beat the log-linear one by this much.
+BENT_CRITICAL = float(stats.chi2.ppf(0.99, 2))
+
+
 def fit_between(
     residual: np.ndarray, noise: np.ndarray, log_cohort: np.ndarray, *, size_dependent: bool
 ) -> BetweenFit:
-    """Maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i): constant, or log-linear in
-    log cohort when that is better by a likelihood-ratio test at the 1% level."""
+    """Maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i): constant; log-linear in log
+    cohort when that is better by a likelihood-ratio test at the 1% level; and bent (a log-linear slope
+    that changes at the thirds of log cohort) when that is better again, at 1%: smaller schools may
+    differ more, but not without end (a school of 20 pupils and one of 10 differ less than the slope says)."""
     m = residual.size
     e2 = residual**2
     tau2 = constant_tau2(e2, noise)
@@ -175,9 +284,9 @@ def fit_between(
     info = 0.5 * float(np.sum(1.0 / np.maximum(total, 1e-300) ** 2))
     constant = BetweenFit(
         TAU_CONSTANT,
-        tau2,
+        np.array([tau2]),
         0.0,
-        0.0,
+        (),
         np.full(m, tau2),
         np.ones((m, 1)),
         np.array([[1.0 / info if info > 0 else 0.0]]),
@@ -186,25 +295,35 @@ def fit_between(
     x = log_cohort - centre
     if not size_dependent or tau2 <= 0 or m < MIN_SCHOOLS_FOR_SLOPE or np.ptp(x) == 0:
         return constant
+    knots = tuple(float(k) for k in np.quantile(x, (1 / 3, 2 / 3)))
+    basis = _basis(x, knots, 4)
 
     def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        t = np.exp(np.clip(theta[0] + theta[1] * x, -700, 700))
+        k = theta.size
+        t = np.exp(np.clip(basis[:, :k] @ theta, -700, 700))
         v = np.maximum(t + noise, 1e-300)
         d = 0.5 * (1.0 / v - e2 / v**2) * t
-        return 0.5 * float(np.sum(np.log(v) + e2 / v)), np.array([d.sum(), (d * x).sum()])
+        return 0.5 * float(np.sum(np.log(v) + e2 / v)), basis[:, :k].T @ d
 
-    start = np.array([np.log(tau2), 0.0])
-    fit = optimize.minimize(nll, start, jac=True, method="L-BFGS-B", bounds=[(None, None), (-3.0, 3.0)])
-    if not fit.success and fit.fun >= nll(start)[0]:
+    best, best_nll = np.array([np.log(tau2)]), nll(np.array([np.log(tau2)]))[0]
+    kind = TAU_CONSTANT
+    for k, name, critical in ((2, TAU_LOG_COHORT, LIKELIHOOD_RATIO_CRITICAL), (4, TAU_BENT, BENT_CRITICAL)):
+        if k == 4 and (kind != TAU_LOG_COHORT or m < 3 * MIN_SCHOOLS_FOR_SLOPE or len(set(knots)) < 2):
+            break
+        start = np.concatenate([best, np.zeros(k - best.size)])
+        fit = optimize.minimize(
+            nll, start, jac=True, method="L-BFGS-B", bounds=[(None, None)] + [(-3.0, 3.0)] * (k - 1)
+        )
+        if (not fit.success and fit.fun >= best_nll) or 2.0 * (best_nll - float(fit.fun)) < critical:
+            break
+        best, best_nll, kind = fit.x, float(fit.fun), name
+    if kind == TAU_CONSTANT:
         return constant
-    if 2.0 * (nll(start)[0] - float(fit.fun)) < LIKELIHOOD_RATIO_CRITICAL:
-        return constant
-    a, b = (float(v) for v in fit.x)
-    values = np.exp(a + b * x)
+    values = np.exp(basis[:, : best.size] @ best)
     total = values + noise
-    jacobian = values[:, None] * np.column_stack([np.ones(m), x])
+    jacobian = values[:, None] * basis[:, : best.size]
     information = 0.5 * (jacobian / total[:, None]).T @ (jacobian / total[:, None])
-    return BetweenFit(TAU_LOG_COHORT, a, b, centre, values, jacobian, np.linalg.pinv(information))
+    return BetweenFit(kind, best, centre, knots, values, jacobian, np.linalg.pinv(information))
 
 
 def constant_tau2(e2: np.ndarray, noise: np.ndarray) -> float:

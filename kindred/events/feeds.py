@@ -12,7 +12,7 @@ write through `event_ical_refresh`), and a feed is one query and a join of store
 event's page address (which depends on the address the feed was fetched from) is added per request.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from icalendar.parser import Contentline
 
 from kindred.engine import recurrence
-from kindred.events.models import Event, OccurrenceChange
+from kindred.events.models import SKIP_FORMAT, Event, OccurrenceChange
 
 CRLF = "\r\n"
 END_EVENT = "END:VEVENT" + CRLF
@@ -64,9 +64,12 @@ def event_components(event: Event, changes: list[OccurrenceChange]) -> str:
         master.add(
             "rrule", icalendar.vRecur.from_ical(recurrence.rule_with_utc_until(event.rrule, event.time_zone))
         )
-        cancelled = [c.original_start.astimezone(tz) for c in changes if c.cancelled]
-        if cancelled:
-            master.add("exdate", cancelled)
+        # Cancelled dates and those left out for the school holidays: EXDATEs, on the series' zone.
+        left_out = {c.original_start for c in changes if c.cancelled} | {
+            datetime.strptime(key, SKIP_FORMAT).replace(tzinfo=UTC) for key in event.holiday_skips or ()
+        }
+        if left_out:
+            master.add("exdate", [start.astimezone(tz) for start in sorted(left_out)])
     parts.append(master.to_ical().decode())
     for change in changes:
         if change.cancelled or not event.rrule:

@@ -15,7 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindred.schools.models import Region, School
+from kindred.core.mail import single_line
+from kindred.schools.models import LocalAuthority, Region, School
+
+# How Event.holiday_skips holds an original start (UTC), as RFC 5545 writes one.
+SKIP_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 class Event(models.Model):
@@ -41,7 +45,7 @@ class Event(models.Model):
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     host_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosted_events"
@@ -61,6 +65,15 @@ class Event(models.Model):
             "Leave empty for a single event."
         ),
     )
+    skip_holidays = models.BooleanField(
+        _("leave out school holidays"),
+        default=True,
+        help_text=_("Dates of the series that fall in the school holidays are left out."),
+    )
+    # The series' original starts ("%Y%m%dT%H%M%SZ", UTC) that fall in school holidays (TermPeriod),
+    # left out of calendars and written as EXDATEs in feeds; refreshed by the services when the
+    # event or the term dates change.
+    holiday_skips = models.JSONField(default=list, blank=True, editable=False)
     # The end of the last occurrence (None: repeats for ever), so windows are found by index.
     series_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -185,6 +198,9 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The reminder was refused by itself (kindred.core.mail): kept with the reason and not tried
+    # again, so it never holds up the other reminders. Cleared in the admin to try again.
+    reminder_failure = models.CharField(max_length=500, blank=True, default="")
     attended = models.PositiveSmallIntegerField(
         _("attended"),
         null=True,
@@ -240,3 +256,38 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"feed of {self.user}"
+
+
+class TermPeriod(models.Model):
+    """A term (teaching) or a holiday of a country's school year — or of one authority's, which then
+    replaces the country's. Loaded from a file (`kindred terms_load`) or written in the admin."""
+
+    class Kind(models.TextChoices):
+        TERM = "term", _("Term")
+        HOLIDAY = "holiday", _("Holiday")
+
+    country = models.CharField(_("country"), max_length=16, help_text=_("The country profile's code."))
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="term_periods",
+        help_text=_("Empty for the whole country."),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["country", "local_authority", "starts_on", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="termperiod_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "local_authority", "starts_on"], name="termperiod_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.get_kind_display()} {self.starts_on}–{self.ends_on}"

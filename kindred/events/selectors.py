@@ -3,15 +3,29 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
+from kindred import countries
 from kindred.accounts.models import SchoolStaff, User
-from kindred.engine import recurrence
+from kindred.engine import recurrence, terms
 from kindred.events.access import events_visible_q
-from kindred.events.models import Event, OccurrenceChange, Registration
+from kindred.events.models import SKIP_FORMAT, Event, OccurrenceChange, Registration, TermPeriod
 from kindred.networks.access import member_network_ids
+
+# An occurrence in a URL (`?at=`): its original start in UTC.
+KEY_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def occurrence_key(when: datetime) -> str:
+    return when.astimezone(UTC).strftime(KEY_FORMAT)
+
+
+def occurrence_url(event_pk: int, occurrence: recurrence.Occurrence) -> str:
+    """The event's page at this occurrence (its registrations, its own changes)."""
+    return reverse("events:detail", args=[event_pk]) + f"?at={occurrence_key(occurrence.original_start)}"
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,7 @@ class EventSummary:
     ends_at: datetime
     time_zone: str
     rrule: str
+    holiday_skips: list[str]
     host_name: str | None
 
 
@@ -55,8 +70,64 @@ CALENDAR_FIELDS = (
     "ends_at",
     "time_zone",
     "rrule",
+    "holiday_skips",
     "host_school__name",
 )
+
+
+def skipped_starts(event: Event | EventSummary) -> frozenset[datetime]:
+    """The original starts of the series left out for the school holidays."""
+    return frozenset(
+        datetime.strptime(key, SKIP_FORMAT).replace(tzinfo=UTC) for key in event.holiday_skips or ()
+    )
+
+
+def school_calendar(*, local_authority_id: int | None, country: str | None = None) -> terms.SchoolCalendar:
+    """The terms and holidays that apply to an authority's schools: the authority's own where it has
+    any, else its country's (the country profile in use, unless another is named)."""
+    periods = TermPeriod.objects.filter(country=country or countries.profile().code)
+    own = periods.filter(local_authority_id=local_authority_id) if local_authority_id else periods.none()
+    chosen = own if own.exists() else periods.filter(local_authority__isnull=True)
+    rows = list(chosen.values_list("kind", "starts_on", "ends_on"))
+    return terms.SchoolCalendar(
+        terms=[terms.Period(a, b) for kind, a, b in rows if kind == TermPeriod.Kind.TERM],
+        holidays=[terms.Period(a, b) for kind, a, b in rows if kind == TermPeriod.Kind.HOLIDAY],
+    )
+
+
+def event_authority_id(event: Event) -> int | None:
+    """Whose term dates an event follows: its host school's authority, else its own school's."""
+    for school in (event.host_school, event.school):
+        if school is not None and school.local_authority_id:
+            return school.local_authority_id
+    return None
+
+
+def holiday_skips(event: Event, *, keep: Iterable[datetime] = ()) -> list[str]:
+    """The original starts of the event's series that fall out of term (`terms.SchoolCalendar`), as
+    stored in Event.holiday_skips; never those in `keep` (dates that have registrations or changes)."""
+    if not event.rrule or not event.skip_holidays:
+        return []
+    calendar = school_calendar(local_authority_id=event_authority_id(event))
+    if calendar.known_until is None:
+        return []
+    tz = recurrence.zone(event.time_zone)
+    window_end = recurrence.as_utc(calendar.known_until + timedelta(days=1), event.time_zone)
+    kept = set(keep)
+    found = recurrence.expand(
+        start=event.starts_at,
+        end=event.ends_at,
+        tz_name=event.time_zone,
+        rule=event.rrule,
+        window_start=event.starts_at,
+        window_end=window_end,
+        limit=100_000,
+    )
+    return [
+        o.original_start.strftime(SKIP_FORMAT)
+        for o in found
+        if o.original_start not in kept and calendar.out_of_term(o.original_start.astimezone(tz).date())
+    ]
 
 
 def changes_by_event(events: Iterable[Event | EventSummary]) -> dict[int, dict[datetime, recurrence.Change]]:
@@ -74,6 +145,7 @@ def changes_by_event(events: Iterable[Event | EventSummary]) -> dict[int, dict[d
 def occurrences(
     event: Event | EventSummary, *, window_start: datetime, window_end: datetime, changes=None
 ) -> list:
+    """The event's occurrences in the window, cancelled ones marked, school holidays left out."""
     if changes is None:
         changes = changes_by_event([event]).get(event.pk, {})
     return recurrence.expand(
@@ -84,6 +156,7 @@ def occurrences(
         window_start=window_start,
         window_end=window_end,
         changes=changes,
+        skipped=skipped_starts(event),
     )
 
 
@@ -142,6 +215,17 @@ def person_events(user: User) -> QuerySet[Event]:
         | Q(region_id__in=region_ids)
         | Q(pk__in=registered)
     )
+
+
+def week_ahead(user: User, *, now: datetime) -> list[CalendarEntry]:
+    """The occurrences in the seven days from `now` of the events on `user`'s calendar that they may
+    see, cancelled ones left out (the home page's "events this week")."""
+    events = person_events(user).filter(events_visible_q(user)).filter(status=Event.Status.SCHEDULED)
+    return [
+        entry
+        for entry in entries(events, window_start=now, window_end=now + timedelta(days=7))
+        if not entry.occurrence.cancelled
+    ]
 
 
 def host_clashes(event: Event, *, horizon_days: int = 366) -> list[tuple[CalendarEntry, CalendarEntry]]:

@@ -5,11 +5,14 @@ serialises writers anyway), so two people cancelling at once each promote from t
 list that the other left: nobody is promoted twice and no place is left empty.
 """
 
-from datetime import datetime, timedelta
+import csv
+import logging
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
@@ -17,16 +20,22 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
+from kindred.core.mail import message_send, messages_send, single_line
 from kindred.engine import recurrence, waitlist
+from kindred.events import selectors
 from kindred.events.feeds import event_ical_refresh
-from kindred.events.models import Event, FeedToken, OccurrenceChange, Registration
+from kindred.events.models import Event, FeedToken, OccurrenceChange, Registration, TermPeriod
 from kindred.events.selectors import places_taken
+from kindred.networks.access import may_act_for_school
 from kindred.networks.models import Network, RotaTurn
-from kindred.schools.models import Region, School
+from kindred.schools.models import LocalAuthority, Region, School
+
+logger = logging.getLogger("kindred.mail")
 
 EVENT_FIELDS = {
     "kind", "title", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
     "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
+    "skip_holidays",
 }  # fmt: skip
 
 
@@ -85,6 +94,7 @@ def event_create(
     if sum(owner is not None for owner in (network, school, region)) != 1:
         raise ValidationError(_("An event belongs to exactly one network, school or region."))
     _check(fields)
+    single_line(fields.get("title", ""))  # the subject of the event's e-mails
     if network is not None and fields.get("host_school") is None:
         fields["host_school"] = rota_host(
             network=network,
@@ -93,10 +103,18 @@ def event_create(
         )
     event = Event(network=network, school=school, region=region, created_by=by, **fields)
     event.series_ends_at = _series_end(event)
+    event.holiday_skips = selectors.holiday_skips(event)
     event.full_clean(exclude=["network", "school", "region", "host_school", "created_by"])
     event.save()
     event_ical_refresh(event)
-    audit(by, "event.created", event, kind=event.kind, recurring=bool(event.rrule))
+    audit(
+        by,
+        "event.created",
+        event,
+        kind=event.kind,
+        recurring=bool(event.rrule),
+        holiday_dates_left_out=len(event.holiday_skips),
+    )
     return event
 
 
@@ -116,6 +134,7 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
     event = _locked(event)
     merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
     _check(merged)
+    single_line(fields.get("title", ""))  # the subject of the event's e-mails
     before = {name: getattr(event, name) for name in TIMING}
     for name, value in fields.items():
         setattr(event, name, value)
@@ -123,6 +142,7 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
         _occurrences_follow(event, before) if any(before[n] != getattr(event, n) for n in TIMING) else []
     )
     event.series_ends_at = _series_end(event)
+    event.holiday_skips = selectors.holiday_skips(event, keep=_dates_in_use(event))
     event.save()
     event_ical_refresh(event)
     audit(by, "event.updated", event, fields=sorted(fields), registrations_moved=len(changed))
@@ -165,15 +185,15 @@ def _occurrences_follow(event: Event, before: dict) -> list[tuple[Registration, 
     for change in sorted(changes.values(), key=lambda c: c.original_start, reverse=later_first):
         OccurrenceChange.objects.filter(pk=change.pk).update(original_start=moved(change.original_start))
     now = timezone.now()
-    notify = []
+    notify: list[tuple[Registration, datetime, datetime]] = []
     for registration in sorted(registrations, key=lambda r: r.occurrence_start, reverse=later_first):
         old_start, new_start = registration.occurrence_start, moved(registration.occurrence_start)
         if new_start != old_start:
             Registration.objects.filter(pk=registration.pk).update(occurrence_start=new_start)
-        change = changes.get(old_start)
+        own_change = changes.get(old_start)
         if (
             registration.status != Registration.Status.CANCELLED
-            and change is None  # a cancelled or separately moved date keeps its own time
+            and own_change is None  # a cancelled or separately moved date keeps its own time
             and (new_start, new_length) != (old_start, old_length)
             and max(old_start, new_start) > now
         ):
@@ -190,19 +210,31 @@ def _time_changed_mail(event: Event, changed: list[tuple[Registration, datetime,
             _("%(old)s is now %(new)s") % {"old": _local(event, old_start), "new": _local(event, new_start)}
         )
     link = settings.SITE_URL.rstrip("/") + event.get_absolute_url()
-    for email, dates in lines.items():
-        send_mail(
-            _("New time: %(title)s") % {"title": event.title},
-            _("The organisers have changed the time of %(title)s. Your registration moves with it:")
-            % {"title": event.title}
-            + "\n\n"
-            + "\n".join(f"- {line}" for line in dates)
-            + "\n\n"
-            + _("If you can no longer come, please cancel your place: %(url)s") % {"url": link},
-            None,
-            [email],
-            fail_silently=True,
+    messages = [
+        (
+            email,
+            EmailMessage(
+                _("New time: %(title)s") % {"title": event.title},
+                _("The organisers have changed the time of %(title)s. Your registration moves with it:")
+                % {"title": event.title}
+                + "\n\n"
+                + "\n".join(f"- {line}" for line in dates)
+                + "\n\n"
+                + _("If you can no longer come, please cancel your place: %(url)s") % {"url": link},
+                None,
+                [email],
+            ),
         )
+        for email, dates in lines.items()
+    ]
+    _mail_each(event, "time_changed", messages)
+
+
+def _mail_each(event: Event, kind: str, messages: list) -> None:
+    """Send e-mails about an event one by one: one refused is audited with the reason (who it was
+    for stays in the log as the registration's person, not the address), the others go."""
+    for _key, reason in messages_send(messages):
+        audit(None, "event.email_not_sent", event, kind=kind, reason=reason)
 
 
 @transaction.atomic
@@ -227,17 +259,11 @@ def event_cancel(*, event: Event, by: User) -> Event:
 
 
 def _cancelled_mail(event: Event, emails: list[str]) -> None:
-    for email in emails:
-        send_mail(
-            _("Cancelled: %(title)s") % {"title": event.title},
-            _(
-                "The organisers have cancelled %(title)s. You do not need to do anything: no date of it will take place."
-            )
-            % {"title": event.title},
-            None,
-            [email],
-            fail_silently=True,
-        )
+    subject = _("Cancelled: %(title)s") % {"title": event.title}
+    body = _(
+        "The organisers have cancelled %(title)s. You do not need to do anything: no date of it will take place."
+    ) % {"title": event.title}
+    _mail_each(event, "cancelled", [(email, EmailMessage(subject, body, None, [email])) for email in emails])
 
 
 def _check_occurrence(event: Event, original_start: datetime) -> None:
@@ -245,6 +271,103 @@ def _check_occurrence(event: Event, original_start: datetime) -> None:
         start=event.starts_at, tz_name=event.time_zone, rule=event.rrule, original_start=original_start
     ):
         raise ValidationError(_("The event has no occurrence at that time."))
+    if original_start in selectors.skipped_starts(event):
+        raise ValidationError(_("That date falls in the school holidays and is left out of the event."))
+
+
+def _dates_in_use(event: Event) -> set[datetime]:
+    """Original starts with active registrations or a change: a holiday never takes them away."""
+    registered = Registration.objects.active().filter(event=event).values_list("occurrence_start", flat=True)
+    changed = OccurrenceChange.objects.filter(event=event).values_list("original_start", flat=True)
+    return set(registered) | set(changed)
+
+
+def holiday_skips_refresh(*, events=None) -> int:
+    """Recompute which dates of recurring events fall in the school holidays (after the term dates
+    change); returns how many events changed. Dates with registrations or changes are kept."""
+    events = Event.objects.exclude(rrule="") if events is None else events
+    changed = 0
+    for event in events.select_related("host_school", "school").order_by("pk"):
+        skips = selectors.holiday_skips(event, keep=_dates_in_use(event))
+        if skips != event.holiday_skips:
+            event.holiday_skips = skips
+            Event.objects.filter(pk=event.pk).update(holiday_skips=skips)
+            event_ical_refresh(event)
+            changed += 1
+    return changed
+
+
+TERM_COLUMNS = ("authority", "kind", "name", "starts_on", "ends_on")
+
+
+def terms_load_file(*, path: Path, country: str, by: User | None) -> int:
+    """`terms_load` from a CSV file with the columns TERM_COLUMNS (a header row first)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return terms_load(country=country, rows=rows, by=by, source=path.name)
+
+
+@transaction.atomic
+def terms_load(*, country: str, rows: list[dict[str, str]], by: User | None, source: str = "") -> int:
+    """Replace a country's term dates and holidays (and its authorities') with `rows` (columns
+    TERM_COLUMNS; authority empty for the whole country, else an authority's code). The whole file is
+    checked first: every problem is reported with its row, and nothing is changed. Then every
+    recurring event's holiday dates are recomputed. Returns the number of periods loaded."""
+    authorities = dict(LocalAuthority.objects.values_list("code", "pk"))
+    problems, periods = [], []
+    kinds = set(TermPeriod.Kind.values)
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        missing = [c for c in TERM_COLUMNS if c not in row]
+        if missing:
+            problems.append(
+                _("Row %(row)s: no column %(names)s.") % {"row": number, "names": ", ".join(missing)}
+            )
+            continue
+        code = (row["authority"] or "").strip()
+        if code and code not in authorities:
+            problems.append(
+                _("Row %(row)s: no authority with the code %(code)s.") % {"row": number, "code": code}
+            )
+            continue
+        kind = (row["kind"] or "").strip().lower()
+        if kind not in kinds:
+            problems.append(_("Row %(row)s: the kind must be term or holiday.") % {"row": number})
+            continue
+        try:
+            first, last = (date.fromisoformat((row[c] or "").strip()) for c in ("starts_on", "ends_on"))
+        except ValueError:
+            problems.append(_("Row %(row)s: dates are written YYYY-MM-DD.") % {"row": number})
+            continue
+        if last < first:
+            problems.append(_("Row %(row)s: the last day is before the first.") % {"row": number})
+            continue
+        periods.append(
+            TermPeriod(
+                country=country,
+                local_authority_id=authorities.get(code),
+                kind=kind,
+                name=(row["name"] or "").strip()[:100],
+                starts_on=first,
+                ends_on=last,
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    if not periods:
+        raise ValidationError(_("The file has no term dates."))
+    TermPeriod.objects.filter(country=country).delete()
+    TermPeriod.objects.bulk_create(periods)
+    moved = holiday_skips_refresh()
+    audit(
+        by,
+        "event.terms_loaded",
+        None,
+        country=country,
+        periods=len(periods),
+        events_changed=moved,
+        source=source,
+    )
+    return len(periods)
 
 
 @transaction.atomic
@@ -309,8 +432,6 @@ def registration_create(
 ) -> Registration:
     """Register `by` (staff, for themselves) or, with `school` and `pupils`, a group of that
     school's pupils; confirmed when there is room and nobody waits, else on the waiting list."""
-    from kindred.networks.access import may_act_for_school
-
     event = _locked(event)
     if event.status == Event.Status.CANCELLED:
         raise ValidationError(_("This event is cancelled."))
@@ -378,14 +499,25 @@ def _promote(event: Event, occurrence_start: datetime, *, now: datetime) -> list
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         audit(None, "event.registration_promoted", event, registration=registration.pk)
-        send_mail(
-            _("You have a place: %(title)s") % {"title": event.title},
-            _("A place has come free and your registration for %(title)s on %(when)s is now confirmed.")
-            % {"title": event.title, "when": _local(event, occurrence_start)},
-            None,
-            [registration.user.email],
-            fail_silently=True,
-        )
+    _mail_each(
+        event,
+        "promoted",
+        [
+            (
+                registration.pk,
+                EmailMessage(
+                    _("You have a place: %(title)s") % {"title": event.title},
+                    _(
+                        "A place has come free and your registration for %(title)s on %(when)s is now confirmed."
+                    )
+                    % {"title": event.title, "when": _local(event, occurrence_start)},
+                    None,
+                    [registration.user.email],
+                ),
+            )
+            for registration in promoted
+        ],
+    )
     return promoted
 
 
@@ -478,6 +610,7 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
         Registration.objects.filter(
             status=Registration.Status.CONFIRMED,
             reminded_at__isnull=True,
+            reminder_failure="",
             occurrence_start__gt=now,
             occurrence_start__lte=now + ahead,
             event__status=Event.Status.SCHEDULED,
@@ -486,11 +619,13 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
         .select_related("event", "user")
     )
     sent = 0
-    for registration in due:
-        with transaction.atomic():
+    connection = get_connection()
+    connection.open()
+    try:
+        for registration in due:
             event = registration.event
             where = event.place or event.online_url
-            send_mail(
+            message = EmailMessage(
                 _("Reminder: %(title)s") % {"title": event.title},
                 _("%(title)s starts at %(when)s. %(where)s")
                 % {
@@ -500,9 +635,20 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
                 },
                 None,
                 [registration.user.email],
+                connection=connection,
             )
+            # A reminder refused by itself is set aside with the reason, and the next ones go; a
+            # failed connection stops the run (those sent are marked, the rest wait for the next).
+            reason = message_send(connection, message)
+            if reason:
+                logger.warning("Reminder for registration %s set aside: %s", registration.pk, reason)
+                Registration.objects.filter(pk=registration.pk).update(reminder_failure=reason)
+                audit(None, "event.email_not_sent", event, kind="reminder", reason=reason)
+                continue
             Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
             sent += 1
+    finally:
+        connection.close()
     return sent
 
 

@@ -12,31 +12,29 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.access import Access
-from kindred.events import access, feeds, selectors, services
+from kindred.core.actions import confirmation_page, confirmed, form_status, refusal_shown
+from kindred.events import access, feeds, rules, selectors, services
 from kindred.events.forms import (
     AttendanceForm,
     CalendarFilterForm,
     CapacityForm,
     EventEditForm,
-    EventForm,
+    NewEventForm,
     OccurrenceChangeForm,
     RegistrationForm,
 )
 from kindred.events.models import Event, FeedToken, Registration
+from kindred.events.selectors import KEY_FORMAT, occurrence_key, occurrence_url
 from kindred.networks.access import network_for_user, schools_user_acts_for
-from kindred.networks.models import Network
+from kindred.networks.models import Network, NetworkRole
 from kindred.schools.models import School
 
-KEY_FORMAT = "%Y%m%dT%H%M%SZ"
 MONTH_DAY_SHOWS = 5
-
-
-def occurrence_key(when: datetime) -> str:
-    return when.astimezone(UTC).strftime(KEY_FORMAT)
 
 
 def _parse_key(key: str) -> datetime:
@@ -44,10 +42,6 @@ def _parse_key(key: str) -> datetime:
         return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError) as error:
         raise ValidationError(_("Not an occurrence of this event.")) from error
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _form_errors(form) -> list[str]:
@@ -63,7 +57,7 @@ def _lines(entries, tz) -> list[dict]:
         start, end = occurrence.start.astimezone(tz), occurrence.end.astimezone(tz)
         lines.append(
             {
-                "url": f"/events/{event.pk}/?at={occurrence_key(occurrence.original_start)}",
+                "url": occurrence_url(event.pk, occurrence),
                 "title": event.title,
                 "start": start,
                 "times": f"{start:%H:%M}–{end:%H:%M}",
@@ -159,7 +153,7 @@ def network_calendar(request, pk: int):
     return _calendar_page(
         request,
         Event.objects.filter(access.events_visible_q(request.user), network=network),
-        title=_("Calendar of %(name)s") % {"name": network.name},
+        title=_("Calendar of %(name)s") % {"name": network.display_name},
         extra=extra,
     )
 
@@ -191,7 +185,22 @@ def my_calendar(request):
         extra={
             "registrations": selectors.my_registrations(request.user)[:20],
             "personal": True,
-            "create_links": [
+            # A network's event is made in the network, offered first; a school's own event is
+            # offered apart and says so, so that the wrong kind is not made by mistake.
+            "network_create_links": [
+                (
+                    reverse("events:create", args=[network.pk]),
+                    _("New event in %(name)s") % {"name": network.name},
+                )
+                for network in Network.objects.filter(
+                    people_roles__user=request.user,
+                    people_roles__role=NetworkRole.Role.COORDINATOR,
+                    people_roles__ended_at__isnull=True,
+                )
+                .distinct()
+                .order_by("name")
+            ],
+            "school_create_links": [
                 (
                     reverse("events:create_school", args=[school.registry_id]),
                     _("New event of %(name)s") % {"name": school.name},
@@ -215,26 +224,56 @@ def _clash_warnings(request, event: Event) -> None:
         )
 
 
+PREVIEW_DATES = 12
+
+
+def _preview(fields: dict, owner: dict) -> dict:
+    """What "Show the dates" shows before anything is saved: the repeats in words and the first dates
+    (school holidays left out as they will be)."""
+    event = Event(**owner, **fields)
+    if event.network_id and event.host_school_id is None:
+        event.host_school = services.rota_host(
+            network=event.network, starts_at=event.starts_at, time_zone=event.time_zone
+        )
+    skipped = selectors.holiday_skips(event)
+    event.holiday_skips = skipped
+    tz = services.recurrence.zone(event.time_zone)
+    found = selectors.occurrences(
+        event,
+        window_start=event.starts_at,
+        window_end=event.starts_at + timedelta(days=3 * 366),
+        changes={},
+    )[:PREVIEW_DATES]
+    return {
+        "words": rules.describe(event.rrule, first_start=event.starts_at, tz_name=event.time_zone),
+        "dates": [o.start.astimezone(tz) for o in found],
+        "left_out": len(skipped),
+    }
+
+
 def _create(request, *, heading: str, hosts, owner: dict):
-    """The new-event form for one owner (network, school or region), and its creation."""
-    form = EventForm(request.POST or None, hosts=hosts, rota="network" in owner)
+    """The new-event form for one owner (network, school or region), and its creation; "Show the
+    dates" shows the repeats in words and the first dates without saving anything."""
+    form = NewEventForm(request.POST or None, hosts=hosts, rota="network" in owner)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = form.event_fields()
         if "school" in owner and fields.get("host_school") is None:
             fields["host_school"] = owner["school"]  # a school hosts its own events unless it says otherwise
-        try:
-            event = services.event_create(by=request.user, **owner, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
+        if "preview" in request.POST:
+            preview = _preview(fields, owner)
         else:
-            _clash_warnings(request, event)
-            messages.success(request, _("Event created."))
-            return redirect(event)
+            with refusal_shown(form) as attempt:
+                event = services.event_create(by=request.user, **owner, **fields)
+            if attempt.ok:
+                _clash_warnings(request, event)
+                messages.success(request, _("Event created."))
+                return redirect(event)
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "heading": heading, "submit": _("Create the event")},
-        status=400 if form.errors else 200,
+        {"form": form, "heading": heading, "submit": _("Create the event"), "preview": preview},
+        status=form_status(form),
     )
 
 
@@ -248,7 +287,7 @@ def event_create(request, pk: int):
     )
     return _create(
         request,
-        heading=_("New event in %(name)s") % {"name": network.name},
+        heading=_("New event in %(name)s") % {"name": network.display_name},
         hosts=hosts,
         owner={"network": network},
     )
@@ -301,12 +340,10 @@ def event_edit(request, pk: int):
     form = EventEditForm(request.POST or None, instance=event, hosts=_owner_hosts(event), rota=False)
     if request.method == "POST" and form.is_valid():
         changed = {name: value for name, value in form.cleaned_data.items() if before[name] != value}
-        try:
+        with refusal_shown(form) as attempt:
             if changed:
                 event = services.event_update(event=event, by=request.user, **changed)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             if changed:
                 _clash_warnings(request, event)
                 messages.success(request, _("Event changed."))
@@ -321,8 +358,9 @@ def event_edit(request, pk: int):
             "heading": _("Change %(title)s") % {"title": before["title"]},
             "submit": _("Save the changes"),
             "event": event,
+            "repeats": _repeats_in_words(event),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -332,14 +370,12 @@ def capacity(request, pk: int):
     """Change the number of places: more places promote from the waiting lists; fewer than are taken is refused."""
     event = access.event_for_user(request.user, pk, write=True)
     form = CapacityForm(request.POST)
-    try:
+    with refusal_shown(request) as attempt:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         places = None if form.cleaned_data["unlimited"] else form.cleaned_data["capacity"]
         promoted = services.capacity_change(event=event, capacity=places, by=request.user)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
+    if attempt.ok:
         messages.success(request, _("The number of places is changed."))
         if promoted:
             messages.info(request, _("%(n)s on the waiting list now have a place.") % {"n": len(promoted)})
@@ -356,11 +392,9 @@ def event_cancel(request, pk: int):
     """Cancel the whole event (its organisers): GET asks to confirm, POST cancels."""
     event = access.event_for_user(request.user, pk, write=True)
     if request.method == "POST":
-        try:
+        with refusal_shown(request) as attempt:
             services.event_cancel(event=event, by=request.user)
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
+        if attempt.ok:
             messages.success(request, _("The event is cancelled."))
         return redirect(event)
     return render(request, "events/event_cancel.html", {"event": event})
@@ -373,6 +407,13 @@ def _selected_occurrence(request, event: Event, found: list):
             return occurrence
     upcoming = [o for o in found if o.end >= timezone.now() and not o.cancelled]
     return upcoming[0] if upcoming else (found[0] if found else None)
+
+
+def _repeats_in_words(event: Event) -> str:
+    try:
+        return rules.describe(event.rrule, first_start=event.starts_at, tz_name=event.time_zone)
+    except services.recurrence.RecurrenceError:  # a rule stored before today's checks: shown as written
+        return event.rrule
 
 
 @require_GET
@@ -390,6 +431,8 @@ def event_detail(request, pk: int):
     selected = _selected_occurrence(request, event, found)
     context = {
         "event": event,
+        "repeats": _repeats_in_words(event),
+        "holiday_dates": len(event.holiday_skips or ()),
         "occurrences": [(o, occurrence_key(o.original_start)) for o in found],
         "selected": selected,
         "can_change": can_change,
@@ -427,7 +470,7 @@ def event_detail(request, pk: int):
 def register(request, pk: int):
     event = access.event_for_user(request.user, pk)
     form = RegistrationForm(request.POST, schools=schools_user_acts_for(request.user))
-    try:
+    with refusal_shown(request) as attempt:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         when = _parse_key(form.cleaned_data["occurrence"])
@@ -438,8 +481,7 @@ def register(request, pk: int):
             school=form.cleaned_data.get("school"),
             pupils=form.cleaned_data.get("pupils") or 0,
         )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
+    if not attempt.ok:
         return redirect(
             reverse("events:detail", args=[event.pk]) + f"?at={request.POST.get('occurrence', '')}"
         )
@@ -456,7 +498,39 @@ def register(request, pk: int):
 @require_POST
 @login_required
 def registration_cancel(request, pk: int):
+    """Cancel a registration, after the confirmation page (without JavaScript too)."""
     registration = access.registration_for_user(request.user, pk)
+    back = (
+        reverse("events:detail", args=[registration.event_id])
+        + f"?at={occurrence_key(registration.occurrence_start)}"
+    )
+    if not confirmed(request):
+        when = date_format(timezone.localtime(registration.occurrence_start), "DATETIME_FORMAT")
+        if registration.school_id:
+            question = _(
+                "Cancel the registration of %(n)s pupils of %(school)s for %(event)s on %(when)s?"
+            ) % {
+                "n": registration.pupils,
+                "school": registration.school.name,
+                "event": registration.event.title,
+                "when": when,
+            }
+        else:
+            question = _("Cancel your registration for %(event)s on %(when)s?") % {
+                "event": registration.event.title,
+                "when": when,
+            }
+        return confirmation_page(
+            request,
+            question=question,
+            consequence=_(
+                "The place goes at once to the first on the waiting list. If you register again and the "
+                "event is full, you join the end of the waiting list."
+            ),
+            button=_("Cancel the registration"),
+            back=back,
+            back_label=_("No, keep the registration"),
+        )
     promoted = services.registration_cancel(registration=registration, by=request.user)
     messages.success(request, _("Registration cancelled."))
     if promoted:
@@ -474,15 +548,13 @@ def attendance(request, pk: int):
     if access.event_access(request.user, registration.event) < Access.WRITE:
         raise PermissionDenied("Only the event's organisers record attendance.")
     form = AttendanceForm(request.POST)
-    try:
+    with refusal_shown(request) as attempt:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         services.attendance_record(
             registration=registration, attended=form.cleaned_data["attended"], by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
+    if attempt.ok:
         messages.success(request, _("Attendance recorded."))
     return redirect(
         reverse("events:detail", args=[registration.event_id])
@@ -495,7 +567,7 @@ def attendance(request, pk: int):
 def occurrence_change(request, pk: int):
     event = access.event_for_user(request.user, pk, write=True)
     form = OccurrenceChangeForm(request.POST)
-    try:
+    with refusal_shown(request) as attempt:
         if not form.is_valid():
             raise ValidationError(_form_errors(form))
         when = _parse_key(form.cleaned_data["occurrence"])
@@ -516,8 +588,7 @@ def occurrence_change(request, pk: int):
                 by=request.user,
                 note=form.cleaned_data["note"],
             )
-    except ValidationError as error:
-        messages.error(request, _errors(error))
+    if not attempt.ok:
         return redirect(event)
     messages.success(request, _("Occurrence changed."))
     return redirect(reverse("events:detail", args=[event.pk]) + f"?at={occurrence_key(when)}")
@@ -548,7 +619,7 @@ def feed_network(request, pk: int):
     return _ics(
         feeds.calendar(
             events,
-            name=network.name,
+            name=network.display_name,
             base_url=_base(request),
         ),
         f"network-{network.pk}.ics",
@@ -596,6 +667,26 @@ def feed_person(request, token: str):
 @login_required
 def feed_settings(request):
     """The person's private feed address: make one, replace it, or revoke it."""
+    has_address = FeedToken.objects.filter(user=request.user, revoked_at__isnull=True).exists()
+    if request.method == "POST" and has_address and not confirmed(request):
+        revoke = request.POST.get("action") == "revoke"
+        return confirmation_page(
+            request,
+            question=_("Revoke your calendar address?") if revoke else _("Replace your calendar address?"),
+            consequence=_(
+                "The address you have now stops working at once: every calendar app that uses it stops "
+                "showing your events until you give it the new address."
+            )
+            if not revoke
+            else _(
+                "The address stops working at once: every calendar app that uses it stops showing your "
+                "events. You can make a new address later."
+            ),
+            button=_("Revoke the address") if revoke else _("Replace the address"),
+            back=reverse("events:feed_settings"),
+            back_label=_("No, keep the address I have"),
+            keep=("action",),
+        )
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.feed_token_revoke(user=request.user)

@@ -24,12 +24,18 @@ class EvidenceRun(models.Model):
         BUILDING = "building", _("Being written")
         CURRENT = "current", _("Current")
         RETIRED = "retired", _("Replaced")
+        # Not published: it failed the installation's self-check or stored nothing. Its model rows stay
+        # for the model page (which says why); the current run stays live.
+        FAILED = "failed", _("Not published")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    checks = models.JSONField(
+        default=dict, blank=True, help_text=_("The installation's self-check of this run (engine/checks.py).")
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -155,8 +161,9 @@ class Performance(models.Model):
                 condition=Q(year__isnull=True),
                 name="performance_one_pooled",
             ),
+            # no interval has width zero (engine/performance.py, step 6)
             models.CheckConstraint(
-                condition=Q(lower__lte=models.F("upper")), name="performance_interval_ordered"
+                condition=Q(lower__lt=models.F("upper")), name="performance_interval_has_width"
             ),
         ]
         indexes = [models.Index(fields=["measure", "year", "flag"], name="performance_flag_idx")]
@@ -168,25 +175,84 @@ class Performance(models.Model):
 class MeasureFit(models.Model):
     """How the model of one measure came out in one year (or pooled, year empty), for the model page."""
 
+    class Status(models.TextChoices):
+        ESTIMATED = "estimated", _("Estimated, with verdicts")
+        WITHHELD = "withheld", _("Estimated, no verdicts")
+        SKIPPED = "skipped", _("Not estimated")
+
+    class Reason(models.TextChoices):
+        """Why a measure-year has no estimate (skipped) or no verdicts (withheld); engine/performance.py."""
+
+        NONE = "", ""
+        NO_RESULTS = (
+            "no_results",
+            _("No usable result: every value suppressed, missing or outside its range."),
+        )
+        NO_COHORT = (
+            "no_cohort",
+            _(
+                "No school has a cohort or a number of pupils on roll, so how much is luck cannot be worked out."
+            ),
+        )
+        NO_CONTEXT = "no_context", _("No school with a result has any intake context to compare it by.")
+        FEW_SCHOOLS = "few_schools", _("Too few schools with a result to estimate anything.")
+        FLAT = "flat", _("Every school has the same value: there is nothing to estimate.")
+        NOISE_UNKNOWN = (
+            "noise_unknown",
+            _(
+                "One year, no declared pupil SD and no bound from the unit: how much is luck cannot be worked out."
+            ),
+        )
+        NO_YEAR = "no_year", _("No year of this measure could be estimated.")
+        NOISE_UNIDENTIFIED = (
+            "noise_unidentified",
+            _(
+                "One year cannot tell luck from real differences between schools here: the pupil-level SD could be "
+                "anywhere in the range shown. Estimates are shown with intervals wide enough for all of it, and no "
+                "strengths or needs. Declare the pupil SD, or load a second year."
+            ),
+        )
+        FEW_FOR_VERDICTS = (
+            "few_for_verdicts",
+            _(
+                "Too few schools to check the expected value on schools it was not fitted on: estimates without verdicts."
+            ),
+        )
+
     run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="fits")
     measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ESTIMATED)
+    reason = models.CharField(max_length=24, choices=Reason.choices, default=Reason.NONE, blank=True)
+    reason_figures = models.JSONField(default=dict, blank=True)
     schools = models.PositiveIntegerField(default=0)
     predictors = models.JSONField(default=list, blank=True)
-    expected_model = models.CharField(max_length=16, blank=True)
+    expected_model = models.CharField(max_length=40, blank=True)
     r2 = models.FloatField(null=True, blank=True, help_text=_("Out-of-sample R² of the expected value."))
     tau = models.FloatField(null=True, blank=True, help_text=_("Between-school SD at the median cohort."))
     tau_model = models.CharField(max_length=16, blank=True)
     tau_slope = models.FloatField(default=0.0)
+    unit = models.CharField(max_length=16, blank=True)
     pupil_sd = models.FloatField(null=True, blank=True)
     pupil_sd_method = models.CharField(max_length=16, blank=True)
-    pupil_sd_check = models.FloatField(
+    pupil_sd_estimate = models.FloatField(
+        null=True, blank=True, help_text=_("What was declared or estimated, before the unit's bound.")
+    )
+    pupil_sd_low = models.FloatField(
         null=True,
         blank=True,
-        help_text=_("One year, nothing declared: the pupil SD the joint fit with τ gave, as a cross-check."),
+        help_text=_("One year, nothing declared: the smallest pupil SD the year allows."),
     )
-    pupil_sd_disagrees = models.BooleanField(
-        default=False, help_text=_("The joint fit's pupil SD was wildly unlike the robust one used.")
+    pupil_sd_high = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("One year, nothing declared: the largest pupil SD the year allows."),
+    )
+    pupil_sd_bound = models.FloatField(
+        null=True, blank=True, help_text=_("The largest pupil SD the unit and valid range allow.")
+    )
+    model_error = models.JSONField(
+        default=dict, blank=True, help_text=_("The expected value's excess error by cohort band and phase.")
     )
     strengths = models.PositiveIntegerField(default=0)
     needs = models.PositiveIntegerField(default=0)
@@ -222,6 +288,10 @@ class MeasureFit(models.Model):
         """The self-check passes when standardised residuals spread as the model says (0.8 to 1.25)."""
         return None if self.spread_ratio is None else 0.8 <= self.spread_ratio <= 1.25
 
+    @property
+    def verdicts(self) -> bool:
+        return self.status == self.Status.ESTIMATED
+
 
 class SupportCategory(models.Model):
     """Where a school is in its improvement journey, green to red: imported, or derived by a rule."""
@@ -239,7 +309,10 @@ class SupportCategory(models.Model):
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="support_category")
     category = models.CharField(max_length=8, choices=Category.choices)
     source = models.CharField(max_length=8, choices=Source.choices)
+    # An imported category's reason, as the authority wrote it; a derived one keeps its counts
+    # (needs, serious, strengths, measures) and `reason_text` words them in the reader's language.
     reason = models.CharField(max_length=300, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -248,6 +321,17 @@ class SupportCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.category} ({self.source})"
+
+    @property
+    def reason_text(self) -> str:
+        """Why: the authority's words for an imported category; for a derived one, its counts in the
+        active language."""
+        try:
+            return _(
+                "%(needs)d reliable needs (%(serious)d well below), %(strengths)d strengths over %(measures)d measures"
+            ) % {key: int(self.counts[key]) for key in ("needs", "serious", "strengths", "measures")}
+        except (KeyError, TypeError, ValueError):
+            return self.reason
 
 
 class SelfCheck(models.Model):

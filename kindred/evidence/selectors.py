@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kindred import countries
 from kindred.engine.good_practice import haversine_km
-from kindred.engine.performance import COHORT_SPREAD, JOINT_FIT
+from kindred.engine.performance import COHORT_SPREAD
 from kindred.engine.selfcheck import COVERAGE_RANGE, STRICT_COUNT
 from kindred.evidence.models import (
     EvidenceRun,
@@ -202,10 +202,10 @@ def context_against_family(school: School, family: list[FamilyMember]) -> list[d
 def strengths_and_needs(
     outcomes: list[OutcomeEvidence],
 ) -> tuple[list[OutcomeEvidence], list[OutcomeEvidence]]:
-    flagged = [o for o in outcomes if o.pooled is not None]
+    flagged = [(o, o.pooled) for o in outcomes if o.pooled is not None]
     return (
-        [o for o in flagged if o.pooled.flag == Flag.STRENGTH],
-        [o for o in flagged if o.pooled.flag == Flag.NEED],
+        [o for o, pooled in flagged if pooled.flag == Flag.STRENGTH],
+        [o for o, pooled in flagged if pooled.flag == Flag.NEED],
     )
 
 
@@ -263,16 +263,20 @@ def good_practice(
         if row.school_id not in best or row.z > best[row.school_id].z:
             best[row.school_id] = row
     rows = list(best.values())
-    distances = [None] * len(rows)
-    if start is not None and start.latitude is not None and rows:
+    distances: list[float | None] = [None] * len(rows)
+    # Distances from a starting school placed by both coordinates (the admin may leave one empty).
+    origin = None
+    if start is not None and start.latitude is not None and start.longitude is not None:
+        origin = (start.latitude, start.longitude)
+    if origin is not None and rows:
         lat = np.array([np.nan if r.school.latitude is None else r.school.latitude for r in rows])
         lon = np.array([np.nan if r.school.longitude is None else r.school.longitude for r in rows])
-        km = haversine_km(start.latitude, start.longitude, lat, lon)
+        km = haversine_km(*origin, lat, lon)
         distances = [None if np.isnan(d) else float(d) for d in km]
     result = [GoodPracticeRow(r.school, r, d) for r, d in zip(rows, distances, strict=True)]
     if max_km is not None and start is not None:
         result = [r for r in result if r.distance_km is not None and r.distance_km <= max_km]
-    if start is not None and start.latitude is not None:
+    if origin is not None:
         result.sort(key=lambda r: (r.distance_km is None, r.distance_km or 0.0))
     else:
         result.sort(key=lambda r: -r.evidence.z)
@@ -287,17 +291,53 @@ def category_of(school: School) -> SupportCategory | None:
 class MeasureModelRows:
     measure: MeasureDefinition
     fits: list[MeasureFit] = field(default_factory=list)  # years, then pooled
+    check: dict = field(default_factory=dict)  # the installation self-check of the measure
+
+    @property
+    def pooled(self) -> MeasureFit | None:
+        return next((f for f in self.fits if f.year is None), None)
+
+    @property
+    def failures(self) -> list[dict]:
+        return list(self.check.get("failures", []))
+
+    @property
+    def skipped_years(self) -> list[MeasureFit]:
+        return [f for f in self.fits if f.year is not None and f.status == MeasureFit.Status.SKIPPED]
 
 
-def model_fits() -> list[MeasureModelRows]:
-    """The current run's model of every measure, year by year and pooled (for the model page)."""
-    rows = MeasureFit.objects.select_related("measure").order_by("measure__domain", "measure__code", "year")
+def model_fits(run: EvidenceRun | None = None) -> list[MeasureModelRows]:
+    """The model of every measure, year by year and pooled, with its self-check (for the model page).
+
+    `run`: the current performance run when None, or another (an unpublished one, to show why).
+    """
+    rows = (
+        (MeasureFit.objects.all() if run is None else MeasureFit.all_runs.filter(run=run))
+        .select_related("measure", "run")
+        .order_by("measure__domain", "measure__code", "year")
+    )
     by_measure: dict[int, MeasureModelRows] = {}
     for row in rows:
-        by_measure.setdefault(row.measure_id, MeasureModelRows(measure=row.measure)).fits.append(row)
+        item = by_measure.setdefault(row.measure_id, MeasureModelRows(measure=row.measure))
+        item.fits.append(row)
+        item.check = row.run.checks.get("measures", {}).get(row.measure.code, {})
     for item in by_measure.values():
         item.fits.sort(key=lambda f: (f.year is None, f.year or 0))
     return list(by_measure.values())
+
+
+def unpublished_run() -> EvidenceRun | None:
+    """The latest performance run kept off the pages (stored nothing, or failed its self-check), if it is
+    newer than the current one: the model page shows it and why."""
+    failed = EvidenceRun.objects.filter(
+        kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.FAILED
+    ).first()
+    current = EvidenceRun.objects.filter(
+        kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.CURRENT
+    ).first()
+    if failed is None or (current is not None and current.started_at > failed.started_at):
+        return None
+    return failed
 
 
 def current_runs() -> dict[str, object]:
@@ -318,6 +358,7 @@ def between_school_sd() -> dict[int, float]:
         for measure, tau in MeasureFit.objects.filter(year__isnull=True, tau__gt=0).values_list(
             "measure_id", "tau"
         )
+        if tau is not None  # never (tau > 0), but the column may be null
     }
 
 
@@ -339,7 +380,12 @@ def latest_selfcheck() -> SelfCheck | None:
     yearly, pooled = coverage.get("yearly", {}), coverage.get("pooled", {})
     profile = countries.profile()
     phases = dict(School.Phase.choices)
-    bands = {"<20": _("cohort under 20"), "20-99": _("cohort 20 to 99"), ">=100": _("cohort 100 or more")}
+    bands = {
+        "<15": _("cohort under 15"),
+        "15-30": _("cohort 15 to 29"),
+        "30-60": _("cohort 30 to 59"),
+        "60+": _("cohort 60 or more"),
+    }
     rows = [(_("All schools"), yearly.get("overall"), pooled.get("overall"))]
     rows += [
         (label, yearly.get("bands", {}).get(band), pooled.get("bands", {}).get(band))
@@ -369,7 +415,18 @@ def latest_selfcheck() -> SelfCheck | None:
 def pupil_sd_from_one_year() -> set[int]:
     """Measures (pks) whose pupil SD the current run had to estimate from a single year's results."""
     return set(
-        MeasureFit.objects.filter(
-            year__isnull=True, pupil_sd_method__in=(COHORT_SPREAD, JOINT_FIT)
-        ).values_list("measure_id", flat=True)
+        MeasureFit.objects.filter(year__isnull=True)
+        .filter(Q(pupil_sd_method=COHORT_SPREAD) | Q(pupil_sd_low__isnull=False))
+        .values_list("measure_id", flat=True)
     )
+
+
+def measures_without_verdicts() -> dict[int, str]:
+    """Measures (pks) the current run estimated without verdicts, with the reason in the reader's language."""
+    reasons = dict(MeasureFit.Reason.choices)
+    return {
+        measure: str(reasons.get(reason, reason))
+        for measure, reason in MeasureFit.objects.filter(
+            year__isnull=True, status=MeasureFit.Status.WITHHELD
+        ).values_list("measure_id", "reason")
+    }

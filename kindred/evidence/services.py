@@ -10,7 +10,9 @@ stops reporting progress): a second one is refused with `LockHeld` ("a recompute
 started at …, by …") before it writes anything, since its clean-up would drop the first one's run.
 """
 
+import json
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -22,6 +24,7 @@ from kindred.core.bulk import bulk_insert
 from kindred.core.locks import lock_hold
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
+from kindred.engine.checks import InstallationCheck, installation_check
 from kindred.engine.families import context_matrix, families, fit_weights
 from kindred.engine.performance import (
     NEED,
@@ -99,7 +102,9 @@ def _run_start(kind: str) -> EvidenceRun:
     return EvidenceRun.objects.create(kind=kind, status=EvidenceRun.Status.BUILDING)
 
 
-def _run_switch(run: EvidenceRun, *, summary: dict, by=None, then=None) -> None:
+def _run_switch(
+    run: EvidenceRun, *, summary: dict, checks: InstallationCheck | None = None, by=None, then=None
+) -> None:
     """Make `run` the current one in one short transaction (with `then()` inside it), then drop the rest."""
     with transaction.atomic():
         EvidenceRun.objects.filter(kind=run.kind, status=EvidenceRun.Status.CURRENT).update(
@@ -108,7 +113,8 @@ def _run_switch(run: EvidenceRun, *, summary: dict, by=None, then=None) -> None:
         run.status = EvidenceRun.Status.CURRENT
         run.finished_at = timezone.now()
         run.summary = summary
-        run.save(update_fields=["status", "finished_at", "summary"])
+        run.checks = {} if checks is None else checks.as_dict()
+        run.save(update_fields=["status", "finished_at", "summary", "checks"])
         if then is not None:
             then()
         audit(by, f"evidence.{run.kind}_recomputed", run, **summary.get("summary", {}))
@@ -117,7 +123,10 @@ def _run_switch(run: EvidenceRun, *, summary: dict, by=None, then=None) -> None:
 
 def _runs_drop(*, kind: str, keep: EvidenceRun) -> None:
     """Delete every other run of `kind` and its rows (one DELETE per table, not one per row)."""
-    old = list(EvidenceRun.objects.filter(kind=kind).exclude(pk=keep.pk).values_list("pk", flat=True))
+    _runs_delete(list(EvidenceRun.objects.filter(kind=kind).exclude(pk=keep.pk).values_list("pk", flat=True)))
+
+
+def _runs_delete(old: list[int]) -> None:
     if not old:
         return
     with transaction.atomic():
@@ -217,9 +226,14 @@ def measure_models(definitions: dict[str, MeasureDefinition]) -> dict[str, Measu
             valid_min=d.valid_min,
             valid_max=d.valid_max,
             predictors=tuple(d.predictors or ()),
+            unit=d.unit,
         )
         for code, d in definitions.items()
     }
+
+
+class NotPublished(Exception):
+    """A recompute whose results were kept off the pages: it stored nothing, or failed its self-check."""
 
 
 def performance_recompute(*, by=None, progress: Progress = no_progress, holder: str = "") -> dict:
@@ -248,7 +262,8 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
         groups=table.phase,
         models=measure_models(definitions),
     )
-    pooled = pool_years(yearly, n_schools=table.size)
+    pooled = pool_years(yearly, n_schools=table.size, groups=table.phase)
+    checks = installation_check(yearly, pooled)
     progress(2, 4, "storing")
     # One transaction for all the rows: on SQLite each commit also checkpoints the write-ahead log,
     # and 39 commits rewrote the same index pages 39 times (5.7 s of an 18 s recompute).
@@ -260,8 +275,8 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
     strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
     needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
     progress(3, 4, "switching to the new results")
-    derived = {}
-    outcome = {
+    derived: dict[str, int] = {}
+    outcome: dict[str, Any] = {
         "summary": {
             "schools": table.size,
             "measure-years": len(yearly),
@@ -269,12 +284,57 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
             "pooled strengths": strengths,
             "pooled needs": needs,
             "values refused": sum(r.refused for r in yearly),
-        }
+        },
+        "not estimated": {
+            f"{r.measure} {r.year or 'pooled'}": r.skipped for r in [*yearly, *pooled] if r.skipped
+        },
+        "no verdicts": {r.measure: r.withheld for r in pooled if r.withheld},
+        "self-check": "passed" if checks.passed else "failed",
     }
-    _run_switch(run, summary=outcome, by=by, then=lambda: derived.update(n=categories_derive(pooled, table)))
-    outcome["summary"]["derived categories"] = derived.get("n", 0)
+    if written == 0 or not checks.passed:
+        outcome["published"] = False
+        outcome["why"] = _not_published_why(written, checks, yearly, pooled)
+        _run_fail(run, summary=outcome, checks=checks, by=by)
+    else:
+        outcome["published"] = True
+        _run_switch(
+            run,
+            summary=outcome,
+            checks=checks,
+            by=by,
+            then=lambda: derived.update(n=categories_derive(pooled, table)),
+        )
+        outcome["summary"]["derived categories"] = derived.get("n", 0)
     progress(4, 4, "done")
     return outcome
+
+
+def _not_published_why(written: int, checks: InstallationCheck, yearly, pooled) -> list[str]:
+    """Why a run was kept off the pages, one line a measure (English: for the command and the job)."""
+    if written == 0:
+        lines = [f"{r.measure} {r.year}: {r.skipped} {r.reason}" for r in yearly if r.skipped]
+        return lines or ["no outcome measure has any result"]
+    return [
+        f"{check.measure}: {code} {figures}" for check in checks.measures for code, figures in check.failures
+    ]
+
+
+def _run_fail(run: EvidenceRun, *, summary: dict, checks: InstallationCheck, by=None) -> None:
+    """Keep `run` off the pages: its model rows stay for the model page, its results are dropped.
+
+    The current run, and the categories derived from it, stay live. Older unpublished runs of the kind
+    are dropped (the model page shows the latest).
+    """
+    with transaction.atomic():
+        run.status = EvidenceRun.Status.FAILED
+        run.finished_at = timezone.now()
+        run.summary = summary
+        run.checks = checks.as_dict()
+        run.save(update_fields=["status", "finished_at", "summary", "checks"])
+        Performance.all_runs.filter(run=run).delete()
+        audit(by, f"evidence.{run.kind}_not_published", run, **summary.get("summary", {}))
+    older = EvidenceRun.objects.filter(kind=run.kind, status=EvidenceRun.Status.FAILED).exclude(pk=run.pk)
+    _runs_delete(list(older.values_list("pk", flat=True)))
 
 
 PERFORMANCE_COLUMNS = [
@@ -331,21 +391,35 @@ def _fit_row(
         # e / sqrt(tau^2 + noise), with tau^2 + noise = noise / (1 - B): variance about 1 when the model fits
         standardised = result.effect[keep] ** 2 * (1 - result.shrinkage[keep]) / noise[keep]
         spread = float(np.mean(standardised))
+    status = (
+        MeasureFit.Status.SKIPPED
+        if result.skipped
+        else MeasureFit.Status.WITHHELD
+        if result.withheld
+        else MeasureFit.Status.ESTIMATED
+    )
     return MeasureFit(
         run=run,
         measure_id=measure_pk,
         year=year,
+        status=status,
+        reason=result.skipped or result.withheld,
+        reason_figures={k: _finite(float(v)) for k, v in result.reason.items()},
         schools=int(valid.sum()),
         predictors=list(result.predictors),
-        expected_model=result.expected_model,
+        expected_model=result.expected_model if not result.skipped else "",
         r2=_finite(result.r2),
         tau=_finite(np.sqrt(result.tau2)) if np.isfinite(result.tau2) else None,
-        tau_model=result.tau2_model,
+        tau_model=result.tau2_model if not result.skipped else "",
         tau_slope=float(result.tau2_slope),
+        unit=result.unit,
         pupil_sd=_finite(result.pupil_sd),
         pupil_sd_method=result.pupil_sd_method,
-        pupil_sd_check=_finite(result.pupil_sd_check),
-        pupil_sd_disagrees=result.pupil_sd_disagrees,
+        pupil_sd_estimate=_finite(result.pupil_sd_estimate),
+        pupil_sd_low=_finite(result.pupil_sd_low),
+        pupil_sd_high=_finite(result.pupil_sd_high),
+        pupil_sd_bound=_finite(result.pupil_sd_bound),
+        model_error={k: round(float(v), 6) for k, v in result.model_error.items()},
         strengths=int((result.verdict[valid] == STRENGTH).sum()),
         needs=int((result.verdict[valid] == NEED).sum()),
         refused=result.refused,
@@ -360,8 +434,12 @@ def _finite(value: float) -> float | None:
 
 
 def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
-    """Derive green-to-red for schools without a published category; imported categories are kept."""
-    derived = derive_categories(pooled, n_schools=table.size)
+    """Derive green-to-red for schools without a published category; imported categories are kept.
+
+    A measure without verdicts (not estimated, or one year that cannot tell luck from real differences)
+    counts for nothing: no red, amber or green comes from it.
+    """
+    derived = derive_categories([r for r in pooled if r.verdicts], n_schools=table.size)
     imported = set(
         SupportCategory.objects.filter(source=SupportCategory.Source.IMPORTED).values_list(
             "school_id", flat=True
@@ -374,19 +452,27 @@ def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
         school = int(table.pk[row])
         if school in imported:
             continue
-        reason = _(
-            "%(needs)d reliable needs (%(serious)d well below), %(strengths)d strengths over %(measures)d measures"
-        ) % {
-            "needs": derived.needs[row],
-            "serious": derived.serious_needs[row],
-            "strengths": derived.strengths[row],
-            "measures": derived.measures[row],
+        # The counts, not a sentence: each reader sees the reason in their language (reason_text).
+        counts = {
+            "needs": int(derived.needs[row]),
+            "serious": int(derived.serious_needs[row]),
+            "strengths": int(derived.strengths[row]),
+            "measures": int(derived.measures[row]),
         }
         rows.append(
-            (school, CATEGORIES[derived.code[row]].value, SupportCategory.Source.DERIVED.value, reason, now)
+            (
+                school,
+                CATEGORIES[derived.code[row]].value,
+                SupportCategory.Source.DERIVED.value,
+                "",
+                json.dumps(counts),
+                now,
+            )
         )
     return bulk_insert(
-        SupportCategory._meta.db_table, ["school_id", "category", "source", "reason", "updated_at"], rows
+        SupportCategory._meta.db_table,
+        ["school_id", "category", "source", "reason", "counts", "updated_at"],
+        rows,
     )
 
 
@@ -406,7 +492,9 @@ def categories_import(*, published: dict[str, str], by=None) -> dict:
             defaults={
                 "category": CATEGORIES[code].value,
                 "source": SupportCategory.Source.IMPORTED,
-                "reason": _("Published by the authority"),
+                # Its source says it: "Published by the authority", in the reader's language.
+                "reason": "",
+                "counts": {},
             },
         )
         stored += 1
@@ -466,11 +554,15 @@ def evidence_recompute(
     with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
 
         def step(offset: int) -> Progress:
-            return lambda done, total=None, message="": reporting(offset + done, 7, message)
+            def report(done: int, total: int | None = None, message: str = "") -> None:
+                reporting(offset + done, 7, message)
+
+            return report
 
         families = _families_recompute(k=k, fit=True, by=by, progress=step(0))
         performance = _performance_recompute(by=by, progress=step(3))
     return {
+        **performance,
         "summary": {**families["summary"], **performance["summary"]},
         "weights": families.get("weights", {}),
     }

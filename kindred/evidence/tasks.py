@@ -6,7 +6,7 @@ from django_tasks import task
 from kindred.core.jobs import job_run
 from kindred.core.locks import LockHeld
 from kindred.core.models import Job
-from kindred.evidence.services import evidence_recompute, selfcheck_run
+from kindred.evidence.services import NotPublished, evidence_recompute, selfcheck_run
 
 
 @task()
@@ -17,9 +17,20 @@ def recompute_evidence(job_id: int) -> None:
         "id": job.pk,
         "person": job.created_by or _("the system"),
     }
-    # refused by the lock is not a fault: the job is marked failed with the message saying who holds it
-    with suppress(LockHeld):
-        job_run(job, lambda progress: evidence_recompute(by=job.created_by, progress=progress, holder=holder))
+
+    def work(progress):
+        outcome = evidence_recompute(by=job.created_by, progress=progress, holder=holder)
+        if not outcome.get("published", True):
+            raise NotPublished(
+                _("The new results were not published (%(why)s); the results already published stay.")
+                % {"why": "; ".join(outcome.get("why", []))[:200]}
+            )
+        return outcome
+
+    # refused by the lock, or results kept off the pages, is not a fault: the job is marked failed with
+    # the message saying why
+    with suppress(LockHeld, NotPublished):
+        job_run(job, work)
 
 
 @task()

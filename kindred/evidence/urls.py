@@ -4,7 +4,6 @@ from kindred.evidence import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("good-practice/", views.good_practice, name="good_practice"),
     path("recompute/", views.recompute, name="evidence_recompute"),
     path("model/", views.model, name="evidence_model"),
     path("model/selfcheck/", views.selfcheck, name="evidence_selfcheck"),

@@ -4,22 +4,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
-from kindred.brokering.access import may_act_for_needs
-from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.locks import LockHeld, lock_current
 from kindred.core.models import Job
 from kindred.evidence import charts, selectors
-from kindred.evidence.forms import DashboardForm, GoodPracticeForm
+from kindred.evidence.forms import DashboardForm
 from kindred.evidence.services import RECOMPUTE_LOCK
 from kindred.evidence.tasks import recompute_evidence, run_selfcheck
-from kindred.schools.models import School
 
 PAGE_SIZE = 50
 
@@ -126,149 +122,6 @@ def _dashboard_csv(schools) -> HttpResponse:
     return response
 
 
-#: Distances tried, nearest first, when the leader gives none: the first with enough helpers is used.
-DEFAULT_DISTANCES_KM = (10, 20, 30, 50, 100)
-ENOUGH_HELPERS = 10
-
-
-@login_required
-def good_practice(request):
-    """Schools reliably strong in a domain, nearest first from a starting school; ends in action
-    (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
-    domains = selectors.outcome_domains()
-    form = GoodPracticeForm(request.GET or None, domains=domains)
-    results, start, default_km, shortlist, may_act = None, None, None, {}, False
-    scope = category_scope_for_user(request.user)
-    if form.is_bound and form.is_valid():
-        start = form.cleaned_data["school"]
-        max_km = form.cleaned_data["max_km"]
-        results = selectors.good_practice(
-            domain=form.cleaned_data["domain"],
-            start=start,
-            phase=form.cleaned_data["phase"],
-            other_authority_only=form.cleaned_data["other_authority"],
-            supporting_only=form.cleaned_data["helpers"] != "all",
-            category_scope=scope,
-        )
-        if start is not None and max_km is None:
-            located = [r for r in results if r.distance_km is not None]
-            default_km = next(
-                (
-                    km
-                    for km in DEFAULT_DISTANCES_KM
-                    if sum(r.distance_km <= km for r in located) >= ENOUGH_HELPERS
-                ),
-                None,
-            )
-            max_km = default_km
-        if start is not None and max_km is not None:
-            results = [r for r in results if r.distance_km is not None and r.distance_km <= max_km]
-        if start is not None:
-            may_act = may_act_for_needs(request.user, start)
-            shortlist = approaches_for(start, form.cleaned_data["domain"])
-    page = Paginator(results or [], PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each helper's own category, where the person may see it (docs/accounts.md, "Support categories").
-    listed = {row.school.pk for row in page} | {a.partner_id for a in shortlist.values()}
-    capacities = capacities_of([row.school for row in page])
-    for row in page:
-        row.school.support_capacity_now = capacities[row.school.pk]
-    categories_shown = (
-        listed
-        if scope is None
-        else set(School.objects.filter(scope, pk__in=listed).values_list("pk", flat=True))
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "evidence/good_practice.html",
-        {
-            "form": form,
-            "domains": domains,
-            "results": results,
-            "start": start,
-            "default_km": default_km,
-            "shortlist": shortlist,
-            "may_act": may_act,
-            "categories_shown": categories_shown,
-            "categories_limited": scope is not None,
-            "may_broker": request.user.is_superuser or is_system_leader(request.user),
-            "page_obj": page,
-            "querystring_without_page": query.urlencode() + "&" if query else "",
-        },
-    )
-
-
-def school_evidence_context(school, user) -> dict:
-    """What the school page shows `user` of the evidence: used by schools.views.school_detail.
-
-    Support categories (the school's and its family's) only where `user` may see them.
-    """
-    outcomes = selectors.school_outcomes(school)
-    family = selectors.school_family(school)
-    scope = category_scope_for_user(user)
-    if scope is None:
-        shown = {school.pk, *(m.member_id for m in family)}
-    else:
-        candidates = [school.pk, *(m.member_id for m in family)]
-        shown = set(School.objects.filter(scope, pk__in=candidates).values_list("pk", flat=True))
-    for member in family:
-        member.category_shown = member.member_id in shown
-    strengths, needs = selectors.strengths_and_needs(outcomes)
-    spreads = selectors.between_school_sd()
-    one_year = selectors.pupil_sd_from_one_year()
-    # one scale for every row: each measure in its between-school SDs, so rows can be compared
-    scaled = [
-        max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]
-        for o in outcomes
-        if o.pooled is not None and spreads.get(o.measure.pk)
-    ]
-    shared = max(scaled, default=1.0) * 1.15
-    for outcome in outcomes:
-        if outcome.pooled is not None:
-            spread = spreads.get(outcome.measure.pk) or 1.0
-            outcome.chart = charts.interval_row(
-                estimate=outcome.pooled.estimate / spread,
-                lower=outcome.pooled.lower / spread,
-                upper=outcome.pooled.upper / spread,
-                flag=outcome.pooled.flag,
-                higher_is_better=outcome.measure.higher_is_better is not False,
-                extent=shared,
-                rtl=get_language_bidi(),
-                title=(
-                    _(
-                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
-                        "better to the left"
-                    )
-                    if get_language_bidi()
-                    else _(
-                        "%(measure)s: estimate and 95%% interval against schools with a similar intake, "
-                        "better to the right"
-                    )
-                )
-                % {"measure": outcome.measure.label},
-            )
-        outcome.trend = charts.trend(
-            [y.year for y in outcome.years],
-            [y.value for y in outcome.years],
-            [y.expected for y in outcome.years],
-            title=_("%(measure)s over the years: result (solid) and expected (dashed)")
-            % {"measure": outcome.measure.label},
-        )
-        outcome.cohort_estimated = any(y.cohort_estimated for y in outcome.years)
-        outcome.pupil_sd_one_year = outcome.measure.pk in one_year
-    return {
-        "family_gap": None if family else selectors.family_gap(school),
-        "category": selectors.category_of(school) if school.pk in shown else None,
-        "category_shown": school.pk in shown,
-        "outcomes": outcomes,
-        "strengths": strengths,
-        "needs": needs,
-        "family": family,
-        "context_rows": selectors.context_against_family(school, family),
-    }
-
-
 @require_POST
 @login_required
 def recompute(request):
@@ -289,12 +142,17 @@ def model(request):
     """How the model of every measure came out: for site administrators and system leaders."""
     if not (is_site_admin(request.user) or is_system_leader(request.user)):
         raise Http404
+    unpublished = selectors.unpublished_run()
     return render(
         request,
         "evidence/model.html",
         {
             "measures": selectors.model_fits(),
             "runs": selectors.current_runs(),
+            "unpublished": unpublished,
+            "unpublished_measures": [] if unpublished is None else selectors.model_fits(unpublished),
+            "unpublished_empty": unpublished is not None
+            and not unpublished.summary.get("summary", {}).get("results stored"),
             "selfcheck": selectors.latest_selfcheck(),
             "may_selfcheck": is_site_admin(request.user),
         },

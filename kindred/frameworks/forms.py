@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kindred.core.attachments import MultipleFileField
 from kindred.frameworks.models import Domain, EvidenceFile, Rating
 from kindred.schools.models import School
+from kindred.schools.selectors import school_search
 
 
 class RatingsForm(forms.Form):
@@ -105,20 +106,67 @@ class FrameworkUploadForm(forms.Form):
         return upload
 
 
+SEARCH_MATCHES = 20
+
+
 class PeerReviewRequestForm(forms.Form):
-    reviewer = forms.CharField(
-        label=_("Reviewing school (name or registry id)"),
+    """Which school to ask for a peer review: one of the school's network partners from a list, or
+    any school found by name, town or registry id. A search matching several schools leads to a
+    page where one is chosen (`reviewer`), so no step needs JavaScript; the name box suggests the
+    partners' names (a <datalist>) where the browser offers it."""
+
+    partner = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        to_field_name="registry_id",
+        required=False,
+        label=_("A school in your networks"),
+        empty_label=_("— choose a school —"),
+    )
+    search = forms.CharField(
+        required=False,
         max_length=200,
-        help_text=_("A school you work with: a partner or a member of one of your networks."),
+        label=_("Or another school: its name, town or registry id"),
+        widget=forms.TextInput(attrs={"list": "peer-partners", "autocomplete": "off"}),
+    )
+    reviewer = forms.ModelChoiceField(
+        queryset=School.objects.all(), to_field_name="registry_id", required=False, widget=forms.HiddenInput
     )
 
-    def clean_reviewer(self):
-        text = self.cleaned_data["reviewer"].strip()
-        matches = list(School.objects.filter(registry_id=text)[:1]) or list(
-            School.objects.filter(name__iexact=text)[:2]
-        )
-        if not matches:
-            raise forms.ValidationError(_("No school has that name or id."))
-        if len(matches) > 1:
-            raise forms.ValidationError(_("Several schools have that name: give the registry id."))
-        return matches[0]
+    def __init__(self, *args, school: School, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["partner"].queryset = partners
+        self.matches: list[School] = []
+        self.more = False
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("reviewer") or data.get("partner")
+        text = (data.get("search") or "").strip()
+        if chosen is None and text:
+            found = list(school_search(query=text).exclude(pk=self.school.pk)[: SEARCH_MATCHES + 1])
+            exact = [s for s in found if s.registry_id == text or s.name.casefold() == text.casefold()]
+            if len(exact) == 1:
+                chosen = exact[0]
+            elif len(found) == 1:
+                chosen = found[0]
+            elif not found:
+                raise forms.ValidationError(
+                    _("No school matches “%(text)s”. Try part of the name, a town or the registry id.")
+                    % {"text": text}
+                )
+            else:
+                self.matches = found[:SEARCH_MATCHES]
+                self.more = len(found) > SEARCH_MATCHES
+                return data  # several: the page asks which one (`choosing`)
+        if chosen is None:
+            raise forms.ValidationError(
+                _("Choose a school from your networks, or search for another by its name, town or id.")
+            )
+        data["chosen"] = chosen
+        return data
+
+    @property
+    def choosing(self) -> bool:
+        """Several schools matched the search: the reader picks one of `matches`."""
+        return bool(self.matches)

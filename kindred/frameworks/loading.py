@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 import yaml
 from django.utils.translation import gettext as _
 
+from kindred.core.csv_export import FORMULA_STARTS, csv_writer
+
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 FIXED_CSV_COLUMNS = ["domain_code", "domain_name", "standard_code", "standard_name", "behaviours"]
 MAX_LEVELS = 10
@@ -73,7 +75,11 @@ class FrameworkFileError(ValueError):
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    text = "" if value is None else str(value).strip()
+    # A cell the export neutralised ("'=..." : kindred.core.csv_export) reads back as it was.
+    if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_STARTS:
+        return text[1:].replace("\\|", "|")
+    return text
 
 
 def _check(spec: FrameworkSpec, problems: list[tuple[str, str]], where_domain, where_standard) -> None:
@@ -285,7 +291,7 @@ def write_yaml(spec: FrameworkSpec) -> str:
 
 def write_csv(spec: FrameworkSpec) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(FIXED_CSV_COLUMNS + spec.scale)
     for domain in spec.domains:
         for standard in domain.standards:

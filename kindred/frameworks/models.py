@@ -215,3 +215,22 @@ class EvidenceFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("selfeval_file", args=[self.pk])
+
+
+class SelfEvalSharing(models.Model):
+    """A school's choice to show its self-evaluation (domain scores, strengths and needs) to the
+    members of its networks and the schools it is paired with. Without a row it is not shared:
+    its own staff, the system leaders over it and site administrators see it, nobody else
+    (docs/privacy.md)."""
+
+    school = models.OneToOneField(
+        "schools.School", primary_key=True, on_delete=models.CASCADE, related_name="selfeval_sharing"
+    )
+    with_networks = models.BooleanField(_("shared with our networks and partners"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.school}: {'shared' if self.with_networks else 'not shared'}"

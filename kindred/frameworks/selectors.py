@@ -4,10 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from kindred.accounts.models import SchoolStaff
 from kindred.engine import selfeval
+from kindred.evidence.models import Flag, Performance
 from kindred.frameworks import loading
 from kindred.frameworks.models import (
     Domain,
@@ -18,6 +20,7 @@ from kindred.frameworks.models import (
     Rating,
     Standard,
 )
+from kindred.frameworks.services import LEADER_ROLES
 from kindred.schools.models import School
 
 
@@ -193,6 +196,18 @@ def peer_reviews_of(*, school: School, year: int) -> QuerySet[PeerReview]:
     )
 
 
+def peer_reviews_waiting(*, user) -> QuerySet[PeerReview]:
+    """Peer reviews asked of the schools `user` leads that nobody at the reviewing school has rated yet."""
+    schools = SchoolStaff.objects.filter(user=user, role__in=LEADER_ROLES).values("school_id")
+    rated = Evaluation.objects.filter(peer_review=OuterRef("pk"))
+    return (
+        PeerReview.objects.filter(reviewer_school_id__in=schools)
+        .exclude(Exists(rated))
+        .select_related("school", "reviewer_school", "version__framework")
+        .order_by("-requested_at", "-pk")
+    )
+
+
 def peer_reviews_for_reviewer(*, schools: QuerySet[School] | list[School]) -> QuerySet[PeerReview]:
     return PeerReview.objects.filter(reviewer_school__in=schools).select_related(
         "school", "reviewer_school", "version__framework"
@@ -208,6 +223,7 @@ class NetworkHeatmap:
     map: selfeval.Heatmap
     measures: dict[tuple[int, str], str]  # (school id, outcome domain) → 'strength' / 'need'
     domain_names: dict[str, str]
+    hidden: set[int] = field(default_factory=set)  # schools whose self-evaluation the reader may not see
 
     def rows(self):
         """Per school: its self-evaluation cells then its measure cells, for the template."""
@@ -215,7 +231,9 @@ class NetworkHeatmap:
             key = str(school.pk)
             yield (
                 school,
-                [
+                None
+                if school.pk in self.hidden
+                else [
                     (
                         domain,
                         self.map.scores.get((key, domain.code)),
@@ -247,14 +265,19 @@ class NetworkHeatmap:
                 yield domain, needing, strong
 
 
-def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: int) -> NetworkHeatmap:
-    """Member schools × framework domains (own ratings) beside their measures' strengths and needs."""
-    from kindred.evidence.models import Flag, Performance
+def network_heatmap(
+    *, schools: list[School], version: FrameworkVersion, year: int, visible: set[int] | None = None
+) -> NetworkHeatmap:
+    """Member schools × framework domains (own ratings) beside their measures' strengths and needs.
 
+    Only the schools in `visible` (pks; None: all) have their own ratings read: the others' rows
+    show "not shared", and the shared needs and internal experts are found among the visible ones
+    (`frameworks.access.selfeval_visible` says who may see whose)."""
     domains = list(version.domains.all())
-    scores = own_domain_scores(schools=schools, version=version, year=year)
+    shown = [s for s in schools if visible is None or s.pk in visible]
+    scores = own_domain_scores(schools=shown, version=version, year=year)
     result = selfeval.heatmap(
-        {str(s.pk): scores.get(s.pk, {}) for s in schools},
+        {str(s.pk): scores.get(s.pk, {}) for s in shown},
         [d.code for d in domains],
         scale_max=version.scale_max,
     )
@@ -274,6 +297,7 @@ def network_heatmap(*, schools: list[School], version: FrameworkVersion, year: i
         map=result,
         measures=measures,
         domain_names={d.code: d.name for d in domains},
+        hidden={s.pk for s in schools} - {s.pk for s in shown},
     )
 
 

@@ -17,6 +17,7 @@ from kindred.frameworks.models import (
     FrameworkVersion,
     PeerReview,
     Rating,
+    SelfEvalSharing,
     Standard,
 )
 from kindred.schools.models import School
@@ -250,3 +251,17 @@ def peer_review_request(
         )
     audit(by, "peer_review.requested", school, reviewer=reviewer_school.registry_id, year=year)
     return review
+
+
+@transaction.atomic
+def sharing_set(*, school: School, with_networks: bool, by: User) -> SelfEvalSharing:
+    """The school's leaders choose whether its network members and partners see its self-evaluation."""
+    if not SchoolStaff.objects.filter(user=by, school=school, role__in=LEADER_ROLES).exists():
+        raise ValidationError(_("Only the school's leaders choose who sees its self-evaluation."))
+    row, _created = SelfEvalSharing.objects.get_or_create(school=school)
+    before = row.with_networks
+    row.with_networks, row.updated_by = bool(with_networks), by
+    row.save()
+    if before != row.with_networks:
+        audit(by, "selfeval.sharing_set", school, with_networks=row.with_networks)
+    return row

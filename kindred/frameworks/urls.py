@@ -10,6 +10,7 @@ urlpatterns = [
     path("networks/<int:pk>/", views.network_heatmap, name="network_heatmap"),
     path("schools/<str:registry_id>/", views.school_selfeval, name="selfeval_school"),
     path("schools/<str:registry_id>/rate/<str:kind>/", views.school_rate, name="selfeval_rate"),
+    path("schools/<str:registry_id>/sharing/", views.sharing_set, name="selfeval_sharing"),
     path("schools/<str:registry_id>/peer-reviews/", views.peer_review_request, name="peer_review_request"),
     path("files/<int:pk>/", views.evidence_file, name="selfeval_file"),
     path("files/<int:pk>/delete/", views.evidence_file_delete, name="selfeval_file_delete"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kindred.accounts.access import is_site_admin, school_for_user
+from kindred.accounts.models import SchoolStaff
+from kindred.core.actions import form_status, refusal_shown
 from kindred.core.attachments import download
 from kindred.frameworks import access, loading, selectors, services
 from kindred.frameworks.forms import FrameworkUploadForm, PeerReviewRequestForm, RatingsForm
 from kindred.frameworks.models import Evaluation, EvidenceFile, FrameworkVersion, Rating
+from kindred.networks.access import network_for_user
+from kindred.networks.models import Membership
+from kindred.networks.selectors import network_partners
 
 
 def _version(request, default_code: str | None = None) -> FrameworkVersion | None:
@@ -121,11 +126,15 @@ def school_selfeval(request, registry_id: str):
         "year": year,
         "is_leader": access.is_school_leader(request.user, school),
         "is_staff_member": access.is_school_staff(request.user, school),
+        "shared": bool(access.shares_selfeval([school.pk])),
+        "may_share": SchoolStaff.objects.filter(
+            user=request.user, school=school, role__in=services.LEADER_ROLES
+        ).exists(),
     }
     if version is not None:
         context["blocks"] = selectors.school_overview(school=school, version=version, year=year)
         context["peer_reviews"] = selectors.peer_reviews_of(school=school, year=year).filter(version=version)
-        context["request_form"] = PeerReviewRequestForm()
+        context["request_form"] = PeerReviewRequestForm(school=school, partners=network_partners(school))
     return render(request, "frameworks/school_selfeval.html", context)
 
 
@@ -154,7 +163,7 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
         files=files,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.ratings_save(
                 school=school,
                 version=version,
@@ -165,9 +174,7 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
                 peer_review=peer_review,
                 files=form.uploads(),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Your ratings are saved."))
             return None
     return render(
@@ -181,7 +188,7 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
             "kind": kind,
             **(template_context or {}),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -217,7 +224,34 @@ def school_selfeval_url(school) -> str:
 
 @require_http_methods(["POST"])
 @login_required
+def sharing_set(request, registry_id: str):
+    """The school's leaders choose whether its networks' members see its self-evaluation."""
+    school = school_for_user(request.user, registry_id)
+    if not SchoolStaff.objects.filter(
+        user=request.user, school=school, role__in=services.LEADER_ROLES
+    ).exists():
+        raise PermissionDenied(_("Only the school's leaders choose who sees its self-evaluation."))
+    share = request.POST.get("share")
+    if share not in ("yes", "no"):
+        messages.error(request, _("Choose whether to share the self-evaluation or not."))
+    else:
+        services.sharing_set(school=school, with_networks=share == "yes", by=request.user)
+        messages.success(
+            request,
+            _("Your networks' members now see your self-evaluation's scores, strengths and needs.")
+            if share == "yes"
+            else _(
+                "Your self-evaluation is now seen by your own staff and the system leaders over you only."
+            ),
+        )
+    return redirect(school_selfeval_url(school))
+
+
+@require_http_methods(["POST"])
+@login_required
 def peer_review_request(request, registry_id: str):
+    """Ask a school for a peer review: a partner from the list, or a school found by name. A search
+    matching several schools shows them to choose from (a page of its own, without JavaScript)."""
     school = school_for_user(request.user, registry_id)
     if not access.is_school_leader(request.user, school):
         raise PermissionDenied(_("Only the school's leaders ask for a peer review."))
@@ -225,31 +259,32 @@ def peer_review_request(request, registry_id: str):
     if version is None:
         raise Http404("No framework loaded yet.")
     year = _year(request)
-    form = PeerReviewRequestForm(request.POST)
-    if form.is_valid():
-        try:
+    back = f"{school_selfeval_url(school)}?version={version.pk}&year={year}"
+    form = PeerReviewRequestForm(request.POST, school=school, partners=network_partners(school))
+    if form.is_valid() and not form.choosing:
+        with refusal_shown(form) as attempt:
             services.peer_review_request(
                 school=school,
-                reviewer_school=form.cleaned_data["reviewer"],
+                reviewer_school=form.cleaned_data["chosen"],
                 version=version,
                 year=year,
                 by=request.user,
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if attempt.ok:
             messages.success(request, _("The reviewing school's leaders can now rate your school."))
-    else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("reviewer", [])))
-    return redirect(f"{school_selfeval_url(school)}?version={version.pk}&year={year}")
+            return redirect(back)
+    return render(
+        request,
+        "frameworks/peer_review_choose.html",
+        {"school": school, "version": version, "year": year, "form": form, "back": back},
+        status=form_status(form),
+    )
 
 
 @require_GET
 @login_required
 def peer_reviews_to_do(request):
     """The peer reviews the signed-in person's schools have been asked for."""
-    from kindred.accounts.models import SchoolStaff
-
     schools = SchoolStaff.objects.filter(user=request.user, role__in=services.LEADER_ROLES).values("school")
     return render(
         request,
@@ -280,9 +315,6 @@ def peer_review_rate(request, pk: int):
 @login_required
 def network_heatmap(request, pk: int):
     """A network's member schools × domains: self-evaluation beside measures, shared needs, internal experts."""
-    from kindred.networks.access import network_for_user
-    from kindred.networks.models import Membership
-
     network = network_for_user(request.user, pk)
     version = _version(request)
     year = _year(request)
@@ -300,7 +332,12 @@ def network_heatmap(request, pk: int):
             .select_related("school")
             .order_by("school__name")
         ]
-        context["heatmap"] = selectors.network_heatmap(schools=schools, version=version, year=year)
+        context["heatmap"] = selectors.network_heatmap(
+            schools=schools,
+            version=version,
+            year=year,
+            visible=access.selfeval_visible(request.user, schools, network=network),
+        )
     return render(request, "frameworks/network_heatmap.html", context)
 
 

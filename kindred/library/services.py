@@ -95,16 +95,15 @@ def policy_agree(*, resource: Resource, version: ResourceVersion, by: User) -> R
 @transaction.atomic
 def policy_adopt(*, resource: Resource, school: School, by: User) -> PolicyAdoption:
     """A member school adopts the agreed version of its network's policy, recording who and when."""
-    if resource.kind != Resource.Kind.POLICY or resource.agreed_version_id is None:
+    version = resource.agreed_version
+    if resource.kind != Resource.Kind.POLICY or version is None:
         raise ValidationError(_("The network has not agreed a version of this policy yet."))
     if not Membership.objects.active().filter(network_id=resource.network_id, school=school).exists():
         raise ValidationError(_("Only member schools adopt the network's policies."))
     if not may_act_for_school(by, school):
         raise ValidationError(_("Only the school's leaders and administrators adopt policies for it."))
-    if PolicyAdoption.objects.filter(version_id=resource.agreed_version_id, school=school).exists():
+    if PolicyAdoption.objects.filter(version=version, school=school).exists():
         raise ValidationError(_("%(school)s has already adopted this version.") % {"school": school.name})
-    adoption = PolicyAdoption.objects.create(
-        resource=resource, version_id=resource.agreed_version_id, school=school, adopted_by=by
-    )
-    audit(by, "library.policy_adopted", school, resource=resource.pk, version=resource.agreed_version.number)
+    adoption = PolicyAdoption.objects.create(resource=resource, version=version, school=school, adopted_by=by)
+    audit(by, "library.policy_adopted", school, resource=resource.pk, version=version.number)
     return adoption

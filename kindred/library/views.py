@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.access import Access
+from kindred.core.actions import form_status, refusal_shown
 from kindred.library import access, selectors, services
 from kindred.library.forms import ResourceForm, SearchForm, VersionForm
 from kindred.library.models import Resource
@@ -50,7 +51,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload = data.pop("upload")
-        try:
+        with refusal_shown(form) as attempt:
             if (
                 data["kind"] == Resource.Kind.POLICY
                 and network is not None
@@ -58,13 +59,11 @@ def create(request):
             ):
                 raise ValidationError(_("Only the network's coordinators add policy templates."))
             resource = services.resource_create(by=request.user, network=network, upload=upload, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Shared."))
             return redirect(resource)
     return render(
-        request, "library/create.html", {"form": form, "network": network}, status=400 if form.errors else 200
+        request, "library/create.html", {"form": form, "network": network}, status=form_status(form)
     )
 
 
@@ -99,7 +98,7 @@ def detail(request, pk: int):
 def version_add(request, pk: int):
     resource = access.resource_for_user(request.user, pk, write=True)
     form = VersionForm(request.POST, request.FILES)
-    try:
+    with refusal_shown(request) as attempt:
         if not form.is_valid():
             raise ValidationError([m for ms in form.errors.values() for m in ms])
         version = services.version_add(
@@ -108,9 +107,7 @@ def version_add(request, pk: int):
             note=form.cleaned_data["note"],
             by=request.user,
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if attempt.ok:
         messages.success(request, _("Version %(n)s added.") % {"n": version.number})
     return redirect(resource)
 
@@ -147,12 +144,10 @@ def policy_agree(request, pk: int):
     resource = access.resource_for_user(request.user, pk, write=True)
     number = request.POST.get("number", "")
     version = resource.versions.filter(number=int(number)).first() if number.isdigit() else None
-    try:
+    with refusal_shown(request):
         if version is None:
             raise ValidationError(_("Choose a version to agree."))
         services.policy_agree(resource=resource, version=version, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(resource)
 
 
@@ -161,12 +156,10 @@ def policy_agree(request, pk: int):
 def policy_adopt(request, pk: int):
     resource = access.resource_for_user(request.user, pk)
     school = schools_user_acts_for(request.user).filter(pk=request.POST.get("school") or 0).first()
-    try:
+    with refusal_shown(request) as attempt:
         if school is None:
             raise ValidationError(_("Choose a school you lead or administer."))
         services.policy_adopt(resource=resource, school=school, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if attempt.ok:
         messages.success(request, _("Adopted."))
     return redirect(resource)

@@ -11,6 +11,7 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | coordinator (active NetworkRole)             | yes                   | yes                | yes        |
 | member (the rule above)                      | yes                   | yes                | no (403)   |
 | system leader whose region is the network's  | yes                   | yes                | no (403)   |
+| system leader over an informal group's member | yes                  | yes                | no (403); moderates, closes (`may_moderate_group`) |
 | leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
@@ -34,13 +35,53 @@ def member_network_ids(user: User) -> QuerySet:
     return Network.objects.filter(Q(pk__in=by_role) | Q(pk__in=by_school)).values("pk")
 
 
-def _regional_networks_q(user: User) -> Q | None:
-    """Networks in the regions the user's regional roles cover (an authority counts for its region)."""
+def leader_region_ids(user: User) -> set[int]:
+    """The regions the user's regional roles cover (an authority counts for its region)."""
     region_ids = set()
     for role in RegionalRole.objects.filter(user=user).select_related("local_authority"):
         region_ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
     region_ids.discard(None)
-    return Q(region_id__in=region_ids) if region_ids else None
+    return region_ids
+
+
+def _regional_networks_q(user: User) -> Q | None:
+    """Networks in the regions the user's regional roles cover, and the informal groups with a
+    member in them (the leaders over a group's members see it, wherever it was started)."""
+    region_ids = leader_region_ids(user)
+    if not region_ids:
+        return None
+    groups_with_members_here = NetworkRole.objects.active().filter(
+        network__informal=True, user__school_roles__school__region_id__in=region_ids
+    )
+    return Q(region_id__in=region_ids) | Q(pk__in=groups_with_members_here.values("network_id"))
+
+
+def groups_led_q(user: User) -> Q:
+    """A filter on Network for the informal groups `user` is a leader over (site administrators: all)."""
+    if user.is_superuser:
+        return Q(informal=True)
+    regional = _regional_networks_q(user)
+    return Q(informal=True) & regional if regional is not None else Q(pk__in=[])
+
+
+def group_region_ids(network: Network) -> set[int]:
+    """The regions an informal group reaches: its own and those of its members' schools."""
+    people_regions = SchoolStaff.objects.filter(
+        user__network_roles__network=network, user__network_roles__ended_at__isnull=True
+    ).values_list("school__region_id", flat=True)
+    school_regions = network.memberships.active().values_list("school__region_id", flat=True)
+    return ({network.region_id} | set(people_regions) | set(school_regions)) - {None}
+
+
+def may_moderate_group(user: User, network: Network) -> bool:
+    """Whether `user` is a leader over an informal group's members (or a site administrator): they
+    see it, hide its posts, close it and decide its request to become a formal network."""
+    if not network.informal or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    region_ids = leader_region_ids(user)
+    return bool(region_ids and region_ids & group_region_ids(network))
 
 
 def networks_visible_q(user: User) -> Q:

@@ -11,7 +11,10 @@ from kindred.schools.models import Region, School
 class DirectoryForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Network.Kind.choices]
+        label=_("Kind"),
+        required=False,
+        # Partnerships are not in the directory (issue 21, item 6).
+        choices=[("", _("Any kind")), *[c for c in Network.Kind.choices if c[0] != Network.Kind.PARTNERSHIP]],
     )
     region = forms.ModelChoiceField(
         label=_("Area"), required=False, queryset=Region.objects.all(), empty_label=_("Anywhere")
@@ -29,6 +32,12 @@ class DirectoryForm(forms.Form):
 
 
 class NetworkForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The region in the country's own word (governorate, consortium …), in the reader's language.
+        if "region" in self.fields:  # an informal group's form has none
+            self.fields["region"].label = countries.profile().word("Region")
+
     class Meta:
         model = Network
         fields = [
@@ -43,6 +52,38 @@ class NetworkForm(forms.ModelForm):
             "status",
             "capacity",
         ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("kind") == Network.Kind.PARTNERSHIP
+            and data.get("visibility") == Network.Visibility.PUBLIC
+        ):
+            self.add_error(
+                "visibility",
+                _("A partnership is private: only its schools and the leaders over them see it."),
+            )
+        return data
+
+
+class GroupForm(NetworkForm):
+    """An informal group started by a member of staff: only the kinds the installation allows; its
+    area is its founder's school's, and it is active from the start (issue 23, item 3)."""
+
+    class Meta(NetworkForm.Meta):
+        fields = ["name", "kind", "purpose", "description", "phase", "subject", "visibility", "capacity"]
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in Network.Kind.choices if c[0] in kinds]
+
+
+class GroupCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the group closing? (its members see this)"),
+        required=False,
+        max_length=300,
+    )
 
 
 class AskToJoinForm(forms.Form):

@@ -14,6 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from kindred.schools.models import School
 
 
+def generated_name(made_by: str, params: dict) -> str:
+    """The name of a network Kindred made, in the active language ("" if it was not made so, or its
+    parameters are incomplete: the stored name is shown then)."""
+    try:
+        if made_by == Network.Made.FORMATION:
+            return _("%(region)s network %(number)s (%(host)s)") % {
+                "region": params["region"],
+                "number": params["number"],
+                "host": params["host"],
+            }
+        if made_by == Network.Made.BROKERING:
+            return _("%(need)s with %(partner)s") % {"need": params["need"], "partner": params["partner"]}
+    except (KeyError, TypeError):
+        return ""
+    return ""
+
+
 class Network(models.Model):
     class Kind(models.TextChoices):
         COMMUNITY = "community", _("Community")
@@ -30,7 +47,19 @@ class Network(models.Model):
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
 
+    class Made(models.TextChoices):
+        """Who named a network Kindred made itself (blank: a person named it, as typed)."""
+
+        FORMATION = "formation", _("Network formation")
+        BROKERING = "brokering", _("Partner brokering")
+
+    # The name as a person typed it; for a network Kindred made (`made_by`), its name in English,
+    # kept for search, sorting and the API: pages show `display_name`, in the reader's language.
     name = models.CharField(_("name"), max_length=200)
+    # A network Kindred made: by which run kind, and the data its name is made of (region, number
+    # and host school for formation; the two schools for brokering), never the generated words.
+    made_by = models.CharField(_("made by"), max_length=16, choices=Made.choices, blank=True)
+    name_params = models.JSONField(_("name parameters"), default=dict, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -47,11 +76,26 @@ class Network(models.Model):
         _("most member schools"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Groups from below (issue 23, item 3): started by any member of staff, seen and moderated by
+    # the leaders over its members, until a leader makes it a formal network.
+    informal = models.BooleanField(_("informal group"), default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups_started",
+        verbose_name=_("started by"),
+    )
+    formal_requested_at = models.DateTimeField(
+        _("asked to become a formal network at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
         indexes = [
             models.Index(fields=["kind", "status"], name="network_kind_status_idx"),
+            models.Index(fields=["informal", "region"], name="network_informal_region_idx"),
             models.Index(fields=["region", "kind"], name="network_region_kind_idx"),
             models.Index(fields=["subject"], name="network_subject_idx"),
             models.Index(fields=["name"], name="network_name_idx"),
@@ -63,15 +107,41 @@ class Network(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("networks:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: a person's name as typed; a name Kindred made, with its
+        words in the reader's language around the data it is made of."""
+        return generated_name(self.made_by, self.name_params) or self.name
+
+    @property
+    def display_purpose(self) -> str:
+        """The purpose as typed; for a network Kindred made without one, where it came from."""
+        if self.purpose or not self.made_by:
+            return self.purpose
+        return str(PROPOSED_BY[self.made_by])
+
+    @property
+    def wants_members(self) -> bool:
+        """Whether schools and people may ask to join: not a partnership, which is between its own
+        schools (brokered or agreed), is private and is not in the directory."""
+        return self.kind != self.Kind.PARTNERSHIP
 
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(left_at__isnull=True)
+
+
+# A network Kindred made says where it came from where a person would write its purpose.
+PROPOSED_BY = {
+    Network.Made.FORMATION: _("Proposed by network formation"),
+    Network.Made.BROKERING: _("Proposed by brokering"),
+}
 
 
 class Membership(models.Model):
@@ -116,7 +186,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["school", "left_at"], name="membership_school_active_idx")]
 
     def __str__(self) -> str:
-        return f"{self.school.name} in {self.network.name}"
+        return _("%(school)s in %(network)s") % {"school": self.school.name, "network": self.network}
 
     @property
     def is_active(self) -> bool:
@@ -164,7 +234,11 @@ class NetworkRole(models.Model):
         indexes = [models.Index(fields=["user", "ended_at"], name="networkrole_user_active_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} of {self.network.name}"
+        return _("%(person)s — %(role)s of %(network)s") % {
+            "person": self.user,
+            "role": self.get_role_display(),
+            "network": self.network,
+        }
 
     @property
     def is_active(self) -> bool:
@@ -215,6 +289,16 @@ class MembershipRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.ForeignKey(
+        "Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replacement_invitations",
+        help_text=_(
+            "An invitation to take the place of a member that left: accepted, it is the replacement."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -237,7 +321,7 @@ class MembershipRequest(models.Model):
 
     def __str__(self) -> str:
         who = self.person if self.person_id else self.school.name
-        return f"{who} — {self.get_kind_display()} — {self.network.name}"
+        return f"{who} — {self.get_kind_display()} — {self.network}"
 
     @property
     def who(self) -> str:
@@ -322,7 +406,7 @@ class Profile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"Profile of {self.user}"
+        return _("Profile of %(person)s") % {"person": self.user}
 
     def get_absolute_url(self) -> str:
         return reverse("networks:person", args=[self.user_id])

@@ -2,11 +2,17 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kindred.accounts.models import SchoolStaff, User
-from kindred.networks.access import member_network_ids, networks_visible_q, schools_user_acts_for
+from kindred.evidence.models import FamilyMember
+from kindred.networks.access import (
+    groups_led_q,
+    member_network_ids,
+    networks_visible_q,
+    schools_user_acts_for,
+)
 from kindred.networks.models import (
     Connection,
     Membership,
@@ -33,9 +39,15 @@ def network_directory(
     subject: str = "",
     has_room: bool = False,
 ) -> QuerySet[Network]:
-    """The networks `user` may see, filtered (counting is cheap: no per-network aggregate unless
-    `has_room` needs one; `with_member_counts` adds the counts to the page shown)."""
-    networks = Network.objects.filter(networks_visible_q(user)).select_related("region")
+    """The networks `user` may see that want members, filtered (counting is cheap: no per-network
+    aggregate unless `has_room` needs one; `with_member_counts` adds the counts to the page shown).
+    Partnerships are not listed: they are between their own schools (their members find them under
+    "Your networks")."""
+    networks = (
+        Network.objects.filter(networks_visible_q(user))
+        .exclude(kind=Network.Kind.PARTNERSHIP)
+        .select_related("region")
+    )
     if query:
         networks = networks.filter(
             Q(name__icontains=query)
@@ -70,8 +82,20 @@ def with_member_counts(networks: list[Network]) -> list[Network]:
         .values_list("network_id", "n")
     )
     for network in networks:
-        network.member_count = counts.get(network.pk, 0)
+        # the attribute _with_member_count's annotation gives a queryset, set on a list
+        network.member_count = counts.get(network.pk, 0)  # type: ignore[attr-defined]
     return networks
+
+
+def groups_for_leader(user: User) -> QuerySet[Network]:
+    """The informal groups `user` leads over, those asking to become formal networks first, then
+    the newest; each with `people_count`, its people with an active role."""
+    return (
+        Network.objects.filter(groups_led_q(user))
+        .select_related("region", "started_by")
+        .annotate(people_count=Count("people_roles", filter=Q(people_roles__ended_at__isnull=True)))
+        .order_by(F("formal_requested_at").desc(nulls_last=True), "-created_at", "pk")
+    )
 
 
 def your_networks(user: User) -> QuerySet[Network]:
@@ -104,6 +128,16 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     memberships = list(
         Membership.objects.filter(network=network)
         .select_related("school", "replaced_by__school")
+        .prefetch_related(
+            # A leaver's replacement while the invited school has not answered yet.
+            Prefetch(
+                "replacement_invitations",
+                queryset=MembershipRequest.objects.filter(
+                    status=MembershipRequest.Status.PENDING
+                ).select_related("school"),
+                to_attr="replacement_pending",
+            )
+        )
         .order_by("school__name", "pk")
     )
     members = [m for m in memberships if m.left_at is None]
@@ -218,8 +252,6 @@ def people_search(user: User, *, query: str = "", scope: str = Scope.ALL) -> Que
     if scope == Scope.NETWORKS:
         people = people.filter(_shares_a_network_q(user))
     elif scope == Scope.FAMILY:
-        from kindred.evidence.models import FamilyMember
-
         own = School.objects.filter(staff__user=user).values("pk")
         family = FamilyMember.objects.filter(school_id__in=own).values("member_id")
         people = people.filter(Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school_id__in=family)))
@@ -260,5 +292,50 @@ def coordinated_networks(user: User) -> QuerySet[Network]:
             people_roles__ended_at__isnull=True,
         )
         .exclude(status=Network.Status.CLOSED)
+        .order_by("name")
+    )
+
+
+def invitations_waiting(user: User) -> QuerySet[MembershipRequest]:
+    """Invitations into networks for the schools `user` leads or administers, waiting for their answer."""
+    return (
+        MembershipRequest.objects.filter(
+            kind=MembershipRequest.Kind.INVITE,
+            status=MembershipRequest.Status.PENDING,
+            school__in=schools_user_acts_for(user),
+        )
+        .select_related("network", "school")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def asks_waiting(user: User) -> QuerySet[MembershipRequest]:
+    """Asks to join the networks `user` coordinates (a school's or one person's), waiting for a decision."""
+    coordinated = (
+        NetworkRole.objects.active().filter(user=user, role=NetworkRole.Role.COORDINATOR).values("network_id")
+    )
+    return (
+        MembershipRequest.objects.filter(
+            kind=MembershipRequest.Kind.ASK,
+            status=MembershipRequest.Status.PENDING,
+            network_id__in=coordinated,
+        )
+        .select_related("network", "school", "person")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def network_partners(school: School) -> QuerySet[School]:
+    """The other schools of the open networks `school` is an active member of (its partners), by name."""
+    networks = (
+        Membership.objects.active().filter(school=school).exclude(network__status=Network.Status.CLOSED)
+    )
+    return (
+        School.objects.filter(
+            network_memberships__left_at__isnull=True,
+            network_memberships__network_id__in=networks.values("network_id"),
+        )
+        .exclude(pk=school.pk)
+        .distinct()
         .order_by("name")
     )

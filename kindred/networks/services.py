@@ -5,17 +5,30 @@ creates or changes a network's rows directly. Every refusal is a ValidationError
 raised before anything is written.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from kindred.accounts.models import User
+from kindred.accounts.models import SchoolStaff, User
 from kindred.audit.services import audit
-from kindred.networks.models import Connection, Membership, MembershipRequest, Network, NetworkRole, Profile
+from kindred.core import ratelimit
+from kindred.networks.access import is_network_member
+from kindred.networks.models import (
+    Connection,
+    Membership,
+    MembershipRequest,
+    Network,
+    NetworkRole,
+    Profile,
+    generated_name,
+)
+from kindred.networks.rota import rota_rebalance
 from kindred.schools.models import Region, School
 
 NETWORK_FIELDS = {"purpose", "description", "phase", "subject", "visibility", "status", "capacity"}
@@ -32,38 +45,168 @@ def _check_fields(fields: dict) -> None:
 @transaction.atomic
 def network_create(
     *,
-    name: str,
+    name: str = "",
     kind: Network.Kind | str,
     region: Region | None,
     by: User | None,
     coordinator: User | None = None,
     at: datetime | None = None,
+    without_coordinator: bool = False,
+    made_by: Network.Made | str = "",
+    name_params: dict | None = None,
+    informal: bool = False,
     **fields,
 ) -> Network:
-    """Create a network; `coordinator` (default: `by`, when given) becomes its first coordinator.
+    """Create a network; `coordinator` (default: `by`, when given) becomes its first coordinator,
+    unless `without_coordinator` (a published formation whose lead school names one on accepting).
 
+    A network Kindred makes (`made_by` formation or brokering) is named from `name_params` (the
+    data its name is made of: see networks.models.generated_name), in each reader's language; its
+    `name` is then the English form, kept for search and sorting, and `name` is not needed.
     `fields` may set purpose, description, phase, subject, visibility, status and capacity.
+    `informal` makes it a group from below, started by `by` (use `group_start`, which checks who may).
     """
     _check_fields(fields)
-    network = Network(name=name.strip(), kind=kind, region=region, created_at=at or timezone.now(), **fields)
+    if kind == Network.Kind.PARTNERSHIP:
+        fields.setdefault("visibility", Network.Visibility.PRIVATE)
+    _check_partnership_private(kind, fields.get("visibility", Network.Visibility.PUBLIC))
+    if made_by:
+        with translation.override("en"):
+            name = generated_name(made_by, name_params or {})
+        if not name:
+            raise ValidationError(
+                _("A network made by %(made_by)s needs the parts of its name.") % {"made_by": made_by}
+            )
+    network = Network(
+        name=name.strip()[:200],
+        made_by=made_by,
+        name_params=(name_params or {}) if made_by else {},
+        kind=kind,
+        region=region,
+        created_at=at or timezone.now(),
+        informal=informal,
+        started_by=by if informal else None,
+        **fields,
+    )
     network.full_clean()
     network.save()
     audit(by, "network.created", network, kind=str(kind))
     coordinator = coordinator or (by if by is not None and by.is_authenticated else None)
-    if coordinator is not None:
+    if coordinator is not None and not without_coordinator:
         network_role_add(network=network, user=coordinator, role=NetworkRole.Role.COORDINATOR, by=by, at=at)
+    return network
+
+
+def group_kinds() -> list[str]:
+    """The kinds of network any member of staff may start as an informal group (a setting)."""
+    return [kind for kind in Network.Kind.values if kind in settings.INFORMAL_GROUP_KINDS]
+
+
+@transaction.atomic
+def group_start(*, name: str, kind: Network.Kind | str, by: User, **fields) -> Network:
+    """Start an informal group (issue 23, item 3): any member of staff may, of the kinds the
+    installation allows, up to INFORMAL_GROUPS_PER_PERSON open ones at a time. The group belongs to
+    the region of its founder's school, so the leaders there see it; `by` coordinates it."""
+    if kind not in group_kinds():
+        raise ValidationError(
+            _("Informal groups of this kind cannot be started here; ask a leader to start a network.")
+        )
+    school_role = SchoolStaff.objects.filter(user=by).select_related("school").order_by("pk").first()
+    if school_role is None:
+        raise ValidationError(_("Only staff of a school can start an informal group."))
+    limit = settings.INFORMAL_GROUPS_PER_PERSON
+    started = Network.objects.filter(informal=True, started_by=by).exclude(status=Network.Status.CLOSED)
+    if limit and started.count() >= limit:
+        raise ValidationError(
+            ngettext(
+                "You already run %(count)d open informal group: close it, or ask a leader, before starting another.",
+                "You already run %(count)d open informal groups: close one, or ask a leader, before starting another.",
+                limit,
+            )
+            % {"count": limit}
+        )
+    fields.pop("status", None)
+    return network_create(
+        name=name,
+        kind=kind,
+        region=school_role.school.region,
+        by=by,
+        informal=True,
+        status=Network.Status.ACTIVE,
+        **fields,
+    )
+
+
+@transaction.atomic
+def group_formal_request(*, network: Network, by: User) -> Network:
+    """A group's coordinator asks the leaders over its members to make it a formal network."""
+    if not network.informal:
+        raise ValidationError(_("%(network)s is already a formal network.") % {"network": network.name})
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+    if network.formal_requested_at is not None:
+        raise ValidationError(_("The leaders have been asked already; they will decide."))
+    network.formal_requested_at = timezone.now()
+    network.save(update_fields=["formal_requested_at"])
+    audit(by, "group.formal_requested", network)
+    return network
+
+
+@transaction.atomic
+def group_formal_decide(*, network: Network, by: User, approve: bool) -> Network:
+    """A leader over the group's members makes it a formal network, or declines (it stays a group)."""
+    if not network.informal or network.formal_requested_at is None:
+        raise ValidationError(
+            _("Nobody has asked to make %(network)s a formal network.") % {"network": network.name}
+        )
+    network.formal_requested_at = None
+    if approve:
+        network.informal = False
+    network.save(update_fields=["formal_requested_at", "informal"])
+    audit(by, "group.formal_approved" if approve else "group.formal_declined", network)
+    return network
+
+
+@transaction.atomic
+def group_close(*, network: Network, by: User, reason: str = "") -> Network:
+    """Close an informal group (its coordinator or a leader over its members): its board and
+    history stay readable to its members; nobody joins or posts any more."""
+    if not network.informal:
+        raise ValidationError(_("Only informal groups are closed this way."))
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+    reason = " ".join(reason.split())[:300]
+    network.status = Network.Status.CLOSED
+    network.formal_requested_at = None
+    network.save(update_fields=["status", "formal_requested_at"])
+    audit(by, "group.closed", network, reason=reason)
     return network
 
 
 @transaction.atomic
 def network_update(*, network: Network, by: User, **fields) -> Network:
-    """Change a network's name or any of the fields `network_create` takes."""
+    """Change a network's name, kind, region or any of the fields `network_create` takes.
+
+    Its edit form sends every field back, changed or not; an unchanged field changes nothing.
+    """
     name = fields.pop("name", None)
+    kind = fields.pop("kind", None)
+    has_region = "region" in fields
+    region = fields.pop("region", None)
     _check_fields(fields)
+    _check_partnership_private(kind or network.kind, fields.get("visibility", network.visibility))
     changed = {}
     if name is not None and name.strip() != network.name:
         changed["name"] = [network.name, name.strip()]
         network.name = name.strip()
+        # A person renamed a network Kindred had named: the name is theirs now, as typed.
+        network.made_by, network.name_params = "", {}
+    if kind is not None and kind != network.kind:
+        changed["kind"] = [network.kind, str(kind)]
+        network.kind = kind
+    if has_region and region != network.region:
+        changed["region"] = [str(network.region or ""), str(region or "")]
+        network.region = region
     for field, value in fields.items():
         if getattr(network, field) != value:
             changed[field] = [str(getattr(network, field)), str(value)]
@@ -73,6 +216,14 @@ def network_update(*, network: Network, by: User, **fields) -> Network:
     if changed:
         audit(by, "network.updated", network, changes=changed)
     return network
+
+
+def _check_partnership_private(kind: str, visibility: str) -> None:
+    """A partnership is seen by its members and the leaders over them only (issue 21, item 6)."""
+    if kind == Network.Kind.PARTNERSHIP and visibility != Network.Visibility.PRIVATE:
+        raise ValidationError(
+            _("A partnership is private: only its schools and the leaders over them see it.")
+        )
 
 
 def _has_room(network: Network) -> bool:
@@ -93,11 +244,11 @@ def membership_add(
     `at` records a membership that began earlier (importing a network's history); default now.
     """
     if network.status == Network.Status.CLOSED:
-        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.display_name})
     if network.memberships.active().filter(school=school).exists():
         raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
     if not _has_room(network):
-        raise ValidationError(_("%(network)s is full.") % {"network": network.name})
+        raise ValidationError(_("%(network)s is full.") % {"network": network.display_name})
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown school role %(role)s.") % {"role": role})
     membership = Membership.objects.create(
@@ -144,17 +295,32 @@ def membership_end(
 @transaction.atomic
 def membership_replace(
     *, membership: Membership, school: School, reason: str, by: User | None, at: datetime | None = None
-) -> Membership:
-    """`school` takes the place (and school role) of a member that leaves; the network goes on."""
+) -> MembershipRequest:
+    """A member leaves and `school` is invited to take its place (and school role): the school joins
+    when its leaders accept (`membership_request_decide`), which records it as the replacement in
+    the network's history; a school is never added without its consent."""
     if school.pk == membership.school_id:
         raise ValidationError(_("A school cannot replace itself."))
     role = membership.role
     membership_end(membership=membership, reason=reason, by=by, at=at)
-    new = membership_add(network=membership.network, school=school, role=role, by=by, at=at)
-    membership.replaced_by = new
-    membership.save(update_fields=["replaced_by"])
-    audit(by, "membership.replaced", membership, network=membership.network_id, replaced_by=school.pk)
-    return new
+    invitation = membership_request_create(
+        network=membership.network,
+        school=school,
+        kind=MembershipRequest.Kind.INVITE,
+        role=role,
+        by=by,
+        message=_("Invited to take the place of %(school)s.") % {"school": membership.school.name},
+        replaces=membership,
+        at=at,
+    )
+    audit(
+        by,
+        "membership.replacement_invited",
+        membership,
+        network=membership.network_id,
+        invited=school.pk,
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -216,7 +382,7 @@ def _check_not_last_coordinator(role: NetworkRole) -> None:
     if not others.exists():
         raise ValidationError(
             _("%(person)s is the last coordinator of %(network)s: appoint another coordinator first.")
-            % {"person": role.user, "network": role.network.name}
+            % {"person": role.user, "network": role.network.display_name}
         )
 
 
@@ -270,7 +436,7 @@ def network_roles_end_for_account(*, user: User) -> None:
     if blocking:
         raise ValidationError(
             _("You are the last coordinator of %(networks)s: hand over before deleting your account.")
-            % {"networks": ", ".join(n.name for n in blocking)}
+            % {"networks": ", ".join(n.display_name for n in blocking)}
         )
     now = timezone.now()
     for role in NetworkRole.objects.active().filter(user=user):
@@ -294,33 +460,48 @@ def membership_request_create(
     person: User | None = None,
     message: str = "",
     role: Membership.Role | str = Membership.Role.MEMBER,
+    replaces: Membership | None = None,
+    at: datetime | None = None,
 ) -> MembershipRequest:
-    """A school asks to join (kind ASK), a coordinator invites a school (kind INVITE), or one
-    person asks to join as a member themself (kind ASK with `person`, no school needed)."""
+    """A school asks to join (kind ASK), a coordinator invites a school (kind INVITE; with `replaces`,
+    to take the place of a member that left), or one person asks to join as a member themself (kind
+    ASK with `person`, no school needed)."""
     if (school is None) == (person is None):
         raise ValidationError(_("A request is for a school or for one person."))
     if network.status == Network.Status.CLOSED:
-        raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.display_name})
+    if kind == MembershipRequest.Kind.ASK and not network.wants_members:
+        raise ValidationError(
+            _("A partnership is between its own schools; nobody asks to join it. Its coordinators invite.")
+        )
     pending = MembershipRequest.objects.filter(network=network, status=MembershipRequest.Status.PENDING)
     if person is not None:
-        from kindred.networks.access import is_network_member
-
         if kind != MembershipRequest.Kind.ASK:
             raise ValidationError(_("Coordinators add a person directly; people ask for themselves."))
         if is_network_member(person, network):
-            raise ValidationError(_("You already belong to %(network)s.") % {"network": network.name})
+            raise ValidationError(_("You already belong to %(network)s.") % {"network": network.display_name})
         if pending.filter(person=person).exists():
             raise ValidationError(_("Your request to join is already waiting for the coordinators."))
-    else:
+    elif school is not None:  # always, when there is no person (checked above)
         if network.memberships.active().filter(school=school).exists():
             raise ValidationError(_("%(school)s is already a member.") % {"school": school.name})
         if pending.filter(school=school, person__isnull=True).exists():
             raise ValidationError(
                 _("%(school)s already has a request or an invitation waiting for %(network)s.")
-                % {"school": school.name, "network": network.name}
+                % {"school": school.name, "network": network.display_name}
             )
         if not _has_room(network):
-            raise ValidationError(_("%(network)s is full.") % {"network": network.name})
+            raise ValidationError(_("%(network)s is full.") % {"network": network.display_name})
+    if kind == MembershipRequest.Kind.ASK:
+        ratelimit.check(
+            MembershipRequest.objects.filter(requested_by=by, kind=MembershipRequest.Kind.ASK),
+            person=by,
+            limit=settings.JOIN_REQUESTS_PER_DAY,
+            window=timedelta(days=1),
+            message=_(
+                "You have sent %(n)s requests to join in the last day: please wait a day and ask again."
+            ),
+        )
     request = MembershipRequest.objects.create(
         network=network,
         school=school,
@@ -329,6 +510,8 @@ def membership_request_create(
         role=role,
         message=message.strip()[:500],
         requested_by=by,
+        replaces=replaces,
+        created_at=at or timezone.now(),
     )
     action = (
         "membership_request.invited" if kind == MembershipRequest.Kind.INVITE else "membership_request.asked"
@@ -338,19 +521,35 @@ def membership_request_create(
 
 
 @transaction.atomic
-def membership_request_decide(*, request: MembershipRequest, approve: bool, by: User) -> MembershipRequest:
-    """Approve or decline a pending request (by a coordinator) or invitation (by the school)."""
+def membership_request_decide(
+    *, request: MembershipRequest, approve: bool, by: User, at: datetime | None = None
+) -> MembershipRequest:
+    """Approve or decline a pending request (by a coordinator) or invitation (by the school).
+
+    An accepted invitation to replace a member that left makes the new membership its replacement
+    (`Membership.replaced_by`), so the history says who took whose place. `at`: when it was decided
+    (importing a network's history); default now."""
     if request.status != MembershipRequest.Status.PENDING:
         raise ValidationError(_("This has already been decided."))
-    if approve and request.person_id:
+    # A request is for a person or a school (constraint membershiprequest_for_a_school_or_a_person).
+    if approve and request.person is not None:
         network_role_add(network=request.network, user=request.person, role=NetworkRole.Role.MEMBER, by=by)
-    elif approve:
-        membership_add(network=request.network, school=request.school, role=request.role, by=by)
+    elif approve and request.school is not None:
+        added = membership_add(
+            network=request.network, school=request.school, role=request.role, by=by, at=at
+        )
         request.refresh_from_db()
+        leaver = request.replaces
+        if leaver is not None:
+            leaver.replaced_by = added
+            leaver.save(update_fields=["replaced_by"])
+            audit(
+                by, "membership.replaced", leaver, network=request.network_id, replaced_by=request.school_id
+            )
     if request.status == MembershipRequest.Status.PENDING:
         request.status = MembershipRequest.Status.APPROVED if approve else MembershipRequest.Status.DECLINED
         request.decided_by = by
-        request.decided_at = timezone.now()
+        request.decided_at = at or timezone.now()
         request.save(update_fields=["status", "decided_by", "decided_at"])
     audit(
         by,
@@ -377,7 +576,6 @@ def _rota_refresh(network: Network, *, by: User | None) -> None:
     """Re-balance the network's future rota turns after a member change (no-op without a rota)."""
     if not network.rota_turns.exists():
         return
-    from kindred.networks.rota import rota_rebalance
 
     rota_rebalance(network=network, by=by)
 

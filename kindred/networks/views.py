@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,29 +11,47 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kindred import countries
 from kindred.accounts.access import Access, is_system_leader
-from kindred.accounts.models import User
+from kindred.accounts.models import SchoolStaff, User
+from kindred.core.actions import confirmation_page, confirmed, form_status, problem_page, refusal_shown
 from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
 from kindred.networks import forms, rota, selectors, services
 from kindred.networks.access import (
     may_act_for_school,
+    may_moderate_group,
     network_access,
     network_for_user,
     network_with_access,
     schools_user_acts_for,
 )
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
+from kindred.networks.panels import panels_render
 from kindred.schools.models import School
 
 PAGE_SIZE = 25
 
 
-def _problem(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+def _back_to(network: Network) -> dict:
+    """The way back from the problem page: the network's page."""
+    return {"back": network.get_absolute_url(), "back_label": _("Back to the network")}
 
 
 def _may_create(user: User) -> bool:
     return user.is_superuser or is_system_leader(user) or schools_user_acts_for(user).exists()
+
+
+def _may_start_group(user: User) -> bool:
+    """Any member of staff may start an informal group, of the kinds the installation allows."""
+    return bool(services.group_kinds()) and SchoolStaff.objects.filter(user=user).exists()
+
+
+def _what_may_be_started(user: User) -> tuple[bool, bool, bool]:
+    """(a network, an informal group, sees the groups of an area) for the directory, in two queries."""
+    leader = user.is_superuser or is_system_leader(user)
+    roles = set(SchoolStaff.objects.filter(user=user).values_list("role", flat=True))
+    acts_for_a_school = bool(roles & {SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR})
+    may_create = leader or acts_for_a_school
+    return may_create, not may_create and bool(roles) and bool(services.group_kinds()), leader
 
 
 @require_GET
@@ -55,6 +73,7 @@ def directory(request):
     page.object_list = selectors.with_member_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
+    may_create, may_start_group, may_see_groups = _what_may_be_started(request.user)
     return render(
         request,
         "networks/directory.html",
@@ -63,7 +82,9 @@ def directory(request):
             "page_obj": page,
             "filtered": bool(filters and any(filters.values())),
             "your_networks": selectors.your_networks(request.user),
-            "may_create": _may_create(request.user),
+            "may_create": may_create,
+            "may_start_group": may_start_group,
+            "may_see_groups": may_see_groups,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },
     )
@@ -73,11 +94,13 @@ def directory(request):
 @login_required
 def create(request):
     if not _may_create(request.user):
-        raise PermissionDenied("Only school leaders, administrators and system leaders start networks.")
+        if _may_start_group(request.user):
+            return _group_start(request)
+        raise PermissionDenied("Only staff of a school, system leaders and administrators start networks.")
     form = forms.NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
+        with refusal_shown(form) as attempt:
             network = services.network_create(
                 name=data.pop("name"),
                 kind=data.pop("kind"),
@@ -85,18 +108,102 @@ def create(request):
                 by=request.user,
                 **data,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("The network is ready; you are its coordinator."))
             return redirect(network)
-    return render(request, "networks/network_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "networks/network_form.html", {"form": form}, status=form_status(form))
+
+
+def _group_start(request):
+    """The same page for a teacher: an informal group, of the kinds the installation allows."""
+    form = forms.GroupForm(request.POST or None, kinds=services.group_kinds())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        with refusal_shown(form) as attempt:
+            network = services.group_start(
+                name=data.pop("name"), kind=data.pop("kind"), by=request.user, **data
+            )
+        if attempt.ok:
+            messages.success(
+                request, _("The group is ready; you coordinate it. The leaders over its members can see it.")
+            )
+            return redirect(network)
+    return render(
+        request, "networks/network_form.html", {"form": form, "group": True}, status=form_status(form)
+    )
+
+
+@require_GET
+@login_required
+def groups(request):
+    """The informal groups a leader is over (a site administrator: all), those asking to become
+    formal networks first."""
+    if not (request.user.is_superuser or is_system_leader(request.user)):
+        raise PermissionDenied("Only system leaders see the informal groups of their area.")
+    page = Paginator(selectors.groups_for_leader(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_member_counts(list(page.object_list))
+    return render(request, "networks/groups.html", {"page_obj": page})
+
+
+@require_POST
+@login_required
+def group_formal_request(request, pk: int):
+    network = network_for_user(request.user, pk, write=True)
+    with refusal_shown(request) as attempt:
+        services.group_formal_request(network=network, by=request.user)
+    if attempt.ok:
+        messages.success(request, _("The leaders over the group's members have been asked."))
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def group_formal_decide(request, pk: int):
+    network = network_for_user(request.user, pk)
+    if not may_moderate_group(request.user, network):
+        raise PermissionDenied("Only the leaders over the group's members decide this.")
+    approve = request.POST.get("decision") == "approve"
+    with refusal_shown(request) as attempt:
+        services.group_formal_decide(network=network, by=request.user, approve=approve)
+    if attempt.ok:
+        messages.success(
+            request, _("It is a formal network now.") if approve else _("It stays an informal group.")
+        )
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def group_close(request, pk: int):
+    """Close an informal group: its coordinator or a leader over its members, after confirming."""
+    network, access = network_with_access(request.user, pk)
+    if access < Access.WRITE and not may_moderate_group(request.user, network):
+        raise PermissionDenied("Only the group's coordinators and the leaders over its members close it.")
+    form = forms.GroupCloseForm(request.POST)
+    if not confirmed(request) or not form.is_valid():
+        return confirmation_page(
+            request,
+            question=_("Close %(group)s?") % {"group": network.name},
+            consequence=_(
+                "Nobody can join it or post on its board any more; its members still read what was said."
+            ),
+            button=_("Close the group"),
+            back=network.get_absolute_url(),
+            back_label=_("No, keep it open"),
+            keep=("reason",),
+        )
+    with refusal_shown(request) as attempt:
+        services.group_close(network=network, by=request.user, reason=form.cleaned_data["reason"])
+    if attempt.ok:
+        messages.success(request, _("The group is closed."))
+    return redirect(network)
 
 
 @require_GET
 @login_required
 def detail(request, pk: int):
     network, access = network_with_access(request.user, pk)
+    network.viewer_access = access  # the panels below read it rather than asking again
     is_coordinator = access == Access.WRITE
     page = selectors.network_page(network, request.user, is_coordinator=is_coordinator)
     member_ids = {m.school_id for m in page.members}
@@ -110,14 +217,17 @@ def detail(request, pk: int):
             "network": network,
             "page": page,
             "is_coordinator": is_coordinator,
+            "may_moderate_group": may_moderate_group(request.user, network),
+            "close_form": forms.GroupCloseForm() if network.informal else None,
             "map": school_map(page.map_points, title=_("Where the member schools are"), width=360, height=280)
             if page.map_points
             else None,
             "ask_form": forms.AskToJoinForm(schools=School.objects.filter(pk__in=[s.pk for s in can_ask]))
-            if can_ask and network.status != Network.Status.CLOSED
+            if can_ask and network.status != Network.Status.CLOSED and network.wants_members
             else None,
             "personal_ask_form": forms.PersonalAskForm()
             if not can_ask
+            and network.wants_members
             and not is_member
             and not page.own_person_request
             and network.status != Network.Status.CLOSED
@@ -128,6 +238,8 @@ def detail(request, pk: int):
             "people_url": reverse("networks:people"),
             "school_roles": Membership.Role.choices,
             "people_roles": NetworkRole.Role.choices,
+            # What the apps inside a network (the board, ...) show on its page (networks/panels.py).
+            "panels": panels_render(request, network),
         },
     )
 
@@ -136,20 +248,25 @@ def detail(request, pk: int):
 @login_required
 def edit(request, pk: int):
     network = network_for_user(request.user, pk, write=True)
-    form = forms.NetworkForm(request.POST or None, instance=Network.objects.get(pk=network.pk))
+    instance = Network.objects.get(pk=network.pk)
+    form = (
+        forms.GroupForm(
+            request.POST or None, instance=instance, kinds=services.group_kinds() or [network.kind]
+        )
+        if network.informal
+        else forms.NetworkForm(request.POST or None, instance=instance)
+    )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.network_update(network=network, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Saved."))
             return redirect(network)
     return render(
         request,
         "networks/network_form.html",
         {"form": form, "network": network},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -165,7 +282,7 @@ def join(request, pk: int):
     personal = forms.PersonalAskForm(request.POST or None) if form is None else None
     if request.method == "POST" and (form or personal).is_valid():
         data = (form or personal).cleaned_data
-        try:
+        with refusal_shown(form or personal) as attempt:
             services.membership_request_create(
                 network=network,
                 school=data.get("school"),
@@ -174,9 +291,7 @@ def join(request, pk: int):
                 by=request.user,
                 message=data["message"],
             )
-        except ValidationError as error:
-            (form or personal).add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Your request has gone to the network's coordinators."))
             return redirect(network)
     errors = (form or personal).errors
@@ -202,18 +317,11 @@ def request_decide(request, pk: int, request_pk: int):
         raise PermissionDenied("Only the invited school's leader or administrator decides.")
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "networks/problem.html",
-            {"network": network, "problem": _("Choose approve or decline.")},
-            status=400,
-        )
-    try:
+        return problem_page(request, _("Choose approve or decline."), **_back_to(network))
+    with refusal_shown(request):
         services.membership_request_decide(
             request=membership_request, approve=form.cleaned_data["decision"] == "approve", by=request.user
         )
-    except ValidationError as error:
-        _problem(request, error)
     return redirect(network)
 
 
@@ -223,8 +331,8 @@ def invite(request, pk: int):
     network = network_for_user(request.user, pk, write=True)
     form = forms.InviteSchoolForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
-    try:
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request) as attempt:
         services.membership_request_create(
             network=network,
             school=form.cleaned_data["school"],
@@ -233,9 +341,7 @@ def invite(request, pk: int):
             message=form.cleaned_data["message"],
             by=request.user,
         )
-    except ValidationError as error:
-        _problem(request, error)
-    else:
+    if attempt.ok:
         messages.success(request, _("The school's leaders will find the invitation on this page."))
     return redirect(network)
 
@@ -259,12 +365,10 @@ def leave(request, pk: int, membership_pk: int):
     network, membership = _membership(request, pk, membership_pk)
     form = forms.LeaveForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
-    try:
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request) as attempt:
         services.membership_end(membership=membership, reason=form.cleaned_data["reason"], by=request.user)
-    except ValidationError as error:
-        _problem(request, error)
-    else:
+    if attempt.ok:
         messages.success(request, _("%(school)s has left the network.") % {"school": membership.school.name})
     return redirect(network)
 
@@ -276,16 +380,20 @@ def replace(request, pk: int, membership_pk: int):
     membership = get_object_or_404(Membership, network=network, pk=membership_pk)
     form = forms.ReplaceForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
-    try:
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request) as attempt:
         services.membership_replace(
             membership=membership,
             school=form.cleaned_data["school"],
             reason=form.cleaned_data["reason"],
             by=request.user,
         )
-    except ValidationError as error:
-        _problem(request, error)
+    if attempt.ok:
+        messages.success(
+            request,
+            _("%(left)s has left. %(school)s is invited to take its place and joins when its leaders accept.")
+            % {"left": membership.school.name, "school": form.cleaned_data["school"].name},
+        )
     return redirect(network)
 
 
@@ -297,13 +405,11 @@ def membership_role(request, pk: int, membership_pk: int):
     membership = get_object_or_404(Membership.objects.active(), network=network, pk=membership_pk)
     form = forms.SchoolRoleForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
-    try:
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request):
         services.membership_role_change(
             membership=membership, role=form.cleaned_data["role"], by=request.user
         )
-    except ValidationError as error:
-        _problem(request, error)
     return redirect(network)
 
 
@@ -313,12 +419,12 @@ def person_add(request, pk: int):
     network = network_for_user(request.user, pk, write=True)
     form = forms.PersonRoleForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+        return problem_page(request, form=form, **_back_to(network))
     person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
     if person is None:
-        _problem(request, ValidationError(_("Nobody with that e-mail address uses Kindred yet.")))
+        messages.error(request, _("Nobody with that e-mail address uses Kindred yet."))
         return redirect(network)
-    try:
+    with refusal_shown(request):
         services.network_role_add(
             network=network,
             user=person,
@@ -326,8 +432,6 @@ def person_add(request, pk: int):
             school=form.cleaned_data["school"],
             by=request.user,
         )
-    except ValidationError as error:
-        _problem(request, error)
     return redirect(network)
 
 
@@ -339,10 +443,8 @@ def person_end(request, pk: int, role_pk: int):
     role = get_object_or_404(NetworkRole.objects.active().select_related("user"), network=network, pk=role_pk)
     if role.user_id != request.user.pk:
         network_for_user(request.user, pk, write=True)
-    try:
+    with refusal_shown(request):
         services.network_role_end(network_role=role, by=request.user)
-    except ValidationError as error:
-        _problem(request, error)
     return redirect(network)
 
 
@@ -361,13 +463,11 @@ def rota_page(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             dates = spread_dates(data["first"], data["last"], data["meetings"], weekday=data["weekday"])
-            try:
+            with refusal_shown(form) as attempt:
                 rota.rota_generate(
                     network=network, school_year=data["school_year"], dates=dates, by=request.user
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if attempt.ok:
                 messages.success(request, _("The rota is ready."))
                 return redirect("networks:rota", pk=network.pk)
     members = School.objects.filter(
@@ -404,12 +504,10 @@ def rota_swap(request, pk: int, turn_pk: int):
     network, turn = _turn(request, pk, turn_pk)
     form = forms.SwapForm(request.POST)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
+        return problem_page(request, form=form, **_back_to(network))
     other = get_object_or_404(RotaTurn, network=network, pk=form.cleaned_data["other"])
-    try:
+    with refusal_shown(request):
         rota.rota_swap(turn=turn, other=other, by=request.user)
-    except ValidationError as error:
-        _problem(request, error)
     return redirect("networks:rota", pk=network.pk)
 
 
@@ -417,10 +515,8 @@ def rota_swap(request, pk: int, turn_pk: int):
 @login_required
 def rota_skip(request, pk: int, turn_pk: int):
     network, turn = _turn(request, pk, turn_pk)
-    try:
+    with refusal_shown(request):
         rota.rota_skip(turn=turn, by=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _problem(request, error)
     return redirect("networks:rota", pk=network.pk)
 
 
@@ -438,8 +534,8 @@ def rota_block(request, pk: int):
             raise PermissionDenied("Only coordinators and member schools' leaders can block dates.")
     form = forms.BlockDateForm(request.POST, schools=members)
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"network": network, "form": form}, status=400)
-    try:
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request):
         rota.rota_block_date(
             network=network,
             school=form.cleaned_data["school"],
@@ -447,6 +543,4 @@ def rota_block(request, pk: int):
             reason=form.cleaned_data["reason"],
             by=request.user,
         )
-    except ValidationError as error:
-        _problem(request, error)
     return redirect("networks:rota", pk=network.pk)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kindred.accounts.models import User
+from kindred.core.actions import form_status, problem_page, refusal_shown
 from kindred.networks import forms, selectors, services
 from kindred.networks.models import Connection, NetworkRole, Profile
 
@@ -80,14 +80,12 @@ def profile_edit(request):
     instance = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
     form = forms.ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.profile_update(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Your profile is saved."))
             return redirect("networks:person", pk=request.user.pk)
-    return render(request, "networks/profile_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "networks/profile_form.html", {"form": form}, status=form_status(form))
 
 
 @require_POST
@@ -96,13 +94,11 @@ def connect(request, pk: int):
     person = person_for_user(request.user, pk)
     form = forms.ConnectForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request) as attempt:
             services.connection_request(
                 from_user=request.user, to_user=person, message=form.cleaned_data["message"]
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if attempt.ok:
             messages.success(request, _("Your request to connect has been sent."))
     return redirect("networks:person", pk=person.pk)
 
@@ -114,14 +110,12 @@ def invite_to_network(request, pk: int):
     person = person_for_user(request.user, pk)
     form = forms.InviteToNetworkForm(request.POST, networks=selectors.coordinated_networks(request.user))
     if not form.is_valid():
-        return render(request, "networks/problem.html", {"form": form}, status=400)
-    try:
+        return problem_page(request, form=form)
+    with refusal_shown(request) as attempt:
         services.network_role_add(
             network=form.cleaned_data["network"], user=person, role=NetworkRole.Role.MEMBER, by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if attempt.ok:
         messages.success(
             request,
             _("%(person)s is now a member of %(network)s.")
@@ -142,10 +136,8 @@ def connection_decide(request, pk: int):
     connection = get_object_or_404(Connection, pk=pk, to_user=request.user)
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request):
             services.connection_decide(
                 connection=connection, accept=form.cleaned_data["decision"] == "approve", by=request.user
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
     return redirect("networks:connections")

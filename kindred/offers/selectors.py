@@ -7,7 +7,8 @@ Who is suggested:
    eligible whatever the evidence says: the strength term uses the school's pooled relative
    performance in the domain (z, in posterior SDs) when it is stored; a strength from the school's
    own evaluation (`brokering.loading.selfeval_rows`, the loader brokering and formation use) in
-   the framework domain the request names (by its code or name) counts as brokering counts it,
+   the framework domain the request names (by its code or name), when the school shares its
+   self-evaluation (`frameworks.access.shares_selfeval`), counts as brokering counts it,
    z = 1.96, unless the measures say more; z = 0 (no evidence either way) otherwise.
 2. **Schools that made no offer** but are strong in the domain by the stored measured evidence
    (self-evaluated strengths are counted for offers only, so far), from the
@@ -52,6 +53,8 @@ from kindred.engine.brokering import (
 from kindred.engine.families import context_matrix
 from kindred.engine.travel import GreatCircle
 from kindred.evidence.models import Flag, Performance, SupportCategory
+from kindred.frameworks.access import shares_selfeval
+from kindred.frameworks.models import Domain
 from kindred.offers.models import Offer, SupportRequest
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 
@@ -105,7 +108,12 @@ def _domain_evidence(pks: list[int] | None, domain: str, *, region_id: int | Non
     rows = Performance.objects.filter(year__isnull=True, measure__domain__iexact=domain).exclude(
         flag=Flag.NONE
     )
-    rows = rows.filter(school_id__in=pks) if pks is not None else rows.filter(school__region_id=region_id)
+    if pks is not None:
+        rows = rows.filter(school_id__in=pks)
+    elif region_id is not None:
+        rows = rows.filter(school__region_id=region_id)
+    else:
+        raise ValueError("_domain_evidence needs the schools or their region")
     found: dict[int, list] = defaultdict(lambda: [None, False])
     for school_id, flag, z in rows.values_list("school_id", "flag", "z"):
         if flag == Flag.NEED:
@@ -133,9 +141,11 @@ def _candidates(request: SupportRequest) -> list[_Candidate]:
         .values_list("school_id", "z")
     )
     wanted = request.domain.strip().lower()
+    # Another school reads the reason: only the self-evaluations their schools share (docs/privacy.md).
+    sharing = shares_selfeval({o.school_id for o in offers})
     self_strong = {
         row.school_id: row.year
-        for row in selfeval_rows({o.school_id for o in offers})
+        for row in selfeval_rows(sharing)
         if row.flag == Flag.STRENGTH and wanted in (row.code.lower(), row.name.lower(), row.domain.lower())
     }
     found = [
@@ -286,8 +296,6 @@ def suggestions(request: SupportRequest, *, limit: int | None = 10) -> list[Sugg
 def domain_suggestions() -> list[str]:
     """The domains offers and requests are matched in: the measures' outcome domains and the
     self-evaluation frameworks' domain codes (offered as a datalist, so both sides name one alike)."""
-    from kindred.frameworks.models import Domain
-
     measured = MeasureDefinition.objects.filter(kind=MeasureDefinition.Kind.OUTCOME).values_list(
         "domain", flat=True
     )

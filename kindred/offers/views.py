@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kindred.core.actions import refusal_shown
 from kindred.networks.access import may_act_for_school, schools_user_acts_for
 from kindred.offers import selectors, services
 from kindred.offers.models import Match, Offer, SupportRequest
@@ -105,7 +106,7 @@ def match_propose(request, pk: int):
         raise PermissionDenied("Only the requesting school proposes matches.")
     offer_id = request.POST.get("offer", "")
     offer = Offer.objects.filter(pk=int(offer_id)).first() if offer_id.isdigit() else None
-    try:
+    with refusal_shown(request) as attempt:
         if offer is None:
             raise ValidationError(_("Choose one of the suggested offers."))
         services.match_propose(
@@ -114,9 +115,7 @@ def match_propose(request, pk: int):
             outcome=request.POST.get("outcome") or "partnership",
             by=request.user,
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if attempt.ok:
         messages.success(request, _("Proposed: the offering school will be asked to agree."))
     return redirect(support)
 
@@ -127,10 +126,9 @@ def match_accept(request, pk: int):
     match = get_object_or_404(Match.objects.select_related("offer__school"), pk=pk)
     if not may_act_for_school(request.user, match.offer.school):
         raise PermissionDenied("Only the offering school accepts.")
-    try:
+    with refusal_shown(request) as attempt:
         match = services.match_accept(match=match, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not attempt.ok:
         return redirect("offers:index")
     messages.success(request, _("Agreed by both schools."))
     return redirect(match.network or match.event or "offers:index")

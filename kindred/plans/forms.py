@@ -48,6 +48,7 @@ class ActionForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DateInput(), "due_on": DateInput()}
         labels = {
+            "owner_school": _("Owner school"),
             "success_measure": _("Success measure"),
             "success_standard": _("Success rating (a standard)"),
         }

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred.core.actions import form_status, refusal_shown
+from kindred.frameworks import access as selfeval_access
 from kindred.frameworks import selectors as selfeval_selectors
 from kindred.networks.access import is_coordinator, network_for_user
 from kindred.networks.models import Membership
@@ -28,11 +30,9 @@ def network_plans(request, pk: int):
     network = network_for_user(request.user, pk, write=request.method == "POST")
     form = PlanForm(request.POST or None, initial={"year": selfeval_selectors.current_year()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             plan = services.plan_create(network=network, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             return redirect(plan)
     return render(
         request,
@@ -43,7 +43,7 @@ def network_plans(request, pk: int):
             "form": form,
             "can_change": _may_change(request.user, network),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -71,7 +71,12 @@ def _plan_page(request, plan, *, priority_form=None, action_forms=None, status=2
     }
     version = selfeval_selectors.framework_versions().first()
     if can_change and version is not None:
-        heatmap = selfeval_selectors.network_heatmap(schools=members, version=version, year=plan.year)
+        heatmap = selfeval_selectors.network_heatmap(
+            schools=members,
+            version=version,
+            year=plan.year,
+            visible=selfeval_access.selfeval_visible(request.user, members, network=plan.network),
+        )
         context["suggestions"] = heatmap.shared_needs()
     return render(request, "plans/plan_detail.html", context, status=status)
 
@@ -88,11 +93,9 @@ def priority_add(request, pk: int):
     plan = access.plan_for_user(request.user, pk, write=True)
     form = PriorityForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.priority_add(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Priority added."))
             return redirect(plan)
     return _plan_page(request, plan, priority_form=form, status=400)
@@ -105,11 +108,9 @@ def action_add(request, pk: int):
     plan = priority.plan
     form = ActionForm(request.POST, schools=_members(plan.network))
     if form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.action_add(priority=priority, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             messages.success(request, _("Action added."))
             return redirect(plan)
     return _plan_page(request, plan, action_forms={priority.pk: form}, status=400)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kindred.schools import admin_builder
 from kindred.schools.forms import ImportForm
 from kindred.schools.forms import sheet_value as _sheet
-from kindred.schools.importing import ImportKind, import_upload_start
+from kindred.schools.importing import ImportKind
 from kindred.schools.models import (
     LocalAuthority,
     MeasureDefinition,
@@ -20,6 +20,7 @@ from kindred.schools.models import (
     SchoolMeasure,
 )
 from kindred.schools.selectors import school_search_q
+from kindred.schools.tasks import import_upload_start
 
 
 @admin.register(School)
@@ -71,6 +72,8 @@ class SchoolAdmin(admin.ModelAdmin):
                 mapping=form.cleaned_data["mapping"],
                 year=form.cleaned_data["year"],
                 sheet=_sheet(form.cleaned_data["sheet"]),
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                decimal_comma=form.cleaned_data["decimal_comma"],
                 by=request.user,
             )
             return redirect(job)

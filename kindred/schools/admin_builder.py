@@ -13,28 +13,35 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kindred.accounts.access import is_site_admin
+from kindred.schools.catalogue import MEASURES
 from kindred.schools.forms import BuilderForm, BuilderUploadForm
 from kindred.schools.forms import sheet_value as _sheet
-from kindred.schools.importing import ImportKind, MappingError, import_upload_start
+from kindred.schools.importing import ImportKind, MappingError
 from kindred.schools.importing.builder import (
-    Choices,
     builder_file,
     column_profiles,
+    column_samples,
     file_sample,
-    mapping_data,
+    guessed_mapping,
+    picks_apply,
+    picks_of,
     preview_rows,
 )
 from kindred.schools.importing.mapping import mapping_parse
+from kindred.schools.importing.schema_form import PREFIX, form_data, form_nodes, shorthand
+from kindred.schools.importing.schema_form import Context as SchemaContext
 from kindred.schools.importing.service import measure_limits, saved_mapping_save, upload_store
 from kindred.schools.importing.uploads import BUILDER_DIR
-from kindred.schools.models import SavedMapping, School
+from kindred.schools.models import MeasureDefinition, SavedMapping, School
+from kindred.schools.tasks import import_upload_start
 
 TEMPLATES = "admin/schools/school/"
 
 
 def _site_admin(request) -> None:
-    if not is_site_admin(request.user):
+    # The admin site has let in only active staff; of them, site administrators are the superusers
+    # (accounts.access.is_site_admin, which the registry below accounts does not import).
+    if not (request.user.is_active and request.user.is_superuser):
         raise PermissionDenied
 
 
@@ -59,8 +66,24 @@ def builder_upload(model_admin, request):
     return TemplateResponse(request, TEMPLATES + "builder_upload.html", context, status=status)
 
 
+def _defined(data: dict) -> dict[str, str]:
+    """The measures a mapping's data defines: code -> name."""
+    defined = data.get("define_measures")
+    return {
+        d["code"]: str(d.get("name") or d["code"])
+        for d in (defined if isinstance(defined, list) else [])
+        if isinstance(d, dict) and isinstance(d.get("code"), str) and d["code"]
+    }
+
+
+def _measure_codes(data: dict) -> list[str]:
+    codes = set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
+    return sorted(codes | set(_defined(data)))
+
+
 def builder_columns(model_admin, request, token: str):
-    """Step 2: the file's columns with samples and guesses; pick, preview, save, import."""
+    """Step 2: the file's columns with samples and guesses, and the whole mapping language as a
+    form (schema_form); preview, download, save, import."""
     _site_admin(request)
     path = builder_file(token)
     if path is None:
@@ -78,34 +101,42 @@ def builder_columns(model_admin, request, token: str):
     if not table.header:
         context["file_problems"] = table.problems
         return TemplateResponse(request, TEMPLATES + "builder.html", context)
+    header = table.header
     profiles = column_profiles(table, rows)
-    guesses = {p.name: p.guess for p in profiles}
     initial = {"name": Path(context["file_name"]).stem.lower().replace("_", "-")[:64]}
-    form = BuilderForm(request.POST or None, columns=table.header, guesses=guesses, initial=initial)
-    context.update({"form": form, "rows": list(zip(profiles, form.column_fields(), strict=True))})
-    if request.method != "POST" or not form.is_valid():
-        return TemplateResponse(request, TEMPLATES + "builder.html", context)
-    choices = Choices(
-        targets=form.targets(),
-        description=form.cleaned_data["description"],
-        year=form.cleaned_data["year"],
-        create=form.cleaned_data["create"],
-        phase=form.cleaned_data["phase"],
-        sheet=sheet,
-    )
-    data = mapping_data(choices)
+    if request.method != "POST":
+        data = guessed_mapping(header, rows)
+        if sheet is not None:
+            data["sheet"] = sheet
+        shown = BuilderForm(columns=header, picks=picks_of(data, header), initial=initial)
+        return _builder_page(request, context, profiles, data, shown)
+    # The schema's form, as posted (absent when only picks were posted, as by a script).
+    data = form_data(request.POST) if request.POST.get(PREFIX) else {}
+    form = BuilderForm(request.POST, columns=header, defined=_defined(data))
+    if not form.is_valid():
+        return _builder_page(request, context, profiles, data, form)
+    data = picks_apply(data, form.picks(), column_samples(header, rows))
     name = form.cleaned_data["name"]
+    shown = BuilderForm(
+        columns=header, picks=picks_of(data, header), defined=_defined(data), initial={"name": name}
+    )
+    data = shorthand(data)  # as a person writes it: `id: URN`, `year: 2018`
     context["yaml"] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     try:
         mapping = mapping_parse(data, name=name)
     except MappingError as error:
-        context["mapping_errors"] = str(error).splitlines()[1:]
-        return TemplateResponse(request, TEMPLATES + "builder.html", context)
+        errors = [line.removeprefix("- ") for line in str(error).splitlines()[1:]]
+        context["mapping_errors"] = errors
+        return _builder_page(request, context, profiles, data, shown, errors=errors)
+    action = request.POST.get("action", "preview")
+    if action == "download":
+        response = HttpResponse(context["yaml"], content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
+        return response
     existing = set(School.objects.values_list("registry_id", flat=True))
     context["preview"], context["file_problems"] = preview_rows(
         path, mapping, existing_ids=existing, limits=measure_limits(mapping.new_measures)
     )
-    action = request.POST.get("action", "preview")
     if action in ("save", "import"):
         saved = saved_mapping_save(name=name, data=data, by=request.user)
         download = reverse("admin:schools_school_mapping_download", args=[saved.name])
@@ -123,7 +154,23 @@ def builder_columns(model_admin, request, token: str):
                 stored=stored, kind=ImportKind.SCHOOLS, mapping=saved.name, by=request.user
             )
             return redirect(job)
-    return TemplateResponse(request, TEMPLATES + "builder.html", context)
+    return _builder_page(request, context, profiles, data, shown)
+
+
+def _builder_page(request, context, profiles, data, form, *, errors=()):
+    context.update(
+        {
+            "form": form,
+            "rows": list(zip(profiles, form.column_fields(), strict=True)),
+            "nodes": form_nodes(
+                data, SchemaContext(context["table"].header, _measure_codes(data)), errors=list(errors)
+            ),
+            "measure_codes": _measure_codes(data),
+            "prefix": PREFIX,
+        }
+    )
+    status = 400 if errors or form.errors else 200
+    return TemplateResponse(request, TEMPLATES + "builder.html", context, status=status)
 
 
 def mapping_download(model_admin, request, name: str):

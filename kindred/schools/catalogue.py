@@ -7,6 +7,8 @@ mapping may define further measures of its own (see docs/importing.md).
 
 from dataclasses import dataclass
 
+from kindred.engine.units import PERCENT_UNITS
+
 
 @dataclass(frozen=True)
 class MeasureSpec:
@@ -28,12 +30,12 @@ class MeasureSpec:
     predictors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.unit == "percent" and self.valid_min is None and self.valid_max is None:
+        if self.unit in PERCENT_UNITS and self.valid_min is None and self.valid_max is None:
             object.__setattr__(self, "valid_min", 0.0)
             object.__setattr__(self, "valid_max", 100.0)
 
 
-def _context(code: str, name: str, unit: str = "percent", description: str = "") -> MeasureSpec:
+def _context(code: str, name: str, unit: str = "percent_pupils", description: str = "") -> MeasureSpec:
     return MeasureSpec(code, name, unit, "intake", "context", None, description)
 
 
@@ -47,6 +49,8 @@ def _outcome(
     description: str = "",
     pupil_sd: float | None = None,
     pupil_sd_source: str = "",
+    valid_min: float | None = None,
+    valid_max: float | None = None,
 ) -> MeasureSpec:
     return MeasureSpec(
         code,
@@ -56,6 +60,8 @@ def _outcome(
         "outcome",
         higher_is_better,
         description,
+        valid_min=valid_min,
+        valid_max=valid_max,
         pupil_sd=pupil_sd,
         pupil_sd_source=pupil_sd_source,
     )
@@ -68,6 +74,15 @@ DFE_PROGRESS8_SD_SOURCE = (
     "national pupil-level SD of Progress 8 scores, 1.28; the 2019 KS4 provisional file's P8CILOW/P8CIUPP "
     "agree (tests/engine/test_england_2019.py)."
 )
+
+
+#: Where a valid range comes from. DfE's Attainment 8 adds a pupil's points (each grade 9 at most) over
+#: eight slots, English and maths counted twice: 0 to 90. EBacc APS averages grades over six slots: 0 to 9.
+ATTAINMENT8_RANGE = (
+    "A pupil's points over eight slots, English and maths double-weighted, each grade at most 9 "
+    "(DfE, Secondary accountability measures guide): 0 to 90."
+)
+EBACC_RANGE = "The average of a pupil's points over the six EBacc slots, each grade at most 9: 0 to 9."
 
 
 MEASURES: dict[str, MeasureSpec] = {
@@ -104,13 +119,31 @@ MEASURES: dict[str, MeasureSpec] = {
             pupil_sd=1.28,
             pupil_sd_source=DFE_PROGRESS8_SD_SOURCE,
         ),
-        _outcome("ks4_attainment8", "Attainment 8", "score", "attainment"),
-        _outcome("ks4_basics_pct", "Grade 5 or above in English and maths (%)", "percent", "english_maths"),
-        _outcome("ks4_ebacc_aps", "EBacc average point score", "score", "ebacc"),
+        _outcome(
+            "ks4_attainment8",
+            "Attainment 8",
+            "score",
+            "attainment",
+            description=ATTAINMENT8_RANGE,
+            valid_min=0.0,
+            valid_max=90.0,
+        ),
+        _outcome(
+            "ks4_basics_pct", "Grade 5 or above in English and maths (%)", "percent_pupils", "english_maths"
+        ),
+        _outcome(
+            "ks4_ebacc_aps",
+            "EBacc average point score",
+            "score",
+            "ebacc",
+            description=EBACC_RANGE,
+            valid_min=0.0,
+            valid_max=9.0,
+        ),
         _outcome(
             "ks4_destination_pct",
             "Pupils in sustained education, employment or training after KS4 (%)",
-            "percent",
+            "percent_pupils",
             "destinations",
         ),
         _outcome("ks5_alevel_va", "A level value added", "score", "post16"),
@@ -118,7 +151,7 @@ MEASURES: dict[str, MeasureSpec] = {
         _outcome(
             "persistent_absence_pct",
             "Persistent absentees (%)",
-            "percent",
+            "percent_pupils",
             "attendance",
             higher_is_better=False,
         ),

@@ -2,10 +2,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kindred.schools.catalogue import MEASURES
 from kindred.schools.importing import ImportKind
 from kindred.schools.importing.builder import TARGETS
 from kindred.schools.importing.mapping import ready_mapping_choices
-from kindred.schools.models import SavedMapping, School
+from kindred.schools.models import MeasureDefinition, SavedMapping
 
 
 def upload_size_check(upload) -> None:
@@ -35,7 +36,7 @@ class ImportForm(forms.Form):
     (a measures or links file needs none)."""
 
     # A longer name cannot be stored (file systems allow 255 bytes); it is refused, not cut silently.
-    file = UploadField(label=_("File (CSV, .xlsx or .ods)"), max_length=200)
+    file = UploadField(label=_("File (CSV, .xlsx, .ods, JSON or Parquet)"), max_length=200)
     kind = forms.ChoiceField(
         label=_("What the file holds"),
         choices=ImportKind.choices,
@@ -65,6 +66,20 @@ class ImportForm(forms.Form):
         ),
     )
 
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip rows with problems and import the rest"),
+        required=False,
+        help_text=_(
+            "Otherwise a file with any problem imports nothing. Each skipped row is listed with its reasons."
+        ),
+    )
+
+    decimal_comma = forms.BooleanField(
+        label=_("Numbers are written with a decimal comma (12,5)"),
+        required=False,
+        help_text=_("For a schools file, the mapping's decimal_comma: true says the same."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         saved = [(m.name, f"{m.name}: {m.description}") for m in SavedMapping.objects.all()]
@@ -83,7 +98,7 @@ class BuilderUploadForm(forms.Form):
     """The first step of the mapping builder: a file never seen before."""
 
     # As on the import page: a longer name cannot be stored, and is refused rather than cut.
-    file = UploadField(label=_("File (CSV, .xlsx or .ods)"), max_length=200)
+    file = UploadField(label=_("File (CSV, .xlsx, .ods, JSON or Parquet)"), max_length=200)
     sheet = forms.CharField(
         label=_("Sheet"),
         required=False,
@@ -94,19 +109,20 @@ class BuilderUploadForm(forms.Form):
     )
 
 
-def _measure_choices() -> list[tuple[str, str]]:
-    from kindred.schools.catalogue import MEASURES
-    from kindred.schools.models import MeasureDefinition
-
+def _measure_choices(defined: dict[str, str] | None = None) -> list[tuple[str, str]]:
     names = {code: spec.name for code, spec in MEASURES.items()}
     names.update(dict(MeasureDefinition.objects.values_list("code", "name")))
+    names.update(defined or {})
     return [
         (f"measure:{code}", f"{name} ({code})") for code, name in sorted(names.items(), key=lambda kv: kv[1])
     ]
 
 
 class BuilderForm(forms.Form):
-    """The builder's second step: a target for each column, and what holds for the whole file."""
+    """The builder's quick picks: a name, and for each column what it holds (the rest of the
+    mapping is the schema's form, kindred/schools/importing/schema_form.py). Each pick's value
+    when the page was drawn is posted beside it (`was_N`), so that only a changed pick is written
+    into the mapping."""
 
     name = forms.SlugField(
         label=_("Mapping name"),
@@ -115,43 +131,41 @@ class BuilderForm(forms.Form):
             "Letters, digits and dashes: the name to import with (kindred import schools FILE --mapping NAME)."
         ),
     )
-    description = forms.CharField(
-        label=_("What the file is and where it comes from"), max_length=300, required=False
-    )
-    year = forms.IntegerField(
-        label=_("Year of the figures"),
-        min_value=1900,
-        max_value=2100,
-        required=False,
-        help_text=_("The year the school year starts (2023 for 2023/24); needed when a column is a measure."),
-    )
-    create = forms.BooleanField(label=_("Add schools not yet in the registry"), required=False, initial=True)
-    phase = forms.ChoiceField(
-        label=_("Phase of every school in the file"),
-        required=False,
-        choices=[("", _("— not given —")), *School.Phase.choices],
-    )
 
-    def __init__(self, *args, columns: list[str], guesses: dict[str, str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        picks: dict[str, str] | None = None,
+        defined: dict[str, str] | None = None,
+        **kwargs,
+    ):
+        """`defined`: the measures the mapping defines (code -> name), which a column may hold too."""
         super().__init__(*args, **kwargs)
-        choices = [(k, str(v)) for k, v in TARGETS.items()] + [(_("Measures"), _measure_choices())]
+        choices = [(k, str(v)) for k, v in TARGETS.items()] + [(_("Measures"), _measure_choices(defined))]
         self.columns = columns
         for index, column in enumerate(columns):
+            pick = (picks or {}).get(column, "")
             self.fields[f"column_{index}"] = forms.ChoiceField(
-                label=column, required=False, choices=choices, initial=(guesses or {}).get(column, "")
+                label=column, required=False, choices=choices, initial=pick
+            )
+            self.fields[f"was_{index}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=pick
             )
 
     def column_fields(self):
-        return [self[f"column_{index}"] for index in range(len(self.columns))]
+        return [(self[f"column_{i}"], self[f"was_{i}"]) for i in range(len(self.columns))]
 
-    def targets(self) -> dict[str, str]:
-        return {column: self.cleaned_data.get(f"column_{i}") or "" for i, column in enumerate(self.columns)}
+    def picks(self) -> dict[str, tuple[str, str]]:
+        """Each column's pick: (what it was when the page was drawn, what it is now)."""
+        return {
+            column: (self.cleaned_data.get(f"was_{i}") or "", self.cleaned_data.get(f"column_{i}") or "")
+            for i, column in enumerate(self.columns)
+        }
 
     def clean(self):
         cleaned = super().clean()
         chosen = [v for k, v in cleaned.items() if k.startswith("column_") and v]
-        if "id" not in chosen:
-            raise forms.ValidationError(_("Choose the column that holds the school id."))
         repeated = {v for v in chosen if not v.startswith("measure:") and chosen.count(v) > 1}
         if repeated:
             raise forms.ValidationError(

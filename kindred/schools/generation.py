@@ -1,119 +1,58 @@
-"""Writes a generated country (kindred.engine.generate) to the database, in one transaction.
+"""Writes the registry part of a generated country (kindred.engine.generate): regions,
+authorities, schools and measures.
 
-National scale is 38,000 schools, about 1.8 million measures and 870,000 teachers, so rows go
-in through `bulk_insert` (COPY on PostgreSQL) with ids allocated up front, never one
-`Model.save()` at a time. The country's registry ids and teacher e-mails are fixed (from
-9000000 and @teachers.kindred.example), so a second country cannot be written over a first:
-that is refused before anything is written.
+National scale is 38,000 schools and about 1.8 million measures, so rows go in through
+`bulk_insert` (COPY on PostgreSQL) with ids allocated up front, never one `Model.save()` at a
+time. The country's registry ids are fixed (from 9000000), so a second country cannot be written
+over a first: `registry_refuse_clashes` refuses before anything is written.
+
+The whole country (with its teachers' accounts and roles) is written by
+kindred.accounts.generation.country_write, a layer up, which calls these in one transaction;
+the networks, posts and events of a national trial by kindred.demo.national.
 """
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
-from kindred.accounts.models import SchoolStaff, User
-from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
-from kindred.core.progress import Progress, no_progress
-from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, generate_country
-from kindred.engine.places import localise
+from kindred.core.bulk import bulk_insert
+from kindred.core.csv_export import csv_writer
+from kindred.core.progress import Progress
+from kindred.engine.generate import CONTEXT_MEASURES, OUTCOME_MEASURES, Country, truth_rows
 from kindred.schools.folding import school_search_key
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
 from kindred.schools.services import standard_measures_ensure
 
-TEACHER_EMAIL_DOMAIN = "teachers.kindred.example"
 GENERATED_COUNTRY = "Synthetic"
 CHUNK = 50_000  # rows per bulk_insert call: progress is reported between chunks
 _ID_CHECK_CHUNK = 5_000  # registry ids per clash query (well under SQLite's variable limit)
 
 
-@dataclass(frozen=True)
-class GenerationSummary:
-    schools: int
-    regions: int
-    authorities: int
-    measures: int
-    teachers: int
-    staff_roles: int
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
-
-
-def teacher_emails(country: Country) -> list[str]:
-    """One e-mail per teacher, e.g. t000123.9000001@teachers.kindred.example (teacher number, school)."""
-    school = country.registry_id[country.teacher_school_index()].tolist()
-    return [f"t{i:06d}.{rid}@{TEACHER_EMAIL_DOMAIN}" for i, rid in enumerate(school)]
-
-
-def country_generate(
-    *,
-    n_schools: int,
-    seed: int,
-    years: Sequence[int] = (2021, 2022, 2023),
-    n_teachers: int | None = None,
-    awkward: bool = False,
-    places: str = "eng",
-    progress: Progress = no_progress,
-) -> tuple[Country, GenerationSummary]:
-    """Generate a country and write it; returns it (for the truth file) and what was written.
-
-    `places` names the country whose places and names it gets (engine/places.py): "eng"
-    (England-like, the default) or "eg" (Egypt: governorates, Arabic names)."""
-    progress(0, None, _("generating"))
-    try:
-        country = generate_country(
-            n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers, awkward=awkward
-        )
-        country = localise(country, places, seed=seed)
-    except ValueError as error:
-        raise ValidationError(str(error)) from error
-    return country, country_write(country=country, progress=progress)
-
-
-@transaction.atomic
-def country_write(*, country: Country, progress: Progress = no_progress) -> GenerationSummary:
-    """Write `country`'s regions, authorities, schools, measures, teachers and staff roles.
-
-    Refuses (ValidationError, nothing written) if any of its registry ids or generated
-    teacher accounts already exist.
-    """
-    _refuse_clashes(country)
+def registry_rows(country: Country) -> int:
+    """How many rows `registry_write` writes (schools and measures), for progress."""
     n_measures = sum(int((~np.isnan(v)).sum()) for v in country.context.values())
     n_measures += sum(len(o.value) for o in country.outcomes)
-    total = country.n_schools + n_measures + 2 * country.n_teachers
-    writer = _ChunkWriter(progress, total)
+    return country.n_schools + n_measures
 
+
+def registry_write(writer: "ChunkWriter", country: Country) -> tuple[np.ndarray, int]:
+    """Write the country's regions, authorities, schools and measures, inside the caller's transaction.
+
+    Returns the schools' ids (in the country's order) and how many measures were written.
+    """
     regions = _regions_ensure(country)
     authorities = _authorities_ensure(country, regions)
-    with (
-        foreign_keys_validated_after(SchoolMeasure, SchoolStaff),
-        indexes_rebuilt_after(SchoolMeasure, SchoolStaff, User),
-    ):
-        school_ids = _allocate_ids(School, country.n_schools)
-        _write_schools(writer, country, school_ids, regions, authorities)
-        measures_written = _write_measures(writer, country, school_ids)
-        user_ids = _allocate_ids(User, country.n_teachers)
-        _write_teachers(writer, country, school_ids, user_ids)
-        progress(writer.done, total, _("indexing and checking references"))
-    progress(total, total, _("done"))
-    return GenerationSummary(
-        schools=country.n_schools,
-        regions=len(country.regions),
-        authorities=len(country.authorities),
-        measures=measures_written,
-        teachers=country.n_teachers,
-        staff_roles=country.n_teachers,
-    )
+    school_ids = allocate_ids(School, country.n_schools)
+    _write_schools(writer, country, school_ids, regions, authorities)
+    return school_ids, _write_measures(writer, country, school_ids)
 
 
-def _refuse_clashes(country: Country) -> None:
+def registry_refuse_clashes(country: Country) -> None:
+    """Refuse (ValidationError) a country whose registry ids are taken."""
     ids = country.registry_id.tolist()
     for start in range(0, len(ids), _ID_CHECK_CHUNK):
         clash = (
@@ -131,17 +70,9 @@ def _refuse_clashes(country: Country) -> None:
                 )
                 % {"id": clash, "first": ids[0], "last": ids[-1]}
             )
-    if User.objects.filter(email__iendswith=f"@{TEACHER_EMAIL_DOMAIN}").exists():
-        raise ValidationError(
-            _(
-                "Generated teacher accounts (@%(domain)s) already exist. Generate into a fresh database, "
-                "or delete them first. Nothing was written."
-            )
-            % {"domain": TEACHER_EMAIL_DOMAIN}
-        )
 
 
-class _ChunkWriter:
+class ChunkWriter:
     """bulk_insert in chunks of column arrays, reporting progress between chunks."""
 
     def __init__(self, progress: Progress, total: int) -> None:
@@ -167,7 +98,7 @@ class _ChunkWriter:
         for start in range(0, n, CHUNK):
             stop = min(n, start + CHUNK)
             cols = [
-                [v] * (stop - start) if is_constant else _plain(v[start:stop])
+                [v] * (stop - start) if is_constant else plain(v[start:stop])
                 for v, is_constant in zip(data, constant, strict=True)
             ]
             bulk_insert(model._meta.db_table, columns, zip(*cols, strict=True), batch_size=CHUNK)
@@ -176,12 +107,12 @@ class _ChunkWriter:
         return n
 
 
-def _plain(values: list | np.ndarray) -> list:
+def plain(values: list | np.ndarray) -> list:
     """Python values the database driver accepts (numpy scalars become int/float/str/bool)."""
     return values.tolist() if isinstance(values, np.ndarray) else values
 
 
-def _allocate_ids(model: type[models.Model], n: int) -> np.ndarray:
+def allocate_ids(model: type[models.Model], n: int) -> np.ndarray:
     """n fresh primary keys for `model`, reserved so concurrent inserts cannot take them."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
@@ -234,7 +165,7 @@ def _lookup(mapping: dict[str, int], keys: np.ndarray) -> np.ndarray:
 
 
 def _write_schools(
-    writer: _ChunkWriter,
+    writer: ChunkWriter,
     country: Country,
     school_ids: np.ndarray,
     regions: dict[str, int],
@@ -268,10 +199,16 @@ def _write_schools(
     )
 
 
-def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarray) -> int:
+def _write_measures(writer: ChunkWriter, country: Country, school_ids: np.ndarray) -> int:
     """Context once, for the latest year; each outcome for each year (suppressed where tiny)."""
     context_codes = [*CONTEXT_MEASURES, *(c for c in country.context if c not in CONTEXT_MEASURES)]
-    definitions = standard_measures_ensure([*context_codes, *OUTCOME_MEASURES])
+    definitions = standard_measures_ensure(
+        [
+            *context_codes,
+            *OUTCOME_MEASURES,
+            *sorted({s.measure for s in country.outcomes} - set(OUTCOME_MEASURES)),
+        ]
+    )
     latest = max(country.years)
     school, measure, year, value, cohort = [], [], [], [], []
     for code in context_codes:
@@ -302,48 +239,20 @@ def _write_measures(writer: _ChunkWriter, country: Country, school_ids: np.ndarr
     # NaN is no number to store: a suppressed value is NULL with suppressed=True.
     stored = columns["value"].astype(object)
     stored[suppressed] = None
-    cohorts = columns["cohort"].astype(object)
-    cohorts[np.isnan(columns["cohort"].astype(float))] = None
+    # Cohorts are whole pupils: written as integers (PostgreSQL's COPY refuses "117.0" for an integer).
+    raw = columns["cohort"].astype(float)
+    cohorts = np.full(len(raw), None, dtype=object)
+    known = ~np.isnan(raw)
+    cohorts[known] = [int(c) for c in np.rint(raw[known])]
     columns.update(value=stored, suppressed=suppressed, cohort=cohorts)
     return writer.write(SchoolMeasure, columns, len(stored), _("measures"))
 
 
-def _write_teachers(
-    writer: _ChunkWriter, country: Country, school_ids: np.ndarray, user_ids: np.ndarray
-) -> None:
-    """One account per teacher (no usable password: they sign in by reset link) and their role."""
-    n = country.n_teachers
-    first, last = country.teacher_first_name, country.teacher_last_name
-    full_name = np.char.add(np.char.add(first, " "), last)
-    # Django treats a password starting with "!" as unusable; the random tail keeps hashes distinct.
-    tails = os.urandom(n * 8).hex()
-    passwords = ["!" + tails[i : i + 16] for i in range(0, 16 * n, 16)]
-    joined = connection.ops.adapt_datetimefield_value(timezone.now())
-    writer.write(
-        User,
-        {
-            "id": user_ids,
-            "password": passwords,
-            "last_login": None,
-            "is_superuser": False,
-            "first_name": first,
-            "last_name": last,
-            "is_staff": False,
-            "is_active": True,
-            "date_joined": joined,
-            "email": teacher_emails(country),
-            "full_name": full_name,
-        },
-        n,
-        _("teachers"),
-    )
-    # Each school's first teacher leads it.
-    first_of_school = np.zeros(n, dtype=bool)
-    first_of_school[np.concatenate(([0], np.cumsum(country.teachers)[:-1]))] = True
-    role = np.where(first_of_school, SchoolStaff.Role.LEADER.value, SchoolStaff.Role.TEACHER.value)
-    writer.write(
-        SchoolStaff,
-        {"user": user_ids, "school": school_ids[country.teacher_school_index()], "role": role},
-        n,
-        _("staff roles"),
-    )
+def write_truth_csv(country: Country, path: str | os.PathLike) -> int:
+    """Write the true effects as CSV (school_id,measure,true_effect); returns the rows written."""
+    rows = truth_rows(country)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv_writer(handle)
+        writer.writerow(["school_id", "measure", "true_effect"])
+        writer.writerows((school, measure, f"{effect:.4f}") for school, measure, effect in rows)
+    return len(rows)

@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
+from kindred.engine.units import PERCENT_UNITS, sd_bound
 from kindred.schools.folding import school_search_key
 
 
@@ -177,6 +179,28 @@ class SchoolLink(models.Model):
         return f"{self.predecessor} → {self.successor}"
 
 
+class PendingLink(models.Model):
+    """A row of a links file naming a school not (yet) in the registry, kept until both schools are
+    there: importing the missing school (a schools file) or the links file again resolves it into a
+    SchoolLink (kindred/schools/importing/links.py, `pending_links_resolve`)."""
+
+    school = models.CharField(max_length=32, help_text=_("The registry id of the row's school (URN)."))
+    linked = models.CharField(max_length=32, help_text=_("The registry id of the linked school (LinkURN)."))
+    link_type = models.CharField(max_length=100, help_text=_("The link type as the file gives it."))
+    on = models.DateField(null=True, blank=True)
+    file = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "linked", "link_type"], name="pendinglink_unique_row")
+        ]
+        indexes = [models.Index(fields=["linked"], name="pendinglink_linked")]
+
+    def __str__(self) -> str:
+        return f"{self.school} – {self.link_type} – {self.linked}"
+
+
 class MeasureDefinition(models.Model):
     """What a measure is: its code, unit, domain, direction and kind."""
 
@@ -186,6 +210,9 @@ class MeasureDefinition(models.Model):
         SELF_EVALUATION = "self_evaluation", _("Self-evaluation")
 
     class Unit(models.TextChoices):
+        # A share of pupils (each in or out) brings its own noise, p (100 - p) / n (engine/units.py);
+        # any other percentage (sessions missed) is a rate, bounded by 0 and 100.
+        PERCENT_OF_PUPILS = "percent_pupils", _("Per cent of pupils")
         PERCENT = "percent", _("Per cent")
         SCORE = "score", _("Score")
         COUNT = "count", _("Count")
@@ -230,6 +257,27 @@ class MeasureDefinition(models.Model):
     def label(self) -> str:
         """The measure's name as the country profile gives it in the active language, else its own name."""
         return countries.profile().measure_label(self.code, self.name)
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit in PERCENT_UNITS
+
+    @property
+    def pupil_sd_bound(self) -> float | None:
+        """The largest pupil-level SD the unit and valid range allow (engine/units.py), or None."""
+        return sd_bound(self.unit, self.valid_min, self.valid_max)
+
+    def clean(self) -> None:
+        bound = self.pupil_sd_bound
+        if self.pupil_sd is not None and bound is not None and self.pupil_sd > bound:
+            raise ValidationError(
+                {
+                    "pupil_sd": _(
+                        "A pupil-level SD of %(sd)g is impossible for this unit and range: at most %(bound)g."
+                    )
+                    % {"sd": self.pupil_sd, "bound": bound}
+                }
+            )
 
 
 class SchoolMeasure(models.Model):

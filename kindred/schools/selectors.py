@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from kindred.core.search import Search, matching
 from kindred.schools.folding import fold
 from kindred.schools.models import LocalAuthority, School, SchoolMeasure
 
@@ -19,10 +20,7 @@ def school_search(*, query: str = "") -> QuerySet[School]:
     circumflexes.
     """
     schools = School.objects.select_related("local_authority", "region")
-    query = query.strip()
-    if not query:
-        return schools.order_by("name")
-    return schools.filter(school_search_q(query)).order_by("name")
+    return matching("schools", schools, query).order_by("name")
 
 
 def school_search_q(query: str) -> Q:
@@ -44,6 +42,19 @@ def school_search_q(query: str) -> Q:
             | Q(local_authority__in=_authorities_matching(folded))
         )
     return condition | words_match
+
+
+def _schools_q(text: str) -> Q:
+    """Every school for a blank search; otherwise `school_search_q`."""
+    return school_search_q(text) if text.strip() else Q()
+
+
+#: Registered in SchoolsConfig.ready(); asked through kindred.core.search.matching("schools", ...).
+#: One filter on both databases: PostgreSQL answers it from a trigram index (schools/0008),
+#: SQLite by reading the folded column of every school.
+SCHOOLS = Search(
+    kind="schools", model="schools.school", backends={"sqlite": _schools_q, "postgresql": _schools_q}
+)
 
 
 def school_measures(*, school: School) -> QuerySet[SchoolMeasure]:

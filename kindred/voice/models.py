@@ -1,7 +1,9 @@
 """The schools' voice: a region, a network or the whole programme (an exam board, a ministry) asks its
-schools a question or runs a short consultation; each school answers once; the owner reads the results."""
+schools a question or runs a short consultation; each school answers once (or, when it asks people,
+each member of staff once: a network's survey, kindred/impact/surveys.py); the owner reads the results."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +15,10 @@ class Consultation(models.Model):
         REGION = "region", _("The schools of a region")
         NETWORK = "network", _("The member schools of a network")
         NATIONAL = "national", _("Every school")
+
+    class AnsweredBy(models.TextChoices):
+        SCHOOL = "school", _("Each school once, by its leaders")
+        PERSON = "person", _("Each member of staff once")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -33,11 +39,22 @@ class Consultation(models.Model):
     )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    answered_by = models.CharField(
+        _("answered by"), max_length=8, choices=AnsweredBy.choices, default=AnsweredBy.SCHOOL
+    )
+    #: Results shown beyond the owner (a network's survey on its impact page) need at least this many
+    #: answers in the group shown; fewer, and nothing of the group is shown (engine/survey.py).
+    min_respondents = models.PositiveSmallIntegerField(
+        _("fewest answers before results are shown"), default=5, validators=[MinValueValidator(3)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(min_respondents__gte=3), name="consultation_min_respondents_at_least_3"
+            ),
             models.CheckConstraint(
                 condition=(Q(audience="region") & Q(region__isnull=False) & Q(network__isnull=True))
                 | (Q(audience="network") & Q(network__isnull=False) & Q(region__isnull=True))
@@ -74,7 +91,8 @@ class Question(models.Model):
 
 
 class Response(models.Model):
-    """One school's answers; the school may change them while the consultation is open."""
+    """One school's answers (or, when the consultation asks people, one person's, given for the school
+    they work at); they may be changed while the consultation is open."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="responses")
     school = models.ForeignKey(
@@ -83,11 +101,29 @@ class Response(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Who answered, when the consultation asks each person once (never shown with the answers; the
+    #: answers go with the person's account when it is deleted).
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultation_responses",
+    )
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "school"], name="response_once_per_school"),
+            models.UniqueConstraint(
+                fields=["consultation", "school"],
+                condition=Q(respondent__isnull=True),
+                name="response_once_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "respondent"],
+                condition=Q(respondent__isnull=False),
+                name="response_once_per_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from kindred.accounts.models import SchoolStaff, User
 from kindred.engine import consultation as maths
 from kindred.networks.models import Membership
+from kindred.schools.models import School
 from kindred.voice.models import Answer, Consultation, Question
 from kindred.voice.services import LEADER_ROLES
 
@@ -16,14 +17,14 @@ def owned_by(user: User) -> QuerySet[Consultation]:
     return qs if user.is_superuser else qs.filter(owner=user)
 
 
-def asked_of(user: User) -> list[tuple[Consultation, object]]:
-    """(consultation, school) for every non-draft consultation that asks a school `user` leads."""
-    schools = [
-        s.school
-        for s in SchoolStaff.objects.filter(user=user, role__in=LEADER_ROLES).select_related("school")
-    ]
-    if not schools:
+def asked_of(user: User) -> list[tuple[Consultation, School]]:
+    """(consultation, school) for every non-draft consultation that asks a school `user` answers for:
+    a school they lead, or any school they work at when the consultation asks each person."""
+    staff = list(SchoolStaff.objects.filter(user=user).select_related("school"))
+    if not staff:
         return []
+    schools = list({s.school_id: s.school for s in staff}.values())
+    leads = {s.school_id for s in staff if s.role in LEADER_ROLES}
     network_ids = {
         school.pk: set(Membership.objects.active().filter(school=school).values_list("network_id", flat=True))
         for school in schools
@@ -33,7 +34,10 @@ def asked_of(user: User) -> list[tuple[Consultation, object]]:
     condition |= Q(audience=Consultation.Audience.NETWORK, network_id__in=set().union(*network_ids.values()))
     result = []
     for consultation in Consultation.objects.exclude(status=Consultation.Status.DRAFT).filter(condition):
+        per_person = consultation.answered_by == Consultation.AnsweredBy.PERSON
         for school in schools:
+            if not per_person and school.pk not in leads:
+                continue
             if (
                 consultation.audience == Consultation.Audience.NATIONAL
                 or (

@@ -32,7 +32,8 @@ def may_create(by: User, *, audience: str, region=None, network=None) -> bool:
 
 def audience_schools(consultation: Consultation):
     if consultation.audience == Consultation.Audience.REGION:
-        return School.objects.filter(region_id=consultation.region_id)
+        # a region consultation always has its region (constraint consultation_audience_matches_target)
+        return School.objects.filter(region_id=consultation.region_id)  # type: ignore[misc]
     if consultation.audience == Consultation.Audience.NETWORK:
         return School.objects.filter(
             pk__in=Membership.objects.active().filter(network_id=consultation.network_id).values("school_id")
@@ -50,6 +51,8 @@ def consultation_create(
     region=None,
     network=None,
     closes_on: date | None = None,
+    answered_by: str = Consultation.AnsweredBy.SCHOOL,
+    min_respondents: int = 5,
 ) -> Consultation:
     if audience not in Consultation.Audience.values:
         raise ValidationError(_("Choose who is asked."))
@@ -57,6 +60,10 @@ def consultation_create(
         raise ValidationError(_("Choose the region whose schools are asked."))
     if audience == Consultation.Audience.NETWORK and network is None:
         raise ValidationError(_("Choose the network whose schools are asked."))
+    if answered_by not in Consultation.AnsweredBy.values:
+        raise ValidationError(_("Choose whether each school or each member of staff answers."))
+    if not 3 <= min_respondents <= 1000:
+        raise ValidationError(_("At least 3 answers are needed before results are shown."))
     if not may_create(by, audience=audience, region=region, network=network):
         raise ValidationError(
             _(
@@ -71,8 +78,10 @@ def consultation_create(
         region=region if audience == Consultation.Audience.REGION else None,
         network=network if audience == Consultation.Audience.NETWORK else None,
         closes_on=closes_on,
+        answered_by=answered_by,
+        min_respondents=min_respondents,
     )
-    audit(by, "consultation.created", consultation, audience=audience)
+    audit(by, "consultation.created", consultation, audience=audience, answered_by=answered_by)
     return consultation
 
 
@@ -133,6 +142,22 @@ def is_open(consultation: Consultation) -> bool:
     )
 
 
+def may_answer(user: User, consultation: Consultation, school: School) -> bool:
+    """Whether `user` answers `consultation` for `school`: its leaders when the school answers, any
+    member of its staff when each person does (the asked schools are checked apart)."""
+    staff = SchoolStaff.objects.filter(user=user, school=school)
+    if consultation.answered_by == Consultation.AnsweredBy.SCHOOL:
+        staff = staff.filter(role__in=LEADER_ROLES)
+    return staff.exists()
+
+
+def response_of(consultation: Consultation, school: School, user: User) -> Response | None:
+    """The answers `user` would change: the school's, or their own when each person answers."""
+    if consultation.answered_by == Consultation.AnsweredBy.PERSON:
+        return consultation.responses.filter(respondent=user).first()
+    return consultation.responses.filter(school=school, respondent__isnull=True).first()
+
+
 def _clean_answer(question: Question, value: str) -> dict | None:
     value = (value or "").strip()
     if not value:
@@ -154,12 +179,17 @@ def _clean_answer(question: Question, value: str) -> dict | None:
 def response_save(
     *, consultation: Consultation, school: School, answers: dict[int, str], by: User
 ) -> Response:
-    """Save (or replace) the school's answers; every answer is checked before anything is written."""
+    """Save (or replace) the school's answers — or, when the consultation asks each person, `by`'s own
+    (one response per person, whichever of their schools they answer for); every answer is checked
+    before anything is written."""
     if not is_open(consultation):
         raise ValidationError(_("This consultation is not open for answers."))
     if not audience_schools(consultation).filter(pk=school.pk).exists():
         raise ValidationError(_("This consultation is not asked of your school."))
-    if not SchoolStaff.objects.filter(user=by, school=school, role__in=LEADER_ROLES).exists():
+    per_person = consultation.answered_by == Consultation.AnsweredBy.PERSON
+    if not may_answer(by, consultation, school):
+        if per_person:
+            raise ValidationError(_("The school's staff answer it."))
         raise ValidationError(_("The school's leaders answer for it."))
     questions = {q.pk: q for q in consultation.questions.all()}
     if set(answers) - set(questions):
@@ -173,9 +203,15 @@ def response_save(
             problems.append(f"{questions[question_id].text}: {' '.join(error.messages)}")
     if problems:
         raise ValidationError(problems)
-    response, _created = Response.objects.select_for_update().get_or_create(
-        consultation=consultation, school=school, defaults={"submitted_by": by}
-    )
+    if per_person:
+        response, _created = Response.objects.select_for_update().get_or_create(
+            consultation=consultation, respondent=by, defaults={"school": school, "submitted_by": by}
+        )
+        response.school = school
+    else:
+        response, _created = Response.objects.select_for_update().get_or_create(
+            consultation=consultation, school=school, respondent=None, defaults={"submitted_by": by}
+        )
     response.submitted_by = by
     response.save()
     for question_id, fields in cleaned.items():
@@ -187,7 +223,7 @@ def response_save(
                 question_id=question_id,
                 defaults={"choice": "", "level": None, "text": "", **fields},
             )
-    audit(by, "consultation.answered", consultation, school=school.registry_id)
+    audit(by, "consultation.answered", consultation, school=school.registry_id, per_person=per_person)
     return response
 
 

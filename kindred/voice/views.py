@@ -1,16 +1,15 @@
 """Consultation pages: list, create, manage questions, answer for a school, read and export results."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred.core.actions import form_status, refusal_shown
+from kindred.core.csv_export import csv_writer
 from kindred.networks.models import Network, NetworkRole
 from kindred.voice import access, selectors, services
 from kindred.voice.forms import ConsultationForm, QuestionForm, ResponseForm
@@ -44,13 +43,11 @@ def consultation_list(request):
 def consultation_create(request):
     form = ConsultationForm(request.POST or None, networks=_coordinated_networks(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             consultation = services.consultation_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if attempt.ok:
             return redirect(consultation)
-    return render(request, "voice/consultation_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "voice/consultation_form.html", {"form": form}, status=form_status(form))
 
 
 @require_GET
@@ -76,7 +73,7 @@ def question_add(request, pk: int):
     consultation = access.consultation_for_owner(request.user, pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(request) as attempt:
             services.question_add(
                 consultation=consultation,
                 kind=form.cleaned_data["kind"],
@@ -85,9 +82,7 @@ def question_add(request, pk: int):
                 scale_top=form.cleaned_data["scale_top"],
                 by=request.user,
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if attempt.ok:
             messages.success(request, _("Question added."))
     else:
         messages.error(request, _("Give the question's kind and text."))
@@ -98,12 +93,10 @@ def question_add(request, pk: int):
 @login_required
 def consultation_status(request, pk: int):
     consultation = access.consultation_for_owner(request.user, pk)
-    try:
+    with refusal_shown(request):
         services.consultation_status_set(
             consultation=consultation, status=request.POST.get("status", ""), by=request.user
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(consultation)
 
 
@@ -113,18 +106,21 @@ def response_edit(request, pk: int, registry_id: str):
     consultation, school = access.consultation_for_school(
         request.user, pk, registry_id, write=request.method == "POST"
     )
-    response = consultation.responses.filter(school=school).first()
+    response = services.response_of(consultation, school, request.user)
     current = {a.question_id: a for a in response.answers.all()} if response else {}
     form = ResponseForm(request.POST or None, questions=list(consultation.questions.all()), answers=current)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_shown(form) as attempt:
             services.response_save(
                 consultation=consultation, school=school, answers=form.answers(), by=request.user
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you: your school's answers are saved."))
+        if attempt.ok:
+            messages.success(
+                request,
+                _("Thank you: your answers are saved.")
+                if consultation.answered_by == consultation.AnsweredBy.PERSON
+                else _("Thank you: your school's answers are saved."),
+            )
             return redirect("consultation_list")
     return render(
         request,
@@ -135,7 +131,7 @@ def response_edit(request, pk: int, registry_id: str):
             "form": form,
             "open": services.is_open(consultation),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -171,10 +167,8 @@ def answer_tag(request, pk: int):
     if answer is None:
         messages.error(request, _("Choose an answer of this consultation to tag."))
         return redirect("consultation_results", pk=consultation.pk)
-    try:
+    with refusal_shown(request):
         services.theme_tag(answer=answer, name=request.POST.get("theme", ""), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("consultation_results", pk=consultation.pk)
 
 
@@ -186,7 +180,7 @@ def consultation_export(request, pk: int):
     _answered, results = selectors.results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["question", "group", "value", "count", "mean"])
     for result in results:
         q = result.question

@@ -16,8 +16,8 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 
+from kindred.accounts.generation import country_generate
 from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff
-from kindred.schools.generation import country_generate
 from kindred.schools.models import School
 
 PEOPLE = 34_348

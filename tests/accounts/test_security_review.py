@@ -48,7 +48,8 @@ def test_a_stored_upload_name_fits_the_file_system_and_keeps_its_extension(name)
 
 
 def test_a_long_upload_name_is_stored_when_the_service_is_called_directly(uploads_to_tmp, site_admin):
-    from kindred.schools.importing import ImportKind, import_upload_start
+    from kindred.schools.importing import ImportKind
+    from kindred.schools.tasks import import_upload_start
 
     job = import_upload_start(
         upload=SimpleUploadedFile("y" * 250 + ".csv", b"school_id,measure,year,value,cohort\n"),

@@ -72,7 +72,7 @@ def test_someone_else_cannot_edit_or_delete_a_post(client, first_post, school_ad
 
 def test_the_author_deletes_a_post_and_a_placeholder_remains(client, first_post, teacher_x):
     client.force_login(teacher_x)
-    client.post(f"/board/posts/{first_post.pk}/delete/")
+    client.post(f"/board/posts/{first_post.pk}/delete/", {"confirmed": "yes"})
     page = client.get(first_post.thread.get_absolute_url()).content.decode()
     assert "Deleted by its author." in page
     assert "Who runs a book club?" not in page

@@ -43,6 +43,15 @@ def test_broker_proposes_a_strong_partner_for_needs_and_exports_csv_and_geojson(
     geojson = json.loads(export.with_suffix(".geojson").read_text())
     assert len(geojson["features"]) == len(rows)
     assert geojson["features"][0]["geometry"]["type"] == "LineString"
+    # Per school, how many partners it would receive (a partner may cover several of its needs).
+    partners: dict[str, set[str]] = {}
+    for row in rows:
+        partners.setdefault(row["need_school_id"], set()).add(row["partner_school_id"])
+    counts = np.bincount([len(p) for p in partners.values()])
+    spread = ", ".join(
+        f"{n:,} with {k} partner{'s' if k > 1 else ''}" for k, n in enumerate(counts) if k and n
+    )
+    assert f"{len(partners):,} school(s) would receive partners: {spread}" in out
 
 
 def test_form_networks_places_every_located_school_of_a_region_within_the_sizes(

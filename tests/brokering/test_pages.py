@@ -23,7 +23,7 @@ def test_a_system_leader_forms_networks_for_the_region_and_sees_them_as_real_net
     assert run.status == Run.Status.REVIEW  # the job ran (immediately, in this test)
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Quality report" in page and "Publish and invite the schools" in page
-    client.post(f"/brokering/runs/{run.pk}/publish/")
+    client.post(f"/brokering/runs/{run.pk}/publish/", {"confirm": "True", "coordinator": "publisher"})
     run.refresh_from_db()
     assert run.status == Run.Status.PUBLISHED
     names = set(run.networks.values_list("network__name", flat=True))

@@ -88,9 +88,9 @@ def test_publishing_creates_networks_and_accepting_makes_members_with_the_host_a
     region, leader
 ):
     run = formation_run(region, leader)
-    count = services.run_publish(run=run, by=leader)
+    done = services.run_publish(run=run, by=leader)
     run.refresh_from_db()
-    assert run.status == Run.Status.PUBLISHED and count == run.networks.count()
+    assert run.status == Run.Status.PUBLISHED and done.created == run.networks.count()
     proposed = run.networks.order_by("number").first()
     network = proposed.network
     assert network.kind == Network.Kind.CLUSTER and network.region == region

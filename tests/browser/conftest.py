@@ -4,6 +4,14 @@ import shutil
 
 import pytest
 
+# The test identity provider (tests/oidc_provider/), for test_oidc_flow.py.
+from tests.impact.conftest import (  # noqa: F401  (the impact page's and the evidence pack's tests)
+    pack_network,
+    planted,
+    planted_registry,
+)
+from tests.oidc_provider.fixtures import identity_provider, oidc  # noqa: F401
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

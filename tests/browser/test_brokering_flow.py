@@ -3,10 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
 from kindred.evidence.models import Flag, Performance, SupportCategory
 from kindred.networks.models import Network
-from kindred.schools.generation import country_generate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver
 
+from kindred.accounts.generation import country_generate
 from kindred.evidence.models import Performance
-from kindred.schools.generation import country_generate
 from tests.accounts.test_permission_matrix import PERSONAS, World, rule_for, walk, world_build
 from tests.browser.axe import AXE_PATH
 from tests.browser.conftest import CHROMIUM_ARGS

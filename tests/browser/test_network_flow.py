@@ -58,6 +58,7 @@ def test_teacher_finds_a_network_asks_to_join_and_the_coordinator_approves(
 
     # The rota page, for the coordinator, is accessible too.
     page.get_by_role("link", name="The rota").click()
+    page.wait_for_url("**/rota/")
     violations += serious_violations(page)
     sign_out(page)
 

@@ -63,7 +63,7 @@ def test_rate_review_heatmap_plan_and_progress(
     assert "▼ need" in page.locator("section", has_text="Curriculum").inner_text()
 
     # ... and asks school Y for a peer review.
-    page.get_by_label("Reviewing school (name or registry id)").fill(school_y.registry_id)
+    page.get_by_label("Or another school: its name, town or registry id").fill(school_y.registry_id)
     page.get_by_role("button", name="Ask this school to review us").click()
     assert page.get_by_text("The reviewing school's leaders can now rate your school.").is_visible()
     sign_out(page)

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
 from kindred.evidence.models import Flag, Performance, SupportCategory
-from kindred.schools.generation import country_generate
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401  (the page fixture's arguments)
 from tests.browser.navigation import navigate
 

@@ -272,3 +272,129 @@ def test_capacities_are_never_exceeded_and_every_need_gets_what_it_wants():
     assert (load <= supporters.capacity).all()
     met = np.bincount([p.need for p in result.proposals], minlength=len(needs.school))
     assert (met + result.unmet == 1).all()
+
+
+def spread_case(n_needs: int, n_supporters: int, *, seed: int, capacity: int = 1):
+    """Schools in 12 towns over a country 600 km across, capacity short of the needs: the national
+    shape, where most pairs are too far to matter once supporters are full."""
+    rng = np.random.default_rng(seed)
+    n = n_needs + n_supporters
+    towns = np.column_stack([rng.uniform(50, 55.5, 12), rng.uniform(-4.5, 1.5, 12)])
+    town = rng.integers(0, 12, n)
+    schools = Schools(
+        latitude=towns[town, 0] + rng.normal(0, 0.05, n),
+        longitude=towns[town, 1] + rng.normal(0, 0.08, n),
+        authority=rng.integers(0, 40, n),
+        context=rng.normal(size=(n, 2)),
+    )
+    needs = Needs(school=np.arange(n_needs), domain=rng.integers(0, 2, n_needs))
+    strength = np.where(rng.random((n_supporters, 2)) < 0.6, rng.uniform(2, 5, (n_supporters, 2)), NAN)
+    supporters = Supporters(
+        school=np.arange(n_needs, n), capacity=np.full(n_supporters, capacity), strength=strength
+    )
+    return schools, needs, supporters
+
+
+class Table:
+    """A journey-time source brokering knows nothing about (the great circle inside): no pair may be
+    skipped in pricing, since no lower bound on its minutes is known."""
+
+    def minutes(self, lat1, lon1, lat2, lon2):
+        return GreatCircle().minutes(lat1, lon1, lat2, lon2)
+
+    def minutes_pairs(self, lat1, lon1, lat2, lon2):
+        return GreatCircle().minutes_pairs(lat1, lon1, lat2, lon2)
+
+    def km_pairs(self, lat1, lon1, lat2, lon2):
+        return GreatCircle().km_pairs(lat1, lon1, lat2, lon2)
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_pricing_skips_pairs_that_cannot_improve_and_still_finds_the_optimum_over_all_pairs(seed):
+    schools, needs, supporters = spread_case(400, 300, seed=seed)
+    weights = Weights()
+    pruned = broker(
+        schools, needs, supporters, weights=weights, allow_unmet=True, block_cells=5_000, cache_bytes=0
+    )
+    every_pair = broker(
+        schools, needs, supporters, travel=Table(), allow_unmet=True, block_cells=5_000, cache_bytes=0
+    )
+    optimum = full_lp_optimum(schools, needs, supporters, weights)
+    assert pruned.unmet.sum() > 0  # capacity is short, as in a national run
+    for result in (pruned, every_pair):
+        assert result.cost == pytest.approx(optimum, abs=1e-6)
+        assert result.lower_bound == pytest.approx(optimum, abs=1e-6)
+        assert result.gap == 0
+    assert every_pair.stats["pairs_costed_millions"] >= every_pair.rounds * every_pair.pairs_eligible / 1e6
+    assert pruned.stats["pairs_costed_millions"] < 0.75 * every_pair.stats["pairs_costed_millions"]
+
+
+def test_memory_grows_with_the_block_not_with_needs_times_supporters():
+    import tracemalloc
+
+    schools, needs, supporters = spread_case(3000, 3000, seed=9, capacity=2)
+    dense = 3000 * 3000 * 4  # the int32 cost matrix the engine used to hold (36 MB), and more besides
+    tracemalloc.start()
+    try:
+        result = broker(
+            schools,
+            needs,
+            supporters,
+            allow_unmet=True,
+            block_cells=50_000,
+            cache_bytes=0,
+            near_cache_bytes=0,
+        )
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.gap == 0
+    assert peak < dense / 3, f"peak {peak / 2**20:.1f} MB"
+
+
+def test_the_near_pairs_kept_between_local_rounds_stay_within_their_budget():
+    schools, needs, supporters = spread_case(3000, 3000, seed=9, capacity=2)
+    budget = 2 * 2**20
+    result = broker(schools, needs, supporters, allow_unmet=True, block_cells=50_000, near_cache_bytes=budget)
+    assert 0 < result.stats["near_cached_mb"] <= budget / 2**20
+    assert result.gap == 0
+
+
+@pytest.mark.parametrize(
+    ("n_needs", "n_supporters", "seed", "capacity"), [(1500, 1200, 11, 1), (2000, 1000, 12, 2)]
+)
+def test_keeping_costs_between_rounds_gives_the_same_proposals_as_costing_every_round_afresh(
+    n_needs, n_supporters, seed, capacity
+):
+    """The national run's speed comes from costing each near pair once (`near_cache_bytes`) and each
+    block's bounds once; with both caches off every round costs its pairs afresh, as the engine did
+    before. Same proposals (need, supporter, cost, reasons) in the same order, same cost, bound and rounds."""
+    schools, needs, supporters = spread_case(n_needs, n_supporters, seed=seed, capacity=capacity)
+    kept = broker(schools, needs, supporters, allow_unmet=True, block_cells=20_000)
+    afresh = broker(
+        schools, needs, supporters, allow_unmet=True, block_cells=20_000, cache_bytes=0, near_cache_bytes=0
+    )
+    assert kept.rounds == afresh.rounds > 3  # several local rounds, where the kept costs are used
+    assert kept.stats["near_cached_mb"] > 0
+    assert kept.stats["pairs_costed_millions"] < 0.5 * afresh.stats["pairs_costed_millions"]
+    assert [(p.need, p.supporter, p.cost, p.reasons) for p in kept.proposals] == [
+        (p.need, p.supporter, p.cost, p.reasons) for p in afresh.proposals
+    ]
+    assert (kept.cost, kept.lower_bound, kept.gap) == (afresh.cost, afresh.lower_bound, afresh.gap)
+    assert (kept.unmet == afresh.unmet).all() and kept.unmet.sum() > 0
+    assert kept.gap == 0
+
+
+def test_eligible_counts_without_costing_match_the_costed_matrix():
+    schools, needs, supporters = spread_case(200, 150, seed=10)
+    blocked = np.zeros(150, dtype=bool)
+    blocked[::7] = True
+    supporters = Supporters(supporters.school, supporters.capacity, supporters.strength, blocked)
+    # Some needing schools are supporters too (themselves never their own partner).
+    needs = Needs(school=np.concatenate([needs.school, supporters.school[:30]]), domain=np.zeros(230, int))
+    for other in (False, True):
+        cost = pair_costs(
+            schools, needs, supporters, weights=Weights(), travel=GreatCircle(), require_other_authority=other
+        )
+        result = broker(schools, needs, supporters, allow_unmet=True, require_other_authority=other)
+        assert (result.supporters_per_need == (cost != NOT_ELIGIBLE).sum(axis=1)).all()

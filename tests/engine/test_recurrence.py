@@ -1,10 +1,20 @@
 """The recurrence expansion, checked against dates worked out by hand from a wall calendar."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from kindred.engine.recurrence import Change, RecurrenceError, expand, is_occurrence, last_end, rule_check
+from kindred.engine.recurrence import (
+    Change,
+    RecurrenceError,
+    expand,
+    is_occurrence,
+    last_end,
+    rule_build,
+    rule_check,
+    rule_parts,
+)
 
 LONDON = "Europe/London"
 # Tuesday 8 September 2026, 16:00 in London (BST, so 15:00 UTC).
@@ -167,3 +177,95 @@ def test_a_series_moved_an_hour_later_moves_each_date_an_hour_on_the_wall_clock_
         old_first=FIRST, old_tz=LONDON, new_first=datetime(2026, 9, 8, 13, tzinfo=UTC), new_tz="Africa/Cairo"
     )
     assert shifted(datetime(2026, 9, 22, 15, tzinfo=UTC), **cairo) == datetime(2026, 9, 22, 13, tzinfo=UTC)
+
+
+# The repeat builder: rules written by dateutil from the form's choices, checked by their dates.
+
+
+def _local_days(rule: str, first: datetime, *, until: datetime) -> list[str]:
+    found = expand(
+        start=first, end=first + HOUR, tz_name=LONDON, rule=rule, window_start=first, window_end=until
+    )
+    return [o.start.astimezone(ZoneInfo(LONDON)).strftime("%a %d %b %Y %H:%M") for o in found]
+
+
+def test_the_second_tuesday_of_each_month_six_times():
+    first = datetime(2027, 1, 12, 16, tzinfo=UTC)  # Tuesday 12 January 2027, 16:00 GMT
+    rule = rule_build(freq="MONTHLY", first_local=first, month_position=2, month_weekday=1, count=6)
+    assert rule == "FREQ=MONTHLY;COUNT=6;BYDAY=+2TU"
+    rule_check(rule, first_start=first, tz_name=LONDON)
+    assert _local_days(rule, first, until=datetime(2028, 1, 1, tzinfo=UTC)) == [
+        "Tue 12 Jan 2027 16:00",
+        "Tue 09 Feb 2027 16:00",
+        "Tue 09 Mar 2027 16:00",
+        "Tue 13 Apr 2027 16:00",  # after the clocks changed: still 16:00 on the wall clock
+        "Tue 11 May 2027 16:00",
+        "Tue 08 Jun 2027 16:00",
+    ]
+
+
+def test_the_last_friday_of_the_month_until_a_date_includes_that_date():
+    first = datetime(2027, 1, 29, 15, tzinfo=UTC)  # Friday 29 January 2027
+    rule = rule_build(
+        freq="MONTHLY", first_local=first, month_position=-1, month_weekday=4, until=date(2027, 4, 30)
+    )
+    assert rule == "FREQ=MONTHLY;UNTIL=20270430;BYDAY=-1FR"
+    assert _local_days(rule, first, until=datetime(2028, 1, 1, tzinfo=UTC)) == [
+        "Fri 29 Jan 2027 15:00",
+        "Fri 26 Feb 2027 15:00",
+        "Fri 26 Mar 2027 15:00",
+        "Fri 30 Apr 2027 15:00",
+    ]
+
+
+def test_every_second_week_on_two_days_and_every_three_days():
+    first = datetime(2027, 1, 12, 16, tzinfo=UTC)  # a Tuesday
+    weekly = rule_build(freq="WEEKLY", first_local=first, interval=2, weekdays=(3, 1), count=4)
+    assert weekly == "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,TH"
+    assert _local_days(weekly, first, until=datetime(2028, 1, 1, tzinfo=UTC)) == [
+        "Tue 12 Jan 2027 16:00",
+        "Thu 14 Jan 2027 16:00",
+        "Tue 26 Jan 2027 16:00",
+        "Thu 28 Jan 2027 16:00",
+    ]
+    daily = rule_build(freq="DAILY", first_local=first, interval=3, count=3)
+    assert _local_days(daily, first, until=datetime(2028, 1, 1, tzinfo=UTC)) == [
+        "Tue 12 Jan 2027 16:00",
+        "Fri 15 Jan 2027 16:00",
+        "Mon 18 Jan 2027 16:00",
+    ]
+
+
+def test_the_builder_refuses_both_an_end_date_and_a_count():
+    with pytest.raises(RecurrenceError, match="not both"):
+        rule_build(freq="WEEKLY", first_local=FIRST, until=date(2027, 1, 1), count=3)
+
+
+def test_a_rule_with_times_of_day_is_refused():
+    with pytest.raises(RecurrenceError, match="dates only"):
+        rule_check("FREQ=DAILY;BYHOUR=9,15", first_start=FIRST, tz_name=LONDON)
+
+
+def test_a_weekly_rule_without_days_is_read_as_the_first_dates_weekday():
+    parts = rule_parts("FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231", first_start=FIRST, tz_name=LONDON)
+    assert parts.weekdays == ((0, 1),)  # every Tuesday: FIRST is a Tuesday
+    assert parts.until == date(2026, 12, 31) and parts.interval == 2 and parts.other == ()
+    custom = rule_parts(
+        "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=-1", first_start=FIRST + 3 * 7 * 24 * HOUR, tz_name=LONDON
+    )
+    assert custom.other == ("BYSETPOS=-1",)
+
+
+def test_skipped_dates_are_left_out_of_the_expansion():
+    rule = "FREQ=WEEKLY;COUNT=3"
+    skipped = {FIRST + 7 * 24 * HOUR}
+    found = expand(
+        start=FIRST,
+        end=FIRST + HOUR,
+        tz_name=LONDON,
+        rule=rule,
+        window_start=FIRST,
+        window_end=FIRST + 60 * 24 * HOUR,
+        skipped=skipped,
+    )
+    assert _starts(found) == [FIRST, FIRST + 14 * 24 * HOUR]

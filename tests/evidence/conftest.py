@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from kindred.schools.generation import country_generate
+from kindred.accounts.generation import country_generate
 
 
 @pytest.fixture

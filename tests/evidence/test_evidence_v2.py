@@ -184,7 +184,8 @@ def test_estimates_carry_their_unit_and_years_are_written_one_way(client, leader
     school = School.objects.filter(phase="secondary", performance__isnull=False).first()
     client.force_login(leader)
     page = client.get(school.get_absolute_url()).content.decode()
-    assert "Progress 8 points" in page or "percentage points" in page
+    assert "<small>points</small>" in page or "<small>percentage points</small>" in page
+    assert "Progress 8 points" not in page  # the measure's name is beside it already (issue 21.17)
     assert "2021/22" in page and "better →" in page
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from kindred.accounts.generation import country_generate
 from kindred.evidence.models import MeasureFit, Performance
-from kindred.schools.generation import country_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -24,26 +24,33 @@ def admin(django_user_model):
 def test_an_undeclared_pupil_sd_with_one_year_is_estimated_from_the_spread_by_cohort(one_year_country):
     fits = MeasureFit.objects.filter(measure__code="ks2_reading_progress")
     assert {f.pupil_sd_method for f in fits} == {"cohort spread"}
-    assert all(f.pupil_sd and f.pupil_sd_check for f in fits)  # the joint fit kept as a cross-check
+    # with the range of SDs the year allows, stored for the model page
+    assert all(f.pupil_sd_low is not None and f.pupil_sd_low <= f.pupil_sd <= f.pupil_sd_high for f in fits)
     declared = MeasureFit.objects.filter(measure__code="ks4_progress8")
     assert {f.pupil_sd_method for f in declared} == {"declared"}
+    shares = MeasureFit.objects.filter(measure__code="ks4_basics_pct")
+    assert {f.pupil_sd_method for f in shares} == {"unit"}
 
 
 def test_the_model_page_says_the_pupil_sd_came_from_one_year(client, one_year_country, admin):
     client.force_login(admin)
     page = client.get("/evidence/model/").content.decode()
-    assert "estimated from one year, from how results spread with cohort size" in page
+    assert "estimated from one year&#x27;s spread by cohort size" in page or (
+        "estimated from one year's spread by cohort size" in page
+    )
 
 
-def test_the_model_page_says_when_the_joint_fit_was_wildly_different_and_not_used(
+def test_a_measure_whose_one_year_cannot_tell_luck_from_real_differences_gives_no_verdicts_and_says_why(
     client, one_year_country, admin
 ):
-    MeasureFit.objects.filter(measure__code="ks2_reading_progress").update(
-        pupil_sd_check=99.0, pupil_sd_disagrees=True
-    )
+    fit = MeasureFit.objects.get(measure__code="ks2_reading_progress", year__isnull=True)
+    assert fit.status == MeasureFit.Status.WITHHELD and fit.reason == "noise_unidentified"
+    assert fit.strengths == fit.needs == 0
+    assert not Performance.objects.filter(measure=fit.measure).exclude(flag="").exists()
     client.force_login(admin)
     page = client.get("/evidence/model/").content.decode()
-    assert "The joint fit with τ gave 99.000, wildly different: not used." in page
+    assert "No strengths or needs from this measure" in page
+    assert "One year cannot tell luck from real differences between schools here" in page
 
 
 def test_the_school_page_says_beside_the_result_that_its_interval_rests_on_one_year(

@@ -112,6 +112,20 @@ def test_good_practice_filters_by_distance_and_other_authority(client, small_cou
     assert all(r.school.local_authority_id != start.local_authority_id for r in other.context["results"])
 
 
+def test_good_practice_from_a_school_with_a_latitude_but_no_longitude_orders_by_strength(
+    client, small_country, reader
+):
+    # The admin lets someone clear one coordinate of a school; the finder then has no place to start from.
+    start = School.objects.filter(phase="primary", latitude__isnull=False).first()
+    School.objects.filter(pk=start.pk).update(longitude=None)
+    client.force_login(reader)
+    response = client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
+    assert response.status_code == 200
+    rows = response.context["results"]
+    assert rows and all(r.distance_km is None for r in rows)
+    assert [r.evidence.z for r in rows] == sorted((r.evidence.z for r in rows), reverse=True)
+
+
 def test_good_practice_says_clearly_when_the_starting_school_is_unknown(client, small_country, reader):
     client.force_login(reader)
     response = client.get("/evidence/good-practice/", {"domain": "maths", "school": "nope"})
@@ -125,7 +139,7 @@ def test_school_page_with_evidence_uses_a_bounded_number_of_queries(
 ):
     school = School.objects.filter(performance__isnull=False, family_members__isnull=False).first()
     client.force_login(reader)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):  # + the navigation's leader link (21.5) and unread count (21.11)
         response = client.get(school.get_absolute_url())
     assert response.status_code == 200
 
@@ -136,7 +150,7 @@ def test_good_practice_page_uses_a_bounded_number_of_queries(
     start = School.objects.filter(phase="primary").first()
     client.force_login(reader)
     # 12, and two for the listed helpers' capacities (their own word; partnerships they support now)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):  # + the navigation's leader link (21.5) and unread count (21.11)
         client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
 
 
@@ -154,3 +168,39 @@ def test_good_practice_shows_categories_only_where_the_reader_may_see_them(
     settings.SUPPORT_CATEGORIES_VISIBLE_TO = "signed_in"
     shown = client.get("/evidence/good-practice/", query).content.decode()
     assert "not shown" not in shown and 'class="tag cat-' in shown
+
+
+def test_a_school_with_two_needs_in_one_domain_gets_one_finder_link_for_it(client, small_country, reader):
+    """Absence and persistent absence are both "attendance": one "Find schools nearby…" link (issue 21.17)."""
+    from django.db.models import Count
+
+    from kindred.evidence.models import Performance
+
+    row = (
+        Performance.objects.filter(year__isnull=True, flag="need", measure__domain="attendance")
+        .values("school")
+        .annotate(n=Count("pk"))
+        .filter(n=2)
+        .order_by("school")
+        .first()
+    )
+    assert row is not None, "the generated country has a school weak in both attendance measures"
+    school = School.objects.get(pk=row["school"])
+    client.force_login(reader)
+    page = client.get(school.get_absolute_url()).content.decode()
+    assert page.count("Overall absence (%) is reliably higher (worse)") == 1
+    assert page.count("Persistent absentees (%) is reliably higher (worse)") == 1
+    assert page.count("?domain=attendance&amp;school=") == 1
+
+
+def test_a_difference_is_in_points_not_the_measure_name_twice():
+    """ "EBacc average point score points" said the unit twice (issue 21.17)."""
+    from kindred.evidence.templatetags.evidence_format import difference_unit
+    from kindred.schools.models import MeasureDefinition
+
+    ebacc = MeasureDefinition(code="ks4_ebacc_aps", name="EBacc average point score", unit="score")
+    assert difference_unit(ebacc) == "points"
+    assert (
+        difference_unit(MeasureDefinition(code="x", name="Share", unit="percent_pupils"))
+        == "percentage points"
+    )

@@ -13,7 +13,7 @@ from kindred.core.models import Job
 from kindred.evidence import tasks
 from kindred.evidence.models import SelfCheck
 from kindred.evidence.services import selfcheck_run
-from kindred.schools.models import Region, School, SchoolMeasure
+from kindred.schools.models import MeasureDefinition, Region, School, SchoolMeasure
 from kindred.schools.services import standard_measures_ensure
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_the_command_stores_coverage_rmse_and_flags_and_adds_nothing_to_the_regi
     for which in ("yearly", "pooled"):
         assert 0.5 < coverage[which]["overall"]["share"] <= 1.0
         assert coverage[which]["overall"]["count"] > 200
-        assert set(coverage[which]["bands"]) == {"<20", "20-99", ">=100"}
+        assert set(coverage[which]["bands"]) == {"<15", "15-30", "30-60", "60+"}
         assert "primary" in coverage[which]["phases"]
         assert check.results["rmse"][which]["shrunk"] < check.results["rmse"][which]["raw"]
     assert 0 <= check.results["flags"]["strengths_true"] <= 1
@@ -59,9 +59,11 @@ def test_the_command_stores_coverage_rmse_and_flags_and_adds_nothing_to_the_regi
 
 
 def test_a_missed_target_is_stored_and_the_command_exits_with_status_2():
-    # one year and no declared pupil SD but Progress 8's: coverage misses (docs/methods.md says why)
+    # an administrator declares KS2 reading's pupil SD as a third of the planted 6.0: its intervals are
+    # far too narrow, and the planted self-check, which uses the live declarations, says so
     standard_measures_ensure()
-    assert run_command("--schools", "300", "--years", "1") == 2
+    MeasureDefinition.objects.filter(code="ks2_reading_progress").update(pupil_sd=2.0)
+    assert run_command("--schools", "600", "--years", "2") == 2
     check = SelfCheck.objects.get()
     assert not check.passed and any("coverage" in failure for failure in check.results["failures"])
 
@@ -99,7 +101,7 @@ def test_the_model_page_shows_the_latest_self_check(client, leader):
     assert "250 schools with results from 2023/24 to 2023/24" in page and "99 schools" not in page
     share = latest.results["coverage"]["pooled"]["overall"]["share"]
     assert f"{100 * share:.1f}%" in page
-    assert "cohort under 20" in page and "Primary" in page
+    assert "cohort under 15" in page and "Primary" in page
     assert ("Every target met." in page) == latest.passed
 
 

@@ -12,9 +12,9 @@ from kindred.engine.generate import (
     SUPPRESS_BELOW,
     Country,
     generate_country,
-    write_truth_csv,
 )
 from kindred.schools.catalogue import MEASURES
+from kindred.schools.generation import write_truth_csv
 from kindred.schools.models import School
 
 

@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from kindred.accounts.generation import country_generate, country_write
 from kindred.accounts.models import SchoolStaff, User
 from kindred.core.jobs import job_create
 from kindred.core.models import Job
+from kindred.demo.tasks import generate_country_job
 from kindred.engine.generate import CONTEXT_MEASURES, generate_country
-from kindred.schools.generation import country_generate, country_write
 from kindred.schools.models import LocalAuthority, Region, School, SchoolMeasure
-from kindred.schools.tasks import generate_country_job
 
 pytestmark = pytest.mark.django_db
 
@@ -128,12 +128,12 @@ def test_refuses_when_generated_teacher_accounts_exist_and_writes_nothing(countr
 
 
 def test_a_failure_midway_rolls_everything_back(country, monkeypatch):
-    import kindred.schools.generation as generation
+    import kindred.accounts.generation as generation
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(generation, "_write_teachers", broken)
+    monkeypatch.setattr(generation, "teachers_write", broken)
     with pytest.raises(RuntimeError):
         country_write(country=country)
     assert not School.objects.exists() and nothing_written()

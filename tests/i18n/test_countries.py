@@ -163,7 +163,7 @@ def test_imports_refuse_a_school_outside_the_country_profiles_bounds(
 
 
 def test_the_shipped_frameworks_domains_are_named_in_welsh_and_arabic(settings):
-    from kindred.frameworks.demo import examples_load
+    from kindred.demo.selfeval import examples_load
 
     versions = examples_load()
     languages = [language for language, _name in settings.LANGUAGES if language != "en"]

@@ -99,3 +99,28 @@ def test_eastern_arabic_digits_are_a_per_language_option(settings):
         assert template.render(Context(values)) == "٣٨٬١٢٣ · ١٬٢٣٤٫٥٠"
     with translation.override("cy"):
         assert template.render(Context(values)) == "38,123 · 1,234.50"
+
+
+def test_eastern_arabic_digits_follow_the_country_profile_unless_the_setting_is_set(settings):
+    template = Template("{% load kindred %}{{ n|number }}")
+    settings.EASTERN_ARABIC_DIGITS = None  # unset: the country decides
+    with translation.override("ar"):
+        settings.COUNTRY = "eg"
+        assert template.render(Context({"n": 2024})) == "٢٬٠٢٤"
+        settings.COUNTRY = "eng"
+        assert template.render(Context({"n": 2024})) == "2,024"
+        settings.COUNTRY = "eg"
+        settings.EASTERN_ARABIC_DIGITS = []  # set, even empty: the installation's choice wins
+        assert template.render(Context({"n": 2024})) == "2,024"
+    with translation.override("cy"):
+        settings.EASTERN_ARABIC_DIGITS = None
+        assert template.render(Context({"n": 2024})) == "2,024"  # Egypt's Welsh pages: 0-9
+
+
+def test_an_egyptian_arabic_page_writes_eastern_digits_by_default(client, settings, school_x):
+    settings.EASTERN_ARABIC_DIGITS = None
+    settings.COUNTRY = "eg"
+    response = client.get(school_x.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
+    translation.deactivate()
+    assert response.status_code == 200
+    assert "٢" in response.content.decode() or "١" in response.content.decode()

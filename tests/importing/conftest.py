@@ -9,6 +9,9 @@ HERE = Path(__file__).resolve().parent
 # that every test runs in any checkout; the full files (../shared) are for the benchmarks.
 SAMPLES = HERE / "data" / "england-2019"
 GIAS_SAMPLE = HERE / "data" / "gias_sample.csv"
+# Another country's real published file (data/france-2021/SOURCE.md): French column names, a
+# semicolon delimiter, the national school id (UAI) and a measure Kindred does not know.
+FRANCE = HERE / "data" / "france-2021"
 
 
 def sample(name: str) -> Path:

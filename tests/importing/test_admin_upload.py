@@ -3,14 +3,16 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kindred.accounts.models import User
 from kindred.core.models import Job
+from kindred.schools.importing.service import saved_mapping_save
 from kindred.schools.models import School, SchoolMeasure
 
-from .conftest import GIAS_SAMPLE
+from .conftest import FRANCE, GIAS_SAMPLE
 
 pytestmark = pytest.mark.django_db
 URL = "admin:schools_school_import"
@@ -175,3 +177,31 @@ def test_a_workbook_without_a_year_is_imported_with_the_year_and_sheet_given_on_
     job = Job.objects.get()
     assert job.status == Job.Status.SUCCEEDED, job.outcome
     assert SchoolMeasure.objects.get(school__registry_id="7101").year == 2024
+
+
+def test_the_admin_can_skip_bad_rows_and_the_job_lists_each_skipped_row(
+    staff_client, django_capture_on_commit_callbacks
+):
+    data = yaml.safe_load((FRANCE / "ips_ecoles.yaml").read_text(encoding="utf-8"))
+    data["define_measures"] = [{"code": "ips", "name": "IPS", "unit": "percent", "kind": "context"}]
+    saved_mapping_save(name="ips-as-percent", data=data)
+    content = (FRANCE / "fr-en-ips_ecoles.csv").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse(URL),
+            {
+                "file": upload("ips.csv", content),
+                "kind": "schools",
+                "mapping": "ips-as-percent",
+                "skip_bad_rows": "on",
+            },
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.outcome["skipped_groups"][0]["count"] == 19
+    assert School.objects.count() == 17
+    page = staff_client.get(response.url).content.decode()
+    assert "Rows skipped for their problems, by cause" in page
+    assert "above the largest value ips can take (100)" in page
+    errors = staff_client.get(reverse("job_errors", args=[job.pk]))
+    assert b"".join(errors.streaming_content).decode().count("\n") == 20

@@ -12,7 +12,7 @@ from kindred.accounts.models import User
 from kindred.audit.models import AuditEvent
 from kindred.core.models import Job
 from kindred.schools.importing import ImportFailed, links_import, schools_import
-from kindred.schools.models import School, SchoolLink
+from kindred.schools.models import PendingLink, School, SchoolLink
 
 from .conftest import GIAS_SAMPLE, HERE
 
@@ -62,7 +62,9 @@ def test_the_summary_accounts_for_every_row_and_counts_skips_by_reason(gias_link
     assert summary["encoding"] == "cp1252"
     assert summary["rows read"] == 7
     assert (summary["rows created"], summary["rows updated"], summary["rows unchanged"]) == (4, 0, 0)
-    assert summary["rows skipped: linked school id (LinkURN) not in the registry"] == 2
+    assert (
+        summary["rows skipped: a school not (yet) in the registry: kept pending, linked when it arrives"] == 2
+    )
     assert summary["rows skipped: not a predecessor or successor link: Sixth Form Centre Link"] == 1
     assert summary["rows skipped"] == 3
     assert (summary["links created"], summary["links updated"], summary["links unchanged"]) == (2, 0, 0)
@@ -164,11 +166,14 @@ def test_link_types_that_are_not_predecessor_or_successor_links_are_skipped_by_t
     assert summary["rows skipped: unknown link type: Twinned"] == 1
 
 
-def test_a_school_not_in_the_registry_is_skipped_and_counted(schools, write_csv):
+def test_a_school_not_in_the_registry_is_kept_pending_and_counted(schools, write_csv):
     path = write_csv("links.csv", [HEADER, "555555,100004,School 100004,Successor,"])
     summary = links_import(path=path).summary()
-    assert summary["rows skipped: school id not in the registry"] == 1
+    assert (
+        summary["rows skipped: a school not (yet) in the registry: kept pending, linked when it arrives"] == 1
+    )
     assert not SchoolLink.objects.exists()
+    assert PendingLink.objects.get().school == "555555"
 
 
 def test_a_file_with_problems_imports_nothing_and_lists_each_with_row_and_column(schools, write_csv):

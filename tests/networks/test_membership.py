@@ -85,7 +85,11 @@ def test_a_replacement_takes_the_leavers_role_and_the_history_says_so(
     network_x, school_x, school_y, school_leader_x
 ):
     old = network_x.memberships.get(school=school_x)
-    new = membership_replace(membership=old, school=school_y, reason="School closed", by=school_leader_x)
+    invitation = membership_replace(
+        membership=old, school=school_y, reason="School closed", by=school_leader_x
+    )
+    membership_request_decide(request=invitation, approve=True, by=school_leader_x)
+    new = network_x.memberships.active().get(school=school_y)
     old.refresh_from_db()
     assert old.replaced_by == new
     assert new.role == Membership.Role.LEAD
@@ -216,12 +220,13 @@ def test_every_membership_and_role_change_is_in_the_audit_log(
     )
     network_role_end(network_role=role, by=school_leader_x)
     third = School.objects.create(registry_id="300300", name="Third")
-    membership_replace(
+    replacement = membership_replace(
         membership=network_x.memberships.get(school=school_y),
         school=third,
         reason="Closed",
         by=school_leader_x,
     )
+    membership_request_decide(request=replacement, approve=True, by=school_leader_x)
     actions = set(AuditEvent.objects.filter(actor=school_leader_x).values_list("action", flat=True))
     assert {
         "network.created",

@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 
 from kindred.networks.models import RotaTurn
 from kindred.networks.rota import rota_block_date, rota_generate, rota_skip, rota_swap
-from kindred.networks.services import membership_add, membership_end, membership_replace
+from kindred.networks.services import (
+    membership_add,
+    membership_end,
+    membership_replace,
+    membership_request_decide,
+)
 from kindred.schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +70,13 @@ def test_a_replacing_school_takes_over_the_leavers_upcoming_turns(
         before = hosts(network_x)
         newcomer = School.objects.create(registry_id="400001", name="Newcomer", region=region_a)
         leaver = three_schools[2]
-        membership_replace(
+        invitation = membership_replace(
             membership=network_x.memberships.get(school=leaver),
             school=newcomer,
             reason="Moved",
             by=school_leader_x,
         )
+        membership_request_decide(request=invitation, approve=True, by=school_leader_x)
         after = hosts(network_x)
     assert {d for d in DATES if after[d] == newcomer.pk} == {d for d in DATES if before[d] == leaver.pk}
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kindred.evidence.models import EvidenceRun, Performance
+from kindred.frameworks.models import SelfEvalSharing
 from kindred.networks.models import Membership, Network
 from kindred.offers.models import Offer, SupportRequest
 from kindred.offers.selectors import suggestions
@@ -148,6 +149,10 @@ def test_a_self_evaluated_need_is_offered_first_the_school_that_rated_itself_str
     support = request_create(
         school=schools["needy"], domain="Behaviour", needs="Our own evaluation says so", by=site_admin
     )
+    # Not shared (docs/privacy.md): another school's request never reads it.
+    assert all(s.ranked.self_evaluated_year is None for s in suggestions(support))
+    for key in ("near", "strong"):
+        SelfEvalSharing.objects.create(school=schools[key], with_networks=True)
     ranked = suggestions(support)
     # 11 km away, but rated strong by its own evaluation: ahead of a school 2 km away rated "secure".
     assert [s.offer.school.name for s in ranked] == ["Strong", "Near"]
@@ -175,6 +180,8 @@ def test_a_request_page_names_a_self_evaluated_strength_with_its_year(client, sc
         school=schools["needy"], domain="behaviour and attendance", needs="x", by=site_admin
     )
     client.force_login(site_admin)
+    assert "A strength in its own evaluation" not in client.get(support.get_absolute_url()).content.decode()
+    SelfEvalSharing.objects.create(school=schools["strong"], with_networks=True)
     page = client.get(support.get_absolute_url()).content.decode()
     assert "A strength in its own evaluation (self-evaluation 2025/26)" in page
 

@@ -70,9 +70,9 @@ def evidence(region_a, region_b):
             value=0,
             expected=0,
             effect=0,
-            estimate=0,
-            lower=0,
-            upper=0,
+            estimate=z,
+            lower=z - 1.96,  # an interval never has width zero (evidence.Performance's constraint)
+            upper=z + 1.96,
             z=z,
             flag=kind,
         )

@@ -6,15 +6,24 @@
 - SQLite: an FTS5 table `accounts_user_fts` over the same two columns (external content: it keeps
   only the index), kept by triggers; the admin searches it for words *starting with* what was
   typed (see accounts/search.py).
+
+On PostgreSQL the indexes are built CONCURRENTLY (outside a transaction, so the migration is not
+atomic): a plain CREATE INDEX holds a SHARE lock on accounts_user while it builds, and on the
+national trial (870,000 people) that was 105 s without a sign-in or a new account
+(benchmarks/bench_migrations.py, docs/deploying.md "Upgrading"). On SQLite the statements run in
+one transaction as before.
 """
 
-from django.db import migrations
+from django.db import migrations, transaction
 
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS accounts_user_email_trgm ON accounts_user "
+    # A concurrent build that failed leaves an invalid index of the name: dropped first.
+    "DROP INDEX CONCURRENTLY IF EXISTS accounts_user_email_trgm",
+    "DROP INDEX CONCURRENTLY IF EXISTS accounts_user_full_name_trgm",
+    "CREATE INDEX CONCURRENTLY accounts_user_email_trgm ON accounts_user "
     "USING GIN ((UPPER(email::text)) gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS accounts_user_full_name_trgm ON accounts_user "
+    "CREATE INDEX CONCURRENTLY accounts_user_full_name_trgm ON accounts_user "
     "USING GIN ((UPPER(full_name::text)) gin_trgm_ops)",
 ]
 POSTGRESQL_REVERSE = [
@@ -49,13 +58,21 @@ SQLITE_REVERSE = [
 
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+        connection = schema_editor.connection
+        statements = statements_by_vendor.get(connection.vendor, [])
+        if connection.vendor == "postgresql":  # CONCURRENTLY: each statement on its own
+            for sql in statements:
+                schema_editor.execute(sql)
+        else:
+            with transaction.atomic(using=connection.alias):
+                for sql in statements:
+                    schema_editor.execute(sql)
 
     return run
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
     dependencies = [("accounts", "0004_user_language")]
 
     operations = [

@@ -1,13 +1,21 @@
 """Full-text search over posts: GIN indexes on PostgreSQL, an FTS5 table kept by triggers on SQLite.
 
 See kindred/board/search.py for the queries that use them.
+
+On PostgreSQL the indexes are built CONCURRENTLY (outside a transaction, so the migration is not
+atomic): a plain CREATE INDEX holds a SHARE lock on board_post while it builds, and with 500,000
+posts that was 85 s in which nobody could post (benchmarks/bench_migrations.py). On SQLite the
+statements run in one transaction as before.
 """
 
-from django.db import migrations
+from django.db import migrations, transaction
 
 POSTGRESQL = [
-    "CREATE INDEX board_post_body_search ON board_post USING GIN (to_tsvector('simple', body))",
-    "CREATE INDEX board_thread_title_search ON board_thread USING GIN (to_tsvector('simple', title))",
+    # A concurrent build that failed leaves an invalid index of the name: dropped first.
+    "DROP INDEX CONCURRENTLY IF EXISTS board_post_body_search",
+    "DROP INDEX CONCURRENTLY IF EXISTS board_thread_title_search",
+    "CREATE INDEX CONCURRENTLY board_post_body_search ON board_post USING GIN (to_tsvector('simple', body))",
+    "CREATE INDEX CONCURRENTLY board_thread_title_search ON board_thread USING GIN (to_tsvector('simple', title))",
 ]
 POSTGRESQL_REVERSE = [
     "DROP INDEX IF EXISTS board_post_body_search",
@@ -45,13 +53,21 @@ SQLITE_REVERSE = [
 
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+        connection = schema_editor.connection
+        statements = statements_by_vendor.get(connection.vendor, [])
+        if connection.vendor == "postgresql":  # CONCURRENTLY: each statement on its own
+            for sql in statements:
+                schema_editor.execute(sql)
+        else:
+            with transaction.atomic(using=connection.alias):
+                for sql in statements:
+                    schema_editor.execute(sql)
 
     return run
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
     dependencies = [("board", "0001_threads_posts_read_state_notifications")]
 
     operations = [

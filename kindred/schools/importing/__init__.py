@@ -8,7 +8,6 @@ from kindred.schools.importing.mapping import MappingError, mapping_load, ready_
 from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
 from kindred.schools.importing.service import (
     ImportKind,
-    import_upload_start,
     links_import,
     measures_import,
     schools_import,
@@ -20,7 +19,6 @@ __all__ = [
     "ImportReport",
     "MappingError",
     "Problem",
-    "import_upload_start",
     "links_import",
     "mapping_load",
     "measures_import",

@@ -57,6 +57,8 @@ class Band:
 SUPPRESSED_CODES = frozenset({"supp", "lowcov", "sp", "c", "[c]", "-999"})
 MISSING_CODES = frozenset({"", "na", "n/a", "ne", "np", "z", "[z]", "x", "[x]", ".."})
 
+# `12,5`, `-0,25`, `1.234,5`: a number written with a decimal comma (not `1,234`, a thousands separator)
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),(\d{1,2}|\d{4,})$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _WHOLE_WITH_ZEROS = re.compile(r"^(\d+)\.0+$")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d")
@@ -87,6 +89,9 @@ class Codes:
             (self.missing - own_suppressed) | own_missing,
             decimal_comma=self.decimal_comma,
         )
+
+    def with_decimal_comma(self) -> "Codes":
+        return Codes(self.suppressed, self.missing, decimal_comma=True)
 
     def blank(self, text: str) -> Blank | None:
         key = text.strip().casefold()
@@ -124,6 +129,14 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     try:
         number = float(cleaned)
     except ValueError:
+        if not codes.decimal_comma and _DECIMAL_COMMA.match(cleaned):
+            raise CellError(
+                _(
+                    "not a number: a decimal comma? Say 'decimal_comma: true' in the mapping "
+                    "(kindred import measures: --decimal-comma)"
+                ),
+                text.strip(),
+            ) from None
         raise CellError(_("not a number or a known code"), text.strip()) from None
     if not math.isfinite(number):
         raise CellError(_("not a finite number"), text.strip())

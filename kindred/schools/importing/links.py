@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
 from kindred.schools.importing.planning import (
-    NO_SUCH_COLUMN,
     PROGRESS_EVERY,
     REGISTRY_ID_LENGTH,
-    SKIP_NOT_IN_REGISTRY,
+    no_such_column,
 )
 from kindred.schools.importing.reading import Table
 from kindred.schools.importing.report import ImportReport, Problem
@@ -60,7 +59,7 @@ OTHER_TYPES = frozenset(
 )
 SKIP_OTHER_TYPE = gettext_lazy("not a predecessor or successor link: %(type)s")
 SKIP_UNKNOWN_TYPE = gettext_lazy("unknown link type: %(type)s")
-SKIP_LINK_NOT_IN_REGISTRY = gettext_lazy("linked school id (LinkURN) not in the registry")
+SKIP_PENDING = gettext_lazy("a school not (yet) in the registry: kept pending, linked when it arrives")
 
 
 @dataclass
@@ -77,6 +76,8 @@ class PlannedLink:
 class LinksPlan:
     report: ImportReport
     links: dict[tuple[str, str], PlannedLink] = field(default_factory=dict)  # (predecessor, successor)
+    # rows naming a school not in the registry: (school, linked, link type, date), kept until both are
+    pending: dict[tuple[str, str, str], date | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -116,7 +117,7 @@ def plan_links_file(
     if not report.problems:
         for column in LINK_COLUMNS:
             if column not in table.header:
-                report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
+                report.problems.append(Problem(1, column, no_such_column(table, column)))
     if report.problems:
         return plan
     index = table.column_index()
@@ -126,17 +127,17 @@ def plan_links_file(
     for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
             progress(done, max(total or 0, done), _("checking"))
-        link = _plan_row(
+        link = plan_link_row(
             plan, row, cells[at_urn], cells[at_link], cells[at_type], cells[at_date], school_types
         )
         if link is not None:
-            _add_link(plan, link, existing_pairs)
+            links_add(plan, link, existing_pairs)
     report.rows, report.blank_rows = table.rows_read, table.blank_rows
     progress(done, done, _("checked"))
     return plan
 
 
-def _plan_row(
+def plan_link_row(
     plan: LinksPlan,
     row: int,
     urn: str,
@@ -177,11 +178,9 @@ def _plan_row(
         problems.append(Problem(row, LINK_DATE, error.reason, error.value))
     if len(problems) > before:
         return None
-    if school not in school_types:
-        plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
-        return None
-    if linked not in school_types:
-        plan.report.skipped[str(SKIP_LINK_NOT_IN_REGISTRY)] += 1
+    if school not in school_types or linked not in school_types:
+        plan.report.skipped[str(SKIP_PENDING)] += 1
+        plan.pending[(school, linked, shown_type)] = on
         return None
     side, kind = SUCCESSION_TYPES[kind_text]
     predecessor, successor = (linked, school) if side == BEFORE else (school, linked)
@@ -190,7 +189,7 @@ def _plan_row(
     return PlannedLink(row, predecessor, successor, kind, on, rows=[row])
 
 
-def _add_link(plan: LinksPlan, link: PlannedLink, existing_pairs: set[tuple[str, str]]) -> None:
+def links_add(plan: LinksPlan, link: PlannedLink, existing_pairs: set[tuple[str, str]]) -> None:
     """Record a row's link, merging it with the same link given on an earlier row (from the other school)."""
     report = plan.report
     pair = (link.predecessor, link.successor)

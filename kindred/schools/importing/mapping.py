@@ -1,13 +1,14 @@
 """Column mappings: a YAML file saying what each column of a CSV file means.
 
-The format is documented in docs/importing.md. `mapping_load` reads a ready mapping by name
-(kindred/schools/mappings/NAME.yaml) or any YAML file by path, and checks it completely before
-any file is read, so a typo in a mapping is reported at once and imports nothing.
+The language is declared in schema.py (and documented from it in docs/importing.md).
+`mapping_load` reads a ready mapping by name (kindred/schools/mappings/NAME.yaml), a mapping saved
+in the builder, or any YAML file by path; `mapping_parse` checks it completely before any file is
+read (the schema, then what needs the database or several keys at once), so a typo in a mapping is
+reported at once and imports nothing, and builds the `Mapping` the planner reads.
 """
 
 import hashlib
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +16,24 @@ import yaml
 from django.utils.translation import gettext as _
 
 from kindred.schools.catalogue import MEASURES, MeasureSpec
+from kindred.schools.importing import schema
 from kindred.schools.importing.cleaning import MISSING_CODES, SUPPRESSED_CODES, Codes, normalise_text
-from kindred.schools.models import MeasureDefinition, SavedMapping, School
+from kindred.schools.importing.schema import (  # noqa: F401 (the planner reads them from here)
+    CHOICE_FIELDS,
+    COUNT_FIELDS,
+    DATE_FIELDS,
+    NEXT,
+    SCHOOL_FIELDS,
+    TEXT_FIELDS,
+    DefinitionSpec,
+    MappingSpec,
+    TemplatePiece,
+    schema_check,
+    template_pieces,
+)
+from kindred.schools.models import MeasureDefinition, SavedMapping
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
-
-# School fields a mapping may fill, by how their cells are read.
-TEXT_FIELDS = {"name": 200, "school_type": 100, "country": 100, "town": 100, "postcode": 16}
-CHOICE_FIELDS = {
-    "phase": School.Phase,
-    "status": School.Status,
-    "urban_rural": School.UrbanRural,
-}
-DATE_FIELDS = {"opened_on", "closed_on"}
-COUNT_FIELDS = {"pupils"}
-SCHOOL_FIELDS = set(TEXT_FIELDS) | set(CHOICE_FIELDS) | DATE_FIELDS | COUNT_FIELDS
-
-NEXT = "next"  # `otherwise: next` in a value map: this column does not decide, try the next one
 
 
 class MappingError(ValueError):
@@ -85,9 +87,22 @@ class MeasureColumn:
 
 @dataclass(frozen=True)
 class SkipRule:
+    """Skip a row whose column holds one of `values`, or a number below `below` or above `above`."""
+
     column: str
     values: frozenset[str]  # normalised
     reason: str
+    below: float | None = None
+    above: float | None = None
+
+
+@dataclass(frozen=True)
+class KeepRule:
+    """Read only rows whose column holds one of `values`."""
+
+    column: str
+    values: frozenset[str]  # normalised
+    shown: tuple[str, ...] = ()  # as the mapping writes them (for the reason counted)
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ class Mapping:
     rows: str = "schools"  # "schools": one school a row; "authorities": one local authority a row
     id_columns: tuple[str, ...] = ()  # one column, or several joined by id_separator (a composite id)
     id_separator: str = "-"
+    id_template: tuple[TemplatePiece, ...] = ()  # an id written from a template (schema.template_pieces)
     year: int | None = None  # the year of every measure that gives none
     year_column: str | None = None  # or a column giving each row's year
     sheet: str | int | None = None  # the sheet of a workbook (None: the first)
@@ -112,8 +128,22 @@ class Mapping:
     region: CodeName | None = None
     measures: tuple[MeasureColumn, ...] = ()
     skip: tuple[SkipRule, ...] = ()
+    keep: tuple[KeepRule, ...] = ()
+    long_value: str | None = None  # a long file: the column of the values ...
+    long_cohort: str | None = None
+    long_fill_in: bool = False
+    pivot_columns: tuple[str, ...] = ()  # ... and the columns that say which measure a row gives
+    # their normalised texts -> (code, value column, cohort column), one or more; None: the column holds codes
+    pivot: dict[tuple[str, ...], tuple[tuple[str, str, str | None], ...]] | None = None
     codes: Codes = field(default_factory=Codes)
     new_measures: tuple[MeasureSpec, ...] = ()
+
+    def with_decimal_comma(self) -> "Mapping":
+        """This mapping reading `12,5` as twelve and a half (an import's --decimal-comma)."""
+        measures = tuple(
+            replace(m, codes=None if m.codes is None else m.codes.with_decimal_comma()) for m in self.measures
+        )
+        return replace(self, codes=self.codes.with_decimal_comma(), measures=measures)
 
     @property
     def id_column(self) -> str | None:
@@ -137,14 +167,16 @@ class Mapping:
                 used |= {place.code, place.name}
         for m in self.measures:
             used |= {m.column, m.cohort, m.year_column, m.denominator}
-        used |= {rule.column for rule in self.skip}
+        used |= {self.long_value, self.long_cohort, *self.pivot_columns}
+        for read in (self.pivot or {}).values():
+            used |= {column for _code, value, cohort in read for column in (value, cohort)}
+        used |= {rule.column for rule in self.skip} | {rule.column for rule in self.keep}
         return {c for c in used if c}
 
     def needs_year(self) -> bool:
         """Whether some measure has no year of its own and the mapping gives none."""
-        return any(m.year is None and m.year_column is None for m in self.measures) and not (
-            self.year or self.year_column
-        )
+        without = any(m.year is None and m.year_column is None for m in self.measures) or self.long_value
+        return bool(without) and not (self.year or self.year_column)
 
     @property
     def writes_schools(self) -> bool:
@@ -206,15 +238,16 @@ def definitions_load(path: str | Path) -> tuple[MeasureSpec, ...]:
         raise MappingError(
             _("%(file)s is not valid YAML: %(error)s") % {"file": path.name, "error": error}
         ) from None
-    if isinstance(data, dict) and set(data) <= {"define_measures", "description"}:
-        data = data.get("define_measures") or []
-    check = _Checker(path.stem)
-    specs = tuple(_parse_new_measures(check, data))
-    if check.errors:
+    if isinstance(data, list):
+        data = {"define_measures": data}
+    checked, errors = schema_check(data, spec=schema.DefinitionsSpec)
+    specs: tuple[MeasureSpec, ...] = ()
+    if checked is not None:
+        specs = tuple(_definition(d) for d in checked.define_measures)  # type: ignore[attr-defined]
+        errors = _defined_twice(specs)
+    if errors:
         raise MappingError(
-            _("The definitions %(name)r have problems:") % {"name": path.stem}
-            + "\n- "
-            + "\n- ".join(check.errors)
+            _("The definitions %(name)r have problems:") % {"name": path.stem} + "\n- " + "\n- ".join(errors)
         )
     return specs
 
@@ -230,494 +263,279 @@ def place_code(name: str) -> str:
     return f"{slug[:23].rstrip('-')}-{digest}"
 
 
-class _Checker:
-    def __init__(self, name: str):
-        self.name = name
-        self.errors: list[str] = []
-
-    def error(self, where: str, message: str) -> None:
-        self.errors.append(f"{where}: {message}")
-
-    def text(self, data: dict, key: str, where: str, *, required: bool = False) -> str | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(where, _("'%(key)s' is required") % {"key": key})
-            return None
-        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
-            self.error(where, _("'%(key)s' must be a column name") % {"key": key})
-            return None
-        return str(value).strip()
-
-    def mapping(self, value: Any, where: str) -> dict:
-        if not isinstance(value, dict):
-            self.error(where, _("must be a mapping of keys to values"))
-            return {}
-        return value
-
-
-def _unknown_keys(check: _Checker, data: dict, allowed: set[str], where: str) -> None:
-    for key in sorted(set(data) - allowed, key=str):
-        check.error(
-            f"{where}.{key}", _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))}
-        )
-
-
 def _known_measure_codes() -> set[str]:
     return set(MEASURES) | set(MeasureDefinition.objects.values_list("code", flat=True))
 
 
+def _normalised(texts) -> frozenset[str]:
+    return frozenset(normalise_text(t) for t in texts)
+
+
+def _definition(d: DefinitionSpec) -> MeasureSpec:
+    return MeasureSpec(
+        d.code,
+        d.name,
+        d.unit,
+        d.domain,
+        d.kind,
+        d.higher_is_better,
+        d.description,
+        valid_min=d.valid_min,
+        valid_max=d.valid_max,
+        pupil_sd=d.pupil_sd,
+        pupil_sd_source=d.pupil_sd_source,
+        predictors=tuple(d.predictors),
+    )
+
+
+def _defined_twice(specs) -> list[str]:
+    seen: set[str] = set()
+    errors = []
+    for i, spec in enumerate(specs):
+        if spec.code in seen:
+            errors.append(
+                f"define_measures[{i}]: " + _("the code %(code)r is defined twice") % {"code": spec.code}
+            )
+        seen.add(spec.code)
+    return errors
+
+
+def _codes(spec, base: Codes) -> Codes:
+    return base if spec is None else base.with_own(suppressed=spec.suppressed, missing=spec.missing)
+
+
+def _place(spec) -> CodeName | None:
+    if spec is None:
+        return None
+    values = None
+    if spec.values is not None:
+        values = {normalise_text(text): value for text, value in spec.values.items()}
+    return CodeName(code=spec.code, name=spec.name, values=values)
+
+
+def _source(spec) -> FieldSource:
+    if spec.column is None:
+        return FieldSource(column=None, constant=spec.value)
+    values = None
+    if spec.values is not None:
+        values = {
+            normalise_text(text): "" if value is None else str(value) for text, value in spec.values.items()
+        }
+    return FieldSource(
+        column=spec.column,
+        values=values,
+        otherwise=spec.otherwise,
+        date_format=getattr(spec, "date_format", None),
+        missing=_normalised(spec.missing),
+    )
+
+
+def _year(spec) -> dict[str, Any]:
+    if spec is None:
+        return {}
+    return {"year": spec.value} if spec.value is not None else {"year_column": spec.column}
+
+
+def _id(spec: schema.IdSpec) -> dict[str, Any]:
+    if spec.template is None:
+        return {"id_columns": tuple(spec.columns or ()), "id_separator": spec.separator}
+    return {"id_columns": tuple(spec.column_names()), "id_template": tuple(template_pieces(spec.template))}
+
+
 def mapping_parse(data: Any, *, name: str = "mapping", definitions: tuple[MeasureSpec, ...] = ()) -> Mapping:
     """Check a mapping's parsed YAML and build it; raise MappingError listing every problem."""
-    check = _Checker(name)
-    data = check.mapping(data, "the mapping")
-    allowed = {
-        "description", "rows", "id", "year", "schools", "local_authority", "region",
-        "measures", "skip", "codes", "define_measures", "sheet", "decimal_comma",
-    }  # fmt: skip
-    for key in set(data) - allowed:
-        check.error(str(key), _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))})
-    rows = data.get("rows", "schools")
-    if rows not in ("schools", "authorities"):
-        check.error("rows", _("must be 'schools' or 'authorities'"))
-    kwargs: dict[str, Any] = {"name": name, "description": str(data.get("description", "")), "rows": rows}
-    new_measures = tuple(_parse_new_measures(check, data.get("define_measures") or []))
-    own = {m.code for m in new_measures}
-    kwargs["new_measures"] = new_measures + tuple(d for d in definitions if d.code not in own)
-    known_codes = _known_measure_codes() | {m.code for m in kwargs["new_measures"]}
-    sheet = data.get("sheet")
-    decimal_comma = data.get("decimal_comma", False)
-    if not isinstance(decimal_comma, bool):
-        check.error("decimal_comma", _("must be true or false"))
-        decimal_comma = False
-    base_codes = Codes(SUPPRESSED_CODES, MISSING_CODES, decimal_comma=decimal_comma)
-    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
-        check.error("sheet", _("must be a sheet's name or its number (1 for the first)"))
-    kwargs["sheet"] = sheet
+    checked, errors = schema_check(data)
+    if checked is None:
+        errors += _unknown_measures(data, definitions)  # reported beside the schema's
+        raise MappingError(
+            _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(errors)
+        )
+    mapping, errors = _build(checked, name=name, definitions=definitions)  # type: ignore[arg-type]
+    if errors:
+        raise MappingError(
+            _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(errors)
+        )
+    return mapping
 
-    if rows == "authorities":
-        kwargs["local_authority"] = _parse_place(check, data.get("local_authority"), "local_authority")
-        kwargs["region"] = _parse_place(check, data.get("region"), "region")
-        if kwargs["local_authority"] is None or kwargs["local_authority"].name is None:
-            check.error(
+
+def _build_long(spec: MappingSpec, kwargs: dict, error, new_measures) -> Mapping:
+    """A long mapping: several rows a school, values for schools already in the registry."""
+    if spec.id is None:
+        error("id", _("'id' is required: a column, or a list of columns for an id made of several"))
+    else:
+        kwargs.update(_id(spec.id))
+    for key in ("schools", "local_authority", "region"):
+        if key in spec.model_fields_set:
+            error(key, _("not used in a long mapping: it adds measures to schools in the registry"))
+    if (spec.long is not None) == bool(spec.measures):
+        error("long", _("a long mapping needs 'long' (a value column and a pivot) or 'measures', not both"))
+    kwargs.update(create=False, fields={})
+    if spec.long is not None:
+        known = _known_measure_codes() | {m.code for m in new_measures}
+        pivot = None
+        if spec.long.measure.codes:
+            pivot = {}
+            for i, item in enumerate(spec.long.measure.codes):
+                if item.measure not in known:
+                    error(
+                        f"long.measure.codes[{i}]",
+                        _("unknown measure code %(code)r; use a catalogue code or define_measures")
+                        % {"code": item.measure},
+                    )
+                key = tuple(normalise_text(t) for t in item.when)
+                read = (item.measure, item.value or spec.long.value, item.cohort or spec.long.cohort)
+                pivot[key] = (*pivot.get(key, ()), read)
+        kwargs.update(
+            long_value=spec.long.value,
+            long_cohort=spec.long.cohort,
+            long_fill_in=spec.long.fill_in,
+            pivot_columns=tuple(spec.long.measure.columns),
+            pivot=pivot,
+        )
+        return Mapping(**kwargs)
+    kwargs["rows"] = "long"
+    mapping, measure_errors = _build(
+        spec.model_copy(update={"rows": "schools"}), name=kwargs["name"], definitions=()
+    )
+    for line in measure_errors:
+        if line.startswith("measures"):
+            error(*line.split(": ", 1))
+    return replace(mapping, rows="long", create=False, fields={}, new_measures=new_measures)
+
+
+def _unknown_measures(data: Any, definitions: tuple[MeasureSpec, ...]) -> list[str]:
+    """Measure codes of a mapping the schema refused that are not known either, so that every
+    problem is reported at once."""
+    items = data.get("measures") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    defined = data.get("define_measures")
+    known = _known_measure_codes() | {d.code for d in definitions}
+    known |= {d.get("code") for d in defined if isinstance(d, dict)} if isinstance(defined, list) else set()
+    return [
+        f"measures[{i}]: "
+        + _("unknown measure code %(code)r; use a catalogue code or define_measures")
+        % {"code": item["measure"]}
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("measure"), str) and item["measure"] not in known
+    ]
+
+
+def _build(
+    spec: MappingSpec, *, name: str, definitions: tuple[MeasureSpec, ...]
+) -> tuple[Mapping, list[str]]:
+    """The Mapping a checked spec describes, and what is wrong across its keys (or with the database)."""
+    errors: list[str] = []
+
+    def error(where: str, message: str) -> None:
+        errors.append(f"{where}: {message}")
+
+    own = tuple(_definition(d) for d in spec.define_measures)
+    errors += _defined_twice(own)
+    own_codes = {m.code for m in own}
+    new_measures = own + tuple(d for d in definitions if d.code not in own_codes)
+    codes = _codes(spec.codes, Codes(SUPPRESSED_CODES, MISSING_CODES, decimal_comma=spec.decimal_comma))
+    kwargs: dict[str, Any] = {
+        "name": name,
+        "description": spec.description,
+        "rows": spec.rows,
+        "sheet": spec.sheet,
+        "codes": codes,
+        "new_measures": new_measures,
+        "skip": tuple(
+            SkipRule(rule.column, _normalised(rule.values or ()), rule.reason.strip(), rule.below, rule.above)
+            for rule in spec.skip
+        ),
+        "keep": tuple(
+            KeepRule(rule.column, _normalised(rule.values), tuple(rule.values)) for rule in spec.keep
+        ),
+        **_year(spec.year),
+    }
+    if spec.rows == "long":
+        return _build_long(spec, kwargs, error, new_measures), errors
+    if spec.rows == "authorities":
+        kwargs["local_authority"] = _place(spec.local_authority)
+        kwargs["region"] = _place(spec.region)
+        if spec.local_authority is None or spec.local_authority.name is None:
+            error(
                 "local_authority",
                 _(
                     "an authorities mapping needs a 'name' column (and a 'code' column, or codes are made from the names)"
                 ),
             )
         for key in ("id", "schools", "measures"):
-            if key in data:
-                check.error(key, _("not used in an authorities mapping"))
+            if key in spec.model_fields_set:
+                error(key, _("not used in an authorities mapping"))
+        return Mapping(**kwargs), errors
+    for key in ("local_authority", "region"):
+        if key in spec.model_fields_set:
+            error(key, _("in a schools mapping, '%(key)s' goes under 'schools:'") % {"key": key})
+    if spec.id is None:
+        error("id", _("'id' is required: a column, or a list of columns for an id made of several"))
     else:
-        for key in ("local_authority", "region"):
-            if key in data:
-                check.error(key, _("in a schools mapping, '%(key)s' goes under 'schools:'") % {"key": key})
-        kwargs.update(_parse_id(check, data.get("id")))
-        schools = check.mapping(data.get("schools", {}), "schools")
-        kwargs.update(_parse_schools(check, schools))
-        kwargs.update(_parse_file_year(check, data.get("year"), "year"))
-        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
-        kwargs["measures"] = tuple(
-            _parse_measures(
-                check, data.get("measures") or [], known_codes, kwargs["codes"], kwargs.get("year")
-            )
+        kwargs.update(_id(spec.id))
+    schools = spec.schools or schema.SchoolsSpec()
+    fields = {
+        field: tuple(_source(s) for s in sources)
+        for field, sources in schools.fields  # type: ignore[attr-defined]
+        if sources
+    }
+    create = schools.create if schools.create is not None else bool(fields)
+    if create and "name" not in fields:
+        error("schools.fields.name", _("a mapping that creates schools needs a name column"))
+    coordinates = schools.coordinates
+    if coordinates is not None:
+        kwargs.update(
+            latitude=coordinates.latitude,
+            longitude=coordinates.longitude,
+            easting=coordinates.easting,
+            northing=coordinates.northing,
+            bounds=tuple(coordinates.bounds) if coordinates.bounds else None,
         )
-    kwargs["skip"] = tuple(_parse_skip(check, data.get("skip") or []))
-    if "codes" not in kwargs:
-        kwargs["codes"] = _parse_codes(check, data.get("codes"), "codes", base_codes)
-    if check.errors:
-        raise MappingError(
-            _("The mapping %(name)r has problems:") % {"name": name} + "\n- " + "\n- ".join(check.errors)
-        )
-    return Mapping(**kwargs)
-
-
-def _parse_id(check: _Checker, spec: Any) -> dict[str, Any]:
-    """`id: URN`, `id: [URN, DEPT]` or `id: {columns: [URN, DEPT], separator: "/"}`."""
-    separator = "-"
-    if isinstance(spec, dict):
-        _unknown_keys(check, spec, {"columns", "separator"}, "id")
-        separator = str(spec.get("separator", "-"))
-        spec = spec.get("columns")
-    columns = spec if isinstance(spec, list) else [spec]
-    if (
-        spec is None
-        or not columns
-        or any(not isinstance(c, str | int) or isinstance(c, bool) or not str(c).strip() for c in columns)
-    ):
-        check.error("id", _("'id' is required: a column, or a list of columns for an id made of several"))
-        return {"id_columns": ()}
-    return {"id_columns": tuple(str(c).strip() for c in columns), "id_separator": separator}
-
-
-def _parse_file_year(check: _Checker, spec: Any, where: str) -> dict[str, Any]:
-    """`year: 2018`, or `year: {column: YEAR}` (each row's year), or nothing (given at import)."""
-    if spec is None:
-        return {}
-    if isinstance(spec, dict):
-        _unknown_keys(check, spec, {"column"}, where)
-        column = check.text(spec, "column", where, required=True)
-        return {"year_column": column}
-    year = _year(check, spec, where)
-    return {"year": year} if year is not None else {}
-
-
-def _parse_codes(check: _Checker, spec: Any, where: str, base: Codes) -> Codes:
-    if spec is None:
-        return base
-    spec = check.mapping(spec, where)
-    _unknown_keys(check, spec, {"suppressed", "missing"}, where)
-    lists = {}
-    for key in ("suppressed", "missing"):
-        value = spec.get(key, [])
-        if not isinstance(value, list):
-            check.error(f"{where}.{key}", _("must be a list of codes"))
-            value = []
-        lists[key] = ["" if c is None else str(c) for c in value]
-    return base.with_own(suppressed=lists["suppressed"], missing=lists["missing"])
-
-
-def _parse_place(check: _Checker, data: Any, where: str, *, need_name: bool = False) -> CodeName | None:
-    if data is None:
-        return None
-    data = check.mapping(data, where)
-    _unknown_keys(check, data, {"code", "name", "values"}, where)
-    code = check.text(data, "code", where)
-    name = check.text(data, "name", where)
-    if code is None and name is None:
-        check.error(where, _("give a 'code' column, a 'name' column, or both"))
-        return None
-    values = None
-    if data.get("values") is not None:
-        values = {
-            normalise_text("" if text is None else str(text)): (None if value is None else str(value))
-            for text, value in check.mapping(data["values"], f"{where}.values").items()
-        }
-    return CodeName(code=code, name=name, values=values)
-
-
-def _parse_schools(check: _Checker, data: dict) -> dict[str, Any]:
-    allowed = {"create", "update", "fields", "coordinates", "local_authority", "region"}
-    for key in set(data) - allowed:
-        check.error(
-            f"schools.{key}", _("unknown key (known: %(keys)s)") % {"keys": ", ".join(sorted(allowed))}
-        )
-    result: dict[str, Any] = {}
-    for flag in ("create", "update"):
-        value = data.get(flag, flag != "create" or bool(data.get("fields")))
-        if not isinstance(value, bool):
-            check.error(f"schools.{flag}", _("must be true or false"))
-        result[flag] = bool(value)
-    fields: dict[str, tuple[FieldSource, ...]] = {}
-    for field_name, spec in check.mapping(data.get("fields", {}), "schools.fields").items():
-        where = f"schools.fields.{field_name}"
-        if field_name not in SCHOOL_FIELDS:
-            check.error(
-                where,
-                _("not a school field (fields: %(fields)s)") % {"fields": ", ".join(sorted(SCHOOL_FIELDS))},
-            )
-            continue
-        specs = spec if isinstance(spec, list) else [spec]
-        fields[field_name] = tuple(
-            s for i, one in enumerate(specs) if (s := _parse_source(check, field_name, one, f"{where}[{i}]"))
-        )
-        if fields[field_name] and fields[field_name][-1].otherwise == NEXT:
-            check.error(where, _("the last column cannot say 'otherwise: next'"))
-    if result["create"] and "name" not in fields:
-        check.error("schools.fields.name", _("a mapping that creates schools needs a name column"))
-    result["fields"] = fields
-    if "coordinates" in data:
-        coords = dict(check.mapping(data["coordinates"], "schools.coordinates"))
-        bounds = coords.pop("bounds", None)
-        if bounds is not None:
-            if (
-                not isinstance(bounds, list)
-                or len(bounds) != 4
-                or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
-                or not (bounds[0] < bounds[2] and bounds[1] < bounds[3])
-            ):
-                check.error("schools.coordinates.bounds", _("must be [south, west, north, east] in degrees"))
-            else:
-                result["bounds"] = tuple(float(b) for b in bounds)
-        keys = set(coords)
-        if keys == {"latitude", "longitude"}:
-            result["latitude"] = check.text(coords, "latitude", "schools.coordinates")
-            result["longitude"] = check.text(coords, "longitude", "schools.coordinates")
-        elif keys == {"easting", "northing"}:
-            result["easting"] = check.text(coords, "easting", "schools.coordinates")
-            result["northing"] = check.text(coords, "northing", "schools.coordinates")
-        else:
-            check.error(
-                "schools.coordinates", _("give either latitude and longitude, or easting and northing")
-            )
-    result["local_authority"] = _parse_place(check, data.get("local_authority"), "schools.local_authority")
-    result["region"] = _parse_place(check, data.get("region"), "schools.region")
-    return result
-
-
-def _parse_source(check: _Checker, field_name: str, spec: Any, where: str) -> FieldSource | None:
-    if isinstance(spec, str):
-        spec = {"column": spec}
-    spec = check.mapping(spec, where)
-    _unknown_keys(check, spec, {"column", "values", "otherwise", "date_format", "value", "missing"}, where)
-    choices = CHOICE_FIELDS.get(field_name)
-    if "value" in spec:
-        if "column" in spec:
-            check.error(where, _("give either a 'column' or a constant 'value'"))
-            return None
-        constant = spec["value"]
-        if choices is not None and str(constant) not in choices.values:
-            check.error(
-                f"{where}.value",
-                _("%(value)r is not a %(field)s (%(choices)s)")
-                % {"value": constant, "field": field_name, "choices": ", ".join(choices.values)},
-            )
-            return None
-        return FieldSource(column=None, constant=constant)
-    column = check.text(spec, "column", where, required=True)
-    if column is None:
-        return None
-    missing = spec.get("missing", [])
-    if not isinstance(missing, list):
-        check.error(f"{where}.missing", _("must be a list of codes"))
-        missing = []
-    raw_values = spec.get("values")
-    values = None
-    if raw_values is not None:
-        values = {}
-        for text, value in check.mapping(raw_values, f"{where}.values").items():
-            stored = "" if value is None else str(value)
-            if choices is not None and stored not in choices.values:
-                check.error(
-                    f"{where}.values",
-                    _("%(value)r is not a %(field)s (%(choices)s)")
-                    % {"value": value, "field": field_name, "choices": ", ".join(choices.values)},
-                )
-            values[normalise_text("" if text is None else str(text))] = stored
-    elif choices is not None:
-        check.error(
-            where,
-            _("%(field)s needs a 'values' map from the file's text to %(choices)s")
-            % {"field": field_name, "choices": ", ".join(choices.values)},
-        )
-    otherwise = spec.get("otherwise")
-    if otherwise is not None:
-        otherwise = str(otherwise)
-        if otherwise != NEXT and choices is not None and otherwise not in choices.values:
-            check.error(
-                f"{where}.otherwise",
-                _("%(value)r is not a %(field)s or 'next'") % {"value": otherwise, "field": field_name},
-            )
-    date_format = spec.get("date_format")
-    if date_format is not None and field_name not in DATE_FIELDS:
-        check.error(where, _("date_format is only for date fields"))
-    return FieldSource(
-        column=column,
-        values=values,
-        otherwise=otherwise,
-        date_format=date_format,
-        missing=frozenset(normalise_text("" if c is None else str(c)) for c in missing),
+    kwargs.update(
+        create=create,
+        update=schools.update,
+        fields=fields,
+        local_authority=_place(schools.local_authority),
+        region=_place(schools.region),
     )
-
-
-def _year(check: _Checker, value: Any, where: str) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:
-        return value
-    check.error(where, _("needs a 'year' (the year the academic year starts: 2018 for 2018/19)"))
-    return None
-
-
-MEASURE_KEYS = {
-    "column", "measure", "year", "cohort", "values", "value", "fill_in", "scale", "denominator", "codes",
-}  # fmt: skip
-
-
-def _parse_measures(
-    check: _Checker, items: Any, known: set[str], file_codes: Codes, file_year: int | None
-) -> list[MeasureColumn]:
-    """The measure columns; one without a year of its own takes the file's (`year:`), or each
-    row's (`year: {column: ...}`), or the one given when importing (--year)."""
-    if not isinstance(items, list):
-        check.error("measures", _("must be a list"))
-        return []
+    known = _known_measure_codes() | {m.code for m in new_measures}
     measures = []
-    seen: set[tuple[str, int | None, str | None]] = set()
-    for i, item in enumerate(items):
+    seen: set[tuple] = set()
+    for i, item in enumerate(spec.measures):
         where = f"measures[{i}]"
-        item = check.mapping(item, where)
-        _unknown_keys(check, item, MEASURE_KEYS, where)
-        code = item.get("measure")
-        if code not in known:
-            check.error(
+        if item.measure not in known:
+            error(
                 where,
-                _("unknown measure code %(code)r; use a catalogue code or define_measures") % {"code": code},
+                _("unknown measure code %(code)r; use a catalogue code or define_measures")
+                % {"code": item.measure},
             )
             continue
-        year = _parse_file_year(check, item.get("year"), f"{where}.year")
-        if not year and file_year is not None:
-            year = {"year": file_year}
-        column = check.text(item, "column", where)
-        constant = item.get("value")
-        if (column is None) == (constant is None):
-            check.error(where, _("give either a 'column' or a constant 'value'"))
-            continue
-        if constant is not None and (isinstance(constant, bool) or not isinstance(constant, int | float)):
-            check.error(where, _("'value' must be a number"))
-            continue
-        values = None
-        if item.get("values") is not None:
-            values = {}
-            for text, number in check.mapping(item["values"], f"{where}.values").items():
-                if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
-                    check.error(f"{where}.values", _("%(value)r is not a number") % {"value": number})
-                    continue
-                values[normalise_text("" if text is None else str(text))] = number
-        fill_in = item.get("fill_in", False)
-        if not isinstance(fill_in, bool):
-            check.error(where, _("'fill_in' must be true or false"))
-        scale = item.get("scale")
-        if scale is not None and (
-            isinstance(scale, bool) or not isinstance(scale, int | float) or scale == 0
-        ):
-            check.error(
-                f"{where}.scale", _("must be a number other than 0 (100 turns fractions into percentages)")
-            )
-            scale = None
-        denominator = check.text(item, "denominator", where)
-        if denominator and scale is not None:
-            check.error(where, _("give 'denominator' or 'scale', not both"))
-        codes = _parse_codes(check, item["codes"], f"{where}.codes", file_codes) if "codes" in item else None
-        key = (code, year.get("year"), year.get("year_column"))
+        year = _year(item.year) or ({"year": kwargs["year"]} if kwargs.get("year") is not None else {})
+        key = (item.measure, year.get("year"), year.get("year_column"))
         if key in seen:
-            check.error(
-                where, _("measure %(code)s for this year is already given by another column") % {"code": code}
+            error(
+                where,
+                _("measure %(code)s for this year is already given by another column")
+                % {"code": item.measure},
             )
         seen.add(key)
         measures.append(
             MeasureColumn(
-                measure=code,
+                measure=item.measure,
                 year=year.get("year"),
                 year_column=year.get("year_column"),
-                column=column,
-                cohort=check.text(item, "cohort", where),
-                values=values,
-                constant=None if constant is None else float(constant),
-                fill_in=bool(fill_in),
-                scale=None if scale is None else float(scale),
-                denominator=denominator,
-                codes=codes,
+                column=item.column,
+                cohort=item.cohort,
+                values=None
+                if item.values is None
+                else {normalise_text(text): number for text, number in item.values.items()},
+                constant=item.value,
+                fill_in=item.fill_in,
+                scale=item.scale,
+                denominator=item.denominator,
+                codes=None if item.codes is None else _codes(item.codes, codes),
             )
         )
-    return measures
-
-
-def _parse_skip(check: _Checker, items: Any) -> list[SkipRule]:
-    if not isinstance(items, list):
-        check.error("skip", _("must be a list"))
-        return []
-    rules = []
-    for i, item in enumerate(items):
-        where = f"skip[{i}]"
-        item = check.mapping(item, where)
-        _unknown_keys(check, item, {"column", "values", "reason"}, where)
-        column = check.text(item, "column", where, required=True)
-        values = item.get("values")
-        reason = item.get("reason")
-        if not isinstance(values, list) or not values:
-            check.error(where, _("needs a list of 'values'"))
-            continue
-        if not isinstance(reason, str) or not reason.strip():
-            check.error(where, _("needs a 'reason' (shown in the summary)"))
-            continue
-        if column:
-            rules.append(SkipRule(column, frozenset(normalise_text(str(v)) for v in values), reason.strip()))
-    return rules
-
-
-DEFINITION_KEYS = {
-    "code", "name", "unit", "domain", "kind", "higher_is_better", "description",
-    "valid_min", "valid_max", "pupil_sd", "pupil_sd_source", "predictors",
-}  # fmt: skip
-
-
-def _number_or_none(check: _Checker, item: dict, key: str, where: str) -> float | None:
-    value = item.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        check.error(f"{where}.{key}", _("must be a number"))
-        return None
-    return float(value)
-
-
-def _parse_new_measures(check: _Checker, items: Any) -> list[MeasureSpec]:
-    if not isinstance(items, list):
-        check.error("define_measures", _("must be a list"))
-        return []
-    specs = []
-    codes: set[str] = set()
-    for i, item in enumerate(items):
-        where = f"define_measures[{i}]"
-        item = check.mapping(item, where)
-        _unknown_keys(check, item, DEFINITION_KEYS, where)
-        code, name = item.get("code"), item.get("name")
-        unit, kind = item.get("unit", "score"), item.get("kind", "outcome")
-        if not isinstance(code, str) or not re.fullmatch(r"[-a-zA-Z0-9_]{1,64}", code) or code in MEASURES:
-            check.error(
-                where,
-                _("needs a new 'code' (not a catalogue one): up to 64 letters, digits, dashes, underscores"),
-            )
-            continue
-        if code in codes:
-            check.error(where, _("the code %(code)r is defined twice") % {"code": code})
-            continue
-        codes.add(code)
-        if not isinstance(name, str) or not name:
-            check.error(where, _("needs a 'name'"))
-            continue
-        if unit not in MeasureDefinition.Unit.values:
-            check.error(
-                where,
-                _("unit must be one of %(units)s") % {"units": ", ".join(MeasureDefinition.Unit.values)},
-            )
-            continue
-        if kind not in MeasureDefinition.Kind.values:
-            check.error(
-                where,
-                _("kind must be one of %(kinds)s") % {"kinds": ", ".join(MeasureDefinition.Kind.values)},
-            )
-            continue
-        higher = item.get("higher_is_better")
-        if higher is not None and not isinstance(higher, bool):
-            check.error(f"{where}.higher_is_better", _("must be true, false or left out"))
-            continue
-        valid_min = _number_or_none(check, item, "valid_min", where)
-        valid_max = _number_or_none(check, item, "valid_max", where)
-        if valid_min is not None and valid_max is not None and valid_min >= valid_max:
-            check.error(where, _("valid_min must be below valid_max"))
-            continue
-        pupil_sd = _number_or_none(check, item, "pupil_sd", where)
-        if pupil_sd is not None and pupil_sd <= 0:
-            check.error(f"{where}.pupil_sd", _("must be above 0"))
-            continue
-        predictors = item.get("predictors") or []
-        if not isinstance(predictors, list) or not all(isinstance(p, str) for p in predictors):
-            check.error(f"{where}.predictors", _("must be a list of measure codes"))
-            continue
-        specs.append(
-            MeasureSpec(
-                code,
-                name,
-                unit,
-                str(item.get("domain", "other")),
-                kind,
-                higher,
-                str(item.get("description", "")),
-                valid_min=valid_min,
-                valid_max=valid_max,
-                pupil_sd=pupil_sd,
-                pupil_sd_source=str(item.get("pupil_sd_source", "")),
-                predictors=tuple(predictors),
-            )
-        )
-    return specs
+    kwargs["measures"] = tuple(measures)
+    return Mapping(**kwargs), errors

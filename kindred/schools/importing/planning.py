@@ -4,6 +4,7 @@ A plan holds every school, authority and measure value the file gives, already c
 every problem found. The writer (writing.py) applies a plan only if it has no problems.
 """
 
+import difflib
 import math
 import re
 from collections.abc import Iterable
@@ -16,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from kindred import countries
 from kindred.core.progress import Progress, no_progress
+from kindred.engine.units import PERCENT_UNITS
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import (
-    DEFAULT_CODES,
     Blank,
     CellError,
     Codes,
@@ -43,7 +44,7 @@ from kindred.schools.importing.mapping import (
     place_code,
 )
 from kindred.schools.importing.reading import Table
-from kindred.schools.importing.report import ImportReport, Problem
+from kindred.schools.importing.report import ImportReport, Problem, ProblemLog
 
 KEEP = "keep"  # a measure's cohort when the file has no cohort column: leave the stored one as it is
 REGISTRY_ID_LENGTH = 32
@@ -57,6 +58,8 @@ SKIP_NO_ID = gettext_lazy("no school id (a total or note row)")
 SKIP_NOT_IN_REGISTRY = gettext_lazy("school id not in the registry")
 SKIP_NO_VALUE = gettext_lazy("no value (not applicable or missing)")
 SKIP_NO_AUTHORITY_CODE = gettext_lazy("no local authority code")
+SKIP_PROBLEM = gettext_lazy("a problem in the row (each listed in the report)")
+SKIP_NOT_READ = gettext_lazy("a measure the mapping does not read")
 NO_SUCH_COLUMN = gettext_lazy("the file has no such column")
 PROGRESS_EVERY = 1000
 LONG_COLUMNS = ("school_id", "measure", "year", "value")
@@ -74,7 +77,7 @@ class Limits:
 
     @classmethod
     def of(cls, unit: str, valid_min: float | None, valid_max: float | None) -> "Limits":
-        if unit == "percent" and valid_min is None and valid_max is None:
+        if unit in PERCENT_UNITS and valid_min is None and valid_max is None:
             valid_min, valid_max = 0.0, 100.0
         return cls(unit, valid_min, valid_max)
 
@@ -119,10 +122,56 @@ class Plan:
     regions: dict[str, PlannedPlace] = field(default_factory=dict)
     measure_specs: list[MeasureSpec] = field(default_factory=list)
     kept_rows: list[int] = field(default_factory=list)  # rows not skipped: each is created/updated/unchanged
+    # A plan with a problem is never written, so what it would write is dropped as soon as it has one
+    # (memory stays bounded for a file with millions of problems) — unless its bad rows are to be
+    # skipped and the rest written (--skip-bad-rows), or its rows previewed.
+    keep_when_failing: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.report.problems
+
+    def holding(self) -> bool:
+        """Whether the plan still keeps what rows would write (see keep_when_failing)."""
+        if self.report.problems and not self.keep_when_failing:
+            if self.schools or self.measures:
+                self.schools.clear()
+                self.measures.clear()
+            return False
+        return True
+
+
+def rows_with_problems_skip(plan: Plan) -> None:
+    """Skip the rows that have problems and keep the rest (an import's `--skip-bad-rows`): each
+    such row is counted as skipped, its problems become the report's `skipped_problems`, and what
+    it would have written leaves the plan. A problem of the whole file (row 0, the header) still
+    stops the import: then nothing is skipped and every problem stays."""
+    report = plan.report
+    log = report.problems
+    if not log or any(p.row < 2 for p in log):
+        return
+    report.skipped_problems = log
+    report.problems = ProblemLog()
+    report.skipped[str(SKIP_PROBLEM)] += log.rows()
+    bad = log.has_row
+    plan.kept_rows = [row for row in plan.kept_rows if not bad(row)]
+    plan.schools = [s for s in plan.schools if not bad(s.row)]
+    plan.measures = [m for m in plan.measures if not bad(m.row)]
+    if plan.schools or not plan.authorities:  # a schools file: the places its kept schools name
+        first_row: dict[tuple[str, str], int] = {}
+        for school in plan.schools:
+            for kind, code in (("authority", school.authority), ("region", school.region)):
+                if code:
+                    first_row.setdefault((kind, code), school.row)
+        plan.authorities = {c: p for c, p in plan.authorities.items() if ("authority", c) in first_row}
+        plan.regions = {c: p for c, p in plan.regions.items() if ("region", c) in first_row}
+        for kind, places in (("authority", plan.authorities), ("region", plan.regions)):
+            for code, place in places.items():
+                place.row = first_row[(kind, code)]
+    else:  # an authorities file: the authorities of its good rows, and their regions
+        plan.authorities = {c: p for c, p in plan.authorities.items() if not bad(p.row)}
+        named = {p.region for p in plan.authorities.values()}
+        plan.regions = {c: p for c, p in plan.regions.items() if c in named}
 
 
 def _new_plan(table: Table, *, file: str) -> Plan:
@@ -139,11 +188,39 @@ def _finish(plan: Plan, table: Table) -> None:
     plan.report.blank_rows = table.blank_rows
 
 
+COLUMNS_LISTED = 40
+
+
+def no_such_column(table: Table, column: str) -> str:
+    """Why a column is not found, with what was found instead: the nearest names, the columns
+    read, and which sheet of a workbook they are from."""
+    reason = str(NO_SUCH_COLUMN)
+    names = [name for name in table.header if name]
+    folded = {normalise_text(name): name for name in names}
+    near = difflib.get_close_matches(normalise_text(column), list(folded), n=3, cutoff=0.6)
+    if near:
+        reason += "; " + _("the nearest: %(names)s") % {"names": ", ".join(repr(folded[n]) for n in near)}
+    shown = ", ".join(repr(name) for name in names[:COLUMNS_LISTED])
+    if len(names) > COLUMNS_LISTED:
+        shown += " " + _("and %(n)d more") % {"n": len(names) - COLUMNS_LISTED}
+    if table.sheet:
+        others = [name for name in table.sheets if name != table.sheet]
+        where = _("sheet %(sheet)r") % {"sheet": table.sheet}
+        if others:
+            where += " " + _("(the workbook's other sheets: %(names)s; choose one with --sheet)") % {
+                "names": ", ".join(repr(name) for name in others)
+            }
+        reason += ". " + _("The columns of %(where)s: %(columns)s") % {"where": where, "columns": shown}
+    else:
+        reason += ". " + _("The file's columns: %(columns)s") % {"columns": shown}
+    return reason
+
+
 def _missing_columns(table: Table, needed: Iterable[str], plan: Plan) -> bool:
     present = set(table.header)
     missing = sorted(set(needed) - present)
     for column in missing:
-        plan.report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
+        plan.report.problems.append(Problem(1, column, no_such_column(table, column)))
     return bool(missing)
 
 
@@ -183,14 +260,17 @@ def plan_schools_file(
     bounds: tuple[float, float, float, float] | None = None,
     file: str = "",
     progress: Progress = no_progress,
+    keep_when_failing: bool = False,
 ) -> Plan:
     """Check every row of a file read through a schools mapping; nothing is written.
 
     `limits`: each measure's unit and valid range (by code); `year`: the year of measures the
     mapping gives none for (the command line's --year); `bounds`: the country's (south, west,
-    north, east), unless the mapping declares its own.
+    north, east), unless the mapping declares its own; `keep_when_failing`: keep what the rows
+    would write after a problem is found (to skip the bad rows, or to preview them).
     """
     plan = _new_plan(table, file=file)
+    plan.keep_when_failing = keep_when_failing
     if mapping.rows == "authorities":
         return _plan_authorities(table, mapping, plan, progress)
     plan.update = mapping.update
@@ -215,6 +295,9 @@ def plan_schools_file(
     _finish(plan, table)
     progress(done, done, _("checked"))
     checker.finish()
+    listed = {spec.code for spec in plan.measure_specs}
+    read = {code for code, _value, _cohort in checker.long_measures}
+    plan.measure_specs += [MEASURES[c] for c in sorted(read) if c in MEASURES and c not in listed]
     return plan
 
 
@@ -226,6 +309,41 @@ def _specs_for(mapping: Mapping) -> list[MeasureSpec]:
     return [MEASURES[code] for code in sorted(codes) if code in MEASURES] + list(own.values())
 
 
+class RowChooser:
+    """The mapping's `keep` and `skip` rules: which rows are read, and why the others are not."""
+
+    def __init__(self, mapping: Mapping, index: dict[str, int]):
+        self.keep = [(index[rule.column], rule) for rule in mapping.keep]
+        self.skip = [(index[rule.column], rule) for rule in mapping.skip]
+        self.not_kept = {
+            id(rule): _("not kept: %(column)s is not %(values)s")
+            % {"column": rule.column, "values": " / ".join(rule.shown)}
+            for _at, rule in self.keep
+        }
+
+    def skipped(self, cells: list[str]) -> str | None:
+        """Why the row is skipped (the reason counted in the summary), or None when it is read."""
+        for at, rule in self.keep:
+            if normalise_text(cells[at]) not in rule.values:
+                return self.not_kept[id(rule)]
+        for at, rule in self.skip:
+            text = cells[at]
+            if rule.values and normalise_text(text) in rule.values:
+                return rule.reason
+            if rule.below is not None or rule.above is not None:
+                try:
+                    number = clean_number(text)
+                except CellError:
+                    continue
+                if isinstance(number, Blank):
+                    continue
+                if (rule.below is not None and number < rule.below) or (
+                    rule.above is not None and number > rule.above
+                ):
+                    return rule.reason
+        return None
+
+
 class _RowChecker:
     """Checks one row at a time against a mapping, adding to a plan what the row would change."""
 
@@ -234,11 +352,18 @@ class _RowChecker:
         self.year = year
         self.bounds = bounds or countries.profile().bounds.south_west_north_east
         self.id_at = [index[c] for c in mapping.id_columns]
-        self.skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
+        self.template = [
+            (piece, index[piece.column] if piece.column else None) for piece in mapping.id_template
+        ]
+        self.long_seen: dict[tuple[str, str, int], int] = {}  # a long file: (school, measure, year) -> row
+        self.pivot_at = [index[c] for c in mapping.pivot_columns]
+        self.long_measures: dict[tuple, MeasureColumn] = {}
+        self.rows_chosen = RowChooser(mapping, index)
         self.seen: dict[str, int] = {}
         self.grid: list[tuple[int, dict[str, Any], float, float, str]] = []
         self.reported_row, self.reported = 0, set()
         self.authority_word, self.region_word = _("local authority"), _("region")  # once, not per row
+        self.range_reasons: dict[tuple[str, bool], str] = {}  # (measure, below): the reason, translated once
         self.counts: tuple[int, dict] = (0, {})  # (row, {column: count}): a cohort column read once a row
         self.fractions: dict[int, list[float]] = {}  # measure column -> [count, largest |value|, any not 0/1]
 
@@ -260,11 +385,15 @@ class _RowChecker:
         if not all(parts):
             self.problem(row, self.mapping.id_column, _("part of the id is empty"), " | ".join(parts))
             return None
+        if self.template:
+            return "".join(
+                piece.render("" if at is None else clean_id(cells[at])) for piece, at in self.template
+            )
         return self.mapping.id_separator.join(parts)
 
     def check(self, row: int, cells: list[str], existing_ids: set[str]) -> None:
         plan, mapping = self.plan, self.mapping
-        reason = next((r.reason for at, r in self.skip_rules if normalise_text(cells[at]) in r.values), None)
+        reason = self.rows_chosen.skipped(cells)
         if reason is not None:
             plan.report.skipped[reason] += 1
             return
@@ -273,6 +402,9 @@ class _RowChecker:
             return
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
+            return
+        if mapping.rows == "long":
+            self.check_long(row, cells, registry_id, existing_ids)
             return
         if registry_id in self.seen:
             self.problem(
@@ -285,22 +417,118 @@ class _RowChecker:
         if len(registry_id) > REGISTRY_ID_LENGTH:
             self.problem(row, mapping.id_column, _("an id longer than 32 characters"), registry_id)
             return
-        if not mapping.create and registry_id not in existing_ids:
-            plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
-            return
         self.seen[registry_id] = row
-        plan.kept_rows.append(row)
+        unknown = not mapping.create and registry_id not in existing_ids
+        mark = self.mark() if unknown else None
         if mapping.writes_schools:
             school = self.school(row, cells, registry_id)
             if school is not None:
                 is_new = school.registry_id not in existing_ids
-                if (is_new or "name" in school.values) and not school.values.get("name"):
+                if not unknown and (is_new or "name" in school.values) and not school.values.get("name"):
                     source = mapping.fields["name"][0]
                     self.problem(row, source.column, _("a school needs a name"), "")
-                plan.schools.append(school)
+                if plan.holding():
+                    plan.schools.append(school)
         row_year = self.year_of(row, cells, mapping.year_column, mapping.year)
         for measure in mapping.measures:
             self.measure(row, cells, registry_id, measure, row_year)
+        if mark is not None:
+            self.unknown_school(row, registry_id, mark)
+        else:
+            plan.kept_rows.append(row)
+
+    def check_long(self, row: int, cells: list[str], registry_id: str, existing_ids: set[str]) -> None:
+        """A row of a long file: the value of one measure (the pivot's), or of the measure columns,
+        for one school and year; the same school, measure and year twice is a problem."""
+        plan, mapping = self.plan, self.mapping
+        if len(registry_id) > REGISTRY_ID_LENGTH:
+            self.problem(row, mapping.id_column, _("an id longer than 32 characters"), registry_id)
+            return
+        measures = list(mapping.measures)
+        if mapping.pivot_columns:
+            measures = self.pivot_measures(row, cells)
+            if not measures:
+                return
+        unknown = registry_id not in existing_ids
+        mark = self.mark()
+        row_year = self.year_of(row, cells, mapping.year_column, mapping.year)
+        for measure in measures:
+            year = measure.year if measure.year is not None else row_year
+            key = (registry_id, measure.measure, year)
+            if year is not False and key in self.long_seen:
+                self.problem(
+                    row,
+                    mapping.id_column,
+                    _("this school, measure and year are already on row %(row)d")
+                    % {"row": self.long_seen[key]},
+                    f"{registry_id} {measure.measure} {year}",
+                )
+                continue
+            self.long_seen[key] = row
+            self.measure(row, cells, registry_id, measure, row_year)
+        if unknown:
+            self.unknown_school(row, registry_id, mark)
+        elif len(plan.report.problems) == mark[4] and len(plan.measures) == mark[1]:
+            plan.report.skipped[str(SKIP_NO_VALUE)] += 1  # every value of the row was missing
+        else:
+            plan.kept_rows.append(row)
+
+    def pivot_measures(self, row: int, cells: list[str]) -> list[MeasureColumn]:
+        """The measures a long file's row gives, from its pivot columns; none (counted) for a row
+        of measures the mapping does not read, or (a problem) an unknown code in a codes column."""
+        mapping = self.mapping
+        if mapping.pivot is not None:
+            read = mapping.pivot.get(tuple(normalise_text(cells[at]) for at in self.pivot_at))
+            if read is None:
+                self.plan.report.skipped[str(SKIP_NOT_READ)] += 1
+                return []
+        else:
+            code = cells[self.pivot_at[0]].strip()
+            if code not in self.limits:
+                self.problem(
+                    row,
+                    mapping.pivot_columns[0],
+                    _("unknown measure code: define it with define_measures or --definitions FILE"),
+                    code,
+                )
+                return []
+            read = ((code, mapping.long_value, mapping.long_cohort),)
+        measures = []
+        for code, value, cohort in read:
+            if (code, value, cohort) not in self.long_measures:
+                self.long_measures[(code, value, cohort)] = MeasureColumn(
+                    measure=code, year=None, column=value, cohort=cohort, fill_in=mapping.long_fill_in
+                )
+            measures.append(self.long_measures[(code, value, cohort)])
+        return measures
+
+    def mark(self) -> tuple:
+        """What the plan holds before a row is checked, to take back what the row added."""
+        plan, report = self.plan, self.plan.report
+        return (
+            len(plan.schools),
+            len(plan.measures),
+            report.values_missing,
+            report.values_banded,
+            len(report.problems),
+            set(plan.authorities),
+            set(plan.regions),
+        )
+
+    def unknown_school(self, row: int, registry_id: str, mark: tuple) -> None:
+        """A row whose school is not in the registry (and the mapping adds none) was checked like
+        any other: its problems stay problems; what it would have written is taken back, and the
+        row is skipped as an unknown school."""
+        plan, report = self.plan, self.plan.report
+        schools, measures, report.values_missing, report.values_banded, problems, authorities, regions = mark
+        del plan.schools[schools:], plan.measures[measures:]
+        for code in set(plan.authorities) - authorities:
+            del plan.authorities[code]
+        for code in set(plan.regions) - regions:
+            del plan.regions[code]
+        if len(report.problems) == problems:
+            report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
+            report.unknown_school(registry_id)
 
     def year_of(self, row: int, cells: list[str], column: str | None, fixed: int | None) -> int | None | bool:
         """The year a column or the mapping gives; False when a year cell is wrong (reported)."""
@@ -622,30 +850,45 @@ class _RowChecker:
         limits = self.limits.get(measure.measure)
         if limits is None:
             return True
-        shown = text.strip()
         if limits.valid_min is not None and value < limits.valid_min:
             self.problem(
-                row,
-                measure.column,
-                _("below the smallest value %(measure)s can take (%(min)s)")
-                % {"measure": measure.measure, "min": f"{limits.valid_min:g}"},
-                shown,
+                row, measure.column, self.range_reason(measure.measure, limits, below=True), text.strip()
             )
             return False
         if limits.valid_max is not None and value > limits.valid_max:
             self.problem(
-                row,
-                measure.column,
-                _("above the largest value %(measure)s can take (%(max)s)")
-                % {"measure": measure.measure, "max": f"{limits.valid_max:g}"},
-                shown,
+                row, measure.column, self.range_reason(measure.measure, limits, below=False), text.strip()
             )
             return False
         return True
 
+    def range_reason(self, code: str, limits: Limits, *, below: bool) -> str:
+        """A value out of a measure's range: the reason, translated once a measure (a file with a
+        wrong mapping can have one in every cell)."""
+        key = (code, below)
+        reason = self.range_reasons.get(key)
+        if reason is None:
+            if below:
+                reason = _("below the smallest value %(measure)s can take (%(min)s)") % {
+                    "measure": code,
+                    "min": f"{limits.valid_min:g}",
+                }
+            else:
+                reason = _("above the largest value %(measure)s can take (%(max)s)") % {
+                    "measure": code,
+                    "max": f"{limits.valid_max:g}",
+                }
+            self.range_reasons[key] = reason
+        return reason
+
     def watch_fractions(self, measure: MeasureColumn, value: float) -> None:
         limits = self.limits.get(measure.measure)
-        if limits is None or limits.unit != "percent" or measure.scale is not None or measure.denominator:
+        if (
+            limits is None
+            or limits.unit not in PERCENT_UNITS
+            or measure.scale is not None
+            or measure.denominator
+        ):
             return
         seen = self.fractions.setdefault(id(measure), [0, 0.0, 0, measure])
         seen[0] += 1
@@ -693,6 +936,8 @@ def _add_measure(
     if value is Blank.MISSING:
         plan.report.values_missing += 1
         return
+    if not plan.holding():
+        return
     suppressed = value is Blank.SUPPRESSED
     if band is not None:
         plan.report.values_banded += 1
@@ -709,9 +954,9 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
     index = table.column_index()
     authority, region = mapping.local_authority, mapping.region
     assert authority is not None and authority.name is not None
-    skip_rules = [(index[rule.column], rule) for rule in mapping.skip]
+    chooser = RowChooser(mapping, index)
     for row, cells in table.rows():
-        reason = next((r.reason for at, r in skip_rules if normalise_text(cells[at]) in r.values), None)
+        reason = chooser.skipped(cells)
         name = " ".join(cells[index[authority.name]].split())
         code = (
             clean_id(cells[index[authority.code]]) if authority.code else (place_code(name) if name else "")
@@ -768,15 +1013,20 @@ def plan_measures_file(
     limits: dict[str, Limits] | None = None,
     file: str = "",
     progress: Progress = no_progress,
+    decimal_comma: bool = False,
+    keep_when_failing: bool = False,
 ) -> Plan:
-    """Check every row of a long measures file (`school_id,measure,year,value,cohort`)."""
+    """Check every row of a long measures file (`school_id,measure,year,value,cohort`);
+    `decimal_comma`: `12,5` is twelve and a half; `keep_when_failing` as for plan_schools_file."""
     plan = _new_plan(table, file=file)
+    plan.keep_when_failing = keep_when_failing
+    codes = Codes(decimal_comma=decimal_comma)
     limits = limits or {}
     header = {name.strip().casefold(): i for i, name in enumerate(table.header)}
     if not plan.report.problems:
         for column in LONG_COLUMNS:
             if column not in header:
-                plan.report.problems.append(Problem(1, column, str(NO_SUCH_COLUMN)))
+                plan.report.problems.append(Problem(1, column, no_such_column(table, column)))
     if plan.report.problems:
         return plan
     at_id, at_code, at_year, at_value = (header[c] for c in LONG_COLUMNS)
@@ -792,9 +1042,7 @@ def plan_measures_file(
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
             continue
-        if registry_id not in existing_ids:
-            plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
-            continue
+        unknown = registry_id not in existing_ids  # checked all the same, then skipped
         code = cells[at_code].strip()
         before = len(problems)
         if code not in known_codes:
@@ -810,7 +1058,7 @@ def plan_measures_file(
         value: float | Blank = Blank.MISSING
         try:
             text = cells[at_value]
-            blank = DEFAULT_CODES.blank(text)
+            blank = codes.blank(text)
             parsed = None if blank is not None else clean_band(text)
             spec = limits.get(code)
             if blank is not None:
@@ -819,7 +1067,7 @@ def plan_measures_file(
                 band = (parsed.lower, parsed.upper)
                 value = parsed.point(spec.valid_min if spec else None, spec.valid_max if spec else None)
             else:
-                value = clean_number(text, DEFAULT_CODES)
+                value = clean_number(text, codes)
             if spec is not None and not isinstance(value, Blank):
                 if spec.valid_min is not None and value < spec.valid_min:
                     raise CellError(
@@ -838,7 +1086,7 @@ def plan_measures_file(
         cohort: int | None | str = KEEP
         if at_cohort is not None:
             try:
-                count = _RowChecker.count(cells[at_cohort], DEFAULT_CODES)
+                count = _RowChecker.count(cells[at_cohort], codes)
                 cohort = None if isinstance(count, Blank) else count
             except CellError as error:
                 problems.append(Problem(row, "cohort", error.reason, error.value))
@@ -856,6 +1104,10 @@ def plan_measures_file(
             )
             continue
         seen[key] = row
+        if unknown:
+            plan.report.skipped[str(SKIP_NOT_IN_REGISTRY)] += 1
+            plan.report.unknown_school(registry_id)
+            continue
         if value is Blank.MISSING:
             plan.report.skipped[str(SKIP_NO_VALUE)] += 1
             plan.report.values_missing += 1

@@ -1,15 +1,17 @@
 """Reading a published table, row by row, whatever its form: CSV text in any common encoding and
-delimiter, or a spreadsheet (.xlsx, .ods, .xls).
+delimiter, a spreadsheet (.xlsx, .ods, .xls), JSON records, or Parquet.
 
 The form is told by the file's first bytes, not its name: a workbook renamed `.csv` is read as a
 workbook, and the summary says so. Rows are streamed: memory does not grow with the file's size
 (a CSV is decoded and split as it is read; an .xlsx is read with openpyxl's read-only mode, which
-parses the sheet's XML as it goes). What was found (encoding, delimiter, sheet) is reported.
+parses the sheet's XML as it goes; JSON is parsed as a stream by ijson; Parquet is read a batch at a
+time by pyarrow). What was found (encoding, delimiter, sheet) is reported.
 """
 
 import codecs
 import csv
 import itertools
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,11 +28,14 @@ SNIFF_LINES = 50
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+PARQUET = b"PAR1"
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "ods": "OpenDocument spreadsheet (.ods)",
-                "xls": "Excel 97-2003 workbook (.xls)"}  # fmt: skip
+                "xls": "Excel 97-2003 workbook (.xls)", "json": "JSON", "parquet": "Parquet"}  # fmt: skip
+JSON_HEADER_RECORDS = 1000  # the columns of a JSON file: the keys of its first records
 ENCODING_NAMES = {"utf-8-sig": "UTF-8 with a byte-order mark", "utf-8": "UTF-8", "utf-16": "UTF-16",
                   "cp1252": "Windows-1252", "latin-1": "Latin-1"}  # fmt: skip
-SPREADSHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls"}
+SPREADSHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls", ".json": "json",
+                        ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet", ".pq": "parquet"}  # fmt: skip
 
 
 class Table:
@@ -64,6 +69,7 @@ class Table:
         self.delimiter = delimiter
         self.sheet = sheet
         self.sheets = sheets
+        self.shape = ""  # a JSON file's: "records", "object" (of records) or "lines"
         self.estimated_rows = estimated_rows
         self.problems: list[Problem] = problems or []
         self.notes: list[str] = notes or []
@@ -108,6 +114,13 @@ class Table:
             parts.append(_("%(name)s-separated") % {"name": DELIMITERS.get(self.delimiter, self.delimiter)})
         if self.sheet:
             parts.append(_("sheet %(sheet)r") % {"sheet": self.sheet})
+        shapes = {
+            "records": _("a list of records"),
+            "object": _("an object of records (its keys in the column 'key')"),
+            "lines": _("one record a line"),
+        }
+        if self.shape:
+            parts.append(str(shapes[self.shape]))
         return ", ".join(parts)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -144,8 +157,13 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
     path = Path(path)
     with path.open("rb") as handle:
         start = handle.read(8)
+        head = handle.read(CHUNK)
     suffix_format = SPREADSHEET_SUFFIXES.get(path.suffix.lower(), "csv")
-    if start.startswith(ZIP):
+    if start.startswith(PARQUET):
+        file_format = "parquet"
+    elif _looks_like_json(start + head):
+        file_format = "json"
+    elif start.startswith(ZIP):
         file_format = _zip_format(path)
         if file_format is None:
             return Table.failed(
@@ -163,14 +181,18 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
             "xlsx": _("an Excel workbook (.xlsx): it was read as one"),
             "ods": _("an OpenDocument spreadsheet (.ods): it was read as one"),
             "xls": _("an Excel 97-2003 workbook (.xls): it was read as one"),
+            "json": _("JSON: it was read as JSON"),
+            "parquet": _("a Parquet file: it was read as one"),
         }[file_format]
         notes.append(_("the file is named %(name)s but is %(what)s") % {"name": path.name, "what": what})
-    if file_format == "csv":
+    if file_format in ("csv", "json", "parquet"):
         if sheet is not None:
             notes.append(
-                _("a CSV file has no sheets: the sheet asked for (%(sheet)s) was ignored") % {"sheet": sheet}
+                _("a %(format)s file has no sheets: the sheet asked for (%(sheet)s) was ignored")
+                % {"format": FORMAT_NAMES[file_format], "sheet": sheet}
             )
-        return _open_csv(path, notes)
+        opener = {"csv": _open_csv, "json": _open_json, "parquet": _open_parquet}[file_format]
+        return opener(path, notes)
     if file_format == "xlsx":
         return _open_xlsx(path, sheet, notes)
     return _open_calamine(path, sheet, notes, file_format)
@@ -284,6 +306,179 @@ def _open_csv(path: Path, notes: list[str]) -> Table:
         estimated_rows=max(lines - 1, 0),
         notes=notes,
     )
+    return table
+
+
+# JSON and Parquet -----------------------------------------------------------------------------
+
+
+def _looks_like_json(head: bytes) -> bool:
+    """A file whose text starts with `[{` or `{"`: a list of records, an object of records, or JSON
+    lines (a CSV's header never starts so)."""
+    text = head.lstrip(codecs.BOM_UTF8).lstrip()
+    return text.startswith(b"{") or (text.startswith(b"[") and text[1:].lstrip()[:1] in (b"{", b"]"))
+
+
+def json_cell(value: Any) -> str:
+    """A JSON or Parquet value as the text a CSV file would hold (nested values as JSON)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return cell_text(value)
+
+
+def _records_table(
+    records: Iterator[dict],
+    *,
+    file_format: str,
+    notes: list[str],
+    estimated_rows: int | None,
+    close,
+    shape: str,
+) -> Table:
+    """A table whose columns are the keys of the first records (a key first seen later is a problem
+    on its row: a JSON file has no header to promise its columns)."""
+    first = list(itertools.islice(records, JSON_HEADER_RECORDS))
+    header: list[str] = []
+    for record in first:
+        header.extend(k for k in record if k not in header)
+    if not header:
+        close()
+        return Table.failed(Problem(1, "", _("the file holds no records")), file_format=file_format)
+    known = set(header)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for number, record in enumerate(itertools.chain(first, records), start=2):
+                extra = [k for k in record if k not in known]
+                if extra:
+                    table.problems.append(
+                        Problem(
+                            number,
+                            "",
+                            _("the record has keys the first records do not have: %(keys)s")
+                            % {"keys": ", ".join(extra)},
+                        )
+                    )
+                    yield [""] * len(header)
+                    continue
+                yield [json_cell(record.get(k)) for k in header]
+        except Exception as error:  # a broken file: ijson's and pyarrow's own errors
+            table.problems.append(Problem(0, "", _("cannot read the file: %(error)s") % {"error": error}))
+        finally:
+            close()
+
+    table = Table(
+        header=[str(k).strip() for k in header],
+        records=rows(),
+        file_format=file_format,
+        encoding="",
+        estimated_rows=estimated_rows,
+        notes=notes,
+    )
+    table.shape = shape
+    return table
+
+
+def _open_json(path: Path, notes: list[str]) -> Table:
+    """A list of records (`[{...}, ...]`), an object of records (`{"id": {...}}`: the keys become
+    the column `key`), or JSON lines (one record a line), parsed as a stream."""
+    import ijson  # only needed for JSON files
+
+    handle = path.open("rb")
+    head = handle.read(CHUNK).lstrip(codecs.BOM_UTF8).lstrip()
+    handle.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        handle.read(len(codecs.BOM_UTF8))
+    shape = "records"
+    first_line = head.split(b"\n", 1)[0].strip()
+    if head.startswith(b"["):
+        items: Iterator[Any] = ijson.items(handle, "item", use_float=True)
+    else:
+        try:
+            single = json.loads(first_line) if b"\n" in head.strip() else None
+        except ValueError:
+            single = None
+        if isinstance(single, dict):
+            shape = "lines"
+            handle.close()
+            handle = path.open("r", encoding="utf-8-sig")
+            items = (json.loads(line) for line in handle if line.strip())
+        else:
+            shape = "object"
+            items = (
+                {"key": key, **value} if isinstance(value, dict) else value
+                for key, value in ijson.kvitems(handle, "", use_float=True)
+            )
+
+    def records() -> Iterator[dict]:
+        for number, item in enumerate(items, start=2):
+            if not isinstance(item, dict):
+                raise ValueError(_("record %(n)d is not an object of keys and values") % {"n": number - 1})
+            yield item
+
+    try:
+        return _records_table(
+            records(), file_format="json", notes=notes, estimated_rows=None, close=handle.close, shape=shape
+        )
+    except Exception as error:  # the first records could not be read
+        handle.close()
+        return Table.failed(
+            Problem(0, "", _("cannot read the JSON file: %(error)s") % {"error": error}), file_format="json"
+        )
+
+
+def _open_parquet(path: Path, notes: list[str]) -> Table:
+    """A Parquet file, a batch of rows at a time (pyarrow, when installed)."""
+    try:
+        import pyarrow.parquet as pq  # optional: the `parquet` extra
+    except ImportError:
+        return Table.failed(
+            Problem(
+                0,
+                "",
+                _(
+                    "this is a Parquet file; this installation reads CSV, .xlsx, .ods, .xls and JSON files "
+                    "(install pyarrow, the 'parquet' extra, to read Parquet), or save the file as CSV"
+                ),
+            ),
+            file_format="parquet",
+        )
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises its own kinds for a damaged file
+        return Table.failed(
+            Problem(0, "", _("cannot read the Parquet file: %(error)s") % {"error": error}),
+            file_format="parquet",
+        )
+    header = list(parquet.schema_arrow.names)
+
+    def records() -> Iterator[dict]:
+        for batch in parquet.iter_batches(batch_size=10_000):
+            yield from batch.to_pylist()
+
+    if not header:
+        parquet.close()
+        return Table.failed(Problem(1, "", _("the file holds no records")), file_format="parquet")
+    table = Table(
+        header=header,
+        records=None,
+        file_format="parquet",
+        estimated_rows=parquet.metadata.num_rows,
+        notes=notes,
+    )
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for record in records():
+                yield [json_cell(record[k]) for k in header]
+        except Exception as error:  # a damaged row group
+            table.problems.append(
+                Problem(0, "", _("cannot read the Parquet file: %(error)s") % {"error": error})
+            )
+        finally:
+            parquet.close()
+
+    table._records = rows()
     return table
 
 

@@ -33,6 +33,82 @@ class Problem:
 
 
 PROBLEM_ROWS_SHOWN = 5  # rows listed under each cause in a grouped report
+# A file can have millions of problems (a shifted column in a national file): every one is counted,
+# but at most this many of each kind (the same reason in the same column) are kept, in memory and
+# in the errors CSV, and at most KINDS_KEPT kinds; the rest are counted only.
+SAMPLE_PER_KIND = 100
+KINDS_KEPT = 200
+
+
+class ProblemLog:
+    """The problems of an import: every one counted (`len`), by kind (column and reason), with the
+    first SAMPLE_PER_KIND of each kind kept (iterating gives those, in the order found), and the
+    rows that have any (a bit a row), so bounded memory holds what the report needs."""
+
+    def __init__(self, problems=(), *, per_kind: int | None = None, kinds: int | None = None):
+        self.per_kind = SAMPLE_PER_KIND if per_kind is None else per_kind
+        self.kinds = KINDS_KEPT if kinds is None else kinds
+        self.clear()
+        self.extend(problems)
+
+    def clear(self) -> None:
+        self.kept: list[Problem] = []
+        self.counts: dict[tuple[str, str], int] = {}
+        self.uncounted_kinds = 0  # problems of kinds past the KINDS_KEPT first: counted in total only
+        self.total = 0
+        self._rows = bytearray()  # bit r: row r has a problem
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        self._mark(problem.row)
+        kind = (problem.column, problem.reason)
+        count = self.counts.get(kind)
+        if count is None:
+            if len(self.counts) >= self.kinds:
+                self.uncounted_kinds += 1
+                return
+            count = 0
+        self.counts[kind] = count + 1
+        if count < self.per_kind:
+            self.kept.append(problem)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def _mark(self, row: int) -> None:
+        byte = row >> 3
+        if byte >= len(self._rows):
+            self._rows.extend(bytes(max(byte + 1 - len(self._rows), len(self._rows))))
+        self._rows[byte] |= 1 << (row & 7)
+
+    def has_row(self, row: int) -> bool:
+        byte = row >> 3
+        return byte < len(self._rows) and bool(self._rows[byte] & (1 << (row & 7)))
+
+    def rows(self) -> int:
+        """How many rows have a problem."""
+        return int.from_bytes(self._rows, "little").bit_count()
+
+    @property
+    def not_kept(self) -> int:
+        """Problems counted but not kept (beyond each kind's sample)."""
+        return self.total - len(self.kept)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self):
+        return iter(self.kept)
+
+    def __getitem__(self, index):
+        return self.kept[index]
+
+
+UNKNOWN_IDS_SHOWN = 10  # ids of unknown schools named in the summary
 
 
 @dataclass
@@ -53,8 +129,9 @@ class ProblemGroup:
         }
 
 
-def problems_grouped(problems: list[Problem], *, shown: int = PROBLEM_ROWS_SHOWN) -> list[ProblemGroup]:
-    """Problems grouped by cause, the largest group first, each with its first `shown` rows."""
+def problems_grouped(problems, *, shown: int = PROBLEM_ROWS_SHOWN) -> list[ProblemGroup]:
+    """Problems grouped by cause, the largest group first, each with its first `shown` rows (a
+    ProblemLog's counts are of every problem, not only those it kept)."""
     groups: dict[tuple[str, str], ProblemGroup] = {}
     for problem in problems:
         group = groups.get((problem.column, problem.reason))
@@ -65,7 +142,17 @@ def problems_grouped(problems: list[Problem], *, shown: int = PROBLEM_ROWS_SHOWN
         group.count += 1
         if len(group.first) < shown:
             group.first.append(problem)
-    return sorted(groups.values(), key=lambda g: (-g.count, g.first[0].row))
+    if isinstance(problems, ProblemLog):
+        for kind, count in problems.counts.items():
+            groups[kind].count = count
+        if problems.uncounted_kinds:
+            groups[("", "")] = ProblemGroup(
+                "",
+                _("problems of other kinds (more kinds than a report lists)"),
+                problems.uncounted_kinds,
+                [],
+            )
+    return sorted(groups.values(), key=lambda g: (-g.count, g.first[0].row if g.first else 0))
 
 
 def problems_write_csv(problems: list[Problem], handle) -> None:
@@ -78,6 +165,15 @@ def problems_write_csv(problems: list[Problem], handle) -> None:
         writer.writerow(
             [problem.row, problem.column, "" if problem.value is None else problem.value, problem.reason]
         )
+    if isinstance(problems, ProblemLog) and problems.not_kept:
+        # the kept sample of each kind was written; say how many more there are, kind by kind
+        for group in problems_grouped(problems, shown=0):
+            listed = min(group.count, problems.per_kind) if group.reason else 0
+            if group.count > listed:
+                more = group.count - listed
+                writer.writerow(
+                    ["", group.column, "", _("… and %(n)d more problems like this, not listed") % {"n": more}]
+                )
 
 
 @dataclass
@@ -111,10 +207,19 @@ class ImportReport:
     links: Tally = field(default_factory=Tally)
     links_on_two_rows: int = 0
     links_rows_disagree: int = 0
+    links_resolved: int = 0  # pending links made now that both their schools are in the registry
     values_suppressed: int = 0
     values_missing: int = 0
     values_banded: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemLog = field(default_factory=ProblemLog)
+    unknown_ids: list[str] = field(default_factory=list)  # the first ids not in the registry (a sample)
+    # the problems of rows skipped for them (an import asked to skip bad rows): reported, not blocking
+    skipped_problems: ProblemLog = field(default_factory=ProblemLog)
+
+    def unknown_school(self, registry_id: str) -> None:
+        """A row's school is not in the registry: its id is kept among the first few reported."""
+        if len(self.unknown_ids) < UNKNOWN_IDS_SHOWN and registry_id not in self.unknown_ids:
+            self.unknown_ids.append(registry_id)
 
     @property
     def rows_skipped(self) -> int:
@@ -134,6 +239,10 @@ class ImportReport:
         }
         for reason, count in sorted(self.skipped.items()):
             lines[_("rows skipped: %(reason)s") % {"reason": reason}] = count
+        if self.unknown_ids:
+            lines[
+                _("unknown schools (ids not in the registry; the first %(n)d)") % {"n": len(self.unknown_ids)}
+            ] = ", ".join(self.unknown_ids)
         if self.blank_rows:
             lines[_("blank rows ignored")] = self.blank_rows
         for tally, created, updated, unchanged in [
@@ -169,6 +278,8 @@ class ImportReport:
             lines[_("links whose rows disagree (the first row's kind or date kept)")] = (
                 self.links_rows_disagree
             )
+        if self.links_resolved:
+            lines[_("pending links made (both schools now in the registry)")] = self.links_resolved
         if self.values_suppressed:
             lines[_("values stored as suppressed")] = self.values_suppressed
         if self.values_missing:
@@ -202,13 +313,20 @@ class ImportReport:
     def outcome(self, *, problems_shown: int | None = None) -> dict[str, Any]:
         """The Job.outcome the job page renders: a summary, the problems grouped by cause, and
         the problems themselves (the first `problems_shown`; the errors CSV has them all)."""
-        shown = self.problems if problems_shown is None else self.problems[:problems_shown]
-        return {
+        shown = list(self.problems) if problems_shown is None else self.problems[:problems_shown]
+        outcome = {
             "summary": self.summary(),
             "summary_line": self.summary_line(),
             "groups": [g.as_dict() for g in problems_grouped(self.problems)],
             "problems": [p.as_dict() for p in shown],
         }
+        if self.skipped_problems:
+            skipped = self.skipped_problems
+            outcome["skipped_groups"] = [g.as_dict() for g in problems_grouped(skipped)]
+            outcome["skipped_problems"] = [
+                p.as_dict() for p in (skipped if problems_shown is None else skipped[:problems_shown])
+            ]
+        return outcome
 
 
 class ImportFailed(Exception):

@@ -5,20 +5,24 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
 from kindred.audit.services import audit
-from kindred.core.jobs import job_create
 from kindred.core.models import Job
 from kindred.core.progress import Progress, no_progress
+from kindred.core.storage import UploadStorage
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.links import plan_links_file
 from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load, mapping_parse
-from kindred.schools.importing.planning import Limits, plan_measures_file, plan_schools_file
+from kindred.schools.importing.planning import (
+    Limits,
+    plan_measures_file,
+    plan_schools_file,
+    rows_with_problems_skip,
+)
 from kindred.schools.importing.reading import open_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.uploads import UPLOAD_DIR
@@ -43,8 +47,14 @@ def _registry_ids() -> set[str]:
     return set(School.objects.values_list("registry_id", flat=True))
 
 
-def _write_audited(plan, *, by, action: str, progress: Progress, write=plan_write, **details) -> ImportReport:
-    """Refuse a plan with problems (audited as a rejection); otherwise write it and audit the import."""
+def _write_audited(
+    plan, *, by, action: str, progress: Progress, write=plan_write, skip_bad_rows: bool = False, **details
+) -> ImportReport:
+    """Refuse a plan with problems (audited as a rejection); otherwise write it and audit the import.
+    With `skip_bad_rows`, rows with problems are skipped (and listed) and the rest is written."""
+    if skip_bad_rows:
+        rows_with_problems_skip(plan)
+        details["rows_skipped_for_problems"] = plan.report.skipped_problems.rows()
     if not plan.ok:
         audit(by, "import.rejected", None, problems=len(plan.report.problems), **details)
         raise ImportFailed(plan.report)
@@ -75,6 +85,8 @@ def schools_import(
     year: int | None = None,
     sheet: str | int | None = None,
     definitions: str | Path | None = None,
+    skip_bad_rows: bool = False,
+    decimal_comma: bool = False,
 ) -> ImportReport:
     """Import a schools file (CSV or spreadsheet) through a column mapping (a Mapping, a ready
     mapping's name or a path).
@@ -82,12 +94,16 @@ def schools_import(
     `year`: the year of measures the mapping gives none for; `sheet`: a workbook's sheet (name
     or number; otherwise the mapping's, otherwise the first); `definitions`: a YAML file of measure
     definitions the mapping may use. The whole file is checked first; if it has any problem,
-    ImportFailed is raised with every problem listed and nothing is written. Raises MappingError
-    for an unusable mapping or definitions file.
+    ImportFailed is raised with every problem listed and nothing is written — unless
+    `skip_bad_rows`: then rows with problems are skipped, each listed with its reasons in the
+    report (`skipped_problems`), and the rest is imported. `decimal_comma`: numbers are written
+    `12,5`, whatever the mapping says. Raises MappingError for an unusable mapping or definitions file.
     """
     specs = definitions_load(definitions) if definitions else ()
     if not isinstance(mapping, Mapping):
         mapping = mapping_load(mapping, definitions=specs)
+    if decimal_comma:
+        mapping = mapping.with_decimal_comma()
     table = open_table(path, sheet=sheet if sheet is not None else mapping.sheet)
     plan = plan_schools_file(
         table,
@@ -98,9 +114,16 @@ def schools_import(
         bounds=countries.profile().bounds.south_west_north_east,
         file=Path(path).name,
         progress=progress,
+        keep_when_failing=skip_bad_rows,
     )
     return _write_audited(
-        plan, by=by, action="import.schools", progress=progress, file=Path(path).name, mapping=mapping.name
+        plan,
+        by=by,
+        action="import.schools",
+        progress=progress,
+        skip_bad_rows=skip_bad_rows,
+        file=Path(path).name,
+        mapping=mapping.name,
     )
 
 
@@ -111,8 +134,11 @@ def measures_import(
     by=None,
     definitions: str | Path | None = None,
     sheet: str | int | None = None,
+    skip_bad_rows: bool = False,
+    decimal_comma: bool = False,
 ) -> ImportReport:
-    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional).
+    """Import a long measures file: `school_id,measure,year,value,cohort` (cohort optional);
+    `decimal_comma`: its numbers are written `12,5`.
 
     `definitions`: a YAML file defining measures the file uses that Kindred does not know yet;
     they are created with the import (and only if it succeeds)."""
@@ -130,9 +156,18 @@ def measures_import(
         limits=measure_limits(specs),
         file=Path(path).name,
         progress=progress,
+        decimal_comma=decimal_comma,
+        keep_when_failing=skip_bad_rows,
     )
     plan.measure_specs += list(specs)
-    return _write_audited(plan, by=by, action="import.measures", progress=progress, file=Path(path).name)
+    return _write_audited(
+        plan,
+        by=by,
+        action="import.measures",
+        progress=progress,
+        skip_bad_rows=skip_bad_rows,
+        file=Path(path).name,
+    )
 
 
 def links_import(*, path: str | Path, progress: Progress = no_progress, by=None) -> ImportReport:
@@ -167,44 +202,10 @@ def stored_file_name(name: str | None, *, max_bytes: int = 120) -> str:
 
 def upload_store(*, upload: UploadedFile, directory: str = UPLOAD_DIR) -> str:
     """Save an uploaded file under MEDIA_ROOT/`directory`; returns its name relative to MEDIA_ROOT."""
-    storage = FileSystemStorage(location=Path(settings.MEDIA_ROOT) / directory)
+    # UploadStorage: on a full disk, the part written is removed and a 507 page says so.
+    storage = UploadStorage(location=Path(settings.MEDIA_ROOT) / directory)
     stored = storage.save(f"{uuid.uuid4().hex}-{stored_file_name(upload.name)}", upload)
     return f"{directory}/{stored}"
-
-
-def import_upload_start(
-    *,
-    upload: UploadedFile | None = None,
-    stored: str | None = None,
-    kind: ImportKind,
-    mapping: str = "",
-    mapping_label: str = "",
-    year: int | None = None,
-    sheet: str | int | None = None,
-    by=None,
-) -> Job:
-    """Queue the import of an uploaded file as a background job: a new upload (saved under
-    MEDIA_ROOT/imports/), or one already `stored` there (by the mapping builder).
-
-    `mapping`: a ready mapping's name or a mapping file's path; `mapping_label` names it on the job."""
-    from kindred.schools.tasks import import_file
-
-    if stored is None:
-        assert upload is not None
-        stored = upload_store(upload=upload)
-    original = Path(upload.name if upload is not None else stored).name
-    if upload is None:
-        original = original.split("-", 1)[-1]  # the stored name starts with a random prefix
-    job_kind = JOB_KINDS[kind]
-    shown_mapping = mapping_label or mapping
-    label = f"{job_kind.label}: {original}" + (f" ({shown_mapping})" if shown_mapping else "")
-    job = job_create(kind=job_kind, label=label, by=by)
-    transaction.on_commit(
-        lambda: import_file.enqueue(
-            job_id=job.pk, upload=stored, kind=str(kind), mapping=mapping, year=year, sheet=sheet
-        )
-    )
-    return job
 
 
 @transaction.atomic

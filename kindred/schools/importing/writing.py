@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.folding import school_search_key
-from kindred.schools.importing.links import LinksPlan
+from kindred.schools.importing.links import LinksPlan, links_add, plan_link_row
 from kindred.schools.importing.planning import KEEP, Plan, PlannedPlace
 from kindred.schools.importing.report import ImportReport, Tally
 from kindred.schools.models import (
     LocalAuthority,
     MeasureDefinition,
+    PendingLink,
     Region,
     School,
     SchoolLink,
@@ -51,6 +52,8 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     _regions_from_authorities()
     progress(total, total, _("writing measures"))
     _measures_write(plan, report, rows, school_ids)
+    if report.schools.created:
+        pending_links_resolve(report)  # links waiting for these schools
     report.rows_created = sum(1 for s in rows.values() if s == CREATED)
     report.rows_updated = sum(1 for s in rows.values() if s == UPDATED)
     report.rows_unchanged = sum(1 for s in rows.values() if s == UNCHANGED)
@@ -60,11 +63,24 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
 @transaction.atomic
 def links_plan_write(plan: LinksPlan, *, progress: Progress = no_progress) -> ImportReport:
     """Store the links `plan` holds: new pairs created, a changed kind or date updated. Links the
-    file does not mention are left as they are. Every row giving a link takes the link's status."""
+    file does not mention are left as they are. Every row giving a link takes the link's status.
+    Rows naming a school not in the registry are kept pending (PendingLink), and earlier pending
+    rows whose schools are all in the registry now become links."""
     assert plan.ok, "a plan with problems must never be written"
     report = plan.report
     total = report.rows
     progress(total, total, _("writing links"))
+    statuses = _links_write(plan.links, report)
+    report.rows_created = sum(1 for s in statuses.values() if s == CREATED)
+    report.rows_updated = sum(1 for s in statuses.values() if s == UPDATED)
+    report.rows_unchanged = sum(1 for s in statuses.values() if s == UNCHANGED)
+    _pending_store(plan.pending, file=report.file)
+    pending_links_resolve(report)
+    return report
+
+
+def _links_write(links: dict, report: ImportReport) -> dict[int, int]:
+    """Create or update SchoolLinks; returns each row's status (CREATED, UPDATED, UNCHANGED)."""
     school_ids = dict(School.objects.values_list("registry_id", "id"))
     existing = {
         (predecessor, successor): (pk, kind, on)
@@ -75,7 +91,7 @@ def links_plan_write(plan: LinksPlan, *, progress: Progress = no_progress) -> Im
     new: list[tuple] = []
     changed: list[dict[str, Any]] = []
     statuses: dict[int, int] = {}
-    for link in plan.links.values():
+    for link in links.values():
         predecessor, successor = school_ids[link.predecessor], school_ids[link.successor]
         current = existing.get((predecessor, successor))
         if current is None:
@@ -99,10 +115,45 @@ def links_plan_write(plan: LinksPlan, *, progress: Progress = no_progress) -> Im
         _update_rows(SchoolLink, changed, ["kind", "on"])
     report.links.created += len(new)
     report.links.updated += len(changed)
-    report.rows_created = sum(1 for s in statuses.values() if s == CREATED)
-    report.rows_updated = sum(1 for s in statuses.values() if s == UPDATED)
-    report.rows_unchanged = sum(1 for s in statuses.values() if s == UNCHANGED)
-    return report
+    return statuses
+
+
+def _pending_store(pending: dict, *, file: str) -> None:
+    """Keep (or refresh) the rows of a links file that name a school not in the registry."""
+    PendingLink.objects.bulk_create(
+        [
+            PendingLink(school=school, linked=linked, link_type=link_type, on=on, file=file[:200])
+            for (school, linked, link_type), on in pending.items()
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["school", "linked", "link_type"],
+        update_fields=["on", "file"],
+    )
+
+
+def pending_links_resolve(report: ImportReport) -> None:
+    """Turn the pending rows whose schools are now both in the registry into links (as the links
+    import would have), and forget them; a pending row that contradicts a stored link is dropped.
+    Called by every import that can add schools, and by the links import."""
+    pending = list(PendingLink.objects.order_by("id"))
+    if not pending:
+        return
+    school_types = dict(School.objects.values_list("registry_id", "school_type"))
+    ready = [p for p in pending if p.school in school_types and p.linked in school_types]
+    if not ready:
+        return
+    scratch = LinksPlan(report=ImportReport())
+    existing = set(SchoolLink.objects.values_list("predecessor__registry_id", "successor__registry_id"))
+    for pending in ready:
+        on = pending.on.isoformat() if pending.on else ""
+        link = plan_link_row(scratch, 0, pending.school, pending.linked, pending.link_type, on, school_types)
+        if link is not None:
+            links_add(scratch, link, existing)
+    before = report.links.created + report.links.updated
+    _links_write(scratch.links, report)
+    report.links_resolved += report.links.created + report.links.updated - before
+    PendingLink.objects.filter(id__in=[p.id for p in ready]).delete()
 
 
 def _regions_from_authorities() -> None:

@@ -39,5 +39,11 @@ class Command(BaseCommand):
             summary = delivery.digest_run(chunk=chunk, senders=max(1, senders), progress=progress)
         self.stdout.write(
             f"{summary.people} people, {summary.due} due, {summary.emails} digests with {summary.posts} posts; "
-            f"{summary.sent} e-mails sent."
+            f"{summary.sent} e-mails sent; {summary.pruned} older than OUTBOX_RETENTION_DAYS deleted."
         )
+        if summary.set_aside:
+            # not a failure of the run: the others were sent; the admin's outbox shows each reason
+            self.stderr.write(
+                f"{summary.set_aside} e-mails were refused and set aside with the reason "
+                "(admin: Board › Outgoing e-mails, filter 'set aside')."
+            )

@@ -1,13 +1,15 @@
 from pathlib import Path
 
+import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kindred.brokering.computing import broker_place, broker_rows
 from kindred.brokering.exports import BROKER_COLUMNS, line, write_csv, write_geojson
-from kindred.brokering.loading import region_named
+from kindred.brokering.loading import neighbouring_regions, region_named
 from kindred.core.progress import terminal_progress
-from kindred.engine.brokering import Infeasible
+from kindred.engine.brokering import Infeasible, partners_per_school
 
 
 class Command(BaseCommand):
@@ -17,6 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="Region code or name (default: every school).")
         parser.add_argument(
             "--other-authority", action="store_true", help="Only propose partners in another authority."
+        )
+        parser.add_argument(
+            "--neighbours",
+            action="store_true",
+            help="With --region: schools of neighbouring regions (BROKERING_NEIGHBOUR_KM) may be partners too.",
+        )
+        parser.add_argument(
+            "--fewer-partners",
+            action="store_true",
+            help="Prefer one partner covering several needs: each partner school beyond a school's first "
+            "costs as much as an hour's travel (engine/fewer_partners.py).",
         )
         parser.add_argument(
             "--all-needs", action="store_true", help="Every school's needs, not only red and amber schools'."
@@ -37,6 +50,8 @@ class Command(BaseCommand):
         *args,
         region: str | None,
         other_authority: bool,
+        neighbours: bool,
+        fewer_partners: bool,
         all_needs: bool,
         allow_unmet: bool,
         export: Path | None,
@@ -44,12 +59,25 @@ class Command(BaseCommand):
     ):
         try:
             where = region_named(region) if region else None
+            if neighbours and where is None:
+                raise CommandError(
+                    "--neighbours needs --region: without it every school is considered already."
+                )
+            near = (
+                neighbouring_regions(where, km=settings.BROKERING_NEIGHBOUR_KM)
+                if neighbours and where
+                else []
+            )
+            if near:
+                self.stdout.write("also from the neighbouring regions: " + ", ".join(r.name for r in near))
             with terminal_progress("Brokering", enabled=options["verbosity"] > 0) as progress:
                 brokered = broker_place(
                     region=where,
                     require_other_authority=other_authority,
                     all_needs=all_needs,
                     allow_unmet=allow_unmet,
+                    neighbours=near,
+                    fewer_partners=fewer_partners,
                     progress=progress,
                 )
         except (Infeasible, ValidationError) as error:
@@ -67,6 +95,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"the supporting schools offer {offered:,} place(s) between them (their capacities)"
         )
+        per_school = partners_per_school(result.proposals, brokered.inputs.needs, supporters)
+        if per_school:
+            counts = np.bincount(list(per_school.values()))
+            spread = ", ".join(
+                f"{n:,} with {k} partner{'s' if k > 1 else ''}" for k, n in enumerate(counts) if k and n
+            )
+            self.stdout.write(f"{len(per_school):,} school(s) would receive partners: {spread}")
+        if fewer_partners:
+            self.stdout.write(
+                f"preferring fewer partners: {result.stats.get('extra_partners_before', 0):,} partner school(s) "
+                f"beyond the first before, {result.stats.get('extra_partners', 0):,} now (cost with the charge "
+                f"{result.cost:.3f}; gap against the plain lower bound {result.gap:.4%})"
+            )
         if result.unmet.any():
             why = result.unmet_reasons()
             self.stdout.write(

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool = False, **options):
         backend = settings.TASKS_BACKEND
         if backend == "database":
-            call_command("db_worker", batch=batch, verbosity=options["verbosity"])
+            # No autoreloader, even with DEBUG on: its second process outlives a TERM sent to the first.
+            call_command("db_worker", batch=batch, reload=False, verbosity=options["verbosity"])
         elif backend == "redis":
             call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=batch)
         else:

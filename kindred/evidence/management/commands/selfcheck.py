@@ -6,7 +6,7 @@ from kindred.evidence.services import SELFCHECK_SCHOOLS, SELFCHECK_YEARS, selfch
 
 class Command(BaseCommand):
     help = (
-        "Check the evidence engine against a planted truth: generate an awkward country in memory (nothing "
+        "Check the evidence engine against a planted truth: generate a hard country in memory (nothing "
         "is added to the registry), analyse it as a recompute would, store coverage, RMSE and flags for "
         "the model page. Exits with status 2 when a target is missed."
     )

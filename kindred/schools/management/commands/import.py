@@ -1,5 +1,6 @@
 """`kindred import schools FILE --mapping NAME_OR_PATH`, `kindred import measures FILE
-[--definitions FILE]` and `kindred import links FILE`.
+[--definitions FILE]`, `kindred import links FILE`, and the kinds higher apps register
+(importing/commands.py: `kindred import memberships FILE`).
 
 A file with problems imports nothing: the problems are printed grouped by cause (how many rows,
 and the first few), every one of them goes to `--errors FILE.csv`, and the command exits with
@@ -23,6 +24,7 @@ from kindred.schools.importing import (
     ready_mappings,
     schools_import,
 )
+from kindred.schools.importing.commands import IMPORT_COMMANDS
 from kindred.schools.importing.report import problems_grouped, problems_write_csv
 
 
@@ -37,7 +39,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{schools,measures,links}")
+        names = ",".join(["schools", "measures", "links", *IMPORT_COMMANDS])
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="{" + names + "}")
         schools = kinds.add_parser(
             "schools", help="a schools file (and any measure columns) through a mapping"
         )
@@ -64,7 +67,25 @@ class Command(BaseCommand):
             help="a links CSV as GIAS publishes it: URN,LinkURN,LinkName,LinkType,LinkEstablishedDate",
         )
         links.add_argument("file", help="the CSV file")
-        for sub in (schools, measures, links):
+        for sub in (schools, measures):
+            sub.add_argument(
+                "--skip-bad-rows",
+                action="store_true",
+                help="skip rows with problems (each listed, with --errors too) and import the rest",
+            )
+            sub.add_argument(
+                "--decimal-comma",
+                action="store_true",
+                help="numbers are written 12,5 (and 1.234,5); for a schools file, as the mapping's decimal_comma",
+            )
+        registered = []
+        for command in IMPORT_COMMANDS.values():  # kinds that higher apps own (importing/commands.py)
+            sub = kinds.add_parser(command.name, help=command.help)
+            sub.add_argument("file", help="the CSV file or spreadsheet")
+            if command.arguments is not None:
+                command.arguments(sub)
+            registered.append(sub)
+        for sub in (schools, measures, links, *registered):
             sub.add_argument("--errors", metavar="FILE.csv", help="write every problem to this CSV file")
             sub.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -82,15 +103,23 @@ class Command(BaseCommand):
                         year=options.get("year"),
                         sheet=options.get("sheet"),
                         definitions=options.get("definitions"),
+                        skip_bad_rows=options.get("skip_bad_rows", False),
+                        decimal_comma=options.get("decimal_comma", False),
                     )
                 elif kind == "links":
                     report = links_import(path=file, progress=progress)
+                elif kind in IMPORT_COMMANDS:
+                    command = IMPORT_COMMANDS[kind]
+                    own = {name: options[name] for name in command.options if name in options}
+                    report = command.run(path=file, progress=progress, **own)
                 else:
                     report = measures_import(
                         path=file,
                         progress=progress,
                         definitions=options.get("definitions"),
                         sheet=options.get("sheet"),
+                        skip_bad_rows=options.get("skip_bad_rows", False),
+                        decimal_comma=options.get("decimal_comma", False),
                     )
         except FileNotFoundError:
             raise CommandError(_("No such file: %(file)s") % {"file": file}) from None
@@ -99,8 +128,13 @@ class Command(BaseCommand):
         except ImportFailed as failed:
             self._problems(failed.report, errors)
             raise CommandError(str(failed)) from None
-        if errors:
-            self._errors_file(report, errors)
+        if report.skipped_problems:
+            self.stderr.write(_("Rows skipped for their problems:"))
+            self._groups(report.skipped_problems)
+            if errors:
+                self._errors_file(report.skipped_problems, errors)
+        elif errors:
+            self._errors_file(report.problems, errors)
         self._print(report)
         if report.imported_nothing:
             raise CommandError(
@@ -109,14 +143,21 @@ class Command(BaseCommand):
             )
 
     def _problems(self, report: ImportReport, errors: str | None) -> None:
-        groups = problems_grouped(report.problems)
+        self._groups(report.problems)
+        if errors:
+            self._errors_file(report.problems, errors)
+        else:
+            self.stderr.write("\n" + _("Every problem, as a CSV file: add --errors FILE.csv"))
+
+    def _groups(self, problems) -> None:
+        groups = problems_grouped(problems)
         self.stderr.write(
             ngettext(
                 "%(count)d problem, of %(causes)d cause(s):",
                 "%(count)d problems, of %(causes)d cause(s):",
-                len(report.problems),
+                len(problems),
             )
-            % {"count": len(report.problems), "causes": len(groups)}
+            % {"count": len(problems), "causes": len(groups)}
         )
         for group in groups:
             where = _("column %(column)r") % {"column": group.column} if group.column else _("the file")
@@ -127,16 +168,12 @@ class Command(BaseCommand):
                 self.stderr.write(
                     "  " + _("… and %(more)d more rows") % {"more": group.count - len(group.first)}
                 )
-        if errors:
-            self._errors_file(report, errors)
-        else:
-            self.stderr.write("\n" + _("Every problem, as a CSV file: add --errors FILE.csv"))
 
-    def _errors_file(self, report: ImportReport, errors: str) -> None:
+    def _errors_file(self, problems, errors: str) -> None:
         with open(errors, "w", encoding="utf-8", newline="") as handle:
-            problems_write_csv(report.problems, handle)
+            problems_write_csv(problems, handle)
         self.stderr.write(
-            _("%(count)d problems written to %(file)s") % {"count": len(report.problems), "file": errors}
+            _("%(count)d problems written to %(file)s") % {"count": len(problems), "file": errors}
         )
 
     def _print(self, report: ImportReport) -> None:

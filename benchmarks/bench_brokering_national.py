@@ -1,0 +1,138 @@
+"""National brokering: every red and amber school's needs in a whole country, with its peak memory; JSON.
+
+What `kindred broker --allow-unmet` runs (kindred.brokering.computing.broker_place: read the stored
+evidence, cost every eligible pair, min-cost flow with pricing until the gap is proven), timed in a
+child process per run so that the child's max RSS is that run's peak memory, on the database of
+DATABASE_URL. Prepare it once (about ten minutes on SQLite; untimed):
+
+    KINDRED_VAR_DIR=/tmp/country .venv/bin/kindred migrate
+    KINDRED_VAR_DIR=/tmp/country .venv/bin/kindred generate --schools 38000 --seed 1
+    KINDRED_VAR_DIR=/tmp/country .venv/bin/kindred families
+    KINDRED_VAR_DIR=/tmp/country .venv/bin/kindred performance
+    KINDRED_VAR_DIR=/tmp/country .venv/bin/python benchmarks/bench_brokering_national.py [--runs 3]
+
+Same-run baseline, interleaved (the machine is shared, so absolute times drift): the 5,000 needs ×
+5,000 supporters of benchmarks/bench_brokering.py (real English primary schools, engine only), also in
+its own child; the JSON gives medians and the ratio national / baseline.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def national() -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
+    django.setup()
+    from kindred.brokering.computing import broker_place
+
+    marks: dict[str, float] = {}
+    last = [time.perf_counter(), "start"]
+
+    def progress(done: int, total: int | None = None, message: str = "") -> None:
+        now = time.perf_counter()
+        marks[last[1]] = marks.get(last[1], 0.0) + now - last[0]
+        last[0], last[1] = now, message
+
+    started, cpu = time.perf_counter(), time.process_time()
+    brokered = broker_place(allow_unmet=True, progress=progress)
+    seconds = time.perf_counter() - started
+    result, inputs = brokered.result, brokered.inputs
+    partners = {}
+    for proposal in result.proposals:
+        school = int(inputs.needs.school[proposal.need])
+        partners.setdefault(school, set()).add(int(inputs.supporters.school[proposal.supporter]))
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "seconds_by_stage": {k: round(v, 2) for k, v in marks.items() if k != "start"},
+        "engine_stages_s": {k: round(v, 2) for k, v in result.stats.items()},
+        "schools": len(inputs.place.rows),
+        "needing_schools": len(set(inputs.needs.school.tolist())),
+        "needs": len(inputs.needs.school),
+        "supporters": len(inputs.supporters.school),
+        "supporters_not_blocked": int((~inputs.supporters.blocked).sum()),
+        "places_offered": int(inputs.supporters.capacity[~inputs.supporters.blocked].sum()),
+        "eligible_pairs": result.pairs_eligible,
+        "pairs_in_last_solve": result.pairs_solved,
+        "solves": result.rounds,
+        "proposals": len(result.proposals),
+        "unmet": int(result.unmet.sum()),
+        "unmet_by_reason": result.unmet_reasons(),
+        "cost": result.cost,
+        "lower_bound": result.lower_bound,
+        "gap": result.gap,
+        "most_partners_of_one_school": max((len(p) for p in partners.values()), default=0),
+    }
+
+
+def baseline() -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_brokering import case, england
+
+    from kindred.engine.brokering import broker
+
+    schools, needs, supporters = case(england(), 5000, 5000)
+    started = time.perf_counter()
+    result = broker(schools, needs, supporters)
+    return {"seconds": round(time.perf_counter() - started, 2), "gap": result.gap}
+
+
+def run_child(step: str) -> dict:
+    """One step in a child process; its result with the child's peak memory (max RSS)."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", step], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit(f"the {step} child failed (status {status})")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", choices=["national", "baseline"])
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(national() if args.child == "national" else baseline()))
+        return
+    out: dict = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg(), "runs": args.runs}
+    measured, base = [], []
+    for run in range(args.runs):
+        base.append(run_child("baseline"))
+        measured.append(run_child("national"))
+        print(
+            f"run {run + 1}: national {measured[-1]['seconds']} s, {measured[-1]['peak_rss_mb']} MB; "
+            f"baseline {base[-1]['seconds']} s",
+            file=sys.stderr,
+        )
+    median = statistics.median
+    out["national_median_s"] = median(m["seconds"] for m in measured)
+    out["national_runs_s"] = [m["seconds"] for m in measured]
+    out["national_peak_rss_mb_max"] = max(m["peak_rss_mb"] for m in measured)
+    out["national_peak_rss_mb_median"] = median(m["peak_rss_mb"] for m in measured)
+    out["baseline"] = "bench_brokering.py's 5,000 × 5,000 English case, engine only, in its own child"
+    out["baseline_median_s"] = median(b["seconds"] for b in base)
+    out["baseline_runs_s"] = [b["seconds"] for b in base]
+    out["baseline_peak_rss_mb_median"] = median(b["peak_rss_mb"] for b in base)
+    out["ratio_national_to_baseline"] = round(out["national_median_s"] / out["baseline_median_s"], 2)
+    out["last_run"] = measured[-1]
+    out["load_average_at_end"] = os.getloadavg()
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""API tokens: a person's keys for the HTTP API (docs/api.md, "Tokens").
+
+Only the SHA-256 hash of a token is stored (a token is 256 random bits, so a fast hash is enough:
+nobody can guess one to test against the hash); its first characters (`prefix`) are kept in clear so
+that the person can tell their tokens apart. A token acts as its person, never more: what it may
+read is what the person may read through the permission layer, narrowed by its scope and region.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kindred.schools.models import Region
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(
+        max_length=16, help_text=_("The token's first characters, shown to tell it apart.")
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Only this region's schools, networks and events (empty: everything the person may see)."
+        ),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The rate limit's fixed window (api/tokens.py): when it started and the requests counted in it.
+    window_started_at = models.DateTimeField(null=True, blank=True)
+    window_count = models.PositiveIntegerField(default=0)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="apitoken_expires_after_created"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

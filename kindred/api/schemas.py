@@ -1,0 +1,124 @@
+"""The shapes the API answers with (pydantic, through django-ninja): its OpenAPI schema is drawn from them."""
+
+from datetime import datetime
+
+from ninja import Schema
+
+#: Text parameters refuse the NUL character (422): PostgreSQL cannot hold it, so a filter with one
+#: would be a server error there (found by tests/api/test_schema.py).
+TEXT = r"^[^\x00]*$"
+
+
+class Problem(Schema):
+    detail: str
+
+
+class SchoolOut(Schema):
+    registry_id: str
+    name: str
+    phase: str
+    status: str
+    school_type: str
+    town: str
+    postcode: str
+    region: str | None
+    local_authority: str | None
+    latitude: float | None
+    longitude: float | None
+    pupils: int | None
+    urban_rural: str
+    support_category: str | None = None
+
+
+class SchoolPage(Schema):
+    items: list[SchoolOut]
+    next_cursor: str | None
+
+
+class MeasureValueOut(Schema):
+    measure: str
+    kind: str
+    domain: str
+    unit: str
+    year: int
+    value: float | None
+    cohort: int | None
+    suppressed: bool
+    banded: bool
+    band_lower: float | None
+    band_upper: float | None
+
+
+class PerformanceOut(Schema):
+    measure: str
+    domain: str
+    higher_is_better: bool | None
+    year: int | None
+    value: float
+    expected: float
+    effect: float
+    estimate: float
+    lower: float
+    upper: float
+    z: float
+    cohort: int | None
+    flag: str
+
+
+class FamilyMemberOut(Schema):
+    rank: int
+    distance: float
+    registry_id: str
+    name: str
+    support_category: str | None = None
+
+
+class NetworkOut(Schema):
+    id: int
+    name: str
+    kind: str
+    purpose: str
+    region: str | None
+    phase: str
+    subject: str
+    visibility: str
+    status: str
+    created_at: datetime
+
+
+class NetworkPage(Schema):
+    items: list[NetworkOut]
+    next_cursor: str | None
+
+
+class MembershipOut(Schema):
+    registry_id: str
+    name: str
+    role: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    time_zone: str
+    recurrence: str
+    network: int | None
+    school: str | None
+    region: str | None
+    host_school: str | None
+    place: str
+    online_url: str
+    for_pupils: bool
+    capacity: int | None
+    created_at: datetime
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None

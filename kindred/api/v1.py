@@ -1,0 +1,31 @@
+"""The API's first version, /api/v1/: django-ninja, its OpenAPI 3 document at /api/v1/openapi.json.
+
+Every endpoint needs a token (auth.TokenAuth) and reads through the apps' selectors and permission
+layer; nothing here decides who may see what (scope.py narrows by the token, never widens).
+"""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+
+from kindred.api.auth import RateLimited, TokenAuth
+from kindred.api.routers_networks import router as networks_router
+from kindred.api.routers_schools import router as schools_router
+
+api = NinjaAPI(
+    title="Kindred API",
+    version="1",
+    description="Schools, evidence, networks and events of a Kindred installation. Guide: docs/api.md.",
+    urls_namespace="api_v1",
+    auth=TokenAuth(),
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+api.add_router("", schools_router)
+api.add_router("", networks_router)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, error: RateLimited):
+    response = api.create_response(request, {"detail": str(error)}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response

@@ -1,0 +1,281 @@
+"""`kindred demo`: a fresh SQLite database with a generated region and demo accounts, served locally."""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.accounts.services import regional_role_add, staff_role_add
+from kindred.demo.board import demo_threads_create
+from kindred.demo.events import demo_programme_create
+from kindred.demo.impact import demo_impact_create, impact_demo_create
+from kindred.demo.networks import demo_networks_create
+from kindred.demo.selfeval import selfeval_demo_create
+from kindred.demo.texts import demo_texts
+from kindred.frameworks.selectors import current_year
+from kindred.schools.models import Region, School
+
+DEMO_PASSWORD = "kindred-demo"
+DEMO_SEED = 2019
+DEMO_PORT = 8000
+
+
+class Command(BaseCommand):
+    help = "Build a fresh demo database (SQLite) with a generated region and demo accounts, and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schools", type=int, default=1500, help="How many schools to generate.")
+        parser.add_argument(
+            "--port", type=int, default=None, help=f"Port to serve on at 127.0.0.1 (default {DEMO_PORT})."
+        )
+        parser.add_argument("--addrport", default=None, help="Where to serve the site, as HOST:PORT.")
+        parser.add_argument(
+            "--country",
+            default=None,
+            choices=["eng", "wls", "eg"],
+            help="The country profile (default: the COUNTRY setting); eg also gives Arabic names and governorates.",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Build the database, print the log-ins, stop."
+        )
+
+    def handle(
+        self,
+        *args,
+        schools: int,
+        no_serve: bool,
+        port: int | None = None,
+        addrport: str | None = None,
+        country: str | None = None,
+        **options,
+    ):
+        if port is not None and addrport is not None:
+            raise CommandError("Give --port or --addrport, not both.")
+        host, port = address_parse(addrport or f"127.0.0.1:{DEMO_PORT if port is None else port}")
+        if not no_serve:
+            port_check_free(host, port)  # before minutes of building, not after
+        if country:
+            # The server below runs in this process and the worker inherits the environment.
+            settings.COUNTRY = os.environ["COUNTRY"] = country
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            raise CommandError("kindred demo builds a fresh SQLite database; unset DATABASE_URL to run it.")
+        folder = Path(database["NAME"]).resolve().parent
+        files = DemoFiles(folder)
+        # E-mails go to one file the demo names, with links to the address actually served; the
+        # server and worker, started below, inherit this through their environment.
+        files.emails.write_text("")
+        site_url = f"http://{host}:{port}"
+        for name, value in [
+            ("SITE_URL", site_url),
+            ("EMAIL_BACKEND", "kindred.core.mail.OneFileEmailBackend"),
+            ("EMAIL_FILE", str(files.emails)),
+        ]:
+            setattr(settings, name, value)
+            os.environ[name] = value
+        self._fresh_database(Path(database["NAME"]))
+        call_command("migrate", verbosity=0, interactive=False)
+        self.stdout.write(f"Generating a demo region of {schools:,} schools ...")
+        call_command(
+            "generate", schools=schools, seed=DEMO_SEED, country="eg" if settings.COUNTRY == "eg" else "eng"
+        )
+        self.stdout.write("Computing families of similar schools and relative performance ...")
+        call_command("families", verbosity=0)
+        call_command("performance", verbosity=0)
+        accounts = demo_accounts_create()
+        self.stdout.write("Self-evaluations, a peer review, a consultation and a development plan ...")
+        selfeval_demo(accounts)
+        self.stdout.write("A survey of a network's staff and the letters of its evidence pack ...")
+        leader = next(user for role, user in accounts.items() if role.startswith("system leader"))
+        impact_demo_create(
+            coordinator=accounts["network coordinator"], leader=leader, admin=accounts["site administrator"]
+        )
+        if no_serve:
+            self._print_logins(accounts, site_url, files, serving=False)
+            return
+        self._serve(accounts, host, port, site_url, files)
+
+    def _serve(self, accounts: dict[str, User], host: str, port: int, site_url: str, files: "DemoFiles"):
+        """The site and its background worker, each a child process writing to its own log; the log-ins
+        printed last; stopping the demo (Ctrl-C, TERM, HUP, or its death) stops both."""
+        connection.close()
+        children: list[subprocess.Popen] = []
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, stop)
+        try:
+            for command, log in [
+                (["worker"], files.worker_log),
+                (["runserver", f"{host}:{port}", "--noreload", "--skip-checks"], files.server_log),
+            ]:
+                with log.open("w") as output:
+                    children.append(child_start(command, output))
+            server = children[-1]
+            if not port_wait(host, port, server):
+                raise CommandError(f"The demo's server did not start; see {files.server_log}.")
+            self._print_logins(accounts, site_url, files, serving=True)
+            server.wait()
+            if server.returncode:
+                raise CommandError(
+                    f"The demo's server stopped (status {server.returncode}); see {files.server_log}."
+                )
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the demo and its worker ...")
+        finally:
+            children_stop(children)
+
+    def _fresh_database(self, path: Path) -> None:
+        connection.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        self.stdout.write(f"Fresh demo database at {path}")
+
+    def _print_logins(
+        self, accounts: dict[str, User], site_url: str, files: "DemoFiles", serving: bool
+    ) -> None:
+        """What a newcomer needs, last on the screen: where the site is, where its e-mails and logs go,
+        how to stop it, and the log-ins."""
+        self.stdout.write("")
+        if serving:
+            self.stdout.write(self.style.SUCCESS(f"Kindred demo: {site_url}/"))
+            self.stdout.write(f"E-mails the site sends: {files.emails}")
+            self.stdout.write(f"Server and worker logs: {files.server_log}, {files.worker_log}")
+            self.stdout.write("Stop the demo (and its worker) with Ctrl-C.")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"Kindred demo built for {site_url}/ (not served: --no-serve)")
+            )
+            self.stdout.write(f"E-mails the site sends: {files.emails}")
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+        for role, user in accounts.items():
+            self.stdout.write(f"  {role:<22} {user.email}")
+        self.stdout.flush()
+
+
+class DemoFiles:
+    """The files the demo writes beside its database."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.emails = folder / "emails.txt"
+        self.server_log = folder / "server.log"
+        self.worker_log = folder / "worker.log"
+
+
+def address_parse(addrport: str) -> tuple[str, int]:
+    host, _, port = addrport.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"The address must be HOST:PORT with a port from 1 to 65535, not {addrport!r}.")
+    return host, int(port)
+
+
+def port_check_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"Port {port} on {host} is taken ({error.strerror}): another program is listening there. "
+                f"Choose another port: python3 run.py demo --port {port + 123 if port + 123 < 65536 else 8123}"
+            ) from error
+
+
+def port_wait(host: str, port: int, server: subprocess.Popen, seconds: float = 120) -> bool:
+    """Whether the server answers on host:port within `seconds` (False at once if it exits)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _die_with_parent() -> None:  # pragma: no cover (runs in the child between fork and exec)
+    """Linux: the child gets TERM when the demo dies, even if the demo is killed outright."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def child_start(command: list[str], output) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kindred.cli", *command],
+        env=os.environ.copy(),
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+
+
+def children_stop(children: list[subprocess.Popen], seconds: float = 10) -> None:
+    """TERM each child that still runs, wait for it, and KILL one that does not stop in time."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + seconds
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def selfeval_demo(accounts: dict[str, User]) -> dict:
+    leader = next(user for role, user in accounts.items() if role.startswith("system leader"))
+    return selfeval_demo_create(
+        region=leader.regional_roles.get().region,
+        admin=accounts["site administrator"],
+        leader=leader,
+        coordinator=accounts["network coordinator"],
+        year=current_year(),
+    )
+
+
+@transaction.atomic
+def demo_accounts_create() -> dict[str, User]:
+    """The demo's people: a site administrator, a system leader, a network coordinator and a teacher."""
+    region = Region.objects.annotate(n=Count("schools")).order_by("-n", "code").first()
+    schools = School.objects.filter(region=region).order_by("registry_id")
+    lead_school, teacher_school = schools[0], schools[1]
+
+    def person(email: str, full_name: str, **flags) -> User:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name, **flags)
+        return user
+
+    names = demo_texts()["people"]
+    admin = person("admin@demo.kindred.example", names["admin"], is_staff=True, is_superuser=True)
+    leader = person("leader@demo.kindred.example", names["leader"])
+    regional_role_add(user=leader, region=region, by=admin)
+    coordinator = person("coordinator@demo.kindred.example", names["coordinator"])
+    staff_role_add(user=coordinator, school=lead_school, role=SchoolStaff.Role.LEADER, by=admin)
+    teacher = person("teacher@demo.kindred.example", names["teacher"])
+    staff_role_add(user=teacher, school=teacher_school, role=SchoolStaff.Role.TEACHER, by=admin)
+    networks = demo_networks_create(
+        region=region, coordinator=coordinator, teacher=teacher, password=DEMO_PASSWORD
+    )
+    demo_threads_create(networks=networks)
+    demo_programme_create(coordinator=coordinator, teacher=teacher, admin=admin)
+    demo_impact_create(region=region, leader=leader, networks=networks)
+    return {
+        "site administrator": admin,
+        f"system leader ({region})": leader,
+        "network coordinator": coordinator,
+        "teacher": teacher,
+    }

@@ -1,0 +1,85 @@
+"""Personas' API tokens and a small world for them to read: two regions, a school in each with a
+support category, measure values and relative performance, a public and a private network of
+school X, and events."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kindred.accounts.models import RegionalRole, User
+from kindred.api.services import token_create
+from kindred.events.models import Event
+from kindred.evidence.models import EvidenceRun, FamilyMember, Performance, SupportCategory
+from kindred.schools.models import MeasureDefinition, SchoolMeasure
+
+
+@pytest.fixture
+def leader_b(region_b):
+    """A system leader of region B: another region's leader to X."""
+    user = User.objects.create_user(
+        email="leader.b@example.org", password="not used here", full_name="Leader B"
+    )
+    RegionalRole.objects.create(user=user, region=region_b)
+    return user
+
+
+@pytest.fixture
+def api_world(school_x, school_y, network_x, private_network_x, school_leader_x):
+    SupportCategory.objects.create(school=school_x, category="amber", source="derived")
+    SupportCategory.objects.create(school=school_y, category="red", source="derived")
+    reading = MeasureDefinition.objects.create(
+        code="ks2_read", name="Reading", domain="reading", kind="outcome", higher_is_better=True
+    )
+    for school, value in ((school_x, 104.5), (school_y, 99.0)):
+        SchoolMeasure.objects.create(school=school, measure=reading, year=2024, value=value, cohort=41)
+    run = EvidenceRun.objects.create(kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.CURRENT)
+    for year in (None, 2024):
+        Performance.objects.create(
+            run=run,
+            school=school_x,
+            measure=reading,
+            year=year,
+            value=104.5,
+            expected=101.0,
+            effect=3.5,
+            estimate=2.9,
+            lower=0.8,
+            upper=5.0,
+            z=2.6,
+            cohort=41,
+            flag="strength",
+        )
+    families = EvidenceRun.objects.create(kind=EvidenceRun.Kind.FAMILIES, status=EvidenceRun.Status.CURRENT)
+    FamilyMember.objects.create(run=families, school=school_x, member=school_y, rank=1, distance=0.4)
+    start = timezone.now() + timedelta(days=7)
+    Event.objects.create(
+        network=private_network_x,
+        kind=Event.Kind.values[0],
+        title="Private cluster meeting",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        created_by=school_leader_x,
+    )
+    Event.objects.create(
+        region=school_y.region,
+        kind=Event.Kind.values[0],
+        title="Region B TeachMeet",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        created_by=school_leader_x,
+    )
+    return {"reading": reading}
+
+
+def bearer(user, **options) -> Client:
+    """A client sending a new token of `user` (read scope, 30 days unless `options` say otherwise)."""
+    _token, secret = token_create(
+        user=user,
+        name=options.pop("name", "test"),
+        scope=options.pop("scope", "read"),
+        days=options.pop("days", 30),
+        **options,
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")

@@ -1,0 +1,43 @@
+"""Each outbox e-mail is marked sent the moment the mail server accepted it, not at the end of its
+batch: a sender killed mid-batch (SIGKILL, a power cut: no clean-up runs) leaves every e-mail it
+had sent marked, so the sender that takes its claim over sends none of them again (issue #26's
+fault drill, benchmarks/drill_faults.py, does it with a real kill and a real SMTP server).
+"""
+
+import pytest
+from django.core import mail
+from django.core.mail.backends import locmem
+
+from kindred.board.delivery import outbox_send
+from kindred.board.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+
+class MarkedBeforeEachSend(locmem.EmailBackend):
+    """Django's in-memory backend, noting how many e-mails the outbox shows sent as each one goes:
+    what a sender killed at that moment would leave behind."""
+
+    marked: list[int] = []
+
+    def send_messages(self, messages):
+        MarkedBeforeEachSend.marked.append(OutgoingEmail.objects.filter(sent_at__isnull=False).count())
+        return super().send_messages(messages)
+
+
+def test_each_email_is_marked_sent_before_the_next_one_goes(settings, teacher_x):
+    settings.EMAIL_BACKEND = f"{__name__}.MarkedBeforeEachSend"
+    MarkedBeforeEachSend.marked = []
+    for i in range(4):
+        OutgoingEmail.objects.create(
+            user=teacher_x,
+            kind=OutgoingEmail.Kind.DIGEST,
+            to=teacher_x.email,
+            subject=f"Digest {i}",
+            body="Unread posts",
+            unsubscribe_url="https://kindred.example/unsubscribe/",
+        )
+    assert outbox_send(batch=50) == 4
+    assert MarkedBeforeEachSend.marked == [0, 1, 2, 3]
+    assert [m.subject for m in mail.outbox] == ["Digest 0", "Digest 1", "Digest 2", "Digest 3"]
+    assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()

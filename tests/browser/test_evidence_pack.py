@@ -1,0 +1,43 @@
+"""A network's evidence pack in a real browser: Arabic (right to left) on a 360 px phone without
+sideways scrolling, no serious axe-core finding, the CSV, a letter and the letter form reachable by
+keyboard, and on paper (print media) without navigation or forms."""
+
+import pytest
+
+from tests.browser.axe import serious_violations
+from tests.browser.test_calendar_flow import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _tab_to(page, locator, what: str) -> None:
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"{what} is not reachable by keyboard")
+
+
+def test_the_evidence_pack_in_arabic_on_a_phone_by_keyboard_and_on_paper(page, pack_network, school_leader_x):
+    school_leader_x.language = "ar"
+    school_leader_x.save(update_fields=["language"])
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, school_leader_x.email)
+    page.goto(f"/networks/{pack_network.pk}/")
+    page.get_by_role("link", name="ملف أدلة الشبكة لتقديم طلب (قابل للطباعة)").click()
+    page.wait_for_url(f"**/impact/networks/{pack_network.pk}/pack/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_role("heading", name="تاريخ العمل المشترك").is_visible()
+    assert "مناطق متباينة:" in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert serious_violations(page) == []
+    _tab_to(page, page.get_by_role("link", name="تنزيل الأرقام (CSV)"), "the CSV link")
+    _tab_to(page, page.get_by_role("link", name="من Authority A1 director", exact=False), "the letter")
+    summary = page.locator("summary", has_text="أضف رسالة دعم")
+    _tab_to(page, summary, "the letter form")
+    page.keyboard.press("Enter")
+    assert page.get_by_label("من (كاتب الرسالة)").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("form").first.is_visible()
+    assert not page.get_by_role("link", name="تنزيل الأرقام (CSV)").is_visible()
+    assert page.get_by_role("heading", name="الأثر حتى الآن").is_visible()

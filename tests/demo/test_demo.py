@@ -1,0 +1,85 @@
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_path):
+    # Run as a new installer would: no DEBUG, no SECRET_KEY, just `kindred demo`.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(KINDRED_VAR_DIR=str(tmp_path))
+    stale = tmp_path / "kindred.sqlite3"
+    stale.write_bytes(b"not a database")
+    result = subprocess.run(
+        [sys.executable, "-m", "kindred.cli", "demo", "--schools", "300", "--no-serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,  # minutes on a shared machine under load (304 s at a load of 17)
+    )
+    assert result.returncode == 0, result.stderr
+    for email in ["admin@", "leader@", "coordinator@", "teacher@"]:
+        assert f"{email}demo.kindred.example" in result.stdout
+    with sqlite3.connect(stale) as db:
+        assert db.execute("select count(*) from schools_school").fetchone()[0] == 300
+        assert db.execute("select count(*) from evidence_familymember").fetchone()[0] > 0
+        assert db.execute("select count(*) from evidence_supportcategory").fetchone()[0] > 0
+        assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1
+        assert db.execute("select count(distinct kind) from networks_network").fetchone()[0] == 4
+        assert db.execute("select count(*) from networks_rotaturn").fetchone()[0] > 0
+        # Every active demo network has threads on its board, one of them a pinned announcement.
+        assert db.execute("select count(distinct network_id) from board_thread").fetchone()[0] >= 4
+        assert db.execute("select count(*) from board_thread where pinned").fetchone()[0] >= 4
+        assert db.execute("select count(*) from board_post").fetchone()[0] >= 4 * 10
+        # A year of self-evaluation, a peer review and a consultation with answers.
+        (region_schools,) = db.execute(
+            "select count(*) from schools_school where region_id = (select region_id from accounts_regionalrole)"
+        ).fetchone()
+        evaluated = db.execute("select count(*) from frameworks_evaluation where kind = 'self'").fetchone()[0]
+        assert evaluated == min(region_schools, 150) > 0
+        assert db.execute("select count(*) from frameworks_evaluation where kind = 'peer'").fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from voice_response where respondent_id is null").fetchone()[0] == 12
+        )
+        # A network's survey answered before and after by its staff, and letters in its evidence pack.
+        assert db.execute("select count(*) from impact_survey where post_id is not null").fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from voice_response where respondent_id is not null").fetchone()[0]
+            >= 10
+        )
+        assert db.execute("select count(*) from impact_supportletter").fetchone()[0] == 2
+        assert db.execute("select count(*) from plans_progressupdate").fetchone()[0] == 1
+        # A term's programme of events, a library with an adopted policy, offers and a match waiting.
+        assert db.execute("select count(*) from events_event where rrule != ''").fetchone()[0] >= 1
+        assert (
+            db.execute("select count(*) from events_registration where status = 'waiting'").fetchone()[0] >= 1
+        )
+        assert db.execute("select count(*) from library_policyadoption").fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from offers_match where offerer_agreed_at is null").fetchone()[0] == 1
+        )
+        # The system leader's programme: its networks, money entered, and effects computed.
+        assert db.execute("select count(*) from impact_programme").fetchone()[0] == 1
+        assert db.execute("select count(*) from impact_programme_networks").fetchone()[0] >= 3
+        assert db.execute("select count(*) from impact_cost").fetchone()[0] == 3
+        assert db.execute("select count(*) from impact_programmeeffect").fetchone()[0] >= 1
+
+
+def test_demo_refuses_to_touch_a_postgresql_database(tmp_path):
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kindred.cli", "demo", "--no-serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "builds a fresh SQLite database" in result.stderr

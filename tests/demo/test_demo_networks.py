@@ -1,0 +1,62 @@
+"""The demo's networks: one of every kind, living (history, rota), the coordinator coordinating two."""
+
+import pytest
+
+from kindred.accounts.models import SchoolStaff, User
+from kindred.demo.networks import demo_networks_create
+from kindred.networks.models import Membership, Network, NetworkRole, RotaTurn
+from kindred.networks.selectors import people_search
+from kindred.schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(region_a):
+    schools = [
+        School.objects.create(registry_id=f"7{i:05d}", name=f"Demo {i}", region=region_a) for i in range(30)
+    ]
+    coordinator = User.objects.create_user(email="coordinator@demo.kindred.example", password=None)
+    SchoolStaff.objects.create(user=coordinator, school=schools[0], role=SchoolStaff.Role.LEADER)
+    teacher = User.objects.create_user(email="teacher@demo.kindred.example", password=None)
+    SchoolStaff.objects.create(user=teacher, school=schools[1], role=SchoolStaff.Role.TEACHER)
+    networks = demo_networks_create(region=region_a, coordinator=coordinator, teacher=teacher, password="x")
+    return networks, coordinator, teacher
+
+
+def test_every_kind_of_network_is_in_the_demo(demo):
+    networks, _, _ = demo
+    assert {n.kind for n in networks} == set(Network.Kind.values)
+
+
+def test_the_demo_coordinator_coordinates_two_networks(demo):
+    _, coordinator, _ = demo
+    roles = NetworkRole.objects.active().filter(user=coordinator, role=NetworkRole.Role.COORDINATOR)
+    assert roles.count() == 2
+
+
+def test_demo_networks_have_history_and_a_rota_with_held_turns(demo):
+    networks, _, _ = demo
+    community = networks[0]
+    left = Membership.objects.filter(network=community, left_at__isnull=False).get()
+    assert left.replaced_by is not None and left.leave_reason
+    held = [t for t in community.rota_turns.all() if t.is_held]
+    assert held and community.rota_turns.count() > len(held)
+    assert RotaTurn.objects.filter(network=community).values("school_year").distinct().count() == 2
+
+
+def test_the_demo_teacher_belongs_to_no_network_yet_and_can_find_maths_colleagues(demo):
+    networks, _, teacher = demo
+    from kindred.networks.access import is_network_member
+
+    assert not any(is_network_member(teacher, n) for n in networks)
+    assert people_search(teacher, query="maths").exists()
+
+
+def test_the_demo_has_an_informal_group_asking_to_become_formal(demo, system_leader):
+    from kindred.networks.selectors import groups_for_leader
+
+    group = Network.objects.get(informal=True)
+    assert group.started_by.email == "maths1@demo.kindred.example"
+    assert group.formal_requested_at is not None
+    assert list(groups_for_leader(system_leader)) == [group]  # the region's leader finds it

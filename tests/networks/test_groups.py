@@ -1,0 +1,210 @@
+"""Groups from below (issue 23, item 3): any member of staff starts an informal group from the same
+"Start a network" page, of the kinds the installation allows; the leaders over its members see it,
+moderate it and close it; it can ask to become a formal network."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kindred.audit.models import AuditEvent
+from kindred.board.access import can_moderate
+from kindred.board.services import thread_create
+from kindred.networks.access import may_moderate_group
+from kindred.networks.models import Network, NetworkRole
+from kindred.networks.services import group_close, group_formal_request, group_start, network_role_add
+
+pytestmark = pytest.mark.django_db
+
+
+def _start(client, user, **fields):
+    client.force_login(user)
+    data = {"name": "Phonics leads", "kind": "subject", "subject": "Reading", "visibility": "public"}
+    return client.post("/networks/new/", {**data, **fields})
+
+
+def test_a_teacher_starts_an_informal_group_and_coordinates_it(client, teacher_x, school_x):
+    client.force_login(teacher_x)
+    page = client.get("/networks/new/")
+    assert page.status_code == 200
+    assert "Start an informal group" in page.text
+    assert 'value="partnership"' not in page.text and 'value="cluster"' not in page.text
+    assert 'name="region"' not in page.text  # its area is the founder's school's
+
+    response = _start(client, teacher_x)
+
+    group = Network.objects.get(name="Phonics leads")
+    assert response.status_code == 302 and response["Location"] == group.get_absolute_url()
+    assert group.informal and group.started_by == teacher_x
+    assert group.region == school_x.region
+    assert group.status == Network.Status.ACTIVE
+    assert NetworkRole.objects.active().filter(network=group, user=teacher_x, role="coordinator").exists()
+    assert "An informal group" in client.get(group.get_absolute_url()).text
+
+
+def test_the_directory_offers_a_teacher_a_group_and_a_leader_a_network(client, teacher_x, school_leader_x):
+    client.force_login(teacher_x)
+    assert "Start an informal group" in client.get("/networks/").text
+    client.force_login(school_leader_x)
+    page = client.get("/networks/").text
+    assert "Start a network" in page and "Start an informal group" not in page
+
+
+def test_a_kind_the_installation_does_not_allow_is_refused_and_nothing_is_made(client, teacher_x, settings):
+    settings.INFORMAL_GROUP_KINDS = ["subject"]
+    response = _start(client, teacher_x, kind="community")
+    assert response.status_code == 400
+    assert not Network.objects.exists()
+    with pytest.raises(ValidationError):
+        group_start(name="Cluster from below", kind="partnership", by=teacher_x)
+    assert not Network.objects.exists()
+
+
+def test_with_no_kinds_allowed_a_teacher_may_not_start_anything(client, teacher_x, no_school_user, settings):
+    settings.INFORMAL_GROUP_KINDS = []
+    client.force_login(teacher_x)
+    assert client.get("/networks/new/").status_code == 403
+    assert "Start an informal group" not in client.get("/networks/").text
+    client.force_login(no_school_user)
+    settings.INFORMAL_GROUP_KINDS = ["subject"]
+    assert client.get("/networks/new/").status_code == 403  # staff of a school only
+
+
+def test_one_person_runs_a_limited_number_of_open_groups(client, teacher_x, settings):
+    settings.INFORMAL_GROUPS_PER_PERSON = 1
+    first = group_start(name="Exams officers", kind="community", by=teacher_x)
+
+    response = _start(client, teacher_x)
+    assert response.status_code == 400
+    assert "You already run 1 open informal group" in response.text
+    assert Network.objects.count() == 1
+
+    group_close(network=first, by=teacher_x, reason="merged")
+    assert _start(client, teacher_x).status_code == 302
+    assert Network.objects.filter(informal=True).count() == 2
+
+
+def test_the_leaders_over_its_members_see_and_moderate_a_private_group(
+    client, teacher_y, teacher_x, system_leader
+):
+    """Teacher Y (region B) starts a private group; region A's leader sees nothing of it until a
+    teacher of region A belongs to it — then sees it, lists it, hides its posts and may close it."""
+    group = group_start(name="Y's readers", kind="subject", by=teacher_y, visibility="private")
+    client.force_login(system_leader)
+    assert client.get(group.get_absolute_url()).status_code == 404
+    assert not may_moderate_group(system_leader, group)
+    assert "Y&#x27;s readers" not in client.get("/networks/groups/").text
+
+    network_role_add(network=group, user=teacher_x, role=NetworkRole.Role.MEMBER, by=teacher_y)
+
+    assert client.get(group.get_absolute_url()).status_code == 200
+    assert may_moderate_group(system_leader, group)
+    assert can_moderate(system_leader, group)
+    assert "Y&#x27;s readers" in client.get("/networks/groups/").text
+    thread = thread_create(network=group, title="Decodable books", body="Which ones?", by=teacher_x)
+    post = thread.posts.get()
+    assert client.post(f"/board/posts/{post.pk}/hide/", {"hidden": "1"}).status_code == 302
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+
+
+def test_a_formal_network_is_moderated_by_its_coordinators_only(network_x, system_leader):
+    assert not may_moderate_group(system_leader, network_x)
+    assert not can_moderate(system_leader, network_x)
+
+
+def test_a_group_asks_to_become_a_formal_network_and_a_leader_over_it_decides(
+    client, teacher_x, teacher_y, system_leader
+):
+    group = group_start(name="Maths from below", kind="subject", by=teacher_x)
+    network_role_add(network=group, user=teacher_y, role=NetworkRole.Role.MEMBER, by=teacher_x)
+
+    client.force_login(teacher_y)  # a member, not its coordinator
+    assert client.post(f"/networks/{group.pk}/group/formal/").status_code == 403
+    client.force_login(teacher_x)
+    assert client.post(f"/networks/{group.pk}/group/formal/").status_code == 302
+    group.refresh_from_db()
+    assert group.formal_requested_at is not None
+    with pytest.raises(ValidationError):
+        group_formal_request(network=group, by=teacher_x)  # asked once
+
+    client.force_login(teacher_x)  # the founder does not decide
+    assert client.post(f"/networks/{group.pk}/group/decide/", {"decision": "approve"}).status_code == 403
+    client.force_login(system_leader)
+    groups_page = client.get("/networks/groups/").text
+    assert "Asks to become a formal network" in groups_page
+    assert "Make it a formal network" in client.get(group.get_absolute_url()).text
+    assert client.post(f"/networks/{group.pk}/group/decide/", {"decision": "approve"}).status_code == 302
+
+    group.refresh_from_db()
+    assert not group.informal and group.formal_requested_at is None
+    actions = AuditEvent.objects.filter(action__startswith="group.", object_id=str(group.pk)).order_by("pk")
+    assert list(actions.values_list("action", flat=True)) == [
+        "group.formal_requested",
+        "group.formal_approved",
+    ]
+    # A formal network is its coordinators' again: the leader no longer moderates it as a group.
+    assert not may_moderate_group(system_leader, group)
+
+
+def test_a_declined_group_stays_informal_and_may_ask_again(client, teacher_x, system_leader):
+    group = group_start(name="Science from below", kind="subject", by=teacher_x)
+    group_formal_request(network=group, by=teacher_x)
+    client.force_login(system_leader)
+    client.post(f"/networks/{group.pk}/group/decide/", {"decision": "decline"})
+    group.refresh_from_db()
+    assert group.informal and group.formal_requested_at is None
+    group_formal_request(network=group, by=teacher_x)
+
+
+def test_closing_a_group_asks_first_then_stops_joining_and_posting(client, teacher_x, system_leader):
+    group = group_start(name="History from below", kind="subject", by=teacher_x)
+    client.force_login(system_leader)
+
+    asked = client.post(f"/networks/{group.pk}/group/close/", {"reason": "inactive for a year"})
+    assert asked.status_code == 200 and "Close History from below?" in asked.text
+    group.refresh_from_db()
+    assert group.status == Network.Status.ACTIVE  # nothing changed before confirming
+
+    client.post(f"/networks/{group.pk}/group/close/", {"reason": "inactive for a year", "confirmed": "yes"})
+    group.refresh_from_db()
+    assert group.status == Network.Status.CLOSED
+    event = AuditEvent.objects.get(action="group.closed")
+    assert event.actor == system_leader and event.details == {"reason": "inactive for a year"}
+    with pytest.raises(ValidationError):
+        thread_create(network=group, title="Still here?", body="…", by=teacher_x)
+    with pytest.raises(ValidationError):
+        group_close(network=group, by=teacher_x)
+
+
+def test_a_leader_not_over_its_members_may_not_close_or_decide(client, teacher_y, system_leader):
+    group = group_start(name="Far away", kind="subject", by=teacher_y)  # region B, public
+    client.force_login(system_leader)  # region A's leader
+    assert client.get(group.get_absolute_url()).status_code == 200  # public: anyone signed in reads it
+    assert client.post(f"/networks/{group.pk}/group/close/", {"confirmed": "yes"}).status_code == 403
+    group_formal_request(network=group, by=teacher_y)
+    assert client.post(f"/networks/{group.pk}/group/decide/", {"decision": "approve"}).status_code == 403
+    group.refresh_from_db()
+    assert group.informal and group.status == Network.Status.ACTIVE
+
+
+def test_the_group_edit_form_cannot_move_it_or_make_it_another_kind(client, teacher_x, school_x, region_b):
+    group = group_start(name="Art from below", kind="subject", by=teacher_x)
+    client.force_login(teacher_x)
+    response = client.post(
+        f"/networks/{group.pk}/edit/",
+        {"name": "Art from below", "kind": "partnership", "visibility": "public", "region": region_b.pk},
+    )
+    assert response.status_code == 400
+    group.refresh_from_db()
+    assert group.kind == "subject" and group.region == school_x.region
+
+
+def test_a_teacher_sees_the_empty_groups_page_refused_and_a_leader_sees_what_to_do(
+    client, teacher_x, system_leader
+):
+    client.force_login(teacher_x)
+    assert client.get("/networks/groups/").status_code == 403
+    client.force_login(system_leader)
+    assert (
+        "No member of staff in your area has started an informal group yet"
+        in client.get("/networks/groups/").text
+    )
