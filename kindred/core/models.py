@@ -63,8 +63,9 @@ class Job(models.Model):
 class Lock(models.Model):
     """A named lock held by one piece of long work at a time (one row while held).
 
-    It expires unless its holder renews it (`core.locks.lock_hold`), so a crashed holder cannot keep
-    it: after `expires_at` the next taker removes the row and takes it.
+    A dead holder cannot keep it (`core.locks.lock_hold`): on PostgreSQL the holder's session also
+    holds an advisory lock, which ends with the session; on SQLite `host` and `pid` say whether the
+    holder's process still runs. Failing both, the row expires unless its holder renews it.
     """
 
     name = models.CharField(max_length=64, unique=True)
@@ -72,6 +73,10 @@ class Lock(models.Model):
     holder = models.CharField(max_length=200, blank=True, help_text=_("Who or what holds it, for people."))
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    host = models.CharField(max_length=255, blank=True, help_text=_("The holder's host name."))
+    pid = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The holder's process id on its host.")
     )
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()

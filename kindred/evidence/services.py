@@ -5,8 +5,8 @@ Pages never compute: they read what the current run stored. A recompute writes i
 transaction (`_run_switch`), then drops the old run. Pages never wait on a recompute and never see
 half of an old and half of a new run.
 
-Only one recompute runs at a time (`RECOMPUTE_LOCK`, a `core.locks` lock that lapses when its holder
-stops reporting progress): a second one is refused with `LockHeld` ("a recompute is already running,
+Only one recompute runs at a time (`RECOMPUTE_LOCK`, a `core.locks` lock that a killed holder does
+not keep: the next recompute takes it at once): a second one is refused with `LockHeld` ("a recompute is already running,
 started at …, by …") before it writes anything, since its clean-up would drop the first one's run.
 """
 
