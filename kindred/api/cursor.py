@@ -48,7 +48,10 @@ def page(rows: QuerySet, *, keys: tuple[str, ...], cursor: str | None, limit: in
             for j in range(i):
                 later &= Q(**{keys[j]: values[j]})
             after |= later
-        rows = rows.filter(after)
+        # The first key's bound alone as well: what the database reads as a range of its index
+        # (the OR above, it reads as a filter on every row before the cursor: 40 ms half-way down
+        # 38,000 schools on PostgreSQL, then 0.5 ms).
+        rows = rows.filter(after, **{f"{keys[0]}__gte": values[0]})
     items = list(rows[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
@@ -57,6 +60,8 @@ def page(rows: QuerySet, *, keys: tuple[str, ...], cursor: str | None, limit: in
 
 
 def _key(row: Any, key: str) -> Any:
+    if isinstance(row, dict):  # a row of .values()
+        return row[key]
     value = row
     for part in key.split("__"):
         value = getattr(value, part)

@@ -1,9 +1,11 @@
 """/api/v1/schools…: the registry, measure values, families and relative performance."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
@@ -18,10 +20,10 @@ from kindred.api.schemas import (
     SchoolOut,
     SchoolPage,
 )
-from kindred.api.scope import in_token_region, with_visible_category
+from kindred.api.scope import in_token_region, visible_categories, with_visible_category
 from kindred.core.csv_export import Echo, csv_writer
 from kindred.evidence.selectors import school_family, school_outcomes
-from kindred.schools.models import School, SchoolMeasure
+from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 from kindred.schools.selectors import school_measures, school_search
 
 router = Router(tags=["schools"])
@@ -31,7 +33,6 @@ CSV_RESPONSE = {
         "200": {"description": "CSV, streamed", "content": {"text/csv": {"schema": {"type": "string"}}}}
     }
 }
-SCHOOL_FIELDS = list(SchoolOut.model_fields)
 
 
 class SchoolFilters(Schema):
@@ -44,7 +45,9 @@ class SchoolFilters(Schema):
 
 
 def _schools(request: HttpRequest, filters: SchoolFilters) -> QuerySet[School]:
-    user, token = caller(request)
+    """The schools matching `filters` within the token's region, without their categories: those
+    are asked for the rows written only (`scope.visible_categories`)."""
+    _user, token = caller(request)
     schools = in_token_region(school_search(query=filters.q), token)
     if filters.region:
         schools = schools.filter(region__code=filters.region)
@@ -52,25 +55,22 @@ def _schools(request: HttpRequest, filters: SchoolFilters) -> QuerySet[School]:
         schools = schools.filter(local_authority__code=filters.authority)
     if filters.phase:
         schools = schools.filter(phase=filters.phase)
-    return with_visible_category(schools, user)
+    return schools
 
 
-def school_row(school: School) -> dict:
-    return {
-        "registry_id": school.registry_id,
-        "name": school.name,
-        "phase": school.phase,
-        "status": school.status,
-        "school_type": school.school_type,
-        "town": school.town,
-        "postcode": school.postcode,
-        "region": school.region.code if school.region else None,
-        "local_authority": school.local_authority.code if school.local_authority else None,
-        "latitude": school.latitude,
-        "longitude": school.longitude,
-        "pupils": school.pupils,
-        "urban_rural": school.urban_rural,
-        "support_category": school.visible_category,  # type: ignore[attr-defined]
+#: Each field of SchoolOut but the category, and the School column it is read from: lists and
+#: exports read these values (no model object per row), one query for the rows however many.
+SCHOOL_COLUMNS = {field: field for field in SchoolOut.model_fields if field != "support_category"} | {
+    "region": "region__code",
+    "local_authority": "local_authority__code",
+}
+SCHOOL_FIELDS = list(SchoolOut.model_fields)
+
+
+def school_row(values: Mapping[str, Any], category: str | None) -> dict:
+    """A SchoolOut from a row of `.values("id", *SCHOOL_COLUMNS.values())` and its visible category."""
+    return {field: values[column] for field, column in SCHOOL_COLUMNS.items()} | {
+        "support_category": category
     }
 
 
@@ -89,36 +89,76 @@ def schools_list(
     cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
     limit: int = Query(100, ge=1, le=1000),
 ):
-    found = cursor.page(_schools(request, filters), keys=("name", "id"), cursor=cursor_, limit=limit)
-    return {"items": [school_row(school) for school in found.items], "next_cursor": found.next_cursor}
+    user, _token = caller(request)
+    rows = _schools(request, filters).values("id", *SCHOOL_COLUMNS.values())
+    found = cursor.page(rows, keys=("name", "id"), cursor=cursor_, limit=limit)
+    categories = visible_categories(user)([row["id"] for row in found.items])
+    return {
+        "items": [school_row(row, categories.get(row["id"])) for row in found.items],
+        "next_cursor": found.next_cursor,
+    }
 
 
 def csv_stream(header: list[str], rows: Iterator[list]) -> StreamingHttpResponse:
+    """A CSV answer written as `rows` are read, sent a few hundred lines at a time (a line at a
+    time, Django's per-chunk work cost more than the line itself)."""
     writer = csv_writer(Echo())
 
     def lines() -> Iterator[str]:
-        yield writer.writerow(header)
+        batch = [writer.writerow(header)]
         for row in rows:
-            yield writer.writerow(row)
+            batch.append(writer.writerow(row))
+            if len(batch) >= 500:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    return response
+    return StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+
+
+#: Rows an export reads at a time: one range of the cursor (a server-side one on PostgreSQL), and
+#: one query for the categories of those rows. Memory stays that of one chunk however many rows.
+EXPORT_CHUNK = 2000
+
+
+def chunks(rows: Iterable[Any]) -> Iterator[list]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, EXPORT_CHUNK)):
+        yield chunk
 
 
 @router.get(
     "/schools.csv", summary="Every school matching the filters, as CSV (streamed)", openapi_extra=CSV_RESPONSE
 )
 def schools_csv(request: HttpRequest, filters: Query[SchoolFilters]):
-    schools = _schools(request, filters).order_by("name", "id")
-    rows = (
-        [school_row(school)[field] for field in SCHOOL_FIELDS] for school in schools.iterator(chunk_size=2000)
-    )
-    return csv_stream(SCHOOL_FIELDS, rows)
+    user, _token = caller(request)
+    schools = _schools(request, filters).order_by("name", "id").values("id", *SCHOOL_COLUMNS.values())
+
+    def rows() -> Iterator[list]:
+        categories_of = visible_categories(user)
+        for chunk in chunks(schools.iterator(chunk_size=EXPORT_CHUNK)):
+            categories = categories_of([values["id"] for values in chunk])
+            for values in chunk:
+                row = school_row(values, categories.get(values["id"]))
+                yield [row[field] for field in SCHOOL_FIELDS]
+
+    return csv_stream(SCHOOL_FIELDS, rows())
 
 
 @router.get("/schools/{registry_id}", response={200: SchoolOut, 404: Problem}, summary="One school")
 def school_detail(request: HttpRequest, registry_id: str):
-    return school_row(_school(request, registry_id))
+    user, token = caller(request)
+    schools = with_visible_category(in_token_region(School.objects.all(), token), user)
+    found = (
+        schools.filter(registry_id=registry_id).values(*SCHOOL_COLUMNS.values(), "visible_category").first()
+    )
+    if found is None:
+        raise Http404("No such school.")
+    return school_row(found, found["visible_category"])
+
+
+#: The SchoolMeasure columns of MeasureValueOut after the measure's own (code, kind, domain, unit).
+MEASURE_VALUE_COLUMNS = ["year", "value", "cohort", "suppressed", "banded", "band_lower", "band_upper"]
 
 
 def measure_row(value: SchoolMeasure) -> dict:
@@ -127,13 +167,7 @@ def measure_row(value: SchoolMeasure) -> dict:
         "kind": value.measure.kind,
         "domain": value.measure.domain,
         "unit": value.measure.unit,
-        "year": value.year,
-        "value": value.value,
-        "cohort": value.cohort,
-        "suppressed": value.suppressed,
-        "banded": value.banded,
-        "band_lower": value.band_lower,
-        "band_upper": value.band_upper,
+        **{column: getattr(value, column) for column in MEASURE_VALUE_COLUMNS},
     }
 
 
@@ -155,30 +189,26 @@ MEASURES_CSV_FIELDS = ["registry_id", *MeasureValueOut.model_fields]
     openapi_extra=CSV_RESPONSE,
 )
 def measures_csv(request: HttpRequest, filters: Query[SchoolFilters]):
+    """One query for the measures' definitions, one streamed query for the values (tuples, in the
+    order of the unique index school, measure, year): no object and no query per value."""
     schools = _schools(request, filters).values("pk")
     values = (
         SchoolMeasure.objects.filter(school__in=schools)
-        .select_related("measure", "school")
-        .only(
-            "school__registry_id",
-            "measure__code",
-            "measure__kind",
-            "measure__domain",
-            "measure__unit",
-            "year",
-            "value",
-            "cohort",
-            "suppressed",
-            "banded",
-            "band_lower",
-            "band_upper",
-        )
         .order_by("school_id", "measure_id", "year")
+        .values_list("school__registry_id", "measure_id", *MEASURE_VALUE_COLUMNS)
     )
-    rows = (
-        [value.school.registry_id, *measure_row(value).values()] for value in values.iterator(chunk_size=5000)
-    )
-    return csv_stream(MEASURES_CSV_FIELDS, rows)
+
+    def rows() -> Iterator[list]:
+        measures = {
+            pk: (code, kind, domain, unit)
+            for pk, code, kind, domain, unit in MeasureDefinition.objects.values_list(
+                "pk", "code", "kind", "domain", "unit"
+            )
+        }
+        for registry_id, measure_id, *rest in values.iterator(chunk_size=EXPORT_CHUNK):
+            yield [registry_id, *measures[measure_id], *rest]
+
+    return csv_stream(MEASURES_CSV_FIELDS, rows())
 
 
 @router.get(

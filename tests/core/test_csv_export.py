@@ -2,8 +2,13 @@
 
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from defusedcsv import csv as defused
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
@@ -33,6 +38,42 @@ def test_the_writer_escapes_every_cell_of_every_row():
     csv_writer(stream).writerows([["name", "pupils"], [HOSTILE, -4]])
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert rows == [["name", "pupils"], ["'" + HOSTILE, "-4"]]
+
+
+CELLS = [
+    HOSTILE,
+    "+1",
+    "-2+3",
+    "-0.25",
+    "@x",
+    "|x",
+    "%x",
+    "\t=1",
+    "\r=1",
+    "'=1",
+    "a|b",
+    "",
+    "ok",
+    None,
+    7,
+    -3.5,
+    True,
+    Decimal("-1.5"),
+    date(2024, 9, 1),
+    mark_safe("=1"),
+    gettext_lazy("Red"),
+]
+
+
+def test_each_cell_is_escaped_as_defusedcsv_escapes_it_and_no_differently():
+    """The writer escapes each cell once (core.csv_export.spreadsheet_safe, with a fast path for
+    plain cells); its rows are the ones defusedcsv's own writer wrote around the same escape."""
+    ours, theirs = io.StringIO(), io.StringIO()
+    csv_writer(ours).writerow(CELLS)
+    defused.writer(theirs).writerow(
+        ["'" + c if isinstance(c, str) and c.startswith(("\t", "\r")) else c for c in CELLS]
+    )
+    assert ours.getvalue() == theirs.getvalue()
 
 
 def test_a_hostile_full_name_is_not_a_formula_in_the_audit_export(client, site_admin):
