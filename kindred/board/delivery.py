@@ -260,12 +260,16 @@ def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
     if not due:
         return
     networks_of = member_network_ids(list(due))
-    # Someone without a digest yet starts from their period, not from the board's first post.
+    # Someone without a digest yet starts from their period, not from the board's first post (one
+    # look-up per period and chunk: a first national run has 870,000 such people).
     floor = {}
+    first_of: dict[str, int] = {}
     for uid, row in due.items():
         floor[uid] = row.digest_watermark
         if row.last_digest_at is None:
-            floor[uid] = max(floor[uid], _first_id_since(now - DIGEST_PERIOD[row.digest]) - 1)
+            if row.digest not in first_of:
+                first_of[row.digest] = _first_id_since(now - DIGEST_PERIOD[row.digest])
+            floor[uid] = max(floor[uid], first_of[row.digest] - 1)
     all_networks = set().union(*networks_of.values()) if networks_of else set()
     lowest = min(floor.values())
     posts_by_network: dict[int, list[dict]] = defaultdict(list)

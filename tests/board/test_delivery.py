@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from kindred.accounts.models import SchoolStaff, User
 from kindred.board import delivery, services
 from kindred.board.models import Notification, NotificationSettings, OutgoingEmail, ThreadRead
 
@@ -102,6 +103,26 @@ def test_a_daily_digest_lists_unread_posts_once(
         mail.outbox.clear()
         delivery.digest_run()
         assert mail.outbox == []
+
+
+def test_a_first_digest_for_many_people_looks_up_where_their_period_starts_once_not_per_person(
+    network_x, thread_x, school_leader_x, django_assert_max_num_queries, monkeypatch
+):
+    looked_up = []
+    first_id_since = delivery._first_id_since
+    monkeypatch.setattr(
+        delivery, "_first_id_since", lambda moment: looked_up.append(moment) or first_id_since(moment)
+    )
+    for i in range(30):
+        person = User.objects.create_user(email=f"member{i}@example.org", password="x")
+        SchoolStaff.objects.create(user=person, school=network_x.memberships.first().school)
+    start = datetime(2026, 3, 2, 7, tzinfo=UTC)
+    with time_machine.travel(start - timedelta(hours=12), tick=False):
+        services.post_reply(thread=thread_x, by=school_leader_x, body="Tuesday works")
+    with time_machine.travel(start, tick=False), django_assert_max_num_queries(40):
+        summary = delivery.digest_compose()
+    assert summary.emails >= 30
+    assert len(looked_up) == 1  # everyone is on daily digests: one period, one chunk
 
 
 def test_a_digest_leaves_out_what_was_read_on_the_site(client, thread_x, school_admin_x):

@@ -59,6 +59,32 @@ def test_indexes_are_built_again_after_the_load():
     assert indexes("schools_schoolmeasure") == before
 
 
+def planner_statistics(table: str) -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [table])
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_the_loaded_tables_have_the_planners_statistics_after_the_load():
+    school = School.objects.create(registry_id="100", name="A school")
+    measure = MeasureDefinition.objects.create(code="x", name="X", domain="d", kind="outcome")
+    columns = ["school_id", "measure_id", "year", "value", "cohort", "suppressed"]
+    assert planner_statistics("schools_schoolmeasure") == 0
+    with transaction.atomic(), indexes_rebuilt_after(SchoolMeasure):
+        bulk_insert(
+            "schools_schoolmeasure",
+            columns,
+            [(school.pk, measure.pk, y, 1.0, 10, False) for y in range(1900, 2000)],
+        )
+    assert planner_statistics("schools_schoolmeasure") > 0
+
+
 def test_a_duplicate_loaded_without_indexes_is_still_refused():
     school = School.objects.create(registry_id="100", name="A school")
     measure = MeasureDefinition.objects.create(code="x", name="X", domain="d", kind="outcome")
