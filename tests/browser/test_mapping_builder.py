@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from kindred.core.models import Job
 from kindred.schools.models import SavedMapping, School, SchoolMeasure
@@ -95,7 +96,8 @@ def test_an_administrator_builds_a_mapping_for_a_new_file_previews_saves_and_imp
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_text("above the largest value").count() == 0
     page.get_by_role("button", name="Save the mapping").click()
-    assert page.get_by_role("link", name="Download etablissements.yaml").is_visible()
+    # Saving loads a new page: wait for it (is_visible() does not wait, and failed under load in CI).
+    expect(page.get_by_role("link", name="Download etablissements.yaml")).to_be_visible()
     page.get_by_role("button", name="Save and import").click()
 
     page.wait_for_url("**/jobs/*/")
