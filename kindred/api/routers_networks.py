@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 
 from kindred.api import cursor
 from kindred.api.auth import caller
-from kindred.api.schemas import TEXT, EventPage, MembershipOut, NetworkOut, NetworkPage, Problem
+from kindred.api.schemas import MAX_ID, TEXT, EventPage, MembershipOut, NetworkOut, NetworkPage, Problem
 from kindred.api.scope import in_token_region
 from kindred.events.access import events_visible_q
 from kindred.events.models import Event
@@ -91,7 +91,7 @@ def network_memberships(request: HttpRequest, network_id: int):
 
 
 class EventFilters(Schema):
-    network: int | None = Field(None, description="Only this network's events.")
+    network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's events.")
     kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Event.Kind.values))
 
 

@@ -8,6 +8,11 @@ from ninja import Schema
 #: would be a server error there (found by tests/api/test_schema.py).
 TEXT = r"^[^\x00]*$"
 
+#: The largest id either database stores (a signed 64-bit integer): a larger one in a filter or a
+#: cursor is refused (422/400) rather than reaching SQLite, which raises OverflowError on it (found
+#: by tests/api/test_schema.py with network=18446744073709551615).
+MAX_ID = 2**63 - 1
+
 
 class Problem(Schema):
     detail: str

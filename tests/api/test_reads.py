@@ -195,3 +195,16 @@ def test_a_nul_character_in_a_filter_or_cursor_is_refused_not_a_server_error(api
     assert client.get("/api/v1/events?kind=%00").status_code == 422
     nul_cursor = cursor.encode(["a\x00", 1])
     assert client.get(f"/api/v1/schools?cursor={nul_cursor}").status_code == 400
+
+
+@pytest.mark.parametrize("network", ["18446744073709551615", "9223372036854775808", "0", "-1"])
+def test_an_id_no_database_can_hold_is_refused_not_a_server_error(api_world, teacher_x, network):
+    """SQLite raises OverflowError on an integer past 64 bits (found by tests/api/test_schema.py)."""
+    assert bearer(teacher_x).get(f"/api/v1/events?network={network}").status_code == 422
+
+
+def test_a_cursor_with_an_id_past_64_bits_or_text_for_a_number_is_400(api_world, teacher_x):
+    client = bearer(teacher_x)
+    for values in ([2**64], [-(2**63) - 1], ["not a number"], [True]):
+        assert client.get(f"/api/v1/events?cursor={cursor.encode(values)}").status_code == 400
+    assert client.get(f"/api/v1/events?cursor={cursor.encode([2**63 - 1])}").status_code == 200
