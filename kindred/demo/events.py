@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kindred import countries
 from kindred.accounts.models import SchoolStaff, User
+from kindred.demo.texts import demo_texts
 from kindred.engine import recurrence, terms
 from kindred.events.models import Event, TermPeriod
 from kindred.events.selectors import occurrences, school_calendar
@@ -54,6 +55,7 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             people_roles__ended_at__isnull=True,
         ).order_by("pk")
     )
+    words = demo_texts()["events"]
     events = []
     calendar = _term_calendar()
     zone_name = countries.profile().time_zone
@@ -63,13 +65,13 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             by=coordinator,
             network=network,
             kind=Event.Kind.MEETING,
-            title=f"{network.name}: network meeting",
+            title=words["meeting"].format(network=network.name),
             starts_at=meeting_start,
             ends_at=meeting_start + timedelta(hours=1, minutes=30),
             time_zone=zone_name,
             rrule="FREQ=WEEKLY;INTERVAL=2;COUNT=6",  # school holidays left out (skip_holidays)
             staff_roles=["leader", "teacher"],
-            place="The host school's library",
+            place=words["meeting_place"],
         )
         in_term = [
             o.original_start
@@ -81,14 +83,14 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             event=meeting,
             original_start=in_term[min(2, len(in_term) - 1)],
             by=coordinator,
-            note="Parents' evening",
+            note=words["cancelled"],
         )
         teachmeet_start = _next(calendar, 3, 17, after_days=10 + n)
         teachmeet = event_create(
             by=coordinator,
             network=network,
             kind=Event.Kind.TEACHMEET,
-            title=f"{network.name}: TeachMeet",
+            title=words["teachmeet"].format(network=network.name),
             starts_at=teachmeet_start,
             ends_at=teachmeet_start + timedelta(hours=2),
             time_zone=zone_name,
@@ -101,7 +103,7 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             by=coordinator,
             network=network,
             kind=Event.Kind.SPORT,
-            title=f"{network.name}: netball tournament",
+            title=words["sport"].format(network=network.name),
             starts_at=sport_start,
             ends_at=sport_start + timedelta(hours=3),
             time_zone=zone_name,
@@ -109,7 +111,7 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             pupils_age_min=9,
             pupils_age_max=11,
             capacity=40,
-            place="Sports hall",
+            place=words["sport_place"],
         )
         events += [meeting, teachmeet, sport]
         # The TeachMeet fills up: three places taken, one waiting.
@@ -130,13 +132,13 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
             by=coordinator,
             network=networks[0],
             kind=Event.Kind.TRAINING,
-            title="Phonics that sticks",
+            title=words["training"],
             starts_at=training_start,
             ends_at=training_start + timedelta(hours=2),
             time_zone=zone_name,
             staff_roles=["teacher"],
             capacity=20,
-            place="Lead school, room 4",
+            place=words["training_place"],
         )
         registration_create(event=training, occurrence_start=training.starts_at, by=teacher)
         events.append(training)
@@ -147,16 +149,17 @@ def demo_programme_create(*, coordinator: User, teacher: User, admin: User) -> d
 
 
 def _demo_library(networks: list[Network], *, coordinator: User, admin: User) -> dict:
+    words = demo_texts()["library"]
     found = {
         "link": resource_create(
             by=coordinator,
             network=None,
             kind="link",
-            title="Education Endowment Foundation toolkit",
+            title=words["link"],
             licence="CC-BY-4.0",
-            url="https://educationendowmentfoundation.org.uk/",
+            url=words["link_url"],
             domain="teaching",
-            tags="research, evidence",
+            tags=words["link_tags"],
         )
     }
     if not networks:
@@ -166,38 +169,32 @@ def _demo_library(networks: list[Network], *, coordinator: User, admin: User) ->
         by=coordinator,
         network=network,
         kind="file",
-        title="Reading for pleasure: a term's plan",
+        title=words["plan"],
         licence="CC-BY-SA-4.0",
-        upload=_text("reading-plan.txt", "Week 1: book talk.\nWeek 2: reading aloud.\n"),
+        upload=_text(words["plan_file"], words["plan_text"]),
         domain="reading",
         phase="primary",
-        tags="reading, year 3",
+        tags=words["plan_tags"],
     )
     version_add(
         resource=plan,
-        upload=_text(
-            "reading-plan-v2.txt", "Week 1: book talk.\nWeek 2: reading aloud.\nWeek 3: a visiting author.\n"
-        ),
-        note="Added a visiting author",
+        upload=_text(words["plan_file_2"], words["plan_text_2"]),
+        note=words["plan_note"],
         by=coordinator,
     )
     policy = resource_create(
         by=coordinator,
         network=network,
         kind="policy",
-        title="Shared CPD policy",
+        title=words["policy"],
         licence="CC-BY-4.0",
-        upload=_text(
-            "cpd-policy.txt", "Every teacher has five days of CPD a year, one shared across the network.\n"
-        ),
+        upload=_text(words["policy_file"], words["policy_text"]),
         domain="leadership",
     )
     agreed = version_add(
         resource=policy,
-        upload=_text(
-            "cpd-policy-v2.txt", "Every teacher has five days of CPD a year, two shared across the network.\n"
-        ),
-        note="Two shared days",
+        upload=_text(words["policy_file_2"], words["policy_text_2"]),
+        note=words["policy_note"],
         by=coordinator,
     )
     policy_agree(resource=policy, version=agreed, by=coordinator)
@@ -209,6 +206,7 @@ def _demo_library(networks: list[Network], *, coordinator: User, admin: User) ->
 
 
 def _demo_offers(*, coordinator: User, teacher: User, admin: User) -> dict:
+    words = demo_texts()["offers"]
     own = School.objects.filter(staff__user=coordinator).first()
     teacher_school = School.objects.filter(staff__user=teacher).first()
     if own is None or teacher_school is None:
@@ -223,7 +221,7 @@ def _demo_offers(*, coordinator: User, teacher: User, admin: User) -> dict:
         domain="reading",
         format="mentoring",
         capacity=2,
-        description="Our reading lead mentors another school's lead for a term.",
+        description=words["mentoring"],
         by=coordinator,
     )
     for school, fmt in zip(others, ["visit", "new_school"], strict=False):
@@ -232,18 +230,16 @@ def _demo_offers(*, coordinator: User, teacher: User, admin: User) -> dict:
             domain="reading",
             format=fmt,
             by=admin,
-            description="Come and see phonics lessons."
-            if fmt == "visit"
-            else "We mentor schools in their first years.",
+            description=words[fmt],
         )
     request = request_create(
         school=teacher_school,
         domain="reading",
-        needs="Our year 1 phonics results fell; we want to see strong practice.",
+        needs=words["need"],
         by_date=timezone.localdate() + timedelta(days=60),
         by=admin,
     )
     match = match_propose(request=request, offer=offer, outcome="partnership", by=admin)
     if len(others) > 2:
-        request_create(school=others[2], domain="maths", needs="Help with fractions in year 5.", by=admin)
+        request_create(school=others[2], domain="maths", needs=words["maths_need"], by=admin)
     return {"offer": offer, "request": request, "match": match}

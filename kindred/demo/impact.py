@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import staff_role_add
+from kindred.demo.texts import demo_texts
 from kindred.events.models import Event
 from kindred.impact import services as impact
 from kindred.impact.models import Programme, Survey
@@ -28,14 +29,15 @@ from kindred.voice import services as voice
 
 
 def demo_impact_create(*, region: Region, leader: User, networks: list[Network]) -> Programme:
+    words = demo_texts()["impact"]
     today = timezone.localdate()
     programme = programme_create(
-        name="Schools Together 2025–2027",
+        name=words["programme"],
         kind=Programme.Kind.SCHEME,
         region=region,
         by=leader,
-        funder="The Regional Schools Trust",
-        description="Clusters, a subject network and a mentoring partnership, funded to raise reading and maths.",
+        funder=words["funder"],
+        description=words["description"],
         starts_on=today - timedelta(days=120),
         ends_on=today + timedelta(days=610),
     )
@@ -44,7 +46,7 @@ def demo_impact_create(*, region: Region, leader: User, networks: list[Network])
         programme_network_add(programme=programme, network=network, by=leader)
     cost_add(
         programme=programme,
-        description="Evaluation and the programme's coordinator",
+        description=words["cost_programme"],
         amount=Decimal("12000"),
         spent_on=today - timedelta(days=90),
         by=leader,
@@ -52,7 +54,7 @@ def demo_impact_create(*, region: Region, leader: User, networks: list[Network])
     cost_add(
         programme=programme,
         network=active[0],
-        description="Supply cover for the network meetings",
+        description=words["cost_network"],
         amount=Decimal("3400"),
         spent_on=today - timedelta(days=30),
         by=leader,
@@ -67,27 +69,13 @@ def demo_impact_create(*, region: Region, leader: User, networks: list[Network])
         cost_add(
             programme=programme,
             event=event,
-            description="Room and refreshments",
+            description=words["cost_event"],
             amount=Decimal("180"),
             spent_on=today,
             by=leader,
         )
     effects_recompute()
     return programme
-
-
-STATEMENTS = [
-    "I learn from colleagues in other schools",
-    "I have tried something new in my teaching this term",
-    "Our pupils benefit from the network",
-]
-LETTER = """To whom it may concern,
-
-{name} has worked together since {year}: its schools host one another's training, share a
-development plan and visit each other's classrooms. The authority supports its application.
-
-{writer}
-"""
 
 
 def _staff(network: Network, *, admin: User) -> list[tuple[User, object]]:
@@ -101,7 +89,7 @@ def _staff(network: Network, *, admin: User) -> list[tuple[User, object]]:
             user = User.objects.create_user(
                 email=f"staff{k}.{membership.school.registry_id}@demo.kindred.example",
                 password=None,
-                full_name=f"Teacher {k + 1} of {membership.school.name}",
+                full_name=demo_texts()["impact"]["staff"].format(n=k + 1, school=membership.school.name),
             )
             staff_role_add(user=user, school=membership.school, role=SchoolStaff.Role.TEACHER, by=admin)
             staff.append(user)
@@ -111,7 +99,7 @@ def _staff(network: Network, *, admin: User) -> list[tuple[User, object]]:
 
 def _answer(consultation, people, rng: random.Random, shift: float) -> None:
     questions = list(consultation.questions.all())
-    remarks = ["Visiting another school's classrooms", "The joint training day", "Sharing planning", ""]
+    remarks = demo_texts()["impact"]["remarks"]
     for person, school in people:
         answers = {}
         for question in questions:
@@ -135,13 +123,14 @@ def impact_demo_create(*, coordinator: User, leader: User, admin: User) -> dict:
     )
     if network is None:
         return {}
+    words = demo_texts()["impact"]
     rng = random.Random(25)
     people = _staff(network, admin=admin)
     survey = impact.survey_create(
         network=network,
-        title="Working together",
-        statements=STATEMENTS,
-        questions=["What helped you most?"],
+        title=words["survey"],
+        statements=words["statements"],
+        questions=[words["question"]],
         min_respondents=5,
         by=coordinator,
     )
@@ -152,17 +141,17 @@ def impact_demo_create(*, coordinator: User, leader: User, admin: User) -> dict:
     today = timezone.localdate()
     letters = []
     for writer, kind, by, days in (
-        (f"{leader.full_name}, on behalf of the authority", "authority", leader, 20),
-        ("Riverside University, School of Education", "partner", coordinator, 45),
+        (words["authority_writer"].format(name=leader.full_name), "authority", leader, 20),
+        (words["partner_writer"], "partner", coordinator, 45),
     ):
-        body = LETTER.format(name=network.name, year=network.created_at.year, writer=writer)
+        body = words["letter"].format(name=network.name, year=network.created_at.year, writer=writer)
         letters.append(
             impact.support_letter_add(
                 network=network,
                 writer=writer,
                 writer_kind=kind,
                 dated=today - timedelta(days=days),
-                upload=SimpleUploadedFile("letter-of-support.txt", body.encode(), content_type="text/plain"),
+                upload=SimpleUploadedFile(words["letter_file"], body.encode(), content_type="text/plain"),
                 by=by,
             )
         )

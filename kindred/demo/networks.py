@@ -226,11 +226,11 @@ def demo_networks_create(*, region: Region, coordinator: User, teacher: User, pa
     # region's leaders to make it a formal network.
     maya = User.objects.get(email="maths1@demo.kindred.example")
     group = group_start(
-        name="Mastery maths teachers",
+        name=words["group"]["name"],
         kind=Network.Kind.SUBJECT,
         by=maya,
-        subject="Maths",
-        purpose="Teachers sharing mastery lessons between schools, started on a phone group",
+        subject=words["group"]["subject"],
+        purpose=words["group"]["purpose"],
     )
     network_role_add(
         network=group, user=User.objects.get(email="maths2@demo.kindred.example"), role="member", by=maya

@@ -1,5 +1,5 @@
 """What the demo's people write — network names and purposes, posts, events, resources, offers,
-a consultation and a plan — in the language of the country the demo is built for (the country
+a consultation, a plan and the impact material (a funded programme, a survey, letters of support) — in the language of the country the demo is built for (the country
 profile's `language`: Arabic for Egypt, English otherwise).
 
 These are not interface strings (the catalogues translate those, for each reader): they are what
@@ -72,6 +72,11 @@ ENGLISH: dict = {
             "purpose": "Small rural schools planning joint pupil events",
             "ask": "We are three miles away and would love to join.",
         },
+        "group": {
+            "name": "Mastery maths teachers",
+            "subject": "Maths",
+            "purpose": "Teachers sharing mastery lessons between schools, started on a phone group",
+        },
     },
     "threads": [
         (
@@ -98,7 +103,7 @@ ENGLISH: dict = {
     "events": {
         "meeting": "{network}: network meeting",
         "meeting_place": "The host school's library",
-        "cancelled": "Half-term",
+        "cancelled": "Parents' evening",
         "teachmeet": "{network}: TeachMeet",
         "sport": "{network}: netball tournament",
         "sport_place": "Sports hall",
@@ -110,12 +115,16 @@ ENGLISH: dict = {
         "link_url": "https://educationendowmentfoundation.org.uk/",
         "link_tags": "research, evidence",
         "plan": "Reading for pleasure: a term's plan",
+        "plan_file": "reading-plan.txt",
         "plan_text": "Week 1: book talk.\nWeek 2: reading aloud.\n",
+        "plan_file_2": "reading-plan-v2.txt",
         "plan_text_2": "Week 1: book talk.\nWeek 2: reading aloud.\nWeek 3: a visiting author.\n",
         "plan_note": "Added a visiting author",
         "plan_tags": "reading, year 3",
         "policy": "Shared CPD policy",
+        "policy_file": "cpd-policy.txt",
         "policy_text": "Every teacher has five days of CPD a year, one shared across the network.\n",
+        "policy_file_2": "cpd-policy-v2.txt",
         "policy_text_2": "Every teacher has five days of CPD a year, two shared across the network.\n",
         "policy_note": "Two shared days",
     },
@@ -125,6 +134,33 @@ ENGLISH: dict = {
         "new_school": "We mentor schools in their first years.",
         "need": "Our year 1 phonics results fell; we want to see strong practice.",
         "maths_need": "Help with fractions in year 5.",
+    },
+    "impact": {
+        "programme": "Schools Together 2025–2027",
+        "funder": "The Regional Schools Trust",
+        "description": "Clusters, a subject network and a mentoring partnership, funded to raise reading and maths.",
+        "cost_programme": "Evaluation and the programme's coordinator",
+        "cost_network": "Supply cover for the network meetings",
+        "cost_event": "Room and refreshments",
+        "survey": "Working together",
+        "statements": [
+            "I learn from colleagues in other schools",
+            "I have tried something new in my teaching this term",
+            "Our pupils benefit from the network",
+        ],
+        "question": "What helped you most?",
+        "remarks": ["Visiting another school's classrooms", "The joint training day", "Sharing planning", ""],
+        "staff": "Teacher {n} of {school}",
+        "authority_writer": "{name}, on behalf of the authority",
+        "partner_writer": "Riverside University, School of Education",
+        "letter_file": "letter-of-support.txt",
+        "letter": """To whom it may concern,
+
+{name} has worked together since {year}: its schools host one another's training, share a
+development plan and visit each other's classrooms. The authority supports its application.
+
+{writer}
+""",
     },
     "consultation": {
         "title": "Joint professional development next year",
@@ -217,6 +253,11 @@ ARABIC: dict = {
             "purpose": "مدارس ريفية صغيرة تخطط لفعاليات مشتركة للتلاميذ",
             "ask": "نحن على بعد خمسة كيلومترات ونود الانضمام.",
         },
+        "group": {
+            "name": "معلمو الرياضيات بالإتقان",
+            "subject": "الرياضيات",
+            "purpose": "معلمون يتبادلون دروس الرياضيات بالإتقان بين المدارس، انطلقوا من مجموعة محادثة على الهاتف",
+        },
     },
     "threads": [
         (
@@ -243,33 +284,64 @@ ARABIC: dict = {
     "events": {
         "meeting": "{network}: اجتماع الشبكة",
         "meeting_place": "مكتبة المدرسة المستضيفة",
-        "cancelled": "إجازة منتصف العام",
-        "teachmeet": "{network}: لقاء المعلمين",
-        "sport": "{network}: دوري كرة اليد",
+        "cancelled": "اجتماع أولياء الأمور",
+        "teachmeet": "{network}: ملتقى المعلمين",
+        "sport": "{network}: بطولة كرة اليد",
         "sport_place": "الصالة الرياضية",
-        "training": "الحروف والأصوات بطريقة تبقى",
-        "training_place": "المدرسة الرائدة، قاعة ٤",
+        "training": "تعليم الحروف والأصوات تعليمًا راسخًا",
+        "training_place": "المدرسة الرائدة، القاعة ٤",
     },
     "library": {
         "link": "بنك المعرفة المصري",
         "link_url": "https://www.ekb.eg/",
-        "link_tags": "بحث، أدلة",
+        "link_tags": "بحوث، أدلة",
         "plan": "حب القراءة: خطة فصل دراسي",
+        "plan_file": "خطة-القراءة.txt",
         "plan_text": "الأسبوع ١: حديث عن الكتب.\nالأسبوع ٢: القراءة بصوت عالٍ.\n",
-        "plan_text_2": "الأسبوع ١: حديث عن الكتب.\nالأسبوع ٢: القراءة بصوت عالٍ.\nالأسبوع ٣: كاتب زائر.\n",
+        "plan_file_2": "خطة-القراءة-٢.txt",
+        "plan_text_2": "الأسبوع ١: حديث عن الكتب.\nالأسبوع ٢: القراءة بصوت عالٍ.\nالأسبوع ٣: زيارة كاتب.\n",
         "plan_note": "أضفنا زيارة كاتب",
         "plan_tags": "القراءة، الصف الثالث",
         "policy": "سياسة التنمية المهنية المشتركة",
+        "policy_file": "سياسة-التنمية-المهنية.txt",
         "policy_text": "لكل معلم خمسة أيام تنمية مهنية في العام، منها يوم مشترك بين مدارس الشبكة.\n",
+        "policy_file_2": "سياسة-التنمية-المهنية-٢.txt",
         "policy_text_2": "لكل معلم خمسة أيام تنمية مهنية في العام، منها يومان مشتركان بين مدارس الشبكة.\n",
         "policy_note": "يومان مشتركان",
     },
     "offers": {
-        "mentoring": "منسقة القراءة لدينا توجّه منسق مدرسة أخرى لمدة فصل دراسي.",
+        "mentoring": "توجّه منسقة القراءة لدينا نظيرها في مدرسة أخرى لمدة فصل دراسي.",
         "visit": "تعالوا وشاهدوا حصص الحروف والأصوات.",
         "new_school": "نوجّه المدارس في سنواتها الأولى.",
-        "need": "تراجعت نتائج الصف الأول في القراءة؛ نريد أن نرى ممارسة قوية.",
-        "maths_need": "مساعدة في الكسور للصف الخامس.",
+        "need": "تراجعت نتائج الصف الأول في الحروف والأصوات؛ ونريد أن نرى ممارسات قوية.",
+        "maths_need": "نحتاج إلى مساعدة في تدريس الكسور للصف الخامس.",
+    },
+    "impact": {
+        "programme": "مدارس معًا ٢٠٢٥–٢٠٢٧",
+        "funder": "مؤسسة دعم مدارس المحافظة",
+        "description": "مجموعات مدارس وشبكة لمادة دراسية وشراكة توجيه، مموَّلة للارتقاء بالقراءة والرياضيات.",
+        "cost_programme": "التقييم ومنسق البرنامج",
+        "cost_network": "معلمون بدلاء في أثناء اجتماعات الشبكة",
+        "cost_event": "القاعة والضيافة",
+        "survey": "العمل معًا",
+        "statements": [
+            "أتعلم من زملائي في المدارس الأخرى",
+            "جرّبت شيئًا جديدًا في تدريسي هذا الفصل الدراسي",
+            "يستفيد تلاميذنا من الشبكة",
+        ],
+        "question": "ما أكثر ما أفادك؟",
+        "remarks": ["زيارة فصول مدرسة أخرى", "يوم التدريب المشترك", "تبادل خطط الدروس", ""],
+        "staff": "المعلم {n} في {school}",
+        "authority_writer": "{name}، نيابةً عن الإدارة التعليمية",
+        "partner_writer": "الأكاديمية المهنية للمعلمين",
+        "letter_file": "خطاب-تأييد.txt",
+        "letter": """إلى من يهمه الأمر،
+
+تعمل مدارس «{name}» معًا منذ عام {year}: تستضيف كل منها تدريبات الأخرى، وتتشارك خطة تطوير،
+ويزور معلموها فصول بعضهم بعضًا. وتؤيد الإدارة التعليمية طلبها.
+
+{writer}
+""",
     },
     "consultation": {
         "title": "التنمية المهنية المشتركة في العام القادم",

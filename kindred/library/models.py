@@ -1,6 +1,8 @@
 """The resource library: files and links shared in a network or publicly, with versions, licences,
 download counts; and policy templates a network agrees and its member schools adopt."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -79,7 +81,8 @@ class Resource(models.Model):
 
     @property
     def tag_list(self) -> list[str]:
-        return [t.strip() for t in self.tags.split(",") if t.strip()]
+        """The tags, separated by commas (Latin "," or Arabic "،")."""
+        return [t.strip() for t in re.split("[,،]", self.tags) if t.strip()]
 
 
 class ResourceVersion(models.Model):

@@ -2,7 +2,7 @@ import pytest
 
 from kindred.demo.events import demo_programme_create
 from kindred.events.models import Event, OccurrenceChange, Registration
-from kindred.library.models import PolicyAdoption
+from kindred.library.models import PolicyAdoption, Resource, ResourceVersion
 from kindred.offers.models import Match, Offer, SupportRequest
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,42 @@ def test_the_demos_events_fall_in_term_not_on_22_25_and_29_december(
     assert len(days) >= 8
     assert not [day for day in days if calendar.out_of_term(day)]
     assert not {day.isoformat() for day in days} & {"2026-12-22", "2026-12-25", "2026-12-29"}
+
+
+def test_the_english_demo_writes_its_events_library_and_offers_in_english(
+    network_x, school_leader_x, teacher_y, site_admin, region_a
+):
+    from kindred.schools.models import School
+
+    School.objects.bulk_create(
+        School(registry_id=str(300 + i), name=f"Demo {i}", region=region_a) for i in range(3)
+    )
+    demo_programme_create(coordinator=school_leader_x, teacher=teacher_y, admin=site_admin)
+    name = network_x.name
+    assert set(Event.objects.values_list("title", "place")) == {
+        (f"{name}: network meeting", "The host school's library"),
+        (f"{name}: TeachMeet", ""),
+        (f"{name}: netball tournament", "Sports hall"),
+        ("Phonics that sticks", "Lead school, room 4"),
+    }
+    assert OccurrenceChange.objects.get().note == "Parents' evening"
+    assert set(Resource.objects.values_list("title", "tags")) == {
+        ("Education Endowment Foundation toolkit", "research, evidence"),
+        ("Reading for pleasure: a term's plan", "reading, year 3"),
+        ("Shared CPD policy", ""),
+    }
+    assert set(ResourceVersion.objects.values_list("filename", "note")) == {
+        ("reading-plan.txt", ""),
+        ("reading-plan-v2.txt", "Added a visiting author"),
+        ("cpd-policy.txt", ""),
+        ("cpd-policy-v2.txt", "Two shared days"),
+    }
+    assert set(Offer.objects.values_list("description", flat=True)) == {
+        "Our reading lead mentors another school's lead for a term.",
+        "Come and see phonics lessons.",
+        "We mentor schools in their first years.",
+    }
+    assert set(SupportRequest.objects.values_list("needs", flat=True)) == {
+        "Our year 1 phonics results fell; we want to see strong practice.",
+        "Help with fractions in year 5.",
+    }

@@ -23,3 +23,10 @@ def test_the_demo_survey_has_results_before_and_after_and_the_pack_two_letters(
     [survey] = pack.surveys
     assert survey.pre.answered >= 7 and survey.post is not None and survey.post.answered >= 5
     assert all(s.pre is not None and s.post is not None and s.change is not None for s in survey.statements)
+    # In England the demo's people write in English, as they always have.
+    assert built["survey"].title == "Working together"
+    assert {letter.writer for letter in built["letters"]} == {
+        f"{system_leader.full_name}, on behalf of the authority",
+        "Riverside University, School of Education",
+    }
+    assert {letter.filename for letter in built["letters"]} == {"letter-of-support.txt"}

@@ -45,6 +45,11 @@ def test_a_shared_file_is_version_one_with_its_checked_type_and_hash(plan):
     assert len(version.sha256) == 64
 
 
+def test_tags_are_separated_by_latin_or_arabic_commas():
+    assert Resource(tags="phonics, year 2").tag_list == ["phonics", "year 2"]
+    assert Resource(tags="القراءة، الصف الثالث ,بحوث").tag_list == ["القراءة", "الصف الثالث", "بحوث"]
+
+
 def test_a_new_version_keeps_the_old_one(plan, school_leader_x):
     version_add(resource=plan, upload=_pdf("plan-v2.pdf", PDF + b"%v2\n"), note="Term 2", by=school_leader_x)
     assert list(plan.versions.values_list("number", "filename")) == [(2, "plan-v2.pdf"), (1, "plan.pdf")]
