@@ -1,14 +1,27 @@
-"""/api/v1/networks… and /api/v1/events: what the person may see of networks and events."""
+"""/api/v1/networks… and /api/v1/events…: what the person may see of networks (their members, on a
+map too), events and their registrations."""
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from kindred.api import cursor
 from kindred.api.auth import caller
-from kindred.api.schemas import MAX_ID, TEXT, EventPage, MembershipOut, NetworkOut, NetworkPage, Problem
+from kindred.api.schemas import (
+    MAX_ID,
+    TEXT,
+    EventPage,
+    MemberFeatureCollection,
+    MembershipOut,
+    NetworkOut,
+    NetworkPage,
+    Problem,
+    RegistrationPage,
+)
 from kindred.api.scope import in_token_region
-from kindred.events.access import events_visible_q
-from kindred.events.models import Event
+from kindred.core.geojson import feature_collection, point
+from kindred.events.access import event_for_user, events_visible_q, sees_every_registration
+from kindred.events.models import Event, Registration
+from kindred.events.selectors import registrations_seen_by
 from kindred.networks.access import network_for_user, networks_visible_q
 from kindred.networks.models import Membership, Network
 
@@ -90,6 +103,29 @@ def network_memberships(request: HttpRequest, network_id: int):
     ]
 
 
+@router.get(
+    "/networks/{network_id}/members.geojson",
+    response={200: MemberFeatureCollection, 404: Problem},
+    summary="A network's current member schools on a map (GeoJSON)",
+)
+def network_members_geojson(request: HttpRequest, network_id: int = Path(..., ge=1, le=MAX_ID)):
+    """The points of the network page's map: each current member school with coordinates, as
+    `kindred form-networks --export` writes a formed network's schools (core/geojson.point)."""
+    network = _network(request, network_id)
+    memberships = (
+        Membership.objects.active()
+        .filter(network=network, school__latitude__isnull=False, school__longitude__isnull=False)
+        .order_by("school__name", "pk")
+        .values_list("school__registry_id", "school__name", "role", "school__latitude", "school__longitude")
+    )
+    return feature_collection(
+        [
+            point(lon, lat, {"registry_id": registry_id, "name": name, "role": role, "network": network.pk})
+            for registry_id, name, role, lat, lon in memberships
+        ]
+    )
+
+
 class EventFilters(Schema):
     network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's events.")
     kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Event.Kind.values))
@@ -136,3 +172,51 @@ def events_list(
         events = events.filter(kind=filters.kind)
     found = cursor.page(events, keys=("id",), cursor=cursor_, limit=limit)
     return {"items": [event_row(e) for e in found.items], "next_cursor": found.next_cursor}
+
+
+def registration_row(registration: Registration, *, organiser: bool) -> dict:
+    """What the event page shows of a registration: the school's group or the person (by name, as
+    in "Who is coming"); attendance to the organisers only."""
+    school = registration.school
+    return {
+        "id": registration.pk,
+        "occurrence_start": registration.occurrence_start,
+        "status": registration.status,
+        "places": registration.places,
+        "pupils": registration.pupils,
+        "school": school.registry_id if school else None,
+        "school_name": school.name if school else None,
+        "person": None if school else str(registration.user),
+        "attended": registration.attended if organiser else None,
+        "created_at": registration.created_at,
+    }
+
+
+@router.get(
+    "/events/{event_id}/registrations",
+    response={200: RegistrationPage, 400: Problem, 404: Problem},
+    summary="An event's registrations: every one for its organisers, your own for anyone else",
+)
+def event_registrations(
+    request: HttpRequest,
+    event_id: int = Path(..., ge=1, le=MAX_ID),
+    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """The active registrations of every date of the event, in the order they were made (by id).
+    404 where the event page is (events.access.event_for_user), and outside a region token's region."""
+    user, token = caller(request)
+    event = event_for_user(user, event_id)
+    if token.region_id is not None and token.region_id not in {
+        event.region_id,
+        event.network.region_id if event.network else None,
+        event.school.region_id if event.school else None,
+    }:
+        raise Http404("No such event.")
+    organiser = sees_every_registration(user, event)
+    registrations = registrations_seen_by(user, event, organiser=organiser)
+    found = cursor.page(registrations, keys=("id",), cursor=cursor_, limit=limit)
+    return {
+        "items": [registration_row(r, organiser=organiser) for r in found.items],
+        "next_cursor": found.next_cursor,
+    }

@@ -17,11 +17,13 @@ from kindred.api.schemas import (
     MeasureValueOut,
     PerformanceOut,
     Problem,
+    SchoolFeatureCollection,
     SchoolOut,
     SchoolPage,
 )
 from kindred.api.scope import in_token_region, visible_categories, with_visible_category
 from kindred.core.csv_export import Echo, csv_writer
+from kindred.core.geojson import feature_collection, point
 from kindred.evidence.selectors import school_family, school_outcomes
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
 from kindred.schools.selectors import school_measures, school_search
@@ -97,6 +99,36 @@ def schools_list(
         "items": [school_row(row, categories.get(row["id"])) for row in found.items],
         "next_cursor": found.next_cursor,
     }
+
+
+@router.get(
+    "/schools.geojson",
+    response={200: SchoolFeatureCollection, 400: Problem},
+    summary="Schools on a map: a GeoJSON FeatureCollection, a page at a time",
+)
+def schools_geojson(
+    request: HttpRequest,
+    filters: Query[SchoolFilters],
+    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """The schools of `/schools` (the same filters, order and category rule) that have coordinates,
+    each a Point feature whose properties are the school's fields; `next_cursor` rides beside the
+    features (a foreign member, RFC 7946 §6.1)."""
+    user, _token = caller(request)
+    rows = (
+        _schools(request, filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .values("id", *SCHOOL_COLUMNS.values())
+    )
+    found = cursor.page(rows, keys=("name", "id"), cursor=cursor_, limit=limit)
+    categories = visible_categories(user)([row["id"] for row in found.items])
+    features = []
+    for values in found.items:
+        properties = school_row(values, categories.get(values["id"]))
+        lat, lon = properties.pop("latitude"), properties.pop("longitude")
+        features.append(point(lon, lat, properties))
+    return feature_collection(features, next_cursor=found.next_cursor)
 
 
 def csv_stream(header: list[str], rows: Iterator[list]) -> StreamingHttpResponse:

@@ -1,6 +1,7 @@
 """The shapes the API answers with (pydantic, through django-ninja): its OpenAPI schema is drawn from them."""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
 
@@ -126,4 +127,95 @@ class EventOut(Schema):
 
 class EventPage(Schema):
     items: list[EventOut]
+    next_cursor: str | None
+
+
+class PointGeometry(Schema):
+    type: Literal["Point"]
+    coordinates: list[float]  # longitude, latitude (RFC 7946)
+
+
+class SchoolProperties(Schema):
+    """A school on a map: SchoolOut but its coordinates, which are the feature's geometry."""
+
+    registry_id: str
+    name: str
+    phase: str
+    status: str
+    school_type: str
+    town: str
+    postcode: str
+    region: str | None
+    local_authority: str | None
+    pupils: int | None
+    urban_rural: str
+    support_category: str | None = None
+
+
+class SchoolFeature(Schema):
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: SchoolProperties
+
+
+class SchoolFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[SchoolFeature]
+    next_cursor: str | None
+
+
+class MemberProperties(Schema):
+    registry_id: str
+    name: str
+    role: str
+    network: int
+
+
+class MemberFeature(Schema):
+    type: Literal["Feature"]
+    geometry: PointGeometry
+    properties: MemberProperties
+
+
+class MemberFeatureCollection(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[MemberFeature]
+
+
+class RegistrationOut(Schema):
+    id: int
+    occurrence_start: datetime
+    status: str
+    places: int
+    pupils: int
+    school: str | None
+    school_name: str | None
+    person: str | None
+    attended: int | None
+    created_at: datetime
+
+
+class RegistrationPage(Schema):
+    items: list[RegistrationOut]
+    next_cursor: str | None
+
+
+class ResourceOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description: str
+    domain: str
+    subject: str
+    phase: str
+    tags: str
+    licence: str
+    url: str
+    network: int | None
+    agreed_at: datetime | None
+    created_at: datetime
+
+
+class ResourcePage(Schema):
+    items: list[ResourceOut]
     next_cursor: str | None

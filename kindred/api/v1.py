@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from kindred.api.auth import RateLimited, TokenAuth
+from kindred.api.routers_library import router as library_router
 from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_schools import router as schools_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("", schools_router)
 api.add_router("", networks_router)
+api.add_router("", library_router)
 
 
 @api.exception_handler(RateLimited)

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from kindred.core.csv_export import csv_writer
+from kindred.core.geojson import feature_collection
 
 BROKER_COLUMNS = ["need_school_id", "domain", "partner_school_id", "cost", "reason"]
 FORMATION_COLUMNS = ["school_id", "network"]
@@ -21,23 +22,6 @@ def write_csv(stream: IO[str], columns: list[str], rows: Iterable[Iterable]) -> 
     return count
 
 
-def point(lon: float, lat: float, properties: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-        "properties": properties,
-    }
-
-
-def line(points: list[tuple[float, float]], properties: dict) -> dict:
-    coordinates = [[round(lon, 6), round(lat, 6)] for lat, lon in points]
-    return {
-        "type": "Feature",
-        "geometry": {"type": "LineString", "coordinates": coordinates},
-        "properties": properties,
-    }
-
-
 def write_geojson(stream: IO[str], features: list[dict]) -> int:
-    json.dump({"type": "FeatureCollection", "features": features}, stream)
+    json.dump(feature_collection(features), stream)
     return len(features)

@@ -11,6 +11,8 @@ and administrators (`may_create_for_school`), a region's system leaders (`may_cr
 
 Outsiders get 404, read-only users 403 on writes. Registering needs only sight of the event;
 registering a group of pupils needs the right to act for the school (its leader or administrator).
+Who has registered is shown to the organisers only (`sees_every_registration`, the event page's
+"Who is coming" and the API); anyone else who sees the event sees their own registrations.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -65,6 +67,12 @@ def events_visible_q(user: User) -> Q:
         return Q()
     visible_networks = Network.objects.filter(networks_visible_q(user)).values("pk")
     return Q(network__isnull=True) | Q(network_id__in=visible_networks)
+
+
+def sees_every_registration(user: User, event: Event) -> bool:
+    """Who is registered (names, schools, places, attendance) is for the event's organisers, those
+    who may change it; anyone else who sees the event sees the numbers and their own registrations."""
+    return event_access(user, event) == Access.WRITE
 
 
 def registration_for_user(user: User, pk: int) -> Registration:

@@ -648,6 +648,10 @@ RULES: dict[str, Rule] = {
             "network_detail": "/api/v1/networks/1",
             "network_memberships": "/api/v1/networks/1/memberships",
             "events_list": "/api/v1/events",
+            "schools_geojson": "/api/v1/schools.geojson",
+            "network_members_geojson": "/api/v1/networks/1/members.geojson",
+            "event_registrations": "/api/v1/events/1/registrations",
+            "resources_list": "/api/v1/resources",
         }.items()
     },
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it

@@ -1,6 +1,7 @@
-"""Personas' API tokens and a small world for them to read: two regions, a school in each with a
-support category, measure values and relative performance, a public and a private network of
-school X, and events."""
+"""Personas' API tokens and a small world for them to read: two regions, a located school in each
+with a support category, measure values and relative performance, a public and a private network of
+school X, events (teacher X registered for the private network's), and library resources (public,
+in the public network, in the private one)."""
 
 from datetime import timedelta
 
@@ -11,7 +12,10 @@ from django.utils import timezone
 from kindred.accounts.models import RegionalRole, User
 from kindred.api.services import token_create
 from kindred.events.models import Event
+from kindred.events.services import registration_create
 from kindred.evidence.models import EvidenceRun, FamilyMember, Performance, SupportCategory
+from kindred.library.models import Resource
+from kindred.library.services import resource_create
 from kindred.schools.models import MeasureDefinition, SchoolMeasure
 
 
@@ -26,7 +30,10 @@ def leader_b(region_b):
 
 
 @pytest.fixture
-def api_world(school_x, school_y, network_x, private_network_x, school_leader_x):
+def api_world(school_x, school_y, network_x, private_network_x, school_leader_x, teacher_x):
+    for school, (lat, lon) in ((school_x, (51.4816, -3.1791)), (school_y, (53.4808, -2.2426))):
+        school.latitude, school.longitude = lat, lon
+        school.save()
     SupportCategory.objects.create(school=school_x, category="amber", source="derived")
     SupportCategory.objects.create(school=school_y, category="red", source="derived")
     reading = MeasureDefinition.objects.create(
@@ -54,7 +61,7 @@ def api_world(school_x, school_y, network_x, private_network_x, school_leader_x)
     families = EvidenceRun.objects.create(kind=EvidenceRun.Kind.FAMILIES, status=EvidenceRun.Status.CURRENT)
     FamilyMember.objects.create(run=families, school=school_x, member=school_y, rank=1, distance=0.4)
     start = timezone.now() + timedelta(days=7)
-    Event.objects.create(
+    private_event = Event.objects.create(
         network=private_network_x,
         kind=Event.Kind.values[0],
         title="Private cluster meeting",
@@ -62,7 +69,7 @@ def api_world(school_x, school_y, network_x, private_network_x, school_leader_x)
         ends_at=start + timedelta(hours=1),
         created_by=school_leader_x,
     )
-    Event.objects.create(
+    region_event = Event.objects.create(
         region=school_y.region,
         kind=Event.Kind.values[0],
         title="Region B TeachMeet",
@@ -70,7 +77,14 @@ def api_world(school_x, school_y, network_x, private_network_x, school_leader_x)
         ends_at=start + timedelta(hours=2),
         created_by=school_leader_x,
     )
-    return {"reading": reading}
+    registration_create(event=private_event, occurrence_start=private_event.starts_at, by=teacher_x)
+    link = {"kind": Resource.Kind.LINK, "licence": Resource.Licence.CC_BY, "by": school_leader_x}
+    resource_create(network=None, title="Open reading toolkit", url="https://example.org/toolkit", **link)
+    resource_create(network=network_x, title="Community phonics plan", url="https://example.org/p", **link)
+    resource_create(
+        network=private_network_x, title="Private cluster policy", url="https://example.org/c", **link
+    )
+    return {"reading": reading, "private_event": private_event, "region_event": region_event}
 
 
 def bearer(user, **options) -> Client:

@@ -1,6 +1,7 @@
 """The list and the exports take a fixed number of queries however many schools they answer with
 (a query per row is what made them slow at national scale: docs/api.md, "Speed"), and the export
-asks the categories of each chunk it writes, one query a chunk, with the same rule."""
+asks the categories of each chunk it writes, one query a chunk, with the same rule. So do the maps,
+an event's registrations and the library's resources."""
 
 import csv
 import io
@@ -11,8 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kindred.accounts.models import User
 from kindred.api import routers_schools
+from kindred.events.services import registration_create
 from kindred.evidence.models import SupportCategory
+from kindred.library.services import resource_create
+from kindred.networks.services import membership_add
 from kindred.schools.models import School, SchoolMeasure
 from tests.api.conftest import bearer
 
@@ -43,6 +48,8 @@ def _more_schools(api_world, region_a, region_b, count: int = 30) -> None:
             name=f"School {i:02}",
             region=region,
             local_authority=region.authorities.get(),
+            latitude=51.0 + i / 100,
+            longitude=-3.0,
         )
         SupportCategory.objects.create(school=school, category="green", source="derived")
         for year in (2023, 2024):
@@ -69,6 +76,7 @@ def _queries(client, url: str) -> int:
     [
         ("/api/v1/schools?limit=1000", LIST, True),
         ("/api/v1/schools?limit=10&region=A", LIST, True),
+        ("/api/v1/schools.geojson?limit=1000", LIST, True),
         ("/api/v1/schools.csv", SCHOOLS_CSV, True),
         ("/api/v1/measures.csv", MEASURES_CSV, False),
     ],
@@ -97,3 +105,58 @@ def test_the_schools_csv_asks_the_categories_once_a_chunk_with_the_leaders_rule(
     for row in rows:
         in_region_a = row["region"] == "A"
         assert bool(row["support_category"]) is in_region_a, row
+
+
+#: Per persona, the queries of (a network's map, an event's registrations, the resources list): the
+#: token's, then the permission layer's (networks.access for the network or the event's network:
+#: fewer for its coordinator, none for a site admin; the registrations ask it twice, whether the
+#: caller sees the event and whether they organise it), then one for the rows. Fixed for 1 row or 31.
+OTHER_LISTS = {
+    "teacher_x": [TOKEN + 5, TOKEN + 8, TOKEN + 2],
+    "school_leader_x": [TOKEN + 3, TOKEN + 4, TOKEN + 2],
+    "site_admin": [TOKEN + 2, TOKEN + 2, TOKEN + 1],
+}
+
+
+def _more_members(network, region, by, count: int = 30) -> None:
+    for i in range(count):
+        school = School.objects.create(
+            registry_id=f"8{i:05}", name=f"Member {i:02}", region=region, latitude=52.0, longitude=-1.0
+        )
+        membership_add(network=network, school=school, role="member", by=by)
+
+
+def _more_registrations(event, count: int = 30) -> None:
+    for i in range(count):
+        person = User.objects.create_user(email=f"p{i}@example.org", password="x", full_name=f"P {i}")
+        registration_create(event=event, occurrence_start=event.starts_at, by=person)
+
+
+def _more_resources(network, by, count: int = 30) -> None:
+    for i in range(count):
+        resource_create(
+            by=by,
+            network=network,
+            kind="link",
+            title=f"Link {i}",
+            licence="CC-BY-4.0",
+            url="https://example.org",
+        )
+
+
+@pytest.mark.parametrize("persona", sorted(OTHER_LISTS))
+def test_a_networks_map_registrations_and_resources_take_the_same_queries_for_1_row_or_31(
+    persona, api_world, private_network_x, region_a, school_leader_x, request
+):
+    client = bearer(request.getfixturevalue(persona))
+    event = api_world["private_event"]
+    urls = [
+        f"/api/v1/networks/{private_network_x.pk}/members.geojson",
+        f"/api/v1/events/{event.pk}/registrations?limit=1000",
+        "/api/v1/resources?limit=1000",
+    ]
+    assert [_queries(client, url) for url in urls] == OTHER_LISTS[persona]
+    _more_members(private_network_x, region_a, school_leader_x)
+    _more_registrations(event)
+    _more_resources(private_network_x, school_leader_x)
+    assert [_queries(client, url) for url in urls] == OTHER_LISTS[persona]

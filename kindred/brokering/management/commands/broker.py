@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kindred.brokering.computing import broker_place, broker_rows
-from kindred.brokering.exports import BROKER_COLUMNS, line, write_csv, write_geojson
+from kindred.brokering.exports import BROKER_COLUMNS, write_csv, write_geojson
 from kindred.brokering.loading import neighbouring_regions, region_named
+from kindred.core.geojson import line
 from kindred.core.progress import terminal_progress
 from kindred.engine.brokering import Infeasible, partners_per_school
 

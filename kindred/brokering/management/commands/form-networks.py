@@ -10,8 +10,9 @@ from kindred.brokering.computing import (
     incremental_lines,
     incremental_rows,
 )
-from kindred.brokering.exports import FORMATION_COLUMNS, INCREMENTAL_COLUMNS, point, write_csv, write_geojson
+from kindred.brokering.exports import FORMATION_COLUMNS, INCREMENTAL_COLUMNS, write_csv, write_geojson
 from kindred.brokering.loading import region_named
+from kindred.core.geojson import point
 from kindred.core.progress import terminal_progress
 from kindred.engine.formation import Infeasible, MixingRules
 from kindred.schools.models import School

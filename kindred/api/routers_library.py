@@ -1,0 +1,65 @@
+"""/api/v1/resources: the library's resources the person may see (library.access), as its list shows."""
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from kindred.api import cursor
+from kindred.api.auth import caller
+from kindred.api.schemas import MAX_ID, TEXT, Problem, ResourcePage
+from kindred.api.scope import in_token_region
+from kindred.library.models import Resource
+from kindred.library.selectors import search_resources
+
+router = Router(tags=["library"])
+
+#: ResourceOut's fields, each read from the Resource column of the same name (network: its id).
+RESOURCE_COLUMNS = {
+    "id": "id",
+    "kind": "kind",
+    "title": "title",
+    "description": "description",
+    "domain": "domain",
+    "subject": "subject",
+    "phase": "phase",
+    "tags": "tags",
+    "licence": "licence",
+    "url": "url",
+    "network": "network_id",
+    "agreed_at": "agreed_at",
+    "created_at": "created_at",
+}
+
+
+class ResourceFilters(Schema):
+    q: str = Field(
+        "", pattern=TEXT, description="Words of the title, description, tags, framework domain or subject."
+    )
+    network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's resources.")
+    kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Resource.Kind.values))
+
+
+@router.get("/resources", response={200: ResourcePage, 400: Problem}, summary="Library resources you may see")
+def resources_list(
+    request: HttpRequest,
+    filters: Query[ResourceFilters],
+    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """Public resources and those of the networks you may see (library.access.resources_visible_q,
+    through the library's own search). A region token sees only its region's networks' resources:
+    a public resource belongs to no region."""
+    user, token = caller(request)
+    resources = in_token_region(
+        search_resources(user=user, text=filters.q), token, fields=("network__region_id",)
+    )
+    if filters.network is not None:
+        resources = resources.filter(network_id=filters.network)
+    if filters.kind:
+        resources = resources.filter(kind=filters.kind)
+    found = cursor.page(
+        resources.values(*RESOURCE_COLUMNS.values()), keys=("id",), cursor=cursor_, limit=limit
+    )
+    return {
+        "items": [{field: row[column] for field, column in RESOURCE_COLUMNS.items()} for row in found.items],
+        "next_cursor": found.next_cursor,
+    }
