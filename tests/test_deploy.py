@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.db import connection
+
+from tests.databases import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -111,21 +112,8 @@ def get(url: str, **headers: str) -> int:
 @pytest.fixture
 def site_database(tmp_path):
     """A new, empty database for the site the recipe runs: PostgreSQL when the tests run on it."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'var' / 'kindred.sqlite3'}"
-        return
-    settings_dict = connection.settings_dict
-    name = f"{settings_dict['NAME']}_deploy"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    yield (
-        f"postgres://{settings_dict['USER']}{password}@{settings_dict['HOST'] or 'localhost'}:"
-        f"{settings_dict['PORT'] or 5432}/{name}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(tmp_path / "var" / "kindred.sqlite3", suffix="deploy") as url:
+        yield url
 
 
 def as_written(command: list[str]) -> list[str]:

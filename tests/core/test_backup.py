@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kindred.core.backup import current_fingerprint
+from tests.databases import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 FINGERPRINT = (
@@ -58,21 +59,8 @@ def fingerprint_of(env: dict[str, str]) -> dict[str, list]:
 @pytest.fixture
 def empty_database(tmp_path):
     """The URL of a new, empty database of the engine under test (dropped afterwards)."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored' / 'kindred.sqlite3'}"
-        return
-    settings_dict = connection.settings_dict
-    name = f"{settings_dict['NAME']}_restored"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    yield (
-        f"postgres://{settings_dict['USER']}{password}@{settings_dict['HOST'] or 'localhost'}:"
-        f"{settings_dict['PORT'] or 5432}/{name}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(tmp_path / "restored" / "kindred.sqlite3", suffix="restored") as url:
+        yield url
 
 
 @pytest.fixture
