@@ -1,5 +1,5 @@
 """/api/v1/networks… and /api/v1/events…: what the person may see of networks (their members, on a
-map too), events and their registrations."""
+map too, and who holds which role), events and their registrations."""
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema
@@ -14,6 +14,7 @@ from kindred.api.schemas import (
     MembershipOut,
     NetworkOut,
     NetworkPage,
+    NetworkRolePage,
     Problem,
     RegistrationPage,
 )
@@ -23,7 +24,8 @@ from kindred.events.access import event_for_user, events_visible_q, sees_every_r
 from kindred.events.models import Event, Registration
 from kindred.events.selectors import registrations_seen_by
 from kindred.networks.access import network_for_user, networks_visible_q
-from kindred.networks.models import Membership, Network
+from kindred.networks.models import Membership, Network, NetworkRole
+from kindred.networks.selectors import network_roles
 
 router = Router(tags=["networks and events"])
 
@@ -124,6 +126,39 @@ def network_members_geojson(request: HttpRequest, network_id: int = Path(..., ge
             for registry_id, name, role, lat, lon in memberships
         ]
     )
+
+
+def role_row(role: NetworkRole) -> dict:
+    """What the network page's "People and roles" shows of a role: the person by name, the role, and
+    a contact teacher's school."""
+    school = role.school
+    return {
+        "id": role.pk,
+        "role": role.role,
+        "person": str(role.user),
+        "school": school.registry_id if school else None,
+        "school_name": school.name if school else None,
+        "started_at": role.started_at,
+    }
+
+
+@router.get(
+    "/networks/{network_id}/roles",
+    response={200: NetworkRolePage, 400: Problem, 404: Problem},
+    summary="Who holds which role in a network now",
+)
+def network_roles_list(
+    request: HttpRequest,
+    network_id: int = Path(..., ge=1, le=MAX_ID),
+    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
+    limit: int = Query(100, ge=1, le=1000),
+):
+    """The network's current roles (coordinators, contact teachers, members), as its page lists them
+    to whoever sees the network (networks.selectors.network_roles), in the order they were given
+    (by id); ended roles are history and not listed. 404 where the network page is."""
+    roles = network_roles(_network(request, network_id))
+    found = cursor.page(roles, keys=("id",), cursor=cursor_, limit=limit)
+    return {"items": [role_row(r) for r in found.items], "next_cursor": found.next_cursor}
 
 
 class EventFilters(Schema):

@@ -1,6 +1,6 @@
 """The shapes the API answers with (pydantic, through django-ninja): its OpenAPI schema is drawn from them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
@@ -219,3 +219,58 @@ class ResourceOut(Schema):
 class ResourcePage(Schema):
     items: list[ResourceOut]
     next_cursor: str | None
+
+
+class NetworkRoleOut(Schema):
+    id: int
+    role: str
+    person: str
+    school: str | None
+    school_name: str | None
+    started_at: datetime
+
+
+class NetworkRolePage(Schema):
+    items: list[NetworkRoleOut]
+    next_cursor: str | None
+
+
+class PlanOut(Schema):
+    id: int
+    network: int
+    title: str
+    year: int
+    summary: str
+    created_at: datetime
+
+
+class PlanPage(Schema):
+    items: list[PlanOut]
+    next_cursor: str | None
+
+
+class PlanActionOut(Schema):
+    id: int
+    description: str
+    owner_school: str
+    owner_school_name: str
+    starts_on: date | None
+    due_on: date | None
+    resources: str
+    success_measure: str | None
+    success_standard: str | None
+    success_target: str
+    status: str
+
+
+class PlanPriorityOut(Schema):
+    id: int
+    title: str
+    domain: str
+    source: str
+    rationale: str
+    actions: list[PlanActionOut]
+
+
+class PlanDetailOut(PlanOut):
+    priorities: list[PlanPriorityOut]

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from kindred.api.auth import RateLimited, TokenAuth
 from kindred.api.routers_library import router as library_router
 from kindred.api.routers_networks import router as networks_router
+from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("", schools_router)
 api.add_router("", networks_router)
 api.add_router("", library_router)
+api.add_router("", plans_router)
 
 
 @api.exception_handler(RateLimited)

@@ -123,6 +123,12 @@ UPCOMING_TURNS = 6
 HISTORY_ROWS = 50
 
 
+def network_roles(network: Network) -> QuerySet[NetworkRole]:
+    """Who holds which role in `network` now (coordinators, contact teachers with their school,
+    members): the network page's "People and roles", shown to whoever sees the network."""
+    return NetworkRole.objects.active().filter(network=network).select_related("user", "school")
+
+
 def network_page(network: Network, user: User, *, is_coordinator: bool) -> NetworkPage:
     """Everything the network page shows, in a fixed number of queries whatever the size."""
     memberships = list(
@@ -142,12 +148,7 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     )
     members = [m for m in memberships if m.left_at is None]
     history = sorted((m for m in memberships if m.left_at is not None), key=lambda m: m.left_at, reverse=True)
-    people = list(
-        NetworkRole.objects.active()
-        .filter(network=network)
-        .select_related("user", "school")
-        .order_by("role", "pk")
-    )
+    people = list(network_roles(network).order_by("role", "pk"))
     upcoming = list(
         RotaTurn.objects.filter(network=network, date__gte=timezone.localdate())
         .select_related("school")

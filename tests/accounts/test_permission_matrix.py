@@ -652,6 +652,9 @@ RULES: dict[str, Rule] = {
             "network_members_geojson": "/api/v1/networks/1/members.geojson",
             "event_registrations": "/api/v1/events/1/registrations",
             "resources_list": "/api/v1/resources",
+            "network_roles_list": "/api/v1/networks/1/roles",
+            "plans_list": "/api/v1/plans",
+            "plan_detail": "/api/v1/plans/1",
         }.items()
     },
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it

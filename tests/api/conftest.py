@@ -1,7 +1,7 @@
 """Personas' API tokens and a small world for them to read: two regions, a located school in each
 with a support category, measure values and relative performance, a public and a private network of
-school X, events (teacher X registered for the private network's), and library resources (public,
-in the public network, in the private one)."""
+school X, events (teacher X registered for the private network's), library resources (public,
+in the public network, in the private one), and a development plan in each network."""
 
 from datetime import timedelta
 
@@ -16,6 +16,7 @@ from kindred.events.services import registration_create
 from kindred.evidence.models import EvidenceRun, FamilyMember, Performance, SupportCategory
 from kindred.library.models import Resource
 from kindred.library.services import resource_create
+from kindred.plans.services import action_add, plan_create, priority_add
 from kindred.schools.models import MeasureDefinition, SchoolMeasure
 
 
@@ -84,7 +85,29 @@ def api_world(school_x, school_y, network_x, private_network_x, school_leader_x,
     resource_create(
         network=private_network_x, title="Private cluster policy", url="https://example.org/c", **link
     )
-    return {"reading": reading, "private_event": private_event, "region_event": region_event}
+    plans = {}
+    for network, title in (
+        (network_x, "Community reading plan"),
+        (private_network_x, "Private cluster plan"),
+    ):
+        plan = plan_create(network=network, title=title, year=2025, summary="Reading", by=school_leader_x)
+        priority = priority_add(plan=plan, title=f"{title}: fluency", domain="reading", by=school_leader_x)
+        action_add(
+            priority=priority,
+            description=f"{title}: paired reading",
+            owner_school=school_x,
+            success_measure=reading,
+            success_target="Fluency up",
+            by=school_leader_x,
+        )
+        plans[network] = plan
+    return {
+        "reading": reading,
+        "private_event": private_event,
+        "region_event": region_event,
+        "plan": plans[network_x],
+        "private_plan": plans[private_network_x],
+    }
 
 
 def bearer(user, **options) -> Client:

@@ -1,7 +1,7 @@
 """The list and the exports take a fixed number of queries however many schools they answer with
 (a query per row is what made them slow at national scale: docs/api.md, "Speed"), and the export
 asks the categories of each chunk it writes, one query a chunk, with the same rule. So do the maps,
-an event's registrations and the library's resources."""
+an event's registrations, the library's resources, a network's roles and the development plans."""
 
 import csv
 import io
@@ -17,7 +17,8 @@ from kindred.api import routers_schools
 from kindred.events.services import registration_create
 from kindred.evidence.models import SupportCategory
 from kindred.library.services import resource_create
-from kindred.networks.services import membership_add
+from kindred.networks.services import membership_add, network_role_add
+from kindred.plans.services import action_add, plan_create, priority_add
 from kindred.schools.models import School, SchoolMeasure
 from tests.api.conftest import bearer
 
@@ -160,3 +161,41 @@ def test_a_networks_map_registrations_and_resources_take_the_same_queries_for_1_
     _more_registrations(event)
     _more_resources(private_network_x, school_leader_x)
     assert [_queries(client, url) for url in urls] == OTHER_LISTS[persona]
+
+
+#: Per persona, the queries of (a network's roles, the plans list, one plan): the token's, then the
+#: permission layer's (networks.access as for the map above, fewer for a coordinator, none for a
+#: site admin; a plan's own row and its network's; for the list, the person's regional roles behind
+#: networks_visible_q), then the rows: one
+#: for the roles or the plans, three for a plan's outline (its priorities, their actions with owner
+#: and measures, the actions' updates with their authors). Fixed for 1 row or 31.
+ROLES_AND_PLANS = {
+    "teacher_x": [TOKEN + 5, TOKEN + 2, TOKEN + 8],
+    "school_leader_x": [TOKEN + 3, TOKEN + 2, TOKEN + 6],
+    "site_admin": [TOKEN + 2, TOKEN + 1, TOKEN + 5],
+}
+
+
+def _more_roles_and_plans(network, plan, school, by, count: int = 30) -> None:
+    for i in range(count):
+        person = User.objects.create_user(email=f"r{i}@example.org", password="x", full_name=f"R {i}")
+        network_role_add(network=network, user=person, role="member", by=by)
+        plan_create(network=network, title=f"Plan {i:02}", year=2026, by=by)
+        priority = priority_add(plan=plan, title=f"Priority {i:02}", by=by)
+        action_add(priority=priority, description=f"Action {i:02}", owner_school=school, by=by)
+
+
+@pytest.mark.parametrize("persona", sorted(ROLES_AND_PLANS))
+def test_a_networks_roles_the_plans_and_a_plan_take_the_same_queries_for_1_row_or_31(
+    persona, api_world, private_network_x, school_x, school_leader_x, request
+):
+    client = bearer(request.getfixturevalue(persona))
+    plan = api_world["private_plan"]
+    urls = [
+        f"/api/v1/networks/{private_network_x.pk}/roles?limit=1000",
+        "/api/v1/plans?limit=1000",
+        f"/api/v1/plans/{plan.pk}",
+    ]
+    assert [_queries(client, url) for url in urls] == ROLES_AND_PLANS[persona]
+    _more_roles_and_plans(private_network_x, plan, school_x, school_leader_x)
+    assert [_queries(client, url) for url in urls] == ROLES_AND_PLANS[persona]
