@@ -146,33 +146,33 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[OutgoingEmail]:
     people = {u.pk: u for u in User.objects.filter(pk__in=reasons, is_active=True, deleted_at__isnull=True)}
     notifications, emails = [], []
     thread = post.thread
-    author = str(post.author) if post.author else _("Former member")
     for user_id, reason in reasons.items():
         if user_id not in people:
             continue
         by_email = choices.get(user_id, True)
         notifications.append(Notification(user_id=user_id, post=post, reason=reason, emailed=by_email))
         if by_email:
-            if reason == Notification.Reason.MENTION:
-                subject = _("%(author)s mentioned you in “%(thread)s”") % {
-                    "author": author,
-                    "thread": thread.title,
-                }
-            else:
-                subject = _("New reply in “%(thread)s”") % {"thread": thread.title}
-            body = _post_lines(author=author, body=post.body, post_id=post.pk, thread_id=thread.pk)
-            emails.append(
-                _email(
-                    user_id=user_id,
-                    to=people[user_id].email,
-                    kind=OutgoingEmail.Kind.AT_ONCE,
-                    subject=subject,
-                    body=body,
-                )
-            )
+            emails.append(_at_once_email(people[user_id], post=post, thread=thread, reason=reason))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutgoingEmail.objects.bulk_create(emails)
     return emails
+
+
+def _at_once_email(person: User, *, post: Post, thread: Thread, reason: str) -> OutgoingEmail:
+    """The e-mail telling `person` of `post`, in their language (the outbox keeps the words)."""
+    with override(person.language or settings.LANGUAGE_CODE):
+        author = str(post.author) if post.author else _("Former member")
+        if reason == Notification.Reason.MENTION:
+            subject = _("%(author)s mentioned you in “%(thread)s”") % {
+                "author": author,
+                "thread": thread.title,
+            }
+        else:
+            subject = _("New reply in “%(thread)s”") % {"thread": thread.title}
+        body = _post_lines(author=author, body=post.body, post_id=post.pk, thread_id=thread.pk)
+        return _email(
+            user_id=person.pk, to=person.email, kind=OutgoingEmail.Kind.AT_ONCE, subject=subject, body=body
+        )
 
 
 def _quiet_when_muted(post: Post, mentioned_ids) -> set[int]:
@@ -306,7 +306,10 @@ def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
         )
     authors = {p["author_id"] for ps in posts_by_network.values() for p in ps}
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=authors)} if authors else {}
-    emails_of = dict(User.objects.filter(pk__in=due).values_list("pk", "email"))
+    addresses = {
+        pk: (email, language)
+        for pk, email, language in User.objects.filter(pk__in=due).values_list("pk", "email", "language")
+    }
     outbox = []
     for uid, row in due.items():
         chosen = []
@@ -319,7 +322,9 @@ def _compose_chunk(ids, *, now, bound, summary, member_network_ids) -> None:
                     continue
                 chosen.append((level == ThreadRead.Level.MUTED, p))
         if chosen:
-            outbox.append(_digest_email(uid, emails_of[uid], row.digest, chosen, names))
+            email, language = addresses[uid]
+            with override(language or settings.LANGUAGE_CODE):  # in the reader's language
+                outbox.append(_digest_email(uid, email, row.digest, chosen, names))
             summary.posts += len(chosen)
     OutgoingEmail.objects.bulk_create(outbox, batch_size=500)
     # Every due person's digest now covers everything up to the bound: one statement for the chunk.

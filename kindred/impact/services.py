@@ -280,10 +280,19 @@ MAX_SURVEY_QUESTIONS = 20
 
 
 def _survey_round(
-    *, network: Network, title: str, questions: list[tuple[str, str, int]], min_respondents: int, by: User
+    *,
+    network: Network,
+    survey_round: Consultation.Round,
+    title: str,
+    questions: list[tuple[str, str, int]],
+    min_respondents: int,
+    by: User,
 ) -> Consultation:
+    """A round of the survey titled `title`: its own title is worded in each reader's language."""
     consultation = voice.consultation_create(
-        title=title,
+        title="",
+        survey_round=survey_round,
+        title_params={"title": title[:180]},
         audience=Consultation.Audience.NETWORK,
         network=network,
         answered_by=Consultation.AnsweredBy.PERSON,
@@ -325,7 +334,8 @@ def survey_create(
     items += [(Question.Kind.TEXT, q, 5) for q in questions]
     pre = _survey_round(
         network=network,
-        title=_("%(title)s: before") % {"title": title[:180]},
+        survey_round=Consultation.Round.BEFORE,
+        title=title,
         questions=items,
         min_respondents=min_respondents,
         by=by,
@@ -347,7 +357,8 @@ def survey_post_start(*, survey: Survey, by: User) -> Survey:
         voice.consultation_status_set(consultation=survey.pre, status=Consultation.Status.CLOSED, by=by)
     survey.post = _survey_round(
         network=survey.network,
-        title=_("%(title)s: after") % {"title": survey.title[:180]},
+        survey_round=Consultation.Round.AFTER,
+        title=survey.title,
         questions=[(q.kind, q.text, q.scale_top) for q in survey.pre.questions.all()],
         min_respondents=survey.pre.min_respondents,
         by=by,

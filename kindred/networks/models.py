@@ -327,6 +327,14 @@ class MembershipRequest(models.Model):
     def who(self) -> str:
         return str(self.person) if self.person_id else self.school.name
 
+    @property
+    def display_message(self) -> str:
+        """The message as typed; for an invitation to replace a member sent without one, whose
+        place it is, in the reader's language (the school is kept, never the words)."""
+        if self.message or self.replaces_id is None:
+            return self.message
+        return _("Invited to take the place of %(school)s.") % {"school": self.replaces.school.name}
+
 
 class RotaTurn(models.Model):
     """One school's turn to host or chair a network meeting on a date.

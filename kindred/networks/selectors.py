@@ -157,7 +157,7 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     pending = list(
         MembershipRequest.objects.filter(
             network=network, status=MembershipRequest.Status.PENDING
-        ).select_related("school", "person", "requested_by")
+        ).select_related("school", "person", "requested_by", "replaces__school")
     )
     own_schools = list(schools_user_acts_for(user)) if user.is_authenticated else []
     own_ids = {s.pk for s in own_schools}

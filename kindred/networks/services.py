@@ -309,8 +309,7 @@ def membership_replace(
         kind=MembershipRequest.Kind.INVITE,
         role=role,
         by=by,
-        message=_("Invited to take the place of %(school)s.") % {"school": membership.school.name},
-        replaces=membership,
+        replaces=membership,  # says whose place it is, in each reader's language (display_message)
         at=at,
     )
     audit(

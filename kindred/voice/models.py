@@ -10,6 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+def round_title(survey_round: str, params: dict) -> str:
+    """The title of a round of a network's survey, in the active language ("" if the consultation is
+    not such a round, or its parameters are incomplete: the stored title is shown then)."""
+    try:
+        if survey_round == Consultation.Round.BEFORE:
+            return _("%(title)s: before") % {"title": params["title"]}
+        if survey_round == Consultation.Round.AFTER:
+            return _("%(title)s: after") % {"title": params["title"]}
+    except (KeyError, TypeError):
+        return ""
+    return ""
+
+
 class Consultation(models.Model):
     class Audience(models.TextChoices):
         REGION = "region", _("The schools of a region")
@@ -25,7 +38,20 @@ class Consultation(models.Model):
         OPEN = "open", _("Open for answers")
         CLOSED = "closed", _("Closed")
 
+    class Round(models.TextChoices):
+        """Which round of a network's survey (kindred/impact) a consultation is, whose title Kindred
+        words from the survey's (blank: a person titled it, as typed)."""
+
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    # The title as a person typed it; for a survey's round (`survey_round`), its title in English,
+    # kept for search and sorting: pages show `display_title`, in the reader's language.
     title = models.CharField(_("title"), max_length=200)
+    # A survey's round: which one, and the data its title is made of (the survey's title, as typed),
+    # never the generated words.
+    survey_round = models.CharField(_("survey round"), max_length=8, choices=Round.choices, blank=True)
+    title_params = models.JSONField(_("title parameters"), default=dict, blank=True)
     description = models.TextField(_("what it is for"), blank=True, max_length=5000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="consultations"
@@ -64,10 +90,16 @@ class Consultation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("consultation_detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language: a person's title as typed; a survey round's, with its
+        words in the reader's language around the survey's title."""
+        return round_title(self.survey_round, self.title_params) or self.title
 
 
 class Question(models.Model):

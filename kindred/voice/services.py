@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
@@ -12,7 +12,7 @@ from kindred.audit.services import audit
 from kindred.networks.access import is_coordinator
 from kindred.networks.models import Membership
 from kindred.schools.models import School
-from kindred.voice.models import Answer, Consultation, Question, Response, Theme
+from kindred.voice.models import Answer, Consultation, Question, Response, Theme, round_title
 
 LEADER_ROLES = (SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR)
 MAX_QUESTIONS = 50
@@ -53,7 +53,17 @@ def consultation_create(
     closes_on: date | None = None,
     answered_by: str = Consultation.AnsweredBy.SCHOOL,
     min_respondents: int = 5,
+    survey_round: Consultation.Round | str = "",
+    title_params: dict | None = None,
 ) -> Consultation:
+    """A consultation in draft. A round of a network's survey (`survey_round`, kindred/impact) is
+    titled from `title_params` (the survey's title: see voice.models.round_title), in each reader's
+    language; its `title` is then the English form, kept for search and sorting."""
+    if survey_round:
+        with translation.override("en"):
+            title = round_title(survey_round, title_params or {})
+        if not title:
+            raise ValidationError(_("A survey's round needs the survey's title."))
     if audience not in Consultation.Audience.values:
         raise ValidationError(_("Choose who is asked."))
     if audience == Consultation.Audience.REGION and region is None:
@@ -71,7 +81,9 @@ def consultation_create(
             )
         )
     consultation = Consultation.objects.create(
-        title=title,
+        title=title[:200],
+        survey_round=survey_round,
+        title_params=(title_params or {}) if survey_round else {},
         description=description,
         owner=by,
         audience=audience,

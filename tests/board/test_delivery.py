@@ -234,3 +234,29 @@ def test_a_person_who_asked_hears_of_mentions_in_muted_threads_at_once(
     send()
     assert Notification.objects.get(user=school_admin_x).reason == Notification.Reason.MENTION
     assert [m.to for m in mail.outbox] == [[school_admin_x.email]]
+
+
+def test_a_reply_is_mailed_in_its_readers_language(thread_x, teacher_x, school_admin_x):
+    """The outbox keeps an e-mail's words: they are written in the recipient's language."""
+    teacher_x.language = "cy"
+    teacher_x.save(update_fields=["language"])
+    services.post_reply(thread=thread_x, by=school_admin_x, body="We do!")
+    send()
+    (message,) = mail.outbox
+    assert message.subject == "Ateb newydd yn “Reading for pleasure”"
+    assert "New reply" not in message.subject and "Stop these e-mails" not in message.body
+
+
+def test_a_digest_is_written_in_its_readers_language(network_x, thread_x, school_admin_x, school_leader_x):
+    school_admin_x.language = "ar"
+    school_admin_x.save(update_fields=["language"])
+    start = datetime(2026, 3, 2, 7, tzinfo=UTC)
+    with time_machine.travel(start - timedelta(hours=12), tick=False):
+        services.post_reply(thread=thread_x, by=school_leader_x, body="Tuesday works")
+    with time_machine.travel(start, tick=False):
+        mail.outbox.clear()
+        delivery.digest_run()
+    (to_admin,) = [m for m in mail.outbox if m.to == [school_admin_x.email]]
+    assert "digest" not in to_admin.subject and "Stop these e-mails" not in to_admin.body
+    assert to_admin.subject.startswith("ملخصك اليومي:")
+    assert "Tuesday works" in to_admin.body

@@ -1,7 +1,8 @@
 """Text Kindred writes by itself is stored as codes and data, and read in the reader's language:
 the names and purposes of networks that formation and brokering publish, a derived support
-category's reason, the audit log's labels. Rows written before (in the writer's language) are
-turned into codes by data migrations."""
+category's reason, the audit log's labels, the titles of a survey's rounds, the message of an
+invitation to replace a member. Rows written before (in the writer's language) are turned into codes
+by data migrations."""
 
 import importlib
 
@@ -13,9 +14,11 @@ from django.utils import translation
 from kindred.brokering.models import Invitation, ProposedNetwork, Run
 from kindred.brokering.services import run_create, run_publish
 from kindred.evidence.models import SupportCategory
-from kindred.networks.models import Network
-from kindred.networks.services import network_create, network_update
+from kindred.impact.services import survey_create, survey_post_start
+from kindred.networks.models import MembershipRequest, Network
+from kindred.networks.services import membership_replace, network_create, network_update
 from kindred.schools.models import School
+from kindred.voice.models import Consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +154,84 @@ def test_the_migration_keeps_derived_reasons_as_counts(school_x, school_y):
         derived.counts == {"needs": 6, "serious": 4, "strengths": 2, "measures": 14} and derived.reason == ""
     )
     assert SupportCategory.objects.get(school=school_y).reason == ""
+
+
+def _survey(network, coordinator):
+    return survey_create(
+        network=network, title="Collaboration", statements=["I learn from colleagues"], by=coordinator
+    )
+
+
+def test_a_surveys_rounds_are_titled_in_each_readers_language(network_x, school_leader_x):
+    survey = survey_post_start(survey=_survey(network_x, school_leader_x), by=school_leader_x)
+    assert (survey.pre.survey_round, survey.pre.title_params) == ("before", {"title": "Collaboration"})
+    assert survey.pre.title == "Collaboration: before"  # English, for search and sorting
+    client = Client()
+    client.force_login(school_leader_x)
+    for language, before, after in (("cy", "cyn", "ar ôl"), ("ar", "قبل", "بعد")):
+        listing = client.get("/voice/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        page = client.get(f"/voice/{survey.post.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f"Collaboration: {before}" in listing and f"Collaboration: {after}" in page
+        assert "Collaboration: before" not in listing and "Collaboration: after" not in listing + page
+    translation.deactivate()
+
+
+def test_the_migration_stores_survey_rounds_titles_as_data(network_x, school_leader_x):
+    """Rounds started before: titled in the coordinator's language of the time."""
+    survey = survey_post_start(survey=_survey(network_x, school_leader_x), by=school_leader_x)
+    Consultation.objects.filter(pk=survey.pre.pk).update(
+        survey_round="", title_params={}, title="Collaboration: cyn"
+    )
+    Consultation.objects.filter(pk=survey.post.pk).update(survey_round="", title_params={}, title="Ours")
+    migration = importlib.import_module(
+        "kindred.impact.migrations.0005_survey_rounds_titled_in_each_language"
+    )
+    migration.forwards(apps, None)
+    pre, post = (Consultation.objects.get(pk=c.pk) for c in (survey.pre, survey.post))
+    assert (pre.survey_round, pre.title_params) == ("before", {"title": "Collaboration"})
+    assert pre.title == "Collaboration: before"
+    assert (post.survey_round, post.title) == ("", "Ours")  # retitled: as typed
+
+
+def test_an_invitation_to_replace_a_member_says_whose_place_in_the_readers_language(
+    network_x, school_x, school_y, school_leader_x
+):
+    invitation = membership_replace(
+        membership=network_x.memberships.get(school=school_x),
+        school=school_y,
+        reason="Closed",
+        by=school_leader_x,
+    )
+    assert invitation.message == ""  # the invitation keeps whose place it is (`replaces`), not words
+    client = Client()
+    client.force_login(school_leader_x)
+    for language, words in (("cy", "Wedi'i gwahodd i gymryd lle"), ("ar", "مدعوّة لأخذ مكان")):
+        page = client.get(network_x.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f"{words} {school_x.name}." in page.replace("&#x27;", "'")
+        assert "Invited to take the place of" not in page
+    translation.deactivate()
+
+
+def test_the_migration_drops_replacement_messages_written_in_words(
+    network_x, school_x, school_y, school_leader_x
+):
+    invitation = membership_replace(
+        membership=network_x.memberships.get(school=school_x),
+        school=school_y,
+        reason="Closed",
+        by=school_leader_x,
+    )
+    MembershipRequest.objects.filter(pk=invitation.pk).update(message=f"مدعوّة لأخذ مكان {school_x.name}.")
+    importlib.import_module(
+        "kindred.networks.migrations.0007_replacement_invitations_worded_in_each_language"
+    ).forwards(apps, None)
+    invitation.refresh_from_db()
+    assert invitation.message == ""
+    with translation.override("cy"):
+        assert invitation.display_message == f"Wedi'i gwahodd i gymryd lle {school_x.name}."
+    MembershipRequest.objects.filter(pk=invitation.pk).update(message="Please join us")
+    importlib.import_module(
+        "kindred.networks.migrations.0007_replacement_invitations_worded_in_each_language"
+    ).forwards(apps, None)
+    invitation.refresh_from_db()
+    assert invitation.display_message == "Please join us"  # typed by a person: kept
