@@ -274,3 +274,57 @@ class PlanPriorityOut(Schema):
 
 class PlanDetailOut(PlanOut):
     priorities: list[PlanPriorityOut]
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    description: str
+    audience: str
+    region: str | None
+    network: int | None
+    status: str
+    answered_by: str
+    closes_on: date | None
+    min_respondents: int
+    created_at: datetime
+
+
+class ConsultationPage(Schema):
+    items: list[ConsultationOut]
+    next_cursor: str | None
+
+
+class SummaryOut(Schema):
+    """A group's answers to one question, counted: per option (a choice), per level "1"… (a scale),
+    none (free text: only how many answered); the mean of a scale."""
+
+    answered: int
+    counts: dict[str, int]
+    mean: float | None
+
+
+class GroupSummaryOut(SummaryOut):
+    group: str
+
+
+class QuestionResultOut(Schema):
+    id: int
+    text: str
+    kind: str
+    options: list[str]
+    scale_top: int
+    overall: SummaryOut | None
+    by_region: list[GroupSummaryOut]
+    by_network: list[GroupSummaryOut]
+    themes: dict[str, int]
+
+
+class ConsultationResultsOut(Schema):
+    id: int
+    title: str
+    status: str
+    asked: int
+    answered: int
+    min_respondents: int
+    questions: list[QuestionResultOut]

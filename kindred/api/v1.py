@@ -12,6 +12,7 @@ from kindred.api.routers_library import router as library_router
 from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
+from kindred.api.routers_voice import router as voice_router
 
 api = NinjaAPI(
     title="Kindred API",
@@ -26,6 +27,7 @@ api.add_router("", schools_router)
 api.add_router("", networks_router)
 api.add_router("", library_router)
 api.add_router("", plans_router)
+api.add_router("", voice_router)
 
 
 @api.exception_handler(RateLimited)

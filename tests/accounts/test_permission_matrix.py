@@ -655,6 +655,8 @@ RULES: dict[str, Rule] = {
             "network_roles_list": "/api/v1/networks/1/roles",
             "plans_list": "/api/v1/plans",
             "plan_detail": "/api/v1/plans/1",
+            "consultations_list": "/api/v1/consultations",
+            "consultation_results": "/api/v1/consultations/1/results",
         }.items()
     },
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it

@@ -1,7 +1,8 @@
 """Personas' API tokens and a small world for them to read: two regions, a located school in each
 with a support category, measure values and relative performance, a public and a private network of
 school X, events (teacher X registered for the private network's), library resources (public,
-in the public network, in the private one), and a development plan in each network."""
+in the public network, in the private one), a development plan in each network, and a consultation
+of region A by its system leader, answered by school X."""
 
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from kindred.library.models import Resource
 from kindred.library.services import resource_create
 from kindred.plans.services import action_add, plan_create, priority_add
 from kindred.schools.models import MeasureDefinition, SchoolMeasure
+from kindred.voice.services import response_save
+from tests.voice.conftest import open_consultation
 
 
 @pytest.fixture
@@ -31,7 +34,7 @@ def leader_b(region_b):
 
 
 @pytest.fixture
-def api_world(school_x, school_y, network_x, private_network_x, school_leader_x, teacher_x):
+def api_world(school_x, school_y, network_x, private_network_x, school_leader_x, teacher_x, system_leader):
     for school, (lat, lon) in ((school_x, (51.4816, -3.1791)), (school_y, (53.4808, -2.2426))):
         school.latitude, school.longitude = lat, lon
         school.save()
@@ -101,12 +104,17 @@ def api_world(school_x, school_y, network_x, private_network_x, school_leader_x,
             by=school_leader_x,
         )
         plans[network] = plan
+    consultation = open_consultation(system_leader, school_x.region)
+    questions = list(consultation.questions.all())
+    answers = dict(zip((q.pk for q in questions), ("Monday", "4", "Smaller groups"), strict=True))
+    response_save(consultation=consultation, school=school_x, answers=answers, by=school_leader_x)
     return {
         "reading": reading,
         "private_event": private_event,
         "region_event": region_event,
         "plan": plans[network_x],
         "private_plan": plans[private_network_x],
+        "consultation": consultation,
     }
 
 

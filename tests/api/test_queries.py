@@ -1,7 +1,8 @@
 """The list and the exports take a fixed number of queries however many schools they answer with
 (a query per row is what made them slow at national scale: docs/api.md, "Speed"), and the export
 asks the categories of each chunk it writes, one query a chunk, with the same rule. So do the maps,
-an event's registrations, the library's resources, a network's roles and the development plans."""
+an event's registrations, the library's resources, a network's roles, the development plans and
+a consultation's results."""
 
 import csv
 import io
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kindred.accounts.models import User
+from kindred.accounts.models import SchoolStaff, User
 from kindred.api import routers_schools
 from kindred.events.services import registration_create
 from kindred.evidence.models import SupportCategory
@@ -20,6 +21,7 @@ from kindred.library.services import resource_create
 from kindred.networks.services import membership_add, network_role_add
 from kindred.plans.services import action_add, plan_create, priority_add
 from kindred.schools.models import School, SchoolMeasure
+from kindred.voice.services import response_save
 from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +201,36 @@ def test_a_networks_roles_the_plans_and_a_plan_take_the_same_queries_for_1_row_o
     assert [_queries(client, url) for url in urls] == ROLES_AND_PLANS[persona]
     _more_roles_and_plans(private_network_x, plan, school_x, school_leader_x)
     assert [_queries(client, url) for url in urls] == ROLES_AND_PLANS[persona]
+
+
+#: Per persona (the owner, a site admin), the queries of (the consultations list, one's results):
+#: the token's, then the list's one (owned_by); the consultation, its answers with their themes
+#: prefetched, the answering schools' networks, the questions, the responses counted, the asked
+#: schools counted, and the networks the caller may see among the groups (networks_visible_q asks
+#: the owner's regional roles first). Fixed for 1 answering school or 31.
+CONSULTATIONS = {
+    "system_leader": [TOKEN + 1, TOKEN + 9],
+    "site_admin": [TOKEN + 1, TOKEN + 8],
+}
+
+
+def _more_answers(consultation, region, leader, count: int = 30) -> None:
+    answers = dict(
+        zip(consultation.questions.values_list("pk", flat=True), ("Friday", "2", "More time"), strict=True)
+    )
+    for i in range(count):
+        school = School.objects.create(registry_id=f"6{i:05}", name=f"Answering {i:02}", region=region)
+        SchoolStaff.objects.create(user=leader, school=school, role="leader")
+        response_save(consultation=consultation, school=school, answers=answers, by=leader)
+
+
+@pytest.mark.parametrize("persona", sorted(CONSULTATIONS))
+def test_the_consultations_and_their_results_take_the_same_queries_for_1_answer_or_31(
+    persona, api_world, region_a, school_leader_x, request
+):
+    client = bearer(request.getfixturevalue(persona))
+    consultation = api_world["consultation"]
+    urls = ["/api/v1/consultations?limit=1000", f"/api/v1/consultations/{consultation.pk}/results"]
+    assert [_queries(client, url) for url in urls] == CONSULTATIONS[persona]
+    _more_answers(consultation, region_a, school_leader_x)
+    assert [_queries(client, url) for url in urls] == CONSULTATIONS[persona]
