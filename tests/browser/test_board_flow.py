@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.navigation import navigate
@@ -76,7 +77,7 @@ def test_members_post_and_reply_the_badge_updates_a_mention_arrives_and_the_dige
     page.get_by_label("Title").fill("Phonics schemes")
     page.get_by_label("Message").fill("Which scheme do you use? @**Olive Office** you tried two, I think.")
     page.get_by_role("button", name="Post the thread").click()
-    assert page.get_by_role("heading", name="Phonics schemes").is_visible()
+    expect(page.get_by_role("heading", name="Phonics schemes")).to_be_visible()
     violations += serious_violations(page)
     sign_out(page)
 
@@ -92,14 +93,14 @@ def test_members_post_and_reply_the_badge_updates_a_mention_arrives_and_the_dige
     page.goto("/board/notifications/")
     violations += serious_violations(page)
     page.get_by_role("link", name="Phonics schemes").click()
-    assert page.get_by_text("you tried two").is_visible()
+    expect(page.get_by_text("you tried two")).to_be_visible()
     page.get_by_label("Message").fill("We use the one with the **decodable books**.")
     page.get_by_role("button", name="Post the reply").click()
-    assert page.locator("strong", has_text="decodable books").is_visible()
+    expect(page.locator("strong", has_text="decodable books")).to_be_visible()
     navigate(page, "Messageboards")
     assert page.locator("[data-unread]").count() == 0  # the badge is gone once read
     page.goto("/board/search/?q=decodable")
-    assert page.get_by_role("link", name="Phonics schemes").is_visible()
+    expect(page.get_by_role("link", name="Phonics schemes")).to_be_visible()
     violations += serious_violations(page)
     page.goto("/board/notifications/settings/")
     violations += serious_violations(page)

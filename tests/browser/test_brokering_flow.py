@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
@@ -41,12 +42,12 @@ def test_a_system_leader_goes_from_a_red_school_s_need_to_a_proposed_partnership
     page.get_by_label("Starting school (name or registry id)").fill(red.school.name)
     page.get_by_label("Within (km)").fill("500")
     page.get_by_role("button", name="Find").click()
-    assert page.get_by_text(f"Starting from {red.school.name}.").is_visible()
+    expect(page.get_by_text(f"Starting from {red.school.name}.")).to_be_visible()
 
     first = page.locator("table tbody tr").first
     helper_name = first.locator("td").first.inner_text()
     first.get_by_role("button", name="Shortlist").click()
-    assert page.get_by_role("heading", name="Shortlist and approaches").is_visible()
+    expect(page.get_by_role("heading", name="Shortlist and approaches")).to_be_visible()
 
     page.get_by_label("Who was approached").fill("Head teacher")
     page.get_by_label("Their answer or a note").fill("Happy to help")
@@ -57,4 +58,4 @@ def test_a_system_leader_goes_from_a_red_school_s_need_to_a_proposed_partnership
     network = Network.objects.get(kind=Network.Kind.PARTNERSHIP)
     page.wait_for_url(f"**{network.get_absolute_url()}")
     assert red.school.name in network.name and helper_name in network.name
-    assert page.get_by_role("heading", name=network.name).is_visible()
+    expect(page.get_by_role("heading", name=network.name)).to_be_visible()

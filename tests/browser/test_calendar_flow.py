@@ -7,6 +7,7 @@ import re
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kindred.events.models import Event, Registration
@@ -47,7 +48,7 @@ def test_a_recurring_event_fills_up_and_a_cancellation_promotes_the_waiting_list
     page.get_by_label("Places").fill("1")
     violations += serious_violations(page)
     page.get_by_role("button", name="Create the event").click()
-    assert page.get_by_text("Event created.").is_visible()
+    expect(page.get_by_text("Event created.")).to_be_visible()
     event = Event.objects.get(title="Phonics lesson study")
     assert event.rrule.startswith("FREQ=WEEKLY")
     sign_out(page)
@@ -57,14 +58,14 @@ def test_a_recurring_event_fills_up_and_a_cancellation_promotes_the_waiting_list
     page.goto(event.get_absolute_url())
     violations += serious_violations(page)
     page.get_by_role("button", name="Register myself").click()
-    assert page.get_by_text("You have a place.").first.is_visible()
+    expect(page.get_by_text("You have a place.").first).to_be_visible()
     sign_out(page)
 
     # The office manager is put on the waiting list.
     sign_in(page, school_admin_x.email)
     page.goto(event.get_absolute_url())
     page.get_by_role("button", name="Register myself").click()
-    assert page.get_by_text("You are on the waiting list.").is_visible()
+    expect(page.get_by_text("You are on the waiting list.")).to_be_visible()
     sign_out(page)
 
     # The teacher cancels; the office manager is promoted.
@@ -74,7 +75,7 @@ def test_a_recurring_event_fills_up_and_a_cancellation_promotes_the_waiting_list
     # A confirmation page first (issue 21.13): nothing is cancelled until the teacher confirms.
     assert Registration.objects.get(user=teacher_x).status == "confirmed"
     page.get_by_role("button", name="Cancel the registration").click()
-    assert page.get_by_text("1 on the waiting list now have a place.").is_visible()
+    expect(page.get_by_text("1 on the waiting list now have a place.")).to_be_visible()
     assert Registration.objects.get(user=school_admin_x).status == "confirmed"
 
     # The teacher subscribes to their calendar feed; it parses and has the event.
@@ -103,12 +104,12 @@ def test_a_resource_gets_a_new_version_and_an_offer_is_matched_and_accepted(
     page.get_by_label("File").set_input_files(str(first))
     violations += serious_violations(page)
     page.get_by_role("button", name="Share").click()
-    assert page.get_by_text("Shared.").is_visible()
+    expect(page.get_by_text("Shared.")).to_be_visible()
     second = tmp_path / "plan-v2.txt"
     second.write_text("Week 1: book talk\nWeek 2: reading aloud\n")
     page.get_by_label("New version").set_input_files(str(second))
     page.get_by_role("button", name="Upload the new version").click()
-    assert page.get_by_text("Version 2 added.").is_visible()
+    expect(page.get_by_text("Version 2 added.")).to_be_visible()
     violations += serious_violations(page)
     assert Resource.objects.get(title="Reading plan").versions.count() == 2
 
@@ -117,7 +118,7 @@ def test_a_resource_gets_a_new_version_and_an_offer_is_matched_and_accepted(
     page.locator("#o-domain").fill("reading")
     page.locator("#o-format").select_option("mentoring")
     page.get_by_role("button", name="Offer", exact=True).click()
-    assert page.get_by_text("Your offer is open.").is_visible()
+    expect(page.get_by_text("Your offer is open.")).to_be_visible()
 
     # School Y asks for support and picks the offer (done here through the services, by an admin).
     support = request_create(school=school_y, domain="reading", needs="Year 1 phonics", by=site_admin)
@@ -127,6 +128,6 @@ def test_a_resource_gets_a_new_version_and_an_offer_is_matched_and_accepted(
     page.goto("/offers/")
     violations += serious_violations(page)
     page.get_by_role("button", name="Agree").click()
-    assert page.get_by_role("heading", name=re.compile("Xavier Primary & Yew Tree Academy")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Xavier Primary & Yew Tree Academy"))).to_be_visible()
     assert Match.objects.get().agreed
     assert violations == []

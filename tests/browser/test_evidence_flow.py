@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
@@ -32,7 +33,7 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     page.get_by_role("button", name="Sign in").click()
 
     navigate(page, "Dashboard", exact=True)
-    assert page.get_by_role("heading", name="Regional dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Regional dashboard")).to_be_visible()
     # the map's areas lead to one authority's schools; the list below the map leads to a school
     page.locator(f'svg a[href="?local_authority={red.school.local_authority_id}"]').dispatch_event("click")
     page.wait_for_url(f"**local_authority={red.school.local_authority_id}")
@@ -40,7 +41,7 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     page.get_by_role("button", name="Show").click()
     page.locator("table").get_by_role("link", name=red.school.name, exact=True).click()
     page.wait_for_url(f"**/schools/{red.school.registry_id}/")
-    assert page.get_by_role("heading", name=red.school.name).is_visible()
+    expect(page.get_by_role("heading", name=red.school.name)).to_be_visible()
 
     need = (
         Performance.objects.filter(school=red.school, year__isnull=True, flag=Flag.NEED)
@@ -50,8 +51,8 @@ def test_a_system_leader_goes_from_the_map_to_a_red_school_and_finds_help_nearby
     assert page.locator("ul.verdicts li.need").filter(has_text=need.measure.name).count() == 1
     page.locator("ul.verdicts li.need").filter(has_text=need.measure.name).get_by_role("link").click()
 
-    assert page.get_by_role("heading", name="Where good practice is").is_visible()
-    assert page.get_by_text(f"Starting from {red.school.name}.").is_visible()
+    expect(page.get_by_role("heading", name="Where good practice is")).to_be_visible()
+    expect(page.get_by_text(f"Starting from {red.school.name}.")).to_be_visible()
     rows = page.locator("table tbody tr")
     assert rows.count() > 0
     first_distance = float(rows.nth(0).locator("td").last.inner_text().replace(" km", ""))
@@ -72,7 +73,7 @@ def test_a_system_leader_sorts_and_pages_their_region_without_losing_it(page):
     page.get_by_role("button", name="Sign in").click()
 
     page.goto("/evidence/dashboard/")
-    assert page.get_by_text("Sorted by need of support").is_visible()
+    expect(page.get_by_text("Sorted by need of support")).to_be_visible()
     page.get_by_role("link", name="Pupils").click()
     assert f"region={region.pk}" in page.url and "sort=pupils" in page.url
     if page.get_by_role("link", name="Next").count():
@@ -80,4 +81,4 @@ def test_a_system_leader_sorts_and_pages_their_region_without_losing_it(page):
         assert f"region={region.pk}" in page.url and "sort=pupils" in page.url and "page=2" in page.url
     assert page.get_by_label("Region").input_value() == str(region.pk)
     page.get_by_role("link", name="How categories are derived").click()
-    assert page.get_by_role("heading", name="How Kindred reaches its verdicts").is_visible()
+    expect(page.get_by_role("heading", name="How Kindred reaches its verdicts")).to_be_visible()

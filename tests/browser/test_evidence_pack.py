@@ -3,6 +3,7 @@ sideways scrolling, no serious axe-core finding, the CSV, a letter and the lette
 keyboard, and on paper (print media) without navigation or forms."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
 from tests.browser.test_calendar_flow import sign_in
@@ -27,7 +28,7 @@ def test_the_evidence_pack_in_arabic_on_a_phone_by_keyboard_and_on_paper(page, p
     page.get_by_role("link", name="ملف أدلة الشبكة لتقديم طلب (قابل للطباعة)").click()
     page.wait_for_url(f"**/impact/networks/{pack_network.pk}/pack/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.get_by_role("heading", name="تاريخ العمل المشترك").is_visible()
+    expect(page.get_by_role("heading", name="تاريخ العمل المشترك")).to_be_visible()
     assert "مناطق متباينة:" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert serious_violations(page) == []
@@ -36,8 +37,8 @@ def test_the_evidence_pack_in_arabic_on_a_phone_by_keyboard_and_on_paper(page, p
     summary = page.locator("summary", has_text="أضف رسالة دعم")
     _tab_to(page, summary, "the letter form")
     page.keyboard.press("Enter")
-    assert page.get_by_label("من (كاتب الرسالة)").is_visible()
+    expect(page.get_by_label("من (كاتب الرسالة)")).to_be_visible()
     page.emulate_media(media="print")
-    assert not page.locator("form").first.is_visible()
-    assert not page.get_by_role("link", name="تنزيل الأرقام (CSV)").is_visible()
-    assert page.get_by_role("heading", name="الأثر حتى الآن").is_visible()
+    expect(page.locator("form").first).not_to_be_visible()
+    expect(page.get_by_role("link", name="تنزيل الأرقام (CSV)")).not_to_be_visible()
+    expect(page.get_by_role("heading", name="الأثر حتى الآن")).to_be_visible()

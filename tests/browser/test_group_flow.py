@@ -4,6 +4,7 @@ leader over them finds it among the informal groups of their area and approves. 
 critical accessibility violation on the way (axe-core)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from kindred.networks.models import Network
 from tests.browser.axe import serious_violations
@@ -30,25 +31,25 @@ def test_a_teacher_starts_a_group_in_welsh_and_the_leader_over_them_makes_it_for
     page.locator('[name="subject"]').fill("Darllen")
     page.get_by_role("button", name="Dechrau'r grŵp").click()
 
-    assert page.get_by_role("heading", name="Arweinwyr darllen").is_visible()
-    assert page.get_by_role("heading", name="Grŵp anffurfiol").is_visible()
+    expect(page.get_by_role("heading", name="Arweinwyr darllen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Grŵp anffurfiol")).to_be_visible()
     violations += serious_violations(page)
     group = Network.objects.get(name="Arweinwyr darllen")
     assert group.informal and group.started_by == teacher_x
 
     page.get_by_role("button", name="Gofyn i'r arweinwyr ei wneud yn rhwydwaith ffurfiol").click()
-    assert page.get_by_text("Mae'r arweinwyr dros aelodau'r grŵp wedi cael eu gofyn.").is_visible()
+    expect(page.get_by_text("Mae'r arweinwyr dros aelodau'r grŵp wedi cael eu gofyn.")).to_be_visible()
     page.context.clear_cookies()
 
     sign_in(page, system_leader.email)
     page.goto("/networks/")
     page.get_by_role("link", name="Informal groups in your area").click()
     page.wait_for_url("**/networks/groups/")
-    assert page.get_by_text("Asks to become a formal network").is_visible()
+    expect(page.get_by_text("Asks to become a formal network")).to_be_visible()
     violations += serious_violations(page)
     page.get_by_role("link", name="Arweinwyr darllen").click()
     page.get_by_role("button", name="Make it a formal network").click()
-    assert page.get_by_text("It is a formal network now.").is_visible()
+    expect(page.get_by_text("It is a formal network now.")).to_be_visible()
     violations += serious_violations(page)
 
     group.refresh_from_db()

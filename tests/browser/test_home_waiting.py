@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.board.services import thread_create
@@ -60,9 +61,9 @@ def test_a_coordinator_sees_what_waits_acts_on_it_and_the_pages_pass_axe_at_360_
     waiting = page.locator("#waiting")
     assert "Valley Maths Group invites Xavier Primary." in waiting.inner_text()
     assert "Yew Tree Academy asks to join Xavier Learning Community." in waiting.inner_text()
-    assert waiting.get_by_role("link", name="Xavier Learning Community: 1 unread post").is_visible()
-    assert waiting.get_by_role("link", name="Reading TeachMeet").is_visible()
-    assert waiting.get_by_role("link", name="Rate it now").is_visible()
+    expect(waiting.get_by_role("link", name="Xavier Learning Community: 1 unread post")).to_be_visible()
+    expect(waiting.get_by_role("link", name="Reading TeachMeet")).to_be_visible()
+    expect(waiting.get_by_role("link", name="Rate it now")).to_be_visible()
     assert page.locator("#nav-unread").inner_text().startswith("1")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert serious_violations(page) == []
@@ -99,6 +100,6 @@ def test_someone_with_nothing_waiting_is_told_what_to_do_next(page, teacher_x):
     page.goto("/")
     waiting = page.locator("#waiting")
     assert "Nothing is waiting for you" in waiting.inner_text()
-    assert waiting.get_by_role("link", name="Find a network to join").is_visible()
+    expect(waiting.get_by_role("link", name="Find a network to join")).to_be_visible()
     assert page.locator("#nav-unread").count() == 0
     assert serious_violations(page) == []

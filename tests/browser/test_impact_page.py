@@ -7,6 +7,7 @@ from io import StringIO
 import numpy as np
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kindred.networks.models import Membership
 from tests.browser.axe import serious_violations
@@ -49,6 +50,6 @@ def test_the_impact_page_in_arabic_on_a_phone_by_keyboard_and_without_javascript
     plain = context.new_page()
     plain.goto(f"/impact/networks/{network.pk}/")
     assert plain.locator("svg").count() == page.locator("svg").count()
-    assert plain.get_by_role("link", name="تنزيل الأرقام (CSV)").is_visible()
+    expect(plain.get_by_role("link", name="تنزيل الأرقام (CSV)")).to_be_visible()
     assert "تنزيل من شارك (CSV)" in with_script
     context.close()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kindred.accounts.models import SchoolStaff, User
@@ -36,7 +37,7 @@ def test_an_invited_teacher_accepts_signs_in_and_sees_only_what_their_role_allow
     page.get_by_label("E-mail address").fill("browser.teacher@example.org")
     page.get_by_label("Role").select_option("teacher")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("Invitation sent to browser.teacher@example.org").is_visible()
+    expect(page.get_by_text("Invitation sent to browser.teacher@example.org")).to_be_visible()
     sign_out(page)
 
     # The teacher follows the e-mailed link and creates an account.
@@ -47,8 +48,8 @@ def test_an_invited_teacher_accepts_signs_in_and_sees_only_what_their_role_allow
     page.get_by_label("The password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account and join").click()
     # They land on the home page, which starts with their school.
-    assert page.get_by_text("Welcome to Xavier Primary.").is_visible()
-    assert page.get_by_role("heading", name="Xavier Primary").is_visible()
+    expect(page.get_by_text("Welcome to Xavier Primary.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Xavier Primary")).to_be_visible()
     sign_out(page)
 
     # Signing in again, the profile lists the role.
@@ -61,7 +62,7 @@ def test_an_invited_teacher_accepts_signs_in_and_sees_only_what_their_role_allow
     # They see their school's staff, but cannot manage it, and nothing of another school.
     response = page.goto(f"/accounts/schools/{school_x.registry_id}/staff/")
     assert response.status == 200
-    assert page.get_by_text(school_admin_x.full_name).is_visible()
+    expect(page.get_by_text(school_admin_x.full_name)).to_be_visible()
     assert page.get_by_role("button", name="Send the invitation").count() == 0
     assert page.goto(f"/accounts/schools/{school_y.registry_id}/staff/").status == 404
     assert page.goto("/audit/").status == 404

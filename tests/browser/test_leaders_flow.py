@@ -3,6 +3,7 @@ itself, and publishes once, in a real browser (issue 21, items 4 and 5)."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
@@ -42,14 +43,14 @@ def test_a_leader_forms_networks_from_the_navigation_and_publishing_twice_publis
     # While it computes, the page does not reload itself: it offers a link, and its script
     # updates the status in place with a button that pauses the updates.
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
-    assert page.get_by_role("link", name="check again").is_visible()
+    expect(page.get_by_role("link", name="check again")).to_be_visible()
     pause = page.get_by_role("button", name="Pause the updates")
     pause.click()
     resume = page.get_by_role("button", name="Resume the updates")
     assert resume.get_attribute("aria-pressed") == "true"
     services.run_compute(run=run)  # what the background worker does
     page.wait_for_timeout(4000)
-    assert page.get_by_text("Computing").first.is_visible()  # paused: nothing changed
+    expect(page.get_by_text("Computing").first).to_be_visible()  # paused: nothing changed
     resume.click()
     page.get_by_role("heading", name="Quality report").wait_for()
     assert page.url.endswith(run.get_absolute_url())
@@ -57,12 +58,12 @@ def test_a_leader_forms_networks_from_the_navigation_and_publishing_twice_publis
     # Publishing asks first, in two tabs at once; the second click does nothing.
     page.get_by_role("link", name="Publish and invite the schools…").click()
     networks = Run.objects.get().networks.count()
-    assert page.get_by_text(f"Create {networks} networks").is_visible()
+    expect(page.get_by_text(f"Create {networks} networks")).to_be_visible()
     second = page.context.new_page()
     second.goto(page.url)
     page.get_by_role("button", name="Publish and invite").click()
-    assert page.get_by_text(f"Published: {networks} networks created").is_visible()
+    expect(page.get_by_text(f"Published: {networks} networks created")).to_be_visible()
     second.get_by_role("button", name="Publish and invite").click()
-    assert second.get_by_text("This run had already been published; nothing was done again.").is_visible()
+    expect(second.get_by_text("This run had already been published; nothing was done again.")).to_be_visible()
     assert Network.objects.count() == networks
-    assert second.get_by_text("by Fay Former").is_visible()
+    expect(second.get_by_text("by Fay Former")).to_be_visible()

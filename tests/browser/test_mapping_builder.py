@@ -74,8 +74,8 @@ def test_an_administrator_builds_a_mapping_for_a_new_file_previews_saves_and_imp
     page.get_by_role("button", name="Read the file").click()
 
     # Kindred read the semicolons, shows the first values, and guessed the id and the FSM column.
-    assert page.get_by_text("semicolon-separated").is_visible()
-    assert page.get_by_text("Lycée Voltaire").is_visible()
+    expect(page.get_by_text("semicolon-separated")).to_be_visible()
+    expect(page.get_by_text("Lycée Voltaire")).to_be_visible()
     assert page.get_by_label("Code établissement", exact=True).input_value() == "id"
     assert page.get_by_label("Taux FSM", exact=True).input_value() == "measure:fsm_pct"
     # The administrator says what the other columns are.
@@ -87,8 +87,8 @@ def test_an_administrator_builds_a_mapping_for_a_new_file_previews_saves_and_imp
     page.get_by_role("button", name="Preview").click()
 
     # The preview shows the rows as stored, and the problems: 18,5 (a decimal comma), 250 %.
-    assert page.get_by_role("heading", name="The first rows as they would be stored").is_visible()
-    assert page.get_by_text("above the largest value fsm_pct can take (100)").is_visible()
+    expect(page.get_by_role("heading", name="The first rows as they would be stored")).to_be_visible()
+    expect(page.get_by_text("above the largest value fsm_pct can take (100)")).to_be_visible()
     assert not School.objects.exists()
 
     # FSM is left out; the preview is clean; the mapping is saved, then the file imported.
@@ -101,8 +101,8 @@ def test_an_administrator_builds_a_mapping_for_a_new_file_previews_saves_and_imp
     page.get_by_role("button", name="Save and import").click()
 
     page.wait_for_url("**/jobs/*/")
-    assert page.get_by_text("Succeeded").first.is_visible()
-    assert page.get_by_text("3 created, 0 updated, 0 unchanged, 0 skipped").is_visible()
+    expect(page.get_by_text("Succeeded").first).to_be_visible()
+    expect(page.get_by_text("3 created, 0 updated, 0 unchanged, 0 skipped")).to_be_visible()
     assert sorted(School.objects.values_list("registry_id", "name", "town", "pupils")) == [
         ("0690003C", "Collège des Pentes", "Lyon", 640),
         ("0750001A", "Lycée Voltaire", "Paris", 1200),
@@ -113,10 +113,10 @@ def test_an_administrator_builds_a_mapping_for_a_new_file_previews_saves_and_imp
     assert Job.objects.get().created_by == site_admin
 
     page.get_by_role("link", name="All background jobs").click()
-    assert page.get_by_role(
-        "cell", name="Import schools: etablissements.csv (etablissements)"
-    ).first.is_visible()
-    assert page.get_by_text("✓ Succeeded").is_visible()
+    expect(
+        page.get_by_role("cell", name="Import schools: etablissements.csv (etablissements)").first
+    ).to_be_visible()
+    expect(page.get_by_text("✓ Succeeded")).to_be_visible()
 
 
 def test_an_administrator_builds_a_mapping_with_a_keep_rule_a_value_map_an_id_template_a_new_measure_and_a_skip_rule(
@@ -162,17 +162,17 @@ def test_an_administrator_builds_a_mapping_with_a_keep_rule_a_value_map_an_id_te
         "public = Public\nprivé sous contrat = Private (under contract)",
     )
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_text("skip[0].reason: 'reason' is required").is_visible()
+    expect(page.get_by_text("skip[0].reason: 'reason' is required")).to_be_visible()
     assert serious_violations(page) == []  # the whole form, its groups and its mistakes
     fill(page, "m.skip[0].reason", "above the range this network studies")
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_role("heading", name="The first rows as they would be stored").is_visible()
-    assert page.get_by_role("cell", name="FR-035-0352443R").is_visible()
+    expect(page.get_by_role("heading", name="The first rows as they would be stored")).to_be_visible()
+    expect(page.get_by_role("cell", name="FR-035-0352443R")).to_be_visible()
     assert page.get_by_text("The mapping has problems").count() == 0
 
     page.get_by_role("button", name="Save and import").click()
     page.wait_for_url("**/jobs/*/")
-    assert page.get_by_text("Succeeded").first.is_visible()
+    expect(page.get_by_text("Succeeded").first).to_be_visible()
     text = SavedMapping.objects.get(name="ips-two-academies").text
     assert "template: FR-{Code du département}-{UAI}" in text and "GRENOBLE" in text
     # docs/importing.md's worked example shows this very mapping.
@@ -200,7 +200,7 @@ def test_the_builder_in_arabic_is_translated_right_to_left_and_passes_axe(
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": page.url}])
     page.reload()
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.get_by_role("heading", name="المطابقة كاملة").is_visible()
+    expect(page.get_by_role("heading", name="المطابقة كاملة")).to_be_visible()
     show(page, "m.keep[0].values")
-    assert page.get_by_text("تُقرأ الصفوف ذات هذه القيم فقط").is_visible()  # keep's description
+    expect(page.get_by_text("تُقرأ الصفوف ذات هذه القيم فقط")).to_be_visible()  # keep's description
     assert serious_violations(page) == []

@@ -2,6 +2,7 @@
 that open by keyboard and without JavaScript, mirrored in Arabic, never wider than the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from tests.browser.axe import serious_violations
@@ -47,7 +48,7 @@ def test_the_phone_navigation_has_four_items_in_two_rows_at_most_and_groups_open
     assert shape["first"] < shape["second"]  # left to right in English
 
     messageboards = page.locator("header.site nav").get_by_role("link", name="Messageboards")
-    assert not messageboards.is_visible()
+    expect(messageboards).not_to_be_visible()
     # By keyboard: Tab to the group, Enter opens it, Tab reaches its first link, Enter follows it.
     page.locator("header.site .brand").focus()
     for _ in range(3):
@@ -56,7 +57,7 @@ def test_the_phone_navigation_has_four_items_in_two_rows_at_most_and_groups_open
             break
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.keyboard.press("Enter")
-    assert messageboards.is_visible()
+    expect(messageboards).to_be_visible()
     assert layout(page)["sideways"] == 0  # the open group takes its own row
     assert serious_violations(page) == []
     page.keyboard.press("Tab")

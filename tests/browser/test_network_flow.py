@@ -4,6 +4,7 @@ network pages have no serious or critical accessibility violation (axe-core)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kindred.networks.models import MembershipRequest, NetworkRole
@@ -36,23 +37,23 @@ def test_teacher_finds_a_network_asks_to_join_and_the_coordinator_approves(
     page.get_by_label("Search").fill("reading")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Xavier Learning Community").click()
-    assert page.get_by_role("heading", name="Xavier Learning Community").is_visible()
+    expect(page.get_by_role("heading", name="Xavier Learning Community")).to_be_visible()
     violations += serious_violations(page)
 
     # They ask to join, with a message.
     page.get_by_label("Message to the coordinators").fill("I lead reading in my school")
     page.get_by_role("button", name="Ask to join").click()
-    assert page.get_by_text("Your request has gone to the network's coordinators.").is_visible()
-    assert page.get_by_text("Your request to join is waiting for the coordinators.").is_visible()
+    expect(page.get_by_text("Your request has gone to the network's coordinators.")).to_be_visible()
+    expect(page.get_by_text("Your request to join is waiting for the coordinators.")).to_be_visible()
     sign_out(page)
 
     # The coordinator sees the request on the network's page and approves it.
     sign_in(page, school_leader_x.email)
     page.goto(network_x.get_absolute_url())
-    assert page.get_by_text("I lead reading in my school").is_visible()
+    expect(page.get_by_text("I lead reading in my school")).to_be_visible()
     violations += serious_violations(page)
     page.get_by_role("button", name=re.compile("^Approve teacher.y")).click()
-    assert page.get_by_role("link", name="teacher.y").is_visible()  # now listed under people and roles
+    expect(page.get_by_role("link", name="teacher.y")).to_be_visible()  # now listed under people and roles
     assert NetworkRole.objects.active().filter(network=network_x, user=teacher_y, role="member").exists()
     assert MembershipRequest.objects.get(person=teacher_y).status == MembershipRequest.Status.APPROVED
 
@@ -65,11 +66,9 @@ def test_teacher_finds_a_network_asks_to_join_and_the_coordinator_approves(
     # The teacher now finds the network under their own networks.
     sign_in(page, teacher_y.email)
     page.goto("/networks/")
-    assert (
-        page.get_by_role("region", name="Your networks")
-        .get_by_role("link", name="Xavier Learning Community")
-        .is_visible()
-    )
+    expect(
+        page.get_by_role("region", name="Your networks").get_by_role("link", name="Xavier Learning Community")
+    ).to_be_visible()
     page.goto("/people/me/")
     violations += serious_violations(page)
     page.get_by_label("Subjects").fill("Reading, phonics")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from kindred.accounts.models import SchoolStaff, User
 from tests.oidc_provider.people import PASSWORD as PROVIDER_PASSWORD
@@ -25,6 +26,4 @@ def test_a_school_leader_signs_in_with_the_ministrys_account_in_a_real_browser(
     page.wait_for_url(f"{live_server.url}/")
     page.goto("/accounts/profile/")
     assert page.locator("ul.roles").inner_text().startswith("School leader, Xavier Primary")
-    assert page.get_by_text("You sign in with your organisation's account").is_visible(), (
-        "and has no password"
-    )
+    expect(page.get_by_text("You sign in with your organisation's account")).to_be_visible()  # no password

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from kindred.impact.services import cost_add, programme_create, programme_network_add
 from tests.browser.axe import serious_violations
@@ -52,6 +53,6 @@ def test_the_programme_page_in_arabic_on_a_phone_by_keyboard_and_in_print(
     else:
         pytest.fail("the CSV of every number is not reachable by keyboard")
     page.emulate_media(media="print")
-    assert not page.locator("nav").first.is_visible()
-    assert not numbers.is_visible()
-    assert page.locator("h1").is_visible()
+    expect(page.locator("nav").first).not_to_be_visible()
+    expect(numbers).not_to_be_visible()
+    expect(page.locator("h1")).to_be_visible()

@@ -6,6 +6,7 @@ event's page says the rule in Welsh. No serious axe-core finding; the same witho
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from kindred.events.models import Event
 from tests.browser.axe import serious_violations
@@ -51,8 +52,8 @@ def _build(page, network, *, script: bool = True) -> list:
     assert not Event.objects.exists()  # showing the dates saves nothing
     checked()
     page.get_by_role("button", name="Creu'r digwyddiad").click()
-    assert page.get_by_text("Digwyddiad wedi'i greu.").is_visible()
-    assert page.get_by_text(WORDS).is_visible()
+    expect(page.get_by_text("Digwyddiad wedi'i greu.")).to_be_visible()
+    expect(page.get_by_text(WORDS)).to_be_visible()
     checked()
     return violations
 

@@ -4,6 +4,7 @@ builds a plan with progress; a region consults three schools and reads their ans
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from kindred.accounts.models import SchoolStaff, User
@@ -58,14 +59,14 @@ def test_rate_review_heatmap_plan_and_progress(
         {"name": "reading-audit.txt", "mimeType": "text/plain", "buffer": b"Audit of the reading scheme"}
     )
     page.get_by_role("button", name="Save the ratings").click()
-    assert page.get_by_text("Your ratings are saved.").is_visible()
-    assert page.get_by_role("link", name="reading-audit.txt").is_visible()
+    expect(page.get_by_text("Your ratings are saved.")).to_be_visible()
+    expect(page.get_by_role("link", name="reading-audit.txt")).to_be_visible()
     assert "▼ need" in page.locator("section", has_text="Curriculum").inner_text()
 
     # ... and asks school Y for a peer review.
     page.get_by_label("Or another school: its name, town or registry id").fill(school_y.registry_id)
     page.get_by_role("button", name="Ask this school to review us").click()
-    assert page.get_by_text("The reviewing school's leaders can now rate your school.").is_visible()
+    expect(page.get_by_text("The reviewing school's leaders can now rate your school.")).to_be_visible()
     sign_out(page)
 
     # Y's leader reviews X and sees it more kindly on C1.
@@ -81,7 +82,7 @@ def test_rate_review_heatmap_plan_and_progress(
     page.goto(f"/self-evaluation/schools/{school_x.registry_id}/")
     assert "◆ 2.0" in page.locator("section", has_text="Curriculum").inner_text()
     page.goto(f"/self-evaluation/networks/{network_x.pk}/")
-    assert page.get_by_role("heading", name="Shared needs").is_visible()
+    expect(page.get_by_role("heading", name="Shared needs")).to_be_visible()
     assert "Curriculum" in page.locator("h2:has-text('Shared needs') + p + ul").inner_text()
     page.get_by_role("link", name="Shared development plans").click()
     page.get_by_label("Title").fill("Reading together")
@@ -95,7 +96,7 @@ def test_rate_review_heatmap_plan_and_progress(
     page.get_by_role("button", name="Add the action").click()
     page.get_by_label("What happened").fill("First session held")
     page.get_by_role("button", name=re.compile("Report progress on")).click()
-    assert page.get_by_text("Progress recorded.").is_visible()
+    expect(page.get_by_text("Progress recorded.")).to_be_visible()
     assert ProgressUpdate.objects.get().note == "First session held"
     assert "progress reported" in page.locator("section", has_text="History of the plan").inner_text()
 
@@ -138,15 +139,15 @@ def test_a_region_consults_three_schools_and_reads_the_answers(
         page.get_by_label(level, exact=True).check()
         page.get_by_label("What should change?").fill(remark)
         page.get_by_role("button", name="Send your school's answers").click()
-        assert page.get_by_text("your school's answers are saved").is_visible()
+        expect(page.get_by_text("your school's answers are saved")).to_be_visible()
         sign_out(page)
     assert Response.objects.count() == 3
 
     sign_in(page, system_leader.email)
     page.goto("/voice/")
     page.get_by_role("link", name="results").click()
-    assert page.get_by_text("3 of 3 schools have answered.").is_visible()
-    assert page.get_by_text("Mean 4.00 of 5 from 3 schools").first.is_visible()
+    expect(page.get_by_text("3 of 3 schools have answered.")).to_be_visible()
+    expect(page.get_by_text("Mean 4.00 of 5 from 3 schools").first).to_be_visible()
     page.get_by_label("Theme").first.fill("visits")
     page.get_by_role("button", name="Tag").first.click()
-    assert page.get_by_text("visits · 1").is_visible()
+    expect(page.get_by_text("visits · 1")).to_be_visible()

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
+from playwright.sync_api import expect
 
 from kindred.accounts.generation import country_generate
 from kindred.accounts.models import RegionalRole, User
@@ -58,7 +59,7 @@ def test_a_leader_does_the_evidence_story_in_their_language_on_a_phone(page, lan
     page.locator("main").get_by_role("button", name=words["Sign in"]).click()
 
     navigate(page, words["Dashboard"], exact=True)
-    assert page.get_by_role("heading", name=words["Regional dashboard"]).is_visible()
+    expect(page.get_by_role("heading", name=words["Regional dashboard"])).to_be_visible()
     page.locator(f'svg a[href="?local_authority={red.school.local_authority_id}"]').dispatch_event("click")
     page.wait_for_url(f"**local_authority={red.school.local_authority_id}")
     page.locator("#id_category").select_option("red")
@@ -69,7 +70,7 @@ def test_a_leader_does_the_evidence_story_in_their_language_on_a_phone(page, lan
     need = Performance.objects.filter(school=red.school, year__isnull=True, flag=Flag.NEED).first()
     assert need is not None
     page.locator("ul.verdicts li.need").first.get_by_role("link").click()
-    assert page.get_by_role("heading", name=words["Where good practice is"]).is_visible()
+    expect(page.get_by_role("heading", name=words["Where good practice is"])).to_be_visible()
     assert page.locator("table tbody tr").count() > 0
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from kindred.core.locks import LockHeld, lock_current, lock_hold
+from kindred.core.locks import LockHeld, advisory_key, lock_current, lock_hold
 from kindred.core.models import Lock
 
 
@@ -68,9 +68,18 @@ def test_on_postgresql_a_row_whose_session_is_gone_is_taken_whatever_host_it_nam
     assert lock_current("drill") is None
     with lock_hold("drill", what="A drill", holder="the next one"):
         assert lock_current("drill").holder == "the next one"
-        with connection.cursor() as cursor:  # and the advisory lock is held while the row is
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
-            assert cursor.fetchone()[0] == 1
+        assert drill_advisory_locks() == 1  # and the advisory lock is held while the row is
+    assert drill_advisory_locks() == 0
+
+
+def drill_advisory_locks() -> int:
+    """Sessions holding the drill's advisory lock in this database (other test workers hold others)."""
+    key = advisory_key("drill") & 0xFFFFFFFFFFFFFFFF
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
-        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid = %s AND objid = %s",
+            [key >> 32, key & 0xFFFFFFFF],
+        )
+        return cursor.fetchone()[0]
