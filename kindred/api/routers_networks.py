@@ -1,7 +1,7 @@
 """/api/v1/networks… and /api/v1/events…: what the person may see of networks (their members, on a
 map too, and who holds which role), events and their registrations."""
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from kindred.api import cursor
@@ -19,6 +19,7 @@ from kindred.api.schemas import (
     RegistrationPage,
 )
 from kindred.api.scope import in_token_region
+from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 from kindred.core.geojson import feature_collection, point
 from kindred.events.access import event_for_user, events_visible_q, sees_every_registration
 from kindred.events.models import Event, Registration
@@ -110,9 +111,12 @@ def network_memberships(request: HttpRequest, network_id: int):
     response={200: MemberFeatureCollection, 404: Problem},
     summary="A network's current member schools on a map (GeoJSON)",
 )
-def network_members_geojson(request: HttpRequest, network_id: int = Path(..., ge=1, le=MAX_ID)):
+def network_members_geojson(
+    request: HttpRequest, response: HttpResponse, network_id: int = Path(..., ge=1, le=MAX_ID)
+):
     """The points of the network page's map: each current member school with coordinates, as
     `kindred form-networks --export` writes a formed network's schools (core/geojson.point)."""
+    response["Content-Type"] = GEOJSON
     network = _network(request, network_id)
     memberships = (
         Membership.objects.active()

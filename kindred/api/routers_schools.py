@@ -5,7 +5,7 @@ from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
@@ -23,6 +23,7 @@ from kindred.api.schemas import (
 )
 from kindred.api.scope import in_token_region, visible_categories, with_visible_category
 from kindred.core.csv_export import Echo, csv_writer
+from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 from kindred.core.geojson import feature_collection, point
 from kindred.evidence.selectors import school_family, school_outcomes
 from kindred.schools.models import MeasureDefinition, School, SchoolMeasure
@@ -108,6 +109,7 @@ def schools_list(
 )
 def schools_geojson(
     request: HttpRequest,
+    response: HttpResponse,
     filters: Query[SchoolFilters],
     cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
     limit: int = Query(100, ge=1, le=1000),
@@ -115,6 +117,7 @@ def schools_geojson(
     """The schools of `/schools` (the same filters, order and category rule) that have coordinates,
     each a Point feature whose properties are the school's fields; `next_cursor` rides beside the
     features (a foreign member, RFC 7946 §6.1)."""
+    response["Content-Type"] = GEOJSON
     user, _token = caller(request)
     rows = (
         _schools(request, filters)

@@ -4,6 +4,8 @@ Every endpoint needs a token (auth.TokenAuth) and reads through the apps' select
 layer; nothing here decides who may see what (scope.py narrows by the token, never widens).
 """
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
@@ -13,8 +15,24 @@ from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
 from kindred.api.routers_voice import router as voice_router
+from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 
-api = NinjaAPI(
+
+class KindredAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any):
+        """The schema ninja draws, but the maps' answers (paths ending `.geojson`, whose views set
+        their content type) are declared as GeoJSON rather than JSON."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path, operations in schema["paths"].items():
+            if not path.endswith(".geojson"):
+                continue
+            for operation in operations.values():
+                content = operation["responses"][200]["content"]
+                content[GEOJSON] = content.pop("application/json")
+        return schema
+
+
+api = KindredAPI(
     title="Kindred API",
     version="1",
     description="Schools, evidence, networks and events of a Kindred installation. Guide: docs/api.md.",

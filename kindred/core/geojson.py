@@ -6,6 +6,9 @@ Coordinates are longitude then latitude, rounded to 6 decimal places (about 10 c
 
 from typing import Any
 
+#: The media type of GeoJSON (RFC 7946 §12), which the API's maps are sent as.
+MEDIA_TYPE = "application/geo+json"
+
 
 def point(lon: float, lat: float, properties: dict) -> dict:
     return {

@@ -122,3 +122,13 @@ def test_a_region_token_does_not_reach_another_regions_network_map(
 @pytest.mark.parametrize("network_id", ["18446744073709551615", "9223372036854775808", "0"])
 def test_a_network_id_no_database_can_hold_is_refused_not_a_server_error(api_world, teacher_x, network_id):
     assert bearer(teacher_x).get(f"/api/v1/networks/{network_id}/members.geojson").status_code == 422
+
+
+def test_maps_are_sent_and_declared_as_geojson(api_world, teacher_x, network_x):
+    client = bearer(teacher_x)
+    for url in ("/api/v1/schools.geojson", f"/api/v1/networks/{network_x.pk}/members.geojson"):
+        assert client.get(url)["Content-Type"] == "application/geo+json"
+    assert client.get("/api/v1/schools")["Content-Type"].startswith("application/json")
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/schools.geojson", "/api/v1/networks/{network_id}/members.geojson"):
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == ["application/geo+json"]
