@@ -189,13 +189,20 @@ def standardise_columns(matrix: np.ndarray) -> np.ndarray:
 
 def _morton(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
     """A Z-order key of each point on a 1024 × 1024 grid over the points' extent: sorting by it puts
-    points near one another next to one another (mostly)."""
+    points near one another next to one another (mostly). A point without a coordinate takes the
+    first cell of that axis; the others keep their order (one missing value once made the extent
+    NaN and every key 0)."""
     if not len(latitude):
         return np.zeros(0, dtype=np.int64)
     key = np.zeros(len(latitude), dtype=np.int64)
     for axis, values in enumerate((latitude, longitude)):
-        low, span = values.min(), max(float(np.ptp(values)), 1e-9)
-        cell = np.clip(((values - low) / span * 1023).astype(np.int64), 0, 1023)
+        known = np.isfinite(values)
+        if not known.any():
+            continue
+        low = values[known].min()
+        span = max(float(values[known].max() - low), 1e-9)
+        scaled = np.where(known, (np.where(known, values, low) - low) / span * 1023, 0.0)
+        cell = np.clip(scaled.astype(np.int64), 0, 1023)
         for bit in range(10):
             key |= ((cell >> bit) & 1) << (2 * bit + axis)
     return key

@@ -1,5 +1,7 @@
 """Brokering against cases worked by hand, and its optimality proof against a full linear programme."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.optimize import linprog
@@ -13,6 +15,7 @@ from kindred.engine.brokering import (
     Schools,
     Supporters,
     Weights,
+    _morton,
     broker,
     pair_costs,
 )
@@ -398,3 +401,15 @@ def test_eligible_counts_without_costing_match_the_costed_matrix():
         )
         result = broker(schools, needs, supporters, allow_unmet=True, require_other_authority=other)
         assert (result.supporters_per_need == (cost != NOT_ELIGIBLE).sum(axis=1)).all()
+
+
+def test_a_school_without_coordinates_leaves_the_others_in_space_filling_order():
+    """One missing coordinate once made the grid's extent NaN: every key 0 (and a RuntimeWarning)."""
+    latitude = np.array([51.0, 51.001, np.nan, 55.0, 55.001])
+    longitude = np.array([-1.0, -1.001, np.nan, -4.0, -4.001])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        key = _morton(latitude, longitude)
+    assert key[2] == 0  # the first cell
+    south, north = sorted(key[[0, 1]]), sorted(key[[3, 4]])
+    assert south[1] < north[0] or north[1] < south[0]  # each town's schools together, the towns apart
