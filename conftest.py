@@ -225,3 +225,35 @@ def private_network_x(school_x, school_leader_x):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files (the library) go to a fresh folder per test, never into var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+#: What a test that uses the database under test asks for (directly or through its fixtures).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Leave out the tests that use no database (CI's PostgreSQL half: they ran in the SQLite half).",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (kept if uses_database else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept

@@ -135,7 +135,9 @@ def pytest_arguments(args: list[str]) -> list[str]:
     if not any(arg in told or arg.startswith(("-n", "--numprocesses=")) for arg in args):
         # Two workers per core: a test spends much of its time waiting on Chromium, on servers it
         # started and on the database, not computing (CI measured 33% of two cores busy with one each).
-        chosen += ["-n", str(2 * (os.cpu_count() or 1))]
+        # Idle workers take tests from busy ones' queues (worksteal), so a few long tests at the end
+        # do not leave the cores waiting.
+        chosen += ["-n", str(2 * (os.cpu_count() or 1)), "--dist", "worksteal"]
     if not everything and not names_tests(args):
         chosen += ["-m", QUICK]
     return chosen + args
