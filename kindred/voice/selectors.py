@@ -9,7 +9,7 @@ from kindred.engine import consultation as maths
 from kindred.networks.models import Membership
 from kindred.schools.models import School
 from kindred.voice.models import Answer, Consultation, Question
-from kindred.voice.services import LEADER_ROLES
+from kindred.voice.services import LEADER_ROLES, audience_schools
 
 
 def owned_by(user: User) -> QuerySet[Consultation]:
@@ -58,6 +58,27 @@ class QuestionResult:
     by_network: dict = field(default_factory=dict)
     texts: list[Answer] = field(default_factory=list)
     themes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Answered:
+    """Who has answered a consultation: `responses` (schools, or people when each person answers),
+    the schools they came from, and the schools asked."""
+
+    responses: int
+    schools: int
+    asked: int
+    per_person: bool
+
+
+def answered(consultation: Consultation) -> Answered:
+    responses = consultation.responses.all()
+    return Answered(
+        responses=responses.count(),
+        schools=responses.values("school_id").distinct().count(),
+        asked=audience_schools(consultation).count(),
+        per_person=consultation.answered_by == Consultation.AnsweredBy.PERSON,
+    )
 
 
 def _value(answer: Answer):

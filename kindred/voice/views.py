@@ -61,8 +61,7 @@ def consultation_detail(request, pk: int):
             "consultation": consultation,
             "questions": consultation.questions.all(),
             "form": QuestionForm(),
-            "answered": consultation.responses.count(),
-            "asked": services.audience_schools(consultation).count(),
+            "answered": selectors.answered(consultation),
         },
     )
 
@@ -139,16 +138,11 @@ def response_edit(request, pk: int, registry_id: str):
 @login_required
 def consultation_results(request, pk: int):
     consultation = access.consultation_for_owner(request.user, pk)
-    answered, results = selectors.results(consultation)
+    _responses, results = selectors.results(consultation)
     return render(
         request,
         "voice/consultation_results.html",
-        {
-            "consultation": consultation,
-            "answered": answered,
-            "results": results,
-            "asked": services.audience_schools(consultation).count(),
-        },
+        {"consultation": consultation, "answered": selectors.answered(consultation), "results": results},
     )
 
 

@@ -155,3 +155,42 @@ def test_a_leader_answers_through_the_form(client, consultation, school_x, schoo
     )
     assert good.status_code == 302
     assert Response.objects.get().answers.count() == 3
+
+
+def test_a_consultation_of_every_person_counts_people_and_their_schools_not_schools(
+    client, three_schools, system_leader, region_a
+):
+    """Asked of each member of staff, the pages say how many people answered from how many schools
+    (not "3 of 3 schools" for three people of one school), in every language."""
+    from kindred.voice.services import consultation_status_set
+
+    (x, lx), (s2, l2), _third = three_schools
+    asked = consultation_create(
+        title="Every voice", audience="region", region=region_a, by=system_leader, answered_by="person"
+    )
+    question_add(
+        consultation=asked, kind="choice", text="Day?", options=["Monday", "Friday"], by=system_leader
+    )
+    question_add(consultation=asked, kind="scale", text="Useful?", scale_top=5, by=system_leader)
+    question_add(consultation=asked, kind="text", text="Change?", by=system_leader)
+    consultation_status_set(consultation=asked, status="open", by=system_leader)
+    teachers = [lx]
+    for i in range(2):
+        teacher = User.objects.create_user(email=f"teacher{i}.{x.registry_id}@example.org", password=None)
+        SchoolStaff.objects.create(user=teacher, school=x, role="teacher")
+        teachers.append(teacher)
+    for teacher, level in zip(teachers, ["4", "5", "3"], strict=True):
+        answer(asked, x, teacher, "Monday", level)
+    answer(asked, s2, l2, "Friday", "2")
+    client.force_login(system_leader)
+    results_page = client.get(f"/voice/{asked.pk}/results/").content.decode()
+    assert "4 people from 2 of 3 schools have answered." in results_page
+    assert "Mean 3.50 of 5 from 4 people" in results_page
+    assert "schools have answered" not in results_page.replace(
+        "4 people from 2 of 3 schools have answered", ""
+    )
+    assert "4 people from 2 of 3 schools have answered." in client.get(f"/voice/{asked.pk}/").content.decode()
+    welsh = client.get(f"/voice/{asked.pk}/results/", headers={"accept-language": "cy"}).content.decode()
+    arabic = client.get(f"/voice/{asked.pk}/results/", headers={"accept-language": "ar"}).content.decode()
+    assert "Mae 4 o bobl o 2 o 3 ysgol wedi ateb." in welsh
+    assert "أشخاص من 2 من 3 مدرسة" in arabic
