@@ -95,6 +95,13 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT", False):
+    # PostgreSQL's JIT compiles a query whose *estimated* cost passes jit_above_cost: a web page's
+    # query that runs in 1 ms but is over-estimated (a subquery of the person's networks read as
+    # thousands of networks) spent 1.9 s compiling. The national load test's home page spent 1.7 s
+    # of its 1.8 s there (issue #26, docs/deploying.md). Off for Kindred's own connections.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the background worker write while pages read; the busy timeout waits

@@ -99,3 +99,14 @@ def test_an_unknown_category_visibility_fails_loudly(tmp_path):
         result.returncode != 0
         and "SUPPORT_CATEGORIES_VISIBLE_TO must be covered or signed_in" in result.stderr
     )
+
+
+def test_postgresql_connections_turn_the_jit_off_unless_told_otherwise(tmp_path):
+    show = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    url = "postgres://u@db.example:5432/kin?options=-c%20statement_timeout%3D5000"
+    default = run_python(show, DEBUG="true", DATABASE_URL=url)
+    assert "'options': '-c statement_timeout=5000 -c jit=off'" in default.stdout
+    kept = run_python(show, DEBUG="true", DATABASE_URL=url, DATABASE_JIT="true")
+    assert "jit" not in kept.stdout
+    sqlite = run_python(show, DEBUG="true", KINDRED_VAR_DIR=str(tmp_path))
+    assert "jit" not in sqlite.stdout
