@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -52,6 +53,12 @@ class User(AbstractUser):
     def admin_label(self) -> str:
         """How the admin's search-as-you-type lists a person: name and address, as names repeat."""
         return f"{self.full_name} <{self.email}>" if self.full_name else self.email
+
+    @property
+    def mail_language(self) -> str:
+        """The language the person's e-mails are written in: theirs, else the site's (never the
+        language of whoever acted: the outbox and mail programs keep the words as written)."""
+        return self.language or settings.LANGUAGE_CODE
 
 
 class SchoolStaff(models.Model):

@@ -20,6 +20,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,7 +53,8 @@ def invitation_token_hash(token: str) -> str:
 
 def _send(*, to: str, subject: str, template: str, context: dict) -> None:
     """Send one e-mail; one refused (a school name with a line break from an old import, an address
-    the server will not take) is logged and audited with the reason instead of failing the request."""
+    the server will not take) is logged and audited with the reason instead of failing the request.
+    The caller chooses its language (`override`) around the subject and this call."""
     body = render_to_string(template, {"site_name": settings.SITE_NAME, **context})
     message = EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [to])
     for _key, reason in messages_send([(template, message)]):
@@ -117,14 +119,21 @@ def invitation_create(
     )
     audit(by, "invitation.created", invitation, email=email, role=str(role))
     link = base_url + reverse("invitation_accept", args=[token])
-    transaction.on_commit(
-        lambda: _send(
-            to=email,
-            subject=_("You are invited to join %(school)s") % {"school": school.name},
-            template="accounts/email/invitation.txt",
-            context={"invitation": invitation, "link": link, "days": settings.INVITATION_DAYS},
-        )
-    )
+    # Written in the language of the person invited if they have an account; an address Kindred does
+    # not know has no language yet, so the inviter's (a colleague at the same school) is the best guess.
+    known = User.objects.filter(email__iexact=email).exclude(language="").values_list("language", flat=True)
+    language = known.first() or get_language() or settings.LANGUAGE_CODE
+
+    def mail() -> None:
+        with override(language):
+            _send(
+                to=email,
+                subject=_("You are invited to join %(school)s") % {"school": school.name},
+                template="accounts/email/invitation.txt",
+                context={"invitation": invitation, "link": link, "days": settings.INVITATION_DAYS},
+            )
+
+    transaction.on_commit(mail)
     return invitation, token
 
 
@@ -247,12 +256,13 @@ def email_verification_token(user: User) -> str:
 
 def email_verification_send(*, user: User, base_url: str) -> None:
     link = base_url + reverse("email_verify", args=[email_verification_token(user)])
-    _send(
-        to=user.email,
-        subject=_("Confirm your e-mail address"),
-        template="accounts/email/verify_email.txt",
-        context={"user": user, "link": link, "days": settings.EMAIL_VERIFICATION_DAYS},
-    )
+    with override(user.language or get_language() or settings.LANGUAGE_CODE):
+        _send(
+            to=user.email,
+            subject=_("Confirm your e-mail address"),
+            template="accounts/email/verify_email.txt",
+            context={"user": user, "link": link, "days": settings.EMAIL_VERIFICATION_DAYS},
+        )
 
 
 @transaction.atomic

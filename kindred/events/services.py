@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
@@ -203,30 +204,34 @@ def _occurrences_follow(event: Event, before: dict) -> list[tuple[Registration, 
 
 
 def _time_changed_mail(event: Event, changed: list[tuple[Registration, datetime, datetime]]) -> None:
-    """One e-mail per person registered (for themselves or a group) with the new times of their dates."""
-    lines: dict[str, list[str]] = {}
+    """One e-mail per person registered (for themselves or a group) with the new times of their
+    dates, in that person's language."""
+    dates: dict[int, list[tuple[datetime, datetime]]] = {}
+    people: dict[int, User] = {}
     for registration, old_start, new_start in changed:
-        lines.setdefault(registration.user.email, []).append(
-            _("%(old)s is now %(new)s") % {"old": _local(event, old_start), "new": _local(event, new_start)}
-        )
+        people[registration.user_id] = registration.user
+        dates.setdefault(registration.user_id, []).append((old_start, new_start))
     link = settings.SITE_URL.rstrip("/") + event.get_absolute_url()
-    messages = [
-        (
-            email,
-            EmailMessage(
+    messages = []
+    for user_id, moves in dates.items():
+        person = people[user_id]
+        with override(person.mail_language):
+            lines = [
+                _("%(old)s is now %(new)s") % {"old": _local(event, old), "new": _local(event, new)}
+                for old, new in moves
+            ]
+            message = EmailMessage(
                 _("New time: %(title)s") % {"title": event.title},
                 _("The organisers have changed the time of %(title)s. Your registration moves with it:")
                 % {"title": event.title}
                 + "\n\n"
-                + "\n".join(f"- {line}" for line in dates)
+                + "\n".join(f"- {line}" for line in lines)
                 + "\n\n"
                 + _("If you can no longer come, please cancel your place: %(url)s") % {"url": link},
                 None,
-                [email],
-            ),
-        )
-        for email, dates in lines.items()
-    ]
+                [person.email],
+            )
+        messages.append((person.email, message))
     _mail_each(event, "time_changed", messages)
 
 
@@ -246,24 +251,31 @@ def event_cancel(*, event: Event, by: User) -> Event:
     event_ical_refresh(event)
     audit(by, "event.cancelled", event)
     # Everyone still registered for a date to come is told, once the cancellation is committed.
-    emails = sorted(
-        set(
-            Registration.objects.active()
-            .filter(event=event, occurrence_start__gt=timezone.now())
-            .values_list("user__email", flat=True)
-        )
+    people = list(
+        User.objects.filter(
+            Exists(
+                Registration.objects.active().filter(
+                    event=event, occurrence_start__gt=timezone.now(), user=OuterRef("pk")
+                )
+            )
+        ).order_by("email")
     )
-    if emails:
-        transaction.on_commit(lambda: _cancelled_mail(event, emails))
+    if people:
+        transaction.on_commit(lambda: _cancelled_mail(event, people))
     return event
 
 
-def _cancelled_mail(event: Event, emails: list[str]) -> None:
-    subject = _("Cancelled: %(title)s") % {"title": event.title}
-    body = _(
-        "The organisers have cancelled %(title)s. You do not need to do anything: no date of it will take place."
-    ) % {"title": event.title}
-    _mail_each(event, "cancelled", [(email, EmailMessage(subject, body, None, [email])) for email in emails])
+def _cancelled_mail(event: Event, people: list[User]) -> None:
+    messages = []
+    for person in people:
+        with override(person.mail_language):
+            subject = _("Cancelled: %(title)s") % {"title": event.title}
+            body = _(
+                "The organisers have cancelled %(title)s. You do not need to do anything: no date of it "
+                "will take place."
+            ) % {"title": event.title}
+        messages.append((person.email, EmailMessage(subject, body, None, [person.email])))
+    _mail_each(event, "cancelled", messages)
 
 
 def _check_occurrence(event: Event, original_start: datetime) -> None:
@@ -484,7 +496,9 @@ def _promote(event: Event, occurrence_start: datetime, *, now: datetime) -> list
     waiting = list(
         Registration.objects.filter(
             event=event, occurrence_start=occurrence_start, status=Registration.Status.WAITING
-        ).order_by("created_at", "pk")
+        )
+        .select_related("user")
+        .order_by("created_at", "pk")
     )
     keys = set(
         waitlist.promotions(
@@ -499,26 +513,21 @@ def _promote(event: Event, occurrence_start: datetime, *, now: datetime) -> list
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         audit(None, "event.registration_promoted", event, registration=registration.pk)
-    _mail_each(
-        event,
-        "promoted",
-        [
-            (
-                registration.pk,
-                EmailMessage(
-                    _("You have a place: %(title)s") % {"title": event.title},
-                    _(
-                        "A place has come free and your registration for %(title)s on %(when)s is now confirmed."
-                    )
-                    % {"title": event.title, "when": _local(event, occurrence_start)},
-                    None,
-                    [registration.user.email],
-                ),
-            )
-            for registration in promoted
-        ],
-    )
+    _mail_each(event, "promoted", [(r.pk, _promoted_message(event, r)) for r in promoted])
     return promoted
+
+
+def _promoted_message(event: Event, registration: Registration) -> EmailMessage:
+    """Telling the person that their place is confirmed, in their language."""
+    person = registration.user
+    with override(person.mail_language):
+        return EmailMessage(
+            _("You have a place: %(title)s") % {"title": event.title},
+            _("A place has come free and your registration for %(title)s on %(when)s is now confirmed.")
+            % {"title": event.title, "when": _local(event, registration.occurrence_start)},
+            None,
+            [person.email],
+        )
 
 
 def _local(event: Event, when: datetime) -> str:
@@ -625,18 +634,19 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
         for registration in due:
             event = registration.event
             where = event.place or event.online_url
-            message = EmailMessage(
-                _("Reminder: %(title)s") % {"title": event.title},
-                _("%(title)s starts at %(when)s. %(where)s")
-                % {
-                    "title": event.title,
-                    "when": _local(event, registration.occurrence_start),
-                    "where": where,
-                },
-                None,
-                [registration.user.email],
-                connection=connection,
-            )
+            with override(registration.user.mail_language):  # the reader's, not the organiser's
+                message = EmailMessage(
+                    _("Reminder: %(title)s") % {"title": event.title},
+                    _("%(title)s starts at %(when)s. %(where)s")
+                    % {
+                        "title": event.title,
+                        "when": _local(event, registration.occurrence_start),
+                        "where": where,
+                    },
+                    None,
+                    [registration.user.email],
+                    connection=connection,
+                )
             # A reminder refused by itself is set aside with the reason, and the next ones go; a
             # failed connection stops the run (those sent are marked, the rest wait for the next).
             reason = message_send(connection, message)
