@@ -539,11 +539,14 @@ def broker(
 
     _explain_if_obviously_infeasible(needs, wants, capacity, supporters_per_need, allow_unmet, domain_names)
 
-    def price(u, v, reach):
+    def price(u, v, reach, chosen):
         """The lower bound and the most improving new pairs (at most `add_per_round` per need); with a
-        `reach`, only pairs that may cost less than it (a quick local round: its bound is not used)."""
+        `reach`, only pairs that may cost less than it (a quick local round: its bound is not used).
+
+        Of the pairs in the model only the `chosen` ones (flow 1) can have a negative reduced cost (an
+        unused pair's residual arc proves `c − u − v ≥ 0`), so only those are looked up to leave out."""
         bound = int((wants * u).sum() + (capacity * v).sum())
-        in_model = np.sort(pair_need * n_sup + pair_sup)
+        in_model = np.sort(pair_need[chosen] * n_sup + pair_sup[chosen])
         # u + v in int32 where it fits (half the memory to compare against int32 costs), exactly
         wide = max(abs(int(u.min(initial=0))), int(u.max(initial=0))) + abs(int(v.min(initial=0))) >= 2**30
         u32, v32 = (u, v) if wide else (u.astype(np.int32), v.astype(np.int32))
@@ -555,17 +558,15 @@ def broker(
                 continue
             values = block[r, c].astype(np.int64) - u[rows[r]] - v[cols[c]]
             bound += int(values.sum())
-            need, sup = rows[r], cols[c]
-            new = ~_contains(in_model, need * n_sup + sup)
-            if not new.any():
-                continue
-            need, sup, values, r, c = need[new], sup[new], values[new], r[new], c[new]
-            order = np.lexsort((values, need))  # keep the most improving few per need
-            need, sup, r, c = need[order], sup[order], r[order], c[order]
-            keep = np.arange(len(need)) - np.searchsorted(need, need) < add_per_round
-            need_parts.append(need[keep])
-            sup_parts.append(sup[keep])
-            cost_parts.append(block[r[keep], c[keep]].astype(np.int64))
+            if len(in_model):
+                new = ~_contains(in_model, rows[r] * n_sup + cols[c])
+                if not new.any():
+                    continue
+                values, r, c = values[new], r[new], c[new]
+            r, c = _most_improving(rows, len(cols), r, c, values, add_per_round)
+            need_parts.append(rows[r])
+            sup_parts.append(cols[c])
+            cost_parts.append(block[r, c].astype(np.int64))
         return bound, need_parts, sup_parts, cost_parts
 
     # 4. Price every eligible pair against the duals (pairs in the model have reduced cost >= 0, but
@@ -583,13 +584,13 @@ def broker(
         pricing_started = time.perf_counter()
         found: tuple = ()
         if local and rounds < max_rounds:
-            _bound, *found_parts = price(u, v, reach)
+            _bound, *found_parts = price(u, v, reach, x > 0)
             if found_parts[0]:
                 found = tuple(found_parts)
             else:
                 local = False
         if not found:
-            bound, *found_parts = price(u, v, None)
+            bound, *found_parts = price(u, v, None, x > 0)
             found = tuple(found_parts) if found_parts[0] and rounds < max_rounds else ()
             stats["full_pricing_rounds"] = stats.get("full_pricing_rounds", 0) + 1
         stats["pricing_s"] = stats.get("pricing_s", 0.0) + time.perf_counter() - pricing_started
@@ -637,6 +638,26 @@ def broker(
         supporters_per_need=supporters_per_need,
         stats=stats,
     )
+
+
+def _most_improving(
+    rows: np.ndarray, n_cols: int, r: np.ndarray, c: np.ndarray, values: np.ndarray, per_need: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the pairs (rows[r], column c) with reduced costs `values`, each need's `per_need` most
+    improving, in the order need, reduced cost, column: one sort of a single integer key (need's rank
+    in the block, reduced cost, column), which orders the pairs exactly as sorting by need and
+    reduced cost with ties kept in row-major order would (the key is unique, so no tie is left)."""
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[np.argsort(rows, kind="stable")] = np.arange(len(rows))
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if len(rows) * span * max(1, n_cols) < 2**62:
+        order = np.argsort((rank[r] * span + (values - low)) * n_cols + c)
+    else:  # too wide for one key: the two-key sort, stable, gives the same order
+        order = np.lexsort((values, rank[r]))
+    r, c, need = r[order], c[order], rank[r[order]]
+    keep = np.arange(len(need)) - np.searchsorted(need, need) < per_need
+    return r[keep], c[keep]
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from kindred.engine.brokering import (
     Supporters,
     Weights,
     _morton,
+    _most_improving,
     broker,
     pair_costs,
 )
@@ -413,3 +414,23 @@ def test_a_school_without_coordinates_leaves_the_others_in_space_filling_order()
     assert key[2] == 0  # the first cell
     south, north = sorted(key[[0, 1]]), sorted(key[[3, 4]])
     assert south[1] < north[0] or north[1] < south[0]  # each town's schools together, the towns apart
+
+
+@pytest.mark.parametrize("wide", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_each_needs_most_improving_pairs_come_in_the_order_of_sorting_by_need_then_reduced_cost(seed, wide):
+    """Pricing keeps each need's few most improving pairs with one sort of one integer key; the pairs
+    and their order are those of the stable two-key sort it replaced (ties in row-major order)."""
+    rng = np.random.default_rng(seed)
+    rows = rng.permutation(1000)[:50]  # a block's needs, not in need order
+    n_cols = 300
+    r, c = np.nonzero(rng.random((50, n_cols)) < 0.2)  # row-major, as np.nonzero gives them
+    values = -rng.integers(1, 40, len(r)) * (2**50 if wide else 1)  # few distinct values: many ties
+    need = rows[r]
+    order = np.lexsort((values, need))
+    need_sorted = need[order]
+    keep = np.arange(len(order)) - np.searchsorted(need_sorted, need_sorted) < 4
+    expected = (r[order][keep], c[order][keep])
+    got = _most_improving(rows, n_cols, r, c, values, 4)
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+    assert len(got[0]) == 4 * len(np.unique(r))
