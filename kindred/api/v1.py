@@ -6,6 +6,7 @@ layer; nothing here decides who may see what (scope.py narrows by the token, nev
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
@@ -15,6 +16,8 @@ from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
 from kindred.api.routers_voice import router as voice_router
+from kindred.api.routers_writes_networks import router as writes_networks_router
+from kindred.api.writes import Refused
 from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 
 
@@ -46,6 +49,7 @@ api.add_router("", networks_router)
 api.add_router("", library_router)
 api.add_router("", plans_router)
 api.add_router("", voice_router)
+api.add_router("", writes_networks_router)
 
 
 @api.exception_handler(RateLimited)
@@ -53,3 +57,29 @@ def rate_limited(request: HttpRequest, error: RateLimited):
     response = api.create_response(request, {"detail": str(error)}, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied):
+    """What the pages answer with 403: the person sees the object but may not do this (or the
+    token may only read)."""
+    return api.create_response(request, {"detail": str(error) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def refused_by_service(request: HttpRequest, error: ValidationError):
+    """A service refused the write (it is atomic: nothing was written): 422 with its reasons, or
+    429 for the per-person limits on writing that the pages also apply (ratelimit.check)."""
+    limited = any(e.code == "rate_limited" for e in getattr(error, "error_list", []))
+    response = api.create_response(
+        request, {"detail": " ".join(error.messages)}, status=429 if limited else 422
+    )
+    if limited:
+        response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(Refused)
+def refused_by_form(request: HttpRequest, error: Refused):
+    """What was sent is not what the page's form takes (api/writes.cleaned): 422, by field."""
+    return api.create_response(request, {"detail": str(error), "errors": error.errors}, status=422)

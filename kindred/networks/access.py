@@ -178,3 +178,26 @@ def may_act_for_school(user: User, school: School) -> bool:
     return bool(user.is_authenticated and user.is_active) and (
         user.is_superuser or schools_user_acts_for(user).filter(pk=school.pk).exists()
     )
+
+
+def request_for_deciding(user: User, network: Network, pk: int) -> MembershipRequest:
+    """A request to join `network` (which `user` sees) that `user` may decide: a school's or a
+    person's ask, by the network's coordinators (403 for its other readers); an invitation, by the
+    invited school's leader or administrator (403 for anyone else). 404 if the network has none."""
+    membership_request = get_object_or_404(
+        MembershipRequest.objects.select_related("school"), network=network, pk=pk
+    )
+    if membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
+        if network_access(user, network) < Access.WRITE:
+            raise PermissionDenied("Only the network's coordinators can change this.")
+    elif not may_act_for_school(user, membership_request.school):
+        raise PermissionDenied("Only the invited school's leader or administrator decides.")
+    return membership_request
+
+
+def membership_for_ending(user: User, network: Network, membership: Membership) -> Membership:
+    """`membership` of `network` (which `user` sees), if `user` may end it: a coordinator, or the
+    school's own leader or administrator; 403 for anyone else who sees the network."""
+    if network_access(user, network) < Access.WRITE and not may_act_for_school(user, membership.school):
+        raise PermissionDenied("Only coordinators and the school's own leaders can do this.")
+    return membership

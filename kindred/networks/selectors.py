@@ -187,6 +187,19 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     )
 
 
+def pending_requests_seen_by(
+    network: Network, user: User, *, is_coordinator: bool
+) -> QuerySet[MembershipRequest]:
+    """The pending asks and invitations of `network` that its page shows `user`: every one to its
+    coordinators; to anyone else, those of the schools they act for and their own ask as a person."""
+    pending = MembershipRequest.objects.filter(
+        network=network, status=MembershipRequest.Status.PENDING
+    ).select_related("school", "person")
+    if is_coordinator:
+        return pending
+    return pending.filter(Q(person__isnull=True, school__in=schools_user_acts_for(user)) | Q(person=user))
+
+
 def rota_turns(network: Network) -> QuerySet[RotaTurn]:
     return RotaTurn.objects.filter(network=network).select_related("school").order_by("date", "duty")
 

@@ -17,11 +17,12 @@ from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
 from kindred.networks import forms, rota, selectors, services
 from kindred.networks.access import (
-    may_act_for_school,
     may_moderate_group,
+    membership_for_ending,
     network_access,
     network_for_user,
     network_with_access,
+    request_for_deciding,
     schools_user_acts_for,
 )
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
@@ -308,13 +309,7 @@ def join(request, pk: int):
 def request_decide(request, pk: int, request_pk: int):
     """A coordinator decides a school's ask; an invited school's leader decides an invitation."""
     network = network_for_user(request.user, pk)
-    membership_request = get_object_or_404(
-        MembershipRequest.objects.select_related("school"), network=network, pk=request_pk
-    )
-    if membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
-        network_for_user(request.user, pk, write=True)
-    elif not may_act_for_school(request.user, membership_request.school):
-        raise PermissionDenied("Only the invited school's leader or administrator decides.")
+    membership_request = request_for_deciding(request.user, network, request_pk)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         return problem_page(request, _("Choose approve or decline."), **_back_to(network))
@@ -352,11 +347,7 @@ def _membership(request, pk: int, membership_pk: int) -> tuple[Network, Membersh
     membership = get_object_or_404(
         Membership.objects.select_related("school"), network=network, pk=membership_pk
     )
-    if network_access(request.user, network) < Access.WRITE and not may_act_for_school(
-        request.user, membership.school
-    ):
-        raise PermissionDenied("Only coordinators and the school's own leaders can do this.")
-    return network, membership
+    return network, membership_for_ending(request.user, network, membership)
 
 
 @require_POST

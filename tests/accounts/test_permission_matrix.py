@@ -659,6 +659,16 @@ RULES: dict[str, Rule] = {
             "consultation_results": "/api/v1/consultations/1/results",
         }.items()
     },
+    # The API's writes (tests/api/test_writes_*.py): without a token, 401 whatever the method.
+    **{
+        f"api_v1:{name}": Rule(statuses(401), url, "post")
+        for name, url in {
+            "network_invite": "/api/v1/networks/1/invitations",
+            "network_request_decide": "/api/v1/networks/1/requests/1/decision",
+            "network_membership_leave": "/api/v1/networks/1/memberships/100001/leave",
+        }.items()
+    },
+    "api_v1:network_requests": Rule(statuses(401), "/api/v1/networks/1/requests"),
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it
     # without the confirmation page's field shows that page (200).
     "api_tokens": Rule(SIGNED_IN, "/accounts/api-tokens/"),
