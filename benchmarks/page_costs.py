@@ -153,6 +153,18 @@ def main() -> None:
     from django.test import Client
 
     everyone = people(args.people)
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0")
+        backend = c.fetchone()[0]
+
+    def db_cpu() -> float:
+        """CPU seconds of this connection's PostgreSQL server process (the server is on this machine)."""
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     client = Client(HTTP_X_FORWARDED_FOR="10.9.9.9")
     timer = Timer()
     rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -171,7 +183,12 @@ def main() -> None:
                     health = time.perf_counter() - started
                     if name == "sign-in page":
                         client.logout()
-                    before_db, before_n, before_cpu = timer.seconds, timer.count, cpu()
+                    before_db, before_n, before_cpu, before_db_cpu = (
+                        timer.seconds,
+                        timer.count,
+                        cpu(),
+                        db_cpu(),
+                    )
                     started = time.perf_counter()
                     response = getattr(client, method)(path, data or {})
                     wall = time.perf_counter() - started
@@ -186,6 +203,7 @@ def main() -> None:
                     row["db"].append(db)
                     row["python"].append(wall - db)
                     row["cpu"].append(cpu() - before_cpu)
+                    row["db_cpu"].append(db_cpu() - before_db_cpu)
                     row["queries"].append(timer.count - before_n)
                     row["health"].append(health)
     ms = lambda values: round(1000 * statistics.median(values), 1)  # noqa: E731
@@ -197,17 +215,20 @@ def main() -> None:
             "database_ms": ms(r["db"]),
             "python_ms": ms(r["python"]),
             "python_cpu_ms": ms(r["cpu"]),
+            "database_cpu_ms": round(1000 * statistics.mean(r["db_cpu"]), 1),
             "queries": statistics.median(r["queries"]),
             "max_queries": max(r["queries"]),
             "baseline_health_ms": ms(r["health"]),
         }
         for name, r in rows.items()
     ]
-    print(f"{'page':22} {'n':>4} {'wall':>8} {'db':>8} {'python':>8} {'cpu':>8} {'queries':>7} {'health':>7}")
+    print(
+        f"{'page':22} {'n':>4} {'wall':>8} {'db':>8} {'python':>8} {'cpu':>8} {'db cpu':>8} {'queries':>7} {'health':>7}"
+    )
     for t in table:
         print(
             f"{t['page']:22} {t['requests']:>4} {t['wall_ms']:>8} {t['database_ms']:>8} {t['python_ms']:>8}"
-            f" {t['python_cpu_ms']:>8} {t['queries']:>7} {t['baseline_health_ms']:>7}"
+            f" {t['python_cpu_ms']:>8} {t['database_cpu_ms']:>8} {t['queries']:>7} {t['baseline_health_ms']:>7}"
         )
     top = sorted(timer.shapes.items(), key=lambda kv: -kv[1][1])[: args.top]
     worst = []

@@ -29,10 +29,17 @@ from kindred.schools.models import School
 
 
 def member_network_ids(user: User) -> QuerySet:
-    """Ids of the networks `user` belongs to (a subquery, not evaluated here)."""
-    by_role = NetworkRole.objects.active().filter(user=user).values("network_id")
-    by_school = Membership.objects.active().filter(school__staff__user=user).values("network_id")
-    return Network.objects.filter(Q(pk__in=by_role) | Q(pk__in=by_school)).values("pk")
+    """Ids of the networks `user` belongs to (a subquery, not evaluated here).
+
+    A UNION of the two ways in, not `pk IN (...) OR pk IN (...)`: PostgreSQL estimates an OR of two
+    subqueries at three quarters of all networks (2,591 of 3,455 on the national trial, for a
+    teacher in one), and planned every page's query around that: the unread count walked every
+    network's posts, the calendar read every event and every school (issue #26). The union is
+    estimated at the rows it holds, so each query starts from the person's few networks.
+    """
+    by_role = NetworkRole.objects.active().filter(user=user).values("network_id").order_by()
+    by_school = Membership.objects.active().filter(school__staff__user=user).values("network_id").order_by()
+    return Network.objects.filter(pk__in=by_role.union(by_school)).values("pk")
 
 
 def leader_region_ids(user: User) -> set[int]:
