@@ -17,7 +17,8 @@ runs: a power cut, the out-of-memory killer, a container stopped hard):
 - **digest**: `kindred digest` sending through a real SMTP server in this process (aiosmtpd, 20 ms a
   message), killed after 30 e-mails were accepted; run again at once, then once more after the
   killed sender's claim has lapsed (STALE_CLAIM, 15 minutes: the drill moves the claim's time back
-  instead of waiting); every digest in the outbox must have reached its person exactly once.
+  instead of waiting); every digest in the outbox must have reached its person, at most the one in
+  flight at the kill twice, and that one with the same Message-ID (so each digest is one message).
 - **recompute**: `kindred recompute` (families, relative performance, categories) run once to the
   end, then again and killed half-way (by the first run's time): the published results (the current
   runs, the rows under them, the categories) must be the first run's, untouched; a third run at once
@@ -180,15 +181,20 @@ class CountingSMTP:
         from aiosmtpd.controller import Controller
 
         self.received: Counter = Counter()
+        # each copy's Message-ID: a copy sent again after the kill must be the same message
+        self.message_ids: Counter = Counter()
         self.lock = threading.Lock()
         server = self
 
         class Handler:
             async def handle_DATA(self, smtp, session, envelope):
                 import asyncio
+                from email.parser import BytesHeaderParser
 
                 await asyncio.sleep(delay)
+                message_id = BytesHeaderParser().parsebytes(envelope.content)["Message-ID"]
                 with server.lock:
+                    server.message_ids[message_id] += 1
                     for rcpt in envelope.rcpt_tos:
                         server.received[rcpt.lower()] += 1
                 return "250 OK"
@@ -247,6 +253,10 @@ def drill_digest(url: str, env, port: int) -> dict:
         "digests": sum(addressed.values()),
         "received_in_all": smtp.total(),
         "received_twice": len(twice),
+        # a mail program shows one message per Message-ID: as many ids as digests means every copy
+        # sent twice repeated its id (what a person sees: each digest once)
+        "distinct_message_ids": len(smtp.message_ids),
+        "ids_received_twice": sum(1 for n in smtp.message_ids.values() if n > 1),
         "never_received": len(missing),
         "unsent_at_the_end": one(url, "SELECT count(*) FROM board_outgoingemail WHERE sent_at IS NULL"),
     }

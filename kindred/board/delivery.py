@@ -395,8 +395,9 @@ def outbox_send(*, batch: int = 50, progress: Progress = no_progress) -> int:
     after a post, and `kindred digest`) never send the same e-mail. A sender that dies mid-batch
     (killed, a power cut) leaves its claim on the e-mails it had not sent, which another sender
     takes over after STALE_CLAIM: only the one e-mail the mail server accepted in the instant
-    before the sender died, not yet marked, can reach its person twice (the fault drill,
-    benchmarks/drill_faults.py: marking the batch at its end sent up to a batch again).
+    before the sender died, not yet marked, can be sent twice (the fault drill,
+    benchmarks/drill_faults.py: marking the batch at its end sent up to a batch again) — with the
+    same Message-ID both times (`message_id`), so mail programs show it once.
 
     Each e-mail is sent on its own: one the mail server (or Django, for a header with a line
     break) refuses is set aside with the reason (`failed_at`, `failure`) and the others go on. A
@@ -455,12 +456,23 @@ def outbox_retry(*, ids: Iterable[int], by) -> int:
     return count
 
 
+def message_id(email: OutgoingEmail) -> str:
+    """The e-mail's own Message-ID (RFC 5322), the same on every try: if a sender dies in the instant
+    after the mail server accepted an e-mail and before it was marked sent, the copy sent again
+    carries the same id, and mail programs (and Gmail, and most IMAP servers' duplicate filters)
+    show the person one message. Its creation time keeps it unique should a row id be reused."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "kindred.invalid"
+    stamp = int(email.created_at.timestamp() * 1_000_000)
+    return f"<outbox.{email.pk}.{stamp}@{domain}>"
+
+
 def _message(email: OutgoingEmail) -> EmailMessage:
     return EmailMessage(
         subject=email.subject,
         body=email.body,
         to=[email.to],
         headers={
+            "Message-ID": message_id(email),
             # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that POSTs to the
             # link, with no page to visit.
             "List-Unsubscribe": f"<{email.unsubscribe_url}>",
