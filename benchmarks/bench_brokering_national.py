@@ -13,7 +13,12 @@ DATABASE_URL. Prepare it once (about ten minutes on SQLite; untimed):
 
 Same-run baseline, interleaved (the machine is shared, so absolute times drift): the 5,000 needs ×
 5,000 supporters of benchmarks/bench_brokering.py (real English primary schools, engine only), also in
-its own child; the JSON gives medians and the ratio national / baseline.
+its own child; the JSON gives medians and the ratio national / baseline, of wall seconds and of CPU
+seconds (the child's user + system time from the kernel, all its threads and children included: on a
+shared machine the CPU seconds say what the work takes, the wall what the machine gave it).
+
+`--fewer-partners` runs the national child once more with "prefer fewer partners" (issue 21 item 3:
+a cost for each extra partner school, `engine/fewer_partners.py`), timed the same way.
 """
 
 import argparse
@@ -28,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def national() -> dict:
+def national(fewer_partners: bool = False) -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kindred.settings")
@@ -44,7 +49,7 @@ def national() -> dict:
         last[0], last[1] = now, message
 
     started, cpu = time.perf_counter(), time.process_time()
-    brokered = broker_place(allow_unmet=True, progress=progress)
+    brokered = broker_place(allow_unmet=True, fewer_partners=fewer_partners, progress=progress)
     seconds = time.perf_counter() - started
     result, inputs = brokered.result, brokered.inputs
     partners = {}
@@ -72,6 +77,7 @@ def national() -> dict:
         "lower_bound": result.lower_bound,
         "gap": result.gap,
         "most_partners_of_one_school": max((len(p) for p in partners.values()), default=0),
+        "schools_with_several_partners": sum(len(p) > 1 for p in partners.values()),
     }
 
 
@@ -82,13 +88,19 @@ def baseline() -> dict:
     from kindred.engine.brokering import broker
 
     schools, needs, supporters = case(england(), 5000, 5000)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = broker(schools, needs, supporters)
-    return {"seconds": round(time.perf_counter() - started, 2), "gap": result.gap}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "gap": result.gap,
+    }
 
 
 def run_child(step: str) -> dict:
-    """One step in a child process; its result with the child's peak memory (max RSS)."""
+    """One step in a child process; its result with the child's wall time, CPU time (user + system,
+    all threads and the child's own children) and peak memory (max RSS), as the kernel counted them."""
+    started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", step], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
@@ -97,6 +109,8 @@ def run_child(step: str) -> dict:
     if status != 0:
         raise SystemExit(f"the {step} child failed (status {status})")
     result = json.loads(output.strip().splitlines()[-1])
+    result["process_wall_s"] = round(time.perf_counter() - started, 2)  # with start-up and imports
+    result["process_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)
     result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)  # Linux reports kilobytes
     return result
 
@@ -104,10 +118,14 @@ def run_child(step: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", choices=["national", "baseline"])
+    parser.add_argument("--child", choices=["national", "baseline", "fewer"])
+    parser.add_argument(
+        "--fewer-partners", action="store_true", help="also time the fewer-partners option once"
+    )
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(national() if args.child == "national" else baseline()))
+        child = {"national": national, "baseline": baseline, "fewer": lambda: national(fewer_partners=True)}
+        print(json.dumps(child[args.child]()))
         return
     out: dict = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg(), "runs": args.runs}
     measured, base = [], []
@@ -115,8 +133,9 @@ def main() -> None:
         base.append(run_child("baseline"))
         measured.append(run_child("national"))
         print(
-            f"run {run + 1}: national {measured[-1]['seconds']} s, {measured[-1]['peak_rss_mb']} MB; "
-            f"baseline {base[-1]['seconds']} s",
+            f"run {run + 1}: national {measured[-1]['seconds']} s wall, {measured[-1]['process_cpu_s']} s CPU, "
+            f"{measured[-1]['peak_rss_mb']} MB; baseline {base[-1]['seconds']} s wall, "
+            f"{base[-1]['process_cpu_s']} s CPU (load {os.getloadavg()[0]:.1f})",
             file=sys.stderr,
         )
     median = statistics.median
@@ -129,7 +148,17 @@ def main() -> None:
     out["baseline_runs_s"] = [b["seconds"] for b in base]
     out["baseline_peak_rss_mb_median"] = median(b["peak_rss_mb"] for b in base)
     out["ratio_national_to_baseline"] = round(out["national_median_s"] / out["baseline_median_s"], 2)
+    out["national_cpu_median_s"] = median(m["process_cpu_s"] for m in measured)
+    out["national_cpu_runs_s"] = [m["process_cpu_s"] for m in measured]
+    out["national_process_wall_runs_s"] = [m["process_wall_s"] for m in measured]
+    out["baseline_cpu_median_s"] = median(b["process_cpu_s"] for b in base)
+    out["baseline_cpu_runs_s"] = [b["process_cpu_s"] for b in base]
+    out["ratio_national_to_baseline_cpu"] = round(
+        out["national_cpu_median_s"] / out["baseline_cpu_median_s"], 2
+    )
     out["last_run"] = measured[-1]
+    if args.fewer_partners:
+        out["fewer_partners"] = run_child("fewer")
     out["load_average_at_end"] = os.getloadavg()
     print(json.dumps(out, indent=2))
 

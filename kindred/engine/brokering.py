@@ -38,9 +38,12 @@ than the supporters can give, or (Hall's condition) a group of needs whose only 
 have too little room between them.
 """
 
+import os
+import threading
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -257,6 +260,7 @@ class _Pairs:
         self.tie_sup = np.array([b for _a, b in ties], dtype=np.int64)
         self.cells, self.cache_bytes = max(1, cells), cache_bytes
         self._cache: dict[int, np.ndarray] = {}
+        self._lock = threading.Lock()  # the caches' budgets and the count, when blocks run in threads
         self._cached_bytes = 0
         # per block: which columns are near (lower bound under near_reach), their costs, and the
         # cheapest of those costs per row and per column
@@ -328,35 +332,45 @@ class _Pairs:
         """(need rows, supporter columns, costs) covering every pair that may have a negative reduced cost
         `cost − u[need] − v[supporter]` (module, step 4; the class says which are skipped); with a
         `reach` (thousandths), only those whose lower bound is below it."""
-        for number, (rows, cols, domain, centre, radius) in enumerate(self.plan):
-            block = self._cache.get(number)
-            if block is not None and reach is None:
-                yield rows, cols, block
-                continue
-            if self.prunable:
-                # Needs at the block's highest u (typically those left unmet, u = the unmet cost) may
-                # reach far; the others are bounded by their own, lower, highest u.
-                bound = self._bounds.get(number)
-                if bound is None:  # the same in every round
-                    bound = self._lower_bounds(cols, domain, centre, radius) - 2  # a margin for rounding
-                    self._bounds[number] = bound
-                row_u = u[rows]
-                top = row_u == row_u.max()
-                groups = [top, ~top] if not top.all() else [top]
-                keeps = [bound < row_u[group].max() + v[cols] for group in groups]
-                if reach is not None:
-                    keeps = [keep & (bound < reach) for keep in keeps]
-                if not all(keep.all() for keep in keeps):
-                    for group, keep in zip(groups, keeps, strict=True):
-                        if keep.any():
-                            yield self._part(number, rows, cols, bound, group, keep, reach, u, v)
-                    continue
-            if block is None:
-                block = self._costed(rows, cols)
-                if self._cached_bytes + block.nbytes <= self.cache_bytes:
-                    self._cache[number] = block
+        for number in range(len(self.plan)):
+            yield from self.priced_block(number, u, v, reach)
+
+    def priced_block(self, number: int, u: np.ndarray, v: np.ndarray, reach: float | None = None) -> list:
+        """`priced` for block `number` of the plan alone (a list of (rows, columns, costs)): blocks
+        share nothing but the caches, whose budgets are taken under a lock, so they may be priced in
+        threads (`broker`'s `threads`)."""
+        rows, cols, domain, centre, radius = self.plan[number]
+        block = self._cache.get(number)
+        if block is not None and reach is None:
+            return [(rows, cols, block)]
+        if self.prunable:
+            # Needs at the block's highest u (typically those left unmet, u = the unmet cost) may
+            # reach far; the others are bounded by their own, lower, highest u.
+            bound = self._bounds.get(number)
+            if bound is None:  # the same in every round
+                bound = self._lower_bounds(cols, domain, centre, radius) - 2  # a margin for rounding
+                self._bounds[number] = bound
+            row_u = u[rows]
+            top = row_u == row_u.max()
+            groups = [top, ~top] if not top.all() else [top]
+            keeps = [bound < row_u[group].max() + v[cols] for group in groups]
+            if reach is not None:
+                keeps = [keep & (bound < reach) for keep in keeps]
+            if not all(keep.all() for keep in keeps):
+                return [
+                    self._part(number, rows, cols, bound, group, keep, reach, u, v)
+                    for group, keep in zip(groups, keeps, strict=True)
+                    if keep.any()
+                ]
+        if block is None:
+            block = self._costed(rows, cols)
+            with self._lock:
+                fits = self._cached_bytes + block.nbytes <= self.cache_bytes
+                if fits:
                     self._cached_bytes += block.nbytes
-            yield rows, cols, block
+            if fits:
+                self._cache[number] = block
+        return [(rows, cols, block)]
 
     def _part(
         self,
@@ -386,11 +400,14 @@ class _Pairs:
         if near_part is None and reach is not None and self.near_reach is not None:
             near = bound < self.near_reach
             size = int(near.sum()) * len(rows) * 4
-            if near.any() and self._near_bytes + size <= self.near_cache_bytes:
+            with self._lock:  # take the room first, so that threads never overrun the budget together
+                fits = near.any() and self._near_bytes + size <= self.near_cache_bytes
+                if fits:
+                    self._near_bytes += size
+            if fits:
                 kept = self._costed(rows, cols[near])
                 near_part = (near, kept, kept.min(axis=1), kept.min(axis=0))
                 self._near[number] = near_part
-                self._near_bytes += size
         if near_part is None:
             return rows[group], cols[keep], self._costed(rows[group], cols[keep])
         near, kept, row_min, col_min = near_part
@@ -412,7 +429,8 @@ class _Pairs:
         return rows[group], cols[union], out
 
     def _costed(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        self.pairs_costed += len(rows) * len(cols)
+        with self._lock:
+            self.pairs_costed += len(rows) * len(cols)
         return self.cost(rows, cols)
 
     def supporters_of(self, need: int) -> np.ndarray:
@@ -437,20 +455,28 @@ class _Pairs:
         )
         if self.require_other_authority:
             eligible &= ~same_auth
-        # In the order of the module's formula (strength, context, travel, authority), so rounding is too.
+        # In the order of the module's formula (strength, context, travel, authority), so rounding is too;
+        # each step in place (the same operations on the same numbers: the same bits, less memory).
         block = np.empty((len(rows), len(cols)))
         block[:] = weights.strength * np.clip(4.0 - np.nan_to_num(z), 0.0, None)
         del z
         if ctx.shape[1]:
             need_ctx, sup_ctx = ctx[need_school], ctx[sup_school]
-            squared = (need_ctx * need_ctx).sum(1)[:, None] + (sup_ctx * sup_ctx).sum(1)[None, :]
-            squared -= 2 * need_ctx @ sup_ctx.T
-            block += weights.context * np.sqrt(np.clip(squared, 0, None))
-            del squared
-        minutes = self.travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
-        block += weights.travel * minutes / 30.0
-        del minutes
-        block += weights.same_authority * same_auth
+            part = np.add.outer((need_ctx * need_ctx).sum(1), (sup_ctx * sup_ctx).sum(1))
+            part -= 2 * need_ctx @ sup_ctx.T
+            np.clip(part, 0, None, out=part)
+            np.sqrt(part, out=part)
+            part *= weights.context
+            block += part
+            del part
+        part = self.travel.minutes(lat[need_school], lon[need_school], lat[sup_school], lon[sup_school])
+        if type(self.travel) is not GreatCircle:  # a plugged-in source's array: ours to change
+            part = np.array(part, dtype=float)
+        part *= weights.travel
+        part /= 30.0
+        block += part
+        del part
+        np.add(block, weights.same_authority, out=block, where=same_auth)
         if len(self.tie_need) and weights.existing_tie:
             in_block = np.isin(self.tie_need, need_school)
             if in_block.any():
@@ -460,10 +486,11 @@ class _Pairs:
                 t_need, t_col = t_need[t_col >= 0], t_col[t_col >= 0]
                 r, t = np.nonzero(need_school[:, None] == t_need[None, :])
                 block[r, t_col[t]] += weights.existing_tie
-        block = np.rint(block * SCALE)
-        if (block[eligible] >= NOT_ELIGIBLE).any():
+        block *= SCALE
+        np.rint(block, out=block)
+        if block.size and block.max() >= NOT_ELIGIBLE and (block[eligible] >= NOT_ELIGIBLE).any():
             raise ValueError("a pairing's cost is too large to solve; lower the brokering weights")
-        block[~eligible] = NOT_ELIGIBLE
+        np.copyto(block, NOT_ELIGIBLE, where=~eligible)
         return block.astype(np.int32)
 
 
@@ -486,13 +513,18 @@ def broker(
     cache_bytes: int = 512 * 2**20,
     local_reach: float = 10.0,
     near_cache_bytes: int = 768 * 2**20,
+    threads: int | None = None,
 ) -> Result:
     """The cheapest proposals meeting the needs within capacities, proven against all pairs (see module).
 
     Memory is bounded by `block_cells` (pairs costed at once), `cache_bytes` (whole blocks kept between
     pricing rounds) and `near_cache_bytes` (the pairs within `local_reach` kept between local rounds),
     not by needs × supporters: a national run never holds the whole cost matrix. Neither cache changes
-    the answer: with both at 0 every round costs its pairs afresh and finds the same pairs."""
+    the answer: with both at 0 every round costs its pairs afresh and finds the same pairs.
+
+    Pricing's blocks run in `threads` threads (default: up to 2, as the machine has cores; numpy lets
+    go of the interpreter while it works on a block), their pairs gathered in the plan's order: the
+    same pairs, bound and proposals with any number of threads."""
     started = time.perf_counter()
     stats: dict[str, float] = {}
     wants, _, capacity = _check(schools, needs, supporters)
@@ -550,23 +582,35 @@ def broker(
         # u + v in int32 where it fits (half the memory to compare against int32 costs), exactly
         wide = max(abs(int(u.min(initial=0))), int(u.max(initial=0))) + abs(int(v.min(initial=0))) >= 2**30
         u32, v32 = (u, v) if wide else (u.astype(np.int32), v.astype(np.int32))
-        need_parts, sup_parts, cost_parts = [], [], []
-        for rows, cols, block in pairs.priced(u, v, reach=reach):
-            # reduced cost c − u − v < 0, i.e. c < u + v (never true of NOT_ELIGIBLE: u + v ≤ unmet)
-            r, c = np.nonzero(block < np.add.outer(u32[rows], v32[cols]))
-            if not len(r):
-                continue
-            values = block[r, c].astype(np.int64) - u[rows[r]] - v[cols[c]]
-            bound += int(values.sum())
-            if len(in_model):
-                new = ~_contains(in_model, rows[r] * n_sup + cols[c])
-                if not new.any():
+
+        def one(number):
+            """Block `number`'s part of the bound and its most improving new pairs."""
+            part, needs_found, sups_found, costs_found = 0, [], [], []
+            for rows, cols, block in pairs.priced_block(number, u, v, reach):
+                # reduced cost c − u − v < 0, i.e. c < u + v (never true of NOT_ELIGIBLE: u + v ≤ unmet)
+                r, c = np.nonzero(block < np.add.outer(u32[rows], v32[cols]))
+                if not len(r):
                     continue
-                values, r, c = values[new], r[new], c[new]
-            r, c = _most_improving(rows, len(cols), r, c, values, add_per_round)
-            need_parts.append(rows[r])
-            sup_parts.append(cols[c])
-            cost_parts.append(block[r, c].astype(np.int64))
+                values = block[r, c].astype(np.int64) - u[rows[r]] - v[cols[c]]
+                part += int(values.sum())
+                if len(in_model):
+                    new = ~_contains(in_model, rows[r] * n_sup + cols[c])
+                    if not new.any():
+                        continue
+                    values, r, c = values[new], r[new], c[new]
+                r, c = _most_improving(rows, len(cols), r, c, values, add_per_round)
+                needs_found.append(rows[r])
+                sups_found.append(cols[c])
+                costs_found.append(block[r, c].astype(np.int64))
+            return part, needs_found, sups_found, costs_found
+
+        need_parts, sup_parts, cost_parts = [], [], []
+        # in the plan's order, whichever thread priced a block: the same pairs in the same order
+        for part, needs_found, sups_found, costs_found in blocks_map(one, range(len(pairs.plan))):
+            bound += part
+            need_parts += needs_found
+            sup_parts += sups_found
+            cost_parts += costs_found
         return bound, need_parts, sup_parts, cost_parts
 
     # 4. Price every eligible pair against the duals (pairs in the model have reduced cost >= 0, but
@@ -576,30 +620,33 @@ def broker(
     local = pairs.prunable and local_reach > 0
     reach = local_reach * SCALE
     rounds = 0
-    while True:
-        rounds += 1
-        x, u, v, total = _solve_and_price(
-            n_needs, n_sup, pair_need, pair_sup, pair_cost, wants, capacity, unmet_cost, stats
-        )
-        pricing_started = time.perf_counter()
-        found: tuple = ()
-        if local and rounds < max_rounds:
-            _bound, *found_parts = price(u, v, reach, x > 0)
-            if found_parts[0]:
-                found = tuple(found_parts)
-            else:
-                local = False
-        if not found:
-            bound, *found_parts = price(u, v, None, x > 0)
-            found = tuple(found_parts) if found_parts[0] and rounds < max_rounds else ()
-            stats["full_pricing_rounds"] = stats.get("full_pricing_rounds", 0) + 1
-        stats["pricing_s"] = stats.get("pricing_s", 0.0) + time.perf_counter() - pricing_started
-        if not found:
-            break
-        need_parts, sup_parts, cost_parts = found
-        pair_need = np.concatenate([pair_need, *need_parts])
-        pair_sup = np.concatenate([pair_sup, *sup_parts])
-        pair_cost = np.concatenate([pair_cost, *cost_parts])
+    threads = threads or min(2, _cpus())
+    with ThreadPoolExecutor(threads) if threads > 1 else _Serial() as pool:
+        blocks_map = pool.map
+        while True:
+            rounds += 1
+            x, u, v, total = _solve_and_price(
+                n_needs, n_sup, pair_need, pair_sup, pair_cost, wants, capacity, unmet_cost, stats
+            )
+            pricing_started = time.perf_counter()
+            found: tuple = ()
+            if local and rounds < max_rounds:
+                _bound, *found_parts = price(u, v, reach, x > 0)
+                if found_parts[0]:
+                    found = tuple(found_parts)
+                else:
+                    local = False
+            if not found:
+                bound, *found_parts = price(u, v, None, x > 0)
+                found = tuple(found_parts) if found_parts[0] and rounds < max_rounds else ()
+                stats["full_pricing_rounds"] = stats.get("full_pricing_rounds", 0) + 1
+            stats["pricing_s"] = stats.get("pricing_s", 0.0) + time.perf_counter() - pricing_started
+            if not found:
+                break
+            need_parts, sup_parts, cost_parts = found
+            pair_need = np.concatenate([pair_need, *need_parts])
+            pair_sup = np.concatenate([pair_sup, *sup_parts])
+            pair_cost = np.concatenate([pair_cost, *cost_parts])
     stats["solve_and_price_s"] = time.perf_counter() - started - stats["cost_s"]
     stats["cached_mb"] = pairs._cached_bytes / 2**20
     stats["near_cached_mb"] = pairs._near_bytes / 2**20
@@ -658,6 +705,26 @@ def _most_improving(
     r, c, need = r[order], c[order], rank[r[order]]
     keep = np.arange(len(need)) - np.searchsorted(need, need) < per_need
     return r[keep], c[keep]
+
+
+class _Serial:
+    """What a thread pool offers pricing (`map` in order), in the calling thread alone."""
+
+    map = staticmethod(map)
+
+    def __enter__(self) -> "_Serial":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def _cpus() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

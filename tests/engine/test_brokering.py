@@ -434,3 +434,33 @@ def test_each_needs_most_improving_pairs_come_in_the_order_of_sorting_by_need_th
     got = _most_improving(rows, n_cols, r, c, values, 4)
     assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
     assert len(got[0]) == 4 * len(np.unique(r))
+
+
+def test_pricing_in_threads_gives_the_same_proposals_bound_and_rounds_as_in_one():
+    """Pricing's blocks may run in threads (`threads`); their pairs are gathered in the plan's order, so
+    the answer is that of one thread, and the kept pairs stay within their budget."""
+    schools, needs, supporters = spread_case(1500, 1200, seed=11, capacity=1)
+    budget = 2 * 2**20
+    one, two = (
+        broker(
+            schools,
+            needs,
+            supporters,
+            allow_unmet=True,
+            block_cells=20_000,
+            near_cache_bytes=budget,
+            threads=threads,
+        )
+        for threads in (1, 2)
+    )
+    assert [(p.need, p.supporter, p.cost, p.reasons) for p in two.proposals] == [
+        (p.need, p.supporter, p.cost, p.reasons) for p in one.proposals
+    ]
+    assert (two.cost, two.lower_bound, two.gap, two.rounds) == (
+        one.cost,
+        one.lower_bound,
+        one.gap,
+        one.rounds,
+    )
+    assert two.rounds > 3 and two.gap == 0
+    assert 0 < two.stats["near_cached_mb"] <= budget / 2**20
