@@ -16,6 +16,7 @@ from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
 from kindred.api.routers_voice import router as voice_router
+from kindred.api.routers_writes_events import router as writes_events_router
 from kindred.api.routers_writes_networks import router as writes_networks_router
 from kindred.api.writes import Refused
 from kindred.core.geojson import MEDIA_TYPE as GEOJSON
@@ -50,6 +51,7 @@ api.add_router("", library_router)
 api.add_router("", plans_router)
 api.add_router("", voice_router)
 api.add_router("", writes_networks_router)
+api.add_router("", writes_events_router)
 
 
 @api.exception_handler(RateLimited)

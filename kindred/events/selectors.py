@@ -14,6 +14,8 @@ from kindred.engine import recurrence, terms
 from kindred.events.access import events_visible_q
 from kindred.events.models import SKIP_FORMAT, Event, OccurrenceChange, Registration, TermPeriod
 from kindred.networks.access import member_network_ids
+from kindred.networks.models import Network
+from kindred.schools.models import Region, School
 
 # An occurrence in a URL (`?at=`): its original start in UTC.
 KEY_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -296,3 +298,17 @@ def my_registrations(user: User) -> QuerySet[Registration]:
         .select_related("event", "school")
         .order_by("occurrence_start")
     )
+
+
+def event_hosts(
+    *, network: Network | None = None, school: School | None = None, region: Region | None = None
+) -> QuerySet[School]:
+    """The schools that may host a new event of its owner (the new-event form's choices): a
+    network's current member schools, the school itself, or a region's schools."""
+    if network is not None:
+        return School.objects.filter(
+            network_memberships__network=network, network_memberships__left_at__isnull=True
+        )
+    if school is not None:
+        return School.objects.filter(pk=school.pk)
+    return School.objects.filter(region=region).order_by("name")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from kindred.accounts.models import User
+from kindred.accounts.models import SchoolStaff, User
 from kindred.audit.services import audit
 from kindred.core.mail import message_send, messages_send, single_line
 from kindred.engine import recurrence, waitlist
@@ -73,6 +73,11 @@ def _check(fields: dict) -> None:
         raise ValidationError(_("The oldest pupils' age must not be below the youngest."))
     if fields.get("capacity") == 0:
         raise ValidationError(_("An event needs at least one place, or no limit."))
+    unknown_roles = set(fields.get("staff_roles") or []) - set(SchoolStaff.Role.values)
+    if unknown_roles:
+        raise ValidationError(
+            _("Unknown staff roles: %(names)s.") % {"names": ", ".join(sorted(map(str, unknown_roles)))}
+        )
 
 
 def _series_end(event: Event) -> datetime | None:

@@ -282,13 +282,10 @@ def _create(request, *, heading: str, hosts, owner: dict):
 def event_create(request, pk: int):
     """A new event in a network (its coordinators)."""
     network = network_for_user(request.user, pk, write=True)
-    hosts = School.objects.filter(
-        network_memberships__network=network, network_memberships__left_at__isnull=True
-    )
     return _create(
         request,
         heading=_("New event in %(name)s") % {"name": network.display_name},
-        hosts=hosts,
+        hosts=selectors.event_hosts(network=network),
         owner={"network": network},
     )
 
@@ -301,7 +298,7 @@ def event_create_school(request, registry_id: str):
     return _create(
         request,
         heading=_("New event of %(name)s") % {"name": school.name},
-        hosts=School.objects.filter(pk=school.pk),
+        hosts=selectors.event_hosts(school=school),
         owner={"school": school},
     )
 
@@ -314,7 +311,7 @@ def event_create_region(request, pk: int):
     return _create(
         request,
         heading=_("New event in the %(word)s %(name)s") % {"word": _("region"), "name": region.name},
-        hosts=School.objects.filter(region=region).order_by("name"),
+        hosts=selectors.event_hosts(region=region),
         owner={"region": region},
     )
 

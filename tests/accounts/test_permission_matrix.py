@@ -666,6 +666,9 @@ RULES: dict[str, Rule] = {
             "network_invite": "/api/v1/networks/1/invitations",
             "network_request_decide": "/api/v1/networks/1/requests/1/decision",
             "network_membership_leave": "/api/v1/networks/1/memberships/100001/leave",
+            "event_create": "/api/v1/events",
+            "event_register": "/api/v1/events/1/registrations",
+            "registration_cancel": "/api/v1/registrations/1/cancel",
         }.items()
     },
     "api_v1:network_requests": Rule(statuses(401), "/api/v1/networks/1/requests"),
