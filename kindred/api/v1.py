@@ -16,6 +16,7 @@ from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
 from kindred.api.routers_schools import router as schools_router
 from kindred.api.routers_voice import router as voice_router
+from kindred.api.routers_writes_board import router as writes_board_router
 from kindred.api.routers_writes_events import router as writes_events_router
 from kindred.api.routers_writes_networks import router as writes_networks_router
 from kindred.api.writes import Refused
@@ -52,6 +53,7 @@ api.add_router("", plans_router)
 api.add_router("", voice_router)
 api.add_router("", writes_networks_router)
 api.add_router("", writes_events_router)
+api.add_router("", writes_board_router)
 
 
 @api.exception_handler(RateLimited)

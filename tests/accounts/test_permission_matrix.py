@@ -669,6 +669,8 @@ RULES: dict[str, Rule] = {
             "event_create": "/api/v1/events",
             "event_register": "/api/v1/events/1/registrations",
             "registration_cancel": "/api/v1/registrations/1/cancel",
+            "board_thread_create": "/api/v1/networks/1/threads",
+            "board_reply": "/api/v1/threads/1/posts",
         }.items()
     },
     "api_v1:network_requests": Rule(statuses(401), "/api/v1/networks/1/requests"),
