@@ -18,6 +18,7 @@ from kindred.api.routers_schools import router as schools_router
 from kindred.api.routers_voice import router as voice_router
 from kindred.api.routers_writes_board import router as writes_board_router
 from kindred.api.routers_writes_events import router as writes_events_router
+from kindred.api.routers_writes_imports import router as writes_imports_router
 from kindred.api.routers_writes_networks import router as writes_networks_router
 from kindred.api.writes import Refused
 from kindred.core.geojson import MEDIA_TYPE as GEOJSON
@@ -54,6 +55,7 @@ api.add_router("", voice_router)
 api.add_router("", writes_networks_router)
 api.add_router("", writes_events_router)
 api.add_router("", writes_board_router)
+api.add_router("", writes_imports_router)
 
 
 @api.exception_handler(RateLimited)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from kindred.core.models import Job
 from kindred.core.schedule import schedule_overview
-from kindred.core.selectors import jobs_recent
+from kindred.core.selectors import job_visible_to, jobs_recent
 
 PAGE_SIZE = 50
 
@@ -33,11 +33,6 @@ def job_list(request):
         jobs = jobs.filter(created_by=request.user)  # the admin's rule for jobs, as on job_detail
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/job_list.html", {"page_obj": page, "querystring_without_page": ""})
-
-
-def job_visible_to(user, job: Job) -> bool:
-    """The admin's rule for jobs: the "view job" permission (site admins have it), or having started it."""
-    return user.has_perm("core.view_job") or (job.created_by_id is not None and job.created_by_id == user.pk)
 
 
 @never_cache

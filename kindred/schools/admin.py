@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from kindred.schools import admin_builder
+from kindred.schools.access import may_import
 from kindred.schools.forms import ImportForm
 from kindred.schools.forms import sheet_value as _sheet
 from kindred.schools.importing import ImportKind
@@ -62,7 +63,7 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         """Upload a file to import in the background; then follow the job's progress."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not may_import(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

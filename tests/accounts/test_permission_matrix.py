@@ -671,9 +671,12 @@ RULES: dict[str, Rule] = {
             "registration_cancel": "/api/v1/registrations/1/cancel",
             "board_thread_create": "/api/v1/networks/1/threads",
             "board_reply": "/api/v1/threads/1/posts",
+            "import_start": "/api/v1/imports",
         }.items()
     },
     "api_v1:network_requests": Rule(statuses(401), "/api/v1/networks/1/requests"),
+    "api_v1:job_detail": Rule(statuses(401), "/api/v1/jobs/1"),
+    "api_v1:job_problems": Rule(statuses(401), "/api/v1/jobs/1/problems"),
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it
     # without the confirmation page's field shows that page (200).
     "api_tokens": Rule(SIGNED_IN, "/accounts/api-tokens/"),
