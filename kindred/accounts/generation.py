@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.search import people_indexed_after
@@ -94,7 +95,7 @@ def country_generate(
 
     `places` names the country whose places and names it gets (engine/places.py): "eng"
     (England-like, the default) or "eg" (Egypt: governorates, Arabic names)."""
-    progress(0, None, _("generating"))
+    progress(0, None, gettext_noop("generating"))
     country = country_make(
         n_schools=n_schools,
         seed=seed,
@@ -167,8 +168,8 @@ def country_write(*, country: Country, progress: Progress = no_progress) -> Gene
     writer = ChunkWriter(progress, total)
     with country_loading():
         written = country_rows_write(writer, country)
-        progress(writer.done, total, _("indexing and checking references"))
-    progress(total, total, _("done"))
+        progress(writer.done, total, gettext_noop("indexing and checking references"))
+    progress(total, total, gettext_noop("done"))
     return written.summary
 
 
@@ -211,7 +212,7 @@ def teachers_write(
             "full_name": full_name,
         },
         n,
-        _("teachers"),
+        gettext_noop("teachers"),
     )
     # Each school's first teacher leads it.
     first_of_school = np.zeros(n, dtype=bool)
@@ -221,5 +222,5 @@ def teachers_write(
         SchoolStaff,
         {"user": user_ids, "school": school_ids[country.teacher_school_index()], "role": role},
         n,
-        _("staff roles"),
+        gettext_noop("staff roles"),
     )

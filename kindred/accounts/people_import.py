@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.accounts.models import PendingWelcome, SchoolStaff, User
 from kindred.accounts.search import people_indexed_after
@@ -159,14 +160,14 @@ def people_import(
                 if len(chunk) >= CHUNK:
                     _chunk_write(chunk, report, seen, welcome, skip_bad_rows)
                     chunk = []
-                    progress(table.rows_read, table.estimated_rows, _("people"))
+                    progress(table.rows_read, table.estimated_rows, gettext_noop("people"))
             _chunk_write(chunk, report, seen, welcome, skip_bad_rows)
             for problem in table.problems[header_problems:]:  # rows longer than the header
                 _problem(report, problem, skip_bad_rows)
             report.rows, report.blank_rows = table.rows_read, table.blank_rows
             if report.problems:
                 raise ImportFailed(report)
-            progress(report.rows, report.rows, _("indexing and checking"))
+            progress(report.rows, report.rows, gettext_noop("indexing and checking"))
             audit(
                 by,
                 "accounts.people_imported",

@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import gettext_noop, ngettext, override
 
 from kindred.accounts.models import PendingWelcome, User
 from kindred.audit.services import audit
@@ -53,7 +53,7 @@ from kindred.board.models import Notification, NotificationSettings, OutgoingEma
 from kindred.board.rendering import excerpt
 from kindred.board.selectors import member_network_ids
 from kindred.core.mail import message_send
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.networks.access import network_member_users
 from kindred.networks.models import generated_name
 
@@ -244,7 +244,7 @@ def digest_compose(
             )
         summary.people += len(ids)
         summary.chunks += 1
-        progress(summary.people, total, _("%(n)d digests written") % {"n": summary.emails})
+        progress(summary.people, total, Said(gettext_noop("%(n)d digests written"), n=summary.emails))
     return summary
 
 
@@ -606,7 +606,7 @@ def welcome_send(
             OutgoingEmail.objects.bulk_create(emails)
             PendingWelcome.objects.filter(pk__in=ids).delete()
             summary.queued += len(emails)
-        progress(summary.queued, allowed, _("welcome e-mails"))
+        progress(summary.queued, allowed, gettext_noop("welcome e-mails"))
     summary.pending = PendingWelcome.objects.count()
     summary.sent = outbox_send(progress=progress)
     return summary

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from kindred.brokering.loading import (
     BrokeringInputs,
@@ -55,14 +56,14 @@ def broker_place(
     may be partners too (looking beyond the region's border; their own needs are not brokered). With
     `fewer_partners`, each partner school beyond a school's first costs extra
     (`engine/fewer_partners.py`: a small programme after the flow; the default path is unchanged)."""
-    progress(0, 3, "reading evidence")
+    progress(0, 3, gettext_noop("reading evidence"))
     inputs = brokering_inputs(region=region, all_needs=all_needs, exclude=exclude, neighbours=neighbours)
     if not len(inputs.needs.school):
         raise brokering.Infeasible(
             "no school here has a need in the stored evidence (red and amber schools' needs, unless all "
             "needs are asked for): recompute evidence first"
         )
-    progress(1, 3, "brokering")
+    progress(1, 3, gettext_noop("brokering"))
     weights, travel, ties = weights_from_settings(), travel_source(), existing_ties(inputs.place)
     result = brokering.broker(
         inputs.schools,
@@ -76,7 +77,7 @@ def broker_place(
         allow_unmet=allow_unmet,
     )
     if fewer_partners:
-        progress(2, 3, "preferring fewer partners")
+        progress(2, 3, gettext_noop("preferring fewer partners"))
         result = consolidate.fewer_partners(
             result,
             inputs.schools,
@@ -88,7 +89,7 @@ def broker_place(
             ties=ties,
             domain_names=inputs.flags.domains,
         )
-    progress(3, 3, "done")
+    progress(3, 3, gettext_noop("done"))
     return Brokered(inputs=inputs, result=result)
 
 
@@ -123,7 +124,7 @@ def form_place(
     progress: Progress = no_progress,
 ) -> Formed:
     """Networks of `min_size`–`max_size` of the place's located schools, with coverage from the evidence."""
-    progress(0, 3, "reading schools and evidence")
+    progress(0, 3, gettext_noop("reading schools and evidence"))
     where = place(region=region, phase=phase, exclude=exclude)
     if not len(where.rows):
         raise formation.Infeasible("no open school with coordinates here")
@@ -141,7 +142,7 @@ def form_place(
                 "which no school here has"
             )
         deprivation = formation.deprivation_bands(share[where.rows])
-    progress(1, 3, "forming networks")
+    progress(1, 3, gettext_noop("forming networks"))
     formed = formation.form_networks(
         table.latitude[where.rows],
         table.longitude[where.rows],
@@ -155,7 +156,7 @@ def form_place(
         rules=rules,
         detour=settings.TRAVEL_DETOUR_PERCENT / 100,
     )
-    progress(3, 3, "done")
+    progress(3, 3, gettext_noop("done"))
     return Formed(place=where, formation=formed)
 
 
@@ -240,7 +241,7 @@ def form_incremental(
     """Keep every existing network of the place and its members; place the place's located schools that
     are in no cluster network (`kept`: school pk -> network pk, schools already proposed for a network
     in a locked proposal, counted as its members)."""
-    progress(0, 3, "reading schools and networks")
+    progress(0, 3, gettext_noop("reading schools and networks"))
     where = place(region=region, phase=phase, exclude=exclude)
     table = where.table
     networks = list(existing_networks(region=region, phase=phase))
@@ -291,7 +292,7 @@ def form_incremental(
     before = np.array([index[n] for n in member_network] + [-1] * len(new_rows), dtype=np.int64)
     if not len(rows):
         raise formation.Infeasible("no open school with coordinates here, and no existing network")
-    progress(1, 3, "placing new schools")
+    progress(1, 3, gettext_noop("placing new schools"))
     formed, still_short = formation.place_new_schools(
         table.latitude[rows],
         table.longitude[rows],
@@ -300,7 +301,7 @@ def form_incremental(
         max_size=max_size,
         detour=settings.TRAVEL_DETOUR_PERCENT / 100,
     )
-    progress(3, 3, "done")
+    progress(3, 3, gettext_noop("done"))
     return Incremental(
         pk=table.pk[rows],
         latitude=table.latitude[rows],

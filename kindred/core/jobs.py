@@ -20,14 +20,15 @@ def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:
     try:
         outcome = work(job_progress(job))
     except Exception as error:
-        job.status, job.message = Job.Status.FAILED, str(error)[:300]
+        # The error's text is shown as it was written (in the worker's language).
+        job.status, job.message, job.message_params = Job.Status.FAILED, str(error)[:300], {}
         job.outcome = {**job.outcome, "error": str(error)}
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "outcome", "finished_at"])
+        job.save(update_fields=["status", "message", "message_params", "outcome", "finished_at"])
         raise
     job.status, job.outcome, job.finished_at = Job.Status.SUCCEEDED, outcome, timezone.now()
-    job.message = ""  # the last step's message ("writing measures") no longer describes the job
+    job.message, job.message_params = "", {}  # the last step's ("writing measures") no longer fits
     if job.total is not None:
         job.done = job.total
-    job.save(update_fields=["status", "outcome", "finished_at", "done", "message"])
+    job.save(update_fields=["status", "outcome", "finished_at", "done", "message", "message_params"])
     return job

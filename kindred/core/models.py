@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.progress import worded
+
 
 class Job(models.Model):
     """A long piece of work run by the background worker, with its progress and outcome.
@@ -31,7 +33,10 @@ class Job(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(null=True, blank=True)
+    # The last progress message, in English (a gettext message id), and the values of its
+    # placeholders: `display_message` words it in the reader's language (kindred.core.progress).
     message = models.CharField(max_length=300, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     outcome = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -54,6 +59,11 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+    @property
+    def display_message(self) -> str:
+        """The last progress message in the reader's language."""
+        return worded(self.message, self.message_params)
 
     @property
     def is_finished(self) -> bool:

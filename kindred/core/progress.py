@@ -3,6 +3,13 @@
 Long work takes a `Progress` callback: `progress(done, total, message)`. On a terminal it
 drives a tqdm bar; in the worker it updates the `Job` row (at most a few times a second),
 so a page can show how far the job has got. The engine sees only the callback.
+
+A message is stored on the job and read later by someone else, perhaps in another language, so it
+is passed in English, as a gettext message id (marked with `gettext_noop`), never translated where
+it is said: `progress(n, total, gettext_noop("writing schools"))`. One with numbers or names in it is
+a `Said`: `Said(gettext_noop("%(n)d digests written"), n=12)`. The job keeps the id and the
+parameters (`Job.message`, `Job.message_params`) and the page words them in the reader's language
+(`Job.display_message`, `worded`); the terminal words them in the active language.
 """
 
 import sys
@@ -10,9 +17,37 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 Progress = Callable[[int, int | None, str], None]
+
+
+class Said(str):
+    """A progress message with parameters: its English text (a gettext message id) and the values
+    for its placeholders. It is a str (the English, filled in), so every Progress takes it."""
+
+    text: str
+    params: dict
+
+    def __new__(cls, text: str, **params) -> "Said":
+        said = super().__new__(cls, text % params if params else text)
+        said.text, said.params = text, params
+        return said
+
+
+def worded(text: str, params: dict | None = None) -> str:
+    """A stored progress message in the active language: `text` is its English (a gettext message
+    id); one that is no message id (a file's name, an error's text) is shown as it is."""
+    if not text:
+        return ""  # gettext("") is the catalogue's header
+    translated = gettext(text)
+    if not params:
+        return translated
+    try:
+        return translated % params
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return text % params
 
 
 def no_progress(done: int, total: int | None = None, message: str = "") -> None:
@@ -30,7 +65,7 @@ def terminal_progress(description: str, *, stream=None, enabled: bool = True) ->
         if total is not None and bar.total != total:
             bar.total = total
         if message:
-            bar.set_postfix_str(message, refresh=False)
+            bar.set_postfix_str(worded(*_code(message)), refresh=False)
         bar.update(done - bar.n)
 
     try:
@@ -49,9 +84,16 @@ def job_progress(job, *, every_seconds: float = 0.5) -> Progress:
         if now - last[0] < every_seconds and not finished:
             return
         last[0] = now
-        job.done, job.message = done, message[:300]
+        job.done, (job.message, job.message_params) = done, _code(message)
         if total is not None:
             job.total = total
-        job.save(update_fields=["done", "total", "message"])
+        job.save(update_fields=["done", "total", "message", "message_params"])
 
     return report
+
+
+def _code(message: str) -> tuple[str, dict]:
+    """What is stored of a message: its English text (at most 300 characters) and its parameters."""
+    if isinstance(message, Said):
+        return message.text[:300], message.params
+    return message[:300], {}

@@ -1,9 +1,11 @@
 """Background tasks of the core app."""
 
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from kindred.core.jobs import job_run
 from kindred.core.models import Job
+from kindred.core.progress import Said
 
 
 @task()
@@ -12,7 +14,7 @@ def check_worker(job_id: int) -> None:
 
     def work(progress):
         for step in range(1, 4):
-            progress(step, 3, f"step {step} of 3")
+            progress(step, 3, Said(gettext_noop("step %(n)s of %(total)s"), n=step, total=3))
         return {"summary": {"steps": 3}}
 
     job_run(Job.objects.get(pk=job_id), work)

@@ -35,6 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred import countries
 from kindred.accounts.generation import (
@@ -267,7 +268,7 @@ def national_write(
     with country_loading():
         written = country_rows_write(writer, country)
         if not n_networks:
-            progress(writer.done, total, _("indexing and checking references"))
+            progress(writer.done, total, gettext_noop("indexing and checking references"))
             summary = NationalSummary(country=written.summary)
         else:
             with (
@@ -276,8 +277,8 @@ def national_write(
                 posts_indexed_after(),
             ):
                 summary = _national_rows_write(writer, rng, country, written, n_networks, n_posts)
-                progress(writer.done, total, _("indexing and checking references"))
-    progress(total, total, _("done"))
+                progress(writer.done, total, gettext_noop("indexing and checking references"))
+    progress(total, total, gettext_noop("done"))
     return summary
 
 
@@ -322,7 +323,7 @@ def _national_rows_write(
             "created_at": _stamp(now - timedelta(days=730)),
         },
         n_networks,
-        _("networks"),
+        gettext_noop("networks"),
     )
 
     # Memberships: every school an active member; one in ten left the next network earlier.
@@ -351,7 +352,7 @@ def _national_rows_write(
             "replaced_by": None,
         },
         n_members,
-        _("memberships"),
+        gettext_noop("memberships"),
     )
 
     # People's roles: the lead school's leader coordinates; each school's second teacher is its contact.
@@ -372,7 +373,7 @@ def _national_rows_write(
             "ended_at": None,
         },
         n_roles,
-        _("network roles"),
+        gettext_noop("network roles"),
     )
 
     # The rota and its meetings: this school year, network i meeting on weekday i % 5.
@@ -400,7 +401,7 @@ def _national_rows_write(
             "school": school_ids[np.stack([host, chair], axis=2).reshape(-1)],
         },
         n_turns,
-        _("rota"),
+        gettext_noop("rota"),
     )
     events, registrations = _events_write(
         writer, rng, country, written, network_ids, lead_school, day_of[weekday], school_region, regions, now
@@ -538,7 +539,7 @@ def _events_write(
             "created_at": created,
         },
         len(rows),
-        _("events"),
+        gettext_noop("events"),
     )
 
     # Places at the training days: teachers of the region, as many as the day has places or fewer.
@@ -571,7 +572,7 @@ def _events_write(
                 "attended": None,
             },
             n_registrations,
-            _("registrations"),
+            gettext_noop("registrations"),
         )
     return len(rows), n_registrations
 
@@ -686,7 +687,7 @@ def _posts_write(
             "post_count": post_count,
         },
         n_threads,
-        _("threads"),
+        gettext_noop("threads"),
     )
     writer.write(
         Post,
@@ -704,7 +705,7 @@ def _posts_write(
             "hidden_by": None,
         },
         n_posts,
-        _("posts"),
+        gettext_noop("posts"),
     )
     # Read state: each author has read the thread up to their last post there, and follows it.
     key = author.astype(np.int64) * (n_threads + 1) + post_thread
@@ -720,7 +721,7 @@ def _posts_write(
             "visited_at": stamp_array[last_of_key],
         },
         len(last_of_key),
-        _("read marks"),
+        gettext_noop("read marks"),
     )
     return n_threads, len(last_of_key)
 

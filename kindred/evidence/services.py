@@ -18,6 +18,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
@@ -158,7 +159,7 @@ def families_recompute(
 
 
 def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
-    progress(0, 3, "loading schools")
+    progress(0, 3, gettext_noop("loading schools"))
     run = _run_start(EvidenceRun.Kind.FAMILIES)
     table = school_table()
     features = family_features(table) if table.size else []
@@ -170,13 +171,13 @@ def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
         context = _context(table, features)[rows]
         phase = table.phase[rows]
         if fit and rows.size:
-            progress(1, 3, "choosing weights")
+            progress(1, 3, gettext_noop("choosing weights"))
             series = outcome_series(table)
             if series:
                 weights = fit_weights(
                     context, _pooled_outcomes(table, series)[rows], groups=phase, k=k, max_evaluations=40
                 ).weights
-        progress(2, 3, "finding families")
+        progress(2, 3, gettext_noop("finding families"))
         found = families(context, groups=phase, k=k, weights=weights) if rows.size else None
         if found is not None:
             ranks = np.broadcast_to(np.arange(1, found.k + 1), found.members.shape)
@@ -213,7 +214,7 @@ def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
         else dict(zip(features, np.asarray(weights).round(4).tolist(), strict=True)),
     }
     _run_switch(run, summary=outcome, by=by)
-    progress(3, 3, "done")
+    progress(3, 3, gettext_noop("done"))
     return outcome
 
 
@@ -248,13 +249,13 @@ def performance_recompute(*, by=None, progress: Progress = no_progress, holder: 
 
 
 def _performance_recompute(*, by, progress: Progress) -> dict:
-    progress(0, 4, "loading measures")
+    progress(0, 4, gettext_noop("loading measures"))
     run = _run_start(EvidenceRun.Kind.PERFORMANCE)
     table = school_table()
     series = outcome_series(table)
     definitions = MeasureDefinition.objects.in_bulk(field_name="code")
     features = context_features(table) if table.size else []
-    progress(1, 4, "estimating")
+    progress(1, 4, gettext_noop("estimating"))
     yearly = relative_performance_table(
         series,
         context=_context(table, features) if table.size else np.zeros((0, 0)),
@@ -264,7 +265,7 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
     )
     pooled = pool_years(yearly, n_schools=table.size, groups=table.phase)
     checks = installation_check(yearly, pooled)
-    progress(2, 4, "storing")
+    progress(2, 4, gettext_noop("storing"))
     # One transaction for all the rows: on SQLite each commit also checkpoints the write-ahead log,
     # and 39 commits rewrote the same index pages 39 times (5.7 s of an 18 s recompute).
     # A pooled result is stored with no year, even when it pools a single year (its `year` is then set).
@@ -274,7 +275,7 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
         )
     strengths = sum(int((r.verdict[r.valid] == STRENGTH).sum()) for r in pooled)
     needs = sum(int((r.verdict[r.valid] == NEED).sum()) for r in pooled)
-    progress(3, 4, "switching to the new results")
+    progress(3, 4, gettext_noop("switching to the new results"))
     derived: dict[str, int] = {}
     outcome: dict[str, Any] = {
         "summary": {
@@ -305,7 +306,7 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
             then=lambda: derived.update(n=categories_derive(pooled, table)),
         )
         outcome["summary"]["derived categories"] = derived.get("n", 0)
-    progress(4, 4, "done")
+    progress(4, 4, gettext_noop("done"))
     return outcome
 
 
@@ -590,11 +591,11 @@ def selfcheck_run(
     """
     if n_schools < 50:
         raise ValueError(_("A self-check needs at least 50 schools."))
-    progress(0, 2, _("generating and analysing a planted country"))
+    progress(0, 2, gettext_noop("generating and analysing a planted country"))
     started = timezone.now()
     definitions = MeasureDefinition.objects.in_bulk(field_name="code")
     result = planted_selfcheck(measure_models(definitions), n_schools=n_schools, seed=seed, years=years)
-    progress(1, 2, _("storing the results"))
+    progress(1, 2, gettext_noop("storing the results"))
     check = SelfCheck.objects.create(
         started_at=started,
         finished_at=timezone.now(),
@@ -607,5 +608,5 @@ def selfcheck_run(
         by=by,
     )
     audit(by, "evidence.self_checked", check, passed=result.passed, schools=result.schools)
-    progress(2, 2, _("done"))
+    progress(2, 2, gettext_noop("done"))
     return check

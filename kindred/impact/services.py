@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.engine.impact import ESTIMATED, ImpactEstimate
 from kindred.events.models import Event
 from kindred.impact.loading import measure_panels, school_rows
@@ -222,7 +223,7 @@ def effects_recompute(*, progress: Progress = no_progress) -> dict[str, int]:
     The control fits of each measure are made once and shared by every unit (engine/impact.py).
     Everything is computed before anything is written; the old results are replaced in one transaction.
     """
-    progress(0, 3, "loading results, memberships and context")
+    progress(0, 3, gettext_noop("loading results, memberships and context"))
     table, panels = measure_panels()
     members: dict[int, list[int]] = {}
     for network_id, school_id in Membership.objects.values_list("network_id", "school_id").distinct():
@@ -241,7 +242,16 @@ def effects_recompute(*, progress: Progress = no_progress) -> dict[str, int]:
     now = timezone.now()
     network_rows, programme_rows = [], []
     for done, panel in enumerate(panels):
-        progress(1, 3, f"{panel.measure} ({done + 1} of {len(panels)})")
+        progress(
+            1,
+            3,
+            Said(
+                gettext_noop("%(measure)s (%(n)s of %(total)s)"),
+                measure=panel.measure,
+                n=done + 1,
+                total=len(panels),
+            ),
+        )
         measure_id = measures[panel.measure]
         for network_id, schools in members.items():
             estimate = panel.panel.estimate(school_rows(table, schools))
@@ -257,13 +267,13 @@ def effects_recompute(*, progress: Progress = no_progress) -> dict[str, int]:
                     **_stored(estimate, panel.years, now, programme_id=programme_id, measure_id=measure_id)
                 )
             )
-    progress(2, 3, "storing")
+    progress(2, 3, gettext_noop("storing"))
     with transaction.atomic():
         NetworkEffect.objects.all().delete()
         NetworkEffect.objects.bulk_create(network_rows, batch_size=2_000)
         ProgrammeEffect.objects.all().delete()
         ProgrammeEffect.objects.bulk_create(programme_rows, batch_size=2_000)
-    progress(3, 3, "done")
+    progress(3, 3, gettext_noop("done"))
     rows = network_rows + programme_rows
     return {
         "measures": len(panels),

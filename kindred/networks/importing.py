@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.core.progress import Progress, no_progress
 from kindred.networks.models import Membership, Network
@@ -85,7 +86,7 @@ def memberships_import(*, path: str | Path, progress: Progress = no_progress) ->
         if school and network and joined is not None:
             rows.append(_Row(number, school, network, joined, left, cell("reason").strip()))
         if report.rows % 1_000 == 0:
-            progress(report.rows, table.estimated_rows or report.rows, _("checking"))
+            progress(report.rows, table.estimated_rows or report.rows, gettext_noop("checking"))
     schools = {s.registry_id: s for s in School.objects.filter(registry_id__in={r.school for r in rows})}
     for row in rows:
         if row.school not in schools:
@@ -152,4 +153,4 @@ def _store(
             raise _Refused(row.number, " ".join(refused.messages)) from None
         report.rows_created += 1
         if done % 100 == 0:
-            progress(done, len(rows), _("storing"))
+            progress(done, len(rows), gettext_noop("storing"))

@@ -18,6 +18,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.csv_export import csv_writer
@@ -195,7 +196,7 @@ def _write_schools(
             ],
         },
         country.n_schools,
-        _("schools"),
+        gettext_noop("schools"),
     )
 
 
@@ -245,7 +246,7 @@ def _write_measures(writer: ChunkWriter, country: Country, school_ids: np.ndarra
     known = ~np.isnan(raw)
     cohorts[known] = [int(c) for c in np.rint(raw[known])]
     columns.update(value=stored, suppressed=suppressed, cohort=cohorts)
-    return writer.write(SchoolMeasure, columns, len(stored), _("measures"))
+    return writer.write(SchoolMeasure, columns, len(stored), gettext_noop("measures"))
 
 
 def write_truth_csv(country: Country, path: str | os.PathLike) -> int:

@@ -4,12 +4,14 @@ category's reason, the audit log's labels, the titles of a survey's rounds, the 
 invitation to replace a member. Rows written before (in the writer's language) are turned into codes
 by data migrations."""
 
+import html
 import importlib
 
 import pytest
 from django.apps import apps
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from kindred.brokering.models import Invitation, ProposedNetwork, Run
 from kindred.brokering.services import run_create, run_publish
@@ -235,3 +237,53 @@ def test_the_migration_drops_replacement_messages_written_in_words(
     ).forwards(apps, None)
     invitation.refresh_from_db()
     assert invitation.display_message == "Please join us"  # typed by a person: kept
+
+
+def test_a_jobs_progress_is_worded_in_each_readers_language(client, site_admin):
+    """The worker reports progress in English; the job keeps the message id and its numbers, and
+    the job's page words them in the reader's language."""
+    from kindred.core.jobs import job_create
+    from kindred.core.models import Job
+    from kindred.core.progress import Said, job_progress
+
+    digests = job_create(kind=Job.Kind.RECOMPUTE, label="Digests", by=site_admin)
+    forming = job_create(kind=Job.Kind.BROKERING, label="Formation", by=site_admin)
+    with translation.override("en"):
+        job_progress(digests)(5, 10, Said(gettext_noop("%(n)d digests written"), n=12))
+        job_progress(forming)(1, 3, gettext_noop("forming networks"))
+    digests.refresh_from_db()
+    assert (digests.message, digests.message_params) == ("%(n)d digests written", {"n": 12})
+    client.force_login(site_admin)
+    pages = {
+        (job.pk, language): html.unescape(
+            client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        )
+        for job in (digests, forming)
+        for language in ("en", "cy", "ar")
+    }
+    assert "12 digests written" in pages[digests.pk, "en"]
+    assert "12 crynodeb wedi'u hysgrifennu" in pages[digests.pk, "cy"]
+    assert "كُتب 12 ملخص" in pages[digests.pk, "ar"]
+    assert "yn ffurfio rhwydweithiau" in pages[forming.pk, "cy"]
+    assert "تكوين الشبكات" in pages[forming.pk, "ar"]
+    for language in ("cy", "ar"):
+        assert "digests written" not in pages[digests.pk, language]
+        assert "forming networks" not in pages[forming.pk, language]
+
+
+def test_a_finished_jobs_error_is_shown_as_written(client, site_admin):
+    from kindred.core.jobs import job_create, job_run
+    from kindred.core.models import Job
+
+    job = job_create(kind=Job.Kind.RECOMPUTE, label="Recompute", by=site_admin)
+
+    def work(progress):
+        progress(1, 2, gettext_noop("estimating"))
+        raise RuntimeError("disk full (100%)")
+
+    with pytest.raises(RuntimeError):
+        job_run(job, work)
+    job.refresh_from_db()
+    assert (job.message, job.message_params) == ("disk full (100%)", {})
+    with translation.override("cy"):
+        assert job.display_message == "disk full (100%)"

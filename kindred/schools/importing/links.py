@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
@@ -126,14 +126,14 @@ def plan_links_file(
     done = 0
     for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, max(total or 0, done), _("checking"))
+            progress(done, max(total or 0, done), gettext_noop("checking"))
         link = plan_link_row(
             plan, row, cells[at_urn], cells[at_link], cells[at_type], cells[at_date], school_types
         )
         if link is not None:
             links_add(plan, link, existing_pairs)
     report.rows, report.blank_rows = table.rows_read, table.blank_rows
-    progress(done, done, _("checked"))
+    progress(done, done, gettext_noop("checked"))
     return plan
 
 

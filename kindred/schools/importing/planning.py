@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from kindred import countries
 from kindred.core.progress import Progress, no_progress
@@ -290,10 +290,10 @@ def plan_schools_file(
     done = 0
     for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, max(total or 0, done), _("checking"))
+            progress(done, max(total or 0, done), gettext_noop("checking"))
         checker.check(row, cells, existing_ids)
     _finish(plan, table)
-    progress(done, done, _("checked"))
+    progress(done, done, gettext_noop("checked"))
     checker.finish()
     listed = {spec.code for spec in plan.measure_specs}
     read = {code for code, _value, _cohort in checker.long_measures}
@@ -1001,7 +1001,7 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
             plan.authorities[code].region = region_code or None
             plan.kept_rows.append(row)
     _finish(plan, table)
-    progress(plan.report.rows, plan.report.rows, _("checked"))
+    progress(plan.report.rows, plan.report.rows, gettext_noop("checked"))
     return plan
 
 
@@ -1037,7 +1037,7 @@ def plan_measures_file(
     problems = plan.report.problems
     for done, (row, cells) in enumerate(table.rows(), start=1):
         if done % PROGRESS_EVERY == 0:
-            progress(done, max(total or 0, done), _("checking"))
+            progress(done, max(total or 0, done), gettext_noop("checking"))
         registry_id = clean_id(cells[at_id])
         if not registry_id:
             plan.report.skipped[str(SKIP_NO_ID)] += 1
@@ -1116,5 +1116,5 @@ def plan_measures_file(
         _add_measure(plan, row, registry_id, code, year, value, cohort, band=band)
     _finish(plan, table)
     plan.measure_specs = [MEASURES[c] for c in sorted({m.code for m in plan.measures}) if c in MEASURES]
-    progress(done, done, _("checked"))
+    progress(done, done, gettext_noop("checked"))
     return plan

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
@@ -41,16 +41,16 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     report = plan.report
     rows: dict[int, int] = dict.fromkeys(plan.kept_rows, UNCHANGED)
     total = report.rows
-    progress(total, total, _("writing local authorities and regions"))
+    progress(total, total, gettext_noop("writing local authorities and regions"))
     region_ids, _statuses = _places_write(Region, plan.regions, report.regions, {})
     authority_ids, statuses = _places_write(LocalAuthority, plan.authorities, report.authorities, region_ids)
     for code, status in statuses.items():
         row = plan.authorities[code].row
         rows[row] = max(rows[row], status)
-    progress(total, total, _("writing schools"))
+    progress(total, total, gettext_noop("writing schools"))
     school_ids = _schools_write(plan, report, rows, authority_ids, region_ids)
     _regions_from_authorities()
-    progress(total, total, _("writing measures"))
+    progress(total, total, gettext_noop("writing measures"))
     _measures_write(plan, report, rows, school_ids)
     if report.schools.created:
         pending_links_resolve(report)  # links waiting for these schools
@@ -69,7 +69,7 @@ def links_plan_write(plan: LinksPlan, *, progress: Progress = no_progress) -> Im
     assert plan.ok, "a plan with problems must never be written"
     report = plan.report
     total = report.rows
-    progress(total, total, _("writing links"))
+    progress(total, total, gettext_noop("writing links"))
     statuses = _links_write(plan.links, report)
     report.rows_created = sum(1 for s in statuses.values() if s == CREATED)
     report.rows_updated = sum(1 for s in statuses.values() if s == UPDATED)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from kindred.accounts.generation import country_make
 from kindred.core.progress import terminal_progress
@@ -96,7 +97,7 @@ class Command(BaseCommand):
         with terminal_progress("Generating", enabled=options.get("verbosity", 1) > 0) as progress:
             try:
                 national_check(n_schools=schools, n_networks=n_networks, n_posts=posts)
-                progress(0, None, "generating")
+                progress(0, None, gettext_noop("generating"))
                 generated = country_make(
                     n_schools=schools,
                     seed=seed,
