@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kindred import countries
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.search import people_indexed_after
 from kindred.core.bulk import foreign_keys_validated_after, indexes_rebuilt_after
@@ -210,6 +211,7 @@ def teachers_write(
             "date_joined": joined,
             "email": teacher_emails(country),
             "full_name": full_name,
+            "language": countries.load(country.places).people_language,  # Egypt's: Arabic
         },
         n,
         gettext_noop("teachers"),

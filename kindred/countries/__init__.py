@@ -75,6 +75,12 @@ class Profile:
     def time_zone(self) -> str:
         return self.time_zones[0]
 
+    @property
+    def people_language(self) -> str:
+        """The `User.language` of the country's generated and demo people, so their e-mails are in the
+        country's language: '' (their browser's, then the site's) where that is the site's own."""
+        return "" if self.language == settings.LANGUAGE_CODE.split("-")[0] else self.language
+
     def word(self, key: str, language: str | None = None) -> str:
         """One of WORD_KEYS in `language` (default: the active language)."""
         return _pick(self.words[key], language or get_language())

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import staff_role_add
-from kindred.demo.texts import demo_texts
+from kindred.demo.texts import demo_language, demo_texts
 from kindred.events.models import Event
 from kindred.impact import services as impact
 from kindred.impact.models import Programme, Survey
@@ -90,6 +90,7 @@ def _staff(network: Network, *, admin: User) -> list[tuple[User, object]]:
                 email=f"staff{k}.{membership.school.registry_id}@demo.kindred.example",
                 password=None,
                 full_name=demo_texts()["impact"]["staff"].format(n=k + 1, school=membership.school.name),
+                language=demo_language(),
             )
             staff_role_add(user=user, school=membership.school, role=SchoolStaff.Role.TEACHER, by=admin)
             staff.append(user)

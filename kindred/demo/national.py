@@ -51,6 +51,7 @@ from kindred.board.models import Post, Thread, ThreadRead
 from kindred.board.search import posts_indexed_after
 from kindred.core.bulk import foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.core.progress import Progress, no_progress
+from kindred.demo.national_words import NationalWords, national_words
 from kindred.engine import recurrence
 from kindred.engine.generate import Country
 from kindred.events.feeds import event_components
@@ -67,145 +68,6 @@ TRAINING_PLACES = 40
 PUPIL_EVENT_SHARE = 10  # one school in ten holds a pupil event
 
 LOADED = (Network, Membership, NetworkRole, RotaTurn, Thread, Post, ThreadRead, Event, Registration)
-
-WORDS = [
-    "reading",
-    "phonics",
-    "fluency",
-    "vocabulary",
-    "writing",
-    "oracy",
-    "maths",
-    "fractions",
-    "reasoning",
-    "times",
-    "tables",
-    "science",
-    "practical",
-    "enquiry",
-    "history",
-    "geography",
-    "art",
-    "music",
-    "drama",
-    "sport",
-    "attendance",
-    "behaviour",
-    "wellbeing",
-    "inclusion",
-    "SEND",
-    "transition",
-    "assessment",
-    "feedback",
-    "marking",
-    "moderation",
-    "curriculum",
-    "planning",
-    "sequencing",
-    "retrieval",
-    "homework",
-    "parents",
-    "governors",
-    "budget",
-    "staffing",
-    "recruitment",
-    "mentoring",
-    "coaching",
-    "early",
-    "career",
-    "teachers",
-    "subject",
-    "leaders",
-    "trips",
-    "clubs",
-    "breakfast",
-    "library",
-    "tutoring",
-    "disadvantaged",
-    "pupils",
-    "catch",
-    "up",
-    "intervention",
-    "lesson",
-    "study",
-    "observation",
-    "peer",
-    "review",
-    "data",
-    "targets",
-    "progress",
-    "outcomes",
-    "Welsh",
-    "Arabic",
-    "French",
-    "Spanish",
-    "computing",
-    "coding",
-    "online",
-    "safety",
-    "safeguarding",
-    "training",
-    "timetable",
-    "calendar",
-    "cover",
-    "supply",
-    "exams",
-    "mocks",
-    "revision",
-    "coursework",
-    "moderation",
-    "trust",
-    "partnership",
-    "cluster",
-    "network",
-    "meeting",
-    "agenda",
-    "minutes",
-    "actions",
-    "resources",
-    "template",
-    "policy",
-    "evidence",
-    "impact",
-    "survey",
-    "voice",
-    "council",
-]
-SENTENCE_SHAPES = (
-    "Has anyone tried {a} with {b}?",
-    "We are trialling {a} in year {n} and would welcome ideas on {b}.",
-    "Our {a} policy is attached below; it covers {b} and {c}.",
-    "Thanks for sharing. We found {a} helped most with {b}.",
-    "Could we add {a} and {b} to the agenda for the next meeting?",
-    "A reminder that the {a} training is on {b} this term.",
-    "Our data on {a} show progress in {b}, less so in {c}.",
-    "Happy to host a visit to see {a} and {b} in practice.",
-)
-THREAD_SHAPES = (
-    "{A} and {b}",
-    "Ideas for {a}",
-    "{A}: what works?",
-    "Sharing our {a} plan",
-    "Visit: {a} in practice",
-)
-TRAINING_TOPICS = (
-    "Reading for pleasure",
-    "Feedback that moves learning",
-    "Inclusive classrooms",
-    "Maths mastery",
-)
-PUPIL_EVENTS = (
-    (Event.Kind.SPORT, "Cross-country run"),
-    (Event.Kind.DEBATE, "Debating competition"),
-    (Event.Kind.CULTURAL, "Music festival"),
-    (Event.Kind.ACADEMIC, "Science fair"),
-)
-NETWORK_WORDS = {
-    Network.Kind.COMMUNITY: "Community of Schools",
-    Network.Kind.CLUSTER: "Cluster",
-    Network.Kind.SUBJECT: "Maths Network",
-    Network.Kind.PARTNERSHIP: "Learning Partnership",
-}
 
 
 @dataclass(frozen=True)
@@ -302,10 +164,11 @@ def _national_rows_write(
     first_position = np.searchsorted(network_of_position, np.arange(n_networks))
     lead_school = order[first_position]  # each network's first school (index)
     network_ids = allocate_ids(Network, n_networks)
-    kinds = np.array(list(NETWORK_WORDS))[np.arange(n_networks) % len(NETWORK_WORDS)]
+    said = national_words(country.places)  # in the country's language
+    kinds = np.array(list(said.network_words))[np.arange(n_networks) % len(said.network_words)]
     towns = country.town[lead_school]
     names = [
-        f"{town} {NETWORK_WORDS[Network.Kind(kind)]} {i + 1}"
+        said.network_name.format(town=town, word=said.network_words[kind], number=i + 1)
         for i, (town, kind) in enumerate(zip(towns.tolist(), kinds.tolist(), strict=True))
     ]
     writer.write(
@@ -314,7 +177,7 @@ def _national_rows_write(
             "id": network_ids,
             "name": names,
             "kind": kinds,
-            "purpose": _("Sharing practice between neighbouring schools"),
+            "purpose": said.purpose,
             "region": school_region[lead_school],
             "subject": np.where(kinds == Network.Kind.SUBJECT.value, "maths", ""),
             "visibility": np.where(np.arange(n_networks) % 5 == 4, "private", "public"),
@@ -348,7 +211,7 @@ def _national_rows_write(
             ),
             "joined_at": joined[(np.arange(n_members) >= n_active).astype(int)],
             "left_at": [None] * n_active + [_stamp(now - timedelta(days=90))] * len(left),
-            "leave_reason": [""] * n_active + [_("Joined a network nearer to the school")] * len(left),
+            "leave_reason": [""] * n_active + [said.leave_reason] * len(left),
             "replaced_by": None,
         },
         n_members,
@@ -435,6 +298,7 @@ def _events_write(
     now: datetime,
 ) -> tuple[int, int]:
     """A year of events with their stored iCalendar text; returns (events, registrations)."""
+    said = national_words(country.places)  # in the country's language
     zone_name = settings.TIME_ZONE
     tz = recurrence.zone(zone_name)
     staff_roles_all = json.dumps([r.value for r in SchoolStaff.Role])
@@ -450,7 +314,7 @@ def _events_write(
             dict(
                 network=int(network_ids[i]),
                 kind=Event.Kind.MEETING,
-                title=_("Network meeting"),
+                title=said.meeting,
                 host_school=int(written.school_ids[lead_school[i]]),
                 starts_at=start,
                 ends_at=start + timedelta(minutes=90),
@@ -463,6 +327,8 @@ def _events_write(
     training: list[tuple[int, int]] = []  # (row, region id) of each training day
     for code, region_id in sorted(regions.items()):
         in_region = np.flatnonzero(country.region == code)
+        if not len(in_region):  # a small country leaves some regions without schools
+            continue
         for k in range(TRAINING_PER_REGION):
             day = first_day + timedelta(days=14 * k + 3 + k % 2)  # a Thursday or a Friday
             start = at(day, 9)
@@ -471,7 +337,7 @@ def _events_write(
                 dict(
                     region=region_id,
                     kind=Event.Kind.TRAINING,
-                    title=TRAINING_TOPICS[k % len(TRAINING_TOPICS)],
+                    title=said.training_topics[k % len(said.training_topics)],
                     host_school=int(written.school_ids[in_region[k % len(in_region)]]),
                     starts_at=start,
                     ends_at=start + timedelta(hours=6),
@@ -482,7 +348,7 @@ def _events_write(
     hosts = np.flatnonzero(np.arange(country.n_schools) % PUPIL_EVENT_SHARE == 3)
     days = rng.integers(0, 330, len(hosts))
     for school, offset in zip(hosts.tolist(), days.tolist(), strict=True):
-        kind, title = PUPIL_EVENTS[school % len(PUPIL_EVENTS)]
+        kind, title = said.pupil_events[school % len(said.pupil_events)]
         start = at(first_day + timedelta(days=offset), 13)
         rows.append(
             dict(
@@ -665,14 +531,15 @@ def _posts_write(
     base = np.datetime64(start.astimezone(UTC).replace(tzinfo=None), "us")
     stamps = _stamps(base + (at * 1e6).astype("timedelta64[us]"))
 
-    bodies, htmls = _bodies(rng, n_posts)
+    said = national_words(country.places)  # in the country's language
+    bodies, htmls = _bodies(rng, n_posts, said)
     # Each thread: its opening post's author and time, its last post, its count.
     first_post = np.full(n_threads, n_posts, dtype=np.int64)
     np.minimum.at(first_post, post_thread, np.arange(n_posts))
     last_post = np.zeros(n_threads, dtype=np.int64)
     np.maximum.at(last_post, post_thread, np.arange(n_posts))
     post_count = np.bincount(post_thread, minlength=n_threads)
-    titles = _titles(rng, n_threads)
+    titles = _titles(rng, n_threads, said)
     stamp_array = np.array(stamps, dtype=object)
     writer.write(
         Thread,
@@ -726,14 +593,15 @@ def _posts_write(
     return n_threads, len(last_of_key)
 
 
-def _bodies(rng: np.random.Generator, n: int) -> tuple[list[str], list[str]]:
+def _bodies(rng: np.random.Generator, n: int, said: NationalWords) -> tuple[list[str], list[str]]:
     """Post bodies of one or two paragraphs of sentences, and the HTML the board's renderer makes of them
     (plain sentences are paragraphs of escaped text: tests/generation/test_national.py checks it)."""
     sentences = []
-    shapes = rng.integers(0, len(SENTENCE_SHAPES), 4_000)
-    words = rng.integers(0, len(WORDS), (4_000, 3))
+    shapes = rng.integers(0, len(said.sentence_shapes), 4_000)
+    words = rng.integers(0, len(said.words), (4_000, 3))
+    w = said.words
     for shape, (a, b, c) in zip(shapes.tolist(), words.tolist(), strict=True):
-        sentences.append(SENTENCE_SHAPES[shape].format(a=WORDS[a], b=WORDS[b], c=WORDS[c], n=3 + (a + b) % 9))
+        sentences.append(said.sentence_shapes[shape].format(a=w[a], b=w[b], c=w[c], n=3 + (a + b) % 9))
     paragraphs = rng.integers(0, len(sentences), (n, 4)).tolist()
     two = (rng.random(n) < 0.3).tolist()
     sizes = rng.integers(1, 3, n).tolist()
@@ -750,12 +618,13 @@ def _bodies(rng: np.random.Generator, n: int) -> tuple[list[str], list[str]]:
     return bodies, htmls
 
 
-def _titles(rng: np.random.Generator, n: int) -> list[str]:
-    shapes = rng.integers(0, len(THREAD_SHAPES), n).tolist()
-    a = rng.integers(0, len(WORDS), n).tolist()
-    b = rng.integers(0, len(WORDS), n).tolist()
+def _titles(rng: np.random.Generator, n: int, said: NationalWords) -> list[str]:
+    shapes = rng.integers(0, len(said.thread_shapes), n).tolist()
+    a = rng.integers(0, len(said.words), n).tolist()
+    b = rng.integers(0, len(said.words), n).tolist()
+    w = said.words
     return [
-        THREAD_SHAPES[s].format(a=WORDS[x], A=WORDS[x][:1].upper() + WORDS[x][1:], b=WORDS[y])
+        said.thread_shapes[s].format(a=w[x], A=said.capitalised(w[x]), b=w[y])
         for s, x, y in zip(shapes, a, b, strict=True)
     ]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kindred import countries
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import staff_role_add
-from kindred.demo.texts import demo_texts
+from kindred.demo.texts import demo_language, demo_texts
 from kindred.engine.rota import spread_dates
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
 from kindred.networks.rota import rota_generate
@@ -66,7 +66,9 @@ def demo_networks_create(*, region: Region, coordinator: User, teacher: User, pa
     names, profiles, words = texts["people"], texts["profiles"], texts["networks"]
 
     def person(email: str, name: str, school: School, role: str, **profile) -> User:
-        user = User.objects.create_user(email=email, password=password, full_name=name)
+        user = User.objects.create_user(
+            email=email, password=password, full_name=name, language=demo_language()
+        )
         staff_role_add(school=school, user=user, role=role, by=None)
         profile_update(user=user, **profile)
         return user

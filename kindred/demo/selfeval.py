@@ -10,7 +10,7 @@ from django.db import transaction
 from kindred import frameworks
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import staff_role_add
-from kindred.demo.texts import demo_texts
+from kindred.demo.texts import demo_language, demo_texts
 from kindred.evidence.models import SupportCategory
 from kindred.frameworks import loading, services
 from kindred.frameworks.models import Evaluation, FrameworkVersion, Standard
@@ -119,6 +119,7 @@ def _consultation(*, region, leader, admin, schools, rng):
                 email=f"head.{school.registry_id}@demo.kindred.example",
                 password=None,
                 full_name=demo_texts()["people"]["head_of"].format(school=school.name),
+                language=demo_language(),
             )
             staff_role_add(user=head, school=school, role=SchoolStaff.Role.LEADER, by=admin)
         voice.response_save(

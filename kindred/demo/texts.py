@@ -374,6 +374,12 @@ ARABIC: dict = {
 TEXTS = {"en": ENGLISH, "ar": ARABIC}
 
 
+def demo_language() -> str:
+    """The `User.language` of the demo's people: the country's (Egypt's people read Arabic e-mails),
+    '' where that is the site's own (they follow their browser)."""
+    return countries.profile().people_language
+
+
 def demo_texts() -> dict:
     """The demo's texts in the language of the country profile (English where none is written)."""
     return TEXTS.get(countries.profile().language, ENGLISH)

@@ -164,6 +164,8 @@ class Country:
     teacher_last_name: np.ndarray  # str, one per teacher
     seed: int = 0
     years: tuple[int, ...] = ()
+    # Whose places and names it has (engine/places.py): "eng", or "eg" once localised.
+    places: str = "eng"
 
     @property
     def n_schools(self) -> int:

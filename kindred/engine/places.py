@@ -311,6 +311,7 @@ def _egypt(country: Country, rng: np.random.Generator) -> Country:
     last = np.array(EGYPT_LAST_NAMES, dtype=object)[rng.integers(len(EGYPT_LAST_NAMES), size=n_teachers)]
     return replace(
         country,
+        places="eg",
         name=name,
         town=town,
         latitude=latitude,

@@ -130,3 +130,22 @@ def test_egyptian_places_hold_together():
     for _code, name, region_code in country.authorities:
         main_town = re.sub(r" \d+$", "", name.removeprefix("إدارة ").removesuffix(" التعليمية"))
         assert main_town in EGYPT_TOWNS[governorate[region_code]], (name, names[region_code])
+
+
+def test_the_egyptian_demos_people_read_their_e_mails_in_arabic(egyptian_demo):
+    """People the demo makes get the country's language, so what is e-mailed to them is Arabic."""
+    made = User.objects.filter(email__endswith="@demo.kindred.example").exclude(
+        email__in=["coordinator@demo.kindred.example", "teacher@demo.kindred.example",
+                   "admin@demo.kindred.example", "leader@demo.kindred.example"]
+    )  # fmt: skip
+    assert made.exists()
+    assert set(made.values_list("language", flat=True)) == {"ar"}
+
+
+def test_the_demos_own_accounts_read_arabic_in_egypt_and_follow_their_browser_elsewhere(region_a, settings):
+    from kindred.demo.texts import demo_language
+
+    settings.COUNTRY = "eg"
+    assert demo_language() == "ar"
+    settings.COUNTRY = "eng"
+    assert demo_language() == ""

@@ -65,3 +65,42 @@ def test_the_egyptian_dashboard_speaks_arabic_and_its_own_words(egypt, client, s
     client.force_login(site_admin)
     page = client.get("/evidence/dashboard/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'dir="rtl"' in page and "الإدارة التعليمية" in page and "المحافظة" in page
+
+
+def test_a_generated_egyptian_trial_writes_in_arabic_and_its_people_read_arabic(db, settings):
+    """`kindred generate --country eg --networks --posts`: networks, their purposes, posts, threads
+    and events are written in Arabic; every generated teacher's language is Arabic (their e-mails)."""
+    from kindred.accounts.models import User
+    from kindred.board.models import Post, Thread
+    from kindred.events.models import Event
+    from kindred.networks.models import Membership, Network
+
+    settings.COUNTRY = "eg"
+    call_command(
+        "generate", schools=60, seed=4, country="eg", teachers=120, networks=5, posts=40, verbosity=0
+    )
+    latin = re.compile(r"[A-Za-z]")
+
+    def arabic(text: str) -> bool:
+        return bool(ARABIC.search(text)) and not latin.search(text)
+
+    assert Network.objects.count() == 5
+    assert all(arabic(n.name) and arabic(n.purpose) for n in Network.objects.all())
+    assert all(arabic(t) for t in Thread.objects.values_list("title", flat=True))
+    assert Post.objects.count() == 40 and all(arabic(b) for b in Post.objects.values_list("body", flat=True))
+    assert Event.objects.exists() and all(arabic(t) for t in Event.objects.values_list("title", flat=True))
+    reasons = Membership.objects.exclude(leave_reason="").values_list("leave_reason", flat=True)
+    assert all(arabic(r) for r in reasons)
+    assert set(User.objects.values_list("language", flat=True)) == {"ar"}
+
+
+def test_a_generated_english_trial_is_unchanged_and_its_people_follow_their_browser(db):
+    from kindred.accounts.models import User
+    from kindred.networks.models import Network
+
+    call_command("generate", schools=30, seed=4, teachers=40, networks=2, posts=10, verbosity=0)
+    assert sorted(Network.objects.values_list("name", flat=True))[0].endswith(" 1")
+    assert set(Network.objects.values_list("purpose", flat=True)) == {
+        "Sharing practice between neighbouring schools"
+    }
+    assert set(User.objects.values_list("language", flat=True)) == {""}

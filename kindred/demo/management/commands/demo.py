@@ -22,7 +22,7 @@ from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
 from kindred.demo.networks import demo_networks_create
 from kindred.demo.selfeval import selfeval_demo_create
-from kindred.demo.texts import demo_texts
+from kindred.demo.texts import demo_language, demo_texts
 from kindred.frameworks.selectors import current_year
 from kindred.schools.models import Region, School
 
@@ -256,7 +256,9 @@ def demo_accounts_create() -> dict[str, User]:
     lead_school, teacher_school = schools[0], schools[1]
 
     def person(email: str, full_name: str, **flags) -> User:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name, **flags)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=full_name, language=demo_language(), **flags
+        )
         return user
 
     names = demo_texts()["people"]
