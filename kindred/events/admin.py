@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kindred.events.models import Event, OccurrenceChange, Registration, TermPeriod
 from kindred.events.services import holiday_skips_refresh
@@ -44,10 +45,14 @@ class RegistrationAdmin(admin.ModelAdmin):
 class TermPeriodAdmin(admin.ModelAdmin):
     """Term dates and holidays; a change here recomputes which dates of recurring events are left out."""
 
-    list_display = ["country", "local_authority", "kind", "name", "starts_on", "ends_on"]
+    list_display = ["country", "local_authority", "kind", "shown_name", "starts_on", "ends_on"]
     list_filter = ["country", "kind"]
     raw_id_fields = ["local_authority"]
     date_hierarchy = "starts_on"
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj: TermPeriod) -> str:
+        return obj.display_name  # a shipped name in the reader's language
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.mail import single_line
@@ -258,6 +259,39 @@ class FeedToken(models.Model):
         return f"feed of {self.user}"
 
 
+# The names of terms and holidays in the shipped term dates (kindred/countries/terms/*.csv), marked
+# for the catalogues: a period with one of these names is shown in the reader's language
+# (`TermPeriod.display_name`); a name typed in the admin or loaded from another file, as typed.
+SHIPPED_TERM_NAMES = frozenset(
+    (
+        # England and Wales (terms/eng.csv, terms/wls.csv)
+        gettext_noop("Autumn term 1"),
+        gettext_noop("Autumn half-term"),
+        gettext_noop("Autumn term 2"),
+        gettext_noop("Christmas holidays"),
+        gettext_noop("Spring term 1"),
+        gettext_noop("Spring half-term"),
+        gettext_noop("Spring term 2"),
+        gettext_noop("Easter holidays"),
+        gettext_noop("Summer term 1"),
+        gettext_noop("Early May bank holiday"),
+        gettext_noop("Summer half-term"),
+        gettext_noop("Summer term 2"),
+        gettext_noop("Summer holidays"),
+        # Egypt (terms/eg.csv)
+        gettext_noop("First term"),
+        gettext_noop("Armed Forces Day"),
+        gettext_noop("Coptic Christmas"),
+        gettext_noop("Mid-year holiday"),
+        gettext_noop("Second term"),
+        gettext_noop("Eid al-Fitr"),
+        gettext_noop("Sham el-Nessim"),
+        gettext_noop("Sinai Liberation Day"),
+        gettext_noop("Labour Day"),
+    )
+)
+
+
 class TermPeriod(models.Model):
     """A term (teaching) or a holiday of a country's school year — or of one authority's, which then
     replaces the country's. Loaded from a file (`kindred terms_load`) or written in the admin."""
@@ -290,4 +324,11 @@ class TermPeriod(models.Model):
         indexes = [models.Index(fields=["country", "local_authority", "starts_on"], name="termperiod_idx")]
 
     def __str__(self) -> str:
-        return f"{self.name or self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+        return f"{self.display_name} {self.starts_on}–{self.ends_on}"
+
+    @property
+    def display_name(self) -> str:
+        """The period's name in the reader's language where it is a shipped name, else as typed."""
+        if not self.name:
+            return str(self.get_kind_display())
+        return gettext(self.name) if self.name in SHIPPED_TERM_NAMES else self.name

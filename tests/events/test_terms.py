@@ -209,3 +209,27 @@ def test_the_command_loads_the_countrys_shipped_dates(db, tmp_path):
     assert TermPeriod.objects.filter(country="eng").count() == len(
         countries.terms_file("eng").read_text().splitlines()[1:]
     )
+
+
+def test_the_shipped_term_names_are_shown_in_the_readers_language(db, client, site_admin):
+    """Egypt's terms and holidays (and England's and Wales') are stored as shipped, in English, and
+    shown in each reader's language; a name typed in the admin is shown as typed."""
+    from django.utils import translation
+
+    from kindred.events.models import SHIPPED_TERM_NAMES
+
+    for code in ("eng", "wls", "eg"):
+        terms_load_file(path=countries.terms_file(code), country=code, by=None)
+    shipped = set(TermPeriod.objects.values_list("name", flat=True))
+    assert shipped <= SHIPPED_TERM_NAMES  # every shipped name is marked for the catalogues
+    mid_year = TermPeriod.objects.filter(country="eg", name="Mid-year holiday").first()
+    typed = TermPeriod(
+        country="eg", kind="holiday", name="Moulid", starts_on=FIRST.date(), ends_on=FIRST.date()
+    )
+    with translation.override("ar"):
+        assert mid_year.display_name == "إجازة نصف العام" and typed.display_name == "Moulid"
+    with translation.override("cy"):
+        assert mid_year.display_name == "Gwyliau canol y flwyddyn"
+    client.force_login(site_admin)
+    page = client.get("/admin/events/termperiod/?country=eg", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "الفصل الدراسي الأول" in page and "عيد تحرير سيناء" in page and "First term" not in page
