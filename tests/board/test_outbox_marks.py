@@ -25,18 +25,25 @@ class MarkedBeforeEachSend(locmem.EmailBackend):
         return super().send_messages(messages)
 
 
-def test_each_email_is_marked_sent_before_the_next_one_goes(settings, teacher_x):
-    settings.EMAIL_BACKEND = f"{__name__}.MarkedBeforeEachSend"
-    MarkedBeforeEachSend.marked = []
-    for i in range(4):
+def digests_queue(person, count: int) -> list[OutgoingEmail]:
+    """`count` digests waiting in the outbox for `person`, subjects "Digest 0", "Digest 1", ..."""
+    return [
         OutgoingEmail.objects.create(
-            user=teacher_x,
+            user=person,
             kind=OutgoingEmail.Kind.DIGEST,
-            to=teacher_x.email,
+            to=person.email,
             subject=f"Digest {i}",
             body="Unread posts",
             unsubscribe_url="https://kindred.example/unsubscribe/",
         )
+        for i in range(count)
+    ]
+
+
+def test_each_email_is_marked_sent_before_the_next_one_goes(settings, teacher_x):
+    settings.EMAIL_BACKEND = f"{__name__}.MarkedBeforeEachSend"
+    MarkedBeforeEachSend.marked = []
+    digests_queue(teacher_x, 4)
     assert outbox_send(batch=50) == 4
     assert MarkedBeforeEachSend.marked == [0, 1, 2, 3]
     assert [m.subject for m in mail.outbox] == ["Digest 0", "Digest 1", "Digest 2", "Digest 3"]
@@ -56,17 +63,7 @@ def test_an_email_sent_again_after_a_sender_died_carries_the_same_message_id(set
     sender dies); what can be: the copy sent again is the same message (one Message-ID), which mail
     programs show once. Different e-mails never share an id."""
     settings.DEFAULT_FROM_EMAIL = "Kindred <kindred@schools.example.org>"
-    emails = [
-        OutgoingEmail.objects.create(
-            user=teacher_x,
-            kind=OutgoingEmail.Kind.DIGEST,
-            to=teacher_x.email,
-            subject=f"Digest {i}",
-            body="Unread posts",
-            unsubscribe_url="https://kindred.example/unsubscribe/",
-        )
-        for i in range(2)
-    ]
+    emails = digests_queue(teacher_x, 2)
     settings.EMAIL_BACKEND = f"{__name__}.DiesAfterTheServerAccepts"
     with pytest.raises(SystemExit):
         outbox_send(batch=50)
