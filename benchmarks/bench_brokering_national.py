@@ -18,7 +18,8 @@ seconds (the child's user + system time from the kernel, all its threads and chi
 shared machine the CPU seconds say what the work takes, the wall what the machine gave it).
 
 `--fewer-partners` runs the national child once more with "prefer fewer partners" (issue 21 item 3:
-a cost for each extra partner school, `engine/fewer_partners.py`), timed the same way.
+a cost for each extra partner school, `engine/fewer_partners.py`), timed the same way and stopped
+after `--fewer-timeout` seconds (recorded as timed out, with its CPU seconds and memory so far).
 """
 
 import argparse
@@ -27,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -97,15 +99,26 @@ def baseline() -> dict:
     }
 
 
-def run_child(step: str) -> dict:
+def run_child(step: str, timeout: float | None = None) -> dict:
     """One step in a child process; its result with the child's wall time, CPU time (user + system,
     all threads and the child's own children) and peak memory (max RSS), as the kernel counted them."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, __file__, "--child", step], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
+    timer = threading.Timer(timeout, process.kill) if timeout else None
+    if timer:
+        timer.start()
     output = process.stdout.read()
     _pid, status, usage = os.wait4(process.pid, 0)
+    if timer:
+        timer.cancel()
+    if status != 0 and timeout and time.perf_counter() - started >= timeout:
+        return {
+            "timed_out_after_s": timeout,
+            "process_cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        }
     if status != 0:
         raise SystemExit(f"the {step} child failed (status {status})")
     result = json.loads(output.strip().splitlines()[-1])
@@ -122,6 +135,7 @@ def main() -> None:
     parser.add_argument(
         "--fewer-partners", action="store_true", help="also time the fewer-partners option once"
     )
+    parser.add_argument("--fewer-timeout", type=float, default=600.0, help="stop that run after this many s")
     args = parser.parse_args()
     if args.child:
         child = {"national": national, "baseline": baseline, "fewer": lambda: national(fewer_partners=True)}
@@ -158,7 +172,8 @@ def main() -> None:
     )
     out["last_run"] = measured[-1]
     if args.fewer_partners:
-        out["fewer_partners"] = run_child("fewer")
+        print(json.dumps(out, indent=2), file=sys.stderr)  # kept, whatever the run below does
+        out["fewer_partners"] = run_child("fewer", timeout=args.fewer_timeout)
     out["load_average_at_end"] = os.getloadavg()
     print(json.dumps(out, indent=2))
 
