@@ -40,7 +40,7 @@ def job_row(job: Job) -> dict:
         "done": job.done,
         "total": job.total,
         "percent": job.percent,
-        "message": job.message,
+        "message": job.display_message,  # worded in the request's language
         "summary": outcome.get("summary") or {},
         "summary_line": outcome.get("summary_line") or "",
         "problems": sum(g.get("count", 0) for g in groups),

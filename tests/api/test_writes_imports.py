@@ -97,3 +97,17 @@ def test_a_job_is_seen_by_whoever_started_it_and_site_admins(site_admin, school_
     other = job_create(kind=Job.Kind.RECOMPUTE, label="not an import", by=school_leader_x)
     assert bearer(school_leader_x).get(f"/api/v1/jobs/{other.pk}").status_code == 404
     assert bearer(site_admin).get("/api/v1/jobs/999999").status_code == 404
+
+
+def test_a_jobs_progress_message_is_worded_in_the_requests_language(school_leader_x):
+    """The job keeps its message as an English id and its numbers (kindred.core.progress); the API
+    words it like the job's page, in the language the request asks for."""
+    from django.utils.translation import gettext_noop
+
+    from kindred.core.progress import Said, job_progress
+
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="gias.csv", by=school_leader_x)
+    job_progress(job)(1, 3, Said(gettext_noop("%(n)d digests written"), n=12))
+    client = bearer(school_leader_x)
+    assert client.get(f"/api/v1/jobs/{job.pk}").json()["message"] == "12 digests written"
+    assert client.get(f"/api/v1/jobs/{job.pk}", HTTP_ACCEPT_LANGUAGE="ar").json()["message"] == "كُتب 12 ملخص"
