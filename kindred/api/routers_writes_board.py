@@ -17,7 +17,7 @@ from kindred.board.models import Post
 
 router = Router(tags=["writing: board"])
 
-WRITE_ANSWERS = {403: Problem, 404: Problem, 422: Refusal, 429: Problem}
+WRITE_ANSWERS = {400: Problem, 403: Problem, 404: Problem, 422: Refusal, 429: Problem}
 
 
 def post_row(post: Post) -> dict:

@@ -28,7 +28,7 @@ from kindred.schools.models import Region, School
 router = Router(tags=["writing: events"])
 TAGS = ["writing: events"]
 
-WRITE_ANSWERS = {403: Problem, 404: Problem, 422: Refusal, 429: Problem}
+WRITE_ANSWERS = {400: Problem, 403: Problem, 404: Problem, 422: Refusal, 429: Problem}
 
 
 def _event_regions(event: Event) -> tuple[int | None, ...]:

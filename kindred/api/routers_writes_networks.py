@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Status
 
 from kindred.accounts.access import Access
+from kindred.api.auth import caller
 from kindred.api.schemas import MAX_ID, TEXT, Problem
 from kindred.api.schemas_writes import (
     DecisionIn,
@@ -31,7 +32,7 @@ from kindred.networks.selectors import pending_requests_seen_by
 
 router = Router(tags=["writing: memberships"])
 
-WRITE_ANSWERS = {403: Problem, 404: Problem, 422: Refusal, 429: Problem}
+WRITE_ANSWERS = {400: Problem, 403: Problem, 404: Problem, 422: Refusal, 429: Problem}
 
 
 def request_row(membership_request: MembershipRequest) -> dict:
@@ -51,10 +52,13 @@ def request_row(membership_request: MembershipRequest) -> dict:
     }
 
 
-def _network(request: HttpRequest, network_id: int, *, write: bool = False) -> tuple[Network, Access]:
+def _network(
+    request: HttpRequest, network_id: int, *, write: bool = False, reading: bool = False
+) -> tuple[Network, Access]:
     """The network as its page finds it for the token's person (404, or 403 with write=True for
-    anyone but its coordinators), and 404 outside a region token's region."""
-    user, token = writer(request)
+    anyone but its coordinators), and 404 outside a region token's region. A write needs a write
+    token (403); `reading` (the list of requests) does not."""
+    user, token = caller(request) if reading else writer(request)
     network, access = network_with_access(user, network_id, write=write)
     within_region(token, network.region_id, what="network")
     return network, access
@@ -89,7 +93,7 @@ def network_invite(request: HttpRequest, body: InvitationIn, network_id: int = P
 def network_requests(request: HttpRequest, network_id: int = Path(..., ge=1, le=MAX_ID)):
     """What the network page lists: every pending ask and invitation to its coordinators; to the
     leaders of a school, their school's; to a person, their own ask. Oldest first."""
-    network, access = _network(request, network_id)
+    network, access = _network(request, network_id, reading=True)
     pending = pending_requests_seen_by(network, request.user, is_coordinator=access == Access.WRITE)
     return [request_row(r) for r in pending.order_by("created_at", "pk")]
 

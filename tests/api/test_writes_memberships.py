@@ -91,6 +91,10 @@ def test_bad_input_is_422_with_the_forms_errors_and_nothing_written(network_x, s
     assert _invite(client, network_x, registry_id="100001").status_code == 422  # already a member
     missing = post(client, f"/api/v1/networks/{network_x.pk}/invitations", {"role": "member"})
     assert missing.status_code == 422
+    garbled = client.post(
+        f"/api/v1/networks/{network_x.pk}/invitations", data="{school:", content_type="application/json"
+    )
+    assert garbled.status_code == 400
     assert not MembershipRequest.objects.exists()
     assert not AuditEvent.objects.filter(action="membership_request.invited").exists()
 
@@ -184,6 +188,7 @@ def test_the_requests_list_shows_each_person_what_the_network_page_shows_them(
     assert [r["school"] for r in writer(school_leader_x).get(url).json()] == ["200002"]
     assert [r["school"] for r in writer(leader_y).get(url).json()] == ["200002"]
     assert writer(teacher_x).get(url).json() == []
+    assert [r["school"] for r in bearer(school_leader_x, scope="read").get(url).json()] == ["200002"]
 
 
 def _leave(client, network, registry_id="100001", reason="Merged with another school"):
