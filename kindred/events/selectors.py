@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
 from kindred import countries
@@ -73,8 +73,14 @@ CALENDAR_FIELDS = (
     "time_zone",
     "rrule",
     "holiday_skips",
-    "host_school__name",
+    "host_name",
 )
+
+
+def _host_name() -> Subquery:
+    """The host school's name, looked up for each event shown: a join (`host_school__name`) let
+    PostgreSQL hash every school in the country (38,000) to name the two events of someone's week."""
+    return Subquery(School.objects.filter(pk=OuterRef("host_school_id")).values("name")[:1])
 
 
 def skipped_starts(event: Event | EventSummary) -> frozenset[datetime]:
@@ -166,7 +172,9 @@ def entries(events: QuerySet[Event], *, window_start: datetime, window_end: date
     """Every occurrence of `events` in the window, in time order, cancelled ones marked (two queries)."""
     rows = [
         EventSummary(*row)
-        for row in events.filter(in_window_q(window_start, window_end)).values_list(*CALENDAR_FIELDS)
+        for row in events.filter(in_window_q(window_start, window_end))
+        .annotate(host_name=_host_name())
+        .values_list(*CALENDAR_FIELDS)
     ]
     changes = changes_by_event(rows)
     found = []
@@ -201,8 +209,13 @@ def filtered(events: QuerySet[Event], *, kind: str = "", audience: str = "") -> 
 
 def region_events(user: User, region) -> QuerySet[Event]:
     """A region's calendar: its own events, its networks', and its schools' (those `user` may see)."""
+    # Subqueries, not joins to networks and schools: each event in the month is checked against its
+    # own network and school (by primary key), rather than every school in the country read and
+    # hashed to match a few hundred events (issue #26).
     return Event.objects.filter(events_visible_q(user)).filter(
-        Q(region=region) | Q(network__region=region) | Q(school__region=region)
+        Q(region=region)
+        | Q(network_id__in=Network.objects.filter(region=region).values("pk"))
+        | Q(Exists(School.objects.filter(pk=OuterRef("school_id"), region=region)))
     )
 
 

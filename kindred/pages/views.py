@@ -51,7 +51,9 @@ def home(request):
             "query": query,
             "page_obj": page,
             "querystring_without_page": f"q={query}&" if query else "",
-            "school_count": School.objects.count(),
+            # Whether there is any school at all ("no schools yet"): the blank search's own count
+            # says so, otherwise one row is enough; not a second count of the whole registry.
+            "any_school": page.paginator.count > 0 if not query.strip() else School.objects.exists(),
         },
     )
 

@@ -225,3 +225,33 @@ def test_feed_uids_name_the_site_by_site_url_not_by_allowed_hosts(
     )
     [item] = _parse(client.get(f"/events/feeds/networks/{network_x.pk}.ics")).walk("VEVENT")
     assert str(item["uid"]) == f"event-{event.pk}@calendar.example.org"
+
+
+def test_calendars_name_host_schools_and_find_school_events_without_joining_every_school(
+    client, training, school_leader_x, school_x, region_a, teacher_x
+):
+    # On the national trial a calendar joined the schools table (38,000 rows, hashed) to name the
+    # host of a few events and to find a region's school events (issue #26): each event now looks
+    # up its own school by primary key.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event_create(
+        by=school_leader_x,
+        school=school_x,
+        kind="training",
+        title="Open morning at Xavier",
+        starts_at=FIRST + timedelta(days=1),
+        ends_at=FIRST + timedelta(days=1, hours=2),
+    )
+    client.force_login(teacher_x)
+    for path in (
+        f"/events/regions/{region_a.pk}/?month=2027-01&view=list",
+        "/events/mine/?month=2027-01&view=list",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        assert "Reading for pleasure" in page and "Open morning at Xavier" in page, path
+        assert "· Xavier Primary" in page, path  # the training's host school
+        calendar = [q["sql"] for q in queries.captured_queries if 'FROM "events_event"' in q["sql"]]
+        assert calendar and not any('LEFT OUTER JOIN "schools_school"' in sql for sql in calendar), path

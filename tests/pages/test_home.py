@@ -112,3 +112,26 @@ def test_a_school_without_networks_is_shown_where_to_find_one(client, teacher_x,
     client.force_login(teacher_x)
     page = client.get("/").content.decode()
     assert "You are in no network yet." in page and "Find a network to join" in page
+
+
+def test_the_home_page_counts_the_whole_registry_once_and_a_search_never(client, teacher_x, school_x):
+    # On the national trial (38,000 schools) each count read the whole table: the blank home page
+    # counted it twice (its list and "no schools yet"), a search once beside its own count.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def whole_registry_counts(path: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return sum(
+            1
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "schools_school"')
+            and "WHERE" not in q["sql"]
+        )
+
+    client.force_login(teacher_x)
+    assert whole_registry_counts("/") == 1
+    assert whole_registry_counts("/?q=xavier") == 0
+    client.logout()
+    assert whole_registry_counts("/") == 1
