@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from kindred.accounts.generation import country_generate, country_write
 from kindred.accounts.models import SchoolStaff, User
@@ -203,3 +204,20 @@ def test_generate_command_refuses_bad_options_and_writes_nothing(options, messag
     with pytest.raises(CommandError, match=message):
         call_command("generate", seed=1, verbosity=0, **options)
     assert not School.objects.exists() and nothing_written()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's planner statistics")
+def test_the_registrys_tables_have_planner_statistics_once_written(country):
+    # Autovacuum may be off or late: without statistics PostgreSQL plans the schools table blind.
+    country_write(country=country)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+            "('schools_school', 'schools_region', 'schools_localauthority')"
+        )
+        statistics = dict(cursor.fetchall())
+    assert statistics == {
+        "schools_school": N,
+        "schools_region": 9,
+        "schools_localauthority": len(country.authorities),
+    }
