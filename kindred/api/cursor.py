@@ -6,11 +6,16 @@ indexed range read however deep it is, and rows added meanwhile neither repeat n
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from ninja.errors import HttpError
+
+from kindred.api.schemas import Paging
+from kindred.core.changes import FIELD as CHANGED
 
 
 @dataclass
@@ -63,6 +68,36 @@ def page(rows: QuerySet, *, keys: tuple[str, ...], cursor: str | None, limit: in
     items = items[:limit]
     next_cursor = encode([_key(items[-1], key) for key in keys]) if more else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+def changed_since(rows: QuerySet, when: datetime | None, *, through: str = "") -> QuerySet:
+    """`rows` changed at or after `when` (all of them when it is None): their `updated_at`
+    (core/changes.py), or that of the row `through` leads to (`"school__"`)."""
+    return rows if when is None else rows.filter(**{f"{through}{CHANGED}__gte": when})
+
+
+def page_of(
+    rows: QuerySet,
+    paging: Paging,
+    *,
+    keys: tuple[str, ...] = ("id",),
+    each: Callable[[Any], dict] | None = None,
+    items: Callable[[list], list] | None = None,
+) -> dict:
+    """The answer of every cursor-paged list: `{"items": [...], "next_cursor": ...}` for the page of
+    `rows` that `paging` asks (changed since when, after which cursor, how many), in the order of
+    `keys`. Each row is written by `each`, or the page's rows all at once by `items` (a list that
+    asks something of its page's rows in one query, as the schools' categories)."""
+    found = page(
+        changed_since(rows, paging.changed_since), keys=keys, cursor=paging.cursor, limit=paging.limit
+    )
+    if items is not None:
+        written = items(found.items)
+    elif each is not None:
+        written = [each(row) for row in found.items]
+    else:
+        written = found.items
+    return {"items": written, "next_cursor": found.next_cursor}
 
 
 def _key(row: Any, key: str) -> Any:

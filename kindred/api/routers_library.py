@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 
 from kindred.api import cursor
 from kindred.api.auth import caller
-from kindred.api.schemas import MAX_ID, TEXT, Problem, ResourcePage
+from kindred.api.schemas import MAX_ID, TEXT, Paging, Problem, ResourcePage
 from kindred.api.scope import in_token_region
 from kindred.library.models import Resource
 from kindred.library.selectors import search_resources
@@ -39,12 +39,7 @@ class ResourceFilters(Schema):
 
 
 @router.get("/resources", response={200: ResourcePage, 400: Problem}, summary="Library resources you may see")
-def resources_list(
-    request: HttpRequest,
-    filters: Query[ResourceFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def resources_list(request: HttpRequest, filters: Query[ResourceFilters], paging: Query[Paging]):
     """Public resources and those of the networks you may see (library.access.resources_visible_q,
     through the library's own search). A region token sees only its region's networks' resources:
     a public resource belongs to no region."""
@@ -56,10 +51,8 @@ def resources_list(
         resources = resources.filter(network_id=filters.network)
     if filters.kind:
         resources = resources.filter(kind=filters.kind)
-    found = cursor.page(
-        resources.values(*RESOURCE_COLUMNS.values()), keys=("id",), cursor=cursor_, limit=limit
+    return cursor.page_of(
+        resources.values(*RESOURCE_COLUMNS.values()),
+        paging,
+        each=lambda row: {field: row[column] for field, column in RESOURCE_COLUMNS.items()},
     )
-    return {
-        "items": [{field: row[column] for field, column in RESOURCE_COLUMNS.items()} for row in found.items],
-        "next_cursor": found.next_cursor,
-    }

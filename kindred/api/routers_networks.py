@@ -9,12 +9,14 @@ from kindred.api.auth import caller
 from kindred.api.schemas import (
     MAX_ID,
     TEXT,
+    ChangedSince,
     EventPage,
     MemberFeatureCollection,
     MembershipOut,
     NetworkOut,
     NetworkPage,
     NetworkRolePage,
+    Paging,
     Problem,
     RegistrationPage,
 )
@@ -52,12 +54,7 @@ def network_row(network: Network) -> dict:
 
 
 @router.get("/networks", response={200: NetworkPage, 400: Problem}, summary="Networks you may see")
-def networks_list(
-    request: HttpRequest,
-    filters: Query[NetworkFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def networks_list(request: HttpRequest, filters: Query[NetworkFilters], paging: Query[Paging]):
     user, token = caller(request)
     networks = in_token_region(
         Network.objects.filter(networks_visible_q(user)).select_related("region"), token
@@ -66,8 +63,7 @@ def networks_list(
         networks = networks.filter(region__code=filters.region)
     if filters.kind:
         networks = networks.filter(kind=filters.kind)
-    found = cursor.page(networks, keys=("id",), cursor=cursor_, limit=limit)
-    return {"items": [network_row(n) for n in found.items], "next_cursor": found.next_cursor}
+    return cursor.page_of(networks, paging, each=network_row)
 
 
 def _network(request: HttpRequest, network_id: int) -> Network:
@@ -88,12 +84,13 @@ def network_detail(request: HttpRequest, network_id: int):
     response={200: list[MembershipOut], 404: Problem},
     summary="A network's member schools, past ones included",
 )
-def network_memberships(request: HttpRequest, network_id: int):
-    memberships = (
-        Membership.objects.filter(network=_network(request, network_id))
-        .select_related("school")
-        .order_by("joined_at", "pk")
+def network_memberships(request: HttpRequest, network_id: int, since: Query[ChangedSince]):
+    """Every membership, past ones included: one that ended since `changed_since` is listed with its
+    `left_at`, so an incremental sync learns that the school left (docs/api.md)."""
+    memberships = cursor.changed_since(
+        Membership.objects.filter(network=_network(request, network_id)), since.changed_since
     )
+    memberships = memberships.select_related("school").order_by("joined_at", "pk")
     return [
         {
             "registry_id": m.school.registry_id,
@@ -143,6 +140,7 @@ def role_row(role: NetworkRole) -> dict:
         "school": school.registry_id if school else None,
         "school_name": school.name if school else None,
         "started_at": role.started_at,
+        "ended_at": role.ended_at,
     }
 
 
@@ -153,16 +151,15 @@ def role_row(role: NetworkRole) -> dict:
 )
 def network_roles_list(
     request: HttpRequest,
+    paging: Query[Paging],
     network_id: int = Path(..., ge=1, le=MAX_ID),
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
 ):
     """The network's current roles (coordinators, contact teachers, members), as its page lists them
     to whoever sees the network (networks.selectors.network_roles), in the order they were given
-    (by id); ended roles are history and not listed. 404 where the network page is."""
-    roles = network_roles(_network(request, network_id))
-    found = cursor.page(roles, keys=("id",), cursor=cursor_, limit=limit)
-    return {"items": [role_row(r) for r in found.items], "next_cursor": found.next_cursor}
+    (by id); ended roles are history and not listed, but with `changed_since` a role that ended since
+    then is, with its `ended_at`, so an incremental sync learns of it. 404 where the network page is."""
+    roles = network_roles(_network(request, network_id), ended=paging.changed_since is not None)
+    return cursor.page_of(roles, paging, each=role_row)
 
 
 class EventFilters(Schema):
@@ -193,12 +190,7 @@ def event_row(event: Event) -> dict:
 
 
 @router.get("/events", response={200: EventPage, 400: Problem}, summary="Events you may see")
-def events_list(
-    request: HttpRequest,
-    filters: Query[EventFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def events_list(request: HttpRequest, filters: Query[EventFilters], paging: Query[Paging]):
     user, token = caller(request)
     events = in_token_region(
         Event.objects.filter(events_visible_q(user)).select_related("school", "region", "host_school"),
@@ -209,8 +201,7 @@ def events_list(
         events = events.filter(network_id=filters.network)
     if filters.kind:
         events = events.filter(kind=filters.kind)
-    found = cursor.page(events, keys=("id",), cursor=cursor_, limit=limit)
-    return {"items": [event_row(e) for e in found.items], "next_cursor": found.next_cursor}
+    return cursor.page_of(events, paging, each=event_row)
 
 
 def registration_row(registration: Registration, *, organiser: bool) -> dict:
@@ -238,12 +229,13 @@ def registration_row(registration: Registration, *, organiser: bool) -> dict:
 )
 def event_registrations(
     request: HttpRequest,
+    paging: Query[Paging],
     event_id: int = Path(..., ge=1, le=MAX_ID),
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
 ):
-    """The active registrations of every date of the event, in the order they were made (by id).
-    404 where the event page is (events.access.event_for_user), and outside a region token's region."""
+    """The active registrations of every date of the event, in the order they were made (by id);
+    with `changed_since`, those cancelled since then as well (status `cancelled`), so an incremental
+    sync learns of them. 404 where the event page is (events.access.event_for_user), and outside a
+    region token's region."""
     user, token = caller(request)
     event = event_for_user(user, event_id)
     if token.region_id is not None and token.region_id not in {
@@ -253,9 +245,7 @@ def event_registrations(
     }:
         raise Http404("No such event.")
     organiser = sees_every_registration(user, event)
-    registrations = registrations_seen_by(user, event, organiser=organiser)
-    found = cursor.page(registrations, keys=("id",), cursor=cursor_, limit=limit)
-    return {
-        "items": [registration_row(r, organiser=organiser) for r in found.items],
-        "next_cursor": found.next_cursor,
-    }
+    registrations = registrations_seen_by(
+        user, event, organiser=organiser, cancelled=paging.changed_since is not None
+    )
+    return cursor.page_of(registrations, paging, each=lambda r: registration_row(r, organiser=organiser))

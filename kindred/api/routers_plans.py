@@ -5,7 +5,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from kindred.api import cursor
 from kindred.api.auth import caller
-from kindred.api.schemas import MAX_ID, PlanDetailOut, PlanPage, Problem
+from kindred.api.schemas import MAX_ID, Paging, PlanDetailOut, PlanPage, Problem
 from kindred.api.scope import in_token_region
 from kindred.plans.access import plan_for_user, plans_visible_q
 from kindred.plans.models import Action, DevelopmentPlan, Priority
@@ -31,12 +31,7 @@ def plan_row(plan: DevelopmentPlan) -> dict:
 
 
 @router.get("/plans", response={200: PlanPage, 400: Problem}, summary="Development plans you may read")
-def plans_list(
-    request: HttpRequest,
-    filters: Query[PlanFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def plans_list(request: HttpRequest, filters: Query[PlanFilters], paging: Query[Paging]):
     """The plans of the networks you may see (plans.access.plans_visible_q: a private network's
     plans only for those who see the network), in the order they were made (by id). A region token
     sees its region's networks' plans only."""
@@ -48,8 +43,7 @@ def plans_list(
         plans = plans.filter(network_id=filters.network)
     if filters.year is not None:
         plans = plans.filter(year=filters.year)
-    found = cursor.page(plans, keys=("id",), cursor=cursor_, limit=limit)
-    return {"items": [plan_row(p) for p in found.items], "next_cursor": found.next_cursor}
+    return cursor.page_of(plans, paging, each=plan_row)
 
 
 def action_row(action: Action) -> dict:

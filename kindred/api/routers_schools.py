@@ -1,6 +1,6 @@
 """/api/v1/schools…: the registry, measure values, families and relative performance."""
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
@@ -13,8 +13,10 @@ from kindred.api import cursor
 from kindred.api.auth import caller
 from kindred.api.schemas import (
     TEXT,
+    ChangedSince,
     FamilyMemberOut,
     MeasureValueOut,
+    Paging,
     PerformanceOut,
     Problem,
     SchoolFeatureCollection,
@@ -86,20 +88,20 @@ def _school(request: HttpRequest, registry_id: str) -> School:
 
 
 @router.get("/schools", response={200: SchoolPage, 400: Problem}, summary="Schools, a page at a time")
-def schools_list(
-    request: HttpRequest,
-    filters: Query[SchoolFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def schools_list(request: HttpRequest, filters: Query[SchoolFilters], paging: Query[Paging]):
     user, _token = caller(request)
     rows = _schools(request, filters).values("id", *SCHOOL_COLUMNS.values())
-    found = cursor.page(rows, keys=("name", "id"), cursor=cursor_, limit=limit)
-    categories = visible_categories(user)([row["id"] for row in found.items])
-    return {
-        "items": [school_row(row, categories.get(row["id"])) for row in found.items],
-        "next_cursor": found.next_cursor,
-    }
+    return cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user))
+
+
+def _with_categories(user) -> Callable[[list], list[dict]]:
+    """SchoolOut rows of a page of `.values()`, with the categories `user` may see: one query a page."""
+
+    def items(rows: list) -> list[dict]:
+        categories = visible_categories(user)([row["id"] for row in rows])
+        return [school_row(row, categories.get(row["id"])) for row in rows]
+
+    return items
 
 
 @router.get(
@@ -111,8 +113,7 @@ def schools_geojson(
     request: HttpRequest,
     response: HttpResponse,
     filters: Query[SchoolFilters],
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
+    paging: Query[Paging],
 ):
     """The schools of `/schools` (the same filters, order and category rule) that have coordinates,
     each a Point feature whose properties are the school's fields; `next_cursor` rides beside the
@@ -124,14 +125,12 @@ def schools_geojson(
         .filter(latitude__isnull=False, longitude__isnull=False)
         .values("id", *SCHOOL_COLUMNS.values())
     )
-    found = cursor.page(rows, keys=("name", "id"), cursor=cursor_, limit=limit)
-    categories = visible_categories(user)([row["id"] for row in found.items])
+    found = cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user))
     features = []
-    for values in found.items:
-        properties = school_row(values, categories.get(values["id"]))
+    for properties in found["items"]:
         lat, lon = properties.pop("latitude"), properties.pop("longitude")
         features.append(point(lon, lat, properties))
-    return feature_collection(features, next_cursor=found.next_cursor)
+    return feature_collection(features, next_cursor=found["next_cursor"])
 
 
 def csv_stream(header: list[str], rows: Iterator[list]) -> StreamingHttpResponse:
@@ -165,9 +164,13 @@ def chunks(rows: Iterable[Any]) -> Iterator[list]:
 @router.get(
     "/schools.csv", summary="Every school matching the filters, as CSV (streamed)", openapi_extra=CSV_RESPONSE
 )
-def schools_csv(request: HttpRequest, filters: Query[SchoolFilters]):
+def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Query[ChangedSince]):
     user, _token = caller(request)
-    schools = _schools(request, filters).order_by("name", "id").values("id", *SCHOOL_COLUMNS.values())
+    schools = (
+        cursor.changed_since(_schools(request, filters), since.changed_since)
+        .order_by("name", "id")
+        .values("id", *SCHOOL_COLUMNS.values())
+    )
 
     def rows() -> Iterator[list]:
         categories_of = visible_categories(user)
@@ -211,8 +214,9 @@ def measure_row(value: SchoolMeasure) -> dict:
     response={200: list[MeasureValueOut], 404: Problem},
     summary="A school's measure values",
 )
-def school_measure_values(request: HttpRequest, registry_id: str):
-    return [measure_row(value) for value in school_measures(school=_school(request, registry_id))]
+def school_measure_values(request: HttpRequest, registry_id: str, since: Query[ChangedSince]):
+    values = school_measures(school=_school(request, registry_id))
+    return [measure_row(value) for value in cursor.changed_since(values, since.changed_since)]
 
 
 MEASURES_CSV_FIELDS = ["registry_id", *MeasureValueOut.model_fields]
@@ -223,12 +227,13 @@ MEASURES_CSV_FIELDS = ["registry_id", *MeasureValueOut.model_fields]
     summary="The measure values of every school matching the filters, as CSV (streamed)",
     openapi_extra=CSV_RESPONSE,
 )
-def measures_csv(request: HttpRequest, filters: Query[SchoolFilters]):
+def measures_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Query[ChangedSince]):
     """One query for the measures' definitions, one streamed query for the values (tuples, in the
-    order of the unique index school, measure, year): no object and no query per value."""
+    order of the unique index school, measure, year): no object and no query per value. With
+    `changed_since`, the values changed since then (of every school matching the filters)."""
     schools = _schools(request, filters).values("pk")
     values = (
-        SchoolMeasure.objects.filter(school__in=schools)
+        cursor.changed_since(SchoolMeasure.objects.filter(school__in=schools), since.changed_since)
         .order_by("school_id", "measure_id", "year")
         .values_list("school__registry_id", "measure_id", *MEASURE_VALUE_COLUMNS)
     )

@@ -12,7 +12,7 @@ from ninja import Path, Query, Router
 
 from kindred.api import cursor
 from kindred.api.auth import caller
-from kindred.api.schemas import MAX_ID, ConsultationPage, ConsultationResultsOut, Problem
+from kindred.api.schemas import MAX_ID, ConsultationPage, ConsultationResultsOut, Paging, Problem
 from kindred.api.scope import in_token_region
 from kindred.engine.consultation import ChoiceSummary, ScaleSummary
 from kindred.networks.access import networks_visible_q
@@ -55,16 +55,11 @@ def consultation_row(consultation: Consultation) -> dict:
     response={200: ConsultationPage, 400: Problem},
     summary="Consultations you own (every one for a site admin)",
 )
-def consultations_list(
-    request: HttpRequest,
-    cursor_: str | None = Query(None, alias="cursor", description="The next_cursor of the page before."),
-    limit: int = Query(100, ge=1, le=1000),
-):
+def consultations_list(request: HttpRequest, paging: Query[Paging]):
     """The consultations whose results you may read (voice.selectors.owned_by), by id."""
     user, token = caller(request)
     consultations = in_token_region(owned_by(user), token, fields=("region_id", "network__region_id"))
-    found = cursor.page(consultations, keys=("id",), cursor=cursor_, limit=limit)
-    return {"items": [consultation_row(c) for c in found.items], "next_cursor": found.next_cursor}
+    return cursor.page_of(consultations, paging, each=consultation_row)
 
 
 def _summary(value: object) -> dict:

@@ -1,9 +1,11 @@
 """The shapes the API answers with (pydantic, through django-ninja): its OpenAPI schema is drawn from them."""
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import field_validator
 
 #: Text parameters refuse the NUL character (422): PostgreSQL cannot hold it, so a filter with one
 #: would be a server error there (found by tests/api/test_schema.py).
@@ -17,6 +19,48 @@ MAX_ID = 2**63 - 1
 
 class Problem(Schema):
     detail: str
+
+
+def aware_datetime(value: object) -> object:
+    """An ISO 8601 date and time with its zone (`2026-12-06T22:00:00Z`, `…+01:00`), or a clear 422."""
+    if value is None or isinstance(value, datetime):
+        return value
+    # A "+01:00" not escaped in a URL arrives as " 01:00": taken as meant.
+    text = re.sub(r" (\d\d(:?\d\d)?)$", r"+\1", str(value))
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is None or found.utcoffset() is None:
+        raise ValueError(
+            "changed_since must be an ISO 8601 date and time with its zone, e.g. 2026-12-06T22:00:00Z "
+            "or 2026-12-06T22:00:00+01:00."
+        )
+    # In UTC: PostgreSQL refuses an offset past 15:59 (Python takes up to 23:59: found by
+    # tests/api/test_schema.py, a 500); 0001-01-01T00:00:00+01:00 is before any time in UTC.
+    try:
+        return found.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("changed_since is out of range.") from error
+
+
+class ChangedSince(Schema):
+    """The filter of an incremental sync: only what changed at or after this time (docs/api.md)."""
+
+    changed_since: datetime | None = Field(
+        None,
+        description="Only rows changed at or after this time: an ISO 8601 date and time with its zone "
+        "(2026-12-06T22:00:00Z). For an incremental sync; see docs/api.md, 'A nightly sync'.",
+    )
+
+    _aware = field_validator("changed_since", mode="before")(aware_datetime)
+
+
+class Paging(ChangedSince):
+    """The parameters of every cursor-paged list: a page of `limit` rows after `cursor`, changed since when."""
+
+    cursor: str | None = Field(None, description="The next_cursor of the page before.")
+    limit: int = Field(100, ge=1, le=1000)
 
 
 class SchoolOut(Schema):
@@ -228,6 +272,7 @@ class NetworkRoleOut(Schema):
     school: str | None
     school_name: str | None
     started_at: datetime
+    ended_at: datetime | None = Field(None, description="Set only in an incremental sync (changed_since).")
 
 
 class NetworkRolePage(Schema):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.changes import ChangeTracked, ChangeTrackedQuerySet
 from kindred.core.mail import single_line
 from kindred.schools.models import LocalAuthority, Region, School
 
@@ -23,7 +24,7 @@ from kindred.schools.models import LocalAuthority, Region, School
 SKIP_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-class Event(models.Model):
+class Event(ChangeTracked):
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         TEACHMEET = "teachmeet", _("TeachMeet")
@@ -165,12 +166,12 @@ class OccurrenceChange(models.Model):
         return f"{self.event} @ {self.original_start:%Y-%m-%d %H:%M}"
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(ChangeTrackedQuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
 
-class Registration(models.Model):
+class Registration(ChangeTracked):
     """A place at one occurrence: a member of staff for themselves, or a school's group of pupils
     (a number, never names), registered by the school's contact."""
 

@@ -294,11 +294,15 @@ def occurrence_registrations(event: Event, occurrence_start: datetime) -> QueryS
     )
 
 
-def registrations_seen_by(user: User, event: Event, *, organiser: bool) -> QuerySet[Registration]:
+def registrations_seen_by(
+    user: User, event: Event, *, organiser: bool, cancelled: bool = False
+) -> QuerySet[Registration]:
     """The active registrations of `event` (every date) that its page shows `user`, who may see the
     event: every one to its organisers (`organiser`: `access.sees_every_registration`, the page's
-    "Who is coming"), else only `user`'s own (their place, the groups of pupils they registered)."""
-    registrations = Registration.objects.active().filter(event=event).select_related("user", "school")
+    "Who is coming"), else only `user`'s own (their place, the groups of pupils they registered).
+    With `cancelled`, the cancelled ones as well (the API's incremental sync learns of them so)."""
+    registrations = Registration.objects.all() if cancelled else Registration.objects.active()
+    registrations = registrations.filter(event=event).select_related("user", "school")
     if organiser:
         return registrations
     return registrations.filter(user=user)

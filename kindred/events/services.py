@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -657,10 +657,15 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
             reason = message_send(connection, message)
             if reason:
                 logger.warning("Reminder for registration %s set aside: %s", registration.pk, reason)
-                Registration.objects.filter(pk=registration.pk).update(reminder_failure=reason)
+                # The reminder's bookkeeping, not a change of the registration (core/changes.py).
+                Registration.objects.filter(pk=registration.pk).update(
+                    reminder_failure=reason, updated_at=F("updated_at")
+                )
                 audit(None, "event.email_not_sent", event, kind="reminder", reason=reason)
                 continue
-            Registration.objects.filter(pk=registration.pk).update(reminded_at=now)
+            Registration.objects.filter(pk=registration.pk).update(
+                reminded_at=now, updated_at=F("updated_at")
+            )
             sent += 1
     finally:
         connection.close()

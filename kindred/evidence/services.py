@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
+from kindred.core.changes import touch
 from kindred.core.locks import lock_hold
 from kindred.core.progress import Progress, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
@@ -446,6 +447,11 @@ def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
             "school_id", flat=True
         )
     )
+    derived_before = dict(
+        SupportCategory.objects.filter(source=SupportCategory.Source.DERIVED).values_list(
+            "school_id", "category"
+        )
+    )
     SupportCategory.objects.filter(source=SupportCategory.Source.DERIVED).delete()
     now = timezone.now()
     rows = []
@@ -470,11 +476,24 @@ def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
                 now,
             )
         )
-    return bulk_insert(
+    written = bulk_insert(
         SupportCategory._meta.db_table,
         ["school_id", "category", "source", "reason", "counts", "updated_at"],
         rows,
     )
+    # A school's category is part of the school in the API: a school whose category changed (or came,
+    # or went) is changed for an incremental sync (core/changes.py); the others keep their time.
+    derived_now = {school: category for school, category, *_rest in rows}
+    touch(
+        School,
+        [
+            s
+            for s in derived_before.keys() | derived_now.keys()
+            if derived_before.get(s) != derived_now.get(s)
+        ],
+        at=now,
+    )
+    return written
 
 
 @transaction.atomic
@@ -484,14 +503,20 @@ def categories_import(*, published: dict[str, str], by=None) -> dict:
     codes = parse_categories([published[i] for i in ids])
     schools = dict(School.objects.filter(registry_id__in=ids).values_list("registry_id", "pk"))
     unknown = [i for i in ids if i not in schools]
+    before = dict(
+        SupportCategory.objects.filter(school__registry_id__in=ids).values_list("school_id", "category")
+    )
     stored = 0
     for registry_id, code in zip(ids, codes.tolist(), strict=True):
         if code < 0 or registry_id not in schools:
             continue
+        category = CATEGORIES[code].value
+        if category != before.get(schools[registry_id]):
+            touch(School, [schools[registry_id]])  # changed for an incremental sync (core/changes.py)
         SupportCategory.objects.update_or_create(
             school_id=schools[registry_id],
             defaults={
-                "category": CATEGORIES[code].value,
+                "category": category,
                 "source": SupportCategory.Source.IMPORTED,
                 # Its source says it: "Published by the authority", in the reader's language.
                 "reason": "",

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.changes import ChangeTracked
 from kindred.schools.models import School
 
 
-class Resource(models.Model):
+class Resource(ChangeTracked):
     class Kind(models.TextChoices):
         FILE = "file", _("File")
         LINK = "link", _("Link")

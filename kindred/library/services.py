@@ -76,8 +76,11 @@ def version_add(*, resource: Resource, upload, note: str = "", by: User) -> Reso
 
 
 def download_count(*, resource: Resource) -> None:
-    """One more download (a single UPDATE, safe under concurrent downloads; not audited)."""
-    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+    """One more download (a single UPDATE, safe under concurrent downloads; not audited). Not a change
+    of the resource: its time of last change stays (core/changes.py)."""
+    Resource.objects.filter(pk=resource.pk).update(
+        download_count=F("download_count") + 1, updated_at=F("updated_at")
+    )
 
 
 @transaction.atomic

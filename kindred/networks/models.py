@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.changes import ChangeTracked, ChangeTrackedQuerySet
 from kindred.schools.models import School
 
 
@@ -31,7 +32,7 @@ def generated_name(made_by: str, params: dict) -> str:
     return ""
 
 
-class Network(models.Model):
+class Network(ChangeTracked):
     class Kind(models.TextChoices):
         COMMUNITY = "community", _("Community")
         CLUSTER = "cluster", _("Cluster")
@@ -132,7 +133,7 @@ class Network(models.Model):
         return self.kind != self.Kind.PARTNERSHIP
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(ChangeTrackedQuerySet):
     def active(self):
         return self.filter(left_at__isnull=True)
 
@@ -144,7 +145,7 @@ PROPOSED_BY = {
 }
 
 
-class Membership(models.Model):
+class Membership(ChangeTracked):
     """A school's membership of a network, from joining to leaving (rows are never deleted)."""
 
     class Role(models.TextChoices):
@@ -193,12 +194,12 @@ class Membership(models.Model):
         return self.left_at is None
 
 
-class NetworkRoleQuerySet(models.QuerySet):
+class NetworkRoleQuerySet(ChangeTrackedQuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
 
 
-class NetworkRole(models.Model):
+class NetworkRole(ChangeTracked):
     """A person's role in a network; ended roles stay as history."""
 
     class Role(models.TextChoices):

@@ -43,7 +43,7 @@ def network_directory(
     aggregate unless `has_room` needs one; `with_member_counts` adds the counts to the page shown).
     Partnerships are not listed: they are between their own schools (their members find them under
     "Your networks")."""
-    networks = (
+    networks: QuerySet[Network] = (
         Network.objects.filter(networks_visible_q(user))
         .exclude(kind=Network.Kind.PARTNERSHIP)
         .select_related("region")
@@ -123,10 +123,12 @@ UPCOMING_TURNS = 6
 HISTORY_ROWS = 50
 
 
-def network_roles(network: Network) -> QuerySet[NetworkRole]:
+def network_roles(network: Network, *, ended: bool = False) -> QuerySet[NetworkRole]:
     """Who holds which role in `network` now (coordinators, contact teachers with their school,
-    members): the network page's "People and roles", shown to whoever sees the network."""
-    return NetworkRole.objects.active().filter(network=network).select_related("user", "school")
+    members): the network page's "People and roles", shown to whoever sees the network. With
+    `ended`, the roles that ended as well (the API's incremental sync learns of them so)."""
+    roles = NetworkRole.objects.all() if ended else NetworkRole.objects.active()
+    return roles.filter(network=network).select_related("user", "school")
 
 
 def network_page(network: Network, user: User, *, is_coordinator: bool) -> NetworkPage:

@@ -212,8 +212,8 @@ def network_update(*, network: Network, by: User, **fields) -> Network:
             changed[field] = [str(getattr(network, field)), str(value)]
             setattr(network, field, value)
     network.full_clean()
-    network.save()
-    if changed:
+    if changed:  # an unchanged form is no change: its time of last change stays (core/changes.py)
+        network.save()
         audit(by, "network.updated", network, changes=changed)
     return network
 

@@ -7,8 +7,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.changes import ChangeTracked
 
-class DevelopmentPlan(models.Model):
+
+class DevelopmentPlan(ChangeTracked):
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year starting"))

@@ -83,13 +83,14 @@ class ChunkWriter:
         """Insert n rows of `model`; `values` maps field name -> sequence of n values or one constant.
 
         Fields not given get their model default ("" for text without one), so a field added to
-        the model later does not break the generator; the id is left to the database unless given.
+        the model later does not break the generator; the id, and a field the database fills
+        (`db_default`: the time of last change, core/changes.py), are left to it unless given.
         """
         columns, data = [], []
         for field in model._meta.concrete_fields:
             if field.name in values:
                 value = values[field.name]
-            elif field.primary_key:
+            elif field.primary_key or field.has_db_default():
                 continue
             else:
                 value = field.get_db_prep_save(field.get_default(), connection)

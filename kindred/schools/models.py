@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
+from kindred.core.changes import ChangeTracked, ChangeTrackedQuerySet
 from kindred.engine.units import PERCENT_UNITS, sd_bound
 from kindred.schools.folding import school_search_key
 
@@ -41,7 +42,7 @@ class LocalAuthority(models.Model):
         return self.name
 
 
-class SchoolQuerySet(models.QuerySet):
+class SchoolQuerySet(ChangeTrackedQuerySet):
     """bulk_create and bulk_update keep each school's search key, as save() does."""
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -59,7 +60,7 @@ class SchoolQuerySet(models.QuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
-class School(models.Model):
+class School(ChangeTracked):
     class Phase(models.TextChoices):
         NURSERY = "nursery", _("Nursery")
         PRIMARY = "primary", _("Primary")
@@ -280,7 +281,7 @@ class MeasureDefinition(models.Model):
             )
 
 
-class SchoolMeasure(models.Model):
+class SchoolMeasure(ChangeTracked):
     """One measure for one school in one year (the year an academic year starts: 2018 is 2018/19)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="measures")

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kindred.core.changes import ChangeTracked
+
 
 def round_title(survey_round: str, params: dict) -> str:
     """The title of a round of a network's survey, in the active language ("" if the consultation is
@@ -23,7 +25,7 @@ def round_title(survey_round: str, params: dict) -> str:
     return ""
 
 
-class Consultation(models.Model):
+class Consultation(ChangeTracked):
     class Audience(models.TextChoices):
         REGION = "region", _("The schools of a region")
         NETWORK = "network", _("The member schools of a network")

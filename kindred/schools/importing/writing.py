@@ -11,8 +11,10 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from kindred.core import changes
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
 from kindred.schools.folding import school_search_key
@@ -356,13 +358,19 @@ def _measures_write(
 def _insert_models(model, objects: list) -> None:
     """Insert unsaved model instances with plain tuples (bulk_create builds SQL per object: slow at 20k)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    rows = ([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects)
+    # pre_save, as Django's own insert: it fills `updated_at` (auto_now, core/changes.py).
+    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects)
     bulk_insert(model._meta.db_table, [f.column for f in fields], rows)
 
 
 def _update_rows(model, rows: list[dict[str, Any]], field_names: list[str]) -> None:
     """UPDATE ... WHERE id = %s for each row (a dict of attribute names), as one executemany:
-    bulk_update builds a CASE expression per object, which is slow at national scale."""
+    bulk_update builds a CASE expression per object, which is slow at national scale. A model that
+    keeps its time of last change (core/changes.py) has it set to now as well."""
+    if any(f.name == changes.FIELD for f in model._meta.concrete_fields) and changes.FIELD not in field_names:
+        now = timezone.now()
+        rows = [{**row, changes.FIELD: now} for row in rows]
+        field_names = [*field_names, changes.FIELD]
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
