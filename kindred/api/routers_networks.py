@@ -39,11 +39,13 @@ class NetworkFilters(Schema):
 
 
 def network_row(network: Network) -> dict:
+    """As the network's page shows it, in the request's language: a name (and the purpose) Kindred
+    made for a network it formed or brokered, worded in that language (Network.display_name)."""
     return {
         "id": network.pk,
-        "name": network.name,
+        "name": network.display_name,
         "kind": network.kind,
-        "purpose": network.purpose,
+        "purpose": network.display_purpose,
         "region": network.region.code if network.region else None,
         "phase": network.phase,
         "subject": network.subject,

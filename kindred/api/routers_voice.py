@@ -35,9 +35,11 @@ def _in_token_region(consultation: Consultation, token) -> bool:
 
 
 def consultation_row(consultation: Consultation) -> dict:
+    """As the consultations page lists it: the title in the request's language (a survey round's
+    is worded in it around the survey's title: Consultation.display_title)."""
     return {
         "id": consultation.pk,
-        "title": consultation.title,
+        "title": consultation.display_title,
         "description": consultation.description,
         "audience": consultation.audience,
         "region": consultation.region.code if consultation.region else None,
@@ -111,17 +113,22 @@ def consultation_results(request: HttpRequest, consultation_id: int = Path(..., 
     answered, found = results(consultation)
     fewest = consultation.min_respondents
     network_names = {name for r in found for name in r.by_network}
-    networks_seen = set(
-        Network.objects.filter(networks_visible_q(user), name__in=network_names).values_list(
-            "name", flat=True
-        )
+    seen = Network.objects.filter(networks_visible_q(user), name__in=network_names).only(
+        "name", "made_by", "name_params"
     )
+    # Groups are the networks' stored names; a name Kindred made is shown in the request's language.
+    shown_as = {network.name: network.display_name for network in seen}
+    networks_seen = set(shown_as)
+    rows = [question_row(r, fewest=fewest, networks_seen=networks_seen) for r in found]
+    for row in rows:
+        for group in row["by_network"]:
+            group["group"] = shown_as[group["group"]]
     return {
         "id": consultation.pk,
-        "title": consultation.title,
+        "title": consultation.display_title,
         "status": consultation.status,
         "asked": audience_schools(consultation).count(),
         "answered": answered,
         "min_respondents": fewest,
-        "questions": [question_row(r, fewest=fewest, networks_seen=networks_seen) for r in found],
+        "questions": rows,
     }

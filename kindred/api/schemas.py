@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import create_model, field_validator
 
 #: Text parameters refuse the NUL character (422): PostgreSQL cannot hold it, so a filter with one
 #: would be a server error there (found by tests/api/test_schema.py).
@@ -179,21 +179,18 @@ class PointGeometry(Schema):
     coordinates: list[float]  # longitude, latitude (RFC 7946)
 
 
-class SchoolProperties(Schema):
-    """A school on a map: SchoolOut but its coordinates, which are the feature's geometry."""
-
-    registry_id: str
-    name: str
-    phase: str
-    status: str
-    school_type: str
-    town: str
-    postcode: str
-    region: str | None
-    local_authority: str | None
-    pupils: int | None
-    urban_rural: str
-    support_category: str | None = None
+#: A school on a map: SchoolOut but its coordinates, which are the feature's geometry (one list of
+#: fields, so the map's properties cannot drift from the list's).
+SchoolProperties = create_model(
+    "SchoolProperties",
+    __base__=Schema,
+    __doc__="A school on a map: SchoolOut but its coordinates, which are the feature's geometry.",
+    **{
+        name: (field.annotation, field)
+        for name, field in SchoolOut.model_fields.items()
+        if name not in ("latitude", "longitude")
+    },
+)
 
 
 class SchoolFeature(Schema):
