@@ -7,13 +7,18 @@
     chrt -f 5 .venv/bin/python benchmarks/bench_api.py --reuse --runs 9          # then time it again and again
 
 Into a fresh database it migrates and generates a country (default 38,000 schools with three years
-of measures, `accounts.generation.country_generate`, untimed), then makes API tokens for a site
+of measures and the national trial's networks, untimed), then makes API tokens for a site
 administrator and for a system leader of the largest region, and requests through Django's test
 client, in-process:
 
 - `GET /api/v1/schools?limit=100`: the first page, a page deep in the list (after the cursor of the
   school half-way by name), and the first page of one region; as the site admin and the leader
   (whose categories are worked out per school by the permission layer's filter);
+- the newer lists, 100 a page (unless `--networks 0`): `schools.geojson` (all, the largest region),
+  `schools?changed_since=` with 100 schools changed since, `networks`, the largest network's `roles`
+  and `members.geojson`, `events`, the fullest event's `registrations`, `resources`, `plans`,
+  `consultations`, on the national trial's networks (`demo/national.national_write`) with a library
+  link and a plan per network and 200 consultations added (untimed);
 - `GET /api/v1/schools.csv` and `GET /api/v1/measures.csv`: every school, and every measure value of
   every school (and of the largest region), streamed (the body is read and counted, never held),
   with wall and CPU seconds; then, untimed, the peak of Python's allocations while each is read
@@ -42,6 +47,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=38_000)
     parser.add_argument("--teachers", type=int, default=40_000, help="at least one a school")
+    parser.add_argument(
+        "--networks",
+        type=int,
+        default=-1,
+        help="networks of the national trial (with memberships, roles, events and places; -1: the "
+        "generator's default, about one per 11 schools; 0: none, and none of the newer endpoints timed)",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--export-runs", type=int, default=3)
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (dropped and re-created)")
@@ -81,15 +93,22 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db.models import Count
+    from django.db.models import Count, F
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
+    from django.utils import timezone
 
-    from kindred.accounts.generation import country_generate
+    from kindred.accounts.generation import country_make
     from kindred.accounts.models import RegionalRole, User
     from kindred.api import cursor
     from kindred.api.services import token_create
+    from kindred.demo.national import national_write, networks_default
+    from kindred.events.models import Registration
+    from kindred.library.models import Resource
+    from kindred.networks.models import Membership, Network
+    from kindred.plans.models import DevelopmentPlan
     from kindred.schools.models import School, SchoolMeasure
+    from kindred.voice.models import Consultation
 
     setup_test_environment()
     override_settings(
@@ -102,10 +121,13 @@ def main() -> None:
     generate_seconds = None
     if not args.reuse:
         started = time.perf_counter()
-        country_generate(n_schools=args.schools, seed=2024, n_teachers=args.teachers)
-        generate_seconds = round(time.perf_counter() - started, 1)
+        n_networks = networks_default(args.schools) if args.networks == -1 else args.networks
+        country = country_make(n_schools=args.schools, seed=2024, n_teachers=args.teachers)
+        national_write(country=country, n_networks=n_networks, n_posts=0, seed=2024)
         admin = User.objects.create_superuser(email="bench.admin@example.org", password=None)
         leader = User.objects.create_user(email="bench.leader@example.org", password=None, full_name="Leader")
+        library_plans_consultations_write(admin, Network, Resource, DevelopmentPlan, Consultation)
+        generate_seconds = round(time.perf_counter() - started, 1)
     admin = User.objects.get(email="bench.admin@example.org")
     leader = User.objects.get(email="bench.leader@example.org")
     region = School.objects.values("region_id", "region__code").annotate(n=Count("pk")).order_by("-n").first()
@@ -136,6 +158,31 @@ def main() -> None:
         "a page half-way down": f"/api/v1/schools?limit=100&cursor={halfway}",
         "first page of the largest region": f"/api/v1/schools?limit=100&region={region['region__code']}",
     }
+    # The newer endpoints (roles, plans, consultations, resources, registrations, GeoJSON) and
+    # changed_since, on the national trial's networks, events and places.
+    network = Membership.objects.values("network_id").annotate(n=Count("pk")).order_by("-n").first()
+    event = Registration.objects.values("event_id").annotate(n=Count("pk")).order_by("-n").first()
+    # An incremental sync: 100 schools (every 380th by name) changed since "last night".
+    last_night = timezone.now().isoformat().replace("+00:00", "Z")
+    School.objects.filter(
+        pk__in=list(School.objects.order_by("name", "id").values_list("pk", flat=True)[::380])
+    ).update(town=F("town"))
+    if network is not None:
+        pages |= {
+            "schools.geojson, first page": "/api/v1/schools.geojson?limit=100",
+            "schools.geojson, first page of the largest region": (
+                f"/api/v1/schools.geojson?limit=100&region={region['region__code']}"
+            ),
+            "schools changed since last night (100)": f"/api/v1/schools?limit=100&changed_since={last_night}",
+            "networks, first page": "/api/v1/networks?limit=100",
+            "roles of the largest network": f"/api/v1/networks/{network['network_id']}/roles?limit=100",
+            "members.geojson of the largest network": f"/api/v1/networks/{network['network_id']}/members.geojson",
+            "events, first page": "/api/v1/events?limit=100",
+            "registrations of the fullest event": f"/api/v1/events/{event['event_id']}/registrations?limit=100",
+            "resources, first page": "/api/v1/resources?limit=100",
+            "plans, first page": "/api/v1/plans?limit=100",
+            "consultations, first page": "/api/v1/consultations?limit=100",
+        }
     load_at_start = os.getloadavg()
     baseline, results = [], {}
     for persona, client in clients.items():
@@ -196,6 +243,12 @@ def main() -> None:
         "database": database,
         "schools": School.objects.count(),
         "measure_values": SchoolMeasure.objects.count(),
+        "networks": Network.objects.count(),
+        "memberships": Membership.objects.count(),
+        "registrations": Registration.objects.count(),
+        "resources": Resource.objects.count(),
+        "plans": DevelopmentPlan.objects.count(),
+        "consultations": Consultation.objects.count(),
         "runs": args.runs,
         "generate_seconds_untimed_setup": generate_seconds,
         "baseline": "GET /?page=1 (the home page's HTML list of schools), requested before each measured page",
@@ -225,6 +278,26 @@ def main() -> None:
         parts = urlparse(args.database_url)
         with psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+
+
+def library_plans_consultations_write(admin, Network, Resource, DevelopmentPlan, Consultation) -> None:
+    """What the national trial does not make: a link in each network's library and one public, a
+    development plan for each network, and 200 consultations of the site admin's (untimed setup)."""
+    networks = list(Network.objects.values_list("pk", flat=True))
+    Resource.objects.bulk_create(
+        [
+            Resource(network_id=pk, kind="link", title=f"Reading toolkit {pk}", url="https://example.org/t")
+            for pk in [*networks, None]
+        ],
+        batch_size=2000,
+    )
+    DevelopmentPlan.objects.bulk_create(
+        [DevelopmentPlan(network_id=pk, title="Development plan", year=2026) for pk in networks],
+        batch_size=2000,
+    )
+    Consultation.objects.bulk_create(
+        [Consultation(title=f"Consultation {i}", owner=admin, audience="national") for i in range(200)]
+    )
 
 
 def database_url(args: argparse.Namespace) -> str:
