@@ -191,9 +191,53 @@ def cost_rows(programme, costs, networks) -> Iterable[tuple]:
 NUMBER_COLUMNS = ("section", "unit", "measure", "school_year", "name", "value", "lower", "upper")
 
 
-def programme_numbers(*, programme, ledger, costs, networks, effects, value) -> Iterable[tuple]:
+def survey_numbers(surveys) -> Iterable[tuple]:
+    """NUMBER_COLUMNS rows of surveys' results (impact.selectors.SurveyResults): each round's staff asked,
+    answers and response rate; each statement's mean with its 95% interval per round and the change, only
+    where the page shows them (at least the survey's minimum of answers); free-text answers counted."""
+    for s in surveys:
+        title = s.survey.title
+        for label, found in (("before", s.pre), ("after", s.post)):
+            if found is None:
+                continue
+            yield ("survey", title, "", "", f"asked_{label}", found.asked, "", "")
+            yield ("survey", title, "", "", f"answered_{label}", found.answered, "", "")
+            yield ("survey", title, "", "", f"response_rate_{label}", number(found.rate), "", "")
+        for st in s.statements:
+            for label, summary in (("before", st.pre), ("after", st.post)):
+                if summary is not None:
+                    yield (
+                        "survey",
+                        title,
+                        st.text,
+                        "",
+                        f"mean_{label}",
+                        number(summary.mean),
+                        number(summary.lower),
+                        number(summary.upper),
+                    )
+                    yield ("survey", title, st.text, "", f"answers_{label}", summary.n, "", "")
+            if st.change is not None:
+                c = st.change
+                yield (
+                    "survey",
+                    title,
+                    st.text,
+                    "",
+                    "change",
+                    number(c.difference),
+                    number(c.lower),
+                    number(c.upper),
+                )
+        for w in s.written:
+            if w.shown:
+                yield ("survey", title, w.text, "", "written_answers", w.answers, "", "")
+
+
+def programme_numbers(*, programme, ledger, costs, networks, effects, value, surveys=()) -> Iterable[tuple]:
     """NUMBER_COLUMNS rows: participation (totals, by school year), costs (programme, networks, events),
-    the effect on each measure with its event study, and value for money (programme and networks)."""
+    the effect on each measure with its event study, value for money (programme and networks) and the
+    programme's surveys (survey_numbers)."""
     name = programme.name
     yield ("participation", name, "", "", "schools", len(ledger.schools), "", "")
     yield ("participation", name, "", "", "teachers", ledger.teachers, "", "")
@@ -248,3 +292,4 @@ def programme_numbers(*, programme, ledger, costs, networks, effects, value) -> 
             )
             if not r.given:
                 yield ("value for money", r.name, m.measure.code, "", "why_not_given", g.outcome, "", "")
+    yield from survey_numbers(surveys)

@@ -165,13 +165,21 @@ class Cost(models.Model):
 
 
 class Survey(models.Model):
-    """A short questionnaire asked of a network's staff before its work (pre) and again after it (post).
+    """A short questionnaire asked of a network's (or a programme's) staff before its work (pre) and
+    again after it (post).
 
-    Each round is a consultation of the network's member schools that every member of staff answers
-    once (kindred/voice, `answered_by` "person"); the post round asks the pre round's questions again,
-    so each Likert statement's change can be estimated (engine/survey.py, impact/surveys.py)."""
+    Each round is a consultation that every member of staff of the asked schools answers once
+    (kindred/voice, `answered_by` "person"): of the network's member schools, or of the member schools
+    of all the programme's networks (audience "networks"); the post round asks the pre round's
+    questions again, so each Likert statement's change can be estimated (engine/survey.py,
+    impact/selectors.py)."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="surveys")
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
+    )
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
+    )
     title = models.CharField(_("title"), max_length=200)
     pre = models.OneToOneField(
         "voice.Consultation", on_delete=models.PROTECT, related_name="survey_as_pre", verbose_name=_("before")
@@ -191,6 +199,13 @@ class Survey(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, programme__isnull=True)
+                | Q(network__isnull=True, programme__isnull=False),
+                name="survey_of_a_network_or_a_programme",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

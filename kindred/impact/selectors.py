@@ -1,5 +1,5 @@
 """Reads for impact: a network's or a programme's outcome effect on each measure with results in several
-years; a network's surveys' results."""
+years; a network's or a programme's surveys' results."""
 
 from dataclasses import dataclass
 
@@ -125,12 +125,17 @@ def _levels(consultation: Consultation | None) -> dict[int, list[int]]:
     return found
 
 
-def survey_results(*, network: Network) -> list[SurveyResults]:
-    """Each of the network's surveys: response rates of both rounds and, for each statement, the mean
-    with its 95% interval in each round and the change — each only when enough people answered
-    (the consultation's `min_respondents`; engine/survey.py)."""
+def survey_results(
+    *, network: Network | None = None, programme: Programme | None = None
+) -> list[SurveyResults]:
+    """Each of the network's (or the programme's) surveys: response rates of both rounds and, for each
+    statement, the mean with its 95% interval in each round and the change — each only when enough
+    people answered (the consultation's `min_respondents`; engine/survey.py)."""
+    if (network is None) == (programme is None):
+        raise ValueError("Surveys of a network or of a programme.")
+    found = Survey.objects.filter(network=network) if network else Survey.objects.filter(programme=programme)
     out = []
-    for survey in Survey.objects.filter(network=network).select_related("pre", "post"):
+    for survey in found.select_related("pre", "post"):
         minimum = survey.pre.min_respondents
         pre_levels, post_levels = _levels(survey.pre), _levels(survey.post)
         written_counts = dict(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from kindred.accounts.models import User
 from kindred.audit.services import audit
+from kindred.brokering.access import leader_regions
 from kindred.core.progress import Progress, Said, no_progress
 from kindred.engine.impact import ESTIMATED, ImpactEstimate
 from kindred.events.models import Event
@@ -284,27 +285,48 @@ def effects_recompute(*, progress: Progress = no_progress) -> dict[str, int]:
     }
 
 
-# --- surveys (issue #25.3): a network's pre/post questionnaire, on the consultation machinery ----------
+# --- surveys (issue #25.3): a network's or a programme's pre/post questionnaire, on the consultation
+# machinery ---------------------------------------------------------------------------------------
 
 MAX_SURVEY_QUESTIONS = 20
 
 
+def may_run_surveys(
+    user: User, *, network: Network | None = None, programme: Programme | None = None
+) -> bool:
+    """A network's coordinators run its surveys; a programme's system leaders run the programme's (site
+    administrators both)."""
+    if user.is_superuser:
+        return True
+    if network is not None:
+        return is_coordinator(user, network)
+    return programme is not None and programme.region in leader_regions(user)
+
+
 def _survey_round(
     *,
-    network: Network,
+    network: Network | None,
+    programme: Programme | None,
     survey_round: Consultation.Round,
     title: str,
     questions: list[tuple[str, str, int]],
     min_respondents: int,
     by: User,
 ) -> Consultation:
-    """A round of the survey titled `title`: its own title is worded in each reader's language."""
+    """A round of the survey titled `title`: its own title is worded in each reader's language. A
+    programme's round asks the member schools of the networks the programme has now."""
+    networks: list[Network] = []
+    if programme is not None:
+        networks = list(programme.networks.all())
+        if not networks:
+            raise ValidationError(_("Add networks to the programme before surveying their staff."))
     consultation = voice.consultation_create(
         title="",
         survey_round=survey_round,
         title_params={"title": title[:180]},
-        audience=Consultation.Audience.NETWORK,
-        network=network,
+        audience=Consultation.Audience.NETWORKS if programme is not None else Consultation.Audience.NETWORK,
+        network=network if programme is None else None,
+        networks=networks,
         answered_by=Consultation.AnsweredBy.PERSON,
         min_respondents=min_respondents,
         by=by,
@@ -317,16 +339,20 @@ def _survey_round(
 @transaction.atomic
 def survey_create(
     *,
-    network: Network,
     title: str,
     statements: list[str],
+    by: User,
+    network: Network | None = None,
+    programme: Programme | None = None,
     questions: list[str] | None = None,
     scale_top: int = 5,
     min_respondents: int = 5,
-    by: User,
 ) -> Survey:
-    """A survey of the network's staff, its first round (before) open for answers at once: each
-    statement answered on a scale from 1 to `scale_top` (a Likert item), each question in words."""
+    """A survey of a network's staff (or of the staff of all a programme's networks), its first round
+    (before) open for answers at once: each statement answered on a scale from 1 to `scale_top` (a
+    Likert item), each question in words."""
+    if (network is None) == (programme is None):
+        raise ValueError("A survey is of a network or of a programme.")
     statements = [s.strip() for s in statements if s.strip()]
     questions = [q.strip() for q in (questions or []) if q.strip()]
     title = title.strip()
@@ -338,28 +364,43 @@ def survey_create(
         raise ValidationError(_("A survey has at most %(n)s questions.") % {"n": MAX_SURVEY_QUESTIONS})
     if any(len(text) > 500 for text in statements + questions):
         raise ValidationError(_("A statement or question has at most 500 characters."))
-    if not is_coordinator(by, network) and not by.is_superuser:
+    if not may_run_surveys(by, network=network, programme=programme):
+        if programme is not None:
+            raise ValidationError(_("The programme's system leaders run its surveys."))
         raise ValidationError(_("The network's coordinators run its surveys."))
     items: list[tuple[str, str, int]] = [(Question.Kind.SCALE, s, scale_top) for s in statements]
     items += [(Question.Kind.TEXT, q, 5) for q in questions]
     pre = _survey_round(
         network=network,
+        programme=programme,
         survey_round=Consultation.Round.BEFORE,
         title=title,
         questions=items,
         min_respondents=min_respondents,
         by=by,
     )
-    survey = Survey.objects.create(network=network, title=title[:200], pre=pre, created_by=by)
-    audit(by, "survey.created", network, survey=survey.pk, questions=len(items))
+    survey = Survey.objects.create(
+        network=network, programme=programme, title=title[:200], pre=pre, created_by=by
+    )
+    if programme is not None:
+        audit(by, "survey.created", programme, survey=survey.pk, questions=len(items))
+    else:
+        audit(by, "survey.created", network, survey=survey.pk, questions=len(items))
     return survey
 
 
 @transaction.atomic
 def survey_post_start(*, survey: Survey, by: User) -> Survey:
-    """Close the survey's first round and open the second (after), asking the same questions again."""
-    survey = Survey.objects.select_for_update().select_related("pre", "network").get(pk=survey.pk)
-    if not is_coordinator(by, survey.network) and not by.is_superuser:
+    """Close the survey's first round and open the second (after), asking the same questions again (of
+    a programme's networks as they are now)."""
+    survey = (
+        Survey.objects.select_for_update()
+        .select_related("pre", "network", "programme__region")
+        .get(pk=survey.pk)
+    )
+    if not may_run_surveys(by, network=survey.network, programme=survey.programme):
+        if survey.programme is not None:
+            raise ValidationError(_("The programme's system leaders run its surveys."))
         raise ValidationError(_("The network's coordinators run its surveys."))
     if survey.post_id is not None:
         raise ValidationError(_("This survey's second round has already started."))
@@ -367,6 +408,7 @@ def survey_post_start(*, survey: Survey, by: User) -> Survey:
         voice.consultation_status_set(consultation=survey.pre, status=Consultation.Status.CLOSED, by=by)
     survey.post = _survey_round(
         network=survey.network,
+        programme=survey.programme,
         survey_round=Consultation.Round.AFTER,
         title=survey.title,
         questions=[(q.kind, q.text, q.scale_top) for q in survey.pre.questions.all()],
@@ -374,7 +416,7 @@ def survey_post_start(*, survey: Survey, by: User) -> Survey:
         by=by,
     )
     survey.save(update_fields=["post"])
-    audit(by, "survey.post_started", survey.network, survey=survey.pk)
+    audit(by, "survey.post_started", survey.programme or survey.network, survey=survey.pk)
     return survey
 
 

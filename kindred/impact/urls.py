@@ -28,6 +28,16 @@ urlpatterns = [
         views_programmes.programme_network_remove,
         name="programme_network_remove",
     ),
+    path(
+        "programmes/<int:pk>/surveys/new/",
+        views_programmes.programme_survey_create,
+        name="programme_survey_create",
+    ),
+    path(
+        "programmes/<int:pk>/surveys/<int:survey_pk>/after/",
+        views_programmes.programme_survey_post_start,
+        name="programme_survey_post_start",
+    ),
     path("programmes/<int:pk>/costs/", views_programmes.programme_costs, name="programme_costs"),
     path(
         "programmes/<int:pk>/costs/<int:cost>/remove/",

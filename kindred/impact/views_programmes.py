@@ -29,10 +29,10 @@ from kindred.impact.exports import (
     stored_effect_rows,
     year_rows,
 )
-from kindred.impact.forms import CostForm, ProgrammeForm, ProgrammeNetworkForm
+from kindred.impact.forms import CostForm, ProgrammeForm, ProgrammeNetworkForm, SurveyForm
 from kindred.impact.ledger import ledger
-from kindred.impact.models import Cost
-from kindred.impact.selectors import stored_programme_effects
+from kindred.impact.models import Cost, Survey
+from kindred.impact.selectors import stored_programme_effects, survey_results
 from kindred.impact.value import programmes_compared, value_for_money
 from kindred.impact.views import effect_rows
 from kindred.networks.models import Network
@@ -158,9 +158,41 @@ def programme_impact(request, pk: int):
             "rows": effect_rows(stored_programme_effects(programme=programme)),
             "ledger": ledger(networks=networks),
             "generated": timezone.now(),
+            "surveys": survey_results(programme=programme),
+            "can_change": True,  # whoever sees a programme keeps it (impact/access.py)
             **_costs_context(programme, networks),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def programme_survey_create(request, pk: int):
+    programme = programme_for_user(request.user, pk)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(form) as attempt:
+            services.survey_create(programme=programme, by=request.user, **form.service_arguments())
+        if attempt.ok:
+            messages.success(
+                request, _("The survey is open: the staff of the programme's networks can answer it now.")
+            )
+            return redirect(programme)
+    return render(
+        request, "impact/survey_form.html", {"programme": programme, "form": form}, status=form_status(form)
+    )
+
+
+@require_POST
+@login_required
+def programme_survey_post_start(request, pk: int, survey_pk: int):
+    programme = programme_for_user(request.user, pk)
+    survey = get_object_or_404(Survey, pk=survey_pk, programme=programme)
+    with refusal_shown(request) as attempt:
+        services.survey_post_start(survey=survey, by=request.user)
+    if attempt.ok:
+        messages.success(request, _("The first round is closed and the second is open."))
+    return redirect(programme)
 
 
 @require_GET
@@ -249,5 +281,6 @@ def programme_numbers_csv(request, pk: int):
         networks=networks,
         effects=stored_programme_effects(programme=programme),
         value=context["value"],
+        surveys=survey_results(programme=programme),
     )
     return csv_download(f"programme-{programme.pk}-numbers.csv", NUMBER_COLUMNS, rows)

@@ -11,7 +11,11 @@ class ConsultationForm(forms.Form):
     description = forms.CharField(
         label=_("What it is for"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    audience = forms.ChoiceField(label=_("Asked of"), choices=Consultation.Audience.choices)
+    # Several networks are asked only by a programme's survey (kindred/impact), not from this form.
+    audience = forms.ChoiceField(
+        label=_("Asked of"),
+        choices=[c for c in Consultation.Audience.choices if c[0] != Consultation.Audience.NETWORKS],
+    )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none(), required=False)
     closes_on = forms.DateField(

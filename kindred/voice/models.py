@@ -1,6 +1,7 @@
 """The schools' voice: a region, a network or the whole programme (an exam board, a ministry) asks its
 schools a question or runs a short consultation; each school answers once (or, when it asks people,
-each member of staff once: a network's survey, kindred/impact/surveys.py); the owner reads the results."""
+each member of staff once: a network's or a programme's survey, kindred/impact); the owner reads the
+results."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -30,6 +31,8 @@ class Consultation(ChangeTracked):
         REGION = "region", _("The schools of a region")
         NETWORK = "network", _("The member schools of a network")
         NATIONAL = "national", _("Every school")
+        #: A programme's survey (kindred/impact): the member schools of the networks in `networks`.
+        NETWORKS = "networks", _("The member schools of several networks")
 
     class AnsweredBy(models.TextChoices):
         SCHOOL = "school", _("Each school once, by its leaders")
@@ -65,6 +68,9 @@ class Consultation(ChangeTracked):
     network = models.ForeignKey(
         "networks.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
     )
+    #: The networks asked, when the audience is several networks (a programme's, as they were when the
+    #: round opened).
+    networks = models.ManyToManyField("networks.Network", blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     answered_by = models.CharField(
@@ -86,7 +92,8 @@ class Consultation(ChangeTracked):
             models.CheckConstraint(
                 condition=(Q(audience="region") & Q(region__isnull=False) & Q(network__isnull=True))
                 | (Q(audience="network") & Q(network__isnull=False) & Q(region__isnull=True))
-                | (Q(audience="national") & Q(region__isnull=True) & Q(network__isnull=True)),
+                | (Q(audience="national") & Q(region__isnull=True) & Q(network__isnull=True))
+                | (Q(audience="networks") & Q(region__isnull=True) & Q(network__isnull=True)),
                 name="consultation_audience_matches_target",
             ),
         ]

@@ -31,10 +31,19 @@ def asked_of(user: User) -> list[tuple[Consultation, School]]:
     }
     condition = Q(audience=Consultation.Audience.NATIONAL)
     condition |= Q(audience=Consultation.Audience.REGION, region_id__in={s.region_id for s in schools})
-    condition |= Q(audience=Consultation.Audience.NETWORK, network_id__in=set().union(*network_ids.values()))
+    all_networks = set().union(*network_ids.values())
+    condition |= Q(audience=Consultation.Audience.NETWORK, network_id__in=all_networks)
+    condition |= Q(audience=Consultation.Audience.NETWORKS, networks__in=all_networks)
+    found = (
+        Consultation.objects.exclude(status=Consultation.Status.DRAFT)
+        .filter(condition)
+        .distinct()
+        .prefetch_related("networks")
+    )
     result = []
-    for consultation in Consultation.objects.exclude(status=Consultation.Status.DRAFT).filter(condition):
+    for consultation in found:
         per_person = consultation.answered_by == Consultation.AnsweredBy.PERSON
+        asked_networks = {n.pk for n in consultation.networks.all()}
         for school in schools:
             if not per_person and school.pk not in leads:
                 continue
@@ -45,6 +54,7 @@ def asked_of(user: User) -> list[tuple[Consultation, School]]:
                     and consultation.region_id == school.region_id
                 )
                 or consultation.network_id in network_ids[school.pk]
+                or asked_networks & network_ids[school.pk]
             ):
                 result.append((consultation, school))
     return result

@@ -27,6 +27,10 @@ def may_create(by: User, *, audience: str, region=None, network=None) -> bool:
         return region is not None and RegionalRole.objects.filter(user=by, region=region).exists()
     if audience == Consultation.Audience.NETWORK:
         return network is not None and is_coordinator(by, network)
+    if audience == Consultation.Audience.NETWORKS:
+        # Several networks are asked for a programme, whose system leaders ask (kindred/impact checks
+        # that the programme is theirs).
+        return RegionalRole.objects.filter(user=by).exists()
     return False
 
 
@@ -37,6 +41,12 @@ def audience_schools(consultation: Consultation):
     if consultation.audience == Consultation.Audience.NETWORK:
         return School.objects.filter(
             pk__in=Membership.objects.active().filter(network_id=consultation.network_id).values("school_id")
+        )
+    if consultation.audience == Consultation.Audience.NETWORKS:
+        return School.objects.filter(
+            pk__in=Membership.objects.active()
+            .filter(network__in=consultation.networks.values("pk"))
+            .values("school_id")
         )
     return School.objects.all()
 
@@ -55,6 +65,7 @@ def consultation_create(
     min_respondents: int = 5,
     survey_round: Consultation.Round | str = "",
     title_params: dict | None = None,
+    networks: list | None = None,
 ) -> Consultation:
     """A consultation in draft. A round of a network's survey (`survey_round`, kindred/impact) is
     titled from `title_params` (the survey's title: see voice.models.round_title), in each reader's
@@ -70,6 +81,9 @@ def consultation_create(
         raise ValidationError(_("Choose the region whose schools are asked."))
     if audience == Consultation.Audience.NETWORK and network is None:
         raise ValidationError(_("Choose the network whose schools are asked."))
+    networks = list(networks or []) if audience == Consultation.Audience.NETWORKS else []
+    if audience == Consultation.Audience.NETWORKS and not networks:
+        raise ValidationError(_("Choose the networks whose schools are asked."))
     if answered_by not in Consultation.AnsweredBy.values:
         raise ValidationError(_("Choose whether each school or each member of staff answers."))
     if not 3 <= min_respondents <= 1000:
@@ -93,6 +107,8 @@ def consultation_create(
         answered_by=answered_by,
         min_respondents=min_respondents,
     )
+    if networks:
+        consultation.networks.set(networks)
     audit(by, "consultation.created", consultation, audience=audience, answered_by=answered_by)
     return consultation
 

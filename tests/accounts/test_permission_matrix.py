@@ -235,6 +235,22 @@ def _programme_url(world: World, tail: str = "") -> str:
     return f"/impact/programmes/{_programme(world)['programme'].pk}/{tail}"
 
 
+def _programme_survey_url(world: World) -> str:
+    """The after round of a survey of the programme (the first leader's POST starts it; later ones are
+    refused with a message, and redirected alike)."""
+    found = _programme(world)
+    if "survey" not in found:
+        from kindred.impact.services import survey_create
+
+        found["survey"] = survey_create(
+            programme=found["programme"],
+            title="Matrix survey",
+            statements=["It helps"],
+            by=world.personas["system_leader"],
+        )
+    return _programme_url(world, f"surveys/{found['survey'].pk}/after/")
+
+
 def _programme_network_remove_url(world: World) -> str:
     """Each persona's removal finds the network in the programme (a leader's earlier removal is undone)."""
     found = _programme(world)
@@ -729,6 +745,10 @@ RULES: dict[str, Rule] = {
         PROGRAMME_LEADERS(400), lambda w: _programme_url(w, "networks/"), "post"
     ),
     "impact:programme_network_remove": Rule(PROGRAMME_LEADERS(302), _programme_network_remove_url, "post"),
+    "impact:programme_survey_create": Rule(
+        PROGRAMME_LEADERS(200), lambda w: _programme_url(w, "surveys/new/")
+    ),
+    "impact:programme_survey_post_start": Rule(PROGRAMME_LEADERS(302), _programme_survey_url, "post"),
     "impact:programme_costs": Rule(PROGRAMME_LEADERS(200), lambda w: _programme_url(w, "costs/")),
     "impact:programme_cost_delete": Rule(  # not confirmed: the confirmation page, nothing removed
         PROGRAMME_LEADERS(200),
