@@ -104,10 +104,17 @@ def compile_catalogues() -> None:
         print("msgfmt not found: Kindred runs in English only (install gettext).", file=sys.stderr)
 
 
+def pdf_libraries() -> None:
+    """Debian's Pango and DejaVu fonts, which WeasyPrint needs for reports as PDF (installed as root)."""
+    if shutil.which("bash"):
+        run("bash", ROOT / ".ci" / "ensure-pdf-libraries")
+
+
 def demo(args: list[str]) -> None:
     """Install, then become `kindred demo` (exec, not a child process): Ctrl-C and a TERM reach the
     demo itself, which stops its server and worker."""
     install("main")
+    pdf_libraries()
     compile_catalogues()
     os.chdir(ROOT)
     env = {**os.environ, "DEBUG": "true", "KINDRED_VAR_DIR": str(ROOT / "var" / "demo")}
@@ -147,6 +154,7 @@ def test(args: list[str]) -> None:
     install("dev")
     if shutil.which("bash"):
         run("bash", ROOT / ".ci" / "ensure-chromium")
+    pdf_libraries()
     compile_catalogues()
     run(BIN / "pytest", *pytest_arguments(args), env=TEST_ENV)
 

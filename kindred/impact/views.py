@@ -26,6 +26,7 @@ from kindred.impact.forms import SupportLetterForm, SurveyForm
 from kindred.impact.ledger import network_ledger
 from kindred.impact.models import SupportLetter, Survey
 from kindred.impact.pack import network_pack, pack_numbers
+from kindred.impact.pdf import pdf_download
 from kindred.impact.selectors import stored_effects, survey_results
 from kindred.networks.access import network_for_user, network_with_access
 from kindred.networks.models import Membership
@@ -88,22 +89,32 @@ def effect_rows(effects) -> list[dict]:
     return rows
 
 
+def _network_context(request, pk: int) -> dict:
+    network, network_access = network_with_access(request.user, pk)
+    return {
+        "network": network,
+        "rows": effect_rows(stored_effects(network=network)),
+        "ledger": network_ledger(network=network),
+        "surveys": survey_results(network=network),
+        "answer_as": _answering_school(request.user, network),
+        "can_change": network_access >= Access.WRITE,
+        "may_use_pack": access.may_use_pack(request.user, network, network_access),
+    }
+
+
 @require_GET
 @login_required
 def network_impact(request, pk: int):
-    network, network_access = network_with_access(request.user, pk)
-    return render(
-        request,
-        "impact/network.html",
-        {
-            "network": network,
-            "rows": effect_rows(stored_effects(network=network)),
-            "ledger": network_ledger(network=network),
-            "surveys": survey_results(network=network),
-            "answer_as": _answering_school(request.user, network),
-            "can_change": network_access >= Access.WRITE,
-            "may_use_pack": access.may_use_pack(request.user, network, network_access),
-        },
+    return render(request, "impact/network.html", _network_context(request, pk))
+
+
+@require_GET
+@login_required
+def network_impact_pdf(request, pk: int):
+    """The network's impact page as a PDF, made on the server (impact/pdf.py)."""
+    context = _network_context(request, pk)
+    return pdf_download(
+        request, "impact/network.html", context, filename=f"network-{context['network'].pk}-impact.pdf"
     )
 
 
@@ -176,6 +187,19 @@ def network_pack_page(request, pk: int):
         request,
         "impact/pack.html",
         {"pack": network_pack(network=network), "network": network, "letter_form": SupportLetterForm()},
+    )
+
+
+@require_GET
+@login_required
+def network_pack_pdf(request, pk: int):
+    """The evidence pack as a PDF, made on the server (impact/pdf.py)."""
+    network = access.network_pack_for_user(request.user, pk)
+    return pdf_download(
+        request,
+        "impact/pack.html",
+        {"pack": network_pack(network=network), "network": network},
+        filename=f"network-{network.pk}-evidence-pack.pdf",
     )
 
 

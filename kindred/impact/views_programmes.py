@@ -32,6 +32,7 @@ from kindred.impact.exports import (
 from kindred.impact.forms import CostForm, ProgrammeForm, ProgrammeNetworkForm, SurveyForm
 from kindred.impact.ledger import ledger
 from kindred.impact.models import Cost, Survey
+from kindred.impact.pdf import pdf_download
 from kindred.impact.selectors import stored_programme_effects, survey_results
 from kindred.impact.value import programmes_compared, value_for_money
 from kindred.impact.views import effect_rows
@@ -144,24 +145,37 @@ def programme_network_remove(request, pk: int, network: int):
     return redirect("impact:programme_edit", programme.pk)
 
 
+def _programme_context(request, pk: int) -> dict:
+    programme = programme_for_user(request.user, pk)
+    networks = list(programme.networks.order_by("name"))
+    return {
+        "programme": programme,
+        "networks": networks,
+        "rows": effect_rows(stored_programme_effects(programme=programme)),
+        "ledger": ledger(networks=networks),
+        "generated": timezone.now(),
+        "surveys": survey_results(programme=programme),
+        "can_change": True,  # whoever sees a programme keeps it (impact/access.py)
+        **_costs_context(programme, networks),
+    }
+
+
 @require_GET
 @login_required
 def programme_impact(request, pk: int):
-    programme = programme_for_user(request.user, pk)
-    networks = list(programme.networks.order_by("name"))
-    return render(
+    return render(request, "impact/programme.html", _programme_context(request, pk))
+
+
+@require_GET
+@login_required
+def programme_impact_pdf(request, pk: int):
+    """The programme's impact report as a PDF, made on the server (impact/pdf.py)."""
+    context = _programme_context(request, pk)
+    return pdf_download(
         request,
         "impact/programme.html",
-        {
-            "programme": programme,
-            "networks": networks,
-            "rows": effect_rows(stored_programme_effects(programme=programme)),
-            "ledger": ledger(networks=networks),
-            "generated": timezone.now(),
-            "surveys": survey_results(programme=programme),
-            "can_change": True,  # whoever sees a programme keeps it (impact/access.py)
-            **_costs_context(programme, networks),
-        },
+        context,
+        filename=f"programme-{context['programme'].pk}-impact.pdf",
     )
 
 

@@ -733,6 +733,9 @@ RULES: dict[str, Rule] = {
     "impact:network_csv": Rule(
         SCHOOL_X_PRIVATE, lambda w: f"/impact/networks/{w.extra['private_network'].pk}/effects.csv"
     ),
+    "impact:network_pdf": Rule(
+        SCHOOL_X_PRIVATE, lambda w: f"/impact/networks/{w.extra['private_network'].pk}/report.pdf"
+    ),
     # Programmes (impact/access.py): region A's system leader and site admins; others 404 for a
     # programme, 403 for the list and "Start a programme" (they lead no area).
     "impact:programmes": Rule(PROGRAMME_KEEPERS(200), "/impact/programmes/"),
@@ -741,6 +744,7 @@ RULES: dict[str, Rule] = {
     ),
     "impact:programme": Rule(PROGRAMME_LEADERS(200), lambda w: _programme_url(w)),
     "impact:programme_edit": Rule(PROGRAMME_LEADERS(200), lambda w: _programme_url(w, "change/")),
+    "impact:programme_pdf": Rule(PROGRAMME_LEADERS(200), lambda w: _programme_url(w, "report.pdf")),
     "impact:programme_network_add": Rule(  # no network chosen: the problem page
         PROGRAMME_LEADERS(400), lambda w: _programme_url(w, "networks/"), "post"
     ),
@@ -771,6 +775,9 @@ RULES: dict[str, Rule] = {
     ),
     "impact:pack_csv": Rule(
         PACK_READERS(200), lambda w: f"/impact/networks/{w.extra['private_network'].pk}/pack.csv"
+    ),
+    "impact:pack_pdf": Rule(
+        PACK_READERS(200), lambda w: f"/impact/networks/{w.extra['private_network'].pk}/pack.pdf"
     ),
     "impact:letter": Rule(
         PACK_READERS(200),

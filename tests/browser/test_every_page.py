@@ -46,7 +46,7 @@ def pages_for(persona: str, world: World) -> list[str]:
         if rule is None or rule.method != "get" or rule.expected[persona] != 200:
             continue
         url = rule.url(world) if callable(rule.url) else rule.url
-        if url.endswith((".json", ".csv")) or "/qrcode/" in url or url.endswith("/jsi18n/"):
+        if url.endswith((".json", ".csv", ".pdf")) or "/qrcode/" in url or url.endswith("/jsi18n/"):
             continue  # downloads and images, not pages
         urls.append(url)
     urls += world.extra.get("data_pages", {}).get(persona, [])

@@ -209,7 +209,7 @@ def pages(personas, school_x, school_y, network_x, settings, tmp_path):
         if reader is None:
             continue
         url = rule.url(world) if callable(rule.url) else rule.url
-        if url.endswith((".json", ".csv", ".ics")) or "/qrcode/" in url or url.endswith("/jsi18n/"):
+        if url.endswith((".json", ".csv", ".pdf", ".ics")) or "/qrcode/" in url or url.endswith("/jsi18n/"):
             continue
         if url in KNOWN_ENGLISH:
             continue
