@@ -452,3 +452,21 @@ def support_letter_add(
     letter.save()
     audit(by, "impact.support_letter_added", network, letter=letter.pk, writer=writer)
     return letter
+
+
+@transaction.atomic
+def support_letter_delete(*, letter: SupportLetter, by: User) -> None:
+    """Take a letter out of the network's evidence pack, and its file out of storage once the removal
+    is committed (the audit log keeps who wrote it, when, and the file's name and digest)."""
+    network = letter.network
+    stored, storage = letter.file.name, letter.file.storage
+    details = {
+        "letter": letter.pk,
+        "writer": letter.writer,
+        "dated": letter.dated.isoformat(),
+        "filename": letter.filename,
+        "sha256": letter.sha256,
+    }
+    letter.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    audit(by, "impact.support_letter_removed", network, **details)

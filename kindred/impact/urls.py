@@ -14,6 +14,11 @@ urlpatterns = [
     path("networks/<int:pk>/pack.pdf", views.network_pack_pdf, name="pack_pdf"),
     path("networks/<int:pk>/pack/letters/", views.support_letter_add, name="letter_add"),
     path("networks/<int:pk>/pack/letters/<int:letter_pk>/", views.support_letter_download, name="letter"),
+    path(
+        "networks/<int:pk>/pack/letters/<int:letter_pk>/remove/",
+        views.support_letter_delete,
+        name="letter_delete",
+    ),
     path("networks/<int:pk>/surveys/new/", views.survey_create, name="survey_create"),
     path(
         "networks/<int:pk>/surveys/<int:survey_pk>/after/", views.survey_post_start, name="survey_post_start"

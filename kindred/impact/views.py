@@ -4,6 +4,8 @@ its surveys (run by its coordinators, answered by its schools' staff)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kindred.accounts.access import Access
 from kindred.accounts.models import SchoolStaff
 from kindred.core import attachments
-from kindred.core.actions import form_status, refusal_shown
+from kindred.core.actions import confirmation_page, confirmed, form_status, refusal_shown
 from kindred.evidence.charts import interval_row
 from kindred.impact import access, services
 from kindred.impact.exports import (
@@ -229,6 +231,29 @@ def support_letter_add(request, pk: int):
         {"pack": network_pack(network=network), "network": network, "letter_form": form},
         status=400,
     )
+
+
+@require_POST
+@login_required
+def support_letter_delete(request, pk: int, letter_pk: int):
+    """Take a letter out of the pack, after a confirmation that works without JavaScript."""
+    network = access.network_pack_for_user(request.user, pk)
+    letter = get_object_or_404(SupportLetter, pk=letter_pk, network=network)
+    back = reverse("impact:pack", args=[network.pk])
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            question=_("Remove the letter from %(writer)s, dated %(day)s?")
+            % {"writer": letter.writer, "day": date_format(letter.dated, "SHORT_DATE_FORMAT")},
+            consequence=_(
+                "It leaves the evidence pack and its file is deleted; the audit log keeps who wrote it and when."
+            ),
+            button=_("Remove the letter"),
+            back=back,
+        )
+    services.support_letter_delete(letter=letter, by=request.user)
+    messages.success(request, _("The letter is removed from the evidence pack."))
+    return redirect(back)
 
 
 @require_GET

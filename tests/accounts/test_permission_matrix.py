@@ -783,6 +783,11 @@ RULES: dict[str, Rule] = {
         PACK_READERS(200),
         lambda w: f"/impact/networks/{w.extra['private_network'].pk}/pack/letters/{_pack(w)['letter'].pk}/",
     ),
+    "impact:letter_delete": Rule(  # not confirmed: the confirmation page, nothing removed
+        PACK_READERS(200),
+        lambda w: f"/impact/networks/{w.extra['private_network'].pk}/pack/letters/{_pack(w)['letter'].pk}/remove/",
+        "post",
+    ),
     "impact:letter_add": Rule(  # an empty form: refused with 400 to those who may add
         PACK_READERS(400), lambda w: f"/impact/networks/{w.extra['private_network'].pk}/pack/letters/", "post"
     ),

@@ -42,3 +42,13 @@ def test_the_evidence_pack_in_arabic_on_a_phone_by_keyboard_and_on_paper(page, p
     expect(page.locator("form").first).not_to_be_visible()
     expect(page.get_by_role("link", name="تنزيل الأرقام (CSV)")).not_to_be_visible()
     expect(page.get_by_role("heading", name="الأثر حتى الآن")).to_be_visible()
+    # Removing the letter, by keyboard: the button asks first (a page of its own, no JavaScript needed).
+    page.emulate_media(media="screen")
+    remove = page.get_by_role("button", name="إزالة الخطاب من Authority A1 director")
+    _tab_to(page, remove, "the letter's remove button")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("إزالة الخطاب من Authority A1 director، المؤرخ", exact=False)).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="إزالة الخطاب", exact=True).click()
+    page.wait_for_url(f"**/impact/networks/{pack_network.pk}/pack/")
+    expect(page.get_by_text("لم تُضف أي رسالة دعم بعد.")).to_be_visible()
