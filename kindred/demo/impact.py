@@ -6,7 +6,9 @@
   results, so the page says "too few schools to tell" — as it would for a real programme this young).
 - A survey and an evidence pack (impact_demo_create): a survey of the coordinator's first network,
   answered before and after by its schools' staff (so its page shows means, intervals and a change),
-  and two letters of support in its evidence pack (the system leader's and a partner's)."""
+  and two letters of support in its evidence pack (the system leader's and a partner's); and, when that
+  network is in a programme, the programme's survey of the staff of all its networks, opened by the
+  system leader and answered before and after (so the programme's page shows its results)."""
 
 import random
 from datetime import timedelta
@@ -139,6 +141,7 @@ def impact_demo_create(*, coordinator: User, leader: User, admin: User) -> dict:
     survey = impact.survey_post_start(survey=survey, by=coordinator)
     assert survey.post is not None
     _answer(survey.post, people[: max(5, len(people) - 2)], rng, shift=0.7)
+    programme_survey = _programme_survey(network=network, leader=leader, admin=admin, rng=rng)
     today = timezone.localdate()
     letters = []
     for writer, kind, by, days in (
@@ -156,4 +159,34 @@ def impact_demo_create(*, coordinator: User, leader: User, admin: User) -> dict:
                 by=by,
             )
         )
-    return {"network": network, "survey": Survey.objects.get(pk=survey.pk), "letters": letters}
+    return {
+        "network": network,
+        "survey": Survey.objects.get(pk=survey.pk),
+        "letters": letters,
+        "programme_survey": programme_survey,
+    }
+
+
+def _programme_survey(*, network: Network, leader: User, admin: User, rng: random.Random) -> Survey | None:
+    """The survey of the first programme `network` is in (the system leader's), asked of the staff of
+    all its networks, answered before and after."""
+    programme = Programme.objects.filter(networks=network).order_by("pk").first()
+    if programme is None:
+        return None
+    words = demo_texts()["impact"]
+    people = []
+    for member in programme.networks.order_by("pk"):
+        people += [p for p in _staff(member, admin=admin) if p[0] not in {q[0] for q in people}]
+    survey = impact.survey_create(
+        programme=programme,
+        title=words["programme_survey"],
+        statements=words["programme_statements"],
+        questions=[words["programme_question"]],
+        min_respondents=5,
+        by=leader,
+    )
+    _answer(survey.pre, people, rng, shift=-0.3)
+    survey = impact.survey_post_start(survey=survey, by=leader)
+    assert survey.post is not None
+    _answer(survey.post, people[: max(5, len(people) - 3)], rng, shift=0.5)
+    return Survey.objects.get(pk=survey.pk)

@@ -49,7 +49,14 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
             db.execute("select count(*) from voice_response where respondent_id is null").fetchone()[0] == 12
         )
         # A network's survey answered before and after by its staff, and letters in its evidence pack.
-        assert db.execute("select count(*) from impact_survey where post_id is not null").fetchone()[0] == 1
+        assert db.execute("select count(*) from impact_survey where post_id is not null").fetchone()[0] == 2
+        # ... and the programme's survey of the staff of all its networks, answered before and after.
+        assert (
+            db.execute(
+                "select count(*) from impact_survey where programme_id is not null and post_id is not null"
+            ).fetchone()[0]
+            == 1
+        )
         assert (
             db.execute("select count(*) from voice_response where respondent_id is not null").fetchone()[0]
             >= 10

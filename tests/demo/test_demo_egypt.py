@@ -5,6 +5,7 @@ governorate."""
 import re
 
 import pytest
+from django.test import Client
 
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
 from kindred.board.models import Post, Thread
@@ -104,9 +105,11 @@ def test_the_egyptian_demos_programme_survey_and_letters_are_in_arabic(egyptian_
     assert all(arabic(text) for text in (programme.name, programme.funder, programme.description))
     costs = Cost.objects.values_list("description", flat=True)
     assert len(costs) == 3 and all(arabic(cost) for cost in costs)
-    assert arabic(Survey.objects.get().title)
+    surveys = Survey.objects.all()
+    assert len(surveys) == 2 and all(arabic(survey.title) for survey in surveys)
+    assert Survey.objects.filter(programme=programme).exists()
     questions = Question.objects.values_list("text", flat=True)
-    assert len(questions) == 8 and all(arabic(question) for question in questions)
+    assert len(questions) == 14 and all(arabic(question) for question in questions)
     remarks = Answer.objects.exclude(text="").values_list("text", flat=True)
     assert remarks and all(arabic(remark) for remark in remarks)
     created = User.objects.filter(email__startswith="staff").values_list("full_name", flat=True)
@@ -149,3 +152,14 @@ def test_the_demos_own_accounts_read_arabic_in_egypt_and_follow_their_browser_el
     assert demo_language() == "ar"
     settings.COUNTRY = "eng"
     assert demo_language() == ""
+
+
+def test_the_egyptian_demos_programme_page_shows_its_survey_in_arabic(egyptian_demo):
+    programme = Programme.objects.get()
+    leader = User.objects.get(email="leader@demo.kindred.example")
+    client = Client()
+    client.force_login(leader)
+    page = client.get(f"/impact/programmes/{programme.pk}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "مدارس معًا: ما يراه المعلمون" in page and "غيّر البرنامج طريقة تدريسي" in page
+    assert "ما يقوله الموظفون: الاستبيانات" in page
+    assert "الإجابات أقل من أن تُعرض" not in page
