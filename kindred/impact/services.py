@@ -393,8 +393,10 @@ def survey_create(
 def survey_post_start(*, survey: Survey, by: User) -> Survey:
     """Close the survey's first round and open the second (after), asking the same questions again (of
     a programme's networks as they are now)."""
+    # Lock the survey's own row only: its network or programme is on the nullable side of an outer join,
+    # which PostgreSQL refuses to lock.
     survey = (
-        Survey.objects.select_for_update()
+        Survey.objects.select_for_update(of=("self",))
         .select_related("pre", "network", "programme__region")
         .get(pk=survey.pk)
     )
