@@ -35,7 +35,7 @@ def job_row(job: Job) -> dict:
     return {
         "id": job.pk,
         "kind": job.kind,
-        "label": job.label,
+        "label": job.display_label,  # worded in the request's language
         "status": job.status,
         "done": job.done,
         "total": job.total,

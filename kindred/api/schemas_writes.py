@@ -126,7 +126,7 @@ class ThreadOut(Schema):
 class JobOut(Schema):
     id: int
     kind: str
-    label: str
+    label: str = Field(..., description="The job's title, in the request's language.")
     status: str = Field(..., description="queued, running, succeeded or failed")
     done: int
     total: int | None

@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from kindred.core.progress import Said
 from kindred.schools.models import Region, School
 
 
@@ -88,6 +90,17 @@ class Run(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("brokering_run", args=[self.pk])
+
+    def job_title(self) -> Said:
+        """The title of the job that computes this run, worded for each reader (Job.display_label)."""
+        return Said(JOB_TITLES[Run.Kind(self.kind)], region=self.region.name, run=self.pk)
+
+
+# The title of a run's job (Job.label), as a message id: worded in each reader's language.
+JOB_TITLES = {
+    Run.Kind.BROKERING: gettext_noop("Partner brokering in %(region)s (run %(run)s)"),
+    Run.Kind.FORMATION: gettext_noop("Network formation in %(region)s (run %(run)s)"),
+}
 
 
 class Coordinator(models.TextChoices):

@@ -46,7 +46,7 @@ PAGE_SIZE = 25
 
 
 def _queue(run: Run, by) -> Job:
-    job = job_create(kind=Job.Kind.BROKERING, label=str(run), by=by)
+    job = job_create(kind=Job.Kind.BROKERING, label=run.job_title(), by=by)
     run.job = job
     run.status = Run.Status.COMPUTING
     run.save(update_fields=["job", "status"])

@@ -6,11 +6,15 @@ from typing import Any
 from django.utils import timezone
 
 from kindred.core.models import Job
-from kindred.core.progress import Progress, job_progress
+from kindred.core.progress import Progress, job_progress, stored_message
 
 
 def job_create(*, kind: Job.Kind, label: str, by=None) -> Job:
-    return Job.objects.create(kind=kind, label=label[:200], created_by=by)
+    """A queued job. `label` is its title, said as a progress message is: an English message id
+    (`gettext_noop("Recompute evidence")`), or a `Said` with the file's or region's name in it;
+    the job keeps the id and the values, and `Job.display_label` words them for each reader."""
+    text, params = stored_message(label, length=200)
+    return Job.objects.create(kind=kind, label=text, label_params=params, created_by=by)
 
 
 def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:

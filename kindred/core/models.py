@@ -29,7 +29,11 @@ class Job(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
+    # The job's title, in English (a gettext message id), and the values of its placeholders (a
+    # file's name, a region's): `display_label` words it in the reader's language. A title that is
+    # no message id (written before, or by a test) is shown as stored.
     label = models.CharField(max_length=200)
+    label_params = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(null=True, blank=True)
@@ -49,10 +53,18 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.get_status_display()})"
+        return _("%(label)s (%(status)s)") % {
+            "label": self.display_label,
+            "status": self.get_status_display(),
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("job_detail", args=[self.pk])
+
+    @property
+    def display_label(self) -> str:
+        """The job's title in the reader's language."""
+        return worded(self.label, self.label_params)
 
     @property
     def percent(self) -> int | None:

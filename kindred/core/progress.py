@@ -65,7 +65,7 @@ def terminal_progress(description: str, *, stream=None, enabled: bool = True) ->
         if total is not None and bar.total != total:
             bar.total = total
         if message:
-            bar.set_postfix_str(worded(*_code(message)), refresh=False)
+            bar.set_postfix_str(worded(*stored_message(message)), refresh=False)
         bar.update(done - bar.n)
 
     try:
@@ -84,7 +84,7 @@ def job_progress(job, *, every_seconds: float = 0.5) -> Progress:
         if now - last[0] < every_seconds and not finished:
             return
         last[0] = now
-        job.done, (job.message, job.message_params) = done, _code(message)
+        job.done, (job.message, job.message_params) = done, stored_message(message)
         if total is not None:
             job.total = total
         job.save(update_fields=["done", "total", "message", "message_params"])
@@ -92,8 +92,8 @@ def job_progress(job, *, every_seconds: float = 0.5) -> Progress:
     return report
 
 
-def _code(message: str) -> tuple[str, dict]:
-    """What is stored of a message: its English text (at most 300 characters) and its parameters."""
+def stored_message(message: str, *, length: int = 300) -> tuple[str, dict]:
+    """What is stored of a message: its English text (at most `length` characters) and its parameters."""
     if isinstance(message, Said):
-        return message.text[:300], message.params
-    return message[:300], {}
+        return message.text[:length], message.params
+    return message[:length], {}

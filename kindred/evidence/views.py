@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
@@ -132,7 +133,7 @@ def recompute(request):
     if held is not None:  # the job would be refused: say so now, and queue nothing
         messages.error(request, str(LockHeld(held, _("A recompute"))))
         return redirect("dashboard")
-    job = job_create(kind=Job.Kind.RECOMPUTE, label=_("Recompute evidence"), by=request.user)
+    job = job_create(kind=Job.Kind.RECOMPUTE, label=gettext_noop("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)
     return redirect(job)
 
@@ -165,7 +166,9 @@ def selfcheck(request):
     """Queue the planted-truth self-check (site administrators); its results appear on the model page."""
     if not is_site_admin(request.user):
         raise PermissionDenied(_("Only a site administrator can run the self-check."))
-    job = job_create(kind=Job.Kind.SELFCHECK, label=_("Self-check of the evidence model"), by=request.user)
+    job = job_create(
+        kind=Job.Kind.SELFCHECK, label=gettext_noop("Self-check of the evidence model"), by=request.user
+    )
     run_selfcheck.enqueue(job.pk)
     return redirect(job)
 

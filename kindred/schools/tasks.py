@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from kindred.core.jobs import job_create, job_run
 from kindred.core.models import Job
+from kindred.core.progress import Said
 from kindred.schools.importing import (
     ImportFailed,
     ImportKind,
@@ -24,6 +26,22 @@ from kindred.schools.importing.uploads import ERRORS_DIR, upload_finished, uploa
 # The job page lists at most this many problems one by one (and every cause, grouped); the
 # errors CSV it links to has them all.
 PROBLEMS_SHOWN = 1000
+
+# An import job's title, without and with the mapping's name (worded for each reader: Job.display_label).
+IMPORT_TITLES = {
+    Job.Kind.IMPORT_SCHOOLS: (
+        gettext_noop("Import schools: %(file)s"),
+        gettext_noop("Import schools: %(file)s (%(mapping)s)"),
+    ),
+    Job.Kind.IMPORT_MEASURES: (
+        gettext_noop("Import measures: %(file)s"),
+        gettext_noop("Import measures: %(file)s (%(mapping)s)"),
+    ),
+    Job.Kind.IMPORT_LINKS: (
+        gettext_noop("Import links between schools: %(file)s"),
+        gettext_noop("Import links between schools: %(file)s (%(mapping)s)"),
+    ),
+}
 
 
 @task()
@@ -123,7 +141,10 @@ def import_upload_start(
         original = original.split("-", 1)[-1]  # the stored name starts with a random prefix
     job_kind = JOB_KINDS[kind]
     shown_mapping = mapping_label or mapping
-    label = f"{job_kind.label}: {original}" + (f" ({shown_mapping})" if shown_mapping else "")
+    plain, mapped = IMPORT_TITLES[job_kind]
+    label = (
+        Said(mapped, file=original, mapping=shown_mapping) if shown_mapping else Said(plain, file=original)
+    )
     job = job_create(kind=job_kind, label=label, by=by)
     transaction.on_commit(
         lambda: import_file.enqueue(

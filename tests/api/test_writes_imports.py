@@ -111,3 +111,19 @@ def test_a_jobs_progress_message_is_worded_in_the_requests_language(school_leade
     client = bearer(school_leader_x)
     assert client.get(f"/api/v1/jobs/{job.pk}").json()["message"] == "12 digests written"
     assert client.get(f"/api/v1/jobs/{job.pk}", HTTP_ACCEPT_LANGUAGE="ar").json()["message"] == "كُتب 12 ملخص"
+
+
+def test_a_jobs_title_is_worded_in_the_requests_language(school_leader_x):
+    """The title is kept as an English id with the file's name (Job.display_label, core/0008)."""
+    from kindred.core.progress import Said
+
+    job = job_create(
+        kind=Job.Kind.IMPORT_MEASURES,
+        label=Said("Import measures: %(file)s", file="ks2.csv"),
+        by=school_leader_x,
+    )
+    client = bearer(school_leader_x)
+    url = f"/api/v1/jobs/{job.pk}"
+    assert client.get(url).json()["label"] == "Import measures: ks2.csv"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="cy").json()["label"] == "Mewnforio mesurau: ks2.csv"
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="ar").json()["label"] == "استيراد المقاييس: ks2.csv"

@@ -129,7 +129,11 @@ def test_save_and_import_runs_the_job_and_the_file_goes_in(
     job = Job.objects.get()
     assert response.url == reverse("job_detail", args=[job.pk])
     assert job.status == Job.Status.SUCCEEDED
-    assert job.label == "Import schools: leeds.csv (leeds-schools)"
+    assert (job.label, job.label_params) == (
+        "Import schools: %(file)s (%(mapping)s)",
+        {"file": "leeds.csv", "mapping": "leeds-schools"},
+    )
+    assert job.display_label == "Import schools: leeds.csv (leeds-schools)"
     assert sorted(School.objects.values_list("registry_id", "town", "pupils")) == [
         ("A-100", "Leeds", 210),
         ("A-101", "Leeds", 1020),
