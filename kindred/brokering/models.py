@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from kindred.core.progress import Said
+from kindred.core.progress import Said, worded
 from kindred.schools.models import Region, School
 
 
@@ -90,6 +90,12 @@ class Run(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("brokering_run", args=[self.pk])
+
+    @property
+    def display_error(self) -> str:
+        """Why the run failed, in the reader's language (a run that failed before: as written)."""
+        report = self.report if isinstance(self.report, dict) else {}
+        return worded(report.get("error") or "", report.get("error_params"))
 
     def job_title(self) -> Said:
         """The title of the job that computes this run, worded for each reader (Job.display_label)."""

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kindred.core.models import Job
-from kindred.core.progress import Progress, job_progress, stored_message
+from kindred.core.progress import Progress, Said, job_progress, said_of, stored_message
 
 
 def job_create(*, kind: Job.Kind, label: str, by=None) -> Job:
@@ -24,9 +25,9 @@ def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:
     try:
         outcome = work(job_progress(job))
     except Exception as error:
-        # The error's text is shown as it was written (in the worker's language).
-        job.status, job.message, job.message_params = Job.Status.FAILED, str(error)[:300], {}
-        job.outcome = {**job.outcome, "error": str(error)}
+        text, params = stored_message(failure_said(error))
+        job.status, job.message, job.message_params = Job.Status.FAILED, text, params
+        job.outcome = {**job.outcome, "error": text, "error_params": params}
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "message", "message_params", "outcome", "finished_at"])
         raise
@@ -36,3 +37,16 @@ def job_run(job: Job, work: Callable[[Progress], dict[str, Any]]) -> Job:
         job.done = job.total
     job.save(update_fields=["status", "outcome", "finished_at", "done", "message", "message_params"])
     return job
+
+
+def failure_said(error: BaseException) -> Said:
+    """What a failed job says, worded for each reader (Job.display_error): a known failure's own
+    message (raised with a `Said`, kindred.core.progress), else a sentence saying the job stopped
+    on an unexpected error, with the error's technical detail as it was written."""
+    said = said_of(error)
+    if said is not None:
+        return said
+    detail = f"{type(error).__name__}: {error}"[:1000]
+    return Said(
+        gettext_noop("The job stopped on an unexpected error. Technical detail: %(detail)s"), detail=detail
+    )

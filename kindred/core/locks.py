@@ -32,27 +32,33 @@ from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kindred.core.models import Lock
+from kindred.core.progress import Said, stored_message, worded
 
 #: A held lock lapses this long after its holder last renewed it, where liveness cannot be told.
 DEFAULT_TTL = timedelta(minutes=20)
 
 
 class LockHeld(Exception):
-    """The lock is held by someone else; the message says since when and by whom."""
+    """The lock is held by someone else; the message says since when and by whom.
+
+    `what` names the work as a message id (`gettext_noop("A recompute")`). The exception's text is
+    in the active language; a failed job keeps `said`, worded for each reader (kindred.core.jobs)."""
 
     def __init__(self, lock: Lock, what: str):
         self.lock = lock
-        when = date_format(timezone.localtime(lock.started_at), "DATETIME_FORMAT")
-        super().__init__(
-            _(
+        self.said = Said(
+            gettext_noop(
                 "%(what)s is already running (started at %(when)s, by %(holder)s). Try again when it has finished."
-            )
-            % {"what": what, "when": when, "holder": lock.holder or _("someone")}
+            ),
+            what=Said(what),
+            when=lock.started_at,
+            holder=lock.holder or Said(gettext_noop("someone")),
         )
+        super().__init__(worded(*stored_message(self.said)))
 
 
 def here() -> str:

@@ -78,6 +78,13 @@ class Job(models.Model):
         return worded(self.message, self.message_params)
 
     @property
+    def display_error(self) -> str:
+        """Why a failed job failed, in the reader's language (kindred.core.jobs.failure_said). A job
+        that failed before errors were kept as codes shows its error's text as written."""
+        outcome = self.outcome if isinstance(self.outcome, dict) else {}
+        return worded(outcome.get("error") or "", outcome.get("error_params"))
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 

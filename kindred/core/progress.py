@@ -10,13 +10,20 @@ it is said: `progress(n, total, gettext_noop("writing schools"))`. One with numb
 a `Said`: `Said(gettext_noop("%(n)d digests written"), n=12)`. The job keeps the id and the
 parameters (`Job.message`, `Job.message_params`) and the page words them in the reader's language
 (`Job.display_message`, `worded`); the terminal words them in the active language.
+
+A value may itself be a `Said` (a name Kindred gives, worded in the reader's language too) or a
+datetime (written the reader's way, in the site's time zone). A known failure is raised with a `Said`
+(its first argument, or its `said`): a failed job keeps it like a message (`said_of`).
 """
 
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from tqdm import tqdm
 
@@ -44,10 +51,39 @@ def worded(text: str, params: dict | None = None) -> str:
     translated = gettext(text)
     if not params:
         return translated
+    values = {name: _worded_value(value) for name, value in params.items()}
     try:
-        return translated % params
+        return translated % values
     except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-        return text % params
+        return text % values
+
+
+def _worded_value(value):
+    """A stored parameter as the reader reads it: a stored `Said` worded, a stored time written."""
+    if isinstance(value, dict) and "text" in value:
+        return worded(value["text"], value.get("params"))
+    if isinstance(value, dict) and "datetime" in value:
+        return date_format(timezone.localtime(datetime.fromisoformat(value["datetime"])), "DATETIME_FORMAT")
+    return value
+
+
+def _stored_value(value):
+    """A parameter as JSON keeps it: a `Said` as its text and parameters, a datetime in ISO 8601."""
+    if isinstance(value, Said):
+        return {"text": value.text, "params": {k: _stored_value(v) for k, v in value.params.items()}}
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    return value
+
+
+def said_of(error: BaseException) -> Said | None:
+    """The message a known failure was raised with (its first argument, or its `said`), if any."""
+    said = getattr(error, "said", None)
+    if isinstance(said, Said):
+        return said
+    if error.args and isinstance(error.args[0], Said):
+        return error.args[0]
+    return None
 
 
 def no_progress(done: int, total: int | None = None, message: str = "") -> None:
@@ -95,5 +131,5 @@ def job_progress(job, *, every_seconds: float = 0.5) -> Progress:
 def stored_message(message: str, *, length: int = 300) -> tuple[str, dict]:
     """What is stored of a message: its English text (at most `length` characters) and its parameters."""
     if isinstance(message, Said):
-        return message.text[:length], message.params
+        return message.text[:length], {k: _stored_value(v) for k, v in message.params.items()}
     return message[:length], {}

@@ -59,7 +59,7 @@ RECOMPUTE_LOCK = "evidence.recompute"
 @contextmanager
 def _recompute_held(*, by, progress: Progress, holder: str = ""):
     """Hold the recompute lock for the block; yields `progress` that also renews the lock."""
-    with lock_hold(RECOMPUTE_LOCK, what=_("A recompute"), by=by, holder=holder) as renew:
+    with lock_hold(RECOMPUTE_LOCK, what=gettext_noop("A recompute"), by=by, holder=holder) as renew:
 
         def reporting(done: int, total: int | None = None, message: str = "") -> None:
             renew()

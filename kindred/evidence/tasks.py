@@ -1,11 +1,13 @@
 from contextlib import suppress
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from kindred.core.jobs import job_run
 from kindred.core.locks import LockHeld
 from kindred.core.models import Job
+from kindred.core.progress import Said
 from kindred.evidence.services import NotPublished, evidence_recompute, selfcheck_run
 
 
@@ -22,8 +24,12 @@ def recompute_evidence(job_id: int) -> None:
         outcome = evidence_recompute(by=job.created_by, progress=progress, holder=holder)
         if not outcome.get("published", True):
             raise NotPublished(
-                _("The new results were not published (%(why)s); the results already published stay.")
-                % {"why": "; ".join(outcome.get("why", []))[:200]}
+                Said(
+                    gettext_noop(
+                        "The new results were not published (%(why)s); the results already published stay."
+                    ),
+                    why="; ".join(outcome.get("why", []))[:200],  # the model's figures: technical, in English
+                )
             )
         return outcome
 

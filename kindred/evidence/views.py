@@ -131,7 +131,7 @@ def recompute(request):
         raise PermissionDenied(_("Only a site administrator can recompute the evidence."))
     held = lock_current(RECOMPUTE_LOCK)
     if held is not None:  # the job would be refused: say so now, and queue nothing
-        messages.error(request, str(LockHeld(held, _("A recompute"))))
+        messages.error(request, str(LockHeld(held, gettext_noop("A recompute"))))
         return redirect("dashboard")
     job = job_create(kind=Job.Kind.RECOMPUTE, label=gettext_noop("Recompute evidence"), by=request.user)
     recompute_evidence.enqueue(job.pk)

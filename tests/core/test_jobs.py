@@ -34,7 +34,7 @@ def test_a_failing_job_records_the_error_and_reraises():
         job_run(job, work)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert "no URN column" in job.message
+    assert "no URN column" in job.display_message and "no URN column" in job.display_error
 
 
 @pytest.mark.django_db(transaction=True)

@@ -67,7 +67,7 @@ def test_a_recompute_job_refused_by_the_lock_fails_and_shows_the_message(client,
         recompute_evidence.enqueue(job.pk)  # queued before the other recompute started
     job = Job.objects.get(kind=Job.Kind.RECOMPUTE)
     assert job.status == Job.Status.FAILED
-    assert "already running" in job.message and "the command line on host" in job.message
+    assert "already running" in job.display_message and "the command line on host" in job.display_message
     assert "already running" in client.get(job.get_absolute_url()).content.decode()
 
 

@@ -271,7 +271,7 @@ def test_a_jobs_progress_is_worded_in_each_readers_language(client, site_admin):
         assert "forming networks" not in pages[forming.pk, language]
 
 
-def test_a_finished_jobs_error_is_shown_as_written(client, site_admin):
+def test_an_unexpected_error_is_a_translated_sentence_with_the_technical_detail(client, site_admin):
     from kindred.core.jobs import job_create, job_run
     from kindred.core.models import Job
 
@@ -284,6 +284,11 @@ def test_a_finished_jobs_error_is_shown_as_written(client, site_admin):
     with pytest.raises(RuntimeError):
         job_run(job, work)
     job.refresh_from_db()
-    assert (job.message, job.message_params) == ("disk full (100%)", {})
+    generic = "The job stopped on an unexpected error. Technical detail: %(detail)s"
+    assert (job.message, job.message_params) == (generic, {"detail": "RuntimeError: disk full (100%)"})
+    assert (job.outcome["error"], job.outcome["error_params"]) == (job.message, job.message_params)
     with translation.override("cy"):
-        assert job.display_message == "disk full (100%)"
+        expected = (
+            "Daeth y swydd i ben oherwydd gwall annisgwyl. Manylion technegol: RuntimeError: disk full (100%)"
+        )
+        assert job.display_message == job.display_error == expected

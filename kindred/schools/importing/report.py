@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from kindred.core.csv_export import csv_writer
+from kindred.core.progress import Said
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,10 @@ class ImportFailed(Exception):
     def __init__(self, report: ImportReport):
         self.report = report
         count = len(report.problems)
+        # what the failed job keeps, worded for each reader (the plural is in the terminal's message)
+        self.said = Said(
+            gettext_noop("Nothing imported: problems found in the file: %(count)d."), count=count
+        )
         super().__init__(
             ngettext(
                 "Nothing imported: the file has %(count)d problem.",
