@@ -30,7 +30,7 @@ class RatingsForm(forms.Form):
             for standard in domain.standards.all():
                 rating = ratings.get(standard.pk)
                 self.fields[f"level_{standard.pk}"] = forms.ChoiceField(
-                    label=f"{standard.code} {standard.name}",
+                    label=f"{standard.code} {standard.display_name}",
                     choices=choices,
                     required=False,
                     initial=str(rating.level) if rating else "",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
+from kindred.frameworks.shipped import shipped_text
 
 
 class Framework(models.Model):
@@ -22,7 +23,16 @@ class Framework(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language if it is a shipped example's (frameworks/shipped.py)."""
+        return shipped_text(self.name)
+
+    @property
+    def display_description(self) -> str:
+        return shipped_text(self.description)
 
     def latest_version(self) -> "FrameworkVersion | None":
         return self.versions.order_by("-number").first()
@@ -43,14 +53,22 @@ class FrameworkVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework.name} v{self.number}"
+        return _("%(framework)s, version %(number)s") % {
+            "framework": self.framework.display_name,
+            "number": self.number,
+        }
 
     @property
     def scale_max(self) -> int:
         return len(self.scale)
 
+    @property
+    def display_scale(self) -> list[str]:
+        """The levels' labels in the reader's language where they are a shipped example's."""
+        return [shipped_text(label) for label in self.scale]
+
     def levels(self) -> list[tuple[int, str]]:
-        return list(enumerate(self.scale, start=1))
+        return list(enumerate(self.display_scale, start=1))
 
 
 class Domain(models.Model):
@@ -91,7 +109,21 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name, descriptors and behaviours in the reader's language where they are a shipped
+        example's (frameworks/shipped.py); a framework's own texts as written."""
+        return shipped_text(self.name)
+
+    @property
+    def display_descriptors(self) -> list[str]:
+        return [shipped_text(text) for text in self.descriptors]
+
+    @property
+    def display_behaviours(self) -> list[str]:
+        return [shipped_text(text) for text in self.behaviours]
 
 
 class PeerReview(models.Model):

@@ -158,7 +158,7 @@ def _rate(request, *, school, version, year, kind, peer_review=None, template_co
         request.POST or None,
         request.FILES or None,
         outline=outline,
-        scale=version.scale,
+        scale=version.display_scale,
         ratings=ratings,
         files=files,
     )
