@@ -1,7 +1,7 @@
 """What the people of a generated national trial write (kindred.demo.national): the words and
 sentence shapes of posts and thread titles, network names, event titles and purposes, in the
 language of the country whose places were generated (its profile's `language`: Arabic for Egypt,
-English otherwise). Like kindred/demo/texts.py, these are what people would type, stored as typed,
+Welsh for Wales, English otherwise). Like kindred/demo/texts.py, these are what people would type, stored as typed,
 not interface strings."""
 
 from dataclasses import dataclass
@@ -144,7 +144,68 @@ ARABIC = NationalWords(
     leave_reason="انضمت إلى شبكة أقرب إلى المدرسة",
 )  # fmt: skip
 
-WORDS_BY_LANGUAGE = {"en": ENGLISH, "ar": ARABIC}
+# Welsh as a school's staff would write it (first draft, written with care; a native speaker's review
+# is welcome). Each word is put where Welsh leaves it unmutated: at the start, after a colon, after
+# "ynghylch" or "o ran", or as the object of a verb-noun.
+WELSH = NationalWords(
+    words=(
+        "darllen", "ffoneg", "rhuglder", "geirfa", "ysgrifennu", "llafaredd", "mathemateg", "ffracsiynau",
+        "rhesymu", "tablau lluosi", "gwyddoniaeth", "gwaith ymarferol", "ymholi", "hanes", "daearyddiaeth",
+        "celf", "cerddoriaeth", "drama", "chwaraeon", "presenoldeb", "ymddygiad", "llesiant", "cynhwysiant",
+        "anghenion dysgu ychwanegol", "pontio", "asesu", "adborth", "marcio", "safoni", "cwricwlwm",
+        "cynllunio", "dilyniant", "adalw", "gwaith cartref", "rhieni", "llywodraethwyr", "cyllideb",
+        "staffio", "recriwtio", "mentora", "hyfforddi", "athrawon newydd", "arweinwyr pwnc", "tripiau",
+        "clybiau", "clwb brecwast", "llyfrgell", "tiwtora", "dysgwyr difreintiedig", "ymyrraeth",
+        "astudio gwersi", "arsylwi gwersi", "adolygu gan gymheiriaid", "data", "targedau", "cynnydd",
+        "deilliannau", "Cymraeg", "Saesneg", "Ffrangeg", "Sbaeneg", "cyfrifiadura", "codio",
+        "diogelwch ar-lein", "diogelu", "hyfforddiant", "amserlen", "calendr", "athrawon cyflenwi",
+        "arholiadau", "ffug arholiadau", "adolygu", "gwaith cwrs", "partneriaeth", "clwstwr", "rhwydwaith",
+        "cyfarfodydd", "agenda", "cofnodion", "camau gweithredu", "adnoddau", "templedi", "polisi",
+        "tystiolaeth", "effaith", "arolwg", "llais y disgybl", "cyngor ysgol", "y Siarter Iaith",
+        "Cwricwlwm i Gymru", "sgiliau digidol", "rhifedd", "llythrennedd",
+    ),
+    sentence_shapes=(
+        "Oes rhywun wedi treialu {a}? Byddai syniadau ynghylch {b} yn help mawr.",
+        "Rydyn ni'n treialu {a} ym mlwyddyn {n} a byddem yn croesawu syniadau ynghylch {b}.",
+        "Mae ein polisi ynghylch {a} wedi'i atodi isod. Mae'n cynnwys {b}; mae adran ar wahân ynghylch {c}.",
+        "Diolch am rannu. Gwelsom mai {a} a helpodd fwyaf o ran {b}.",
+        "Allwn ni ychwanegu {a} at agenda'r cyfarfod nesaf? Hefyd: {b}.",
+        "Nodyn i atgoffa: mae'r hyfforddiant ynghylch {a} y tymor hwn, a bydd yn cynnwys {b}.",
+        "Mae ein data ynghylch {a} yn dangos cynnydd o ran {b}, ond llai o ran {c}.",
+        "Byddem yn falch o groesawu ymweliad i weld {a} ar waith. Cewch weld ein gwaith ynghylch {b} hefyd.",
+    ),
+    thread_shapes=(
+        "{A}: syniadau",
+        "Syniadau ynghylch {a}",
+        "{A}: beth sy'n gweithio?",
+        "Rhannu ein cynllun ynghylch {a}",
+        "Ymweliad: {a} ar waith",
+    ),
+    training_topics=(
+        "Darllen er pleser",
+        "Adborth sy'n symud y dysgu yn ei flaen",
+        "Ystafelloedd dosbarth cynhwysol",
+        "Meistrolaeth mewn mathemateg",
+    ),
+    pupil_events=(
+        ("sport", "Ras traws gwlad"),
+        ("debate", "Cystadleuaeth ddadlau"),
+        ("cultural", "Eisteddfod yr ysgolion"),
+        ("academic", "Ffair wyddoniaeth"),
+    ),
+    network_words={
+        "community": "Cymuned Ysgolion",
+        "cluster": "Clwstwr",
+        "subject": "Rhwydwaith Mathemateg",
+        "partnership": "Partneriaeth Ddysgu",
+    },
+    network_name="{word} {town} {number}",
+    purpose="Rhannu ymarfer rhwng ysgolion cyfagos",
+    meeting="Cyfarfod y rhwydwaith",
+    leave_reason="Ymunodd â rhwydwaith sy'n nes at yr ysgol",
+)  # fmt: skip
+
+WORDS_BY_LANGUAGE = {"en": ENGLISH, "ar": ARABIC, "cy": WELSH}
 
 
 def national_words(places: str) -> NationalWords:

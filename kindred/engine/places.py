@@ -7,14 +7,24 @@ was, so the planted truth and the statistics do not depend on the country chosen
 administration (إدارة … التعليمية) named after its largest town, towns get the names of towns of
 their own governorate,
 schools Arabic names by phase (مدرسة … الابتدائية / الإعدادية / الثانوية), teachers Arabic names,
-and the coordinates move into the governorates. Pure numpy: no Django.
+and the coordinates move into the governorates. For Wales ("wls", engine/places_wales.py): nine
+areas of Wales, towns with their Welsh names, schools named in Welsh by phase (Ysgol Gynradd …,
+Ysgol Uwchradd …), teachers Welsh names. Pure numpy: no Django.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from kindred.engine.generate import REGIONS, Country
+from kindred.engine.places_wales import (
+    WALES_FIRST_NAMES,
+    WALES_LAST_NAMES,
+    WALES_PHASE_PATTERNS,
+    WALES_REGIONS,
+    WALES_SCHOOL_NAMES,
+    WALES_TOWNS,
+)
 
 # (name, latitude, longitude) of nine governorates, in the order of generate.REGIONS.
 EGYPT_GOVERNORATES = (
@@ -258,43 +268,85 @@ def localise(country: Country, code: str, *, seed: int = 0) -> Country:
     if code in ("eng", ""):
         return country
     if code == "eg":
-        return _egypt(country, np.random.default_rng([seed & 0xFFFFFFFF, 0xE6]))
-    raise ValueError(f"No generated places for country {code!r}; there are: eg, eng.")
+        return _localised(country, EGYPT, np.random.default_rng([seed & 0xFFFFFFFF, 0xE6]))
+    if code == "wls":
+        return _localised(country, WALES, np.random.default_rng([seed & 0xFFFFFFFF, 0xC7]))
+    raise ValueError(f"No generated places for country {code!r}; there are: eg, eng, wls.")
 
 
-def _egypt(country: Country, rng: np.random.Generator) -> Country:
+@dataclass(frozen=True)
+class PlaceWords:
+    """A country's places and names, for `localise`: nine regions (in the order of generate.REGIONS)
+    with their towns, how an authority, a school of each phase and a teacher are named."""
+
+    code: str
+    regions: tuple[tuple[str, float, float], ...]  # (name, latitude, longitude)
+    towns: tuple[tuple[str, ...], ...]  # the towns of each region, in the same order
+    authority: str  # {} is the authority's main town
+    school_names: tuple[str, ...]
+    phase_patterns: dict[str, str]  # {} is the school's name (or its town's)
+    school: str  # the pattern of a phase not listed
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+
+
+EGYPT = PlaceWords(
+    code="eg",
+    regions=EGYPT_GOVERNORATES,
+    towns=EGYPT_TOWNS,
+    authority="إدارة {} التعليمية",
+    school_names=EGYPT_SCHOOL_NAMES,
+    phase_patterns=EGYPT_PHASE_PATTERNS,
+    school="مدرسة {}",
+    first_names=EGYPT_FIRST_NAMES,
+    last_names=EGYPT_LAST_NAMES,
+)
+WALES = PlaceWords(
+    code="wls",
+    regions=WALES_REGIONS,
+    towns=WALES_TOWNS,
+    authority="Cyngor {}",
+    school_names=WALES_SCHOOL_NAMES,
+    phase_patterns=WALES_PHASE_PATTERNS,
+    school="Ysgol {}",
+    first_names=WALES_FIRST_NAMES,
+    last_names=WALES_LAST_NAMES,
+)
+
+
+def _localised(country: Country, words: PlaceWords, rng: np.random.Generator) -> Country:
     region_index = {r[0]: i for i, r in enumerate(REGIONS)}
-    regions = [(rc, EGYPT_GOVERNORATES[region_index[rc]][0]) for rc, _name in country.regions]
-    # Towns: each distinct generated town gets a name of its own governorate's towns (numbered once
-    # the governorate's list runs out), so no town lies in another governorate's area.
+    regions = [(rc, words.regions[region_index[rc]][0]) for rc, _name in country.regions]
+    # Towns: each distinct generated town gets a name of its own region's towns (numbered once
+    # the region's list runs out), so no town lies in another region's area.
     r = np.array([region_index[rc] for rc in country.region])
     town = np.empty(country.n_schools, dtype=object)
     for index in np.unique(r):
         in_region = r == index
         old_towns, town_of_school = np.unique(country.town[in_region], return_inverse=True)
-        own = EGYPT_TOWNS[index]
+        own = words.towns[index]
         order = rng.permutation(len(old_towns))
         town_names = np.array(
             [own[k % len(own)] + ("" if k < len(own) else f" {k // len(own) + 1}") for k in order],
             dtype=object,
         )
         town[in_region] = town_names[town_of_school]
-    # Authorities: the educational administration of their largest town.
+    # Authorities: named after their largest town.
     authorities = []
     for code, _name, region_code in country.authorities:
         in_authority = country.local_authority == code
         towns, counts = np.unique(town[in_authority], return_counts=True)
         main = towns[np.argmax(counts)] if len(towns) else code
-        authorities.append((code, f"إدارة {main} التعليمية", region_code))
-    # Schools: a name by phase; coordinates moved into the governorate, keeping the layout.
-    names = np.array(EGYPT_SCHOOL_NAMES, dtype=object)[
-        rng.integers(len(EGYPT_SCHOOL_NAMES), size=country.n_schools)
+        authorities.append((code, words.authority.format(main), region_code))
+    # Schools: a name by phase; coordinates moved into the region, keeping the layout.
+    names = np.array(words.school_names, dtype=object)[
+        rng.integers(len(words.school_names), size=country.n_schools)
     ]
     use_town = rng.random(country.n_schools) < 0.3
     names = np.where(use_town, town, names)
     name = np.array(
         [
-            EGYPT_PHASE_PATTERNS.get(p, "مدرسة {}").format(n)
+            words.phase_patterns.get(p, words.school).format(n)
             for p, n in zip(country.phase, names, strict=True)
         ],
         dtype=object,
@@ -302,16 +354,18 @@ def _egypt(country: Country, rng: np.random.Generator) -> Country:
     name = _numbered_if_repeated(name)
     old_lat = np.array([REGIONS[i][3] for i in r])
     old_lon = np.array([REGIONS[i][4] for i in r])
-    new_lat = np.array([EGYPT_GOVERNORATES[i][1] for i in r])
-    new_lon = np.array([EGYPT_GOVERNORATES[i][2] for i in r])
+    new_lat = np.array([words.regions[i][1] for i in r])
+    new_lon = np.array([words.regions[i][2] for i in r])
     latitude = new_lat + (country.latitude - old_lat) * _SPREAD
     longitude = new_lon + (country.longitude - old_lon) * _SPREAD
     n_teachers = len(country.teacher_first_name)
-    first = np.array(EGYPT_FIRST_NAMES, dtype=object)[rng.integers(len(EGYPT_FIRST_NAMES), size=n_teachers)]
-    last = np.array(EGYPT_LAST_NAMES, dtype=object)[rng.integers(len(EGYPT_LAST_NAMES), size=n_teachers)]
+    first_names = np.array(words.first_names, dtype=object)
+    last_names = np.array(words.last_names, dtype=object)
+    first = first_names[rng.integers(len(first_names), size=n_teachers)]
+    last = last_names[rng.integers(len(last_names), size=n_teachers)]
     return replace(
         country,
-        places="eg",
+        places=words.code,
         name=name,
         town=town,
         latitude=latitude,

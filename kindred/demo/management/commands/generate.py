@@ -40,8 +40,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--country",
             default="eng",
-            choices=["eng", "eg"],
-            help="Whose places and names: eng (England-like) or eg (Egypt: governorates, Arabic names).",
+            choices=["eng", "eg", "wls"],
+            help="Whose places and names: eng (England-like), eg (Egypt: governorates, Arabic names) or "
+            "wls (Wales: Welsh places and names; networks, posts and events in Welsh).",
         )
         parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
