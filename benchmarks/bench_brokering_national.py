@@ -17,9 +17,11 @@ its own child; the JSON gives medians and the ratio national / baseline, of wall
 seconds (the child's user + system time from the kernel, all its threads and children included: on a
 shared machine the CPU seconds say what the work takes, the wall what the machine gave it).
 
-`--fewer-partners` runs the national child once more with "prefer fewer partners" (issue 21 item 3:
-a cost for each extra partner school, `engine/fewer_partners.py`), timed the same way and stopped
-after `--fewer-timeout` seconds (recorded as timed out, with its CPU seconds and memory so far).
+`--fewer-partners` adds to each run a third child, national brokering with "prefer fewer partners"
+(issue 21 item 3: a cost for each extra partner school, `engine/fewer_partners.py`), timed the same
+way and stopped after `--fewer-timeout` seconds (recorded as timed out, with its CPU seconds and
+memory so far); the JSON gives its medians, the ratio to the plain national run of the same runs,
+and the partner schools each supported school receives with and without the option.
 """
 
 import argparse
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +83,10 @@ def national(fewer_partners: bool = False) -> dict:
         "gap": result.gap,
         "most_partners_of_one_school": max((len(p) for p in partners.values()), default=0),
         "schools_with_several_partners": sum(len(p) > 1 for p in partners.values()),
+        "extra_partners": sum(len(p) - 1 for p in partners.values()),
+        "schools_by_partners_received": {
+            str(k): v for k, v in sorted(Counter(len(p) for p in partners.values()).items())
+        },
     }
 
 
@@ -142,7 +149,7 @@ def main() -> None:
         print(json.dumps(child[args.child]()))
         return
     out: dict = {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg(), "runs": args.runs}
-    measured, base = [], []
+    measured, base, fewer = [], [], []
     for run in range(args.runs):
         base.append(run_child("baseline"))
         measured.append(run_child("national"))
@@ -152,6 +159,9 @@ def main() -> None:
             f"{base[-1]['process_cpu_s']} s CPU (load {os.getloadavg()[0]:.1f})",
             file=sys.stderr,
         )
+        if args.fewer_partners:
+            fewer.append(run_child("fewer", timeout=args.fewer_timeout))
+            print(f"run {run + 1}: fewer partners {json.dumps(fewer[-1])[:300]}", file=sys.stderr)
     median = statistics.median
     out["national_median_s"] = median(m["seconds"] for m in measured)
     out["national_runs_s"] = [m["seconds"] for m in measured]
@@ -171,9 +181,25 @@ def main() -> None:
         out["national_cpu_median_s"] / out["baseline_cpu_median_s"], 2
     )
     out["last_run"] = measured[-1]
-    if args.fewer_partners:
-        print(json.dumps(out, indent=2), file=sys.stderr)  # kept, whatever the run below does
-        out["fewer_partners"] = run_child("fewer", timeout=args.fewer_timeout)
+    finished = [f for f in fewer if "seconds" in f]
+    if fewer:
+        out["fewer_partners_timed_out"] = len(fewer) - len(finished)
+    if finished:
+        out["fewer_partners_median_s"] = median(f["seconds"] for f in finished)
+        out["fewer_partners_runs_s"] = [f["seconds"] for f in finished]
+        out["fewer_partners_cpu_median_s"] = median(f["process_cpu_s"] for f in finished)
+        out["fewer_partners_cpu_runs_s"] = [f["process_cpu_s"] for f in finished]
+        out["fewer_partners_process_wall_runs_s"] = [f["process_wall_s"] for f in finished]
+        out["fewer_partners_peak_rss_mb_max"] = max(f["peak_rss_mb"] for f in finished)
+        out["fewer_partners_peak_rss_mb_median"] = median(f["peak_rss_mb"] for f in finished)
+        out["ratio_fewer_partners_to_national_cpu"] = round(
+            out["fewer_partners_cpu_median_s"] / out["national_cpu_median_s"], 2
+        )
+        out["ratio_fewer_partners_to_baseline_cpu"] = round(
+            out["fewer_partners_cpu_median_s"] / out["baseline_cpu_median_s"], 2
+        )
+    if fewer:
+        out["fewer_partners_last_run"] = fewer[-1]
     out["load_average_at_end"] = os.getloadavg()
     print(json.dumps(out, indent=2))
 

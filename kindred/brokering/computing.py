@@ -55,7 +55,8 @@ def broker_place(
     cannot cover are left unmet and counted instead of refused. Schools of the regions `neighbours`
     may be partners too (looking beyond the region's border; their own needs are not brokered). With
     `fewer_partners`, each partner school beyond a school's first costs extra
-    (`engine/fewer_partners.py`: a small programme after the flow; the default path is unchanged)."""
+    (`engine/fewer_partners.py`: flows and a programme in pieces after the flow; the default path is
+    unchanged)."""
     progress(0, 3, gettext_noop("reading evidence"))
     inputs = brokering_inputs(region=region, all_needs=all_needs, exclude=exclude, neighbours=neighbours)
     if not len(inputs.needs.school):
