@@ -5,7 +5,7 @@
 | site administrator                         | yes   | no               | yes               |
 | coordinator of the network                 | yes   | yes              | yes               |
 | member of the network (staff of a member school, a person with a role) | yes | yes | no |
-| leader over an informal group's members    | 403   | 403              | yes (the group's page links its posts) |
+| leader over an informal group's members (networks/access.py `may_moderate_group`) | yes | no (403) | yes |
 | someone who may see the network but is no member | 403 | 403           | 403               |
 | anyone else                                | 404   | 404              | 404               |
 """
@@ -42,7 +42,7 @@ def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool 
         return network
     member = is_network_member(user, network)
     network.viewer_is_member = member  # saves the views asking again
-    if not member and not (is_site_admin(user) and not post):
+    if not member and (post or not (is_site_admin(user) or may_moderate_group(user, network))):
         raise PermissionDenied("Only the network's members can read and write its board.")
     return network
 

@@ -237,5 +237,5 @@ def demo_networks_create(*, region: Region, coordinator: User, teacher: User, pa
     network_role_add(
         network=group, user=User.objects.get(email="maths2@demo.kindred.example"), role="member", by=maya
     )
-    group_formal_request(network=group, by=maya)
+    group_formal_request(network=group, by=maya, message=words["group"]["ask"])
     return [community, maths, cluster, partnership, forming]

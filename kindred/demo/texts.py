@@ -76,6 +76,7 @@ ENGLISH: dict = {
             "name": "Mastery maths teachers",
             "subject": "Maths",
             "purpose": "Teachers sharing mastery lessons between schools, started on a phone group",
+            "ask": "Eight schools now plan their maths together; we would like a rota and a shared plan.",
         },
     },
     "threads": [
@@ -263,6 +264,7 @@ ARABIC: dict = {
             "name": "معلمو الرياضيات بالإتقان",
             "subject": "الرياضيات",
             "purpose": "معلمون يتبادلون دروس الرياضيات بالإتقان بين المدارس، انطلقوا من مجموعة محادثة على الهاتف",
+            "ask": "ثماني مدارس تخطط الآن دروس الرياضيات معًا؛ نود جدولًا للأدوار وخطة مشتركة.",
         },
     },
     "threads": [

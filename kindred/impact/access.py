@@ -23,6 +23,10 @@ A network's evidence pack:
 | anyone else who may see the network (a member's teacher, another network's coordinator) | no (403) | no (403) |
 | anyone who may not see the network                      | no (404)                       | no (404)      |
 
+An informal group's pack (issue 23, item 3) is for the leaders over its members and site administrators
+only: its founder and coordinators, members of staff, gain no sight of the member schools' evidence
+by starting a group (403, as any other reader).
+
 The pack is for an application: it gathers the members' context, plans, letters and figures in one
 place, so it is for those who apply (coordinators) and those over the network who support them
 (system leaders), not for every reader of the network.
@@ -37,7 +41,7 @@ from kindred.accounts.access import Access
 from kindred.accounts.models import User
 from kindred.brokering.access import leader_regions
 from kindred.impact.models import Programme
-from kindred.networks.access import network_with_access
+from kindred.networks.access import may_moderate_group, network_with_access
 from kindred.networks.models import Network
 
 
@@ -55,6 +59,10 @@ def programme_for_user(user: User, pk: int) -> Programme:
 
 
 def may_use_pack(user: User, network: Network, access: Access) -> bool:
+    if network.informal:
+        # An informal group applies for nothing until it is a formal network; its founder and
+        # coordinators are members of staff, who see no school's evidence by running a group.
+        return may_moderate_group(user, network)
     if access >= Access.WRITE:
         return True
     return network.region_id is not None and network.region_id in {r.pk for r in leader_regions(user)}

@@ -11,7 +11,7 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | coordinator (active NetworkRole)             | yes                   | yes                | yes        |
 | member (the rule above)                      | yes                   | yes                | no (403)   |
 | system leader whose region is the network's  | yes                   | yes                | no (403)   |
-| system leader over an informal group's member | yes                  | yes                | no (403); moderates, closes (`may_moderate_group`) |
+| leader over an informal group's member (`groups_led_q`: a system leader of the member's school's region or authority, the school's leader or administrator) | yes | yes | no (403); moderates (hides posts, removes members), closes, decides its request to become formal (`may_moderate_group`) |
 | leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
@@ -52,43 +52,73 @@ def leader_region_ids(user: User) -> set[int]:
 
 
 def _regional_networks_q(user: User) -> Q | None:
-    """Networks in the regions the user's regional roles cover, and the informal groups with a
-    member in them (the leaders over a group's members see it, wherever it was started)."""
+    """Networks in the regions the user's regional roles cover."""
     region_ids = leader_region_ids(user)
     if not region_ids:
         return None
-    groups_with_members_here = NetworkRole.objects.active().filter(
-        network__informal=True, user__school_roles__school__region_id__in=region_ids
+    return Q(region_id__in=region_ids)
+
+
+def _schools_led_q(user: User) -> Q | None:
+    """The schools `user` is a leader over, as a filter on School (None: none): those of the regions
+    and authorities of their regional roles (as `accounts.access.regional_schools_q`: an authority's
+    leader is over its own schools) and those they lead or administer (`schools_user_acts_for`)."""
+    condition = None
+    for region_id, authority_id in RegionalRole.objects.filter(user=user).values_list(
+        "region_id", "local_authority_id"
+    ):
+        one = Q(region_id=region_id) if region_id else Q(local_authority_id=authority_id)
+        condition = one if condition is None else condition | one
+    led = list(
+        SchoolStaff.objects.filter(
+            user=user, role__in=[SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR]
+        ).values_list("school_id", flat=True)
     )
-    return Q(region_id__in=region_ids) | Q(pk__in=groups_with_members_here.values("network_id"))
+    if led:
+        condition = Q(pk__in=led) if condition is None else condition | Q(pk__in=led)
+    return condition
 
 
 def groups_led_q(user: User) -> Q:
-    """A filter on Network for the informal groups `user` is a leader over (site administrators: all)."""
+    """A filter on Network for the informal groups `user` is a leader over (site administrators: all).
+
+    A leader is over a group when one of its members is at a school they lead: a person with an
+    active role in it who is on a school's staff, or a member school. Neither the group's founder
+    nor its coordinators are leaders over it by that role (they run it; they moderate nothing more
+    than a coordinator of a formal network does, and see no school's private area)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
     if user.is_superuser:
         return Q(informal=True)
-    regional = _regional_networks_q(user)
-    return Q(informal=True) & regional if regional is not None else Q(pk__in=[])
+    schools = _schools_led_q(user)
+    if schools is None:
+        return Q(pk__in=[])
+    led = School.objects.filter(schools).values("pk")
+    by_people = NetworkRole.objects.active().filter(
+        network__informal=True, user__school_roles__school__in=led
+    )
+    by_schools = Membership.objects.active().filter(network__informal=True, school__in=led)
+    ids = by_people.values("network_id").order_by().union(by_schools.values("network_id").order_by())
+    return Q(informal=True, pk__in=ids)
 
 
-def group_region_ids(network: Network) -> set[int]:
-    """The regions an informal group reaches: its own and those of its members' schools."""
-    people_regions = SchoolStaff.objects.filter(
-        user__network_roles__network=network, user__network_roles__ended_at__isnull=True
-    ).values_list("school__region_id", flat=True)
-    school_regions = network.memberships.active().values_list("school__region_id", flat=True)
-    return ({network.region_id} | set(people_regions) | set(school_regions)) - {None}
+def groups_led_ids(user: User) -> list[int]:
+    """The ids of the informal groups `user` is a leader over (evaluated: a short list, so that the
+    filters built on it stay a plain `IN (…)` the planner estimates well; see member_network_ids)."""
+    if not user.is_authenticated or user.is_superuser:
+        return []
+    return list(Network.objects.filter(groups_led_q(user)).values_list("pk", flat=True))
 
 
 def may_moderate_group(user: User, network: Network) -> bool:
     """Whether `user` is a leader over an informal group's members (or a site administrator): they
-    see it, hide its posts, close it and decide its request to become a formal network."""
+    see it, hide its posts, remove its members, close it and decide its request to become a formal
+    network."""
     if not network.informal or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    region_ids = leader_region_ids(user)
-    return bool(region_ids and region_ids & group_region_ids(network))
+    return Network.objects.filter(groups_led_q(user), pk=network.pk).exists()
 
 
 def networks_visible_q(user: User) -> Q:
@@ -99,7 +129,10 @@ def networks_visible_q(user: User) -> Q:
         return Q()
     condition = Q(visibility=Network.Visibility.PUBLIC) | Q(pk__in=member_network_ids(user))
     regional = _regional_networks_q(user)
-    return condition | regional if regional is not None else condition
+    if regional is not None:
+        condition |= regional
+    led_groups = groups_led_ids(user)
+    return condition | Q(pk__in=led_groups) if led_groups else condition
 
 
 def is_coordinator(user: User, network: Network) -> bool:
@@ -138,9 +171,10 @@ def network_access(user: User, network: Network) -> Access:
         return Access.WRITE
     if network.visibility == Network.Visibility.PUBLIC or is_network_member(user, network):
         return Access.READ
-    regional = _regional_networks_q(user)
-    if regional is not None and Network.objects.filter(regional, pk=network.pk).exists():
+    if network.region_id is not None and network.region_id in leader_region_ids(user):
         return Access.READ
+    if may_moderate_group(user, network):
+        return Access.READ  # a leader over an informal group's members
     if network.requests.filter(
         kind=MembershipRequest.Kind.INVITE,
         status=MembershipRequest.Status.PENDING,
@@ -205,6 +239,23 @@ def request_for_deciding(user: User, network: Network, pk: int) -> MembershipReq
 def membership_for_ending(user: User, network: Network, membership: Membership) -> Membership:
     """`membership` of `network` (which `user` sees), if `user` may end it: a coordinator, or the
     school's own leader or administrator; 403 for anyone else who sees the network."""
-    if network_access(user, network) < Access.WRITE and not may_act_for_school(user, membership.school):
+    if (
+        network_access(user, network) < Access.WRITE
+        and not may_act_for_school(user, membership.school)
+        and not may_moderate_group(user, network)
+    ):
         raise PermissionDenied("Only coordinators and the school's own leaders can do this.")
     return membership
+
+
+def role_for_ending(user: User, network: Network, network_role: NetworkRole) -> NetworkRole:
+    """A person's active role in `network` (which `user` sees), if `user` may end it: the person
+    themself (stepping down), a coordinator, or a leader over an informal group's members (removing
+    someone from the group); 403 for anyone else who sees the network."""
+    if (
+        network_role.user_id != user.pk
+        and network_access(user, network) < Access.WRITE
+        and not may_moderate_group(user, network)
+    ):
+        raise PermissionDenied("Only coordinators and the person themself can end this role.")
+    return network_role

@@ -86,6 +86,25 @@ class GroupCloseForm(forms.Form):
     )
 
 
+class FormalRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why should it become a formal network? (the leaders read this)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FormalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    reason = forms.CharField(
+        label=_("Your reason (the group's members read this)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AskToJoinForm(forms.Form):
     school = forms.ModelChoiceField(label=_("Your school"), queryset=School.objects.none())
     message = forms.CharField(

@@ -78,7 +78,7 @@ class Network(ChangeTracked):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Groups from below (issue 23, item 3): started by any member of staff, seen and moderated by
-    # the leaders over its members, until a leader makes it a formal network.
+    # the leaders over its members, until a leader makes it a formal network (`FormalRequest`).
     informal = models.BooleanField(_("informal group"), default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -87,9 +87,6 @@ class Network(ChangeTracked):
         on_delete=models.SET_NULL,
         related_name="groups_started",
         verbose_name=_("started by"),
-    )
-    formal_requested_at = models.DateTimeField(
-        _("asked to become a formal network at"), null=True, blank=True
     )
 
     class Meta:
@@ -335,6 +332,41 @@ class MembershipRequest(models.Model):
         if self.message or self.replaces_id is None:
             return self.message
         return _("Invited to take the place of %(school)s.") % {"school": self.replaces.school.name}
+
+
+class FormalRequest(models.Model):
+    """An informal group asking the leaders over its members to make it a formal network, and
+    their decision; rows are never deleted, so the group's page shows every ask and its answer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="formal_requests")
+    message = models.CharField(_("why it should become a formal network"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason for the decision"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network"], condition=Q(status="pending"), name="formalrequest_one_pending_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} — {self.get_status_display()}"
 
 
 class RotaTurn(models.Model):

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kindred.accounts.models import SchoolStaff, User
@@ -15,6 +16,7 @@ from kindred.networks.access import (
 )
 from kindred.networks.models import (
     Connection,
+    FormalRequest,
     Membership,
     MembershipRequest,
     Network,
@@ -88,14 +90,33 @@ def with_member_counts(networks: list[Network]) -> list[Network]:
 
 
 def groups_for_leader(user: User) -> QuerySet[Network]:
-    """The informal groups `user` leads over, those asking to become formal networks first, then
-    the newest; each with `people_count`, its people with an active role."""
+    """The informal groups `user` leads over, those asking to become formal networks first (the
+    longest waiting first), then the newest; each with `people_count`, its people with an active
+    role, and `asked_at`, when its ask waiting for a decision was made (None: none waits)."""
+    waiting = FormalRequest.objects.filter(network=OuterRef("pk"), status=FormalRequest.Status.PENDING)
+    people = (
+        NetworkRole.objects.active()
+        .filter(network=OuterRef("pk"))
+        .order_by()
+        .values("network")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Network.objects.filter(groups_led_q(user))
         .select_related("region", "started_by")
-        .annotate(people_count=Count("people_roles", filter=Q(people_roles__ended_at__isnull=True)))
-        .order_by(F("formal_requested_at").desc(nulls_last=True), "-created_at", "pk")
+        .annotate(
+            people_count=Coalesce(Subquery(people), 0),
+            asked_at=Subquery(waiting.values("created_at")[:1]),
+        )
+        .order_by(F("asked_at").asc(nulls_last=True), "-created_at", "pk")
     )
+
+
+def formal_requests(network: Network) -> list[FormalRequest]:
+    """Every ask of an informal group (or a network that was one) to become a formal network, the
+    newest first, with who asked and who decided."""
+    return list(network.formal_requests.select_related("requested_by", "decided_by"))
 
 
 def your_networks(user: User) -> QuerySet[Network]:

@@ -21,6 +21,7 @@ from kindred.core import ratelimit
 from kindred.networks.access import is_network_member
 from kindred.networks.models import (
     Connection,
+    FormalRequest,
     Membership,
     MembershipRequest,
     Network,
@@ -138,47 +139,65 @@ def group_start(*, name: str, kind: Network.Kind | str, by: User, **fields) -> N
 
 
 @transaction.atomic
-def group_formal_request(*, network: Network, by: User) -> Network:
-    """A group's coordinator asks the leaders over its members to make it a formal network."""
+def group_formal_request(*, network: Network, by: User, message: str = "") -> FormalRequest:
+    """A group's coordinator asks the leaders over its members to make it a formal network (one
+    ask waits at a time; each ask and its answer stay in the group's history)."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
     if not network.informal:
         raise ValidationError(_("%(network)s is already a formal network.") % {"network": network.name})
     if network.status == Network.Status.CLOSED:
         raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
-    if network.formal_requested_at is not None:
+    if network.formal_requests.filter(status=FormalRequest.Status.PENDING).exists():
         raise ValidationError(_("The leaders have been asked already; they will decide."))
-    network.formal_requested_at = timezone.now()
-    network.save(update_fields=["formal_requested_at"])
-    audit(by, "group.formal_requested", network)
-    return network
+    formal_request = FormalRequest.objects.create(
+        network=network, requested_by=by, message=" ".join(message.split())[:500]
+    )
+    audit(by, "group.formal_requested", network, request=formal_request.pk)
+    return formal_request
 
 
 @transaction.atomic
-def group_formal_decide(*, network: Network, by: User, approve: bool) -> Network:
-    """A leader over the group's members makes it a formal network, or declines (it stays a group)."""
-    if not network.informal or network.formal_requested_at is None:
+def group_formal_decide(*, network: Network, by: User, approve: bool, reason: str = "") -> FormalRequest:
+    """A leader over the group's members (the caller has checked) makes it a formal network, or
+    declines with a reason its members read (it stays a group and may ask again)."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    pending = network.formal_requests.filter(status=FormalRequest.Status.PENDING).first()
+    if not network.informal or pending is None:
         raise ValidationError(
             _("Nobody has asked to make %(network)s a formal network.") % {"network": network.name}
         )
-    network.formal_requested_at = None
+    pending.status = FormalRequest.Status.APPROVED if approve else FormalRequest.Status.DECLINED
+    pending.decided_by, pending.decided_at = by, timezone.now()
+    pending.reason = " ".join(reason.split())[:500]
+    pending.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     if approve:
         network.informal = False
-    network.save(update_fields=["formal_requested_at", "informal"])
-    audit(by, "group.formal_approved" if approve else "group.formal_declined", network)
-    return network
+        network.save(update_fields=["informal"])
+    audit(
+        by,
+        "group.formal_approved" if approve else "group.formal_declined",
+        network,
+        request=pending.pk,
+        reason=pending.reason,
+    )
+    return pending
 
 
 @transaction.atomic
 def group_close(*, network: Network, by: User, reason: str = "") -> Network:
     """Close an informal group (its coordinator or a leader over its members): its board and
-    history stay readable to its members; nobody joins or posts any more."""
+    history stay readable to its members; nobody joins or posts any more; an ask to become a
+    formal network still waiting is withdrawn."""
     if not network.informal:
         raise ValidationError(_("Only informal groups are closed this way."))
     if network.status == Network.Status.CLOSED:
         raise ValidationError(_("%(network)s is closed.") % {"network": network.name})
     reason = " ".join(reason.split())[:300]
     network.status = Network.Status.CLOSED
-    network.formal_requested_at = None
-    network.save(update_fields=["status", "formal_requested_at"])
+    network.save(update_fields=["status"])
+    network.formal_requests.filter(status=FormalRequest.Status.PENDING).update(
+        status=FormalRequest.Status.WITHDRAWN, decided_by=by, decided_at=timezone.now()
+    )
     audit(by, "group.closed", network, reason=reason)
     return network
 

@@ -23,9 +23,10 @@ from kindred.networks.access import (
     network_for_user,
     network_with_access,
     request_for_deciding,
+    role_for_ending,
     schools_user_acts_for,
 )
-from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole, RotaTurn
+from kindred.networks.models import FormalRequest, Membership, MembershipRequest, Network, NetworkRole, RotaTurn
 from kindred.networks.panels import panels_render
 from kindred.schools.models import School
 
@@ -47,12 +48,14 @@ def _may_start_group(user: User) -> bool:
 
 
 def _what_may_be_started(user: User) -> tuple[bool, bool, bool]:
-    """(a network, an informal group, sees the groups of an area) for the directory, in two queries."""
+    """(starts a network, starts an informal group, sees the informal groups under them) for the
+    directory, in two queries."""
     leader = user.is_superuser or is_system_leader(user)
     roles = set(SchoolStaff.objects.filter(user=user).values_list("role", flat=True))
     acts_for_a_school = bool(roles & {SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR})
     may_create = leader or acts_for_a_school
-    return may_create, not may_create and bool(roles) and bool(services.group_kinds()), leader
+    may_start_group = not may_create and bool(roles) and bool(services.group_kinds())
+    return may_create, may_start_group, leader or acts_for_a_school
 
 
 @require_GET
@@ -137,10 +140,11 @@ def _group_start(request):
 @require_GET
 @login_required
 def groups(request):
-    """The informal groups a leader is over (a site administrator: all), those asking to become
-    formal networks first."""
-    if not (request.user.is_superuser or is_system_leader(request.user)):
-        raise PermissionDenied("Only system leaders see the informal groups of their area.")
+    """The informal groups a leader is over (a system leader's area, a school leader's staff; a
+    site administrator: all), those asking to become formal networks first."""
+    user = request.user
+    if not (user.is_superuser or is_system_leader(user) or schools_user_acts_for(user).exists()):
+        raise PermissionDenied("Only leaders see the informal groups of the staff they lead.")
     page = Paginator(selectors.groups_for_leader(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_member_counts(list(page.object_list))
     return render(request, "networks/groups.html", {"page_obj": page})
@@ -150,8 +154,11 @@ def groups(request):
 @login_required
 def group_formal_request(request, pk: int):
     network = network_for_user(request.user, pk, write=True)
+    form = forms.FormalRequestForm(request.POST)
+    if not form.is_valid():
+        return problem_page(request, form=form, **_back_to(network))
     with refusal_shown(request) as attempt:
-        services.group_formal_request(network=network, by=request.user)
+        services.group_formal_request(network=network, by=request.user, message=form.cleaned_data["message"])
     if attempt.ok:
         messages.success(request, _("The leaders over the group's members have been asked."))
     return redirect(network)
@@ -163,9 +170,14 @@ def group_formal_decide(request, pk: int):
     network = network_for_user(request.user, pk)
     if not may_moderate_group(request.user, network):
         raise PermissionDenied("Only the leaders over the group's members decide this.")
-    approve = request.POST.get("decision") == "approve"
+    form = forms.FormalDecisionForm(request.POST)
+    if not form.is_valid():
+        return problem_page(request, _("Choose approve or decline."), **_back_to(network))
+    approve = form.cleaned_data["decision"] == "approve"
     with refusal_shown(request) as attempt:
-        services.group_formal_decide(network=network, by=request.user, approve=approve)
+        services.group_formal_decide(
+            network=network, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
     if attempt.ok:
         messages.success(
             request, _("It is a formal network now.") if approve else _("It stays an informal group.")
@@ -211,6 +223,8 @@ def detail(request, pk: int):
     pending_ids = {r.school_id for r in page.own_requests}
     can_ask = [s for s in page.own_schools if s.pk not in member_ids and s.pk not in pending_ids]
     is_member = is_coordinator or page.is_member
+    moderates = may_moderate_group(request.user, network)
+    formal_requests = selectors.formal_requests(network) if network.informal or network.started_by_id else []
     return render(
         request,
         "networks/detail.html",
@@ -218,8 +232,14 @@ def detail(request, pk: int):
             "network": network,
             "page": page,
             "is_coordinator": is_coordinator,
-            "may_moderate_group": may_moderate_group(request.user, network),
+            "may_moderate_group": moderates,
             "close_form": forms.GroupCloseForm() if network.informal else None,
+            "formal_requests": formal_requests,
+            "formal_waiting": any(r.status == FormalRequest.Status.PENDING for r in formal_requests),
+            "formal_request_form": forms.FormalRequestForm(auto_id="formal_%s")
+            if network.informal and is_coordinator
+            else None,
+            "formal_decision_form": forms.FormalDecisionForm(auto_id="decide_%s") if moderates else None,
             "map": school_map(page.map_points, title=_("Where the member schools are"), width=360, height=280)
             if page.map_points
             else None,
@@ -429,11 +449,11 @@ def person_add(request, pk: int):
 @require_POST
 @login_required
 def person_end(request, pk: int, role_pk: int):
-    """A coordinator removes a person's role, or the person steps down themself."""
+    """A coordinator (or a leader over an informal group's members) removes a person's role, or the
+    person steps down themself."""
     network = network_for_user(request.user, pk)
     role = get_object_or_404(NetworkRole.objects.active().select_related("user"), network=network, pk=role_pk)
-    if role.user_id != request.user.pk:
-        network_for_user(request.user, pk, write=True)
+    role_for_ending(request.user, network, role)
     with refusal_shown(request):
         services.network_role_end(network_role=role, by=request.user)
     return redirect(network)

@@ -58,5 +58,5 @@ def test_the_demo_has_an_informal_group_asking_to_become_formal(demo, system_lea
 
     group = Network.objects.get(informal=True)
     assert group.started_by.email == "maths1@demo.kindred.example"
-    assert group.formal_requested_at is not None
+    assert group.formal_requests.get().status == "pending"  # the ask, with its reason, waits
     assert list(groups_for_leader(system_leader)) == [group]  # the region's leader finds it

@@ -120,9 +120,11 @@ def test_a_group_asks_to_become_a_formal_network_and_a_leader_over_it_decides(
     client.force_login(teacher_y)  # a member, not its coordinator
     assert client.post(f"/networks/{group.pk}/group/formal/").status_code == 403
     client.force_login(teacher_x)
-    assert client.post(f"/networks/{group.pk}/group/formal/").status_code == 302
-    group.refresh_from_db()
-    assert group.formal_requested_at is not None
+    asked = client.post(f"/networks/{group.pk}/group/formal/", {"message": "Nine schools plan together now"})
+    assert asked.status_code == 302
+    ask = group.formal_requests.get()
+    assert ask.status == "pending" and ask.requested_by == teacher_x
+    assert ask.message == "Nine schools plan together now"
     with pytest.raises(ValidationError):
         group_formal_request(network=group, by=teacher_x)  # asked once
 
@@ -135,7 +137,9 @@ def test_a_group_asks_to_become_a_formal_network_and_a_leader_over_it_decides(
     assert client.post(f"/networks/{group.pk}/group/decide/", {"decision": "approve"}).status_code == 302
 
     group.refresh_from_db()
-    assert not group.informal and group.formal_requested_at is None
+    ask.refresh_from_db()
+    assert not group.informal
+    assert ask.status == "approved" and ask.decided_by == system_leader and ask.decided_at is not None
     actions = AuditEvent.objects.filter(action__startswith="group.", object_id=str(group.pk)).order_by("pk")
     assert list(actions.values_list("action", flat=True)) == [
         "group.formal_requested",
@@ -147,12 +151,23 @@ def test_a_group_asks_to_become_a_formal_network_and_a_leader_over_it_decides(
 
 def test_a_declined_group_stays_informal_and_may_ask_again(client, teacher_x, system_leader):
     group = group_start(name="Science from below", kind="subject", by=teacher_x)
-    group_formal_request(network=group, by=teacher_x)
+    group_formal_request(network=group, by=teacher_x, message="We meet every month")
     client.force_login(system_leader)
-    client.post(f"/networks/{group.pk}/group/decide/", {"decision": "decline"})
+    client.post(
+        f"/networks/{group.pk}/group/decide/", {"decision": "decline", "reason": "Join the maths hub instead"}
+    )
     group.refresh_from_db()
-    assert group.informal and group.formal_requested_at is None
-    group_formal_request(network=group, by=teacher_x)
+    assert group.informal
+    group_formal_request(network=group, by=teacher_x, message="The hub has closed")
+
+    # Each ask and its answer stay in the group's history, on its page, the newest first.
+    first, second = group.formal_requests.order_by("pk")
+    assert (first.status, first.reason, second.status) == ("declined", "Join the maths hub instead", "pending")
+    client.force_login(teacher_x)
+    page = client.get(group.get_absolute_url()).text
+    assert page.index("The hub has closed") < page.index("We meet every month")
+    assert "Join the maths hub instead" in page
+    assert "Ask the leaders to make it a formal network" not in page  # one ask waits at a time
 
 
 def test_closing_a_group_asks_first_then_stops_joining_and_posting(client, teacher_x, system_leader):
@@ -208,3 +223,95 @@ def test_a_teacher_sees_the_empty_groups_page_refused_and_a_leader_sees_what_to_
         "No member of staff in your area has started an informal group yet"
         in client.get("/networks/groups/").text
     )
+
+
+def test_a_decision_without_approve_or_decline_changes_nothing(client, teacher_x, system_leader):
+    group = group_start(name="Music from below", kind="subject", by=teacher_x)
+    group_formal_request(network=group, by=teacher_x)
+    client.force_login(system_leader)
+    response = client.post(f"/networks/{group.pk}/group/decide/", {"decision": "perhaps"})
+    assert response.status_code == 400
+    group.refresh_from_db()
+    assert group.informal and group.formal_requests.get().status == "pending"
+
+
+def test_closing_a_group_withdraws_its_waiting_ask(teacher_x, system_leader):
+    group = group_start(name="Drama from below", kind="subject", by=teacher_x)
+    group_formal_request(network=group, by=teacher_x)
+    group_close(network=group, by=system_leader, reason="inactive")
+    ask = group.formal_requests.get()
+    assert ask.status == "withdrawn" and ask.decided_by == system_leader
+    with pytest.raises(ValidationError):
+        group_formal_request(network=group, by=teacher_x)
+
+
+def test_the_leader_of_a_members_school_is_over_the_group(client, teacher_y, teacher_x, school_leader_x):
+    """Teacher Y (school Y) starts a private group; school X's leader sees nothing of it until
+    teacher X (of school X) belongs to it — then sees it among the groups of their staff, reads its
+    board, hides a post, removes a member and closes it; they may not post on its board."""
+    group = group_start(name="Y's phonics", kind="subject", by=teacher_y, visibility="private")
+    client.force_login(school_leader_x)
+    assert client.get(group.get_absolute_url()).status_code == 404
+    assert not may_moderate_group(school_leader_x, group)
+
+    role_x = network_role_add(network=group, user=teacher_x, role=NetworkRole.Role.MEMBER, by=teacher_y)
+    thread = thread_create(network=group, title="Decodable books", body="Which ones?", by=teacher_x)
+
+    assert may_moderate_group(school_leader_x, group)
+    assert "Y&#x27;s phonics" in client.get("/networks/").text
+    assert "Y&#x27;s phonics" in client.get("/networks/groups/").text
+    page = client.get(group.get_absolute_url()).text
+    assert "Decodable books" in page  # the board's panel
+    assert "Remove teacher.x from the group" in page
+    assert client.get(f"/board/threads/{thread.pk}/").status_code == 200
+    assert client.post(f"/board/networks/{group.pk}/new/", {"title": "Hi", "body": "x"}).status_code == 403
+    post = thread.posts.get()
+    assert client.post(f"/board/posts/{post.pk}/hide/", {"hidden": "1"}).status_code == 302
+    post.refresh_from_db()
+    assert post.hidden_at is not None
+
+    assert client.post(f"/networks/{group.pk}/people/{role_x.pk}/end/").status_code == 302
+    role_x.refresh_from_db()
+    assert role_x.ended_at is not None
+    # With school X's teacher gone, its leader is over the group no longer.
+    assert not may_moderate_group(school_leader_x, group)
+    assert client.get(group.get_absolute_url()).status_code == 404
+
+
+def test_a_leader_over_a_member_school_removes_it_from_the_group(client, teacher_x, school_y, region_b):
+    from kindred.accounts.models import RegionalRole, User
+    from kindred.networks.services import membership_add
+
+    leader_b = User.objects.create_user(email="leader.b@example.org", password=None)
+    RegionalRole.objects.create(user=leader_b, region=region_b)
+    group = group_start(name="Across regions", kind="community", by=teacher_x)
+    membership = membership_add(network=group, school=school_y, by=teacher_x)
+    client.force_login(leader_b)
+    assert "Remove from the group" in client.get(group.get_absolute_url()).text
+    response = client.post(f"/networks/{group.pk}/members/{membership.pk}/leave/", {"reason": "Not a group for us"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_at is not None and membership.leave_reason == "Not a group for us"
+
+
+def test_an_authoritys_leader_is_over_its_own_schools_only(teacher_x, school_x, region_a):
+    from kindred.accounts.models import RegionalRole, User
+    from kindred.schools.models import LocalAuthority
+
+    group = group_start(name="Authority readers", kind="subject", by=teacher_x)
+    own = User.objects.create_user(email="la.a1@example.org", password=None)
+    RegionalRole.objects.create(user=own, local_authority=school_x.local_authority)
+    other_authority = LocalAuthority.objects.create(code="A2", name="Authority A2", region=region_a)
+    other = User.objects.create_user(email="la.a2@example.org", password=None)
+    RegionalRole.objects.create(user=other, local_authority=other_authority)
+    assert may_moderate_group(own, group)
+    assert not may_moderate_group(other, group)
+
+
+def test_a_stranger_may_not_remove_a_member_of_a_public_group(client, teacher_x, teacher_y, no_school_user):
+    group = group_start(name="Open readers", kind="subject", by=teacher_x)
+    role_y = network_role_add(network=group, user=teacher_y, role=NetworkRole.Role.MEMBER, by=teacher_x)
+    client.force_login(no_school_user)
+    assert client.post(f"/networks/{group.pk}/people/{role_y.pk}/end/").status_code == 403
+    role_y.refresh_from_db()
+    assert role_y.ended_at is None
