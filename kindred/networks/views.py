@@ -26,7 +26,14 @@ from kindred.networks.access import (
     role_for_ending,
     schools_user_acts_for,
 )
-from kindred.networks.models import FormalRequest, Membership, MembershipRequest, Network, NetworkRole, RotaTurn
+from kindred.networks.models import (
+    FormalRequest,
+    Membership,
+    MembershipRequest,
+    Network,
+    NetworkRole,
+    RotaTurn,
+)
 from kindred.networks.panels import panels_render
 from kindred.schools.models import School
 

@@ -84,9 +84,10 @@ def network_x_write(ok: int) -> dict[str, int]:
     return statuses(403, site_admin=ok, school_leader_x=ok, anonymous=302)
 
 
-# Teacher X's profile is shown to people in teacher X's networks (X's staff) and site admins.
+# Teacher X's profile is shown to people in teacher X's networks (X's staff; teacher Y, whose school
+# is a member of the informal group teacher X started) and site admins.
 TEACHER_X_PROFILE = statuses(
-    404, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302
+    404, site_admin=200, school_admin_x=200, school_leader_x=200, teacher_x=200, teacher_y=200, anonymous=302
 )
 
 
@@ -259,14 +260,21 @@ def _programme_network_remove_url(world: World) -> str:
 
 
 def _group(world: World):
-    """An informal group of region A, started (and coordinated) by teacher X."""
-    if "group" not in world.extra:
-        from kindred.networks.services import group_start
-
-        world.extra["group"] = group_start(
-            name="Matrix readers", kind="subject", by=world.personas["teacher_x"]
-        )
+    """The informal group teacher X started (world_build: school Y is a member)."""
     return world.extra["group"]
+
+
+def _group_world(personas, school_y) -> dict:
+    """An informal group of region A, started (and coordinated) by teacher X, with school Y (region
+    B) a member school: every rule below holds for teacher X as its founder, who so gains no sight
+    of school Y's private area, self-evaluation, evidence or boards (tests/networks/
+    test_group_founders.py asks the group's own pages)."""
+    from kindred.networks.services import group_start, membership_add
+
+    founder = personas["teacher_x"]
+    group = group_start(name="Matrix readers", kind="subject", by=founder)
+    membership_add(network=group, school=school_y, by=founder)
+    return {"group": group}
 
 
 def _events(world: World) -> dict:
@@ -453,9 +461,13 @@ RULES: dict[str, Rule] = {
     "networks:directory": Rule(SIGNED_IN, "/networks/"),
     # Leaders start networks; any other member of staff an informal group on the same page.
     "networks:create": Rule(statuses(200, no_school_user=403, anonymous=302), "/networks/new/"),
-    # Informal groups (teacher X's group of region A): region A's leader is over its members.
+    # Informal groups (teacher X's group of region A): region A's leader and school X's leader and
+    # administrator are over its members (teacher X); its founder, teacher X, decides nothing.
     "networks:groups": Rule(
-        statuses(403, site_admin=200, system_leader=200, anonymous=302), "/networks/groups/"
+        statuses(
+            403, site_admin=200, system_leader=200, school_admin_x=200, school_leader_x=200, anonymous=302
+        ),
+        "/networks/groups/",
     ),
     "networks:group_formal_request": Rule(
         statuses(403, site_admin=302, teacher_x=302, anonymous=302),
@@ -463,13 +475,23 @@ RULES: dict[str, Rule] = {
         "post",
     ),
     "networks:group_formal_decide": Rule(
-        statuses(403, site_admin=302, system_leader=302, anonymous=302),
+        statuses(
+            403, site_admin=400, system_leader=400, school_admin_x=400, school_leader_x=400, anonymous=302
+        ),
         lambda w: f"/networks/{_group(w).pk}/group/decide/",
         "post",
     ),
     # Without `confirmed`, the confirmation page (200) for those who may close it.
     "networks:group_close": Rule(
-        statuses(403, site_admin=200, system_leader=200, teacher_x=200, anonymous=302),
+        statuses(
+            403,
+            site_admin=200,
+            system_leader=200,
+            school_admin_x=200,
+            school_leader_x=200,
+            teacher_x=200,
+            anonymous=302,
+        ),
         lambda w: f"/networks/{_group(w).pk}/group/close/",
         "post",
     ),
@@ -1162,6 +1184,7 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             "action": action,
             "consultation": consultation,
             **_networks_world(personas, school_x),
+            **_group_world(personas, school_y),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
             **_brokering_world(personas, school_x, school_y),
         },

@@ -37,6 +37,7 @@ def test_a_teacher_starts_a_group_in_welsh_and_the_leader_over_them_makes_it_for
     group = Network.objects.get(name="Arweinwyr darllen")
     assert group.informal and group.started_by == teacher_x
 
+    page.locator("#formal_message").fill("Mae naw ysgol yn cynllunio gyda'i gilydd")
     page.get_by_role("button", name="Gofyn i'r arweinwyr ei wneud yn rhwydwaith ffurfiol").click()
     expect(page.get_by_text("Mae'r arweinwyr dros aelodau'r grŵp wedi cael eu gofyn.")).to_be_visible()
     page.context.clear_cookies()
@@ -48,10 +49,16 @@ def test_a_teacher_starts_a_group_in_welsh_and_the_leader_over_them_makes_it_for
     expect(page.get_by_text("Asks to become a formal network")).to_be_visible()
     violations += serious_violations(page)
     page.get_by_role("link", name="Arweinwyr darllen").click()
+    expect(page.get_by_text("Mae naw ysgol yn cynllunio gyda'i gilydd")).to_be_visible()  # why they ask
+    page.locator("#decide_reason").fill("Welcome: the region will fund a rota")
     page.get_by_role("button", name="Make it a formal network").click()
     expect(page.get_by_text("It is a formal network now.")).to_be_visible()
+    # The ask and its answer stay on the page, under "Started as an informal group".
+    expect(page.get_by_role("heading", name="Started as an informal group")).to_be_visible()
+    expect(page.get_by_text("Welcome: the region will fund a rota")).to_be_visible()
     violations += serious_violations(page)
 
     group.refresh_from_db()
     assert not group.informal
+    assert group.formal_requests.get().status == "approved"
     assert violations == []

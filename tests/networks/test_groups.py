@@ -162,7 +162,11 @@ def test_a_declined_group_stays_informal_and_may_ask_again(client, teacher_x, sy
 
     # Each ask and its answer stay in the group's history, on its page, the newest first.
     first, second = group.formal_requests.order_by("pk")
-    assert (first.status, first.reason, second.status) == ("declined", "Join the maths hub instead", "pending")
+    assert (first.status, first.reason, second.status) == (
+        "declined",
+        "Join the maths hub instead",
+        "pending",
+    )
     client.force_login(teacher_x)
     page = client.get(group.get_absolute_url()).text
     assert page.index("The hub has closed") < page.index("We meet every month")
@@ -288,7 +292,9 @@ def test_a_leader_over_a_member_school_removes_it_from_the_group(client, teacher
     membership = membership_add(network=group, school=school_y, by=teacher_x)
     client.force_login(leader_b)
     assert "Remove from the group" in client.get(group.get_absolute_url()).text
-    response = client.post(f"/networks/{group.pk}/members/{membership.pk}/leave/", {"reason": "Not a group for us"})
+    response = client.post(
+        f"/networks/{group.pk}/members/{membership.pk}/leave/", {"reason": "Not a group for us"}
+    )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.left_at is not None and membership.leave_reason == "Not a group for us"
