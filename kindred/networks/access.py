@@ -37,9 +37,15 @@ def member_network_ids(user: User) -> QuerySet:
     network's posts, the calendar read every event and every school (issue #26). The union is
     estimated at the rows it holds, so each query starts from the person's few networks.
     """
+    by_role, by_school = _member_networks(user)
+    return Network.objects.filter(pk__in=by_role.union(by_school)).values("pk")
+
+
+def _member_networks(user: User) -> tuple[QuerySet, QuerySet]:
+    """The two ways into a network (member_network_ids), each the network ids as a subquery."""
     by_role = NetworkRole.objects.active().filter(user=user).values("network_id").order_by()
     by_school = Membership.objects.active().filter(school__staff__user=user).values("network_id").order_by()
-    return Network.objects.filter(pk__in=by_role.union(by_school)).values("pk")
+    return by_role, by_school
 
 
 def leader_region_ids(user: User) -> set[int]:
@@ -59,24 +65,41 @@ def _regional_networks_q(user: User) -> Q | None:
     return Q(region_id__in=region_ids)
 
 
-def _schools_led_q(user: User) -> Q | None:
-    """The schools `user` is a leader over, as a filter on School (None: none): those of the regions
-    and authorities of their regional roles (as `accounts.access.regional_schools_q`: an authority's
-    leader is over its own schools) and those they lead or administer (`schools_user_acts_for`)."""
-    condition = None
-    for region_id, authority_id in RegionalRole.objects.filter(user=user).values_list(
-        "region_id", "local_authority_id"
-    ):
-        one = Q(region_id=region_id) if region_id else Q(local_authority_id=authority_id)
-        condition = one if condition is None else condition | one
-    led = list(
-        SchoolStaff.objects.filter(
-            user=user, role__in=[SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR]
-        ).values_list("school_id", flat=True)
+def _schools_led(user: User) -> QuerySet:
+    """Ids of the schools `user` is a leader over (a subquery, not evaluated here): those of the
+    regions and authorities of their regional roles (as `accounts.access.regional_schools_q`: an
+    authority's leader is over its own schools) and those they lead or administer
+    (`schools_user_acts_for`)."""
+    regional = RegionalRole.objects.filter(user=user)
+    leads = SchoolStaff.objects.filter(
+        user=user, role__in=[SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR]
     )
-    if led:
-        condition = Q(pk__in=led) if condition is None else condition | Q(pk__in=led)
-    return condition
+    return School.objects.filter(
+        Q(region_id__in=regional.filter(region__isnull=False).values("region_id"))
+        | Q(
+            local_authority_id__in=regional.filter(local_authority__isnull=False).values("local_authority_id")
+        )
+        | Q(pk__in=leads.values("school_id"))
+    ).values("pk")
+
+
+def _groups_led(user: User) -> list[QuerySet]:
+    """The two ways a leader is over an informal group, each the group ids as a subquery: a person
+    with an active role in it works at a school they lead; a school they lead is a member of it."""
+    led = _schools_led(user)
+    by_people = (
+        NetworkRole.objects.active()
+        .filter(network__informal=True, user__school_roles__school__in=led)
+        .values("network_id")
+        .order_by()
+    )
+    by_schools = (
+        Membership.objects.active()
+        .filter(network__informal=True, school__in=led)
+        .values("network_id")
+        .order_by()
+    )
+    return [by_people, by_schools]
 
 
 def groups_led_q(user: User) -> Q:
@@ -90,24 +113,8 @@ def groups_led_q(user: User) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q(informal=True)
-    schools = _schools_led_q(user)
-    if schools is None:
-        return Q(pk__in=[])
-    led = School.objects.filter(schools).values("pk")
-    by_people = NetworkRole.objects.active().filter(
-        network__informal=True, user__school_roles__school__in=led
-    )
-    by_schools = Membership.objects.active().filter(network__informal=True, school__in=led)
-    ids = by_people.values("network_id").order_by().union(by_schools.values("network_id").order_by())
-    return Q(informal=True, pk__in=ids)
-
-
-def groups_led_ids(user: User) -> list[int]:
-    """The ids of the informal groups `user` is a leader over (evaluated: a short list, so that the
-    filters built on it stay a plain `IN (…)` the planner estimates well; see member_network_ids)."""
-    if not user.is_authenticated or user.is_superuser:
-        return []
-    return list(Network.objects.filter(groups_led_q(user)).values_list("pk", flat=True))
+    by_people, by_schools = _groups_led(user)
+    return Q(informal=True, pk__in=by_people.union(by_schools))
 
 
 def may_moderate_group(user: User, network: Network) -> bool:
@@ -127,12 +134,15 @@ def networks_visible_q(user: User) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
-    condition = Q(visibility=Network.Visibility.PUBLIC) | Q(pk__in=member_network_ids(user))
+    # One UNION of the networks the person belongs to and the informal groups they are a leader over
+    # (see member_network_ids for why a union), so these add no query and no OR of subqueries.
+    by_role, by_school = _member_networks(user)
+    ids = by_role.union(by_school, *_groups_led(user))
+    condition = Q(visibility=Network.Visibility.PUBLIC) | Q(
+        pk__in=Network.objects.filter(pk__in=ids).values("pk")
+    )
     regional = _regional_networks_q(user)
-    if regional is not None:
-        condition |= regional
-    led_groups = groups_led_ids(user)
-    return condition | Q(pk__in=led_groups) if led_groups else condition
+    return condition | regional if regional is not None else condition
 
 
 def is_coordinator(user: User, network: Network) -> bool:
