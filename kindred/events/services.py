@@ -16,12 +16,14 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.audit.services import audit
 from kindred.core.mail import message_send, messages_send, single_line
+from kindred.core.numerals import digits
 from kindred.engine import recurrence, waitlist
 from kindred.events import selectors
 from kindred.events.feeds import event_ical_refresh
@@ -536,7 +538,11 @@ def _promoted_message(event: Event, registration: Registration) -> EmailMessage:
 
 
 def _local(event: Event, when: datetime) -> str:
-    return when.astimezone(recurrence.zone(event.time_zone)).strftime("%Y-%m-%d %H:%M %Z")
+    """`when` in the event's time zone (the country's, unless chosen), written the active language's
+    way: its month names, its date order and its digits, with the zone's abbreviation ("12 Ionawr
+    2027, 16:00 GMT"). E-mails call it inside `override(person.mail_language)`."""
+    local = when.astimezone(recurrence.zone(event.time_zone))
+    return digits(f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}")
 
 
 @transaction.atomic

@@ -68,7 +68,7 @@ def test_a_new_time_is_told_in_each_readers_language(
         )
     welsh, arabic = _to(readers["cy"]), _to(readers["ar"])
     assert welsh.subject == "Amser newydd: Reading for pleasure"
-    assert "Mae 2027-01-26 16:00 GMT bellach yn 2027-01-26 17:00 GMT" in welsh.body
+    assert "Mae 26 Ionawr 2027, 16:00 GMT bellach yn 26 Ionawr 2027, 17:00 GMT" in welsh.body
     assert "If you can no longer come" not in welsh.body
     assert arabic.subject == "وقت جديد: Reading for pleasure"
     assert "غيّر المنظمون وقت Reading for pleasure" in arabic.body
@@ -98,9 +98,28 @@ def test_reminders_are_written_in_each_readers_language(training, readers):
     with translation.override("en"):
         assert reminders_send(now=FIRST - timedelta(hours=20)) == 3
     assert _to(readers["cy"]).subject == "Nodyn atgoffa: Reading for pleasure"
-    assert _to(readers["cy"]).body.startswith("Mae Reading for pleasure yn dechrau am 2027-01-12 16:00 GMT")
+    assert _to(readers["cy"]).body.startswith(
+        "Mae Reading for pleasure yn dechrau am 12 Ionawr 2027, 16:00 GMT"
+    )
     assert _to(readers["ar"]).subject == "تذكير: Reading for pleasure"
+    assert "12 يناير 2027، 16:00 GMT" in _to(readers["ar"]).body
     assert _to(readers[""]).subject == "Reminder: Reading for pleasure"
+    assert _to(readers[""]).body.startswith("Reading for pleasure starts at 12 January 2027, 16:00 GMT.")
+    assert "2027-01-12" not in "".join(m.body for m in mail.outbox)
+
+
+def test_an_egyptian_readers_reminder_has_cairo_time_and_eastern_arabic_digits(training, readers, settings):
+    """The time is the event's zone's (Egypt's, for an event there), in the reader's digits: the country
+    profile writes Arabic with Eastern Arabic digits (docs/translating.md)."""
+    settings.COUNTRY = "eg"
+    training.time_zone = "Africa/Cairo"
+    training.save(update_fields=["time_zone"])
+    registration_create(event=training, occurrence_start=FIRST, by=readers["ar"])
+    registration_create(event=training, occurrence_start=FIRST, by=readers["cy"])
+    with translation.override("en"):
+        reminders_send(now=FIRST - timedelta(hours=20))
+    assert "١٢ يناير ٢٠٢٧، ١٨:٠٠ EET" in _to(readers["ar"]).body  # 16:00 UTC is 18:00 in Cairo
+    assert "12 Ionawr 2027, 18:00 EET" in _to(readers["cy"]).body  # Welsh keeps 0-9
 
 
 def test_a_schools_invitation_to_a_known_person_is_in_their_language(

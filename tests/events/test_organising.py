@@ -110,7 +110,7 @@ def test_changing_a_one_off_events_time_moves_its_registrations_and_e_mails_them
     assert event.capacity == 1  # places are changed on their own
     assert set(Registration.objects.values_list("occurrence_start", flat=True)) == {later}
     assert sorted(m.to[0] for m in mail.outbox) == ["ann@example.org", "bob@example.org"]
-    assert "2027-03-02 10:00 GMT is now 2027-03-02 13:00 GMT" in mail.outbox[0].body
+    assert "2 March 2027, 10:00 GMT is now 2 March 2027, 13:00 GMT" in mail.outbox[0].body
     assert f"/events/{event.pk}/" in mail.outbox[0].body
     assert AuditEvent.objects.filter(action="event.updated", actor=school_leader_x).exists()
     # The page still shows them at the new time.
@@ -191,7 +191,7 @@ def test_fewer_places_than_are_taken_are_refused_with_the_reason(
         registration_create(event=training, occurrence_start=FIRST + TWO_WEEKS, by=make_user(f"t{i}"))
     client.force_login(school_leader_x)
     page = client.post(f"/events/{training.pk}/places/", {"capacity": "2"}, follow=True).content.decode()
-    assert "3 places are already taken on 2027-01-26 16:00 GMT, more than 2." in page
+    assert "3 places are already taken on 26 January 2027, 16:00 GMT, more than 2." in page
     training.refresh_from_db()
     assert training.capacity == 3
     assert capacity_change(event=training, capacity=3, by=school_leader_x) == []
