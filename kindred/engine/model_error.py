@@ -15,13 +15,18 @@ cross-fitted); when it is above zero it is added to the noise of every school in
 so it widens their intervals, enters their shrinkage, and is kept (not averaged away) when years are
 pooled. tau^2 is then fitted again with it, and the excess measured again (twice).
 
-What this cannot see: an error the expected value makes equally everywhere is read as real
-differences between schools (it raises tau^2 for all), since nothing in one set of results tells the
-two apart; a band and phase with fewer than MIN_CELL_SCHOOLS schools is not measured. The planted
-countries (`tests/engine/test_hard_truth.py`) show how much is left. Pure numpy; no Django.
+An error the expected value makes equally everywhere cannot be seen that way: the spread of the
+residuals takes it for real differences between schools (it raises tau^2 for all). What tells it
+apart is that it depends on the context: two schools of alike context share it, while their own
+effects and their luck are independent. `shared_error` measures it, by phase, from the products of
+the residuals of alike schools of the same fold, and carries it into every interval of the phase
+(docs/methods.md, "What the sandwich cannot see"). A band and phase with fewer than
+MIN_CELL_SCHOOLS schools is not measured for its excess. The planted countries
+(`tests/engine/test_hard_truth.py`) show how much is left. Pure numpy and scipy; no Django.
 """
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 #: A band and phase needs this many schools for its excess to be measured.
 MIN_CELL_SCHOOLS = 50
@@ -71,3 +76,67 @@ def excess_by_cell(
         for c in np.flatnonzero(measured)
     }
     return np.maximum(excess - SIGNIFICANT * error, 0.0)[cell], found
+
+
+#: Alike schools (nearest in standardised context, same phase, same fold) whose residuals are
+#: multiplied with a school's to measure the error the expected value shares with them.
+NEIGHBOURS = 5
+#: A phase needs this many schools with neighbours for its own shared error; fewer use every school's.
+MIN_LOCAL_SCHOOLS = 100
+
+
+def shared_error(
+    residual: np.ndarray,
+    z: np.ndarray,
+    fold: np.ndarray,
+    groups: np.ndarray | None,
+    explained: np.ndarray,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """The expected value's error shared by schools of alike context, by phase: what the model misses.
+
+    The sandwich variance p_i measures how much the expected value moves with the sample it was fitted
+    on; it cannot see what the chosen model cannot follow at all (a threshold that a spline rounds off,
+    deprivation acting through the language of the school). That error b(x) depends on the context, so
+    two schools of alike context share it, while their own effects and their luck are independent.
+    For schools of the *same fold* (whose expected values come from the same fit, neither of them in
+    it: schools of other folds were in each other's fits, which pulls their residuals apart) the
+    product r_i * r_j has expectation E[d_i d_j], the error their expected values share. Its mean over
+    each school and its NEIGHBOURS nearest alike schools (standardised context `z`, same phase), weighted
+    by the inverse of the product's variance (`explained`: tau_i^2 + s_i^2 + p_i), is measured by phase
+    (a phase with fewer than MIN_LOCAL_SCHOOLS schools takes every school's) and, when above zero,
+    carried in every school's interval of that phase on top of p_i. It counts the part of the fitting
+    error alike schools share a second time, so it errs on the side of wider intervals.
+    Returns (per-school variance to add (m,), {"shared <phase>": measured}).
+    """
+    m = residual.size
+    labels, group = (
+        (np.array([""]), np.zeros(m, dtype=np.int64))
+        if groups is None
+        else np.unique(np.asarray(groups), return_inverse=True)
+    )
+    product = np.full(m, np.nan)
+    weight = np.zeros(m)
+    if z.shape[1]:
+        for g in range(labels.size):
+            for k in np.unique(fold):
+                rows = np.flatnonzero((group == g) & (fold == k))
+                if rows.size <= NEIGHBOURS:
+                    continue
+                _, near = cKDTree(z[rows]).query(z[rows], k=NEIGHBOURS + 1)
+                # drop each school itself (not always the first when contexts tie)
+                is_self = near == np.arange(rows.size)[:, None]
+                near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
+                others = rows[near[:, :NEIGHBOURS]]
+                product[rows] = residual[rows] * residual[others].mean(axis=1)
+                weight[rows] = 1.0 / np.maximum(explained[rows] * explained[others].mean(axis=1), 1e-300)
+    has = np.isfinite(product)
+    if not has.any():
+        return np.zeros(m), {}
+    overall = float(np.sum(weight[has] * product[has]) / np.sum(weight[has]))
+    measured = np.full(labels.size, overall)
+    for g in range(labels.size):
+        own = has & (group == g)
+        if own.sum() >= MIN_LOCAL_SCHOOLS:
+            measured[g] = float(np.sum(weight[own] * product[own]) / np.sum(weight[own]))
+    found = {f"shared {labels[g]}".strip(): float(measured[g]) for g in range(labels.size)}
+    return np.maximum(measured, 0.0)[group], found

@@ -14,8 +14,11 @@ For one measure in one year, over all schools with a usable result:
    *cross-fitted*: each school's expected value comes from a model fitted without it. Its variance
    p_i (the sandwich variance of the fitted expectation) is kept. With fewer than CROSS_FIT_MIN
    schools the mean of the group is used instead, and no verdict is given.
-2. The expected value's own error beyond p_i (`model_error.py`): by cohort band and phase, the
-   out-of-sample residuals' spread beyond tau_i^2 + s_i^2 + p_i, added to every school's noise there.
+2. The expected value's own error beyond p_i (`model_error.py`): what the chosen model cannot follow,
+   measured by phase from the products of the residuals of alike schools of the same fold (an error
+   of the expected value is shared by schools of alike context; their own effects are not); then by
+   cohort band and phase, the out-of-sample residuals' spread beyond tau_i^2 + s_i^2 + p_i and that
+   shared error. Both are added to every school's noise there (and kept when years are pooled).
 3. Effect e_i = result - expected.
 4. Sampling variance s_i^2 (`units.py`). A percentage of pupils has p (100 - p) / n_i, p the expected
    percentage. Otherwise pupil_sd^2 / n_i, with the pupil-level SD *declared* when the publisher
@@ -53,7 +56,7 @@ from scipy import stats
 from kindred.engine.blas import one_blas_thread
 from kindred.engine.expected import BY_PHASE, STEPS, Expectation, design, expected_values, folds_of
 from kindred.engine.families import standardise
-from kindred.engine.model_error import excess_by_cell
+from kindred.engine.model_error import excess_by_cell, shared_error
 from kindred.engine.units import (
     BOUNDED,
     COHORT_SPREAD,
@@ -574,10 +577,23 @@ def _fit(
         between = fit_between(
             residual, _floored(sampling + sandwich, spread), log_cohort, size_dependent=sized and cross
         )
-        for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
-            extra, cells = excess_by_cell(residual, between.values + sampling + sandwich, cohort, group)
+        shared, shared_cells = np.zeros(m), dict[str, float]()
+        if cross:  # the error alike schools share (what the model misses), then tau^2 again with it
+            shared, shared_cells = shared_error(
+                residual, z, fold, group, between.values + sampling + sandwich
+            )
             between = fit_between(
-                residual, _floored(sampling + sandwich + extra, spread), log_cohort, size_dependent=sized
+                residual, _floored(sampling + sandwich + shared, spread), log_cohort, size_dependent=sized
+            )
+        for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
+            extra, cells = excess_by_cell(
+                residual, between.values + sampling + sandwich + shared, cohort, group
+            )
+            between = fit_between(
+                residual,
+                _floored(sampling + sandwich + shared + extra, spread),
+                log_cohort,
+                size_dependent=sized,
             )
         tau_values = between.values
     return _Fit(
@@ -585,8 +601,8 @@ def _fit(
         residual=residual,
         sampling_var=sampling,
         sandwich_var=fitted.prediction_var,
-        model_error_var=extra,
-        model_error=cells,
+        model_error_var=shared + extra,
+        model_error={**shared_cells, **cells},
         between=between,
         model=fitted.model,
         r2=fitted.r2,
