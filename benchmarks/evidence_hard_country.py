@@ -69,6 +69,7 @@ def ablated(name: str, stack: ExitStack) -> None:
         "+ log-odds for percentages",
         "+ steps",
         "+ excess by band and phase",
+        "+ shared error of alike schools",
     ]
     keep = v3_parts[: v3_parts.index(name) + 1] if name in v3_parts else []
     if "+ recalibration by phase" not in keep:
@@ -80,6 +81,10 @@ def ablated(name: str, stack: ExitStack) -> None:
     if "+ excess by band and phase" not in keep:
         stack.enter_context(
             mock.patch.object(performance, "excess_by_cell", lambda r, e, c, g: (np.zeros(r.size), {}))
+        )
+    if "+ shared error of alike schools" not in keep:
+        stack.enter_context(
+            mock.patch.object(performance, "shared_error", lambda r, z, f, g, e: (np.zeros(r.size), {}))
         )
     if ABLATIONS.get(name):
         last = ABLATIONS[name][0]
@@ -114,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             "+ log-odds for percentages",
             "+ steps",
             "+ excess by band and phase",
+            "+ shared error of alike schools",
         ]
         report["ablation"] = {}
         for name in names:

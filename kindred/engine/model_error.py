@@ -85,10 +85,38 @@ NEIGHBOURS = 5
 MIN_LOCAL_SCHOOLS = 100
 
 
+def alike_schools(z: np.ndarray, fold: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+    """(m, NEIGHBOURS) row numbers of each school's nearest alike schools in standardised context `z`:
+    same group (phase), same fold, never itself; -1 where its group and fold have too few schools.
+
+    It depends only on the schools and their context, so a caller with several years or measures of
+    the same schools computes it once (`performance.relative_performance_table` does).
+    """
+    m = z.shape[0]
+    near_all = np.full((m, NEIGHBOURS), -1, dtype=np.int64)
+    if z.shape[1] == 0:
+        return near_all
+    group = (
+        np.zeros(m, dtype=np.int64)
+        if groups is None
+        else np.unique(np.asarray(groups), return_inverse=True)[1]
+    )
+    for g in np.unique(group):
+        for k in np.unique(fold):
+            rows = np.flatnonzero((group == g) & (fold == k))
+            if rows.size <= NEIGHBOURS:
+                continue
+            _, near = cKDTree(z[rows]).query(z[rows], k=NEIGHBOURS + 1)
+            # drop each school itself (not always the first when contexts tie)
+            is_self = near == np.arange(rows.size)[:, None]
+            near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
+            near_all[rows] = rows[near[:, :NEIGHBOURS]]
+    return near_all
+
+
 def shared_error(
     residual: np.ndarray,
-    z: np.ndarray,
-    fold: np.ndarray,
+    alike: np.ndarray,
     groups: np.ndarray | None,
     explained: np.ndarray,
 ) -> tuple[np.ndarray, dict[str, float]]:
@@ -101,11 +129,11 @@ def shared_error(
     For schools of the *same fold* (whose expected values come from the same fit, neither of them in
     it: schools of other folds were in each other's fits, which pulls their residuals apart) the
     product r_i * r_j has expectation E[d_i d_j], the error their expected values share. Its mean over
-    each school and its NEIGHBOURS nearest alike schools (standardised context `z`, same phase), weighted
+    each school and its alike schools (`alike`, (m, k) rows from `alike_schools`, -1 for none), weighted
     by the inverse of the product's variance (`explained`: tau_i^2 + s_i^2 + p_i), is measured by phase
-    (a phase with fewer than MIN_LOCAL_SCHOOLS schools takes every school's) and, when above zero,
-    carried in every school's interval of that phase on top of p_i. It counts the part of the fitting
-    error alike schools share a second time, so it errs on the side of wider intervals.
+    (a phase with fewer than MIN_LOCAL_SCHOOLS schools with alike schools takes every school's) and,
+    when above zero, carried in every school's interval of that phase on top of p_i. It counts the
+    part of the fitting error alike schools share a second time, so it errs towards wider intervals.
     Returns (per-school variance to add (m,), {"shared <phase>": measured}).
     """
     m = residual.size
@@ -114,25 +142,18 @@ def shared_error(
         if groups is None
         else np.unique(np.asarray(groups), return_inverse=True)
     )
-    product = np.full(m, np.nan)
-    weight = np.zeros(m)
-    if z.shape[1]:
-        for g in range(labels.size):
-            for k in np.unique(fold):
-                rows = np.flatnonzero((group == g) & (fold == k))
-                if rows.size <= NEIGHBOURS:
-                    continue
-                _, near = cKDTree(z[rows]).query(z[rows], k=NEIGHBOURS + 1)
-                # drop each school itself (not always the first when contexts tie)
-                is_self = near == np.arange(rows.size)[:, None]
-                near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
-                others = rows[near[:, :NEIGHBOURS]]
-                product[rows] = residual[rows] * residual[others].mean(axis=1)
-                weight[rows] = 1.0 / np.maximum(explained[rows] * explained[others].mean(axis=1), 1e-300)
-    has = np.isfinite(product)
+    known = alike >= 0
+    count = known.sum(axis=1)
+    has = count > 0
     if not has.any():
         return np.zeros(m), {}
-    overall = float(np.sum(weight[has] * product[has]) / np.sum(weight[has]))
+    safe = np.where(known, alike, 0)
+    mean_residual = np.where(known, residual[safe], 0.0).sum(axis=1) / np.maximum(count, 1)
+    mean_explained = np.where(known, explained[safe], 0.0).sum(axis=1) / np.maximum(count, 1)
+    product = residual * mean_residual
+    # the product's variance: explained_i times that of the mean of its alike schools' residuals
+    weight = np.where(has, count / np.maximum(explained * mean_explained, 1e-300), 0.0)
+    overall = float(np.sum(weight * product) / np.sum(weight))
     measured = np.full(labels.size, overall)
     for g in range(labels.size):
         own = has & (group == g)

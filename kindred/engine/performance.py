@@ -56,7 +56,7 @@ from scipy import stats
 from kindred.engine.blas import one_blas_thread
 from kindred.engine.expected import BY_PHASE, STEPS, Expectation, design, expected_values, folds_of
 from kindred.engine.families import standardise
-from kindred.engine.model_error import excess_by_cell, shared_error
+from kindred.engine.model_error import NEIGHBOURS, alike_schools, excess_by_cell, shared_error
 from kindred.engine.units import (
     BOUNDED,
     COHORT_SPREAD,
@@ -314,6 +314,7 @@ def relative_performance(
     predictors: Sequence[str] = (),
     intake: np.ndarray | None = None,
     size_dependent_tau: bool = True,
+    alike: np.ndarray | None = None,
 ) -> Evidence:
     """Relative performance of every school on one measure in one year (see the module docstring).
 
@@ -324,7 +325,8 @@ def relative_performance(
     pupils, whose noise follows from the value. `groups` (n,), e.g. phase, gives each group its own
     baseline. Values outside [valid_min, valid_max] are refused before the fit. `intake` (p,) bool marks
     the context columns that describe the intake (default: all): a school with none of them known gets
-    no estimate.
+    no estimate. `alike` (n, k) gives each school's nearest alike schools (rows of these n; -1 for
+    none; `model_error.alike_schools`) when the caller has them already; otherwise they are found here.
     """
     value = np.asarray(value, dtype=float)
     cohort = np.asarray(cohort, dtype=float)
@@ -403,6 +405,14 @@ def relative_performance(
     cross = m >= CROSS_FIT_MIN
     fold = folds_of(index[valid]) if cross else np.zeros(m, dtype=np.int64)
     columns = design(z, missing, group)
+    if not cross:
+        near = np.full((m, NEIGHBOURS), -1, dtype=np.int64)
+    elif alike is None:
+        near = alike_schools(z, fold, group)
+    else:  # the caller's, as rows of the valid schools (an alike school without a result drops out)
+        position = np.where(valid, np.cumsum(valid) - 1, -1)
+        given = np.asarray(alike, dtype=np.int64)[valid]
+        near = np.where(given >= 0, position[np.maximum(given, 0)], -1)
 
     def fit(noise: _Noise) -> _Fit:
         return _fit(
@@ -414,6 +424,7 @@ def relative_performance(
             group,
             columns,
             noise,
+            near,
             cross=cross,
             sized=size_dependent_tau,
             percentage=unit in PERCENT_UNITS,
@@ -541,6 +552,7 @@ def _fit(
     group: np.ndarray | None,
     columns: tuple[np.ndarray, list[int]],
     noise: _Noise,
+    alike: np.ndarray,
     *,
     cross: bool,
     sized: bool,
@@ -578,10 +590,8 @@ def _fit(
             residual, _floored(sampling + sandwich, spread), log_cohort, size_dependent=sized and cross
         )
         shared, shared_cells = np.zeros(m), dict[str, float]()
-        if cross:  # the error alike schools share (what the model misses), then tau^2 again with it
-            shared, shared_cells = shared_error(
-                residual, z, fold, group, between.values + sampling + sandwich
-            )
+        if cross and robust:  # the error alike schools share (the model misses), then tau^2 again
+            shared, shared_cells = shared_error(residual, alike, group, between.values + sampling + sandwich)
             between = fit_between(
                 residual, _floored(sampling + sandwich + shared, spread), log_cohort, size_dependent=sized
             )
@@ -757,10 +767,19 @@ def relative_performance_table(
         by_measure.setdefault(item.measure, []).append(item)
 
     results = []
+    alike_of: dict[tuple[bytes, bytes], np.ndarray] = {}  # the same schools and context: found once
     for measure, items in by_measure.items():
         model = models[measure]
         chosen = [name for name in model.predictors if name in names] if model.predictors else names
         columns = np.array([names.index(name) for name in chosen], dtype=np.int64)
+        every = np.unique(np.concatenate([np.asarray(item.school_index, dtype=np.int64) for item in items]))
+        key = (every.tobytes(), columns.tobytes())
+        if key not in alike_of:
+            z, _ = standardise(context[np.ix_(every, columns)], np.zeros(every.size, dtype=np.int64))
+            near = alike_schools(z, folds_of(every), None if groups is None else np.asarray(groups)[every])
+            alike_of[key] = np.where(near >= 0, every[np.maximum(near, 0)], -1)  # as school rows
+        school_alike = np.full((context.shape[0], NEIGHBOURS), -1, dtype=np.int64)
+        school_alike[every] = alike_of[key]
         sd, method = model.pupil_sd, DECLARED
         if sd is None and model.unit != PERCENT_OF_PUPILS:
             varying = [item for item in items if _varies(item)]
@@ -787,9 +806,17 @@ def relative_performance_table(
                     valid_max=model.valid_max,
                     predictors=chosen,
                     intake=np.array([name not in STRUCTURAL_FEATURES for name in chosen], dtype=bool),
+                    alike=_rows_of(school_alike[index], index, context.shape[0]),
                 )
             )
     return results
+
+
+def _rows_of(schools: np.ndarray, index: np.ndarray, n_schools: int) -> np.ndarray:
+    """School rows (-1: none) as positions in `index` (-1 where a school is not in it)."""
+    position = np.full(n_schools, -1, dtype=np.int64)
+    position[index] = np.arange(index.size)
+    return np.where(schools >= 0, position[np.maximum(schools, 0)], -1)
 
 
 def _varies(item: OutcomeSeriesLike) -> bool:
