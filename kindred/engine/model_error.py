@@ -83,6 +83,10 @@ def excess_by_cell(
 NEIGHBOURS = 5
 #: A phase needs this many schools with neighbours for its own shared error; fewer use every school's.
 MIN_LOCAL_SCHOOLS = 100
+#: The shared error is carried (whole) when it is this many of its own standard errors above zero:
+#: below, it cannot be told from the products' own noise, and the part of the fitting error alike
+#: schools share (in p_i already) would be counted twice for nothing.
+SHARED_SIGNIFICANT = 2.0
 
 
 def alike_schools(z: np.ndarray, fold: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
@@ -132,8 +136,8 @@ def shared_error(
     each school and its alike schools (`alike`, (m, k) rows from `alike_schools`, -1 for none), weighted
     by the inverse of the product's variance (`explained`: tau_i^2 + s_i^2 + p_i), is measured by phase
     (a phase with fewer than MIN_LOCAL_SCHOOLS schools with alike schools takes every school's) and,
-    when above zero, carried in every school's interval of that phase on top of p_i. It counts the
-    part of the fitting error alike schools share a second time, so it errs towards wider intervals.
+    when above SHARED_SIGNIFICANT of its standard errors, carried in every school's interval of that
+    phase on top of p_i.
     Returns (per-school variance to add (m,), {"shared <phase>": measured}).
     """
     m = residual.size
@@ -153,11 +157,22 @@ def shared_error(
     product = residual * mean_residual
     # the product's variance: explained_i times that of the mean of its alike schools' residuals
     weight = np.where(has, count / np.maximum(explained * mean_explained, 1e-300), 0.0)
-    overall = float(np.sum(weight * product) / np.sum(weight))
-    measured = np.full(labels.size, overall)
+
+    def mean_and_error(rows: np.ndarray) -> tuple[float, float]:
+        w, x = weight[rows], product[rows]
+        mean = float(np.sum(w * x) / np.sum(w))
+        return mean, float(np.sqrt(np.sum((w * (x - mean)) ** 2)) / np.sum(w))
+
+    measured = np.full(labels.size, np.nan)
+    error = np.zeros(labels.size)
     for g in range(labels.size):
         own = has & (group == g)
         if own.sum() >= MIN_LOCAL_SCHOOLS:
-            measured[g] = float(np.sum(weight[own] * product[own]) / np.sum(weight[own]))
-    found = {f"shared {labels[g]}".strip(): float(measured[g]) for g in range(labels.size)}
-    return np.maximum(measured, 0.0)[group], found
+            measured[g], error[g] = mean_and_error(own)
+    found = {
+        f"shared {labels[g]}".strip(): float(measured[g])
+        for g in range(labels.size)
+        if np.isfinite(measured[g])
+    }
+    carried = np.where(np.isfinite(measured) & (measured > SHARED_SIGNIFICANT * error), measured, 0.0)
+    return carried[group], found

@@ -586,25 +586,20 @@ def _fit(
         sampling = noise.variance(fitted.expected, cohort)
         sandwich = fitted.prediction_var if cross else np.zeros(m)
         extra, cells = np.zeros(m), dict[str, float]()
+        shared, shared_cells = np.zeros(m), dict[str, float]()
         between = fit_between(
             residual, _floored(sampling + sandwich, spread), log_cohort, size_dependent=sized and cross
         )
-        shared, shared_cells = np.zeros(m), dict[str, float]()
-        if cross and robust:  # the error alike schools share (the model misses), then tau^2 again
-            shared, shared_cells = shared_error(residual, alike, group, between.values + sampling + sandwich)
-            between = fit_between(
-                residual, _floored(sampling + sandwich + shared, spread), log_cohort, size_dependent=sized
-            )
         for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
-            extra, cells = excess_by_cell(
-                residual, between.values + sampling + sandwich + shared, cohort, group
-            )
+            extra, cells = excess_by_cell(residual, between.values + sampling + sandwich, cohort, group)
             between = fit_between(
-                residual,
-                _floored(sampling + sandwich + shared + extra, spread),
-                log_cohort,
-                size_dependent=sized,
+                residual, _floored(sampling + sandwich + extra, spread), log_cohort, size_dependent=sized
             )
+        if cross and robust:
+            # the error alike schools share (what the model misses), carried in the intervals; tau^2 is
+            # not fitted again without it: the same products also hold the fitting error alike schools
+            # share, which p_i carries already, and tau^2 would be pulled down by it
+            shared, shared_cells = shared_error(residual, alike, group, between.values + sampling + sandwich)
         tau_values = between.values
     return _Fit(
         expected=fitted.expected,
