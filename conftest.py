@@ -8,6 +8,7 @@ region A), teacher_y (school Y, region B), no_school_user; anonymous is a client
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,82 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test databases, but migrated once per run and copied to each parallel worker
+    (tests/database_template.py); a run in one process, or with --reuse-db or --nomigrations, sets up
+    exactly as pytest-django does."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests import database_template
+
+    verbosity = request.config.option.verbose
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    run_id = getattr(request.config, "workerinput", {}).get("kindred_run")
+    connection = connections["default"]
+    templated = (
+        run_id is not None
+        and django_db_use_migrations
+        and not django_db_keepdb
+        and aliases == {"default"}
+        and not serialized
+        and database_template.usable(connection)
+    )
+    if not django_db_use_migrations:
+        _disable_migrations()
+    with django_db_blocker.unblock():
+        if templated:
+            configured = database_template.set_up(connection, run_id, verbosity)
+        else:
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized,
+                keepdb=django_db_keepdb and not django_db_createdb,
+            )
+    yield
+    if django_db_keepdb:
+        return
+    with django_db_blocker.unblock():
+        if templated:
+            connection.creation.destroy_test_db(configured, verbosity)
+        else:
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist, in the controlling process: one name for this run, shared by its workers (the template's)."""
+    node.workerinput["kindred_run"] = node.config._kindred_run
+
+
+def pytest_configure(config):
+    config._kindred_run = uuid.uuid4().hex[:12]
+
+
+def pytest_sessionfinish(session):
+    """In the controlling process of a parallel run: drop the run's database template."""
+    if hasattr(session.config, "workerinput") or not session.config.pluginmanager.has_plugin("xdist"):
+        return
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    from django.db import connections
+
+    from tests import database_template
+
+    database_template.drop_template(connections["default"], session.config._kindred_run)

@@ -6,7 +6,8 @@ answer in under 300 ms: the keys are search-as-you-type (`autocomplete_fields`),
 dropdown of every row (which made that page 1.6 MB and 3.9 s). Times are the best of three
 requests. On a loaded machine (CI shares two cores) every page slows down alike, so the 300 ms
 is for a machine where the admin's index page answers in 60 ms, and grows in proportion when
-the index, timed in the same run, is slower. The full-scale figures (870,000 people) come from
+the index, timed just before each page, is slower; a page over its limit is timed again (up to
+three times) with a fresh baseline. The full-scale figures (870,000 people) come from
 benchmarks/bench_admin.py.
 """
 
@@ -74,21 +75,30 @@ def admin_pages():
     ]
 
 
+def timed_against_the_index(client, url, tries=3):
+    """(response, best of three seconds, limit) for `url`, its limit scaled by the admin index timed
+    just before it. A page over its limit is timed again with a fresh baseline, up to `tries` times:
+    a moment's load on a shared machine passes, a page that is really slow (a dropdown of every
+    person took 3.9 s) does not."""
+    for _ in range(tries):
+        _, index_seconds = best_of_three(client, "/admin/")
+        limit = MAX_SECONDS * max(1.0, index_seconds / UNLOADED_INDEX_SECONDS)
+        response, seconds = best_of_three(client, url)
+        if seconds <= limit:
+            break
+    return response, seconds, limit
+
+
 @pytest.mark.slow
 def test_admin_pages_stay_under_300_ms_and_200_kb_with_a_national_number_of_people(client, national):
     assert get_user_model().objects.count() > PEOPLE
     client.force_login(national)
-    _, index_seconds = best_of_three(client, "/admin/")
-    limit = MAX_SECONDS * max(1.0, index_seconds / UNLOADED_INDEX_SECONDS)
-    measured, slow_or_heavy = (
-        [f"/admin/ (the baseline): {index_seconds * 1000:.0f} ms; limit {limit * 1000:.0f} ms"],
-        [],
-    )
+    measured, slow_or_heavy = [], []
     for url in admin_pages():
-        response, seconds = best_of_three(client, url)
+        response, seconds, limit = timed_against_the_index(client, url)
         assert response.status_code == 200, url
         size = len(response.content)
-        measured.append(f"{url}: {seconds * 1000:.0f} ms, {size / 1000:.0f} KB")
+        measured.append(f"{url}: {seconds * 1000:.0f} ms (limit {limit * 1000:.0f} ms), {size / 1000:.0f} KB")
         if seconds > limit or size > MAX_BYTES:
             slow_or_heavy.append(measured[-1])
     print("\n".join(measured))

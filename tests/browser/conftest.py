@@ -1,5 +1,6 @@
 """Real headless Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
 
+import os
 import shutil
 
 import pytest
@@ -35,22 +36,42 @@ def _plain_http_live_server():
     settings.SECURE_SSL_REDIRECT = before
 
 
-@pytest.fixture
-def page(live_server, settings, monkeypatch):
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per worker for the whole run; each test opens its own contexts (cookies,
+    storage and cache are never shared between contexts) and closes them. Starting Playwright's
+    driver and Chromium costs a few CPU seconds: once per test, CI spent minutes of its two cores on it.
+
+    Playwright's sync API keeps an event loop in this thread from the first browser test to the end
+    of the run, so Django's async-safety check is switched off for the rest of this worker's run
+    (it would refuse every database query while the loop exists). No test here runs an event loop of
+    its own in the main thread; one that needs to should run in a thread."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Debian's chromium is not installed (python3 run.py test installs it when run as root).")
-    # Playwright's sync API runs an event loop in this thread; Django's async-safety check
-    # would refuse the test's own database queries.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def page(chromium, live_server, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = chromium.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    # The test's own contexts too (a second person, a browser without JavaScript).
+    for context in chromium.contexts:
         context.close()
-        browser.close()

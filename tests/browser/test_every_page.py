@@ -9,7 +9,6 @@ its evidence, the finder with results).
 """
 
 import os
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +19,6 @@ from kindred.accounts.generation import country_generate
 from kindred.evidence.models import Performance
 from tests.accounts.test_permission_matrix import PERSONAS, World, rule_for, walk, world_build
 from tests.browser.axe import AXE_PATH
-from tests.browser.conftest import CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,27 +71,6 @@ def world(personas, school_x, school_y, network_x, settings, tmp_path):
         for persona in PERSONAS
     }
     return base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed (python3 run.py test installs it when run as root).")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread for the whole module; Django's
-    # async-safety check would refuse the tests' own database work (set up and flush) meanwhile.
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ names typed by people, titles of posts and events, are the test world's own Engl
 not messages of the catalogue.
 """
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -30,7 +31,16 @@ from kindred.evidence.models import SupportCategory
 from kindred.networks.models import Network
 from tests.accounts.test_permission_matrix import World, rule_for, walk, world_build
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # What a page says does not depend on the database: the walk runs once, on SQLite (CI's
+    # PostgreSQL half leaves it out, as it does the every-page browser sweep); every address's
+    # answer on PostgreSQL is the permission matrix's to check.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the translation walk runs on SQLite only (pages say the same on PostgreSQL)",
+    ),
+]
 
 # Pages known to show English and left to their owners, each with why (reported to the lead): the
 # API reference renders the OpenAPI document's summaries as written, in English, although the
