@@ -5,7 +5,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -101,7 +100,7 @@ def import_file(
                 )
         except ImportFailed as failed:
             outcome = failed.report.outcome(problems_shown=PROBLEMS_SHOWN)
-            outcome["summary"][_("problems")] = len(failed.report.problems)
+            outcome["summary"][gettext_noop("problems")] = len(failed.report.problems)  # worded when read
             outcome["errors_file"] = errors_file(failed.report.problems)
             job.outcome = outcome
             raise

@@ -117,3 +117,18 @@ def test_an_error_kept_before_errors_were_codes_is_shown_as_written():
     job.refresh_from_db()
     with translation.override("ar"):
         assert job.display_error == "disk full (100%)"
+
+
+def test_a_reports_summary_names_are_worded_for_each_reader(client, site_admin):
+    """The worker writes a summary's names in English, as message ids ("rows read"): the job's
+    page words them in the reader's language; a name that is no message id is shown as it is."""
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="Import schools: %(file)s", by=site_admin)
+    outcome = {"summary": {"rows read": 3, "problems": 2, "rows skipped: closed": 1}}
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.FAILED, outcome=outcome, label_params={"file": "a.csv"}
+    )
+    client.force_login(site_admin)
+    welsh = html.unescape(client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode())
+    assert '<th scope="row">rhesi a ddarllenwyd</th>' in welsh and '<th scope="row">problemau</th>' in welsh
+    assert "rows read" not in welsh
+    assert '<th scope="row">rows skipped: closed</th>' in welsh

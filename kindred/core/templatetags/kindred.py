@@ -6,6 +6,8 @@
   EASTERN_ARABIC_DIGITS asks, its digits; `None` gives "".
 - `{{ measure.domain|domain }}`: a measure domain ("maths") as the country profile names it in the
   page's language ("Mathemateg", "الرياضيات"); an unknown domain (one typed in an offer) as it is.
+- `{{ key|worded }}`: a word Kindred stored in English, as a message id (a job summary's "rows
+  read"), in the page's language; any other text as it is (kindred.core.progress.worded).
 """
 
 from django import template
@@ -14,6 +16,7 @@ from django.template.defaultfilters import floatformat
 
 from kindred import countries
 from kindred.core.numerals import digits
+from kindred.core.progress import worded as _worded
 
 register = template.Library()
 
@@ -28,6 +31,11 @@ def school_year(start_year) -> str:
 @register.filter
 def domain(code) -> str:
     return countries.profile().domain_label(str(code)) if code not in (None, "") else ""
+
+
+@register.filter
+def worded(text) -> str:
+    return _worded(str(text)) if text not in (None, "") else ""
 
 
 @register.filter
