@@ -42,7 +42,7 @@ def job_row(job: Job) -> dict:
         "percent": job.percent,
         "message": job.display_message,  # worded in the request's language
         "summary": outcome.get("summary") or {},
-        "summary_line": outcome.get("summary_line") or "",
+        "summary_line": job.display_summary_line,
         "problems": sum(g.get("count", 0) for g in groups),
         "created_at": job.created_at,
         "started_at": job.started_at,

@@ -85,6 +85,12 @@ class Job(models.Model):
         return worded(outcome.get("error") or "", outcome.get("error_params"))
 
     @property
+    def display_summary_line(self) -> str:
+        """A report's one-line summary in the reader's language (one kept before: as written)."""
+        outcome = self.outcome if isinstance(self.outcome, dict) else {}
+        return worded(outcome.get("summary_line") or "", outcome.get("summary_line_params"))
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 

@@ -132,3 +132,19 @@ def test_a_reports_summary_names_are_worded_for_each_reader(client, site_admin):
     assert '<th scope="row">rhesi a ddarllenwyd</th>' in welsh and '<th scope="row">problemau</th>' in welsh
     assert "rows read" not in welsh
     assert '<th scope="row">rows skipped: closed</th>' in welsh
+
+
+def test_a_reports_summary_line_is_worded_for_each_reader(client, site_admin):
+    report = ImportReport(rows_created=3, rows_unchanged=1)
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="Import schools", by=site_admin)
+    with translation.override("cy"):  # the worker's language is kept nowhere
+        job_run(job, lambda progress: report.outcome())
+    job.refresh_from_db()
+    assert job.outcome["summary_line_params"] == {"created": 3, "updated": 0, "unchanged": 1, "skipped": 0}
+    with translation.override("en"):
+        assert job.display_summary_line == "3 created, 0 updated, 1 unchanged, 0 skipped"
+    client.force_login(site_admin)
+    welsh = html.unescape(client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode())
+    with translation.override("cy"):
+        assert f"<strong>{job.display_summary_line}</strong>" in welsh
+        assert "created" not in job.display_summary_line

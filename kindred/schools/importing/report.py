@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from kindred.core.csv_export import csv_writer
-from kindred.core.progress import Said
+from kindred.core.progress import Said, stored_message, worded
 
 
 @dataclass(frozen=True)
@@ -295,16 +295,23 @@ class ImportReport:
 
     def summary_line(self) -> str:
         """One line: created / updated / unchanged / skipped, with the reasons for skipping."""
-        line = _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped") % {
-            "created": self.rows_created,
-            "updated": self.rows_updated,
-            "unchanged": self.rows_unchanged,
-            "skipped": self.rows_skipped,
-        }
-        if self.skipped:
-            reasons = "; ".join(f"{reason}: {count}" for reason, count in sorted(self.skipped.items()))
-            line += f" ({reasons})"
-        return line
+        return worded(*stored_message(self.summary_said()))
+
+    def summary_said(self) -> Said:
+        """The summary line as a job keeps it, worded for each reader (Job.display_summary_line)."""
+        line = Said(
+            gettext_noop(
+                "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(skipped)d skipped"
+            ),
+            created=self.rows_created,
+            updated=self.rows_updated,
+            unchanged=self.rows_unchanged,
+            skipped=self.rows_skipped,
+        )
+        if not self.skipped:
+            return line
+        reasons = "; ".join(f"{reason}: {count}" for reason, count in sorted(self.skipped.items()))
+        return Said(gettext_noop("%(line)s (%(reasons)s)"), line=line, reasons=reasons)
 
     @property
     def imported_nothing(self) -> bool:
@@ -317,7 +324,10 @@ class ImportReport:
         shown = list(self.problems) if problems_shown is None else self.problems[:problems_shown]
         outcome = {
             "summary": self.summary(),
-            "summary_line": self.summary_line(),
+            # its English message id and values: Job.display_summary_line words it for each reader
+            **dict(
+                zip(("summary_line", "summary_line_params"), stored_message(self.summary_said()), strict=True)
+            ),
             "groups": [g.as_dict() for g in problems_grouped(self.problems)],
             "problems": [p.as_dict() for p in shown],
         }
