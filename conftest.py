@@ -169,6 +169,24 @@ def no_school_user(db):
 
 
 @pytest.fixture
+def university(region_a):
+    """A partner organisation (issue 23, item 4) of region A."""
+    from kindred.accounts.services import organisation_create
+
+    return organisation_create(name="University of Region A", kind="university", region=region_a, by=None)
+
+
+@pytest.fixture
+def partner(university):
+    """One of the university's people, with no school or regional role: a partner."""
+    from kindred.accounts.services import organisation_person_add
+
+    user = _user("lecturer@university.example.org")
+    organisation_person_add(organisation=university, user=user, by=None)
+    return user
+
+
+@pytest.fixture
 def personas(
     site_admin, system_leader, school_admin_x, school_leader_x, teacher_x, teacher_y, no_school_user
 ):

@@ -13,6 +13,14 @@ invitations, later its own data) goes through `school_for_user`.
 | system leader (RegionalRole)           | schools of the region / LA    | no         |
 | school administrator (SchoolStaff)     | that school                   | yes        |
 | school leader, teacher, exams officer  | that school                   | no         |
+
+Partners beyond schools (issue 23, item 4): a person who comes only as one of an organisation's
+people (`OrganisationPerson`, or a network role on an organisation's behalf) and holds no school or
+regional role is a *partner* (`is_partner_only`). Partners never see evidence on schools: relative
+performance, families, strengths and needs, support categories (`may_see_school_evidence`,
+`category_scope_for_user`); the registry's own facts stay public. What a school shares with its
+networks (its self-evaluation, frameworks/access.py) they see in the networks they are in, like
+every member; private networks and boards they are not in are 404 to them as to anyone.
 """
 
 from enum import IntEnum
@@ -23,7 +31,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.models import JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.models import (
+    JoinRequest,
+    Organisation,
+    OrganisationPerson,
+    RegionalRole,
+    SchoolStaff,
+    User,
+)
 from kindred.schools.models import School
 
 
@@ -39,6 +54,41 @@ def is_site_admin(user: User) -> bool:
 
 def is_system_leader(user: User) -> bool:
     return bool(user.is_authenticated and RegionalRole.objects.filter(user=user).exists())
+
+
+def is_partner_only(user: User) -> bool:
+    """Whether `user` comes only as a partner organisation's person: one of an organisation's people
+    or holding a network role on an organisation's behalf, with no school role, no regional role and
+    not a site administrator. Asked once a request (kept on the user object)."""
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    cached = getattr(user, "_kindred_partner_only", None)
+    if cached is None:
+        partner = (
+            OrganisationPerson.objects.filter(user=user).exists()
+            or user.network_roles.filter(organisation__isnull=False, ended_at__isnull=True).exists()  # type: ignore[attr-defined]
+        )
+        cached = (
+            partner
+            and not SchoolStaff.objects.filter(user=user).exists()
+            and not RegionalRole.objects.filter(user=user).exists()
+        )
+        user._kindred_partner_only = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def may_see_school_evidence(user: User) -> bool:
+    """Whether `user` may see the evidence on schools (relative performance, families, strengths and
+    needs, the dashboard and the good-practice finder): anyone signed in but partners (module
+    docstring); support categories have their own, narrower rule (`category_scope_for_user`)."""
+    return bool(user.is_authenticated and user.is_active) and not is_partner_only(user)
+
+
+def evidence_for_user(user: User) -> None:
+    """Pages made of the evidence on schools (the dashboard, the good-practice finder, the API's
+    relative performance and families): 404 for partners, as if they were not there."""
+    if not may_see_school_evidence(user):
+        raise Http404("No evidence here.")
 
 
 def regional_schools_q(user: User, *, prefix: str = "") -> Q | None:
@@ -109,9 +159,9 @@ def category_scope_for_user(user: User) -> Q | None:
       the categories of their regions' and authorities' schools; school staff their own school's.
       Other schools' categories are not shown to them.
     - "signed_in": everyone signed in sees every school's category.
-    Anonymous visitors never see one.
+    Anonymous visitors and partners (`is_partner_only`) never see one.
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or is_partner_only(user):
         return Q(pk__in=[])
     if settings.SUPPORT_CATEGORIES_VISIBLE_TO == "signed_in" or user.is_superuser:
         return None
@@ -128,3 +178,19 @@ def audit_scope_for_user(user: User) -> Q:
     if regional is None:
         raise Http404("No audit log here.")
     return regional
+
+
+def organisation_for_user(user: User, pk: int) -> Organisation:
+    """A partner organisation's page: open to anyone signed in (its name, kind and what it offers
+    are no secret); 404 when there is none. Its people are listed by `sees_organisation_people`."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such organisation.")
+    return get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
+
+
+def sees_organisation_people(user: User, organisation: Organisation) -> bool:
+    """Who the organisation's people are is shown to them and to site administrators."""
+    return is_site_admin(user) or (
+        user.is_authenticated
+        and OrganisationPerson.objects.filter(user=user, organisation=organisation).exists()
+    )

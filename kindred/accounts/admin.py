@@ -12,8 +12,17 @@ from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.models import (
+    Invitation,
+    JoinRequest,
+    Organisation,
+    OrganisationPerson,
+    RegionalRole,
+    SchoolStaff,
+    User,
+)
 from kindred.accounts.search import people_matching
+from kindred.audit.services import audit
 
 
 class SchoolStaffInline(admin.TabularInline):
@@ -103,3 +112,50 @@ class TwoFactorDeviceAdmin(TOTPDeviceAdmin):
 
 admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, TwoFactorDeviceAdmin)
+
+
+class OrganisationPersonInline(admin.TabularInline):
+    model = OrganisationPerson
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Partner organisations and their people (issue 23, item 4); every change is audited."""
+
+    list_display = ["name", "kind", "country", "region"]
+    list_select_related = ["region"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]
+    inlines = [OrganisationPersonInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit(request.user, "organisation.changed" if change else "organisation.created", obj, kind=obj.kind)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            audit(request.user, "organisation.person_removed", removed, user=removed.user_id)
+            removed.delete()
+        for person in instances:
+            added = person.pk is None
+            person.save()
+            audit(
+                request.user,
+                "organisation.person_added" if added else "organisation.person_role_changed",
+                person,
+                user=person.user_id,
+                role=person.role,
+            )
+        formset.save_m2m()
+
+
+@admin.register(OrganisationPerson)
+class OrganisationPersonAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]

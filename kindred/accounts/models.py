@@ -256,3 +256,65 @@ class ProviderIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.subject} at {self.issuer}"
+
+
+class Organisation(models.Model):
+    """A partner beyond schools (issue 23, item 4): a university, a museum, a community group, a local
+    authority, a company. Its people are invited into networks with a role (partner, expert,
+    facilitator); they never see evidence on schools unless a school shares it (accounts/access.py)."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University or college")
+        MUSEUM = "museum", _("Museum, library or gallery")
+        COMMUNITY = "community", _("Community group or charity")
+        AUTHORITY = "authority", _("Local authority")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other organisation")
+
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    description = models.TextField(_("what it offers"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Where it is, as a school is placed: the country's name as the registry writes it, and its region.
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        "schools.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("region"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="organisation_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationPerson(models.Model):
+    """A person's role at an organisation (as `SchoolStaff` is at a school)."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Organisation administrator")
+        MEMBER = "member", _("Member of the organisation")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name_plural = "organisation people"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="organisationperson_once_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(person)s — %(role)s at %(organisation)s") % {
+            "person": self.user,
+            "role": self.get_role_display(),
+            "organisation": self.organisation.name,
+        }

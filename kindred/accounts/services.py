@@ -28,6 +28,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kindred.accounts.models import (
     Invitation,
     JoinRequest,
+    Organisation,
+    OrganisationPerson,
     ProviderIdentity,
     RegionalRole,
     SchoolStaff,
@@ -98,6 +100,67 @@ def regional_role_add(
     if created:
         audit(by, "regional_role.added", role, user=user.pk)
     return role
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    kind: Organisation.Kind | str,
+    by: User | None,
+    region: Region | None = None,
+    country: str = "",
+    description: str = "",
+    website: str = "",
+) -> Organisation:
+    """A partner organisation (a university, a museum, a community group, an authority, a company)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the organisation a name."))
+    single_line(name)
+    if kind not in Organisation.Kind.values:
+        raise ValidationError(_("Unknown kind of organisation %(kind)s.") % {"kind": kind})
+    organisation = Organisation.objects.create(
+        name=name,
+        kind=kind,
+        region=region,
+        country=country.strip() or (region.country if region is not None else ""),
+        description=description.strip(),
+        website=website.strip(),
+    )
+    audit(by, "organisation.created", organisation, kind=str(kind))
+    return organisation
+
+
+@transaction.atomic
+def organisation_person_add(
+    *,
+    organisation: Organisation,
+    user: User,
+    role: OrganisationPerson.Role | str = OrganisationPerson.Role.MEMBER,
+    by: User | None,
+) -> OrganisationPerson:
+    """Make `user` one of `organisation`'s people (no change if they already are; the role is updated)."""
+    if role not in OrganisationPerson.Role.values:
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
+    if not user.is_active:
+        raise ValidationError(_("%(person)s's account is not active.") % {"person": user})
+    person, created = OrganisationPerson.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role}
+    )
+    if created:
+        audit(by, "organisation.person_added", person, user=user.pk, role=str(role))
+    elif person.role != role:
+        person.role = role
+        person.save(update_fields=["role"])
+        audit(by, "organisation.person_role_changed", person, user=user.pk, role=str(role))
+    return person
+
+
+@transaction.atomic
+def organisation_person_remove(*, person: OrganisationPerson, by: User | None) -> None:
+    audit(by, "organisation.person_removed", person, user=person.user_id, organisation=person.organisation_id)
+    person.delete()
 
 
 @transaction.atomic

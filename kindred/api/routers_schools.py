@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from kindred.accounts.access import evidence_for_user
 from kindred.api import cursor
 from kindred.api.auth import caller
 from kindred.api.schemas import (
@@ -259,6 +260,7 @@ def measures_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Que
 def school_performance(request: HttpRequest, registry_id: str):
     """Each outcome measure's pooled estimate (year null) and its yearly ones: value, expected,
     the shrunk estimate with its interval (lower, upper), z, and the strength/need flag."""
+    evidence_for_user(request.user)  # partners never see evidence on schools (accounts/access.py)
     rows = []
     for outcome in school_outcomes(_school(request, registry_id)):
         for result in ([outcome.pooled] if outcome.pooled else []) + outcome.years:
@@ -289,6 +291,7 @@ def school_performance(request: HttpRequest, registry_id: str):
 )
 def school_family_members(request: HttpRequest, registry_id: str):
     user, _token = caller(request)
+    evidence_for_user(user)  # partners never see evidence on schools (accounts/access.py)
     school = _school(request, registry_id)
     members = school_family(school)
     visible = dict(

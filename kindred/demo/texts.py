@@ -1,4 +1,4 @@
-"""What the demo's people write — network names and purposes, posts, events, resources, offers,
+"""What the demo's people write — network names and purposes, posts, events, a university partner, resources, offers,
 a consultation, a plan and the impact material (a funded programme, a survey, letters of support) — in the language of the country the demo is built for (the country
 profile's `language`: Arabic for Egypt, English otherwise).
 
@@ -101,6 +101,15 @@ ENGLISH: dict = {
             ["Yes please. Year 6 or Year 2?", "Both, if we have time; Year 6 first."],
         ),
     ],
+    "partners": {
+        "university": "University of the Valleys, School of Education",
+        "website": "https://education.example.ac.uk/",
+        "description": "Courses for teachers on the research into reading, and student teachers on placement.",
+        "person": "Dr Lowri Lecturer",
+        "event": "Reading research that works in class: a university seminar",
+        "event_place": "University of the Valleys, lecture theatre 2",
+        "message": "Would you run a seminar for our reading leads this term?",
+    },
     "events": {
         "meeting": "{network}: network meeting",
         "meeting_place": "The host school's library",
@@ -289,6 +298,15 @@ ARABIC: dict = {
             ["نعم من فضلكم. الصف السادس أم الثاني؟", "كلاهما إن اتسع الوقت؛ السادس أولًا."],
         ),
     ],
+    "partners": {
+        "university": "جامعة الوادي، كلية التربية",
+        "website": "https://education.example.edu.eg/",
+        "description": "دورات للمعلمين في أبحاث القراءة، وطلاب التربية العملية في المدارس.",
+        "person": "د. ليلى المحاضرة",
+        "event": "أبحاث القراءة التي تنفع في الفصل: ندوة جامعية",
+        "event_place": "جامعة الوادي، المدرج ٢",
+        "message": "هل تقدّمين ندوة لمنسقي القراءة لدينا هذا الفصل؟",
+    },
     "events": {
         "meeting": "{network}: اجتماع الشبكة",
         "meeting_place": "مكتبة المدرسة المستضيفة",

@@ -49,7 +49,7 @@ def event_access(user: User, event: Event) -> Access:
 def event_for_user(user: User, pk: int, *, write: bool = False) -> Event:
     """The event if `user` may see it (or change it, with write=True); 404 / 403 otherwise."""
     event = get_object_or_404(
-        Event.objects.select_related("network", "school", "region", "host_school"), pk=pk
+        Event.objects.select_related("network", "school", "region", "host_school", "host_organisation"), pk=pk
     )
     access = event_access(user, event)
     if access == Access.NONE:

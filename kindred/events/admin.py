@@ -12,7 +12,7 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "network", "school", "region", "host_school", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
-    raw_id_fields = ["network", "school", "region", "host_school", "created_by"]
+    raw_id_fields = ["network", "school", "region", "host_school", "host_organisation", "created_by"]
     # When it was made is a record; the admin's date widgets would also drop its microseconds.
     readonly_fields = ["series_ends_at", "ical", "created_at"]
 

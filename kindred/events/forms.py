@@ -6,7 +6,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
-from kindred.accounts.models import SchoolStaff
+from kindred.accounts.models import Organisation, SchoolStaff
 from kindred.engine import recurrence
 from kindred.events.models import Event
 from kindred.schools.models import School
@@ -168,15 +168,27 @@ class EventForm(forms.ModelForm):
         help_text=_("Leave empty for the school whose turn it is on the rota."),
     )
 
+    host_organisation = forms.ModelChoiceField(
+        label=_("Host organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("A partner organisation of the network hosting the event (a university, a museum…)."),
+    )
+
     class Meta:
         model = Event
         fields = [
-            "title", "kind", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
+            "title", "kind", "description", "host_school", "host_organisation", "place", "online_url", "starts_at", "ends_at",
             "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
         ]  # fmt: skip
 
-    def __init__(self, *args, hosts=None, rota: bool = True, **kwargs):
+    def __init__(self, *args, hosts=None, rota: bool = True, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only a network with partner organisations offers them as hosts.
+        if organisations is not None and organisations.exists():
+            self.fields["host_organisation"].queryset = organisations
+        else:
+            del self.fields["host_organisation"]
         self.fields["time_zone"].initial = countries.profile().time_zone
         if hosts is not None:
             self.fields["host_school"].queryset = hosts
@@ -216,8 +228,8 @@ class NewEventForm(RepeatBuilderMixin, EventForm):
     )
 
     field_order = [
-        "title", "kind", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
-        "time_zone", *BUILDER_FIELDS, "rrule", "skip_holidays", "staff_roles", "for_pupils",
+        "title", "kind", "description", "host_school", "host_organisation", "place", "online_url",
+        "starts_at", "ends_at", "time_zone", *BUILDER_FIELDS, "rrule", "skip_holidays", "staff_roles", "for_pupils",
         "pupils_age_min", "pupils_age_max", "capacity",
     ]  # fmt: skip
 
@@ -268,8 +280,8 @@ class EventEditForm(EventForm):
 
     class Meta(EventForm.Meta):
         fields = [
-            "title", "kind", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
-            "time_zone", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max",
+            "title", "kind", "description", "host_school", "host_organisation", "place", "online_url",
+            "starts_at", "ends_at", "time_zone", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max",
         ]  # fmt: skip
 
 

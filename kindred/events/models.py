@@ -52,6 +52,16 @@ class Event(ChangeTracked):
     host_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosted_events"
     )
+    # A partner organisation hosting the event (issue 23, item 4): a network's partner, expert or
+    # facilitator's organisation (events/services.py checks), beside or instead of a host school.
+    host_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_events",
+        verbose_name=_("host organisation"),
+    )
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     starts_at = models.DateTimeField(_("starts"))

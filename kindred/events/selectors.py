@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 
 from kindred import countries
-from kindred.accounts.models import SchoolStaff, User
+from kindred.accounts.models import Organisation, SchoolStaff, User
 from kindred.engine import recurrence, terms
 from kindred.events.access import events_visible_q
 from kindred.events.models import SKIP_FORMAT, Event, OccurrenceChange, Registration, TermPeriod
@@ -317,6 +317,16 @@ def my_registrations(user: User) -> QuerySet[Registration]:
     )
 
 
+def event_host_organisations(network: Network) -> QuerySet[Organisation]:
+    """The partner organisations that may host `network`'s events: those with a person holding an
+    active partner, expert or facilitator role in it (issue 23, item 4)."""
+    return (
+        Organisation.objects.filter(network_roles__network=network, network_roles__ended_at__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def event_hosts(
     *, network: Network | None = None, school: School | None = None, region: Region | None = None
 ) -> QuerySet[School]:
@@ -329,3 +339,19 @@ def event_hosts(
     if school is not None:
         return School.objects.filter(pk=school.pk)
     return School.objects.filter(region=region).order_by("name")
+
+
+def organisation_events(user: User, organisation: Organisation, *, now: datetime) -> list[CalendarEntry]:
+    """The next occurrences (a year ahead) of the events `organisation` hosts that `user` may see
+    (the organisation's page), cancelled ones left out."""
+    events = Event.objects.filter(events_visible_q(user)).filter(
+        host_organisation=organisation, status=Event.Status.SCHEDULED
+    )
+    return [
+        entry
+        for entry in entries(events, window_start=now, window_end=now + timedelta(days=366))
+        if not entry.occurrence.cancelled
+    ][:ORGANISATION_EVENTS]
+
+
+ORGANISATION_EVENTS = 20

@@ -36,7 +36,7 @@ from kindred.schools.models import LocalAuthority, Region, School
 logger = logging.getLogger("kindred.mail")
 
 EVENT_FIELDS = {
-    "kind", "title", "description", "host_school", "place", "online_url", "starts_at", "ends_at",
+    "kind", "title", "description", "host_school", "host_organisation", "place", "online_url", "starts_at", "ends_at",
     "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
     "skip_holidays",
 }  # fmt: skip
@@ -103,7 +103,8 @@ def event_create(
         raise ValidationError(_("An event belongs to exactly one network, school or region."))
     _check(fields)
     single_line(fields.get("title", ""))  # the subject of the event's e-mails
-    if network is not None and fields.get("host_school") is None:
+    _check_host_organisation(network, fields.get("host_organisation"))
+    if network is not None and fields.get("host_school") is None and fields.get("host_organisation") is None:
         fields["host_school"] = rota_host(
             network=network,
             starts_at=fields["starts_at"],
@@ -112,7 +113,9 @@ def event_create(
     event = Event(network=network, school=school, region=region, created_by=by, **fields)
     event.series_ends_at = _series_end(event)
     event.holiday_skips = selectors.holiday_skips(event)
-    event.full_clean(exclude=["network", "school", "region", "host_school", "created_by"])
+    event.full_clean(
+        exclude=["network", "school", "region", "host_school", "host_organisation", "created_by"]
+    )
     event.save()
     event_ical_refresh(event)
     audit(
@@ -124,6 +127,18 @@ def event_create(
         holiday_dates_left_out=len(event.holiday_skips),
     )
     return event
+
+
+def _check_host_organisation(network: Network | None, organisation) -> None:
+    """An organisation hosts a network's events when one of its people is the network's partner,
+    expert or facilitator (issue 23, item 4)."""
+    if organisation is None:
+        return
+    if network is None or not network.people_roles.active().filter(organisation=organisation).exists():
+        raise ValidationError(
+            _("%(organisation)s takes no part in this network, so it cannot host its events.")
+            % {"organisation": organisation.name}
+        )
 
 
 TIMING = ("starts_at", "ends_at", "time_zone", "rrule")
@@ -142,6 +157,8 @@ def event_update(*, event: Event, by: User, **fields) -> Event:
     event = _locked(event)
     merged = {name: getattr(event, name) for name in EVENT_FIELDS} | fields
     _check(merged)
+    if "host_organisation" in fields:
+        _check_host_organisation(event.network, fields["host_organisation"])
     single_line(fields.get("title", ""))  # the subject of the event's e-mails
     before = {name: getattr(event, name) for name in TIMING}
     for name, value in fields.items():

@@ -254,7 +254,10 @@ def _preview(fields: dict, owner: dict) -> dict:
 def _create(request, *, heading: str, hosts, owner: dict):
     """The new-event form for one owner (network, school or region), and its creation; "Show the
     dates" shows the repeats in words and the first dates without saving anything."""
-    form = NewEventForm(request.POST or None, hosts=hosts, rota="network" in owner)
+    organisations = selectors.event_host_organisations(owner["network"]) if "network" in owner else None
+    form = NewEventForm(
+        request.POST or None, hosts=hosts, rota="network" in owner, organisations=organisations
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         fields = form.event_fields()
@@ -334,7 +337,13 @@ def event_edit(request, pk: int):
     event = access.event_for_user(request.user, pk, write=True)
     form_fields = EventEditForm.Meta.fields
     before = {name: getattr(event, name) for name in form_fields}
-    form = EventEditForm(request.POST or None, instance=event, hosts=_owner_hosts(event), rota=False)
+    form = EventEditForm(
+        request.POST or None,
+        instance=event,
+        hosts=_owner_hosts(event),
+        rota=False,
+        organisations=selectors.event_host_organisations(event.network) if event.network_id else None,
+    )
     if request.method == "POST" and form.is_valid():
         changed = {name: value for name, value in form.cleaned_data.items() if before[name] != value}
         with refusal_shown(form) as attempt:

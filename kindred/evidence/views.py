@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from kindred.accounts.access import category_scope_for_user, is_site_admin, is_system_leader
+from kindred.accounts.access import (
+    category_scope_for_user,
+    evidence_for_user,
+    is_site_admin,
+    is_system_leader,
+)
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
 from kindred.core.locks import LockHeld, lock_current
@@ -42,6 +47,7 @@ def _filter_data(request) -> dict:
 @login_required
 def dashboard(request):
     """The regional picture: counts by category and phase, a map from green to red, a sortable list."""
+    evidence_for_user(request.user)
     data = _filter_data(request)
     form = DashboardForm(data or None)
     cleaned = form.cleaned_data if form.is_valid() else {}

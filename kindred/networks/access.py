@@ -13,6 +13,8 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | system leader whose region is the network's  | yes                   | yes                | no (403)   |
 | leader over an informal group's member (`groups_led_q`: a system leader of the member's school's region or authority, the school's leader or administrator) | yes | yes | no (403); moderates (hides posts, removes members), closes, decides its request to become formal (`may_moderate_group`) |
 | leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
+| a partner organisation's invited person       | yes                   | yes, to decide     | no (403)   |
+| partner, expert, facilitator (NetworkRole with an organisation) | yes (a member) | yes | no (403); never evidence on schools (accounts/access.py) |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
 """
@@ -191,6 +193,10 @@ def network_access(user: User, network: Network) -> Access:
         school__in=schools_user_acts_for(user),
     ).exists():
         return Access.READ  # the leader of an invited school reads the network to decide
+    if network.requests.filter(
+        kind=MembershipRequest.Kind.INVITE, status=MembershipRequest.Status.PENDING, person=user
+    ).exists():
+        return Access.READ  # an invited partner reads the network to decide
     return Access.NONE
 
 
@@ -238,7 +244,11 @@ def request_for_deciding(user: User, network: Network, pk: int) -> MembershipReq
     membership_request = get_object_or_404(
         MembershipRequest.objects.select_related("school"), network=network, pk=pk
     )
-    if membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
+    if membership_request.kind == MembershipRequest.Kind.INVITE and membership_request.person_id:
+        # A partner organisation's person invited with a role: the person decides, no one else.
+        if membership_request.person_id != user.pk:
+            raise PermissionDenied("Only the invited person decides.")
+    elif membership_request.kind == MembershipRequest.Kind.ASK or membership_request.person_id:
         if network_access(user, network) < Access.WRITE:
             raise PermissionDenied("Only the network's coordinators can change this.")
     elif not may_act_for_school(user, membership_request.school):

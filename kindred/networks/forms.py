@@ -4,7 +4,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
-from kindred.networks.models import Membership, Network, NetworkRole, Profile
+from kindred.accounts.models import Organisation, User
+from kindred.networks.models import PARTNER_ROLES, Membership, Network, NetworkRole, Profile
 from kindred.schools.models import Region, School
 
 
@@ -164,12 +165,61 @@ class ReplaceForm(forms.Form):
     reason = forms.CharField(label=_("Why is the school leaving?"), max_length=500)
 
 
+# The roles a coordinator gives directly; a partner organisation's people are invited (PartnerInviteForm).
+STAFF_ROLES = [(value, label) for value, label in NetworkRole.Role.choices if value not in PARTNER_ROLES]
+PARTNER_ROLE_CHOICES = [(value, label) for value, label in NetworkRole.Role.choices if value in PARTNER_ROLES]
+
+
 class PersonRoleForm(forms.Form):
     email = forms.EmailField(label=_("Their e-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=NetworkRole.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLES)
     school = SchoolByIdField(
         label=_("For a contact teacher: the member school's registry id"), max_length=32, required=False
     )
+
+
+class PartnerInviteForm(forms.Form):
+    """A coordinator invites one of a partner organisation's people, with a role."""
+
+    email = forms.EmailField(label=_("Their e-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=PARTNER_ROLE_CHOICES)
+    organisation = forms.ModelChoiceField(
+        label=_("Their organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Only needed when the person is one of several organisations' people."),
+    )
+    message = forms.CharField(label=_("Message"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("email")
+        if not email:
+            return data
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        theirs = list(Organisation.objects.filter(people__user=person)) if person else []
+        if not theirs:
+            raise forms.ValidationError(
+                _("Nobody with that e-mail address is one of a partner organisation's people.")
+            )
+        chosen = data.get("organisation")
+        if chosen is None:
+            if len(theirs) > 1:
+                raise forms.ValidationError(
+                    _("This person is one of several organisations' people: choose one.")
+                )
+            chosen = theirs[0]
+        elif chosen not in theirs:
+            raise forms.ValidationError(
+                _("%(person)s is not one of %(organisation)s's people.")
+                % {"person": person, "organisation": chosen.name}
+            )
+        data["person"], data["organisation"] = person, chosen
+        return data
 
 
 class DecisionForm(forms.Form):

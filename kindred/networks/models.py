@@ -196,6 +196,9 @@ class NetworkRoleQuerySet(ChangeTrackedQuerySet):
         return self.filter(ended_at__isnull=True)
 
 
+PARTNER_ROLES = ("partner", "expert", "facilitator")
+
+
 class NetworkRole(ChangeTracked):
     """A person's role in a network; ended roles stay as history."""
 
@@ -203,6 +206,10 @@ class NetworkRole(ChangeTracked):
         COORDINATOR = "coordinator", _("Coordinator")
         CONTACT_TEACHER = "contact_teacher", _("Contact teacher")
         MEMBER = "member", _("Member")
+        # A partner organisation's person (issue 23, item 4), with `organisation` set.
+        PARTNER = "partner", _("Partner")
+        EXPERT = "expert", _("Expert")
+        FACILITATOR = "facilitator", _("Facilitator")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="people_roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_roles")
@@ -214,6 +221,15 @@ class NetworkRole(ChangeTracked):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("For a contact teacher: the member school they are the contact for."),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_roles",
+        verbose_name=_("organisation"),
+        help_text=_("For a partner, an expert or a facilitator: the organisation they come from."),
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -228,10 +244,21 @@ class NetworkRole(ChangeTracked):
                 condition=Q(ended_at__isnull=True),
                 name="networkrole_one_active_per_person_and_role",
             ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(role__in=["partner", "expert", "facilitator"]),
+                name="networkrole_organisation_only_for_partners",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="networkrole_user_active_idx")]
 
     def __str__(self) -> str:
+        if self.organisation_id:
+            return _("%(person)s (%(organisation)s) — %(role)s of %(network)s") % {
+                "person": self.user,
+                "organisation": self.organisation.name,
+                "role": self.get_role_display(),
+                "network": self.network,
+            }
         return _("%(person)s — %(role)s of %(network)s") % {
             "person": self.user,
             "role": self.get_role_display(),
@@ -248,7 +275,9 @@ class MembershipRequest(models.Model):
     ask) or the school's leader or administrator (for an invitation) decides.
 
     With `person` set, it is one person asking to join as a member themself (a teacher whose
-    school is not joining); approving it gives them a member's `NetworkRole`.
+    school is not joining); approving it gives them a member's `NetworkRole`. With `organisation`
+    set too, it is a coordinator inviting one of a partner organisation's people (kind INVITE) with
+    a role (`partner_role`: partner, expert, facilitator); the person accepts or declines.
     """
 
     class Kind(models.TextChoices):
@@ -272,6 +301,20 @@ class MembershipRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="network_requests",
         help_text=_("Set when one person asks to join as a member, rather than a school."),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="network_invitations",
+        verbose_name=_("organisation"),
+    )
+    partner_role = models.CharField(
+        _("partner's role"),
+        max_length=16,
+        blank=True,
+        choices=[(value, label) for value, label in NetworkRole.Role.choices if value in PARTNER_ROLES],
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
     role = models.CharField(
@@ -315,6 +358,12 @@ class MembershipRequest(models.Model):
                 condition=Q(school__isnull=False) | Q(person__isnull=False),
                 name="membershiprequest_for_a_school_or_a_person",
             ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True, partner_role="")
+                | Q(organisation__isnull=False, person__isnull=False, school__isnull=True, kind="invite")
+                & ~Q(partner_role=""),
+                name="membershiprequest_partner_invitation_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,6 +372,8 @@ class MembershipRequest(models.Model):
 
     @property
     def who(self) -> str:
+        if self.organisation_id:
+            return f"{self.person} ({self.organisation.name})"
         return str(self.person) if self.person_id else self.school.name
 
     @property

@@ -149,7 +149,7 @@ def network_roles(network: Network, *, ended: bool = False) -> QuerySet[NetworkR
     members): the network page's "People and roles", shown to whoever sees the network. With
     `ended`, the roles that ended as well (the API's incremental sync learns of them so)."""
     roles = NetworkRole.objects.all() if ended else NetworkRole.objects.active()
-    return roles.filter(network=network).select_related("user", "school")
+    return roles.filter(network=network).select_related("user", "school", "organisation")
 
 
 def network_page(network: Network, user: User, *, is_coordinator: bool) -> NetworkPage:
@@ -180,7 +180,7 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     pending = list(
         MembershipRequest.objects.filter(
             network=network, status=MembershipRequest.Status.PENDING
-        ).select_related("school", "person", "requested_by", "replaces__school")
+        ).select_related("school", "person", "organisation", "requested_by", "replaces__school")
     )
     own_schools = list(schools_user_acts_for(user)) if user.is_authenticated else []
     own_ids = {s.pk for s in own_schools}
@@ -334,14 +334,17 @@ def coordinated_networks(user: User) -> QuerySet[Network]:
 
 
 def invitations_waiting(user: User) -> QuerySet[MembershipRequest]:
-    """Invitations into networks for the schools `user` leads or administers, waiting for their answer."""
+    """Invitations into networks for the schools `user` leads or administers, and for `user` as a
+    partner organisation's person, waiting for their answer."""
     return (
         MembershipRequest.objects.filter(
+            Q(school__in=schools_user_acts_for(user)) | Q(person=user)
+            if user.is_authenticated
+            else Q(pk__in=[]),
             kind=MembershipRequest.Kind.INVITE,
             status=MembershipRequest.Status.PENDING,
-            school__in=schools_user_acts_for(user),
         )
-        .select_related("network", "school")
+        .select_related("network", "school", "organisation")
         .order_by("-created_at", "-pk")
     )
 
@@ -375,4 +378,15 @@ def network_partners(school: School) -> QuerySet[School]:
         .exclude(pk=school.pk)
         .distinct()
         .order_by("name")
+    )
+
+
+def organisation_networks(organisation, user: User) -> list[NetworkRole]:
+    """The active roles of `organisation`'s people in the networks `user` may see (the organisation's
+    page), each with its network and person."""
+    return list(
+        NetworkRole.objects.active()
+        .filter(organisation=organisation, network__in=Network.objects.filter(networks_visible_q(user)))
+        .select_related("network", "user")
+        .order_by("network__name", "role", "pk")
     )

@@ -15,11 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kindred.accounts.models import SchoolStaff, User
+from kindred.accounts.models import Organisation, SchoolStaff, User
 from kindred.audit.services import audit
 from kindred.core import ratelimit
 from kindred.networks.access import is_network_member
 from kindred.networks.models import (
+    PARTNER_ROLES,
     Connection,
     FormalRequest,
     Membership,
@@ -362,13 +363,16 @@ def network_role_add(
     role: NetworkRole.Role | str,
     by: User | None,
     school: School | None = None,
+    organisation: Organisation | None = None,
     at: datetime | None = None,
 ) -> NetworkRole:
-    """Give `user` a role in `network`; a contact teacher is the contact for a member school."""
+    """Give `user` a role in `network`; a contact teacher is the contact for a member school; a
+    partner, an expert or a facilitator comes from a partner organisation (one of its people)."""
     if role not in NetworkRole.Role.values:
         raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     if not user.is_active:
         raise ValidationError(_("%(person)s's account is not active.") % {"person": user})
+    _check_partner(user=user, role=role, organisation=organisation)
     if role == NetworkRole.Role.CONTACT_TEACHER:
         if school is None:
             raise ValidationError(_("A contact teacher is the contact for one member school; choose it."))
@@ -383,10 +387,90 @@ def network_role_add(
             _("%(person)s is already %(role)s.") % {"person": user, "role": NetworkRole.Role(role).label}
         )
     network_role = NetworkRole.objects.create(
-        network=network, user=user, role=role, school=school, started_at=at or timezone.now()
+        network=network,
+        user=user,
+        role=role,
+        school=school,
+        organisation=organisation,
+        started_at=at or timezone.now(),
     )
-    audit(by, "network_role.added", network_role, network=network.pk, user=user.pk, role=str(role))
+    audit(
+        by,
+        "network_role.added",
+        network_role,
+        network=network.pk,
+        user=user.pk,
+        role=str(role),
+        organisation=organisation.pk if organisation else None,
+    )
     return network_role
+
+
+def _check_partner(*, user: User, role: str, organisation: Organisation | None) -> None:
+    """A partner's role comes with the organisation the person is one of; other roles with none."""
+    if role in PARTNER_ROLES:
+        if organisation is None:
+            raise ValidationError(
+                _("A partner, an expert or a facilitator comes from an organisation; choose it.")
+            )
+        if not organisation.people.filter(user=user).exists():
+            raise ValidationError(
+                _("%(person)s is not one of %(organisation)s's people.")
+                % {"person": user, "organisation": organisation.name}
+            )
+    elif organisation is not None:
+        raise ValidationError(_("Only partners, experts and facilitators come from an organisation."))
+
+
+@transaction.atomic
+def partner_invite(
+    *,
+    network: Network,
+    person: User,
+    organisation: Organisation,
+    role: NetworkRole.Role | str,
+    by: User | None,
+    message: str = "",
+) -> MembershipRequest:
+    """A coordinator invites one of a partner organisation's people into `network` with a role
+    (partner, expert, facilitator); the person accepts or declines on the network's page."""
+    if role not in PARTNER_ROLES:
+        raise ValidationError(_("Invite a partner as a partner, an expert or a facilitator."))
+    if not person.is_active:
+        raise ValidationError(_("%(person)s's account is not active.") % {"person": person})
+    _check_partner(user=person, role=str(role), organisation=organisation)
+    if network.status == Network.Status.CLOSED:
+        raise ValidationError(_("%(network)s is closed.") % {"network": network.display_name})
+    if NetworkRole.objects.active().filter(network=network, user=person, role=role).exists():
+        raise ValidationError(
+            _("%(person)s is already %(role)s.") % {"person": person, "role": NetworkRole.Role(role).label}
+        )
+    if MembershipRequest.objects.filter(
+        network=network, person=person, status=MembershipRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("%(person)s already has a request or an invitation waiting for %(network)s.")
+            % {"person": person, "network": network.display_name}
+        )
+    invitation = MembershipRequest.objects.create(
+        network=network,
+        person=person,
+        organisation=organisation,
+        partner_role=role,
+        kind=MembershipRequest.Kind.INVITE,
+        message=message.strip()[:500],
+        requested_by=by,
+    )
+    audit(
+        by,
+        "membership_request.partner_invited",
+        invitation,
+        network=network.pk,
+        person=person.pk,
+        organisation=organisation.pk,
+        role=str(role),
+    )
+    return invitation
 
 
 def _check_not_last_coordinator(role: NetworkRole) -> None:
@@ -550,7 +634,15 @@ def membership_request_decide(
     if request.status != MembershipRequest.Status.PENDING:
         raise ValidationError(_("This has already been decided."))
     # A request is for a person or a school (constraint membershiprequest_for_a_school_or_a_person).
-    if approve and request.person is not None:
+    if approve and request.organisation is not None and request.person is not None:
+        network_role_add(
+            network=request.network,
+            user=request.person,
+            role=request.partner_role,
+            organisation=request.organisation,
+            by=by,
+        )
+    elif approve and request.person is not None:
         network_role_add(network=request.network, user=request.person, role=NetworkRole.Role.MEMBER, by=by)
     elif approve and request.school is not None:
         added = membership_add(

@@ -22,6 +22,7 @@ urlpatterns = [
         "networks/<int:pk>/members/<int:membership_pk>/role/", views.membership_role, name="membership_role"
     ),
     path("networks/<int:pk>/people/", views.person_add, name="person_add"),
+    path("networks/<int:pk>/partners/invite/", views.partner_invite, name="partner_invite"),
     path("networks/<int:pk>/people/<int:role_pk>/end/", views.person_end, name="person_end"),
     path("networks/<int:pk>/rota/", views.rota_page, name="rota"),
     path("networks/<int:pk>/rota/block/", views.rota_block, name="rota_block"),

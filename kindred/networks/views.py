@@ -265,7 +265,8 @@ def detail(request, pk: int):
             "schools_url": reverse("school_detail", args=["0"])[:-2],
             "people_url": reverse("networks:people"),
             "school_roles": Membership.Role.choices,
-            "people_roles": NetworkRole.Role.choices,
+            "people_roles": forms.STAFF_ROLES,
+            "partner_roles": forms.PARTNER_ROLE_CHOICES,
             # What the apps inside a network (the board, ...) show on its page (networks/panels.py).
             "panels": panels_render(request, network),
         },
@@ -428,6 +429,28 @@ def membership_role(request, pk: int, membership_pk: int):
         services.membership_role_change(
             membership=membership, role=form.cleaned_data["role"], by=request.user
         )
+    return redirect(network)
+
+
+@require_POST
+@login_required
+def partner_invite(request, pk: int):
+    """A coordinator invites one of a partner organisation's people, as partner, expert or facilitator."""
+    network = network_for_user(request.user, pk, write=True)
+    form = forms.PartnerInviteForm(request.POST)
+    if not form.is_valid():
+        return problem_page(request, form=form, **_back_to(network))
+    with refusal_shown(request) as attempt:
+        services.partner_invite(
+            network=network,
+            person=form.cleaned_data["person"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            message=form.cleaned_data["message"],
+            by=request.user,
+        )
+    if attempt.ok:
+        messages.success(request, _("The invitation waits for them on this page."))
     return redirect(network)
 
 

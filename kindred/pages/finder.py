@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from kindred.accounts.access import category_scope_for_user, is_system_leader
+from kindred.accounts.access import category_scope_for_user, evidence_for_user, is_system_leader
 from kindred.brokering.access import may_act_for_needs
 from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.evidence import selectors
@@ -24,6 +24,7 @@ ENOUGH_HELPERS = 10
 def good_practice(request):
     """Schools reliably strong in a domain, nearest first from a starting school; ends in action
     (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
+    evidence_for_user(request.user)
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
     results, start, default_km, shortlist, may_act = None, None, None, {}, False

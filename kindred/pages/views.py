@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
-from kindred.accounts.access import Access, category_scope_for_user, school_access
+from kindred.accounts.access import Access, category_scope_for_user, may_see_school_evidence, school_access
 from kindred.accounts.selectors import home_for
 from kindred.brokering.selectors import invited_counts
 from kindred.evidence import charts
@@ -62,7 +62,10 @@ def school_detail(request, registry_id: str):
     school = get_object_or_404(
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
-    evidence = school_evidence_context(school, request.user) if request.user.is_authenticated else None
+    # Partner organisations' people see the registry's facts, not the evidence (accounts/access.py).
+    evidence = (
+        school_evidence_context(school, request.user) if may_see_school_evidence(request.user) else None
+    )
     # Self-evaluated strengths and needs beside the measured ones, for whoever may read the
     # school's self-evaluation (its staff, its system leaders, site administrators).
     selfeval_visible = evidence is not None and may_see_selfeval(request.user, school)

@@ -259,6 +259,17 @@ def _programme_network_remove_url(world: World) -> str:
     return _programme_url(world, f"networks/{found['network'].pk}/remove/")
 
 
+def _organisation(world: World):
+    """A partner organisation (a museum of region A)."""
+    if "organisation" not in world.extra:
+        from kindred.accounts.services import organisation_create
+
+        world.extra["organisation"] = organisation_create(
+            name="Matrix Museum", kind="museum", region=world.school_x.region, by=None
+        )
+    return world.extra["organisation"]
+
+
 def _group(world: World):
     """The informal group teacher X started (world_build: school Y is a member)."""
     return world.extra["group"]
@@ -523,6 +534,13 @@ RULES: dict[str, Rule] = {
         network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/people/", "post"
     ),
     "networks:person_end": Rule(network_x_write(302), lambda w: w.fresh_role(), "post"),
+    "networks:partner_invite": Rule(
+        network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/partners/invite/", "post"
+    ),
+    # Partner organisations' pages (issue 23, item 4): anyone signed in; their people are listed
+    # to themselves and site admins (tests/accounts/test_partners.py).
+    "organisations": Rule(SIGNED_IN, "/organisations/"),
+    "organisation": Rule(SIGNED_IN, lambda w: f"/organisations/{_organisation(w).pk}/"),
     "networks:rota": Rule(SIGNED_IN, lambda w: f"/networks/{w.extra['network'].pk}/rota/"),
     "networks:rota_block": Rule(
         statuses(403, site_admin=400, school_admin_x=400, school_leader_x=400, anonymous=302),

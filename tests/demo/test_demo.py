@@ -25,7 +25,7 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         timeout=900,  # minutes on a shared machine under load (304 s at a load of 17)
     )
     assert result.returncode == 0, result.stderr
-    for email in ["admin@", "leader@", "coordinator@", "teacher@"]:
+    for email in ["admin@", "leader@", "coordinator@", "teacher@", "partner@"]:
         assert f"{email}demo.kindred.example" in result.stdout
     with sqlite3.connect(stale) as db:
         assert db.execute("select count(*) from schools_school").fetchone()[0] == 300
@@ -71,6 +71,19 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute("select count(*) from library_policyadoption").fetchone()[0] == 1
         assert (
             db.execute("select count(*) from offers_match where offerer_agreed_at is null").fetchone()[0] == 1
+        )
+        # A university partner: an expert in a network, hosting a seminar there.
+        assert (
+            db.execute(
+                "select count(*) from networks_networkrole where organisation_id is not null"
+            ).fetchone()[0]
+            == 1
+        )
+        assert (
+            db.execute("select count(*) from events_event where host_organisation_id is not null").fetchone()[
+                0
+            ]
+            == 1
         )
         # The system leader's programme: its networks, money entered, and effects computed.
         assert db.execute("select count(*) from impact_programme").fetchone()[0] == 1

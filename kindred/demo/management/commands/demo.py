@@ -21,6 +21,7 @@ from kindred.demo.board import demo_threads_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
 from kindred.demo.networks import demo_networks_create
+from kindred.demo.partners import demo_partners_create
 from kindred.demo.selfeval import selfeval_demo_create
 from kindred.demo.texts import demo_language, demo_texts
 from kindred.frameworks.selectors import current_year
@@ -250,7 +251,8 @@ def selfeval_demo(accounts: dict[str, User]) -> dict:
 
 @transaction.atomic
 def demo_accounts_create() -> dict[str, User]:
-    """The demo's people: a site administrator, a system leader, a network coordinator and a teacher."""
+    """The demo's people: a site administrator, a system leader, a network coordinator, a teacher and a
+    university partner (an expert in the coordinator's first network, hosting a seminar)."""
     region = Region.objects.annotate(n=Count("schools")).order_by("-n", "code").first()
     schools = School.objects.filter(region=region).order_by("registry_id")
     lead_school, teacher_school = schools[0], schools[1]
@@ -275,9 +277,13 @@ def demo_accounts_create() -> dict[str, User]:
     demo_threads_create(networks=networks)
     demo_programme_create(coordinator=coordinator, teacher=teacher, admin=admin)
     demo_impact_create(region=region, leader=leader, networks=networks)
+    partners = demo_partners_create(
+        region=region, coordinator=coordinator, admin=admin, password=DEMO_PASSWORD
+    )
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
         "network coordinator": coordinator,
         "teacher": teacher,
+        f"university partner ({partners['organisation'].name})": partners["person"],
     }
