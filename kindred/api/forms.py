@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred.accounts.models import Organisation
 from kindred.api.models import ApiToken
 from kindred.schools.models import Region
 
@@ -18,3 +19,22 @@ class TokenForm(forms.Form):
         required=False,
         empty_label=_("Everything I may see"),
     )
+    organisation = forms.ModelChoiceField(
+        label=_("Only one organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Everything I may see"),
+        help_text=_("Only what the partner organisation takes part in: its networks and what is in them."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisations the person is one of (site administrators: any); none, no choice.
+        if user is not None and user.is_superuser:
+            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        elif user is not None and Organisation.objects.filter(people__user=user).exists():
+            self.fields["organisation"].queryset = Organisation.objects.filter(people__user=user).order_by(
+                "name"
+            )
+        else:
+            del self.fields["organisation"]

@@ -3,7 +3,8 @@
 Only the SHA-256 hash of a token is stored (a token is 256 random bits, so a fast hash is enough:
 nobody can guess one to test against the hash); its first characters (`prefix`) are kept in clear so
 that the person can tell their tokens apart. A token acts as its person, never more: what it may
-read is what the person may read through the permission layer, narrowed by its scope and region.
+read is what the person may read through the permission layer, narrowed by its scope, its region
+and its organisation (api/scope.py).
 """
 
 from django.conf import settings
@@ -42,6 +43,18 @@ class ApiToken(models.Model):
         related_name="+",
         help_text=_(
             "Only this region's schools, networks and events (empty: everything the person may see)."
+        ),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Only what this partner organisation takes part in: its networks, their events, boards, "
+            "plans and library, and their member schools (empty: everything the person may see)."
         ),
     )
     created_at = models.DateTimeField(default=timezone.now)

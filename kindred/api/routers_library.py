@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from kindred.api import cursor
 from kindred.api.auth import caller
 from kindred.api.schemas import MAX_ID, TEXT, Paging, Problem, ResourcePage
-from kindred.api.scope import in_token_region
+from kindred.api.scope import in_token_organisation, in_token_region
 from kindred.library.models import Resource
 from kindred.library.selectors import search_resources
 
@@ -44,8 +44,9 @@ def resources_list(request: HttpRequest, filters: Query[ResourceFilters], paging
     through the library's own search). A region token sees only its region's networks' resources:
     a public resource belongs to no region."""
     user, token = caller(request)
-    resources = in_token_region(
-        search_resources(user=user, text=filters.q), token, fields=("network__region_id",)
+    resources = in_token_organisation(
+        in_token_region(search_resources(user=user, text=filters.q), token, fields=("network__region_id",)),
+        token,
     )
     if filters.network is not None:
         resources = resources.filter(network_id=filters.network)

@@ -20,7 +20,7 @@ from kindred.api.schemas import (
     Problem,
     RegistrationPage,
 )
-from kindred.api.scope import in_token_region
+from kindred.api.scope import in_token_organisation, in_token_region, within_token_organisation
 from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 from kindred.core.geojson import feature_collection, point
 from kindred.events.access import event_for_user, events_visible_q, sees_every_registration
@@ -58,8 +58,10 @@ def network_row(network: Network) -> dict:
 @router.get("/networks", response={200: NetworkPage, 400: Problem}, summary="Networks you may see")
 def networks_list(request: HttpRequest, filters: Query[NetworkFilters], paging: Query[Paging]):
     user, token = caller(request)
-    networks = in_token_region(
-        Network.objects.filter(networks_visible_q(user)).select_related("region"), token
+    networks = in_token_organisation(
+        in_token_region(Network.objects.filter(networks_visible_q(user)).select_related("region"), token),
+        token,
+        field="pk",
     )
     if filters.region:
         networks = networks.filter(region__code=filters.region)
@@ -73,6 +75,7 @@ def _network(request: HttpRequest, network_id: int) -> Network:
     network = network_for_user(user, network_id)
     if token.region_id is not None and network.region_id != token.region_id:
         raise Http404("No such network.")
+    within_token_organisation(token, network.pk, what="network")
     return network
 
 
@@ -194,10 +197,13 @@ def event_row(event: Event) -> dict:
 @router.get("/events", response={200: EventPage, 400: Problem}, summary="Events you may see")
 def events_list(request: HttpRequest, filters: Query[EventFilters], paging: Query[Paging]):
     user, token = caller(request)
-    events = in_token_region(
-        Event.objects.filter(events_visible_q(user)).select_related("school", "region", "host_school"),
+    events = in_token_organisation(
+        in_token_region(
+            Event.objects.filter(events_visible_q(user)).select_related("school", "region", "host_school"),
+            token,
+            fields=("region_id", "network__region_id", "school__region_id"),
+        ),
         token,
-        fields=("region_id", "network__region_id", "school__region_id"),
     )
     if filters.network is not None:
         events = events.filter(network_id=filters.network)
@@ -246,6 +252,7 @@ def event_registrations(
         event.school.region_id if event.school else None,
     }:
         raise Http404("No such event.")
+    within_token_organisation(token, event.network_id, what="event")
     organiser = sees_every_registration(user, event)
     registrations = registrations_seen_by(
         user, event, organiser=organiser, cancelled=paging.changed_since is not None

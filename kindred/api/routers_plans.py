@@ -6,7 +6,7 @@ from ninja import Field, Path, Query, Router, Schema
 from kindred.api import cursor
 from kindred.api.auth import caller
 from kindred.api.schemas import MAX_ID, Paging, PlanDetailOut, PlanPage, Problem
-from kindred.api.scope import in_token_region
+from kindred.api.scope import in_token_organisation, in_token_region, within_token_organisation
 from kindred.plans.access import plan_for_user, plans_visible_q
 from kindred.plans.models import Action, DevelopmentPlan, Priority
 from kindred.plans.selectors import plan_outline
@@ -36,8 +36,11 @@ def plans_list(request: HttpRequest, filters: Query[PlanFilters], paging: Query[
     plans only for those who see the network), in the order they were made (by id). A region token
     sees its region's networks' plans only."""
     user, token = caller(request)
-    plans = in_token_region(
-        DevelopmentPlan.objects.filter(plans_visible_q(user)), token, fields=("network__region_id",)
+    plans = in_token_organisation(
+        in_token_region(
+            DevelopmentPlan.objects.filter(plans_visible_q(user)), token, fields=("network__region_id",)
+        ),
+        token,
     )
     if filters.network is not None:
         plans = plans.filter(network_id=filters.network)
@@ -86,4 +89,5 @@ def plan_detail(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID))
     plan = plan_for_user(user, plan_id)
     if token.region_id is not None and plan.network.region_id != token.region_id:
         raise Http404("No such plan.")
+    within_token_organisation(token, plan.network_id, what="plan")
     return {**plan_row(plan), "priorities": [priority_row(p) for p in plan_outline(plan=plan)]}

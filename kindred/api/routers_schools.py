@@ -24,7 +24,13 @@ from kindred.api.schemas import (
     SchoolOut,
     SchoolPage,
 )
-from kindred.api.scope import in_token_region, visible_categories, with_visible_category
+from kindred.api.scope import (
+    evidence_within_token,
+    in_token_region,
+    schools_in_token_organisation,
+    visible_categories,
+    with_visible_category,
+)
 from kindred.core.csv_export import Echo, csv_writer
 from kindred.core.geojson import MEDIA_TYPE as GEOJSON
 from kindred.core.geojson import feature_collection, point
@@ -54,7 +60,7 @@ def _schools(request: HttpRequest, filters: SchoolFilters) -> QuerySet[School]:
     """The schools matching `filters` within the token's region, without their categories: those
     are asked for the rows written only (`scope.visible_categories`)."""
     _user, token = caller(request)
-    schools = in_token_region(school_search(query=filters.q), token)
+    schools = schools_in_token_organisation(in_token_region(school_search(query=filters.q), token), token)
     if filters.region:
         schools = schools.filter(region__code=filters.region)
     if filters.authority:
@@ -83,23 +89,27 @@ def school_row(values: Mapping[str, Any], category: str | None) -> dict:
 def _school(request: HttpRequest, registry_id: str) -> School:
     user, token = caller(request)
     schools = with_visible_category(
-        in_token_region(School.objects.select_related("region", "local_authority"), token), user
+        schools_in_token_organisation(
+            in_token_region(School.objects.select_related("region", "local_authority"), token), token
+        ),
+        user,
+        token=token,
     )
     return get_object_or_404(schools, registry_id=registry_id)
 
 
 @router.get("/schools", response={200: SchoolPage, 400: Problem}, summary="Schools, a page at a time")
 def schools_list(request: HttpRequest, filters: Query[SchoolFilters], paging: Query[Paging]):
-    user, _token = caller(request)
+    user, token = caller(request)
     rows = _schools(request, filters).values("id", *SCHOOL_COLUMNS.values())
-    return cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user))
+    return cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user, token))
 
 
-def _with_categories(user) -> Callable[[list], list[dict]]:
+def _with_categories(user, token) -> Callable[[list], list[dict]]:
     """SchoolOut rows of a page of `.values()`, with the categories `user` may see: one query a page."""
 
     def items(rows: list) -> list[dict]:
-        categories = visible_categories(user)([row["id"] for row in rows])
+        categories = visible_categories(user, token)([row["id"] for row in rows])
         return [school_row(row, categories.get(row["id"])) for row in rows]
 
     return items
@@ -120,13 +130,13 @@ def schools_geojson(
     each a Point feature whose properties are the school's fields; `next_cursor` rides beside the
     features (a foreign member, RFC 7946 §6.1)."""
     response["Content-Type"] = GEOJSON
-    user, _token = caller(request)
+    user, token = caller(request)
     rows = (
         _schools(request, filters)
         .filter(latitude__isnull=False, longitude__isnull=False)
         .values("id", *SCHOOL_COLUMNS.values())
     )
-    found = cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user))
+    found = cursor.page_of(rows, paging, keys=("name", "id"), items=_with_categories(user, token))
     features = []
     for properties in found["items"]:
         lat, lon = properties.pop("latitude"), properties.pop("longitude")
@@ -166,7 +176,7 @@ def chunks(rows: Iterable[Any]) -> Iterator[list]:
     "/schools.csv", summary="Every school matching the filters, as CSV (streamed)", openapi_extra=CSV_RESPONSE
 )
 def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Query[ChangedSince]):
-    user, _token = caller(request)
+    user, token = caller(request)
     schools = (
         cursor.changed_since(_schools(request, filters), since.changed_since)
         .order_by("name", "id")
@@ -174,7 +184,7 @@ def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Quer
     )
 
     def rows() -> Iterator[list]:
-        categories_of = visible_categories(user)
+        categories_of = visible_categories(user, token)
         for chunk in chunks(schools.iterator(chunk_size=EXPORT_CHUNK)):
             categories = categories_of([values["id"] for values in chunk])
             for values in chunk:
@@ -187,7 +197,9 @@ def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Quer
 @router.get("/schools/{registry_id}", response={200: SchoolOut, 404: Problem}, summary="One school")
 def school_detail(request: HttpRequest, registry_id: str):
     user, token = caller(request)
-    schools = with_visible_category(in_token_region(School.objects.all(), token), user)
+    schools = with_visible_category(
+        schools_in_token_organisation(in_token_region(School.objects.all(), token), token), user, token=token
+    )
     found = (
         schools.filter(registry_id=registry_id).values(*SCHOOL_COLUMNS.values(), "visible_category").first()
     )
@@ -260,7 +272,9 @@ def measures_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Que
 def school_performance(request: HttpRequest, registry_id: str):
     """Each outcome measure's pooled estimate (year null) and its yearly ones: value, expected,
     the shrunk estimate with its interval (lower, upper), z, and the strength/need flag."""
-    evidence_for_user(request.user)  # partners never see evidence on schools (accounts/access.py)
+    # Partners never see evidence on schools (accounts/access.py), nor an organisation's token.
+    evidence_for_user(request.user)
+    evidence_within_token(caller(request)[1])
     rows = []
     for outcome in school_outcomes(_school(request, registry_id)):
         for result in ([outcome.pooled] if outcome.pooled else []) + outcome.years:
@@ -290,14 +304,16 @@ def school_performance(request: HttpRequest, registry_id: str):
     summary="A school's family of similar schools",
 )
 def school_family_members(request: HttpRequest, registry_id: str):
-    user, _token = caller(request)
-    evidence_for_user(user)  # partners never see evidence on schools (accounts/access.py)
+    user, token = caller(request)
+    # Partners never see evidence on schools (accounts/access.py), nor an organisation's token.
+    evidence_for_user(user)
+    evidence_within_token(token)
     school = _school(request, registry_id)
     members = school_family(school)
     visible = dict(
-        with_visible_category(School.objects.filter(pk__in=[m.member_id for m in members]), user).values_list(
-            "pk", "visible_category"
-        )
+        with_visible_category(
+            School.objects.filter(pk__in=[m.member_id for m in members]), user, token=token
+        ).values_list("pk", "visible_category")
     )
     return [
         {

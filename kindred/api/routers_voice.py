@@ -13,7 +13,7 @@ from ninja import Path, Query, Router
 from kindred.api import cursor
 from kindred.api.auth import caller
 from kindred.api.schemas import MAX_ID, ConsultationPage, ConsultationResultsOut, Paging, Problem
-from kindred.api.scope import in_token_region
+from kindred.api.scope import in_token_organisation, in_token_region, within_token_organisation
 from kindred.engine.consultation import ChoiceSummary, ScaleSummary
 from kindred.networks.access import networks_visible_q
 from kindred.networks.models import Network
@@ -60,7 +60,9 @@ def consultation_row(consultation: Consultation) -> dict:
 def consultations_list(request: HttpRequest, paging: Query[Paging]):
     """The consultations whose results you may read (voice.selectors.owned_by), by id."""
     user, token = caller(request)
-    consultations = in_token_region(owned_by(user), token, fields=("region_id", "network__region_id"))
+    consultations = in_token_organisation(
+        in_token_region(owned_by(user), token, fields=("region_id", "network__region_id")), token
+    )
     return cursor.page_of(consultations, paging, each=consultation_row)
 
 
@@ -110,6 +112,7 @@ def consultation_results(request: HttpRequest, consultation_id: int = Path(..., 
     consultation = consultation_for_owner(user, consultation_id)
     if not _in_token_region(consultation, token):
         raise Http404("No such consultation.")
+    within_token_organisation(token, consultation.network_id, what="consultation")
     answered, found = results(consultation)
     fewest = consultation.min_respondents
     network_names = {name for r in found for name in r.by_network}

@@ -10,6 +10,7 @@ from ninja import Path, Router, Status
 
 from kindred.api.schemas import MAX_ID, Problem
 from kindred.api.schemas_writes import PostIn, PostOut, Refusal, ThreadIn, ThreadOut
+from kindred.api.scope import within_token_organisation
 from kindred.api.writes import cleaned, within_region, writer
 from kindred.board import access, services
 from kindred.board.forms import PostForm, ThreadForm
@@ -43,6 +44,7 @@ def board_thread_create(request: HttpRequest, body: ThreadIn, network_id: int = 
     user, token = writer(request)
     network = access.board_for_user(user, network_id, post=True)
     within_region(token, network.region_id, what="network")
+    within_token_organisation(token, network.pk, what="network")
     data = cleaned(ThreadForm(body.dict()))
     thread = services.thread_create(
         network=network,
@@ -74,6 +76,7 @@ def board_reply(request: HttpRequest, body: PostIn, thread_id: int = Path(..., g
     user, token = writer(request)
     thread = access.thread_for_user(user, thread_id, post=True)
     within_region(token, thread.network.region_id, what="thread")
+    within_token_organisation(token, thread.network_id, what="thread")
     data = cleaned(PostForm(body.dict()))
     post = services.post_reply(thread=thread, by=user, body=data["body"])
     return Status(201, post_row(post))

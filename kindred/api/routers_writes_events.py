@@ -17,6 +17,7 @@ from kindred.api.routers_networks import event_row, registration_row
 from kindred.api.routers_networks import router as reads_router
 from kindred.api.schemas import MAX_ID, EventOut, Problem, RegistrationOut
 from kindred.api.schemas_writes import EventIn, Refusal, RegistrationCancelledOut, RegistrationIn
+from kindred.api.scope import within_token_organisation
 from kindred.api.writes import Refused, within_region, writer
 from kindred.engine import recurrence
 from kindred.events import access, services
@@ -49,7 +50,9 @@ def _owner(request: HttpRequest, body: EventIn) -> dict:
     if body.network is not None:
         network = network_for_user(user, body.network, write=True)
         within_region(token, network.region_id, what="network")
+        within_token_organisation(token, network.pk, what="network")
         return {"network": network}
+    within_token_organisation(token, None, what="owner")  # an organisation's token: its networks' events only
     if body.school is not None:
         school = access.school_for_creating(user, body.school)
         within_region(token, school.region_id, what="school")
@@ -110,6 +113,7 @@ def event_register(request: HttpRequest, body: RegistrationIn, event_id: int = P
     user, token = writer(request)
     event = access.event_for_user(user, event_id)
     within_region(token, *_event_regions(event), what="event")
+    within_token_organisation(token, event.network_id, what="event")
     if body.occurrence_start.tzinfo is None:
         raise Refused({"occurrence_start": ["Give the time with its offset (Z for UTC)."]})
     school: School | None = None
@@ -135,6 +139,7 @@ def registration_cancel(request: HttpRequest, registration_id: int = Path(..., g
     user, token = writer(request)
     registration = access.registration_for_user(user, registration_id)
     within_region(token, *_event_regions(registration.event), what="registration")
+    within_token_organisation(token, registration.event.network_id, what="registration")
     promoted = services.registration_cancel(registration=registration, by=user)
     registration.refresh_from_db(fields=["status"])
     return Status(

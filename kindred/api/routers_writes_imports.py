@@ -59,9 +59,13 @@ def import_start(request: HttpRequest, file: File[UploadedFile], fields: Form[Im
     """The admin's "Import a file": the file is kept and imported by the background worker; follow
     `GET /jobs/{id}` until it has succeeded or failed, then read `GET /jobs/{id}/problems`. A file
     with any problem imports nothing (unless `skip_bad_rows`). 403 for anyone the import page refuses."""
-    user, _token = writer(request)
+    user, token = writer(request)
     if not may_import(user):
         raise PermissionDenied("Only staff who may add and change schools import files.")
+    if token.organisation_id is not None:
+        raise PermissionDenied(
+            "A token scoped to an organisation reaches its networks only: it does not import."
+        )
     data = cleaned(ImportForm(fields.dict(), {"file": file}))
     job = import_upload_start(
         upload=data["file"],

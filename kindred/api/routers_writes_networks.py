@@ -20,6 +20,7 @@ from kindred.api.schemas_writes import (
     MembershipRequestOut,
     Refusal,
 )
+from kindred.api.scope import within_token_organisation
 from kindred.api.writes import cleaned, within_region, writer
 from kindred.networks import forms, services
 from kindred.networks.access import (
@@ -61,6 +62,7 @@ def _network(
     user, token = caller(request) if reading else writer(request)
     network, access = network_with_access(user, network_id, write=write)
     within_region(token, network.region_id, what="network")
+    within_token_organisation(token, network.pk, what="network")
     return network, access
 
 

@@ -9,7 +9,7 @@ from kindred.api.services import TOKEN_START, token_hash
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user).select_related("region")
+    return ApiToken.objects.filter(user=user).select_related("region", "organisation")
 
 
 def token_of(user: User, pk: int) -> ApiToken:

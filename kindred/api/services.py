@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindred.accounts.models import User
+from kindred.accounts.models import Organisation, OrganisationPerson, User
 from kindred.api.models import ApiToken
 from kindred.audit.services import audit
 from kindred.schools.models import Region
@@ -27,11 +27,18 @@ def token_hash(secret: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user: User, name: str, scope: str, days: int, region: Region | None = None
+    *,
+    user: User,
+    name: str,
+    scope: str,
+    days: int,
+    region: Region | None = None,
+    organisation: Organisation | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret, which is returned here once and never stored.
 
-    Refused, with nothing written: no name, an unknown scope, a lifetime outside 1..API_TOKEN_MAX_DAYS.
+    Refused, with nothing written: no name, an unknown scope, a lifetime outside 1..API_TOKEN_MAX_DAYS,
+    an organisation `user` is not one of the people of (site administrators may choose any).
     """
     name = name.strip()
     if not name:
@@ -42,6 +49,13 @@ def token_create(
         raise ValidationError(
             _("A token lasts from 1 to %(n)d days.") % {"n": settings.API_TOKEN_MAX_DAYS}, code="days"
         )
+    if organisation is not None and not (
+        user.is_superuser or OrganisationPerson.objects.filter(user=user, organisation=organisation).exists()
+    ):
+        raise ValidationError(
+            _("You are not one of %(organisation)s's people.") % {"organisation": organisation.name},
+            code="organisation",
+        )
     secret = TOKEN_START + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -51,6 +65,7 @@ def token_create(
         key_hash=token_hash(secret),
         scope=scope,
         region=region,
+        organisation=organisation,
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
@@ -60,6 +75,7 @@ def token_create(
         token,
         scope=scope,
         region=region.code if region else None,
+        organisation=organisation.pk if organisation else None,
         expires_at=token.expires_at.isoformat(),
     )
     return token, secret

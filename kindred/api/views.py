@@ -18,13 +18,13 @@ from kindred.core.actions import confirmation_page, confirmed, form_status, refu
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     """The person's tokens, and a form for a new one; a new token's secret is shown on this answer only."""
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     secret = ""
     if request.method == "POST" and form.is_valid():
         with refusal_shown(form) as attempt:
             _token, secret = services.token_create(user=request.user, **form.cleaned_data)
         if attempt.ok:
-            form = TokenForm()
+            form = TokenForm(user=request.user)
     response = render(
         request,
         "api/tokens.html",
