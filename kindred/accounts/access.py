@@ -27,7 +27,7 @@ from enum import IntEnum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -64,14 +64,26 @@ def is_partner_only(user: User) -> bool:
         return False
     cached = getattr(user, "_kindred_partner_only", None)
     if cached is None:
-        partner = (
-            OrganisationPerson.objects.filter(user=user).exists()
-            or user.network_roles.filter(organisation__isnull=False, ended_at__isnull=True).exists()  # type: ignore[attr-defined]
+        # One query, whoever asks: the four ways a person may hold a role, as EXISTS subqueries.
+        row = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                of_organisation=Exists(OrganisationPerson.objects.filter(user=OuterRef("pk"))),
+                for_organisation=Exists(
+                    user.network_roles.model.objects.filter(  # type: ignore[attr-defined]
+                        user=OuterRef("pk"), organisation__isnull=False, ended_at__isnull=True
+                    )
+                ),
+                at_school=Exists(SchoolStaff.objects.filter(user=OuterRef("pk"))),
+                over_area=Exists(RegionalRole.objects.filter(user=OuterRef("pk"))),
+            )
+            .values("of_organisation", "for_organisation", "at_school", "over_area")
+            .first()
         )
-        cached = (
-            partner
-            and not SchoolStaff.objects.filter(user=user).exists()
-            and not RegionalRole.objects.filter(user=user).exists()
+        cached = bool(
+            row
+            and (row["of_organisation"] or row["for_organisation"])
+            and not (row["at_school"] or row["over_area"])
         )
         user._kindred_partner_only = cached  # type: ignore[attr-defined]
     return cached
@@ -161,10 +173,13 @@ def category_scope_for_user(user: User) -> Q | None:
     - "signed_in": everyone signed in sees every school's category.
     Anonymous visitors and partners (`is_partner_only`) never see one.
     """
-    if not user.is_authenticated or not user.is_active or is_partner_only(user):
+    if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
-    if settings.SUPPORT_CATEGORIES_VISIBLE_TO == "signed_in" or user.is_superuser:
+    if user.is_superuser:
         return None
+    if settings.SUPPORT_CATEGORIES_VISIBLE_TO == "signed_in":
+        return Q(pk__in=[]) if is_partner_only(user) else None
+    # "covered": a partner has no school and no area, so sees none (and costs no extra query).
     own = Q(pk__in=SchoolStaff.objects.filter(user=user).values("school_id"))
     regional = regional_schools_q(user)
     return own | regional if regional is not None else own

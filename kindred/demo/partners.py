@@ -1,5 +1,6 @@
-"""The demo's partner beyond schools (issue 23, item 4): a university with one lecturer, invited by
-the coordinator into the first network she coordinates as an expert, and hosting a seminar there.
+"""The demo's partner beyond schools (issue 23, item 4): a university with one lecturer, offering
+training in reading, invited by the coordinator into the first network she coordinates as an expert,
+and hosting a seminar there.
 Written through the services, as a person would do it on the pages."""
 
 from datetime import timedelta
@@ -14,6 +15,8 @@ from kindred.events.models import Event
 from kindred.events.services import event_create
 from kindred.networks.models import Network, NetworkRole
 from kindred.networks.services import membership_request_decide, partner_invite
+from kindred.offers.models import Offer
+from kindred.offers.services import offer_create
 from kindred.schools.models import Region
 
 
@@ -35,6 +38,14 @@ def demo_partners_create(*, region: Region, coordinator: User, admin: User, pass
         language=demo_language(),
     )
     organisation_person_add(organisation=university, user=lecturer, by=admin)
+    offer_create(
+        organisation=university,
+        domain="reading",
+        format=Offer.Format.TRAINING,
+        capacity=6,
+        description=words["description"],
+        by=lecturer,
+    )
     network = (
         Network.objects.filter(
             people_roles__user=coordinator,

@@ -5,9 +5,9 @@ from kindred.offers.models import Match, Offer, SupportRequest
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ["school", "domain", "format", "capacity", "status"]
+    list_display = ["__str__", "domain", "format", "capacity", "status"]
     list_filter = ["format", "status"]
-    raw_id_fields = ["school", "created_by"]
+    raw_id_fields = ["school", "organisation", "created_by"]
 
 
 @admin.register(SupportRequest)

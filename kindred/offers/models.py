@@ -1,7 +1,13 @@
-"""Offers of expertise and requests for support between schools, and the matches between them."""
+"""Offers of expertise and requests for support between schools, and the matches between them.
+
+A partner organisation (a university, a museum: issue 23, item 4) offers expertise too: its offers
+are listed beside the schools' and on its page, and taken up by inviting one of its people into a
+network; the ranked suggestions and matches stay between schools (they rest on the schools'
+evidence and end in a partnership of two schools or a school's event)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +27,16 @@ class Offer(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="offers")
+    # Whose offer: a school's or a partner organisation's (exactly one, constraint below).
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="offers")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("organisation"),
+    )
     domain = models.CharField(_("domain"), max_length=64)
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
     capacity = models.PositiveSmallIntegerField(_("how many schools at once"), default=1)
@@ -35,9 +50,21 @@ class Offer(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["domain", "status"], name="offer_domain_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, organisation__isnull=True)
+                | Q(school__isnull=True, organisation__isnull=False),
+                name="offer_of_a_school_or_an_organisation",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.school.name}: {self.get_format_display()} ({self.domain})"
+        return f"{self.offered_by}: {self.get_format_display()} ({self.domain})"
+
+    @property
+    def offered_by(self) -> str:
+        """The offering school's or organisation's name."""
+        return self.school.name if self.school_id else self.organisation.name
 
 
 class SupportRequest(models.Model):

@@ -125,7 +125,8 @@ def _domain_evidence(pks: list[int] | None, domain: str, *, region_id: int | Non
 
 def _candidates(request: SupportRequest) -> list[_Candidate]:
     offers = list(
-        Offer.objects.filter(domain__iexact=request.domain, status=Offer.Status.OPEN)
+        # Schools' offers: a partner organisation's is taken up by inviting its people into a network.
+        Offer.objects.filter(domain__iexact=request.domain, status=Offer.Status.OPEN, school__isnull=False)
         .exclude(school=request.school)
         .select_related("school")
         .order_by("pk")
@@ -150,16 +151,17 @@ def _candidates(request: SupportRequest) -> list[_Candidate]:
     }
     found = [
         _Candidate(
-            o.school,
+            school,
             o,
             _best(
-                z_by_school.get(o.school_id),
-                SELF_EVALUATED_STRENGTH_Z if o.school_id in self_strong else None,
+                z_by_school.get(school.pk),
+                SELF_EVALUATED_STRENGTH_Z if school.pk in self_strong else None,
             ),
-            z_by_school.get(o.school_id),
-            self_strong.get(o.school_id),
+            z_by_school.get(school.pk),
+            self_strong.get(school.pk),
         )
         for o in offers
+        if (school := o.school) is not None  # every one: schools' offers only (above)
     ]
     if request.school.region_id is None:
         return found

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kindred.accounts.models import User
+from kindred.accounts.models import Organisation, OrganisationPerson, User
 from kindred.audit.services import audit
 from kindred.events.services import event_create
 from kindred.networks.access import may_act_for_school
@@ -23,26 +23,47 @@ def _acting(by: User, school: School) -> None:
         raise ValidationError(_("Only the school's leaders and administrators act for it."))
 
 
+def _acting_for_organisation(by: User, organisation: Organisation) -> None:
+    if not (
+        by.is_superuser or OrganisationPerson.objects.filter(user=by, organisation=organisation).exists()
+    ):
+        raise ValidationError(_("Only the organisation's own people offer for it."))
+
+
 @transaction.atomic
 def offer_create(
-    *, school: School, domain: str, format: str, capacity: int = 1, description: str = "", by: User
+    *,
+    domain: str,
+    format: str,
+    by: User,
+    school: School | None = None,
+    organisation: Organisation | None = None,
+    capacity: int = 1,
+    description: str = "",
 ) -> Offer:
-    _acting(by, school)
+    """A school's offer (its leaders and administrators) or a partner organisation's (its people)."""
+    if (school is None) == (organisation is None):
+        raise ValidationError(_("An offer is a school's or an organisation's."))
+    if school is not None:
+        _acting(by, school)
+    elif organisation is not None:
+        _acting_for_organisation(by, organisation)
     if not domain.strip():
         raise ValidationError(_("Say in which domain you offer support."))
     if capacity < 1:
         raise ValidationError(_("Offer room for at least one school."))
     offer = Offer(
         school=school,
+        organisation=organisation,
         domain=domain.strip().lower(),
         format=format,
         capacity=capacity,
         description=description,
         created_by=by,
     )
-    offer.full_clean(exclude=["school", "created_by"])
+    offer.full_clean(exclude=["school", "organisation", "created_by"])
     offer.save()
-    audit(by, "offers.offer_created", school, offer=offer.pk, domain=offer.domain)
+    audit(by, "offers.offer_created", school or organisation, offer=offer.pk, domain=offer.domain)
     return offer
 
 
@@ -96,7 +117,10 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
     match = (
         Match.objects.select_for_update().select_related("request__school", "offer__school").get(pk=match.pk)
     )
-    _acting(by, match.offer.school)
+    offering = match.offer.school
+    if offering is None:  # a partner organisation's offer is never matched (offers/models.py)
+        raise ValidationError(_("A partner organisation's offer is taken up by inviting it into a network."))
+    _acting(by, offering)
     if match.agreed:
         raise ValidationError(_("Already agreed."))
     request, offer = match.request, match.offer
@@ -107,14 +131,14 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
     match.offerer_agreed_at = timezone.now()
     if match.outcome == Match.Outcome.PARTNERSHIP:
         network = network_create(
-            name=f"{offer.school.name} & {request.school.name}: {request.domain}"[:200],
+            name=f"{offering.name} & {request.school.name}: {request.domain}"[:200],
             kind=Network.Kind.PARTNERSHIP,
             region=request.school.region,
             by=by,
             purpose=request.needs[:300],
             status=Network.Status.ACTIVE,
         )
-        membership_add(network=network, school=offer.school, role="mentor", by=by)
+        membership_add(network=network, school=offering, role="mentor", by=by)
         membership_add(network=network, school=request.school, role="mentee", by=by)
         match.network = network
     else:
@@ -123,13 +147,13 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
         )
         match.event = event_create(
             by=by,
-            school=offer.school,
+            school=offering,
             kind="training",
             title=f"{offer.get_format_display()}: {request.domain}",
             description=request.needs,
             starts_at=start,
             ends_at=start + timedelta(hours=2),
-            host_school=offer.school,
+            host_school=offering,
         )
     match.save()
     request.status = SupportRequest.Status.MATCHED
@@ -137,5 +161,5 @@ def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -
     if taken + 1 >= offer.capacity:
         offer.status = Offer.Status.CLOSED
         offer.save(update_fields=["status"])
-    audit(by, "offers.match_accepted", offer.school, match=match.pk, outcome=match.outcome)
+    audit(by, "offers.match_accepted", offering, match=match.pk, outcome=match.outcome)
     return match

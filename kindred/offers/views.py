@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kindred.accounts.models import Organisation
 from kindred.core.actions import refusal_shown
 from kindred.networks.access import may_act_for_school, schools_user_acts_for
 from kindred.offers import selectors, services
@@ -21,10 +22,25 @@ def _school(request):
     return school
 
 
+def _organisations(user):
+    """The partner organisations `user` is one of the people of (they offer expertise for them)."""
+    return Organisation.objects.filter(people__user=user).order_by("name")
+
+
+def _offerer(request) -> dict:
+    """Whose offer the form makes: one of the person's organisations, or one of their schools."""
+    if request.POST.get("organisation"):
+        organisation = _organisations(request.user).filter(pk=request.POST["organisation"]).first()
+        if organisation is None:
+            raise ValidationError(_("Choose an organisation you belong to."))
+        return {"organisation": organisation}
+    return {"school": _school(request)}
+
+
 @require_GET
 @login_required
 def index(request):
-    offers = Offer.objects.filter(status=Offer.Status.OPEN).select_related("school")
+    offers = Offer.objects.filter(status=Offer.Status.OPEN).select_related("school", "organisation")
     requests_ = SupportRequest.objects.filter(status=SupportRequest.Status.OPEN).select_related("school")
     return render(
         request,
@@ -33,6 +49,7 @@ def index(request):
             "offers": Paginator(offers, 25).get_page(request.GET.get("page")),
             "requests": requests_[:50],
             "my_schools": schools_user_acts_for(request.user),
+            "my_organisations": _organisations(request.user),
             "formats": Offer.Format.choices,
             "domains": selectors.domain_suggestions(),
             "my_matches": Match.objects.filter(
@@ -47,7 +64,7 @@ def index(request):
 def offer_create(request):
     try:
         services.offer_create(
-            school=_school(request),
+            **_offerer(request),
             domain=request.POST.get("domain", ""),
             format=request.POST.get("format", ""),
             capacity=int(request.POST.get("capacity") or 1),

@@ -11,6 +11,7 @@ from kindred.accounts.access import organisation_for_user, sees_organisation_peo
 from kindred.accounts.models import Organisation
 from kindred.events.selectors import occurrence_url, organisation_events
 from kindred.networks.selectors import organisation_networks
+from kindred.offers.models import Offer
 
 PAGE_SIZE = 25
 
@@ -49,6 +50,7 @@ def organisation(request, pk: int):
             "organisation": found,
             "roles": organisation_networks(found, request.user),
             "events": [(entry, occurrence_url(entry.event.pk, entry.occurrence)) for entry in events],
+            "offers": found.offers.filter(status=Offer.Status.OPEN).order_by("-created_at", "-pk"),
             "people": found.people.select_related("user").order_by("user__full_name", "pk")
             if sees_organisation_people(request.user, found)
             else None,

@@ -16,6 +16,7 @@ def test_the_demo_university_is_an_expert_in_the_coordinators_network_and_hosts_
     role = NetworkRole.objects.active().get(user=made["person"])
     assert (role.network, role.role, role.organisation) == (network_x, "expert", made["organisation"])
     assert made["event"].host_organisation == made["organisation"]
+    assert made["organisation"].offers.get().domain == "reading"
     client.force_login(teacher_x)
     page = client.get(f"/organisations/{made['organisation'].pk}/").content.decode()
     assert made["event"].title in page and network_x.name in page
