@@ -115,7 +115,11 @@ def match_propose(*, request: SupportRequest, offer: Offer, outcome: str, by: Us
 def match_accept(*, match: Match, by: User, starts_at: datetime | None = None) -> Match:
     """The offering school accepts: the match becomes a partnership (a two-school network) or an event."""
     match = (
-        Match.objects.select_for_update().select_related("request__school", "offer__school").get(pk=match.pk)
+        # Not the offering school's row: an offer's school is nullable now (an organisation's offer),
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        Match.objects.select_for_update(of=("self", "request", "request__school", "offer"))
+        .select_related("request__school", "offer__school")
+        .get(pk=match.pk)
     )
     offering = match.offer.school
     if offering is None:  # a partner organisation's offer is never matched (offers/models.py)
