@@ -16,14 +16,25 @@ from tests.api.conftest import bearer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def expert(api_world, private_network_x, school_leader_x, partner, university):
-    """The university's lecturer, an expert in school X's private cluster (not in network X)."""
+def expert_made(request):
+    """The university's lecturer (the `partner` fixture) made an expert in school X's private cluster
+    (not in network X), by its coordinator; also for tests/api/test_schema.py."""
+    partner, university = request.getfixturevalue("partner"), request.getfixturevalue("university")
     invitation = partner_invite(
-        network=private_network_x, person=partner, organisation=university, role="expert", by=school_leader_x
+        network=request.getfixturevalue("private_network_x"),
+        person=partner,
+        organisation=university,
+        role="expert",
+        by=request.getfixturevalue("school_leader_x"),
     )
     membership_request_decide(request=invitation, approve=True, by=partner)
     return partner
+
+
+@pytest.fixture
+def expert(api_world, request):
+    """The university's lecturer, an expert in school X's private cluster (not in network X)."""
+    return expert_made(request)
 
 
 def items(client, path: str, key: str) -> list:

@@ -1,5 +1,6 @@
 """Tests generated from the API's own OpenAPI document (schemathesis): for every operation,
-requests hypothesis makes up from the schema, sent with the tokens of several personas. No answer
+requests hypothesis makes up from the schema, sent with the tokens of several personas (and tokens
+narrowed to a region or to an organisation, issue 24 item 4). No answer
 is a server error, every answer is what the schema says (status, content type, body), and no
 answer carries what the persona may not see: another school's support category, a private
 network, its events, its library resources or its development plans, or a consultation one does not own.
@@ -53,7 +54,36 @@ NEVER = {
     ),
     "system_leader": ({("200002", "red")}, set()),
     "teacher_x": ({("200002", "red")}, {"Joint CPD next year"}),  # region A's leader's consultation
+    # Tokens narrower than their person (issue 24 item 4). A site administrator's token for region A
+    # reaches nothing of region B.
+    "site_admin, region A token": ({("200002", "red")}, {"Region B TeachMeet"}),
+    # The university's token (its expert is in the private cluster only): no support category at all,
+    # nothing of network X, of region B or of the region's consultation.
+    "expert, organisation token": (
+        {("100001", "amber"), ("200002", "red")},
+        {"Community reading plan", "Community phonics plan", "Region B TeachMeet", "Joint CPD next year"},
+    ),
+    "site_admin, organisation token": (
+        {("100001", "amber"), ("200002", "red")},
+        {"Community reading plan", "Community phonics plan", "Region B TeachMeet", "Joint CPD next year"},
+    ),
 }
+
+
+def _token_of(persona: str, request) -> tuple[object, dict]:
+    """(the person, what narrows the token) for a persona of NEVER."""
+    name, _, token = persona.partition(", ")
+    if token == "region A token":
+        return request.getfixturevalue(name), {"region": request.getfixturevalue("region_a")}
+    if token == "organisation token":
+        if name == "expert":
+            from tests.api.test_organisation_tokens import expert_made
+
+            expert_made(request)
+        return request.getfixturevalue("partner" if name == "expert" else name), {
+            "organisation": request.getfixturevalue("university")
+        }
+    return request.getfixturevalue(name), {}
 
 
 def _categories(response) -> set[tuple[str, str]]:
@@ -96,10 +126,10 @@ def test_every_operation_answers_as_its_schema_says_and_within_the_personas_perm
     persona, api_world, request, settings, connection_kept
 ):
     settings.API_REQUESTS_PER_MINUTE = 0  # hundreds of requests a minute: the limit has its own test
-    user = request.getfixturevalue(persona)
+    user, narrowed = _token_of(persona, request)
     # A write token: it reads as a read token does, and the write endpoints are sent too (each
     # persona may write only where the pages let it; what it writes is checked as what it reads).
-    _token, secret = token_create(user=user, name="schemathesis", scope="write", days=1)
+    _token, secret = token_create(user=user, name="schemathesis", scope="write", days=1, **narrowed)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     forbidden_categories, forbidden_names = NEVER[persona]
 
