@@ -61,7 +61,8 @@ def test_dashboard_page_uses_a_bounded_number_of_queries(
     client, small_country, reader, django_assert_max_num_queries
 ):
     client.force_login(reader)
-    with django_assert_max_num_queries(12):
+    # + whether the reader is only a partner (accounts.access.is_partner_only, issue 23 item 4)
+    with django_assert_max_num_queries(13):
         client.get("/evidence/dashboard/")
 
 
@@ -139,7 +140,8 @@ def test_school_page_with_evidence_uses_a_bounded_number_of_queries(
 ):
     school = School.objects.filter(performance__isnull=False, family_members__isnull=False).first()
     client.force_login(reader)
-    with django_assert_max_num_queries(22):  # + the navigation's leader link (21.5) and unread count (21.11)
+    # + the navigation's leader link (21.5), unread count (21.11), is_partner_only (23.4)
+    with django_assert_max_num_queries(23):
         response = client.get(school.get_absolute_url())
     assert response.status_code == 200
 
@@ -150,7 +152,8 @@ def test_good_practice_page_uses_a_bounded_number_of_queries(
     start = School.objects.filter(phase="primary").first()
     client.force_login(reader)
     # 12, and two for the listed helpers' capacities (their own word; partnerships they support now)
-    with django_assert_max_num_queries(16):  # + the navigation's leader link (21.5) and unread count (21.11)
+    # + the navigation's leader link (21.5), unread count (21.11), is_partner_only (23.4)
+    with django_assert_max_num_queries(17):
         client.get("/evidence/good-practice/", {"domain": "maths", "school": start.registry_id})
 
 
