@@ -1,6 +1,6 @@
 """What the demo's people write — network names and purposes, posts, events, a university partner, resources, offers,
 a consultation, a plan and the impact material (a funded programme, a survey, letters of support) — in the language of the country the demo is built for (the country
-profile's `language`: Arabic for Egypt, English otherwise).
+profile's `language`: Welsh for Wales, Arabic for Egypt, English otherwise).
 
 These are not interface strings (the catalogues translate those, for each reader): they are what
 people in that country would type, so they are stored as typed and every reader sees them so, as
@@ -403,7 +403,219 @@ ARABIC: dict = {
     },
 }
 
-TEXTS = {"en": ENGLISH, "ar": ARABIC}
+WELSH: dict = {
+    "people": {
+        "admin": "Ada Gweinyddwr",
+        "leader": "Sam Arweinydd-System",
+        "coordinator": "Nia Cydlynydd",
+        "teacher": "Tomos Athro",
+        "contact": "Rhian Arweinydd-Darllen",
+        "maths": ["Mari Mathemateg", "Owain Rhif", "Prys Algebra"],
+        "cluster_lead": "Cari Clwstwr",
+        "head_of": "Pennaeth {school}",
+    },
+    "profiles": {
+        "coordinator": {
+            "job_title": "Pennaeth",
+            "subjects": "Arweinyddiaeth, darllen",
+            "phases": "Cynradd",
+            "offer": "Arwain cymuned o ysgolion; darllen er pleser ar draws tref.",
+            "languages": "Cymraeg, Saesneg",
+        },
+        "teacher": {"job_title": "Athro dosbarth", "subjects": "Gwyddoniaeth"},
+        "contact": {
+            "job_title": "Arweinydd llythrennedd",
+            "subjects": "Cymraeg, darllen, ffoneg",
+            "phases": "Cynradd",
+            "offer": "Cynnal hyfforddiant ffoneg i staff newydd",
+        },
+        "maths": {
+            "job_title": "Pennaeth mathemateg",
+            "subjects": "Mathemateg, ystadegaeth",
+            "phases": "Uwchradd",
+            "offer": "Yn hapus i rannu ein cynllun gwaith meistrolaeth",
+            "languages": "Cymraeg, Saesneg",
+        },
+        "cluster_lead": {"job_title": "Dirprwy bennaeth", "subjects": "Presenoldeb, gofal bugeiliol"},
+    },
+    "networks": {
+        "community": {
+            "name": "Cymuned Ddysgu Glan yr Afon",
+            "purpose": "Ysgolion cyfagos yn rhannu arferion darllen a hyfforddiant staff ar y cyd",
+            "description": "Rydym yn cwrdd ddwywaith y tymor, gyda phob ysgol yn ei thro yn ein croesawu. "
+            "Croeso i ymwelwyr.",
+            "subject": "Darllen",
+            "replaced": "Ymunodd â chlwstwr arall yn ei dalgylch",
+        },
+        "maths": {
+            "name": "Rhwydwaith Adrannau Mathemateg",
+            "purpose": "Penaethiaid mathemateg yn cymharu canlyniadau ac yn rhannu cynlluniau gwaith",
+            "subject": "Mathemateg",
+            "left": "Adran rhy fach eleni",
+        },
+        "cluster": {
+            "name": "Clwstwr Gwella'r Dwyrain",
+            "purpose": "Clwstwr rhaglen yn gweithio ar bresenoldeb",
+            "left": "Caeodd yr ysgol",
+        },
+        "partnership": {
+            "name": "Partneriaeth Maes-y-Dderwen a'r Nant",
+            "purpose": "Mentora ar ddarllen cynnar, a drefnwyd gan yr awdurdod lleol",
+        },
+        "forming": {
+            "name": "Cymuned Ysgolion y Cwm (yn ffurfio)",
+            "purpose": "Ysgolion bach gwledig yn cynllunio digwyddiadau ar y cyd i ddisgyblion",
+            "ask": "Rydym dair milltir i ffwrdd a byddem wrth ein bodd yn ymuno.",
+        },
+        "group": {
+            "name": "Athrawon meistrolaeth mathemateg",
+            "subject": "Mathemateg",
+            "purpose": "Athrawon yn rhannu gwersi meistrolaeth rhwng ysgolion, a ddechreuodd ar grŵp ffôn",
+            "ask": "Mae wyth ysgol bellach yn cynllunio eu mathemateg gyda'i gilydd; hoffem gael rota a "
+            "chynllun ar y cyd.",
+        },
+    },
+    "threads": [
+        (
+            "Croeso, a sut mae'r bwrdd hwn yn gweithio",
+            "Croeso i fwrdd y rhwydwaith. Postiwch gwestiynau, rhannwch yr hyn a weithiodd, a *soniwch* am "
+            "gydweithiwr gydag @**Eu Henw** fel eu bod yn clywed ar unwaith. Daw popeth arall yn eich "
+            "crynodeb dyddiol.",
+            ["Diolch! Edrych ymlaen at y cyfarfod cyntaf.", "Oes ffolder a rennir ar gyfer y cofnodion?"],
+        ),
+        (
+            "Darllen er pleser: beth weithiodd y tymor hwn",
+            "Symudon ni ein cornel ddarllen wrth ymyl y llyfrgell a dyblodd y benthyca. Beth sydd wedi "
+            "gweithio i chi?",
+            [
+                "**Cyfnewid llyfrau** cyn y gwyliau: mae pob disgybl yn dod ag un ac yn mynd ag un.",
+                "Rhieni'n darllen gyda disgyblion ar fore Gwener. Daeth mwy nag yr oeddem yn ei ofni.",
+                "Rhoesom gynnig ar syniad [y pasbort darllen](https://example.org/passport) — yn hapus i "
+                "rannu'r templed.",
+            ],
+        ),
+        (
+            "Cymedroli ysgrifennu ar draws ein hysgolion",
+            "Allen ni gyfnewid tri darn o ysgrifennu fesul ysgol cyn y cyfarfod nesaf a'u cymedroli gyda'n "
+            "gilydd?",
+            [
+                "Ie, os gwelwch yn dda. Blwyddyn 6 neu Flwyddyn 2?",
+                "Y ddwy, os oes amser; Blwyddyn 6 yn gyntaf.",
+            ],
+        ),
+    ],
+    "partners": {
+        "university": "Prifysgol y Cymoedd, Ysgol Addysg",
+        "website": "https://education.example.ac.uk/",
+        "description": "Cyrsiau i athrawon ar yr ymchwil ar ddarllen, ac athrawon dan hyfforddiant ar leoliad.",
+        "person": "Dr Lowri Darlithydd",
+        "event": "Ymchwil darllen sy'n gweithio yn y dosbarth: seminar prifysgol",
+        "event_place": "Prifysgol y Cymoedd, darlithfa 2",
+        "message": "A fyddech chi'n cynnal seminar i'n harweinwyr darllen y tymor hwn?",
+    },
+    "events": {
+        "meeting": "{network}: cyfarfod y rhwydwaith",
+        "meeting_place": "Llyfrgell yr ysgol sy'n croesawu",
+        "cancelled": "Noson rieni",
+        "teachmeet": "{network}: cyfarfod rhannu athrawon",
+        "sport": "{network}: twrnamaint pêl-rwyd",
+        "sport_place": "Neuadd chwaraeon",
+        "training": "Ffoneg sy'n aros",
+        "training_place": "Yr ysgol arweiniol, ystafell 4",
+    },
+    "library": {
+        "link": "Pecyn cymorth yr Education Endowment Foundation",
+        "link_url": "https://educationendowmentfoundation.org.uk/",
+        "link_tags": "ymchwil, tystiolaeth",
+        "plan": "Darllen er pleser: cynllun tymor",
+        "plan_file": "cynllun-darllen.txt",
+        "plan_text": "Wythnos 1: sgwrs am lyfrau.\nWythnos 2: darllen yn uchel.\n",
+        "plan_file_2": "cynllun-darllen-f2.txt",
+        "plan_text_2": "Wythnos 1: sgwrs am lyfrau.\nWythnos 2: darllen yn uchel.\nWythnos 3: awdur yn ymweld.\n",
+        "plan_note": "Ychwanegwyd awdur yn ymweld",
+        "plan_tags": "darllen, blwyddyn 3",
+        "policy": "Polisi DPP ar y cyd",
+        "policy_file": "polisi-dpp.txt",
+        "policy_text": "Mae gan bob athro bum diwrnod o DPP y flwyddyn, ac un ohonynt ar y cyd â'r rhwydwaith.\n",
+        "policy_file_2": "polisi-dpp-f2.txt",
+        "policy_text_2": "Mae gan bob athro bum diwrnod o DPP y flwyddyn, a dau ohonynt ar y cyd â'r rhwydwaith.\n",
+        "policy_note": "Dau ddiwrnod ar y cyd",
+    },
+    "offers": {
+        "mentoring": "Mae ein harweinydd darllen yn mentora arweinydd ysgol arall am dymor.",
+        "visit": "Dewch i weld gwersi ffoneg.",
+        "new_school": "Rydym yn mentora ysgolion yn eu blynyddoedd cyntaf.",
+        "need": "Gostyngodd ein canlyniadau ffoneg ym mlwyddyn 1; rydym am weld arfer cryf.",
+        "maths_need": "Help gyda ffracsiynau ym mlwyddyn 5.",
+    },
+    "impact": {
+        "programme": "Ysgolion Gyda'i Gilydd 2025–2027",
+        "funder": "Ymddiriedolaeth Ysgolion y Rhanbarth",
+        "description": "Clystyrau, rhwydwaith pwnc a phartneriaeth fentora, wedi'u hariannu i wella darllen a "
+        "mathemateg.",
+        "cost_programme": "Gwerthuso a chydlynydd y rhaglen",
+        "cost_network": "Athrawon cyflenwi ar gyfer cyfarfodydd y rhwydwaith",
+        "cost_event": "Ystafell a lluniaeth",
+        "survey": "Cydweithio",
+        "statements": [
+            "Rwy'n dysgu gan gydweithwyr mewn ysgolion eraill",
+            "Rwyf wedi rhoi cynnig ar rywbeth newydd yn fy addysgu y tymor hwn",
+            "Mae ein disgyblion yn elwa o'r rhwydwaith",
+        ],
+        "question": "Beth a'ch helpodd fwyaf?",
+        "remarks": [
+            "Ymweld ag ystafelloedd dosbarth ysgol arall",
+            "Y diwrnod hyfforddi ar y cyd",
+            "Rhannu cynlluniau",
+            "",
+        ],
+        "programme_survey": "Ysgolion Gyda'i Gilydd: yr hyn y mae staff yn ei weld",
+        "programme_statements": [
+            "Mae'r rhaglen wedi newid sut rwy'n addysgu",
+            "Rwy'n gwybod at ba ysgol i droi pan fydd angen help arnaf",
+        ],
+        "programme_question": "Beth ddylai'r rhaglen ei wneud y flwyddyn nesaf?",
+        "staff": "Athro {n}, {school}",
+        "authority_writer": "{name}, ar ran yr awdurdod",
+        "partner_writer": "Prifysgol Glan yr Afon, Ysgol Addysg",
+        "letter_file": "llythyr-cefnogaeth.txt",
+        "letter": """At bwy bynnag a fo'n berthnasol,
+
+Mae {name} wedi cydweithio ers {year}: mae ei hysgolion yn cynnal hyfforddiant ei gilydd, yn rhannu
+cynllun datblygu ac yn ymweld ag ystafelloedd dosbarth ei gilydd. Mae'r awdurdod yn cefnogi ei gais.
+
+{writer}
+""",
+    },
+    "consultation": {
+        "title": "Datblygiad proffesiynol ar y cyd y flwyddyn nesaf",
+        "description": "Pa ddiwrnod a pha themâu a ddylai fod i hyfforddiant ar y cyd y rhanbarth?",
+        "day": "Pa ddiwrnod sydd orau i'ch staff?",
+        "days": ["Dydd Llun", "Dydd Mercher", "Dydd Gwener"],
+        "useful": "Pa mor ddefnyddiol oedd yr hyfforddiant ar y cyd eleni?",
+        "change": "Beth ddylem ni ei newid?",
+        "remarks": [
+            "Mwy o amser i ymweld ag ystafelloedd dosbarth ein gilydd",
+            "Llai o deithio: ei gynnal ar-lein",
+            "Darllen a ffoneg",
+            "",
+        ],
+    },
+    "plan": {
+        "title": "Darllen cryfach gyda'n gilydd",
+        "summary": "Wedi'i lunio o angen cyffredin yr aelodau yn y cwricwlwm (darllen) a'u harbenigwyr eu hunain.",
+        "priority": "Darllen cynnar systematig ym mhob ysgol sy'n aelod",
+        "rationale": "Mae hanner yr aelodau neu fwy yn nodi'r cwricwlwm yn angen.",
+        "first": "Hyfforddiant ffoneg yn yr ysgol arweiniol",
+        "first_resources": "Dau hanner diwrnod; arweinydd darllen yr ysgol arweiniol",
+        "first_target": "Pob aelod yn rhoi 3 neu fwy i C2",
+        "second": "Arweinwyr darllen yn ymweld â gwersi ei gilydd",
+        "second_target": "Pob ysgol yn croesawu un ymweliad bob tymor",
+        "progress": "Cynhaliwyd y sesiwn gyntaf; daeth 14 athro.",
+    },
+}
+
+TEXTS = {"en": ENGLISH, "cy": WELSH, "ar": ARABIC}
 
 
 def demo_language() -> str:
