@@ -235,7 +235,7 @@ def main() -> None:
             ),
             "burst_wall_clock": round(burst_seconds, 1),
         },
-        "note": "2 shared cores; every sign-in hashes with Argon2 (100 MB, 2 passes), so the burst queues on CPU.",
+        "note": "2 shared cores; every sign-in checks an Argon2id hash (kindred/accounts/hashers.py: 19 MiB, 2 passes), so the burst queues on CPU.",
     }
     print(json.dumps(report, indent=2))
     out = ROOT / "benchmarks" / "results" / "sign_in_load_sqlite.json"
