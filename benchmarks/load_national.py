@@ -1,28 +1,35 @@
-"""The national load test (issue #26): `kindred serve` + PostgreSQL + Redis with the national trial's
-data, driven by locust (benchmarks/locustfile.py) headless, in steps of users; writes
-benchmarks/results/load_national.json (and locust's CSV files beside it, load_national_<users>_*.csv).
+"""The national load test (issue #26), in one command: `kindred serve --workers 2` + PostgreSQL + Redis
+with the national trial's data, driven by locust (benchmarks/locustfile.py) headless; writes
+benchmarks/results/load_national.json (and locust's CSV files beside it, load_national_<users>_*.csv, named after --out)
+and prints p50, p95, errors, requests/s and the CPU it took per core.
 
     .venv/bin/pip install --require-hashes --no-deps -r requirements/all.txt   # the bench extra: locust
-    .venv/bin/python benchmarks/load_national.py \\
-        --database-url postgres://postgres@127.0.0.1:5432/kd_ops_national \\
-        --redis-url redis://127.0.0.1:6379/6 --port 8600 --steps 50 100 200 --step-time 2m
-    ... --steps 200 --step-time 10m                                          # the quoted run
+    .venv/bin/python benchmarks/load_national.py          # the quoted run: 200 visitors for 10 minutes
+    .venv/bin/python benchmarks/load_national.py --steps 20 --step-time 1m     # a quick try
+    ... --steps 50 100 200 --step-time 2m --think 1-5       # where it saturates (the old 1-5 s mix)
 
-The database must hold the national trial (`kindred generate --schools 38000 --networks --posts
-500000`; bench_migrations.py --generate makes one). The script gives PEOPLE teachers of it a known
-password (one hash, the same for all; nobody else's account is touched) and writes who they are
-(their school, a network of it, a thread of its board, their region, a public network for the
-feed) to a file for the locust file. It starts `kindred serve` (gunicorn, `--workers`, default
-kindred serve's own: 2 × cores + 1) with production settings but for plain HTTP on 127.0.0.1
+The database (--database-url, default postgres://postgres@127.0.0.1:5432/kindred_national) is
+created if it does not exist, migrated, and filled with the national trial if it holds no school
+(`kindred generate --schools 38000 --networks --posts 500000`: ~2.5 minutes on 2 cores, ~1.2 GB);
+a database that holds schools is used as it is. Redis (--redis-url) is started on a scratch
+port (no persistence) when nothing answers there and redis-server is installed.
+
+The script gives PEOPLE teachers of it a known password (one hash, the same for all; nobody else's
+account is touched) and writes who they are (their school, a network of it, a thread of its board,
+their region, a public network for the feed) to a file for the locust file. It starts `kindred
+serve` (gunicorn, --workers, default 2) with production settings but for plain HTTP on 127.0.0.1
 (SECURE_SSL_REDIRECT and SECURE_COOKIES off; the visitors send the proxy's headers, and
 TRUSTED_PROXY_COUNT=1 makes each visitor its own client address), TASKS_BACKEND=redis (replies
 queue their notifications; no worker runs, so the queue only grows: nothing is sent), waits for
-/ready/, then runs locust once per step of users. For each step it records per endpoint the
-requests, failures, p50/p95/p99 and requests/s (locust's figures), the CPU seconds of the web
-server (master and workers), of the database server processes serving it and of locust itself,
-the machine's CPU use per core from /proc/stat, and the load average (`uptime`) before, every 30 s
-during, and after. The machine is shared: other people's work is in the load average and in the
-per-core CPU; the web server's and database's own CPU seconds are this test's.
+/ready/, then runs locust once per step of users, with --think as the visitors' think time
+(locustfile.py says why "reading", its default, is a Weibull of mean 20 s). For each step it
+records per endpoint the requests, failures, p50/p95/p99 and requests/s (locust's figures), the
+CPU seconds of the web server (master and workers), of the database server processes serving it
+and of locust itself, the machine's CPU use per core from /proc/stat, and the load average
+(`uptime`) before, every 30 s during, and after. The machine must be quiet for the quoted run:
+other people's work shows in the load average and in the per-core CPU (the web server's and
+database's own CPU seconds are this test's); the script warns when the load average is over 0.5
+before it starts.
 """
 
 import argparse
@@ -31,6 +38,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -85,6 +93,65 @@ print(len(rows))
         [sys.executable, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     )
     print(f"{done.stdout.strip()} people ready", flush=True)
+
+
+def ensure_national(env: dict[str, str], database_url: str) -> None:
+    """Create the database if it does not exist, migrate it, and generate the national trial into it
+    if it holds no school."""
+    import psycopg
+    from psycopg import sql
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    server = url._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}", flush=True)
+    # With TASKS_BACKEND=redis, django-rq's own migrations too (as the deployment's `kindred migrate`)
+    subprocess.run([str(BIN / "kindred"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
+    with psycopg.connect(database_url) as conn:
+        schools = conn.execute("SELECT count(*) FROM schools_school").fetchone()[0]
+    if schools:
+        print(f"database {name} holds {schools:,} schools: used as it is", flush=True)
+        return
+    print(f"generating the national trial into {name} (a few minutes)", flush=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "kindred"), "generate", "--schools", "38000", "--networks", "--posts", "500000"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def ensure_redis(redis_url: str, scratch: Path) -> tuple[str, subprocess.Popen | None]:
+    """The Redis URL to use, and the redis-server started for the test (None if one answered)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+        return redis_url, None
+    except redis.RedisError:
+        pass
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=scratch,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(50):
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+            print(f"started redis-server on port {port}", flush=True)
+            return url, server
+        except redis.RedisError:
+            time.sleep(0.2)
+    raise SystemExit(f"redis-server did not answer on port {port}")
 
 
 def proc_cpu(pid: int) -> float:
@@ -209,7 +276,8 @@ def locust_failures(prefix: str) -> list[dict]:
 
 
 def run_step(args, env, users: int, server: subprocess.Popen, people: Path) -> dict:
-    prefix = str(RESULTS / f"load_national_{users}")
+    out = Path(args.out)
+    prefix = str(out.parent / f"{out.stem}_{users}")  # locust's CSV files beside the results
     sampler = Sampler(args.database_url)
     sampler.sample_db()
     web_pids = [server.pid, *children_of(server.pid)]
@@ -240,7 +308,7 @@ def run_step(args, env, users: int, server: subprocess.Popen, people: Path) -> d
             "--stop-timeout",
             "10",
         ],
-        env={**env, "LOAD_PEOPLE": str(people), "LOAD_PASSWORD": PASSWORD},
+        env={**env, "LOAD_PEOPLE": str(people), "LOAD_PASSWORD": PASSWORD, "LOAD_THINK": args.think},
         cwd=ROOT,
     )
     _pid, _status, usage = os.wait4(locust.pid, 0)
@@ -280,29 +348,54 @@ def run_step(args, env, users: int, server: subprocess.Popen, people: Path) -> d
     }
 
 
+def summary_line(step: dict) -> str:
+    """One step in words: what the quoted run is judged on, and the CPU it took per core."""
+    seconds = step["seconds"]
+    web, db = step["web_cpu_seconds"], step["database_cpu_seconds"]
+    return (
+        f"{step['users']} users for {seconds:.0f} s: {step['requests']:,} requests, "
+        f"{step['failures']} errors, {step['requests_per_second']} requests/s, "
+        f"p50 {step['p50_ms']:.0f} ms, p95 {step['p95_ms']:.0f} ms, p99 {step['p99_ms']:.0f} ms; "
+        f"web server {web} CPU s ({web / seconds:.2f} of a core), database {db} CPU s "
+        f"({db / seconds:.2f} of a core): {step['requests'] / max(web + db, 0.1):.1f} requests per CPU "
+        f"second (web and database), what one core would carry of this mix; "
+        f"machine busy per core {step['machine_cpu_busy_percent_per_core']} %, "
+        f"load average before {step['load_average_before'][0]}, after {step['load_average_after'][0]}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--database-url", required=True, help="PostgreSQL database holding the national trial"
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/kindred_national",
+        help="PostgreSQL database of the national trial (created and generated if missing)",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--port", type=int, default=8600)
-    parser.add_argument("--workers", type=int, default=None, help="kindred serve --workers (default its own)")
-    parser.add_argument("--steps", type=int, nargs="+", default=[50, 100, 200], help="users in each step")
+    parser.add_argument("--workers", type=int, default=2, help="kindred serve --workers (default 2)")
+    parser.add_argument("--steps", type=int, nargs="+", default=[200], help="users in each step")
     parser.add_argument(
-        "--step-time", default="2m", help="locust --run-time of each step (10m for the quoted run)"
+        "--step-time", default="10m", help="locust --run-time of each step (10m: the quoted run)"
     )
     parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument(
+        "--think",
+        default="reading",
+        help="the visitors' think time (LOAD_THINK of locustfile.py): reading, a mean N, or A-B",
+    )
     parser.add_argument("--people", type=int, default=2000, help="teachers given the test's password")
     parser.add_argument("--out", default=str(RESULTS / "load_national.json"))
     args = parser.parse_args()
+    load = os.getloadavg()[0]
+    if load > 0.5:
+        print(f"warning: load average {load:.2f} before the test: the machine is not quiet", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="kindred-load-"))
     env = {
         **os.environ,
         "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
         "TASKS_BACKEND": "redis",
         "DEBUG": "false",
         "SECRET_KEY": "load-test-only-not-secret",
@@ -315,25 +408,32 @@ def main() -> None:
         "KINDRED_VAR_DIR": str(scratch),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    # With TASKS_BACKEND=redis, django-rq's own migrations too (as the deployment's `kindred migrate`)
-    subprocess.run([str(BIN / "kindred"), "migrate", "-v0"], env=env, cwd=ROOT, check=True)
-    people = scratch / "people.csv"
-    prepare_people(env, args.people, people)
-    command = [str(BIN / "kindred"), "serve", "--bind", f"127.0.0.1:{args.port}"]
-    if args.workers:
-        command += ["--workers", str(args.workers)]
-    log = (scratch / "serve.log").open("w")
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    redis_url, redis_server = ensure_redis(args.redis_url, scratch)
+    env["REDIS_URL"] = redis_url
     steps = []
     try:
-        ready = wait_ready(f"http://127.0.0.1:{args.port}")
-        for users in args.steps:
-            step = run_step(args, env, users, server, people)
-            steps.append(step)
-            print(json.dumps({k: v for k, v in step.items() if k not in {"endpoints", "errors"}}), flush=True)
+        ensure_national(env, args.database_url)
+        people = scratch / "people.csv"
+        prepare_people(env, args.people, people)
+        command = [str(BIN / "kindred"), "serve", "--bind", f"127.0.0.1:{args.port}"]
+        command += ["--workers", str(args.workers)]
+        log = (scratch / "serve.log").open("w")
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            ready = wait_ready(f"http://127.0.0.1:{args.port}")
+            for users in args.steps:
+                step = run_step(args, env, users, server, people)
+                steps.append(step)
+                print(
+                    json.dumps({k: v for k, v in step.items() if k not in {"endpoints", "errors"}}),
+                    flush=True,
+                )
+        finally:
+            stop(server)
+            log.close()
     finally:
-        stop(server)
-        log.close()
+        if redis_server is not None:
+            stop(redis_server)
     server_errors = [
         line.strip()
         for line in (scratch / "serve.log").read_text().splitlines()
@@ -344,11 +444,17 @@ def main() -> None:
         "data": "kindred generate --schools 38000 --networks --posts 500000 (national trial)",
         "server": {"command": " ".join(command[1:]), "ready": ready, "cores": os.cpu_count()},
         "step_time": args.step_time,
+        "spawn_rate": args.spawn_rate,
+        "think": args.think,
         "people_signed_in": args.people,
         "steps": steps,
         "server_log_5xx_or_tracebacks": server_errors[:50],
     }
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+    print()
+    for step in steps:
+        print(summary_line(step))
+    print(f"server log: {len(server_errors)} lines with a 5xx or a traceback")
     print(f"written {args.out}; server log {scratch / 'serve.log'}")
 
 

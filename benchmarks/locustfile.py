@@ -7,11 +7,31 @@ people file and the server; by hand:
 
 Each simulated visitor is one teacher (a line of LOAD_PEOPLE: e-mail, their school, a network of
 their school, a thread of that network's board, their region) with the password load_national.py
-gave them. They sign in once, then, with 1 to 5 seconds between pages, the mix below (weights
-out of 60): the home page with their dashboard, a school's public page, the evidence dashboard,
-their network's page, a thread of its board, a reply to it, a search of the boards, their
-calendar and their region's, their network's calendar feed (iCalendar), the school search, and
-now and then signing out and in again. Each request carries the proxy's X-Forwarded-For (one address per
+gave them. They sign in once, then read pages of the mix below (weights out of 60): the home page
+with their dashboard, a school's public page, the evidence dashboard, their network's page, a
+thread of its board, a reply to it, a search of the boards, their calendar and their region's,
+their network's calendar feed (iCalendar), the school search; and now and then (2 in 60 pages,
+a session of ~30 pages) they sign out and a new session signs in again: one sign-in per session.
+
+Think time (LOAD_THINK; load_national.py --think). A person reads a page before asking for the
+next one. Until 7 December 2026 this file waited 1 to 5 s (locust's example), which is nobody
+reading a board thread or a school's evidence: it asked 50-60 requests/s of 200 visitors. Now,
+by default ("reading"), the time on each page is drawn from a Weibull distribution with shape
+0.8 and a mean of 20 s (median 11 s; 10 % under 1.1 s; 1 % over 2 min; cut at 10 min):
+- Liu, White & Dumais, "Understanding Web Browsing Behaviors through Weibull Analysis of Dwell
+  Time", SIGIR 2010 (2 billion page dwell times): dwell time follows a Weibull distribution, with
+  shape below 1 ("negative ageing": the longer someone has stayed, the less likely they leave)
+  for almost all pages; Nielsen, "How Long Do Users Stay on Web Pages?" (2011), on that study:
+  people often leave in 10-20 s, and the average page visit lasts a little under a minute.
+- Weinreich, Obendorf, Herder & Mayer, "Not Quite the Average: An Empirical Study of Web Use",
+  ACM Transactions on the Web 2(1), 2008, and Nielsen's fit to their data ("How Little Do Users
+  Read?", 2008): 25 s plus 4.4 s per 100 words on a page (visits of 4 s to 10 min).
+A mean of 20 s is below both (a board thread of 10 posts, ~500 words, is ~47 s by the second), so
+the test asks more of the server than teachers would, not less. At 200 visitors it asks about
+200 / 20 s x 68/60 requests a page view (a reply is two requests, a new session four)
+= 11.3 requests/s, plus the first sign-ins. LOAD_THINK=N: the same shape with a mean of N
+seconds; LOAD_THINK=A-B: uniform between A and B seconds (LOAD_THINK=1-5 is the old stress mix,
+for finding where the server saturates). Each request carries the proxy's X-Forwarded-For (one address per
 visitor, so the sign-in throttle sees people, not one proxy); the test speaks plain HTTP to
 127.0.0.1 (no TLS proxy on the test machine: load_national.py turns the HTTPS redirect off).
 
@@ -21,6 +41,7 @@ anything but its expected status, or a sign-in that does not end signed in, coun
 
 import csv
 import itertools
+import math
 import os
 import random
 import re
@@ -38,13 +59,29 @@ def _people() -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def think_time(setting: str):
+    """Locust's wait_time for LOAD_THINK: "reading" (Weibull, shape 0.8, mean 20 s), N (the same
+    shape, mean N s) or A-B (uniform between A and B s)."""
+    if "-" in setting:
+        low, high = (float(v) for v in setting.split("-", 1))
+        return between(low, high)
+    mean = 20.0 if setting == "reading" else float(setting)
+    shape = 0.8
+    scale = mean / math.gamma(1 + 1 / shape)
+
+    def reading(_user) -> float:
+        return min(random.weibullvariate(scale, shape), 600.0)
+
+    return reading
+
+
 PEOPLE = _people()
 _next = itertools.count()
 _lock = threading.Lock()
 
 
 class Teacher(HttpUser):
-    wait_time = between(1, 5)
+    wait_time = think_time(os.environ.get("LOAD_THINK", "reading"))
 
     def on_start(self) -> None:
         with _lock:
