@@ -7,6 +7,7 @@ on a value they cannot understand instead of guessing.
 
 import importlib.util
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -472,6 +473,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE = env_str("EMAIL_FILE", "")
 # The address people reach Kindred at, for links in e-mails sent outside a request (digests).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Replies by e-mail (docs/board.md, "Replying by e-mail"): the domain of the reply addresses
+# (reply+<token>@REPLY_DOMAIN) put on e-mails about posts; its mail must reach `kindred mail-in`
+# (docs/deploying.md, "Replies by e-mail"). Empty: e-mails carry no reply address.
+REPLY_DOMAIN = env_str("REPLY_DOMAIN", "").strip().lower()
+if REPLY_DOMAIN and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", REPLY_DOMAIN):
+    raise ImproperlyConfigured(
+        f"REPLY_DOMAIN must be a domain name such as reply.example.org, not {REPLY_DOMAIN!r}."
+    )
 # Messageboard: the largest attachment, and the hour (in TIME_ZONE) the worker sends digests.
 BOARD_ATTACHMENT_MAX_BYTES = env_int("BOARD_ATTACHMENT_MAX_KB", 10 * 1024) * 1024
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)

@@ -120,7 +120,7 @@ print("ok")
 # Modules of packages a production install (requirements/main.txt) does not have.
 NOT_IN_PRODUCTION = [
     *("redis", "rq", "rq_scheduler", "django_rq", "django_tasks_rq", "freezegun", "croniter"),  # redis extra
-    *("pytest", "pytest_django", "xdist", "time_machine", "playwright", "polib", "aiosmtpd", "mypy"),  # dev
+    *("pytest", "pytest_django", "xdist", "time_machine", "playwright", "polib", "mypy"),  # dev
     *("pandas", "psutil", "k_means_constrained"),  # bench
 ]
 

@@ -51,6 +51,7 @@ from kindred.accounts.models import PendingWelcome, User
 from kindred.audit.services import audit
 from kindred.board.models import Notification, NotificationSettings, OutgoingEmail, Post, Thread, ThreadRead
 from kindred.board.rendering import excerpt
+from kindred.board.reply_address import reply_address
 from kindred.board.selectors import member_network_ids
 from kindred.core.mail import message_send
 from kindred.core.progress import Progress, Said, no_progress
@@ -95,7 +96,7 @@ def _url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _email(*, user_id: int, to: str, kind: str, subject: str, body: str) -> OutgoingEmail:
+def _email(*, user_id: int, to: str, kind: str, subject: str, body: str, reply_to: str = "") -> OutgoingEmail:
     unsubscribe = _url(reverse("board_unsubscribe", args=[unsubscribe_token(user_id, kind)]))
     footer = _("Stop these e-mails with one click: %(url)s") % {"url": unsubscribe}
     settings_link = _("Choose what Kindred sends you: %(url)s") % {
@@ -108,6 +109,7 @@ def _email(*, user_id: int, to: str, kind: str, subject: str, body: str) -> Outg
         subject=subject[:300],
         body=f"{body}\n\n-- \n{settings_link}\n{footer}\n",
         unsubscribe_url=unsubscribe,
+        reply_to=reply_to,
     )
 
 
@@ -170,8 +172,16 @@ def _at_once_email(person: User, *, post: Post, thread: Thread, reason: str) -> 
         else:
             subject = _("New reply in “%(thread)s”") % {"thread": thread.title}
         body = _post_lines(author=author, body=post.body, post_id=post.pk, thread_id=thread.pk)
+        reply_to = reply_address(user_id=person.pk, thread_id=thread.pk)
+        if reply_to:
+            body += "\n" + _("Reply to this e-mail to answer in the thread (write above the quoted text).")
         return _email(
-            user_id=person.pk, to=person.email, kind=OutgoingEmail.Kind.AT_ONCE, subject=subject, body=body
+            user_id=person.pk,
+            to=person.email,
+            kind=OutgoingEmail.Kind.AT_ONCE,
+            subject=subject,
+            body=body,
+            reply_to=reply_to,
         )
 
 
@@ -356,6 +366,9 @@ def _digest_email(user_id, to, digest, chosen, names) -> OutgoingEmail:
             if muted:
                 label += " " + _("(muted)")
             lines.append(f"\n{label}\n")
+            address = reply_address(user_id=user_id, thread_id=p["thread_id"])
+            if address:
+                lines.append("  " + _("Reply by e-mail: %(address)s") % {"address": address} + "\n")
         author = names.get(p["author_id"], _("Former member"))
         lines.append(_post_lines(author=author, body=p["body"], post_id=p["id"], thread_id=p["thread_id"]))
     count = len(chosen)
@@ -363,12 +376,16 @@ def _digest_email(user_id, to, digest, chosen, names) -> OutgoingEmail:
         subject = ngettext("Your weekly digest: %(n)d new post", "Your weekly digest: %(n)d new posts", count)
     else:
         subject = ngettext("Your daily digest: %(n)d new post", "Your daily digest: %(n)d new posts", count)
+    threads = {p["thread_id"] for _muted, p in chosen}
     return _email(
         user_id=user_id,
         to=to,
         kind=OutgoingEmail.Kind.DIGEST,
         subject=subject % {"n": count},
         body="".join(lines).strip("\n"),
+        # A digest about one thread is answered like an e-mail at once; one about several carries
+        # each thread's address under its heading.
+        reply_to=reply_address(user_id=user_id, thread_id=threads.pop()) if len(threads) == 1 else "",
     )
 
 
@@ -471,6 +488,7 @@ def _message(email: OutgoingEmail) -> EmailMessage:
         subject=email.subject,
         body=email.body,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers={
             "Message-ID": message_id(email),
             # RFC 2369 and RFC 8058: mail programs show an "Unsubscribe" button that POSTs to the

@@ -226,6 +226,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     unsubscribe_url = models.URLField(max_length=500)
+    # The e-mail's Reply-To: the person's reply address for the thread it is about (empty when it
+    # is about several threads or replies by e-mail are off; kindred.board.mail_in).
+    reply_to = models.CharField(max_length=254, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # A sender claims a batch before sending it, so two senders never send the same e-mail; a
     # claim older than delivery.STALE_CLAIM (a sender that died) can be taken over.
