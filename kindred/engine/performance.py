@@ -484,7 +484,14 @@ def relative_performance(
         # every SD the year's data allow: the interval is the union of theirs, so it covers whichever is true
         lower, upper = shrunk.lower.copy(), shrunk.upper.copy()
         for sd in np.linspace(noise.low, noise.high, ENVELOPE_POINTS):
-            other = _refit_noise(fitted, replace(noise, sd=float(sd)), n_valid, cross, size_dependent_tau)
+            other = _refit_noise(
+                fitted,
+                replace(noise, sd=float(sd)),
+                n_valid,
+                cross,
+                size_dependent_tau,
+                unit in PERCENT_UNITS,
+            )
             half = stats.norm.ppf(0.5 + level / 2) * other[1]
             lower[valid] = np.minimum(lower[valid], other[0] - half)
             upper[valid] = np.maximum(upper[valid], other[0] + half)
@@ -587,13 +594,24 @@ def _fit(
         sandwich = fitted.prediction_var if cross else np.zeros(m)
         extra, cells = np.zeros(m), dict[str, float]()
         shared, shared_cells = np.zeros(m), dict[str, float]()
+        # a percentage's tau^2 may follow its level (`fit_between`), in the last pass only: as weights of
+        # the expected value's fit, the small tau^2 of schools near 0 or 100 made it lean on them
+        level = fitted.expected if percentage and robust else None
         between = fit_between(
-            residual, _floored(sampling + sandwich, spread), log_cohort, size_dependent=sized and cross
+            residual,
+            _floored(sampling + sandwich, spread),
+            log_cohort,
+            size_dependent=sized and cross,
+            level=level,
         )
         for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
             extra, cells = excess_by_cell(residual, between.values + sampling + sandwich, cohort, group)
             between = fit_between(
-                residual, _floored(sampling + sandwich + extra, spread), log_cohort, size_dependent=sized
+                residual,
+                _floored(sampling + sandwich + extra, spread),
+                log_cohort,
+                size_dependent=sized,
+                level=level,
             )
         if cross and robust:
             # the error alike schools share (what the model misses), carried in the intervals; tau^2 is
@@ -674,13 +692,19 @@ def _floored(noise: np.ndarray, spread: float) -> np.ndarray:
 
 
 def _refit_noise(
-    fitted: _Fit, noise: _Noise, cohort: np.ndarray, cross: bool, sized: bool
+    fitted: _Fit, noise: _Noise, cohort: np.ndarray, cross: bool, sized: bool, percentage: bool
 ) -> tuple[np.ndarray, np.ndarray]:
     """(shrunk estimate, posterior SD) of every school with the same expected value and another noise model."""
     sampling = noise.variance(fitted.expected, cohort)
     prediction = fitted.prediction_var if cross else 0.0
     total = _floored(sampling + prediction, float(np.var(fitted.residual)))
-    between = fit_between(fitted.residual, total, np.log(cohort), size_dependent=sized and cross)
+    between = fit_between(
+        fitted.residual,
+        total,
+        np.log(cohort),
+        size_dependent=sized and cross,
+        level=fitted.expected if percentage else None,
+    )
     b = between.values / (between.values + total)
     variance = b * total + between.extra_variance(fitted.residual, total)
     se = between.value_se()
@@ -964,12 +988,13 @@ def _pool(
         noise = _floored(sampling_var[has] + (prediction_var[has] if cross else 0.0), float(np.var(e)))
         log_cohort = np.log(np.maximum(mean_cohort[has], 1e-9))
         sized = cross and has.sum() >= CROSS_FIT_MIN
-        fit = fit_between(e, noise, log_cohort, size_dependent=sized)
+        level = means["expected"][has] if items[0].unit in PERCENT_UNITS else None
+        fit = fit_between(e, noise, log_cohort, size_dependent=sized, level=level)
         for _ in range(2 if cross else 0):  # the expected value's error by band and phase, pooled
             more, cells = excess_by_cell(
                 e, fit.values + noise, mean_cohort[has], None if groups is None else groups[has]
             )
-            fit = fit_between(e, noise + more, log_cohort, size_dependent=sized)
+            fit = fit_between(e, noise + more, log_cohort, size_dependent=sized, level=level)
         if cross and cells:
             prediction_var[has] += more
             noise = noise + more

@@ -19,6 +19,8 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize, stats
 
+from kindred.engine.units import SHARE_FLOOR
+
 #: How tau^2 is modelled.
 TAU_CONSTANT = "constant"
 TAU_LOG_COHORT = "log cohort"
@@ -226,7 +228,8 @@ class BetweenFit:
     """The fitted between-school variance: per-school values, and what its own uncertainty is.
 
     log tau_i^2 = basis(log cohort_i) . theta, the basis being [1] (constant), [1, x] (log-linear) or
-    [1, x, (x - k1)+, (x - k2)+] (bent), x the log cohort less its mean.
+    [1, x, (x - k1)+, (x - k2)+] (bent), x the log cohort less its mean; for a percentage, plus
+    by_level times log(p_i (100 - p_i)) less its mean when the data support it.
     """
 
     kind: str
@@ -235,7 +238,10 @@ class BetweenFit:
     knots: tuple[float, ...]
     values: np.ndarray
     jacobian: np.ndarray  # (m, k) d tau_i^2 / d theta
-    covariance: np.ndarray  # (k, k) inverse Fisher information of theta
+    covariance: np.ndarray  # (k, k) inverse Fisher information of theta (and of by_level, last)
+    # c in log tau_i^2 = ... + c log(p_i (100 - p_i)) for a percentage (0: not by level); with it, theta
+    # holds log tau^2's coefficients even when `kind` is constant, and `at` gives tau^2 at the mean level
+    by_level: float = 0.0
 
     @property
     def slope(self) -> float:
@@ -243,7 +249,7 @@ class BetweenFit:
         return float(self.theta[1]) if self.theta.size > 1 else 0.0
 
     def at(self, log_cohort: float) -> float:
-        if self.kind == TAU_CONSTANT:
+        if self.kind == TAU_CONSTANT and not self.by_level:
             return float(self.theta[0])
         basis = _basis(np.array([log_cohort - self.centre]), self.knots, self.theta.size)
         return float(np.exp(basis @ self.theta)[0])
@@ -271,12 +277,89 @@ BENT_CRITICAL = float(stats.chi2.ppf(0.99, 2))
 
 
 def fit_between(
-    residual: np.ndarray, noise: np.ndarray, log_cohort: np.ndarray, *, size_dependent: bool
+    residual: np.ndarray,
+    noise: np.ndarray,
+    log_cohort: np.ndarray,
+    *,
+    size_dependent: bool,
+    level: np.ndarray | None = None,
 ) -> BetweenFit:
     """Maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i): constant; log-linear in log
     cohort when that is better by a likelihood-ratio test at the 1% level; and bent (a log-linear slope
     that changes at the thirds of log cohort) when that is better again, at 1%: smaller schools may
-    differ more, but not without end (a school of 20 pupils and one of 10 differ less than the slope says)."""
+    differ more, but not without end (a school of 20 pupils and one of 10 differ less than the slope says).
+
+    `level` (m,), for a percentage: each school's expected value in per cent. Schools near 0 or 100 can
+    differ less than schools near 50 (a percentage bends towards its bounds, so the same difference in
+    teaching moves it less there), so log tau_i^2 may also follow log(p_i (100 - p_i)), kept when that is
+    better again by a likelihood-ratio test at 1% (`BetweenFit.by_level`, its coefficient)."""
+    fitted = _fit_between_by_cohort(residual, noise, log_cohort, size_dependent=size_dependent)
+    if level is None or not size_dependent or residual.size < MIN_SCHOOLS_FOR_SLOPE:
+        return fitted
+    p = np.clip(np.asarray(level, dtype=float), SHARE_FLOOR, 100.0 - SHARE_FLOOR)
+    shape = np.log(p * (100.0 - p))
+    shape = shape - float(np.mean(shape))
+    if np.ptp(shape) == 0 or fitted.values.max() <= 0:
+        return fitted
+    e2 = residual**2
+    centre = float(np.mean(log_cohort))
+
+    def fit_with(basis: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, float]:
+        def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            t = np.exp(np.clip(basis @ theta, -700, 700))
+            v = np.maximum(t + noise, 1e-300)
+            d = 0.5 * (1.0 / v - e2 / v**2) * t
+            return 0.5 * float(np.sum(np.log(v) + e2 / v)), basis.T @ d
+
+        bounds = [(None, None)] + [(-3.0, 3.0)] * (basis.shape[1] - 1)
+        fit = optimize.minimize(nll, start, jac=True, method="L-BFGS-B", bounds=bounds)
+        return (fit.x, float(fit.fun)) if fit.success else (start, nll(start)[0])
+
+    knots: tuple[float, ...] = ()
+    if fitted.kind == TAU_CONSTANT:
+        kind, cohort_basis = TAU_CONSTANT, np.ones((residual.size, 1))
+        theta = np.log(fitted.theta[:1])
+    else:
+        kind, knots, centre = fitted.kind, fitted.knots, fitted.centre
+        cohort_basis = _basis(log_cohort - centre, knots, fitted.theta.size)
+        theta = fitted.theta
+    base = np.concatenate([theta, [0.0]])
+    basis = np.column_stack([cohort_basis, shape])
+    best, best_nll = fit_with(basis, base)
+    before = _nll_of(basis, base, e2, noise)
+    if 2.0 * (before - best_nll) < LIKELIHOOD_RATIO_CRITICAL:
+        return fitted
+    x = log_cohort - centre
+    if kind == TAU_CONSTANT and np.ptp(x) > 0:
+        # with the level in, smaller schools may be seen to differ more where they were not before
+        sized = np.column_stack([np.ones_like(x), x, shape])
+        theta2, nll2 = fit_with(sized, np.array([best[0], 0.0, best[1]]))
+        if 2.0 * (best_nll - nll2) >= LIKELIHOOD_RATIO_CRITICAL:
+            kind, basis, best, best_nll = TAU_LOG_COHORT, sized, theta2, nll2
+    values = np.exp(basis @ best)
+    total = values + noise
+    jacobian = values[:, None] * basis
+    information = 0.5 * (jacobian / total[:, None]).T @ (jacobian / total[:, None])
+    return BetweenFit(
+        kind,
+        best[:-1],
+        centre,
+        knots,
+        values,
+        jacobian,
+        np.linalg.pinv(information),
+        by_level=float(best[-1]),
+    )
+
+
+def _nll_of(basis: np.ndarray, theta: np.ndarray, e2: np.ndarray, noise: np.ndarray) -> float:
+    v = np.maximum(np.exp(np.clip(basis @ theta, -700, 700)) + noise, 1e-300)
+    return 0.5 * float(np.sum(np.log(v) + e2 / v))
+
+
+def _fit_between_by_cohort(
+    residual: np.ndarray, noise: np.ndarray, log_cohort: np.ndarray, *, size_dependent: bool
+) -> BetweenFit:
     m = residual.size
     e2 = residual**2
     tau2 = constant_tau2(e2, noise)
