@@ -135,7 +135,7 @@ def shared_error(
     product r_i * r_j has expectation E[d_i d_j], the error their expected values share. Its mean over
     each school and its alike schools (`alike`, (m, k) rows from `alike_schools`, -1 for none), weighted
     by the inverse of the product's variance (`explained`: tau_i^2 + s_i^2 + p_i), is measured by phase
-    (a phase with fewer than MIN_LOCAL_SCHOOLS schools with alike schools takes every school's) and,
+    (a phase with fewer than MIN_LOCAL_SCHOOLS schools with alike schools carries none) and,
     when above SHARED_SIGNIFICANT of its standard errors, carried in every school's interval of that
     phase on top of p_i.
     Returns (per-school variance to add (m,), {"shared <phase>": measured}).
