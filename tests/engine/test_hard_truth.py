@@ -197,3 +197,66 @@ def test_with_one_year_and_no_declared_sd_each_measure_covers_93_percent_or_give
             assert covered >= 0.93, (item.measure, item.pupil_sd_method, covered)
         else:
             assert item.withheld, item.measure
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=[f"seed {s}" for s in SEEDS])
+def percentages_of_pupils(request):
+    """The two percentages of pupils of a hard country, single years and pooled, with the truth."""
+    from kindred.engine.cohorts import approximate_cohort
+    from kindred.engine.families import context_matrix
+    from kindred.engine.performance import STRUCTURAL_FEATURES, relative_performance_table
+
+    country = generate.generate_country(n_schools=N_SCHOOLS, seed=request.param, hard=True)
+    features = [*sorted(country.context), *sorted(STRUCTURAL_FEATURES)]
+    context = context_matrix(country.context, pupils=country.pupils, urban=country.urban, features=features)
+    series = []
+    for item in country.outcomes:
+        if item.measure not in generate.PUPIL_SHARE_MEASURES:
+            continue
+        if not item.cohort_published:
+            rows = item.school_index
+            whole = item.measure in generate.ABSENCE_MEASURES
+            item = replace(
+                item, cohort=approximate_cohort(country.pupils[rows], country.phase[rows], whole_school=whole)
+            )
+        series.append(item)
+    yearly = relative_performance_table(
+        series,
+        context=context,
+        feature_names=features,
+        groups=country.phase,
+        models=hard_models(declared=True),
+    )
+    return country, yearly, pool_years(yearly, n_schools=country.n_schools, groups=country.phase)
+
+
+def test_each_percentage_of_pupils_covers_95_percent_on_its_own_single_years_and_pooled(
+    percentages_of_pupils,
+):
+    """Their between-school spread narrows towards 0 and 100 (`variance.fit_between(level=...)`). With
+    one tau^2 for every level, persistent absentees covered 93.4-93.7% pooled on every seed and grade 5+
+    90.7% of single years on seed 2. Persistent absentees must now cover 94-97% (93.6-94.0% single years
+    and 93.4-93.7% pooled fail; measured 94.4-95.9%). Grade 5+ is still short
+    on seed 2's single years (92.6%, 4.5 of its standard errors below 95%; docs/methods.md, "Why the
+    small phases and two measures still missed"): at least 92% single years (the 90.7% fails), and
+    pooled within three of its standard errors (a school's years counted together) of 95%."""
+    country, yearly, pooled = percentages_of_pupils
+    for which, items in (("yearly", yearly), ("pooled", pooled)):
+        for measure in generate.PUPIL_SHARE_MEASURES:
+            hits, schools = [], []
+            for item in items:
+                if item.measure == measure and item.verdicts:
+                    rows = item.school_index[item.valid]
+                    truth = country.true_effects[measure][rows]
+                    hits.append((item.lower[item.valid] <= truth) & (truth <= item.upper[item.valid]))
+                    schools.append(rows)
+            hit, school = np.concatenate(hits), np.concatenate(schools)
+            share = float(hit.mean())
+            _, ids = np.unique(school, return_inverse=True)
+            se = float(np.sqrt(np.sum(np.bincount(ids, weights=hit - share) ** 2)) / hit.size)
+            if measure == "persistent_absence_pct":
+                assert 0.94 <= share <= 0.97, f"{which} {measure}: {share:.3f} of {hit.size}"
+            elif which == "yearly":
+                assert 0.92 <= share <= 0.97, f"{which} {measure}: {share:.3f} of {hit.size}"
+            else:
+                assert abs(share - 0.95) <= 3 * se, f"{which} {measure}: {share:.3f} (±{3 * se:.3f})"
