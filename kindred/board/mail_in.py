@@ -28,7 +28,8 @@ message on standard input (a Postfix `pipe` transport). In order:
 6. **Posting** is `kindred.board.services.post_reply` as that person: the same permission check
    (still a member of the network, the network not closed), limits, audit entry
    (`board.post_created`) and notifications as a reply typed on the site. Someone who has left the
-   network since the e-mail was sent is refused there.
+   network since the e-mail was sent is refused there; someone over their posting limits is
+   deferred (the sender's mail server tries again later).
 
 Anything refused changes nothing and is logged (logger `kindred.mail`, at INFO for dropped
 robots, WARNING for refusals); the outcome tells the caller what to answer (`Received`).
@@ -64,6 +65,8 @@ class Outcome(enum.StrEnum):
     IGNORED = "ignored"
     # a message that cannot be posted: nothing changed; the SMTP server says why in its answer
     REFUSED = "refused"
+    # over the person's posting limits for now: nothing changed; the sender's server tries again later
+    DEFERRED = "deferred"
 
 
 @dataclass(frozen=True)
@@ -201,8 +204,13 @@ def reply_receive(*, raw: bytes, sender: str | None = None, recipients: list[str
         return _refused("nothing was written above the quoted text", person=user_id, thread=thread_id)
     try:
         post = post_reply(thread=thread, by=person, body=body, files=_attachments(message))
-    except (PermissionDenied, ValidationError) as refused:
-        text = "; ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+    except ValidationError as refused:
+        text = "; ".join(refused.messages)
+        if any(error.code == "rate_limited" for error in refused.error_list):
+            logger.info("Reply by e-mail deferred: %s (person %s, thread %s)", text, user_id, thread_id)
+            return Received(Outcome.DEFERRED, text)
         return _refused(text, person=user_id, thread=thread_id)
+    except PermissionDenied as refused:
+        return _refused(str(refused), person=user_id, thread=thread_id)
     logger.info("Reply by e-mail posted: post %s by person %s in thread %s", post.pk, user_id, thread_id)
     return Received(Outcome.POSTED, post=post)

@@ -8,8 +8,8 @@ for reply addresses only (anything else is refused at RCPT TO, so it never relay
   so no robot is ever answered and nothing loops);
 - 550 with the reason when it cannot be posted: the sending mail server then tells the sender,
   once, in its own bounce (to the envelope sender, never to an empty one);
-- 451 when something went wrong on Kindred's side (the database is down): the mail server
-  tries again later.
+- 451 when the person is over their posting limits (BOARD_POSTS_PER_MINUTE, _PER_HOUR) or
+  something went wrong on Kindred's side (the database is down): the mail server tries again later.
 
 The service is synchronous Django code, so it runs in one worker thread beside aiosmtpd's event
 loop, with its database connection handled as for a request (closed when too old or broken).
@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from kindred.board.mail_in import Outcome, Received, reply_receive
 from kindred.board.reply_address import is_reply_address
@@ -37,6 +37,8 @@ def size_limit() -> int:
 
 
 def smtp_answer(received: Received) -> str:
+    if received.outcome == Outcome.DEFERRED:
+        return "451 4.7.1 Too many posts from this person just now; try again later"
     if received.outcome == Outcome.REFUSED:
         reason = " ".join(received.reason.split()).encode("ascii", "replace").decode()[:400]
         return f"550 5.7.1 Kindred could not post this reply: {reason}"
@@ -75,6 +77,8 @@ class ReplyHandler:
             close_old_connections()
 
     def close(self) -> None:
+        """Close the worker thread's database connection (kept for CONN_MAX_AGE), then the thread."""
+        self.executor.submit(connections.close_all).result()
         self.executor.shutdown(wait=True)
 
 

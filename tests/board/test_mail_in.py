@@ -298,3 +298,14 @@ def test_without_a_reply_domain_emails_carry_no_reply_address(settings, thread_x
     delivery.outbox_send()
     assert all(m.message()["Reply-To"] is None for m in mail.outbox)
     assert all(e.reply_to == "" for e in OutgoingEmail.objects.all())
+
+
+def test_a_reply_over_the_posting_limits_is_deferred_for_the_senders_server_to_retry(
+    settings, mail_in, thread_x, notified_x
+):
+    address = sent_reply_to(notified_x)
+    settings.BOARD_POSTS_PER_MINUTE = 1  # teacher X started the thread a moment ago
+    count = Post.objects.count()
+    code, _text = smtp_send(mail_in, reply(to=address, sender=notified_x.email, text="And by e-mail"))
+    assert code == 451
+    assert Post.objects.count() == count

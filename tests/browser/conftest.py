@@ -5,12 +5,16 @@ import shutil
 
 import pytest
 
-# The test identity provider (tests/oidc_provider/), for test_oidc_flow.py.
+# The board's thread and second member, and the replies-by-e-mail server (test_reply_by_email_flow.py).
+from tests.board.conftest import member_y, thread_x  # noqa: F401
+from tests.board.test_mail_in import mail_in  # noqa: F401
 from tests.impact.conftest import (  # noqa: F401  (the impact page's and the evidence pack's tests)
     pack_network,
     planted,
     planted_registry,
 )
+
+# The test identity provider (tests/oidc_provider/), for test_oidc_flow.py.
 from tests.oidc_provider.fixtures import identity_provider, oidc  # noqa: F401
 
 CHROMIUM_ARGS = [

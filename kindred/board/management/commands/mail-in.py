@@ -8,7 +8,7 @@ Two ways, one service (kindred.board.mail_in.reply_receive):
 Reading one message, the exit status is what Postfix's pipe transport expects (sysexits.h): 0 when
 the reply was posted or was an auto-reply or a bounce (dropped), 77 (EX_NOPERM) with the reason on
 stderr when it cannot be posted (Postfix bounces it to the sender, once), 75 (EX_TEMPFAIL) when
-Kindred could not handle it now (Postfix tries again later).
+Kindred could not handle it now or the person is over their posting limits (Postfix tries again later).
 """
 
 import signal
@@ -55,6 +55,9 @@ class Command(BaseCommand):
             received = reply_receive(raw=raw, sender=sender, recipients=recipient)
         except DatabaseError as error:
             self.stderr.write(f"Kindred cannot take the reply now: {error}")
+            sys.exit(EX_TEMPFAIL)
+        if received.outcome == Outcome.DEFERRED:
+            self.stderr.write(f"Kindred will take this reply later: {received.reason}")
             sys.exit(EX_TEMPFAIL)
         if received.outcome == Outcome.REFUSED:
             self.stderr.write(f"Kindred could not post this reply: {received.reason}")
