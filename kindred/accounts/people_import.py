@@ -43,7 +43,7 @@ from kindred.accounts.models import PendingWelcome, SchoolStaff, User
 from kindred.accounts.search import people_indexed_after
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert, foreign_keys_validated_after, indexes_rebuilt_after
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.schools.generation import allocate_ids
 from kindred.schools.importing.commands import ImportCommand
 from kindred.schools.importing.reading import open_table
@@ -205,8 +205,12 @@ def _columns(header: list[str], report: PeopleReport) -> dict[str, int]:
                 Problem(
                     1,
                     column,
-                    _("the file has no %(column)s column (the columns are school_id, email, name, role)")
-                    % {"column": column},
+                    Said(
+                        gettext_noop(
+                            "the file has no %(column)s column (the columns are school_id, email, name, role)"
+                        ),
+                        column=column,
+                    ),
                 )
             )
     return found
@@ -238,22 +242,27 @@ def _row_check(
     if school_id is None:
         if school_text:
             report.unknown_school(school_text)
-            problem = Problem(number, "school_id", _("no school with this id in the registry"), school_text)
+            problem = Problem(
+                number, "school_id", gettext_noop("no school with this id in the registry"), school_text
+            )
         else:
-            problem = Problem(number, "school_id", _("the school id is empty"), school_text)
+            problem = Problem(number, "school_id", gettext_noop("the school id is empty"), school_text)
     elif not email:
-        problem = Problem(number, "email", _("the e-mail address is empty"), email)
+        problem = Problem(number, "email", gettext_noop("the e-mail address is empty"), email)
     elif len(email) > EMAIL_MAX or not _valid_email(email):
-        problem = Problem(number, "email", _("not a valid e-mail address"), email)
+        problem = Problem(number, "email", gettext_noop("not a valid e-mail address"), email)
     elif not name:
-        problem = Problem(number, "name", _("the name is empty"), name)
+        problem = Problem(number, "name", gettext_noop("the name is empty"), name)
     elif len(name) > NAME_MAX:
-        problem = Problem(number, "name", _("the name is longer than 200 characters"), name)
+        problem = Problem(number, "name", gettext_noop("the name is longer than 200 characters"), name)
     elif _fold(role_text) not in roles:
         problem = Problem(
             number,
             "role",
-            _("unknown role (the roles are %(roles)s)") % {"roles": ", ".join(SchoolStaff.Role.values)},
+            Said(
+                gettext_noop("unknown role (the roles are %(roles)s)"),
+                roles=", ".join(SchoolStaff.Role.values),
+            ),
             role_text,
         )
     if problem is not None:
@@ -368,7 +377,10 @@ def _chunk_write(chunk: list[_Row], report: PeopleReport, seen: set[int], welcom
 
 def _second_name(row: _Row) -> Problem:
     return Problem(
-        row.number, "name", _("the same e-mail address has another name on an earlier row"), row.name
+        row.number,
+        "name",
+        gettext_noop("the same e-mail address has another name on an earlier row"),
+        row.name,
     )
 
 

@@ -21,6 +21,7 @@ from kindred.core.selectors import job_visible_to
 from kindred.schools.access import may_import
 from kindred.schools.forms import ImportForm, sheet_value
 from kindred.schools.importing import ImportKind
+from kindred.schools.importing.report import reason_worded
 from kindred.schools.importing.service import JOB_KINDS
 from kindred.schools.tasks import import_upload_start
 
@@ -110,8 +111,18 @@ def job_problems(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_ID))
     job = _job(request, job_id)
     outcome = job.outcome if isinstance(job.outcome, dict) else {}
     return {
-        "groups": outcome.get("groups") or [],
-        "problems": outcome.get("problems") or [],
-        "skipped_groups": outcome.get("skipped_groups") or [],
-        "skipped": outcome.get("skipped_problems") or [],
+        "groups": [_group(g) for g in outcome.get("groups") or []],
+        "problems": [_problem(p) for p in outcome.get("problems") or []],
+        "skipped_groups": [_group(g) for g in outcome.get("skipped_groups") or []],
+        "skipped": [_problem(p) for p in outcome.get("skipped_problems") or []],
     }
+
+
+def _problem(stored: dict) -> dict:
+    """A stored problem with its reason worded in the request's language, beside its id and values."""
+    reason, params = stored.get("reason") or "", stored.get("reason_params") or {}
+    return {**stored, "reason": reason_worded(reason, params), "reason_id": reason, "reason_params": params}
+
+
+def _group(stored: dict) -> dict:
+    return {**_problem(stored), "first": [_problem(p) for p in stored.get("first") or []]}

@@ -141,15 +141,23 @@ class JobOut(Schema):
 
 
 class ImportProblemOut(Schema):
+    """`reason` is worded in the request's language; `reason_id` is its English message id (the
+    same in every language, so a client can tell causes apart) and `reason_params` its values.
+    A problem stored before reasons were message ids has its text as `reason_id` and no values."""
+
     row: int | None
     column: str | None
     value: str | None
     reason: str
+    reason_id: str = ""
+    reason_params: dict = {}
 
 
 class ImportProblemGroupOut(Schema):
     column: str | None
     reason: str
+    reason_id: str = ""
+    reason_params: dict = {}
     count: int
     first: list[ImportProblemOut]
 

@@ -12,10 +12,13 @@ leading characters it leaves alone, tab and carriage return, are escaped here as
 """
 
 import csv
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from defusedcsv import csv as defused
+
+from kindred.core.progress import worded
 
 _ALSO_ESCAPED = ("\t", "\r")
 # The first characters that make a cell a formula (defusedcsv's list and ours): a reader of a file
@@ -64,3 +67,34 @@ class Echo:
 
     def write(self, value: str) -> str:
         return value
+
+
+#: The column of a kept CSV that holds the values (JSON) of the message id in the column before it.
+REASON_PARAMS = "reason_params"
+
+
+def csv_worded(lines: Iterable[str]) -> Iterator[str]:
+    """A CSV Kindred kept for a later reader (an import's errors file), as that reader downloads it:
+    a column followed by `reason_params` holds English message ids, worded here in the active
+    language with the values in `reason_params` (JSON), and that column is left out. A file kept
+    before (no such column) is given as it is. The cells were made safe when the file was written."""
+    lines = iter(lines)
+    first = next(lines, None)
+    if first is None:
+        return
+    header = next(csv.reader([first]))
+    if REASON_PARAMS not in header or header.index(REASON_PARAMS) == 0:
+        yield first
+        yield from lines
+        return
+    at = header.index(REASON_PARAMS)
+    out = csv_writer(Echo())  # the kept cells are safe already; the worded reason is made so
+    yield out.writerow(header[:at] + header[at + 1 :])
+    for row in csv.reader(lines):
+        if len(row) > at:
+            try:
+                params = json.loads(row[at]) if row[at] else {}
+            except ValueError:
+                params = {}
+            row = [*row[: at - 1], worded(row[at - 1], params), *row[at + 1 :]]
+        yield out.writerow(row)

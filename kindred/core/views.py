@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kindred.core.csv_export import csv_worded
 from kindred.core.models import Job
 from kindred.core.schedule import schedule_overview
 from kindred.core.selectors import job_visible_to, jobs_recent
@@ -55,7 +56,8 @@ def job_detail(request, pk: int):
 @require_GET
 @staff_member_required
 def job_errors(request, pk: int):
-    """The CSV of every problem a job found (row, column, value, reason), while it is kept."""
+    """The CSV of every problem a job found (row, column, value, reason), while it is kept, its
+    reasons in the language of whoever downloads it."""
     job = get_object_or_404(Job, pk=pk)
     if not job_visible_to(request.user, job):
         raise PermissionDenied
@@ -64,9 +66,15 @@ def job_errors(request, pk: int):
     path = (root / name).resolve() if name else None
     if path is None or root not in path.parents or not path.is_file():
         raise Http404(_("This job's list of problems is not kept any more."))
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"job-{job.pk}-problems.csv", content_type="text/csv"
-    )
+    response = StreamingHttpResponse(_csv_worded_from(path), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-problems.csv"'
+    return response
+
+
+def _csv_worded_from(path: Path):
+    """The kept CSV at `path`, its reasons worded in the reader's language (csv_worded)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv_worded(handle)
 
 
 @require_GET

@@ -18,7 +18,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kindred.core.progress import Progress, no_progress
@@ -68,9 +67,9 @@ def memberships_import(*, path: str | Path, progress: Progress = no_progress) ->
         report.rows += 1
         school, network = clean_id(cell("school_id")), " ".join(cell("network").split())
         if not school:
-            problems.append(Problem(number, "school_id", _("empty: every row names a school")))
+            problems.append(Problem(number, "school_id", gettext_noop("empty: every row names a school")))
         if not network:
-            problems.append(Problem(number, "network", _("empty: every row names a network")))
+            problems.append(Problem(number, "network", gettext_noop("empty: every row names a network")))
         dates: dict[str, date | None] = {}
         for column in ("joined", "left"):
             try:
@@ -80,9 +79,11 @@ def memberships_import(*, path: str | Path, progress: Progress = no_progress) ->
                 dates[column] = None
         joined, left = dates["joined"], dates["left"]
         if joined is None and "joined" not in {p.column for p in problems if p.row == number}:
-            problems.append(Problem(number, "joined", _("empty: every row says when the school joined")))
+            problems.append(
+                Problem(number, "joined", gettext_noop("empty: every row says when the school joined"))
+            )
         if joined is not None and left is not None and left < joined:
-            problems.append(Problem(number, "left", _("before the school joined"), cell("left")))
+            problems.append(Problem(number, "left", gettext_noop("before the school joined"), cell("left")))
         if school and network and joined is not None:
             rows.append(_Row(number, school, network, joined, left, cell("reason").strip()))
         if report.rows % 1_000 == 0:
@@ -91,7 +92,12 @@ def memberships_import(*, path: str | Path, progress: Progress = no_progress) ->
     for row in rows:
         if row.school not in schools:
             problems.append(
-                Problem(row.number, "school_id", _("no school with this id in the registry"), row.school)
+                Problem(
+                    row.number,
+                    "school_id",
+                    gettext_noop("no school with this id in the registry"),
+                    row.school,
+                )
             )
             report.unknown_school(row.school)
     spells: dict[tuple[str, str], list[_Row]] = {}
@@ -102,7 +108,11 @@ def memberships_import(*, path: str | Path, progress: Progress = no_progress) ->
         for before, after in pairwise(same):
             if before.left is None or before.left > after.joined:
                 problems.append(
-                    Problem(after.number, "joined", _("overlaps another row of this school in this network"))
+                    Problem(
+                        after.number,
+                        "joined",
+                        gettext_noop("overlaps another row of this school in this network"),
+                    )
                 )
     if problems:
         report.problems = ProblemLog(problems)

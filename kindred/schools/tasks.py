@@ -71,7 +71,7 @@ def import_file(
         errors = Path(settings.MEDIA_ROOT) / ERRORS_DIR / f"job-{job.pk}.csv"
         errors.parent.mkdir(parents=True, exist_ok=True)
         with errors.open("w", encoding="utf-8", newline="") as handle:
-            problems_write_csv(problems, handle)
+            problems_write_csv(problems, handle, stored=True)
         return str(errors.relative_to(settings.MEDIA_ROOT))
 
     def work(progress):

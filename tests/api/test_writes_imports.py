@@ -55,10 +55,41 @@ def test_a_file_with_problems_imports_nothing_and_its_problems_are_read_back(
     assert client.get(f"/api/v1/jobs/{job_id}").json()["status"] == "failed"
     problems = client.get(f"/api/v1/jobs/{job_id}/problems").json()
     assert problems["problems"] == [
-        {"row": 2, "column": "OpenDate", "value": "31-13-2014", "reason": "not a date in the form DD-MM-YYYY"}
+        {
+            "row": 2,
+            "column": "OpenDate",
+            "value": "31-13-2014",
+            "reason": "not a date in the form DD-MM-YYYY",
+            "reason_id": "not a date in the form %(format)s",
+            "reason_params": {"format": "DD-MM-YYYY"},
+        }
     ]
     assert problems["groups"][0]["count"] == 1
     assert School.objects.count() == 0
+    # the reason in the request's language, its id and values the same in every language
+    welsh = client.get(f"/api/v1/jobs/{job_id}/problems", HTTP_ACCEPT_LANGUAGE="cy").json()
+    assert welsh["problems"][0]["reason"] == "nid yn ddyddiad ar y ffurf DD-MM-YYYY"
+    assert welsh["problems"][0]["reason_id"] == "not a date in the form %(format)s"
+    assert welsh["groups"][0]["reason"] == "nid yn ddyddiad ar y ffurf DD-MM-YYYY"
+    assert welsh["groups"][0]["first"][0]["reason"] == "nid yn ddyddiad ar y ffurf DD-MM-YYYY"
+    arabic = client.get(f"/api/v1/jobs/{job_id}/problems", HTTP_ACCEPT_LANGUAGE="ar").json()
+    assert arabic["problems"][0]["reason"] == "ليس تاريخًا بالصيغة DD-MM-YYYY"
+
+
+def test_problems_stored_before_reasons_were_message_ids_are_read_back_as_written(site_admin):
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="gias.csv", by=site_admin)
+    old = {
+        "row": 2,
+        "column": "OpenDate",
+        "value": "31-13-2014",
+        "reason": "not a date in the form DD-MM-YYYY",
+    }
+    job.outcome = {"groups": [{"column": "OpenDate", "reason": old["reason"], "count": 1, "first": [old]}]}
+    job.outcome["problems"] = [old]
+    job.save()
+    problems = bearer(site_admin).get(f"/api/v1/jobs/{job.pk}/problems", HTTP_ACCEPT_LANGUAGE="cy").json()
+    assert problems["problems"] == [{**old, "reason_id": old["reason"], "reason_params": {}}]
+    assert problems["groups"][0]["reason"] == old["reason"]
 
 
 @pytest.mark.parametrize("persona", ["school_leader_x", "system_leader", "teacher_x", "no_school_user"])

@@ -69,8 +69,14 @@ def test_an_uploaded_file_with_problems_fails_the_job_with_the_report_and_import
         )
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
-    assert job.outcome["problems"] == [
-        {"row": 2, "column": "OpenDate", "value": "31-13-2014", "reason": "not a date in the form DD-MM-YYYY"}
+    assert job.outcome["problems"] == [  # the reason as a message id and its values, worded when read
+        {
+            "row": 2,
+            "column": "OpenDate",
+            "value": "31-13-2014",
+            "reason": "not a date in the form %(format)s",
+            "reason_params": {"format": "DD-MM-YYYY"},
+        }
     ]
     assert School.objects.count() == 0
     page = staff_client.get(response.url)
@@ -131,8 +137,14 @@ def test_a_failed_import_keeps_its_upload_and_problems_for_the_documented_days(
     kept = [p for p in (settings.MEDIA_ROOT / "imports").iterdir() if p.is_file()]
     assert [p.name.split("-", 1)[1] for p in kept] == ["gias.csv"]
     errors = settings.MEDIA_ROOT / job.outcome["errors_file"]
-    assert errors.read_text().splitlines()[1] == "2,OpenDate,31-13-2014,not a date in the form DD-MM-YYYY"
-    assert staff_client.get(reverse("job_errors", args=[job.pk])).status_code == 200
+    kept_line = errors.read_text().splitlines()[1]  # the reason kept as a message id, worded when downloaded
+    assert (
+        kept_line == '2,OpenDate,31-13-2014,not a date in the form %(format)s,"{""format"": ""DD-MM-YYYY""}"'
+    )
+    download = staff_client.get(reverse("job_errors", args=[job.pk]))
+    assert download.status_code == 200
+    lines = b"".join(download.streaming_content).decode().splitlines()
+    assert lines == ["row,column,value,reason", "2,OpenDate,31-13-2014,not a date in the form DD-MM-YYYY"]
 
     six_days_ago = time.time() - 6 * 86_400
     for path in (kept[0], errors):

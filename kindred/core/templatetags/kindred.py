@@ -39,6 +39,15 @@ def worded(text) -> str:
 
 
 @register.filter
+def reason_worded(item) -> str:
+    """A kept item's `reason` (a message id) worded with its `reason_params`, in the reader's language:
+    an import's problem or cause, `{{ problem|reason_worded }}`. One kept as written is shown so."""
+    if not isinstance(item, dict) or not item.get("reason"):
+        return ""
+    return _worded(str(item["reason"]), item.get("reason_params") or None)
+
+
+@register.filter
 def number(value, places=None) -> str:
     if value is None or value == "":
         return ""

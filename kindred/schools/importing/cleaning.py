@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kindred.core.progress import Said
 
 
 class Blank(enum.Enum):
@@ -118,7 +120,7 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
             pass
         else:
             if not math.isfinite(number):
-                raise CellError(_("not a finite number"), cleaned)
+                raise CellError(gettext_noop("not a finite number"), cleaned)
             return number
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
@@ -131,15 +133,15 @@ def clean_number(text: str, codes: Codes = DEFAULT_CODES) -> float | Blank:
     except ValueError:
         if not codes.decimal_comma and _DECIMAL_COMMA.match(cleaned):
             raise CellError(
-                _(
+                gettext_noop(
                     "not a number: a decimal comma? Say 'decimal_comma: true' in the mapping "
                     "(kindred import measures: --decimal-comma)"
                 ),
                 text.strip(),
             ) from None
-        raise CellError(_("not a number or a known code"), text.strip()) from None
+        raise CellError(gettext_noop("not a number or a known code"), text.strip()) from None
     if not math.isfinite(number):
-        raise CellError(_("not a finite number"), text.strip())
+        raise CellError(gettext_noop("not a finite number"), text.strip())
     return number
 
 
@@ -158,7 +160,7 @@ def clean_band(text: str) -> Band | None:
     if match:
         lower, upper = float(match["lower"]), float(match["upper"])
         if lower > upper:
-            raise CellError(_("a range whose lower end is above its upper end"), cleaned)
+            raise CellError(gettext_noop("a range whose lower end is above its upper end"), cleaned)
         return Band(lower, upper)
     match = _OPEN_BAND.match(cleaned)
     if match:
@@ -175,7 +177,7 @@ def clean_count(text: str, codes: Codes = DEFAULT_CODES) -> int | Blank:
     if isinstance(number, Blank):
         return number
     if number < 0 or number != int(number):
-        raise CellError(_("not a whole number of pupils"), text.strip())
+        raise CellError(gettext_noop("not a whole number of pupils"), text.strip())
     return int(number)
 
 
@@ -197,9 +199,9 @@ def clean_date(text: str, date_format: str | None = None) -> date | None:
         except ValueError:
             continue
     if not date_format:
-        raise CellError(_("not a date"), cleaned)
+        raise CellError(gettext_noop("not a date"), cleaned)
     shown = date_format.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("%y", "YY")
-    raise CellError(_("not a date in the form %(format)s") % {"format": shown}, cleaned)
+    raise CellError(Said(gettext_noop("not a date in the form %(format)s"), format=shown), cleaned)
 
 
 def normalise_text(text: str) -> str:

@@ -10,10 +10,9 @@ before URN. Each link usually appears twice, once from each school; it is stored
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
 from kindred.schools.importing.planning import (
     PROGRESS_EVERY,
@@ -151,7 +150,7 @@ def plan_link_row(
     kind_text = normalise_text(link_type)
     shown_type = " ".join(link_type.split())
     if not kind_text:
-        problems.append(Problem(row, LINK_TYPE, _("no link type"), link_type.strip()))
+        problems.append(Problem(row, LINK_TYPE, gettext_noop("no link type"), link_type.strip()))
         return None
     if kind_text in OTHER_TYPES:  # not used, so not checked further
         plan.report.skipped[str(SKIP_OTHER_TYPE) % {"type": shown_type}] += 1
@@ -164,13 +163,15 @@ def plan_link_row(
     for column, text in ((URN, urn), (LINK_URN, link_urn)):
         registry_id = clean_id(text)
         if not registry_id:
-            problems.append(Problem(row, column, _("no school id"), text.strip()))
+            problems.append(Problem(row, column, gettext_noop("no school id"), text.strip()))
         elif len(registry_id) > REGISTRY_ID_LENGTH:
-            problems.append(Problem(row, column, _("an id longer than 32 characters"), registry_id))
+            problems.append(
+                Problem(row, column, gettext_noop("an id longer than 32 characters"), registry_id)
+            )
         ids.append(registry_id)
     school, linked = ids
     if school and school == linked:
-        problems.append(Problem(row, LINK_URN, _("a school cannot be linked to itself"), linked))
+        problems.append(Problem(row, LINK_URN, gettext_noop("a school cannot be linked to itself"), linked))
     on = None
     try:
         on = clean_date(link_date)
@@ -196,15 +197,17 @@ def links_add(plan: LinksPlan, link: PlannedLink, existing_pairs: set[tuple[str,
     opposite = plan.links.get((link.successor, link.predecessor))
     if opposite is not None or (pair[::-1] in existing_pairs and pair not in existing_pairs):
         where = (
-            _("row %(row)d says the opposite") % {"row": opposite.row}
+            Said(gettext_noop("row %(row)d says the opposite"), row=opposite.row)
             if opposite
-            else _("the registry already records the opposite link")
+            else Said(gettext_noop("the registry already records the opposite link"))
         )
         report.problems.append(
             Problem(
                 link.row,
                 LINK_TYPE,
-                _("a school cannot follow the school it came before: %(where)s") % {"where": where},
+                Said(
+                    gettext_noop("a school cannot follow the school it came before: %(where)s"), where=where
+                ),
                 f"{link.predecessor} -> {link.successor}",
             )
         )

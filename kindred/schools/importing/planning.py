@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from kindred import countries
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.engine.units import PERCENT_UNITS
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.cleaning import (
@@ -60,7 +60,7 @@ SKIP_NO_VALUE = gettext_lazy("no value (not applicable or missing)")
 SKIP_NO_AUTHORITY_CODE = gettext_lazy("no local authority code")
 SKIP_PROBLEM = gettext_lazy("a problem in the row (each listed in the report)")
 SKIP_NOT_READ = gettext_lazy("a measure the mapping does not read")
-NO_SUCH_COLUMN = gettext_lazy("the file has no such column")
+NO_SUCH_COLUMN = gettext_noop("the file has no such column")
 PROGRESS_EVERY = 1000
 LONG_COLUMNS = ("school_id", "measure", "year", "value")
 FRACTION_CHECK_AT = 10  # a percentage column with this many values, all between 0 and 1, is refused
@@ -191,29 +191,38 @@ def _finish(plan: Plan, table: Table) -> None:
 COLUMNS_LISTED = 40
 
 
-def no_such_column(table: Table, column: str) -> str:
+def no_such_column(table: Table, column: str) -> Said:
     """Why a column is not found, with what was found instead: the nearest names, the columns
-    read, and which sheet of a workbook they are from."""
-    reason = str(NO_SUCH_COLUMN)
+    read, and which sheet of a workbook they are from (a reason worded for each reader)."""
+    reason = Said(NO_SUCH_COLUMN)
     names = [name for name in table.header if name]
     folded = {normalise_text(name): name for name in names}
     near = difflib.get_close_matches(normalise_text(column), list(folded), n=3, cutoff=0.6)
     if near:
-        reason += "; " + _("the nearest: %(names)s") % {"names": ", ".join(repr(folded[n]) for n in near)}
-    shown = ", ".join(repr(name) for name in names[:COLUMNS_LISTED])
+        reason = Said(
+            gettext_noop("%(reason)s; the nearest: %(names)s"),
+            reason=reason,
+            names=", ".join(repr(folded[n]) for n in near),
+        )
+    shown: str = ", ".join(repr(name) for name in names[:COLUMNS_LISTED])
     if len(names) > COLUMNS_LISTED:
-        shown += " " + _("and %(n)d more") % {"n": len(names) - COLUMNS_LISTED}
+        shown = Said(gettext_noop("%(columns)s and %(n)d more"), columns=shown, n=len(names) - COLUMNS_LISTED)
     if table.sheet:
         others = [name for name in table.sheets if name != table.sheet]
-        where = _("sheet %(sheet)r") % {"sheet": table.sheet}
+        where = Said(gettext_noop("sheet %(sheet)r"), sheet=table.sheet)
         if others:
-            where += " " + _("(the workbook's other sheets: %(names)s; choose one with --sheet)") % {
-                "names": ", ".join(repr(name) for name in others)
-            }
-        reason += ". " + _("The columns of %(where)s: %(columns)s") % {"where": where, "columns": shown}
-    else:
-        reason += ". " + _("The file's columns: %(columns)s") % {"columns": shown}
-    return reason
+            where = Said(
+                gettext_noop("%(where)s (the workbook's other sheets: %(names)s; choose one with --sheet)"),
+                where=where,
+                names=", ".join(repr(name) for name in others),
+            )
+        return Said(
+            gettext_noop("%(reason)s. The columns of %(where)s: %(columns)s"),
+            reason=reason,
+            where=where,
+            columns=shown,
+        )
+    return Said(gettext_noop("%(reason)s. The file's columns: %(columns)s"), reason=reason, columns=shown)
 
 
 def _missing_columns(table: Table, needed: Iterable[str], plan: Plan) -> bool:
@@ -229,12 +238,16 @@ def _place(
 ) -> None:
     if len(code) > 32:
         plan.report.problems.append(
-            Problem(row, column, _("a %(what)s code longer than 32 characters") % {"what": what}, code)
+            Problem(
+                row, column, Said(gettext_noop("a %(what)s code longer than 32 characters"), what=what), code
+            )
         )
         return
     if name is not None and len(name) > 200:
         plan.report.problems.append(
-            Problem(row, column, _("a %(what)s name longer than 200 characters") % {"what": what}, name)
+            Problem(
+                row, column, Said(gettext_noop("a %(what)s name longer than 200 characters"), what=what), name
+            )
         )
         return
     known = places.get(code)
@@ -246,7 +259,7 @@ def clean_year(text: str) -> int:
     """A year as files write it: `2018`, `2018/19`, `2018-2019` (the year the academic year starts)."""
     match = _YEAR.match(text.strip())
     if match is None or not 1900 <= int(match[1]) <= 2100:
-        raise CellError(_("not a year such as 2018 or 2018/19"), text.strip())
+        raise CellError(gettext_noop("not a year such as 2018 or 2018/19"), text.strip())
     return int(match[1])
 
 
@@ -280,7 +293,9 @@ def plan_schools_file(
             Problem(
                 0,
                 "",
-                _("the file's year is not known: give 'year:' in the mapping, or --year when importing"),
+                gettext_noop(
+                    "the file's year is not known: give 'year:' in the mapping, or --year when importing"
+                ),
             )
         )
     if plan.report.problems or _missing_columns(table, mapping.columns(), plan):
@@ -362,7 +377,10 @@ class _RowChecker:
         self.seen: dict[str, int] = {}
         self.grid: list[tuple[int, dict[str, Any], float, float, str]] = []
         self.reported_row, self.reported = 0, set()
-        self.authority_word, self.region_word = _("local authority"), _("region")  # once, not per row
+        self.authority_word, self.region_word = (
+            Said(gettext_noop("local authority")),
+            Said(gettext_noop("region")),
+        )
         self.range_reasons: dict[tuple[str, bool], str] = {}  # (measure, below): the reason, translated once
         self.counts: tuple[int, dict] = (0, {})  # (row, {column: count}): a cohort column read once a row
         self.fractions: dict[int, list[float]] = {}  # measure column -> [count, largest |value|, any not 0/1]
@@ -383,7 +401,9 @@ class _RowChecker:
         if not any(parts):
             return ""
         if not all(parts):
-            self.problem(row, self.mapping.id_column, _("part of the id is empty"), " | ".join(parts))
+            self.problem(
+                row, self.mapping.id_column, gettext_noop("part of the id is empty"), " | ".join(parts)
+            )
             return None
         if self.template:
             return "".join(
@@ -410,12 +430,12 @@ class _RowChecker:
             self.problem(
                 row,
                 mapping.id_column,
-                _("the id is already on row %(row)d") % {"row": self.seen[registry_id]},
+                Said(gettext_noop("the id is already on row %(row)d"), row=self.seen[registry_id]),
                 registry_id,
             )
             return
         if len(registry_id) > REGISTRY_ID_LENGTH:
-            self.problem(row, mapping.id_column, _("an id longer than 32 characters"), registry_id)
+            self.problem(row, mapping.id_column, gettext_noop("an id longer than 32 characters"), registry_id)
             return
         self.seen[registry_id] = row
         unknown = not mapping.create and registry_id not in existing_ids
@@ -426,7 +446,7 @@ class _RowChecker:
                 is_new = school.registry_id not in existing_ids
                 if not unknown and (is_new or "name" in school.values) and not school.values.get("name"):
                     source = mapping.fields["name"][0]
-                    self.problem(row, source.column, _("a school needs a name"), "")
+                    self.problem(row, source.column, gettext_noop("a school needs a name"), "")
                 if plan.holding():
                     plan.schools.append(school)
         row_year = self.year_of(row, cells, mapping.year_column, mapping.year)
@@ -442,7 +462,7 @@ class _RowChecker:
         for one school and year; the same school, measure and year twice is a problem."""
         plan, mapping = self.plan, self.mapping
         if len(registry_id) > REGISTRY_ID_LENGTH:
-            self.problem(row, mapping.id_column, _("an id longer than 32 characters"), registry_id)
+            self.problem(row, mapping.id_column, gettext_noop("an id longer than 32 characters"), registry_id)
             return
         measures = list(mapping.measures)
         if mapping.pivot_columns:
@@ -459,8 +479,10 @@ class _RowChecker:
                 self.problem(
                     row,
                     mapping.id_column,
-                    _("this school, measure and year are already on row %(row)d")
-                    % {"row": self.long_seen[key]},
+                    Said(
+                        gettext_noop("this school, measure and year are already on row %(row)d"),
+                        row=self.long_seen[key],
+                    ),
                     f"{registry_id} {measure.measure} {year}",
                 )
                 continue
@@ -488,7 +510,9 @@ class _RowChecker:
                 self.problem(
                     row,
                     mapping.pivot_columns[0],
-                    _("unknown measure code: define it with define_measures or --definitions FILE"),
+                    gettext_noop(
+                        "unknown measure code: define it with define_measures or --definitions FILE"
+                    ),
                     code,
                 )
                 return []
@@ -555,12 +579,15 @@ class _RowChecker:
             if key == "":
                 return None
             raise CellError(
-                _("not in the mapping's values for %(field)s") % {"field": field_name}, text.strip()
+                Said(gettext_noop("not in the mapping's values for %(field)s"), field=field_name),
+                text.strip(),
             )
         if field_name in TEXT_FIELDS:
             value = " ".join(text.split())
             if len(value) > TEXT_FIELDS[field_name]:
-                raise CellError(_("longer than %(n)d characters") % {"n": TEXT_FIELDS[field_name]}, value)
+                raise CellError(
+                    Said(gettext_noop("longer than %(n)d characters"), n=TEXT_FIELDS[field_name]), value
+                )
             return value
         if field_name in DATE_FIELDS:
             return clean_date(text, source.date_format)
@@ -574,8 +601,10 @@ class _RowChecker:
         count = clean_count(text, codes)
         if not isinstance(count, Blank) and count > MAX_COUNT:
             raise CellError(
-                _("more than %(max)s pupils: not a school's count (a shifted column?)")
-                % {"max": f"{MAX_COUNT:,}"},
+                Said(
+                    gettext_noop("more than %(max)s pupils: not a school's count (a shifted column?)"),
+                    max=f"{MAX_COUNT:,}",
+                ),
                 text.strip(),
             )
         return count
@@ -656,21 +685,25 @@ class _RowChecker:
                 self.problem(
                     row,
                     lat_column,
-                    _("latitude and longitude look swapped"),
+                    gettext_noop("latitude and longitude look swapped"),
                     f"{lat_text.strip()}, {lon_text.strip()}",
                 )
             else:
-                self.problem(row, lat_column, _("a latitude must be between -90 and 90"), lat_text.strip())
+                self.problem(
+                    row, lat_column, gettext_noop("a latitude must be between -90 and 90"), lat_text.strip()
+                )
             return False
         if not -180 <= lon <= 180:
-            self.problem(row, lon_column, _("a longitude must be between -180 and 180"), lon_text.strip())
+            self.problem(
+                row, lon_column, gettext_noop("a longitude must be between -180 and 180"), lon_text.strip()
+            )
             return False
         if not self.inside(lat, lon):
             if self.inside(lon, lat):
                 self.problem(
                     row,
                     lat_column,
-                    _("latitude and longitude look swapped"),
+                    gettext_noop("latitude and longitude look swapped"),
                     f"{lat_text.strip()}, {lon_text.strip()}",
                 )
             else:
@@ -688,10 +721,15 @@ class _RowChecker:
         self.problem(
             row,
             column,
-            _(
-                "the point is outside the country (latitude %(south)s to %(north)s, longitude %(west)s to %(east)s)"
-            )
-            % {"south": south, "north": north, "west": west, "east": east},
+            Said(
+                gettext_noop(
+                    "the point is outside the country (latitude %(south)s to %(north)s, longitude %(west)s to %(east)s)"
+                ),
+                south=south,
+                north=north,
+                west=west,
+                east=east,
+            ),
             value,
         )
 
@@ -720,13 +758,21 @@ class _RowChecker:
             return True
         if 0 <= north <= GRID_EAST and 0 <= east <= GRID_NORTH:
             self.problem(
-                row, east_column, _("easting and northing look swapped"), f"{east_text}, {north_text}"
+                row,
+                east_column,
+                gettext_noop("easting and northing look swapped"),
+                f"{east_text}, {north_text}",
             )
         elif not east_ok:
-            self.problem(row, east_column, _("an easting must be between 0 and 700,000 metres"), east_text)
+            self.problem(
+                row, east_column, gettext_noop("an easting must be between 0 and 700,000 metres"), east_text
+            )
         else:
             self.problem(
-                row, north_column, _("a northing must be between 0 and 1,300,000 metres"), north_text
+                row,
+                north_column,
+                gettext_noop("a northing must be between 0 and 1,300,000 metres"),
+                north_text,
             )
         return False
 
@@ -830,7 +876,10 @@ class _RowChecker:
                 denominator = clean_number(text, codes)
             except CellError as error:
                 raise CellError(
-                    _("the denominator (%(column)s) is not a number") % {"column": measure.denominator},
+                    Said(
+                        gettext_noop("the denominator (%(column)s) is not a number"),
+                        column=measure.denominator,
+                    ),
                     error.value,
                     column=measure.denominator,
                 ) from None
@@ -838,8 +887,11 @@ class _RowChecker:
                 return None
             if denominator <= 0:
                 raise CellError(
-                    _("the denominator (%(column)s) is %(value)s: no percentage can be made")
-                    % {"column": measure.denominator, "value": text.strip()},
+                    Said(
+                        gettext_noop("the denominator (%(column)s) is %(value)s: no percentage can be made"),
+                        column=measure.denominator,
+                        value=text.strip(),
+                    ),
                     text.strip(),
                     column=measure.denominator,
                 )
@@ -869,15 +921,17 @@ class _RowChecker:
         reason = self.range_reasons.get(key)
         if reason is None:
             if below:
-                reason = _("below the smallest value %(measure)s can take (%(min)s)") % {
-                    "measure": code,
-                    "min": f"{limits.valid_min:g}",
-                }
+                reason = Said(
+                    gettext_noop("below the smallest value %(measure)s can take (%(min)s)"),
+                    measure=code,
+                    min=f"{limits.valid_min:g}",
+                )
             else:
-                reason = _("above the largest value %(measure)s can take (%(max)s)") % {
-                    "measure": code,
-                    "max": f"{limits.valid_max:g}",
-                }
+                reason = Said(
+                    gettext_noop("above the largest value %(measure)s can take (%(max)s)"),
+                    measure=code,
+                    max=f"{limits.valid_max:g}",
+                )
             self.range_reasons[key] = reason
         return reason
 
@@ -902,7 +956,7 @@ class _RowChecker:
                 self.problem(
                     1,
                     measure.column,
-                    _(
+                    gettext_noop(
                         "every value is between 0 and 1: fractions, not percentages? Add 'scale: 100' to the "
                         "measure (or 'scale: 1' if they really are percentages below 1)"
                     ),
@@ -971,13 +1025,15 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
                 Problem(
                     row,
                     authority.key,
-                    _("the code is already on row %(row)d") % {"row": plan.authorities[code].row},
+                    Said(gettext_noop("the code is already on row %(row)d"), row=plan.authorities[code].row),
                     code,
                 )
             )
             continue
         if not name:
-            plan.report.problems.append(Problem(row, authority.name, _("a local authority needs a name"), ""))
+            plan.report.problems.append(
+                Problem(row, authority.name, gettext_noop("a local authority needs a name"), "")
+            )
             continue
         region_code = ""
         if region is not None:
@@ -995,8 +1051,16 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
             if not region.code and region_name:
                 region_code = place_code(region_name)
             if region_code:
-                _place(plan, plan.regions, row, region_code, region_name, _("region"), region.key)
-        _place(plan, plan.authorities, row, code, name, _("local authority"), authority.key)
+                _place(
+                    plan,
+                    plan.regions,
+                    row,
+                    region_code,
+                    region_name,
+                    Said(gettext_noop("region")),
+                    region.key,
+                )
+        _place(plan, plan.authorities, row, code, name, Said(gettext_noop("local authority")), authority.key)
         if code in plan.authorities:
             plan.authorities[code].region = region_code or None
             plan.kept_rows.append(row)
@@ -1047,7 +1111,12 @@ def plan_measures_file(
         before = len(problems)
         if code not in known_codes:
             problems.append(
-                Problem(row, "measure", _("unknown measure code: define it with --definitions FILE"), code)
+                Problem(
+                    row,
+                    "measure",
+                    gettext_noop("unknown measure code: define it with --definitions FILE"),
+                    code,
+                )
             )
         year = None
         try:
@@ -1071,14 +1140,20 @@ def plan_measures_file(
             if spec is not None and not isinstance(value, Blank):
                 if spec.valid_min is not None and value < spec.valid_min:
                     raise CellError(
-                        _("below the smallest value %(measure)s can take (%(min)s)")
-                        % {"measure": code, "min": f"{spec.valid_min:g}"},
+                        Said(
+                            gettext_noop("below the smallest value %(measure)s can take (%(min)s)"),
+                            measure=code,
+                            min=f"{spec.valid_min:g}",
+                        ),
                         text.strip(),
                     )
                 if spec.valid_max is not None and value > spec.valid_max:
                     raise CellError(
-                        _("above the largest value %(measure)s can take (%(max)s)")
-                        % {"measure": code, "max": f"{spec.valid_max:g}"},
+                        Said(
+                            gettext_noop("above the largest value %(measure)s can take (%(max)s)"),
+                            measure=code,
+                            max=f"{spec.valid_max:g}",
+                        ),
                         text.strip(),
                     )
         except CellError as error:
@@ -1098,7 +1173,10 @@ def plan_measures_file(
                 Problem(
                     row,
                     "measure",
-                    _("this school, measure and year are already on row %(row)d") % {"row": seen[key]},
+                    Said(
+                        gettext_noop("this school, measure and year are already on row %(row)d"),
+                        row=seen[key],
+                    ),
                     f"{registry_id} {code} {year}",
                 )
             )

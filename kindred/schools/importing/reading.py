@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from kindred.schools.importing.report import Problem
+from kindred.core.progress import Said
+from kindred.schools.importing.report import Problem, error_text
 
 CHUNK = 1 << 20  # bytes read at a time while checking the encoding
 SNIFF_LINES = 50
@@ -90,7 +92,11 @@ class Table:
                     Problem(
                         1,
                         name,
-                        _("column %(n)d repeats the name of column %(m)d") % {"n": position, "m": seen[name]},
+                        Said(
+                            gettext_noop("column %(n)d repeats the name of column %(m)d"),
+                            n=position,
+                            m=seen[name],
+                        ),
                         value=name,
                     )
                 )
@@ -139,8 +145,13 @@ class Table:
                         Problem(
                             number,
                             "",
-                            _("the row has %(cells)d cells but the header has %(columns)d columns")
-                            % {"cells": len(cells), "columns": width},
+                            Said(
+                                gettext_noop(
+                                    "the row has %(cells)d cells but the header has %(columns)d columns"
+                                ),
+                                cells=len(cells),
+                                columns=width,
+                            ),
                         )
                     )
                     continue
@@ -167,7 +178,9 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
         file_format = _zip_format(path)
         if file_format is None:
             return Table.failed(
-                Problem(0, "", _("the file is a zip archive but not an .xlsx or .ods spreadsheet")),
+                Problem(
+                    0, "", gettext_noop("the file is a zip archive but not an .xlsx or .ods spreadsheet")
+                ),
                 file_format="zip",
             )
     elif start.startswith(OLE):
@@ -276,14 +289,18 @@ def _open_csv(path: Path, notes: list[str]) -> Table:
     except csv.Error as error:
         text.close()
         return Table.failed(
-            Problem(reader.line_num, "", _("not a CSV file: %(error)s") % {"error": error}),
+            Problem(
+                reader.line_num, "", Said(gettext_noop("not a CSV file: %(error)s"), error=error_text(error))
+            ),
             file_format="csv",
             encoding=name,
         )
     if first is None or not any(cell.strip() for cell in first):
         text.close()
         return Table.failed(
-            Problem(1, "", _("the file is empty or has no header row")), file_format="csv", encoding=name
+            Problem(1, "", gettext_noop("the file is empty or has no header row")),
+            file_format="csv",
+            encoding=name,
         )
     header = [cell.strip().lstrip("\ufeff") for cell in first]
 
@@ -292,7 +309,11 @@ def _open_csv(path: Path, notes: list[str]) -> Table:
             yield from reader
         except csv.Error as error:
             table.problems.append(
-                Problem(reader.line_num, "", _("not a CSV file: %(error)s") % {"error": error})
+                Problem(
+                    reader.line_num,
+                    "",
+                    Said(gettext_noop("not a CSV file: %(error)s"), error=error_text(error)),
+                )
             )
         finally:
             text.close()
@@ -343,7 +364,9 @@ def _records_table(
         header.extend(k for k in record if k not in header)
     if not header:
         close()
-        return Table.failed(Problem(1, "", _("the file holds no records")), file_format=file_format)
+        return Table.failed(
+            Problem(1, "", gettext_noop("the file holds no records")), file_format=file_format
+        )
     known = set(header)
 
     def rows() -> Iterator[list[str]]:
@@ -355,15 +378,19 @@ def _records_table(
                         Problem(
                             number,
                             "",
-                            _("the record has keys the first records do not have: %(keys)s")
-                            % {"keys": ", ".join(extra)},
+                            Said(
+                                gettext_noop("the record has keys the first records do not have: %(keys)s"),
+                                keys=", ".join(extra),
+                            ),
                         )
                     )
                     yield [""] * len(header)
                     continue
                 yield [json_cell(record.get(k)) for k in header]
         except Exception as error:  # a broken file: ijson's and pyarrow's own errors
-            table.problems.append(Problem(0, "", _("cannot read the file: %(error)s") % {"error": error}))
+            table.problems.append(
+                Problem(0, "", Said(gettext_noop("cannot read the file: %(error)s"), error=error_text(error)))
+            )
         finally:
             close()
 
@@ -413,7 +440,9 @@ def _open_json(path: Path, notes: list[str]) -> Table:
     def records() -> Iterator[dict]:
         for number, item in enumerate(items, start=2):
             if not isinstance(item, dict):
-                raise ValueError(_("record %(n)d is not an object of keys and values") % {"n": number - 1})
+                raise ValueError(
+                    Said(gettext_noop("record %(n)d is not an object of keys and values"), n=number - 1)
+                )
             yield item
 
     try:
@@ -423,7 +452,10 @@ def _open_json(path: Path, notes: list[str]) -> Table:
     except Exception as error:  # the first records could not be read
         handle.close()
         return Table.failed(
-            Problem(0, "", _("cannot read the JSON file: %(error)s") % {"error": error}), file_format="json"
+            Problem(
+                0, "", Said(gettext_noop("cannot read the JSON file: %(error)s"), error=error_text(error))
+            ),
+            file_format="json",
         )
 
 
@@ -436,7 +468,7 @@ def _open_parquet(path: Path, notes: list[str]) -> Table:
             Problem(
                 0,
                 "",
-                _(
+                gettext_noop(
                     "this is a Parquet file; this installation reads CSV, .xlsx, .ods, .xls and JSON files "
                     "(install pyarrow, the 'parquet' extra, to read Parquet), or save the file as CSV"
                 ),
@@ -447,7 +479,9 @@ def _open_parquet(path: Path, notes: list[str]) -> Table:
         parquet = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises its own kinds for a damaged file
         return Table.failed(
-            Problem(0, "", _("cannot read the Parquet file: %(error)s") % {"error": error}),
+            Problem(
+                0, "", Said(gettext_noop("cannot read the Parquet file: %(error)s"), error=error_text(error))
+            ),
             file_format="parquet",
         )
     header = list(parquet.schema_arrow.names)
@@ -458,7 +492,7 @@ def _open_parquet(path: Path, notes: list[str]) -> Table:
 
     if not header:
         parquet.close()
-        return Table.failed(Problem(1, "", _("the file holds no records")), file_format="parquet")
+        return Table.failed(Problem(1, "", gettext_noop("the file holds no records")), file_format="parquet")
     table = Table(
         header=header,
         records=None,
@@ -473,7 +507,11 @@ def _open_parquet(path: Path, notes: list[str]) -> Table:
                 yield [json_cell(record[k]) for k in header]
         except Exception as error:  # a damaged row group
             table.problems.append(
-                Problem(0, "", _("cannot read the Parquet file: %(error)s") % {"error": error})
+                Problem(
+                    0,
+                    "",
+                    Said(gettext_noop("cannot read the Parquet file: %(error)s"), error=error_text(error)),
+                )
             )
         finally:
             parquet.close()
@@ -503,7 +541,9 @@ def cell_text(value: Any) -> str:
 
 def _choose_sheet(names: list[str], sheet: str | int | None) -> tuple[str | None, Problem | None]:
     if sheet is None or sheet == "":
-        return (names[0], None) if names else (None, Problem(0, "", _("the workbook has no sheets")))
+        return (
+            (names[0], None) if names else (None, Problem(0, "", gettext_noop("the workbook has no sheets")))
+        )
     if isinstance(sheet, int) or str(sheet).isdigit():
         number = int(sheet)
         if 1 <= number <= len(names):
@@ -513,8 +553,11 @@ def _choose_sheet(names: list[str], sheet: str | int | None) -> tuple[str | None
     return None, Problem(
         0,
         "",
-        _("the workbook has no sheet %(sheet)r; its sheets are: %(names)s")
-        % {"sheet": sheet, "names": ", ".join(repr(n) for n in names)},
+        Said(
+            gettext_noop("the workbook has no sheet %(sheet)r; its sheets are: %(names)s"),
+            sheet=sheet,
+            names=", ".join(repr(n) for n in names),
+        ),
         value=str(sheet),
     )
 
@@ -537,7 +580,9 @@ def _sheet_table(
     else:
         close()
         return Table.failed(
-            Problem(1, "", _("the sheet %(sheet)r is empty or has no header row") % {"sheet": sheet}),
+            Problem(
+                1, "", Said(gettext_noop("the sheet %(sheet)r is empty or has no header row"), sheet=sheet)
+            ),
             file_format=file_format,
             sheet=sheet,
         )
@@ -576,7 +621,10 @@ def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         handle.close()
         return Table.failed(
-            Problem(0, "", _("cannot read the workbook: %(error)s") % {"error": error}), file_format="xlsx"
+            Problem(
+                0, "", Said(gettext_noop("cannot read the workbook: %(error)s"), error=error_text(error))
+            ),
+            file_format="xlsx",
         )
 
     def close() -> None:
@@ -607,7 +655,9 @@ def _open_calamine(path: Path, sheet: str | int | None, notes: list[str], file_f
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error kinds for a damaged file
         return Table.failed(
-            Problem(0, "", _("cannot read the spreadsheet: %(error)s") % {"error": error}),
+            Problem(
+                0, "", Said(gettext_noop("cannot read the spreadsheet: %(error)s"), error=error_text(error))
+            ),
             file_format=file_format,
         )
     name, problem = _choose_sheet(list(workbook.sheet_names), sheet)

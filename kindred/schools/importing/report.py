@@ -1,5 +1,6 @@
 """What an import found and did: problems (which stop it) and counts (what it changed)."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -7,14 +8,19 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from kindred.core.csv_export import csv_writer
-from kindred.core.progress import Said, stored_message, worded
+from kindred.core.csv_export import REASON_PARAMS, csv_writer
+from kindred.core.progress import Said, said_of, stored_message, worded
 
 
 @dataclass(frozen=True)
 class Problem:
     """A reason the file cannot be imported, where it is (row 1 is the header, row 0 the whole
-    file), and the cell's text. `reason` names no value, so problems group by it."""
+    file), and the cell's text. `reason` names no value, so problems group by it.
+
+    The report is read later by someone else, perhaps in another language, so `reason` is an English
+    gettext message id (`gettext_noop("no school id")`), or a `Said` with its values
+    (`Said(gettext_noop("the id is already on row %(row)d"), row=7)`): stored as the id and its
+    parameters (`as_dict`: `reason`, `reason_params`) and worded for each reader (`reason_worded`)."""
 
     row: int
     column: str
@@ -22,7 +28,7 @@ class Problem:
     value: str | None = None  # the cell's text; None when the problem is not about one cell
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        return {"row": self.row, "column": self.column, "value": self.value, **reason_stored(self.reason)}
 
     def __str__(self) -> str:
         where = _("row %(row)d") % {"row": self.row} if self.row else _("the file")
@@ -30,7 +36,32 @@ class Problem:
             where = _("%(where)s, column %(column)r") % {"where": where, "column": self.column}
         if self.value is not None:
             where = _("%(where)s, value %(value)r") % {"where": where, "value": self.value}
-        return f"{where}: {self.reason}"
+        return f"{where}: {reason_worded(self.reason)}"
+
+
+REASON_LENGTH = 2000  # characters of a reason's message id kept (one quoting a reader's error is long)
+
+
+def reason_stored(reason: str) -> dict[str, Any]:
+    """A problem's reason as a report keeps it: its message id (`reason`) and, when it has values,
+    their `reason_params`."""
+    text, params = stored_message(reason, length=REASON_LENGTH)
+    return {"reason": text, "reason_params": params} if params else {"reason": text}
+
+
+def error_text(error: BaseException) -> str:
+    """An error quoted in a reason: the `Said` Kindred raised it with (worded for each reader), or
+    its text as the library wrote it."""
+    return said_of(error) or str(error)
+
+
+def reason_worded(reason: str, params: dict | None = None) -> str:
+    """A reason in the active language: a `Said` or a message id, or one stored (`reason` and
+    `reason_params` of a stored problem). A reason stored before reasons were message ids is shown
+    as it was written."""
+    if params is None:
+        reason, params = stored_message(reason, length=REASON_LENGTH)
+    return worded(reason, params)
 
 
 PROBLEM_ROWS_SHOWN = 5  # rows listed under each cause in a grouped report
@@ -124,7 +155,7 @@ class ProblemGroup:
     def as_dict(self) -> dict[str, Any]:
         return {
             "column": self.column,
-            "reason": self.reason,
+            **reason_stored(self.reason),
             "count": self.count,
             "first": [p.as_dict() for p in self.first],
         }
@@ -149,32 +180,48 @@ def problems_grouped(problems, *, shown: int = PROBLEM_ROWS_SHOWN) -> list[Probl
         if problems.uncounted_kinds:
             groups[("", "")] = ProblemGroup(
                 "",
-                _("problems of other kinds (more kinds than a report lists)"),
+                gettext_noop("problems of other kinds (more kinds than a report lists)"),
                 problems.uncounted_kinds,
                 [],
             )
     return sorted(groups.values(), key=lambda g: (-g.count, g.first[0].row if g.first else 0))
 
 
-def problems_write_csv(problems: list[Problem], handle) -> None:
+def problems_write_csv(problems: list[Problem], handle, *, stored: bool = False) -> None:
     """Every problem as a CSV row (row, column, value, reason): the `--errors` file and the admin
     download. The values come from an uploaded file, so the project's spreadsheet-safe writer
-    keeps a cell such as `=HYPERLINK(...)` from running as a formula where the CSV is opened."""
+    keeps a cell such as `=HYPERLINK(...)` from running as a formula where the CSV is opened.
+
+    The reasons are worded in the active language; with `stored`, the file is kept for a reader
+    to download later: each reason as its message id with a fifth column, `reason_params` (JSON),
+    and the download words them in the reader's language (`kindred.core.csv_export.csv_worded`)."""
     writer = csv_writer(handle)
-    writer.writerow(["row", "column", "value", "reason"])
+    writer.writerow(["row", "column", "value", "reason", *([REASON_PARAMS] if stored else [])])
+
+    def reason_cells(reason: str) -> list[str]:
+        if not stored:
+            return [reason_worded(reason)]
+        text, params = stored_message(reason, length=REASON_LENGTH)
+        return [text, json.dumps(params, ensure_ascii=False) if params else ""]
+
     for problem in problems:
         writer.writerow(
-            [problem.row, problem.column, "" if problem.value is None else problem.value, problem.reason]
+            [
+                problem.row,
+                problem.column,
+                "" if problem.value is None else problem.value,
+                *reason_cells(problem.reason),
+            ]
         )
     if isinstance(problems, ProblemLog) and problems.not_kept:
         # the kept sample of each kind was written; say how many more there are, kind by kind
         for group in problems_grouped(problems, shown=0):
             listed = min(group.count, problems.per_kind) if group.reason else 0
             if group.count > listed:
-                more = group.count - listed
-                writer.writerow(
-                    ["", group.column, "", _("… and %(n)d more problems like this, not listed") % {"n": more}]
+                more = Said(
+                    gettext_noop("… and %(n)d more problems like this, not listed"), n=group.count - listed
                 )
+                writer.writerow(["", group.column, "", *reason_cells(more)])
 
 
 @dataclass

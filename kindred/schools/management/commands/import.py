@@ -25,7 +25,7 @@ from kindred.schools.importing import (
     schools_import,
 )
 from kindred.schools.importing.commands import IMPORT_COMMANDS
-from kindred.schools.importing.report import problems_grouped, problems_write_csv
+from kindred.schools.importing.report import problems_grouped, problems_write_csv, reason_worded
 
 
 def _sheet(text: str) -> str | int:
@@ -161,7 +161,7 @@ class Command(BaseCommand):
         )
         for group in groups:
             where = _("column %(column)r") % {"column": group.column} if group.column else _("the file")
-            self.stderr.write(f"\n{group.count} × {where}: {group.reason}")
+            self.stderr.write(f"\n{group.count} × {where}: {reason_worded(group.reason)}")
             for problem in group.first:
                 self.stderr.write(f"  {problem}")
             if group.count > len(group.first):

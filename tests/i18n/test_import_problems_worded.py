@@ -1,0 +1,92 @@
+"""An import's problems are kept as message ids and values and read in the reader's language: on the
+job's page, in the errors CSV (in the language of whoever downloads it) and through the API
+(tests/api/test_writes_imports.py). A report kept before, with its reasons written out, is shown as
+it was written."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from kindred.accounts.models import User
+from kindred.core.jobs import job_create
+from kindred.core.models import Job
+from kindred.core.progress import Said
+from kindred.schools.importing.report import Problem, ProblemLog, problems_grouped, reason_worded
+from tests.importing.conftest import GIAS_SAMPLE
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH = "not a date in the form DD-MM-YYYY"
+WORDED = {"cy": "nid yn ddyddiad ar y ffurf DD-MM-YYYY", "ar": "ليس تاريخًا بالصيغة DD-MM-YYYY"}
+
+
+@pytest.fixture
+def failed_import(client, settings, tmp_path, django_capture_on_commit_callbacks):
+    """A schools file with a bad date, imported through the admin's page: the job fails with it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(User.objects.create_superuser(email="admin@example.org", password="x"))
+    content = GIAS_SAMPLE.read_bytes().replace(b"01-11-2014", b"31-13-2014")
+    upload = SimpleUploadedFile("gias.csv", content, content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:schools_school_import"), {"file": upload, "kind": "schools", "mapping": "gias"}
+        )
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    return client, job
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_the_job_page_gives_each_problem_in_the_readers_language(failed_import, language):
+    client, job = failed_import
+    page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert page.count(WORDED[language]) == 2  # its cause, and the problem row by row
+    assert ENGLISH not in page
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_the_errors_csv_is_in_the_language_of_whoever_downloads_it(failed_import, language):
+    client, job = failed_import
+    response = client.get(reverse("job_errors", args=[job.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines == ["row,column,value,reason", f"2,OpenDate,31-13-2014,{WORDED[language]}"]
+    english = client.get(reverse("job_errors", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert b"".join(english.streaming_content).decode().splitlines()[1].endswith(ENGLISH)
+
+
+def test_a_report_kept_before_reasons_were_message_ids_is_shown_as_written(client, settings, tmp_path):
+    admin = User.objects.create_superuser(email="admin@example.org", password="x")
+    client.force_login(admin)
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label="gias.csv", by=admin)
+    old = {"row": 2, "column": "OpenDate", "value": "31-13-2014", "reason": "nicht ein Datum (written out)"}
+    job.outcome = {"groups": [{"column": "OpenDate", "reason": old["reason"], "count": 1, "first": [old]}]}
+    job.outcome |= {"problems": [old], "errors_file": "imports/errors/job-old.csv"}
+    job.save()
+    kept = tmp_path / "media" / "imports" / "errors" / "job-old.csv"
+    kept.parent.mkdir(parents=True)
+    kept.write_text(f"row,column,value,reason\r\n2,OpenDate,31-13-2014,{old['reason']}\r\n")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert page.count("nicht ein Datum (written out)") == 2
+    response = client.get(reverse("job_errors", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="cy")
+    assert (
+        b"".join(response.streaming_content)
+        .decode()
+        .splitlines()[1]
+        .endswith("nicht ein Datum (written out)")
+    )
+
+
+def test_problems_group_by_their_reason_and_keep_its_values_apart_from_its_words():
+    reason = Said(gettext_noop("the id is already on row %(row)d"), row=2)
+    log = ProblemLog([Problem(3, "URN", reason, "1"), Problem(4, "URN", reason, "1")])
+    (group,) = problems_grouped(log)
+    stored = group.as_dict()
+    assert (stored["reason"], stored["reason_params"], stored["count"]) == (reason.text, {"row": 2}, 2)
+    assert stored["first"][0]["reason"] == "the id is already on row %(row)d"
+    with translation.override("cy"):
+        assert reason_worded(stored["reason"], stored["reason_params"]) == "mae'r id eisoes ar res 2"
+        assert str(log[0]) == "rhes 3, colofn 'URN', gwerth '1': mae'r id eisoes ar res 2"
