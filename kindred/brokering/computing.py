@@ -62,7 +62,8 @@ def broker_place(
     if not len(inputs.needs.school):
         raise brokering.Infeasible(
             "no school here has a need in the stored evidence (red and amber schools' needs, unless all "
-            "needs are asked for): recompute evidence first"
+            "needs are asked for): recompute evidence first",
+            code="no_needs",
         )
     progress(1, 3, gettext_noop("brokering"))
     weights, travel, ties = weights_from_settings(), travel_source(), existing_ties(inputs.place)
@@ -128,7 +129,7 @@ def form_place(
     progress(0, 3, gettext_noop("reading schools and evidence"))
     where = place(region=region, phase=phase, exclude=exclude)
     if not len(where.rows):
-        raise formation.Infeasible("no open school with coordinates here")
+        raise formation.Infeasible("no open school with coordinates here", code="no_schools")
     flags = evidence_flags(where.pk)
     strengths = ~np.isnan(flags.strength_z)
     table = where.table
@@ -140,7 +141,9 @@ def form_place(
         if share is None or np.isnan(share[where.rows]).all():
             raise formation.Infeasible(
                 f"contrasting localities need the context measure {settings.FORMATION_DEPRIVATION_MEASURE}, "
-                "which no school here has"
+                "which no school here has",
+                code="no_deprivation_measure",
+                measure=settings.FORMATION_DEPRIVATION_MEASURE,
             )
         deprivation = formation.deprivation_bands(share[where.rows])
     progress(1, 3, gettext_noop("forming networks"))
@@ -292,7 +295,9 @@ def form_incremental(
     rows = np.array(member_rows + new_rows, dtype=np.int64)
     before = np.array([index[n] for n in member_network] + [-1] * len(new_rows), dtype=np.int64)
     if not len(rows):
-        raise formation.Infeasible("no open school with coordinates here, and no existing network")
+        raise formation.Infeasible(
+            "no open school with coordinates here, and no existing network", code="nothing_to_place"
+        )
     progress(1, 3, gettext_noop("placing new schools"))
     formed, still_short = formation.place_new_schools(
         table.latitude[rows],

@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kindred import countries
 from kindred.accounts.models import User
 from kindred.audit.services import audit
 from kindred.brokering.computing import broker_place, form_incremental, form_place, travel_source
+from kindred.brokering.infeasible import infeasible_said
 from kindred.brokering.loading import neighbouring_regions
 from kindred.brokering.models import (
     Approach,
@@ -35,7 +35,7 @@ from kindred.brokering.models import (
 )
 from kindred.brokering.selectors import proposed_size as _size
 from kindred.brokering.selectors import sizes_outside
-from kindred.core.progress import Progress, Said, no_progress, stored_message
+from kindred.core.progress import Progress, no_progress, stored_message
 from kindred.engine import brokering, formation
 from kindred.networks.models import Membership, Network, NetworkRole
 from kindred.networks.rota import rota_generate
@@ -157,12 +157,9 @@ def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_pro
             )
             outcome = _store_brokering(run, brokered, neighbours=neighbours, because=because)
     except (formation.Infeasible, brokering.Infeasible) as error:
-        # the engine says why in English (it imports no Django): a translated sentence, and its words
-        # as the technical detail
-        said = Said(
-            gettext_noop("These schools cannot be placed with these settings. Technical detail: %(detail)s"),
-            detail=str(error),
-        )
+        # the engine says why in English (it imports no Django) and names it with a code and figures,
+        # kept as a message id and values and worded for each reader
+        said = infeasible_said(error)
         text, params = stored_message(said, length=1000)
         Run.objects.filter(pk=run.pk).update(
             status=Run.Status.FAILED, report={"error": text, "error_params": params}

@@ -57,7 +57,14 @@ NOT_ELIGIBLE = np.iinfo(np.int32).max
 
 
 class Infeasible(ValueError):
-    """The needs cannot all be met; the message says why in plain words."""
+    """The needs cannot all be met; the message says why in plain words, in English.
+
+    `code` names the reason and `params` holds its figures, so a page can say it in its reader's
+    language (kindred/brokering/infeasible.py); the engine knows no languages."""
+
+    def __init__(self, message: str, *, code: str = "", **params: int | str):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -655,11 +662,10 @@ def broker(
     chosen = x > 0
     unmet = wants - np.bincount(pair_need[chosen], minlength=n_needs)
     if unmet.any() and not allow_unmet:
-        raise Infeasible(
-            _hall_witness(
-                needs, wants, capacity, pairs, pair_need[chosen], pair_sup[chosen], unmet, domain_names
-            )
+        message, figures = _hall_witness(
+            needs, wants, capacity, pairs, pair_need[chosen], pair_sup[chosen], unmet, domain_names
         )
+        raise Infeasible(message, code="supporters_full", **figures)
     proposals = _proposals(
         schools,
         needs,
@@ -806,24 +812,35 @@ def _explain_if_obviously_infeasible(
         more = f" and {len(none) - 5} more" if len(none) > 5 else ""
         raise Infeasible(
             f"{len(none)} need(s) have no school that may support them (no reliable strength in the domain "
-            f"outside red and amber schools): {listed}{more}"
+            f"outside red and amber schools): {listed}{more}",
+            code="no_supporter",
+            n=len(none),
         )
     if wants.sum() > capacity.sum():
         raise Infeasible(
             f"the needs want {int(wants.sum())} partners but the supporters can take only {int(capacity.sum())} "
-            f"between them; raise capacities or allow unmet needs"
+            f"between them; raise capacities or allow unmet needs",
+            code="capacity_short",
+            wants=int(wants.sum()),
+            capacity=int(capacity.sum()),
         )
     short = np.flatnonzero(wants > supporters_per_need)
     if len(short):
         i = int(short[0])
         raise Infeasible(
             f"{_need_label(needs, i, domain_names)} wants {int(wants[i])} partners but only "
-            f"{int(supporters_per_need[i])} school(s) may support it"
+            f"{int(supporters_per_need[i])} school(s) may support it",
+            code="need_short",
+            wants=int(wants[i]),
+            schools=int(supporters_per_need[i]),
         )
 
 
-def _hall_witness(needs, wants, capacity, pairs, chosen_need, chosen_sup, unmet, domain_names) -> str:
-    """Name a group of needs whose possible supporters have too little room (Hall's condition fails)."""
+def _hall_witness(
+    needs, wants, capacity, pairs, chosen_need, chosen_sup, unmet, domain_names
+) -> tuple[str, dict[str, int]]:
+    """Name a group of needs whose possible supporters have too little room (Hall's condition fails):
+    the message, and its figures (needs, partners wanted, schools, their room)."""
     assigned: list[list[int]] = [[] for _ in range(len(capacity))]
     for i, j in zip(chosen_need, chosen_sup, strict=True):
         assigned[int(j)].append(int(i))
@@ -843,11 +860,12 @@ def _hall_witness(needs, wants, capacity, pairs, chosen_need, chosen_sup, unmet,
     group = sorted(need_seen)
     listed = ", ".join(_need_label(needs, i, domain_names) for i in group[:5])
     more = f" and {len(group) - 5} more" if len(group) > 5 else ""
+    room = int(capacity[sorted(sup_seen)].sum()) if sup_seen else 0
+    figures = {"n": len(group), "wants": int(wants[group].sum()), "schools": len(sup_seen), "room": room}
     return (
-        f"{len(group)} need(s) wanting {int(wants[group].sum())} partners can only be supported by "
-        f"{len(sup_seen)} school(s) with room for {int(capacity[sorted(sup_seen)].sum()) if sup_seen else 0}: "
-        f"{listed}{more}"
-    )
+        f"{len(group)} need(s) wanting {figures['wants']} partners can only be supported by "
+        f"{len(sup_seen)} school(s) with room for {room}: {listed}{more}"
+    ), figures
 
 
 def _proposals(

@@ -59,7 +59,14 @@ from kindred.engine.travel import chord_to_arc_km, to_xyz
 
 
 class Infeasible(ValueError):
-    """The schools cannot be formed into networks of the asked sizes; the message says why."""
+    """The schools cannot be formed into networks of the asked sizes; the message says why, in English.
+
+    `code` names the reason and `params` holds its figures, so a page can say it in its reader's
+    language (kindred/brokering/infeasible.py); the engine knows no languages."""
+
+    def __init__(self, message: str, *, code: str = "", **params: int | str):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -142,21 +149,45 @@ def network_count_range(n: int, min_size: int, max_size: int) -> tuple[int, int]
 
 def _check_sizes(n: int, min_size: int, max_size: int, n_networks: int | None) -> int:
     if min_size < 1 or max_size < min_size:
-        raise Infeasible(f"network sizes must satisfy 1 <= minimum <= maximum, got {min_size}–{max_size}")
+        raise Infeasible(
+            f"network sizes must satisfy 1 <= minimum <= maximum, got {min_size}–{max_size}",
+            code="sizes_unordered",
+            min=min_size,
+            max=max_size,
+        )
     if n < min_size:
-        raise Infeasible(f"{n} schools cannot make even one network of at least {min_size}")
+        raise Infeasible(
+            f"{n} schools cannot make even one network of at least {min_size}",
+            code="too_few_schools",
+            n=n,
+            min=min_size,
+        )
     low, high = network_count_range(n, min_size, max_size)
     if low > high:
         raise Infeasible(
             f"{n} schools cannot be split into networks of {min_size}–{max_size}: "
             f"{low} networks would be needed to keep each under {max_size + 1}, "
-            f"but only {high} can each have {min_size}"
+            f"but only {high} can each have {min_size}",
+            code="sizes_unsplittable",
+            n=n,
+            min=min_size,
+            max=max_size,
+            above=max_size + 1,
+            low=low,
+            high=high,
         )
     if n_networks is None:
         return int(np.clip(round(n / ((min_size + max_size) / 2)), low, high))
     if not low <= n_networks <= high:
         raise Infeasible(
-            f"{n} schools make between {low} and {high} networks of {min_size}–{max_size}, not {n_networks}"
+            f"{n} schools make between {low} and {high} networks of {min_size}–{max_size}, not {n_networks}",
+            code="network_count",
+            n=n,
+            low=low,
+            high=high,
+            min=min_size,
+            max=max_size,
+            asked=n_networks,
         )
     return n_networks
 
@@ -284,7 +315,9 @@ def form_networks(
     n = len(latitude)
     if np.isnan(latitude).any() or np.isnan(longitude).any():
         raise Infeasible(
-            f"{int(np.isnan(latitude).sum() + 0)} school(s) have no coordinates; place them first"
+            f"{int(np.isnan(latitude).sum() + 0)} school(s) have no coordinates; place them first",
+            code="no_coordinates",
+            n=int(np.isnan(latitude).sum() + 0),
         )
     k = _check_sizes(n, min_size, max_size, n_networks)
     rules = rules or MixingRules()
@@ -359,7 +392,9 @@ def _check_rule_inputs(n, needs, strengths, urban, authority, rules, deprivation
     if rules.contrasting_deprivation and (deprivation is None or len(deprivation) != n):
         raise ValueError("the contrasting-deprivation rule needs each school's deprivation band")
     if rules.max_per_authority is not None and rules.max_per_authority < 1:
-        raise Infeasible("at most 0 schools from one authority leaves no school for any network")
+        raise Infeasible(
+            "at most 0 schools from one authority leaves no school for any network", code="authority_zero"
+        )
 
 
 def covered(members: np.ndarray, needs: np.ndarray, strengths: np.ndarray) -> np.ndarray:
@@ -594,7 +629,7 @@ def place_new_schools(
     latitude, longitude = np.asarray(latitude, float), np.asarray(longitude, float)
     labels = np.asarray(labels, dtype=np.int64).copy()
     if np.isnan(latitude).any() or np.isnan(longitude).any():
-        raise Infeasible("every school needs coordinates to be placed")
+        raise Infeasible("every school needs coordinates to be placed", code="coordinates_needed")
     xyz = to_xyz(latitude, longitude)
     placed = labels >= 0
     if not placed.any():
@@ -606,7 +641,10 @@ def place_new_schools(
     sizes = np.bincount(labels[placed], minlength=k)
     if (sizes > max_size).any():
         raise Infeasible(
-            f"{int((sizes > max_size).sum())} existing network(s) already have more than {max_size} schools"
+            f"{int((sizes > max_size).sum())} existing network(s) already have more than {max_size} schools",
+            code="networks_too_big",
+            n=int((sizes > max_size).sum()),
+            max=max_size,
         )
     new = np.flatnonzero(~placed)
     hosts_placed, _ = medoids(xyz[placed], labels[placed], k)

@@ -5,6 +5,7 @@ message id and its values; an unexpected error as a translated sentence and its 
 
 import html
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from django.utils import translation
@@ -95,20 +96,38 @@ def test_schools_that_cannot_be_placed_fail_the_run_with_a_translated_reason(cli
         job_run(job, lambda progress: brokering_services.run_compute(run=run, progress=progress))
     run.refresh_from_db()
     job.refresh_from_db()
+    # the engine's reason kept as a message id (its code's), worded for each reader
     assert (
         run.report["error"]
         == job.message
-        == ("These schools cannot be placed with these settings. Technical detail: %(detail)s")
+        == "These schools cannot be placed with these settings: %(reason)s."
     )
+    assert run.report["error_params"]["reason"]["text"] == "no open school with coordinates here"
     with translation.override("cy"):
-        assert run.display_error.startswith(
-            "Ni ellir lleoli'r ysgolion hyn gyda'r gosodiadau hyn. Manylion technegol: "
+        assert run.display_error == (
+            "Ni ellir lleoli'r ysgolion hyn gyda'r gosodiadau hyn: dim ysgol agored â chyfesurynnau yma."
         )
         assert job.display_error == run.display_error
     client.force_login(system_leader)
     page = html.unescape(client.get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode())
-    assert "لا يمكن توزيع هذه المدارس بهذه الإعدادات." in page
-    assert "cannot be placed" not in page
+    assert "لا يمكن توزيع هذه المدارس بهذه الإعدادات: لا توجد هنا مدرسة مفتوحة لها إحداثيات." in page
+    assert "cannot be placed" not in page and "coordinates" not in page
+
+
+def test_a_reason_the_engine_gives_no_code_is_kept_as_the_technical_detail(system_leader, school_x):
+    run = brokering_services.run_create(kind="formation", region=school_x.region, by=system_leader)
+    with (
+        pytest.raises(formation.Infeasible),
+        mock.patch.object(
+            brokering_services, "form_place", side_effect=formation.Infeasible("a reason with no code")
+        ),
+    ):
+        brokering_services.run_compute(run=run)
+    run.refresh_from_db()
+    with translation.override("cy"):
+        assert run.display_error == (
+            "Ni ellir lleoli'r ysgolion hyn gyda'r gosodiadau hyn. Manylion technegol: a reason with no code"
+        )
 
 
 def test_an_error_kept_before_errors_were_codes_is_shown_as_written():
