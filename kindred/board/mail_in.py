@@ -25,7 +25,9 @@ message on standard input (a Postfix `pipe` transport). In order:
 5. **Attachments** (parts sent as attachments, not images embedded in an HTML signature) go
    through the board's own rules (kindred.core.attachments: type by content, size); one refused
    is left out and logged, the rest of the reply is posted.
-6. **Posting** is `kindred.board.services.post_reply` as that person: the same permission check
+6. **Once**: a message whose Message-ID was posted already (its mail server tried again after
+   Kindred's answer was lost) is dropped; the Message-ID is kept beside the post (`InboundReply`).
+7. **Posting** is `kindred.board.services.post_reply` as that person: the same permission check
    (still a member of the network, the network not closed), limits, audit entry
    (`board.post_created`) and notifications as a reply typed on the site. Someone who has left the
    network since the e-mail was sent is refused there; someone over their posting limits is
@@ -48,10 +50,11 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
 from kindred.accounts.models import User
 from kindred.board import quotes
-from kindred.board.models import Post, Thread
+from kindred.board.models import InboundReply, Post, Thread
 from kindred.board.reply_address import is_reply_address, reply_token_read
 from kindred.board.services import MAX_ATTACHMENTS, post_reply
 from kindred.core import attachments as attachment_checks
@@ -199,11 +202,24 @@ def reply_receive(*, raw: bytes, sender: str | None = None, recipients: list[str
     thread = Thread.objects.select_related("network").filter(pk=thread_id).first()
     if thread is None:
         return _refused("the thread no longer exists", thread=thread_id)
+    message_id = str(message.get("Message-ID", "")).strip()[:500]
+    if message_id and InboundReply.objects.filter(message_id=message_id).exists():
+        logger.info("Reply by e-mail ignored: %s was posted already", message_id)
+        return Received(Outcome.IGNORED, "posted already")
     body = _text(message)
     if not body:
         return _refused("nothing was written above the quoted text", person=user_id, thread=thread_id)
     try:
-        post = post_reply(thread=thread, by=person, body=body, files=_attachments(message))
+        with transaction.atomic():
+            post = post_reply(thread=thread, by=person, body=body, files=_attachments(message))
+            if message_id:
+                InboundReply.objects.create(message_id=message_id, post=post)
+    except IntegrityError:
+        if not InboundReply.objects.filter(message_id=message_id).exists():
+            raise
+        # the same message delivered twice at once: the other copy was posted
+        logger.info("Reply by e-mail ignored: %s was posted already", message_id)
+        return Received(Outcome.IGNORED, "posted already")
     except ValidationError as refused:
         text = "; ".join(refused.messages)
         if any(error.code == "rate_limited" for error in refused.error_list):

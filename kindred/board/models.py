@@ -101,6 +101,23 @@ class Attachment(models.Model):
         return reverse("board_attachment", args=[self.pk])
 
 
+class InboundReply(models.Model):
+    """A reply by e-mail that was posted, by its Message-ID: a message delivered twice (a mail server
+    trying again after Kindred's answer was lost) is posted once (kindred.board.mail_in)."""
+
+    message_id = models.CharField(max_length=500)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message_id"], name="inboundreply_once_per_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.post_id}"
+
+
 class PostReport(models.Model):
     """Someone telling the coordinators that a post needs their attention."""
 

@@ -309,3 +309,13 @@ def test_a_reply_over_the_posting_limits_is_deferred_for_the_senders_server_to_r
     code, _text = smtp_send(mail_in, reply(to=address, sender=notified_x.email, text="And by e-mail"))
     assert code == 451
     assert Post.objects.count() == count
+
+
+def test_the_same_reply_delivered_twice_is_posted_once(mail_in, thread_x, notified_x):
+    address = sent_reply_to(notified_x)
+    message = reply(
+        to=address, sender=notified_x.email, text="Only once, please", Message_ID="<r1@example.org>"
+    )
+    assert smtp_send(mail_in, message) == (250, "")
+    assert smtp_send(mail_in, message) == (250, "")  # the mail server tried again
+    assert Post.objects.filter(thread=thread_x, body="Only once, please").count() == 1
