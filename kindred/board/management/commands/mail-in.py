@@ -71,6 +71,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         server.start()
         self.stdout.write(f"Taking replies by e-mail on {host}:{port} (Ctrl-C or SIGTERM stops).")
+        self.stdout.flush()  # to the journal now, not when the buffer fills
         try:
             stop.wait()
         except KeyboardInterrupt:
