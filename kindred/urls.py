@@ -22,6 +22,7 @@ urlpatterns = [
     # The HTTP API (/api/v1/, its schema and reference) and each person's tokens for it.
     path("api/", include("kindred.api.urls")),
     path("accounts/api-tokens/", include("kindred.api.urls_tokens")),
+    path("accounts/integrations/", include("kindred.api.urls_integrations")),
     path("admin/", admin.site.urls),
     # Probes for load balancers and containers; HealthCheckMiddleware answers them first.
     path("health/", health.health, name="health"),

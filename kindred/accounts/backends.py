@@ -41,7 +41,16 @@ def password_sign_in_allowed(email: str) -> bool:
     return bool(named) and email.strip().lower() == named
 
 
-class PasswordBackend(ModelBackend):
+class PeopleOnlyBackend(ModelBackend):
+    """ModelBackend for people: an integration's account (a system's, docs/api.md "Integrations")
+    is refused, at sign-in and when a session is loaded, so it never reaches a page even with a
+    session made some other way. Its API tokens are checked elsewhere (api/auth.py)."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not getattr(user, "is_integration", False)
+
+
+class PasswordBackend(PeopleOnlyBackend):
     """Django's e-mail-and-password check, refused for every account but the break-glass
     administrator when LOCAL_PASSWORDS is off (the sign-in page, the admin's and scripts alike)."""
 
@@ -52,7 +61,7 @@ class PasswordBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-class IdentityProviderBackend(ModelBackend):
+class IdentityProviderBackend(PeopleOnlyBackend):
     """The backend recorded in the session of someone signed in through the identity provider.
 
     It checks no credentials itself (authenticate() always declines): the provider's ID token is

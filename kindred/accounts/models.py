@@ -27,6 +27,12 @@ class EmailUserManager(UserManager):
         return self._create_user(None, email, password, **extra_fields)
 
 
+#: The address domain of an integration's account (a system's, not a person's: docs/api.md,
+#: "Integrations"). Reserved (RFC 2606 `.invalid`): no mail reaches it and no identity provider
+#: vouches for it; the sign-in backends refuse such an account outright (accounts/backends.py).
+INTEGRATION_EMAIL_DOMAIN = "integrations.kindred.invalid"
+
+
 class User(AbstractUser):
     """A person. Signs in with an email address; there is no separate username."""
 
@@ -48,6 +54,11 @@ class User(AbstractUser):
         if self.deleted_at:
             return str(_("Former member"))
         return self.full_name or self.email
+
+    @property
+    def is_integration(self) -> bool:
+        """An integration's account: holds roles and API tokens, never signs in to the pages."""
+        return self.email.endswith("@" + INTEGRATION_EMAIL_DOMAIN)
 
     @property
     def admin_label(self) -> str:

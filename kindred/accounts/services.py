@@ -489,7 +489,7 @@ def _claimed_true(value: Any) -> bool:
 
 
 def _check_may_sign_in(user: User) -> None:
-    if user.deleted_at is not None or not user.is_active:
+    if user.deleted_at is not None or not user.is_active or user.is_integration:
         raise ValidationError(
             _("This Kindred account is closed. Ask your site's administrator if you need it again."),
             code="account_closed",

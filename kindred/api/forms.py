@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kindred.accounts.models import Organisation
+from kindred.accounts.models import Organisation, SchoolStaff
 from kindred.api.models import ApiToken
-from kindred.schools.models import Region
+from kindred.schools.models import Region, School
 
 
 class TokenForm(forms.Form):
@@ -38,3 +38,36 @@ class TokenForm(forms.Form):
             )
         else:
             del self.fields["organisation"]
+
+
+class IntegrationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("The system, such as “Ministry MIS nightly sync”.")
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What it does and who looks after it."),
+    )
+
+
+class RegionRoleForm(forms.Form):
+    """The integration becomes a system leader for a region (accounts.services.regional_role_add)."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"))
+
+
+class SchoolRoleForm(forms.Form):
+    """The integration takes a role at a school (accounts.services.staff_role_add)."""
+
+    school = forms.CharField(label=_("School's registry id"), max_length=32)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=SchoolStaff.Role.choices, initial=SchoolStaff.Role.TEACHER
+    )
+
+    def clean_school(self) -> School:
+        school = School.objects.filter(registry_id=self.cleaned_data["school"].strip()).first()
+        if school is None:
+            raise forms.ValidationError(_("No school has this registry id."))
+        return school

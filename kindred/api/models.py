@@ -5,6 +5,11 @@ nobody can guess one to test against the hash); its first characters (`prefix`) 
 that the person can tell their tokens apart. A token acts as its person, never more: what it may
 read is what the person may read through the permission layer, narrowed by its scope, its region
 and its organisation (api/scope.py).
+
+An integration (a ministry's nightly sync, a school's management information system) is a named
+system with its own account, not a person's: it holds roles like a person and its tokens belong to
+that account, so they keep working when the official who made them leaves (docs/api.md,
+"Integrations").
 """
 
 from django.conf import settings
@@ -14,6 +19,51 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.schools.models import Region
+
+
+class Integration(models.Model):
+    """A named system that calls the API with its own account (a service account).
+
+    The account (`account`, an `accounts.User` whose address is in `INTEGRATION_EMAIL_DOMAIN`, with
+    no usable password) holds the integration's roles, granted as a person's are, and its tokens;
+    it can never sign in to the pages (accounts/backends.py). Made and deactivated by site
+    administrators (api/services.py), each step audited.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("The system, such as “Ministry MIS nightly sync”."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What it does and who looks after it.")
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="integration", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("integration")
+        verbose_name_plural = _("integrations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -48,6 +48,7 @@ def statuses(default: int, **overrides: int) -> dict[str, int]:
 PUBLIC = statuses(200)
 SIGNED_IN = statuses(200, anonymous=302)
 SCHOOL_X_PRIVATE = statuses(200, teacher_y=404, no_school_user=404, anonymous=302)
+SITE_ADMINS = statuses(404, site_admin=200, anonymous=302)
 AUDIT_READERS = statuses(404, site_admin=200, system_leader=200, anonymous=302)
 
 
@@ -741,6 +742,18 @@ RULES: dict[str, Rule] = {
         lambda w: f"/accounts/api-tokens/{w.extra['api_token'].pk}/revoke/",
         "post",
     ),
+    # Integrations (a system's own account and tokens): site administrators only; others 404. Revoking
+    # a token and deactivating without the confirmation page's field show that page (200).
+    "api_integrations": Rule(SITE_ADMINS, "/accounts/integrations/"),
+    "api_integration": Rule(SITE_ADMINS, lambda w: f"/accounts/integrations/{w.extra['integration'].pk}/"),
+    "api_integration_token_revoke": Rule(
+        SITE_ADMINS,
+        lambda w: f"/accounts/integrations/{w.extra['integration'].pk}/tokens/{w.extra['integration_token'].pk}/revoke/",
+        "post",
+    ),
+    "api_integration_deactivate": Rule(
+        SITE_ADMINS, lambda w: f"/accounts/integrations/{w.extra['integration'].pk}/deactivate/", "post"
+    ),
     "events:feed_network": Rule(PUBLIC, lambda w: f"/events/feeds/networks/{_events(w)['public'].pk}.ics"),
     "events:feed_school": Rule(PUBLIC, lambda w: f"/events/feeds/schools/{_x(w)}.ics"),
     "events:feed_person": Rule(PUBLIC, lambda w: f"/events/feeds/{_events(w)['token']}.ics"),
@@ -1061,6 +1074,11 @@ RULES: dict[str, Rule] = {
 
 # Admin pages that the model's admin forbids even to site admins (read-only logs).
 ADMIN_FORBIDDEN = {
+    # Integrations and tokens are made, revoked and deactivated on their pages (api/admin.py).
+    ("api_integration", "add"),
+    ("api_integration", "delete"),
+    ("api_apitoken", "add"),
+    ("api_apitoken", "delete"),
     ("audit_auditevent", "add"),
     ("audit_auditevent", "delete"),
     ("accounts_invitation", "add"),
@@ -1194,6 +1212,7 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
         extra={
             "invitation_token": token,
             "api_token": token_create(user=personas["teacher_x"], name="matrix", scope="read", days=30)[0],
+            **_integration_world(site_admin),
             "device": device,
             "framework_version": version,
             "peer_review": review,
@@ -1207,6 +1226,16 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             **_brokering_world(personas, school_x, school_y),
         },
     )
+
+
+def _integration_world(site_admin) -> dict:
+    from kindred.api.services import integration_create
+
+    integration = integration_create(name="Matrix sync", by=site_admin)
+    token, _secret = token_create(
+        user=integration.account, by=site_admin, name="nightly", scope="read", days=30
+    )
+    return {"integration": integration, "integration_token": token}
 
 
 def _evidence_file(version, school, leader):

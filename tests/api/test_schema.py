@@ -1,6 +1,6 @@
 """Tests generated from the API's own OpenAPI document (schemathesis): for every operation,
 requests hypothesis makes up from the schema, sent with the tokens of several personas (and tokens
-narrowed to a region or to an organisation, issue 24 item 4). No answer
+narrowed to a region or to an organisation, and an integration's, issue 24 item 4). No answer
 is a server error, every answer is what the schema says (status, content type, body), and no
 answer carries what the persona may not see: another school's support category, a private
 network, its events, its library resources or its development plans, or a consultation one does not own.
@@ -26,7 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from kindred.api.services import token_create
+from kindred.accounts.services import regional_role_add
+from kindred.api.services import integration_create, token_create
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -67,12 +68,21 @@ NEVER = {
         {("100001", "amber"), ("200002", "red")},
         {"Community reading plan", "Community phonics plan", "Region B TeachMeet", "Joint CPD next year"},
     ),
+    # An integration's token (docs/api.md, "Integrations"), made by a site administrator: its account
+    # is a system leader of region A, so it sees what that role allows, never its maker's reach (region
+    # B's categories), nor the consultation its region's (human) system leader owns.
+    "integration, region A system leader": ({("200002", "red")}, {"Joint CPD next year"}),
 }
 
 
 def _token_of(persona: str, request) -> tuple[object, dict]:
     """(the person, what narrows the token) for a persona of NEVER."""
     name, _, token = persona.partition(", ")
+    if name == "integration":
+        site_admin = request.getfixturevalue("site_admin")
+        integration = integration_create(name="Ministry MIS nightly sync", by=site_admin)
+        regional_role_add(user=integration.account, region=request.getfixturevalue("region_a"), by=site_admin)
+        return integration.account, {"by": site_admin}
     if token == "region A token":
         return request.getfixturevalue(name), {"region": request.getfixturevalue("region_a")}
     if token == "organisation token":
