@@ -1,7 +1,36 @@
-"""The API reference page's content, read from the OpenAPI document (so the page cannot drift from it)."""
+"""The API reference page's content, read from the OpenAPI document (so the page cannot drift from it).
+
+The words Kindred writes for it — each operation's summary and description, each parameter's
+description — are marked in the routers with `gettext_noop`, so the OpenAPI document (the machine
+contract, /api/v1/openapi.json) keeps them in English while the catalogues hold their translations;
+`operations` translates them into the active language (the reader's) as it reads the document. A
+description made of words and a list of codes ("A kind: file, link, policy") is marked as its words
+("A kind:"), and the codes stay codes, as do paths, parameter names, types and fields.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext, gettext_noop
+
+
+def translated(text: str) -> str:
+    """`text` in the active language: the catalogue's translation of the whole, else of its words
+    before a list of codes ("A phase: nursery, primary, …"), else as it is."""
+    if not text:
+        return text
+    whole = gettext(text)
+    if whole != text:
+        return whole
+    head, colon, codes = text.partition(": ")
+    words = head + colon.strip()
+    if colon and gettext(words) != words:
+        return f"{gettext(words)} {codes}"
+    return text
+
+
+# Where a parameter goes, in the reader's words.
+WHERE = {"query": gettext_noop("query"), "path": gettext_noop("path"), "header": gettext_noop("header")}
 
 
 @dataclass
@@ -26,7 +55,7 @@ def _type(schema: dict, document: dict) -> str:
     if "anyOf" in schema:
         return " | ".join(_type(s, document) for s in schema["anyOf"])
     if schema.get("type") == "array":
-        return f"list of {_type(schema.get('items', {}), document)}"
+        return gettext("list of %(type)s") % {"type": _type(schema.get("items", {}), document)}
     return str(
         schema.get("title") if schema.get("properties") else schema.get("format") or schema.get("type", "any")
     )
@@ -46,17 +75,17 @@ def operations(document: dict[str, Any]) -> list[Operation]:
             operation = Operation(
                 method=method.upper(),
                 path=path,
-                summary=spec.get("summary", ""),
-                description=spec.get("description", ""),
+                summary=translated(spec.get("summary", "")),
+                description=translated(spec.get("description", "")),
             )
             for parameter in spec.get("parameters", []):
                 operation.parameters.append(
                     {
                         "name": parameter["name"],
-                        "where": parameter["in"],
+                        "where": gettext(WHERE.get(parameter["in"], parameter["in"])),
                         "required": parameter.get("required", False),
                         "type": _type(parameter.get("schema", {}), document),
-                        "description": parameter.get("description", ""),
+                        "description": translated(parameter.get("description", "")),
                     }
                 )
             for status, response in spec.get("responses", {}).items():

@@ -1,6 +1,7 @@
 """/api/v1/resources: the library's resources the person may see (library.access), as its list shows."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kindred.api import cursor
@@ -32,17 +33,29 @@ RESOURCE_COLUMNS = {
 
 class ResourceFilters(Schema):
     q: str = Field(
-        "", pattern=TEXT, description="Words of the title, description, tags, framework domain or subject."
+        "",
+        pattern=TEXT,
+        description=gettext_noop("Words of the title, description, tags, framework domain or subject."),
     )
-    network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's resources.")
-    kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Resource.Kind.values))
+    network: int | None = Field(
+        None, ge=1, le=MAX_ID, description=gettext_noop("Only this network's resources.")
+    )
+    kind: str = Field(
+        "", pattern=TEXT, description=gettext_noop("A kind:") + " " + ", ".join(Resource.Kind.values)
+    )
 
 
-@router.get("/resources", response={200: ResourcePage, 400: Problem}, summary="Library resources you may see")
+@router.get(
+    "/resources",
+    response={200: ResourcePage, 400: Problem},
+    summary=gettext_noop("Library resources you may see"),
+    description=gettext_noop(
+        "Public resources and those of the networks you may see "
+        "(library.access.resources_visible_q, through the library's own search). A region token "
+        "sees only its region's networks' resources: a public resource belongs to no region."
+    ),
+)
 def resources_list(request: HttpRequest, filters: Query[ResourceFilters], paging: Query[Paging]):
-    """Public resources and those of the networks you may see (library.access.resources_visible_q,
-    through the library's own search). A region token sees only its region's networks' resources:
-    a public resource belongs to no region."""
     user, token = caller(request)
     resources = in_token_organisation(
         in_token_region(search_resources(user=user, text=filters.q), token, fields=("network__region_id",)),

@@ -2,6 +2,7 @@
 map too, and who holds which role), events and their registrations."""
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop
 from ninja import Field, Path, Query, Router, Schema
 
 from kindred.api import cursor
@@ -34,8 +35,10 @@ router = Router(tags=["networks and events"])
 
 
 class NetworkFilters(Schema):
-    region: str = Field("", pattern=TEXT, description="A region's code.")
-    kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Network.Kind.values))
+    region: str = Field("", pattern=TEXT, description=gettext_noop("A region's code."))
+    kind: str = Field(
+        "", pattern=TEXT, description=gettext_noop("A kind:") + " " + ", ".join(Network.Kind.values)
+    )
 
 
 def network_row(network: Network) -> dict:
@@ -55,7 +58,9 @@ def network_row(network: Network) -> dict:
     }
 
 
-@router.get("/networks", response={200: NetworkPage, 400: Problem}, summary="Networks you may see")
+@router.get(
+    "/networks", response={200: NetworkPage, 400: Problem}, summary=gettext_noop("Networks you may see")
+)
 def networks_list(request: HttpRequest, filters: Query[NetworkFilters], paging: Query[Paging]):
     user, token = caller(request)
     networks = in_token_organisation(
@@ -79,7 +84,9 @@ def _network(request: HttpRequest, network_id: int) -> Network:
     return network
 
 
-@router.get("/networks/{network_id}", response={200: NetworkOut, 404: Problem}, summary="One network")
+@router.get(
+    "/networks/{network_id}", response={200: NetworkOut, 404: Problem}, summary=gettext_noop("One network")
+)
 def network_detail(request: HttpRequest, network_id: int):
     return network_row(_network(request, network_id))
 
@@ -87,11 +94,13 @@ def network_detail(request: HttpRequest, network_id: int):
 @router.get(
     "/networks/{network_id}/memberships",
     response={200: list[MembershipOut], 404: Problem},
-    summary="A network's member schools, past ones included",
+    summary=gettext_noop("A network's member schools, past ones included"),
+    description=gettext_noop(
+        "Every membership, past ones included: one that ended since `changed_since` is listed with "
+        "its `left_at`, so an incremental sync learns that the school left (docs/api.md)."
+    ),
 )
 def network_memberships(request: HttpRequest, network_id: int, since: Query[ChangedSince]):
-    """Every membership, past ones included: one that ended since `changed_since` is listed with its
-    `left_at`, so an incremental sync learns that the school left (docs/api.md)."""
     memberships = cursor.changed_since(
         Membership.objects.filter(network=_network(request, network_id)), since.changed_since
     )
@@ -111,13 +120,15 @@ def network_memberships(request: HttpRequest, network_id: int, since: Query[Chan
 @router.get(
     "/networks/{network_id}/members.geojson",
     response={200: MemberFeatureCollection, 404: Problem},
-    summary="A network's current member schools on a map (GeoJSON)",
+    summary=gettext_noop("A network's current member schools on a map (GeoJSON)"),
+    description=gettext_noop(
+        "The points of the network page's map: each current member school with coordinates, as "
+        "`kindred form-networks --export` writes a formed network's schools (core/geojson.point)."
+    ),
 )
 def network_members_geojson(
     request: HttpRequest, response: HttpResponse, network_id: int = Path(..., ge=1, le=MAX_ID)
 ):
-    """The points of the network page's map: each current member school with coordinates, as
-    `kindred form-networks --export` writes a formed network's schools (core/geojson.point)."""
     response["Content-Type"] = GEOJSON
     network = _network(request, network_id)
     memberships = (
@@ -152,24 +163,31 @@ def role_row(role: NetworkRole) -> dict:
 @router.get(
     "/networks/{network_id}/roles",
     response={200: NetworkRolePage, 400: Problem, 404: Problem},
-    summary="Who holds which role in a network now",
+    summary=gettext_noop("Who holds which role in a network now"),
+    description=gettext_noop(
+        "The network's current roles (coordinators, contact teachers, members), as its page lists "
+        "them to whoever sees the network (networks.selectors.network_roles), in the order they "
+        "were given (by id); ended roles are history and not listed, but with `changed_since` a "
+        "role that ended since then is, with its `ended_at`, so an incremental sync learns of it. "
+        "404 where the network page is."
+    ),
 )
 def network_roles_list(
     request: HttpRequest,
     paging: Query[Paging],
     network_id: int = Path(..., ge=1, le=MAX_ID),
 ):
-    """The network's current roles (coordinators, contact teachers, members), as its page lists them
-    to whoever sees the network (networks.selectors.network_roles), in the order they were given
-    (by id); ended roles are history and not listed, but with `changed_since` a role that ended since
-    then is, with its `ended_at`, so an incremental sync learns of it. 404 where the network page is."""
     roles = network_roles(_network(request, network_id), ended=paging.changed_since is not None)
     return cursor.page_of(roles, paging, each=role_row)
 
 
 class EventFilters(Schema):
-    network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's events.")
-    kind: str = Field("", pattern=TEXT, description="A kind: " + ", ".join(Event.Kind.values))
+    network: int | None = Field(
+        None, ge=1, le=MAX_ID, description=gettext_noop("Only this network's events.")
+    )
+    kind: str = Field(
+        "", pattern=TEXT, description=gettext_noop("A kind:") + " " + ", ".join(Event.Kind.values)
+    )
 
 
 def event_row(event: Event) -> dict:
@@ -194,7 +212,7 @@ def event_row(event: Event) -> dict:
     }
 
 
-@router.get("/events", response={200: EventPage, 400: Problem}, summary="Events you may see")
+@router.get("/events", response={200: EventPage, 400: Problem}, summary=gettext_noop("Events you may see"))
 def events_list(request: HttpRequest, filters: Query[EventFilters], paging: Query[Paging]):
     user, token = caller(request)
     events = in_token_organisation(
@@ -233,17 +251,19 @@ def registration_row(registration: Registration, *, organiser: bool) -> dict:
 @router.get(
     "/events/{event_id}/registrations",
     response={200: RegistrationPage, 400: Problem, 404: Problem},
-    summary="An event's registrations: every one for its organisers, your own for anyone else",
+    summary=gettext_noop("An event's registrations: every one for its organisers, your own for anyone else"),
+    description=gettext_noop(
+        "The active registrations of every date of the event, in the order they were made (by id); "
+        "with `changed_since`, those cancelled since then as well (status `cancelled`), so an "
+        "incremental sync learns of them. 404 where the event page is "
+        "(events.access.event_for_user), and outside a region token's region."
+    ),
 )
 def event_registrations(
     request: HttpRequest,
     paging: Query[Paging],
     event_id: int = Path(..., ge=1, le=MAX_ID),
 ):
-    """The active registrations of every date of the event, in the order they were made (by id);
-    with `changed_since`, those cancelled since then as well (status `cancelled`), so an incremental
-    sync learns of them. 404 where the event page is (events.access.event_for_user), and outside a
-    region token's region."""
     user, token = caller(request)
     event = event_for_user(user, event_id)
     if token.region_id is not None and token.region_id not in {

@@ -1,6 +1,7 @@
 """/api/v1/plans…: networks' shared development plans, read by whoever may see the network (plans.access)."""
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Path, Query, Router, Schema
 
 from kindred.api import cursor
@@ -15,8 +16,10 @@ router = Router(tags=["plans"])
 
 
 class PlanFilters(Schema):
-    network: int | None = Field(None, ge=1, le=MAX_ID, description="Only this network's plans.")
-    year: int | None = Field(None, ge=1900, le=9999, description="Only the plans of the year starting so.")
+    network: int | None = Field(None, ge=1, le=MAX_ID, description=gettext_noop("Only this network's plans."))
+    year: int | None = Field(
+        None, ge=1900, le=9999, description=gettext_noop("Only the plans of the year starting so.")
+    )
 
 
 def plan_row(plan: DevelopmentPlan) -> dict:
@@ -30,11 +33,17 @@ def plan_row(plan: DevelopmentPlan) -> dict:
     }
 
 
-@router.get("/plans", response={200: PlanPage, 400: Problem}, summary="Development plans you may read")
+@router.get(
+    "/plans",
+    response={200: PlanPage, 400: Problem},
+    summary=gettext_noop("Development plans you may read"),
+    description=gettext_noop(
+        "The plans of the networks you may see (plans.access.plans_visible_q: a private network's "
+        "plans only for those who see the network), in the order they were made (by id). A region "
+        "token sees its region's networks' plans only."
+    ),
+)
 def plans_list(request: HttpRequest, filters: Query[PlanFilters], paging: Query[Paging]):
-    """The plans of the networks you may see (plans.access.plans_visible_q: a private network's
-    plans only for those who see the network), in the order they were made (by id). A region token
-    sees its region's networks' plans only."""
     user, token = caller(request)
     plans = in_token_organisation(
         in_token_region(
@@ -79,12 +88,14 @@ def priority_row(priority: Priority) -> dict:
 @router.get(
     "/plans/{plan_id}",
     response={200: PlanDetailOut, 404: Problem},
-    summary="One development plan: its priorities and their actions",
+    summary=gettext_noop("One development plan: its priorities and their actions"),
+    description=gettext_noop(
+        "The plan page's outline (plans.selectors.plan_outline): its priorities in their order, "
+        "each with its actions, their owner school, dates, success measure and status. 404 where "
+        "the plan's page is (plans.access.plan_for_user), and outside a region token's region."
+    ),
 )
 def plan_detail(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)):
-    """The plan page's outline (plans.selectors.plan_outline): its priorities in their order, each
-    with its actions, their owner school, dates, success measure and status. 404 where the plan's
-    page is (plans.access.plan_for_user), and outside a region token's region."""
     user, token = caller(request)
     plan = plan_for_user(user, plan_id)
     if token.region_id is not None and plan.network.region_id != token.region_id:

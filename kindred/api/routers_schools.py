@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kindred.accounts.access import evidence_for_user
@@ -49,11 +50,15 @@ CSV_RESPONSE = {
 
 class SchoolFilters(Schema):
     q: str = Field(
-        "", pattern=TEXT, description="Words of the name, town, postcode or authority, or a registry id."
+        "",
+        pattern=TEXT,
+        description=gettext_noop("Words of the name, town, postcode or authority, or a registry id."),
     )
-    region: str = Field("", pattern=TEXT, description="A region's code.")
-    authority: str = Field("", pattern=TEXT, description="A local authority's code.")
-    phase: str = Field("", pattern=TEXT, description="A phase: " + ", ".join(School.Phase.values))
+    region: str = Field("", pattern=TEXT, description=gettext_noop("A region's code."))
+    authority: str = Field("", pattern=TEXT, description=gettext_noop("A local authority's code."))
+    phase: str = Field(
+        "", pattern=TEXT, description=gettext_noop("A phase:") + " " + ", ".join(School.Phase.values)
+    )
 
 
 def _schools(request: HttpRequest, filters: SchoolFilters) -> QuerySet[School]:
@@ -98,7 +103,9 @@ def _school(request: HttpRequest, registry_id: str) -> School:
     return get_object_or_404(schools, registry_id=registry_id)
 
 
-@router.get("/schools", response={200: SchoolPage, 400: Problem}, summary="Schools, a page at a time")
+@router.get(
+    "/schools", response={200: SchoolPage, 400: Problem}, summary=gettext_noop("Schools, a page at a time")
+)
 def schools_list(request: HttpRequest, filters: Query[SchoolFilters], paging: Query[Paging]):
     user, token = caller(request)
     rows = _schools(request, filters).values("id", *SCHOOL_COLUMNS.values())
@@ -118,7 +125,12 @@ def _with_categories(user, token) -> Callable[[list], list[dict]]:
 @router.get(
     "/schools.geojson",
     response={200: SchoolFeatureCollection, 400: Problem},
-    summary="Schools on a map: a GeoJSON FeatureCollection, a page at a time",
+    summary=gettext_noop("Schools on a map: a GeoJSON FeatureCollection, a page at a time"),
+    description=gettext_noop(
+        "The schools of `/schools` (the same filters, order and category rule) that have "
+        "coordinates, each a Point feature whose properties are the school's fields; `next_cursor` "
+        "rides beside the features (a foreign member, RFC 7946 §6.1)."
+    ),
 )
 def schools_geojson(
     request: HttpRequest,
@@ -126,9 +138,6 @@ def schools_geojson(
     filters: Query[SchoolFilters],
     paging: Query[Paging],
 ):
-    """The schools of `/schools` (the same filters, order and category rule) that have coordinates,
-    each a Point feature whose properties are the school's fields; `next_cursor` rides beside the
-    features (a foreign member, RFC 7946 §6.1)."""
     response["Content-Type"] = GEOJSON
     user, token = caller(request)
     rows = (
@@ -173,7 +182,9 @@ def chunks(rows: Iterable[Any]) -> Iterator[list]:
 
 
 @router.get(
-    "/schools.csv", summary="Every school matching the filters, as CSV (streamed)", openapi_extra=CSV_RESPONSE
+    "/schools.csv",
+    summary=gettext_noop("Every school matching the filters, as CSV (streamed)"),
+    openapi_extra=CSV_RESPONSE,
 )
 def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Query[ChangedSince]):
     user, token = caller(request)
@@ -194,7 +205,9 @@ def schools_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Quer
     return csv_stream(SCHOOL_FIELDS, rows())
 
 
-@router.get("/schools/{registry_id}", response={200: SchoolOut, 404: Problem}, summary="One school")
+@router.get(
+    "/schools/{registry_id}", response={200: SchoolOut, 404: Problem}, summary=gettext_noop("One school")
+)
 def school_detail(request: HttpRequest, registry_id: str):
     user, token = caller(request)
     schools = with_visible_category(
@@ -225,7 +238,7 @@ def measure_row(value: SchoolMeasure) -> dict:
 @router.get(
     "/schools/{registry_id}/measures",
     response={200: list[MeasureValueOut], 404: Problem},
-    summary="A school's measure values",
+    summary=gettext_noop("A school's measure values"),
 )
 def school_measure_values(request: HttpRequest, registry_id: str, since: Query[ChangedSince]):
     values = school_measures(school=_school(request, registry_id))
@@ -237,13 +250,15 @@ MEASURES_CSV_FIELDS = ["registry_id", *MeasureValueOut.model_fields]
 
 @router.get(
     "/measures.csv",
-    summary="The measure values of every school matching the filters, as CSV (streamed)",
+    summary=gettext_noop("The measure values of every school matching the filters, as CSV (streamed)"),
     openapi_extra=CSV_RESPONSE,
+    description=gettext_noop(
+        "One query for the measures' definitions, one streamed query for the values (tuples, in the "
+        "order of the unique index school, measure, year): no object and no query per value. With "
+        "`changed_since`, the values changed since then (of every school matching the filters)."
+    ),
 )
 def measures_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Query[ChangedSince]):
-    """One query for the measures' definitions, one streamed query for the values (tuples, in the
-    order of the unique index school, measure, year): no object and no query per value. With
-    `changed_since`, the values changed since then (of every school matching the filters)."""
     schools = _schools(request, filters).values("pk")
     values = (
         cursor.changed_since(SchoolMeasure.objects.filter(school__in=schools), since.changed_since)
@@ -267,11 +282,13 @@ def measures_csv(request: HttpRequest, filters: Query[SchoolFilters], since: Que
 @router.get(
     "/schools/{registry_id}/performance",
     response={200: list[PerformanceOut], 404: Problem},
-    summary="A school's relative performance",
+    summary=gettext_noop("A school's relative performance"),
+    description=gettext_noop(
+        "Each outcome measure's pooled estimate (year null) and its yearly ones: value, expected, "
+        "the shrunk estimate with its interval (lower, upper), z, and the strength/need flag."
+    ),
 )
 def school_performance(request: HttpRequest, registry_id: str):
-    """Each outcome measure's pooled estimate (year null) and its yearly ones: value, expected,
-    the shrunk estimate with its interval (lower, upper), z, and the strength/need flag."""
     # Partners never see evidence on schools (accounts/access.py), nor an organisation's token.
     evidence_for_user(request.user)
     evidence_within_token(caller(request)[1])
@@ -301,7 +318,7 @@ def school_performance(request: HttpRequest, registry_id: str):
 @router.get(
     "/schools/{registry_id}/family",
     response={200: list[FamilyMemberOut], 404: Problem},
-    summary="A school's family of similar schools",
+    summary=gettext_noop("A school's family of similar schools"),
 )
 def school_family_members(request: HttpRequest, registry_id: str):
     user, token = caller(request)

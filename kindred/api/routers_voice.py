@@ -8,6 +8,7 @@ a network the caller may not see (networks.access.networks_visible_q) is not nam
 """
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Path, Query, Router
 
 from kindred.api import cursor
@@ -55,10 +56,12 @@ def consultation_row(consultation: Consultation) -> dict:
 @router.get(
     "/consultations",
     response={200: ConsultationPage, 400: Problem},
-    summary="Consultations you own (every one for a site admin)",
+    summary=gettext_noop("Consultations you own (every one for a site admin)"),
+    description=gettext_noop(
+        "The consultations whose results you may read (voice.selectors.owned_by), by id."
+    ),
 )
 def consultations_list(request: HttpRequest, paging: Query[Paging]):
-    """The consultations whose results you may read (voice.selectors.owned_by), by id."""
     user, token = caller(request)
     consultations = in_token_organisation(
         in_token_region(owned_by(user), token, fields=("region_id", "network__region_id")), token
@@ -102,12 +105,14 @@ def question_row(result: QuestionResult, *, fewest: int, networks_seen: set[str]
 @router.get(
     "/consultations/{consultation_id}/results",
     response={200: ConsultationResultsOut, 404: Problem},
-    summary="A consultation's aggregated results, for its owner",
+    summary=gettext_noop("A consultation's aggregated results, for its owner"),
+    description=gettext_noop(
+        "What the results page counts (voice.selectors.results): per question, every answer, by "
+        "region and by network; counts and means only. 404 to anyone but its owner and site admins "
+        "(voice.access.consultation_for_owner), and outside a region token's region."
+    ),
 )
 def consultation_results(request: HttpRequest, consultation_id: int = Path(..., ge=1, le=MAX_ID)):
-    """What the results page counts (voice.selectors.results): per question, every answer, by
-    region and by network; counts and means only. 404 to anyone but its owner and site admins
-    (voice.access.consultation_for_owner), and outside a region token's region."""
     user, token = caller(request)
     consultation = consultation_for_owner(user, consultation_id)
     if not _in_token_region(consultation, token):

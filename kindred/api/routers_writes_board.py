@@ -6,6 +6,7 @@ Attachments are not taken through the API.
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Path, Router, Status
 
 from kindred.api.schemas import MAX_ID, Problem
@@ -35,12 +36,14 @@ def post_row(post: Post) -> dict:
 @router.post(
     "/networks/{network_id}/threads",
     response={201: ThreadOut, **WRITE_ANSWERS},
-    summary="Start a thread on a network's board (its members)",
+    summary=gettext_noop("Start a thread on a network's board (its members)"),
+    description=gettext_noop(
+        "A new thread with its first post. Only the network's coordinators pin (403 otherwise). "
+        "Audited as `board.thread_created`; members following the board are notified as for a post "
+        "written on the page."
+    ),
 )
 def board_thread_create(request: HttpRequest, body: ThreadIn, network_id: int = Path(..., ge=1, le=MAX_ID)):
-    """A new thread with its first post. Only the network's coordinators pin (403 otherwise).
-    Audited as `board.thread_created`; members following the board are notified as for a post
-    written on the page."""
     user, token = writer(request)
     network = access.board_for_user(user, network_id, post=True)
     within_region(token, network.region_id, what="network")
@@ -69,10 +72,10 @@ def board_thread_create(request: HttpRequest, body: ThreadIn, network_id: int = 
 @router.post(
     "/threads/{thread_id}/posts",
     response={201: PostOut, **WRITE_ANSWERS},
-    summary="Reply in a thread (the network's members)",
+    summary=gettext_noop("Reply in a thread (the network's members)"),
+    description=gettext_noop("A reply at the end of the thread. Audited as `board.post_created`."),
 )
 def board_reply(request: HttpRequest, body: PostIn, thread_id: int = Path(..., ge=1, le=MAX_ID)):
-    """A reply at the end of the thread. Audited as `board.post_created`."""
     user, token = writer(request)
     thread = access.thread_for_user(user, thread_id, post=True)
     within_region(token, thread.network.region_id, what="thread")

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Path, Router, Status
 
 from kindred.api.routers_networks import event_row, registration_row
@@ -73,12 +74,19 @@ def _aware(when: datetime, zone_name: str) -> datetime:
 
 # POST beside the list's GET on the same path: on the router that holds the GET, since a path's
 # methods must be in one router (django-ninja serves a path from the first router that has it).
-@reads_router.post("/events", response={201: EventOut, **WRITE_ANSWERS}, summary="Make an event", tags=TAGS)
+@reads_router.post(
+    "/events",
+    response={201: EventOut, **WRITE_ANSWERS},
+    summary=gettext_noop("Make an event"),
+    tags=TAGS,
+    description=gettext_noop(
+        "What the new-event pages make, for the same people: a network's event by its coordinators, "
+        "a school's by its leaders and administrators, a region's by its system leaders. A "
+        "network's event without a host school is hosted by the school whose turn it is on the "
+        "rota; a school's, by the school. Audited as `event.created`."
+    ),
+)
 def event_create(request: HttpRequest, body: EventIn):
-    """What the new-event pages make, for the same people: a network's event by its coordinators, a
-    school's by its leaders and administrators, a region's by its system leaders. A network's event
-    without a host school is hosted by the school whose turn it is on the rota; a school's, by the
-    school. Audited as `event.created`."""
     owner = _owner(request, body)
     zone_name = body.time_zone or settings.TIME_ZONE
     fields = body.dict(exclude={"network", "school", "region", "host_school"})
@@ -102,14 +110,16 @@ def event_create(request: HttpRequest, body: EventIn):
 @reads_router.post(
     "/events/{event_id}/registrations",
     response={201: RegistrationOut, **WRITE_ANSWERS},
-    summary="Register for a date of an event (yourself, or a group of your school's pupils)",
+    summary=gettext_noop("Register for a date of an event (yourself, or a group of your school's pupils)"),
     tags=TAGS,
+    description=gettext_noop(
+        "As the event page's \"Register\": anyone who sees the event registers themself; a school's "
+        "leader or administrator registers a group of its pupils for an event for pupils. `status` "
+        "says whether there was a place (`confirmed`) or the registration waits (`waiting`) for "
+        "one. 404 where the event page is. Audited as `event.registered`."
+    ),
 )
 def event_register(request: HttpRequest, body: RegistrationIn, event_id: int = Path(..., ge=1, le=MAX_ID)):
-    """As the event page's "Register": anyone who sees the event registers themself; a school's
-    leader or administrator registers a group of its pupils for an event for pupils. `status` says
-    whether there was a place (`confirmed`) or the registration waits (`waiting`) for one. 404 where
-    the event page is. Audited as `event.registered`."""
     user, token = writer(request)
     event = access.event_for_user(user, event_id)
     within_region(token, *_event_regions(event), what="event")
@@ -130,12 +140,15 @@ def event_register(request: HttpRequest, body: RegistrationIn, event_id: int = P
 @router.post(
     "/registrations/{registration_id}/cancel",
     response={200: RegistrationCancelledOut, **WRITE_ANSWERS},
-    summary="Cancel a registration; its place goes to the first on the waiting list",
+    summary=gettext_noop("Cancel a registration; its place goes to the first on the waiting list"),
+    description=gettext_noop(
+        "By the person registered, their school's leaders, or the event's organisers (403 for "
+        "anyone else who sees the event, 404 for the rest). Whoever now fits on the waiting list "
+        "gets a place and an e-mail, as on the page; `promoted` lists them. Audited as "
+        "`event.registration_cancelled`."
+    ),
 )
 def registration_cancel(request: HttpRequest, registration_id: int = Path(..., ge=1, le=MAX_ID)):
-    """By the person registered, their school's leaders, or the event's organisers (403 for anyone
-    else who sees the event, 404 for the rest). Whoever now fits on the waiting list gets a place
-    and an e-mail, as on the page; `promoted` lists them. Audited as `event.registration_cancelled`."""
     user, token = writer(request)
     registration = access.registration_for_user(user, registration_id)
     within_region(token, *_event_regions(registration.event), what="registration")

@@ -10,6 +10,7 @@ the page's service (schools.tasks.import_upload_start); the import itself audits
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import File, Form, Path, Router, Status, UploadedFile
 
 from kindred.api.auth import caller
@@ -54,12 +55,15 @@ def job_row(job: Job) -> dict:
 @router.post(
     "/imports",
     response={202: JobOut, 403: Problem, 422: Refusal, 429: Problem},
-    summary="Upload a file to import (schools, measures or links) as a background job",
+    summary=gettext_noop("Upload a file to import (schools, measures or links) as a background job"),
+    description=gettext_noop(
+        'The admin\'s "Import a file": the file is kept and imported by the background worker; '
+        "follow `GET /jobs/{id}` until it has succeeded or failed, then read `GET "
+        "/jobs/{id}/problems`. A file with any problem imports nothing (unless `skip_bad_rows`). "
+        "403 for anyone the import page refuses."
+    ),
 )
 def import_start(request: HttpRequest, file: File[UploadedFile], fields: Form[ImportIn]):
-    """The admin's "Import a file": the file is kept and imported by the background worker; follow
-    `GET /jobs/{id}` until it has succeeded or failed, then read `GET /jobs/{id}/problems`. A file
-    with any problem imports nothing (unless `skip_bad_rows`). 403 for anyone the import page refuses."""
     user, token = writer(request)
     if not may_import(user):
         raise PermissionDenied("Only staff who may add and change schools import files.")
@@ -94,7 +98,7 @@ def _job(request: HttpRequest, job_id: int) -> Job:
 @router.get(
     "/jobs/{job_id}",
     response={200: JobOut, 403: Problem, 404: Problem},
-    summary="An import's job: its status and progress",
+    summary=gettext_noop("An import's job: its status and progress"),
 )
 def job_detail(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_ID)):
     return job_row(_job(request, job_id))
@@ -103,11 +107,13 @@ def job_detail(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_ID)):
 @router.get(
     "/jobs/{job_id}/problems",
     response={200: JobProblemsOut, 403: Problem, 404: Problem},
-    summary="The problems an import found",
+    summary=gettext_noop("The problems an import found"),
+    description=gettext_noop(
+        "The problems its job page shows: grouped by cause, and the first 1,000 one by one (row, "
+        "column, value, reason); those of the rows skipped when `skip_bad_rows` was asked apart."
+    ),
 )
 def job_problems(request: HttpRequest, job_id: int = Path(..., ge=1, le=MAX_ID)):
-    """The problems its job page shows: grouped by cause, and the first 1,000 one by one (row,
-    column, value, reason); those of the rows skipped when `skip_bad_rows` was asked apart."""
     job = _job(request, job_id)
     outcome = job.outcome if isinstance(job.outcome, dict) else {}
     return {

@@ -7,6 +7,7 @@ Each endpoint does what the network page's form does, through the same access ru
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Path, Router, Status
 
 from kindred.accounts.access import Access
@@ -69,11 +70,13 @@ def _network(
 @router.post(
     "/networks/{network_id}/invitations",
     response={201: MembershipRequestOut, **WRITE_ANSWERS},
-    summary="Invite a school to a network (its coordinators)",
+    summary=gettext_noop("Invite a school to a network (its coordinators)"),
+    description=gettext_noop(
+        "The network page's \"Invite a school\": the school's leaders then accept or decline it "
+        "(`POST …/requests/{id}/decision`). Audited as `membership_request.invited`."
+    ),
 )
 def network_invite(request: HttpRequest, body: InvitationIn, network_id: int = Path(..., ge=1, le=MAX_ID)):
-    """The network page's "Invite a school": the school's leaders then accept or decline it
-    (`POST …/requests/{id}/decision`). Audited as `membership_request.invited`."""
     network, _access = _network(request, network_id, write=True)
     data = cleaned(forms.InviteSchoolForm(body.dict()))
     invitation = services.membership_request_create(
@@ -90,11 +93,13 @@ def network_invite(request: HttpRequest, body: InvitationIn, network_id: int = P
 @router.get(
     "/networks/{network_id}/requests",
     response={200: list[MembershipRequestOut], 403: Problem, 404: Problem},
-    summary="Pending requests to join a network and invitations, that you may decide",
+    summary=gettext_noop("Pending requests to join a network and invitations, that you may decide"),
+    description=gettext_noop(
+        "What the network page lists: every pending ask and invitation to its coordinators; to the "
+        "leaders of a school, their school's; to a person, their own ask. Oldest first."
+    ),
 )
 def network_requests(request: HttpRequest, network_id: int = Path(..., ge=1, le=MAX_ID)):
-    """What the network page lists: every pending ask and invitation to its coordinators; to the
-    leaders of a school, their school's; to a person, their own ask. Oldest first."""
     network, access = _network(request, network_id, reading=True)
     pending = pending_requests_seen_by(network, request.user, is_coordinator=access == Access.WRITE)
     return [request_row(r) for r in pending.order_by("created_at", "pk")]
@@ -103,7 +108,13 @@ def network_requests(request: HttpRequest, network_id: int = Path(..., ge=1, le=
 @router.post(
     "/networks/{network_id}/requests/{request_id}/decision",
     response={200: MembershipRequestOut, **WRITE_ANSWERS},
-    summary="Approve or decline a request to join, or an invitation",
+    summary=gettext_noop("Approve or decline a request to join, or an invitation"),
+    description=gettext_noop(
+        "A coordinator decides a school's or a person's ask; the invited school's leader or "
+        "administrator decides an invitation (403 for anyone else who sees the network). Approving "
+        "adds the membership (`membership.added`); both are audited (`membership_request.approved` "
+        "/ `.declined`). A request already decided is 422."
+    ),
 )
 def network_request_decide(
     request: HttpRequest,
@@ -111,10 +122,6 @@ def network_request_decide(
     network_id: int = Path(..., ge=1, le=MAX_ID),
     request_id: int = Path(..., ge=1, le=MAX_ID),
 ):
-    """A coordinator decides a school's or a person's ask; the invited school's leader or
-    administrator decides an invitation (403 for anyone else who sees the network). Approving adds
-    the membership (`membership.added`); both are audited (`membership_request.approved` /
-    `.declined`). A request already decided is 422."""
     network, _access = _network(request, network_id)
     membership_request = request_for_deciding(request.user, network, request_id)
     data = cleaned(forms.DecisionForm(body.dict()))
@@ -127,7 +134,12 @@ def network_request_decide(
 @router.post(
     "/networks/{network_id}/memberships/{registry_id}/leave",
     response={200: MembershipEndedOut, **WRITE_ANSWERS},
-    summary="A school leaves a network",
+    summary=gettext_noop("A school leaves a network"),
+    description=gettext_noop(
+        "The school's current membership ends, with the reason, and stays in the network's history: "
+        "by a coordinator or by the school's own leader or administrator (403 for anyone else). 404 "
+        "if the school is not a member now. Audited as `membership.ended`."
+    ),
 )
 def network_membership_leave(
     request: HttpRequest,
@@ -135,9 +147,6 @@ def network_membership_leave(
     network_id: int = Path(..., ge=1, le=MAX_ID),
     registry_id: str = Path(..., max_length=32, pattern=TEXT),
 ):
-    """The school's current membership ends, with the reason, and stays in the network's history:
-    by a coordinator or by the school's own leader or administrator (403 for anyone else). 404 if
-    the school is not a member now. Audited as `membership.ended`."""
     network, _access = _network(request, network_id)
     membership = get_object_or_404(
         Membership.objects.active().select_related("school"), network=network, school__registry_id=registry_id

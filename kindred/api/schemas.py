@@ -4,6 +4,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Literal
 
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from pydantic import create_model, field_validator
 
@@ -49,8 +50,10 @@ class ChangedSince(Schema):
 
     changed_since: datetime | None = Field(
         None,
-        description="Only rows changed at or after this time: an ISO 8601 date and time with its zone "
-        "(2026-12-06T22:00:00Z). For an incremental sync; see docs/api.md, 'A nightly sync'.",
+        description=gettext_noop(
+            "Only rows changed at or after this time: an ISO 8601 date and time with its zone "
+            "(2026-12-06T22:00:00Z). For an incremental sync; see docs/api.md, 'A nightly sync'."
+        ),
     )
 
     _aware = field_validator("changed_since", mode="before")(aware_datetime)
@@ -59,7 +62,7 @@ class ChangedSince(Schema):
 class Paging(ChangedSince):
     """The parameters of every cursor-paged list: a page of `limit` rows after `cursor`, changed since when."""
 
-    cursor: str | None = Field(None, description="The next_cursor of the page before.")
+    cursor: str | None = Field(None, description=gettext_noop("The next_cursor of the page before."))
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -269,7 +272,9 @@ class NetworkRoleOut(Schema):
     school: str | None
     school_name: str | None
     started_at: datetime
-    ended_at: datetime | None = Field(None, description="Set only in an incremental sync (changed_since).")
+    ended_at: datetime | None = Field(
+        None, description=gettext_noop("Set only in an incremental sync (changed_since).")
+    )
 
 
 class NetworkRolePage(Schema):
