@@ -8,3 +8,8 @@ class ApiConfig(AppConfig):
     name = "kindred.api"
     label = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from kindred.api import tombstones  # the models are loaded only now
+
+        tombstones.connect()

@@ -131,3 +131,41 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Deletion(models.Model):
+    """A tombstone: a row the API lists was deleted, and when (docs/api.md, "How a sync learns of
+    removals"). Written for every deletion of the synced kinds, whoever deletes (the admin, a
+    cascade from a deleted school or network, a service), by api/tombstones.py's post_delete
+    receivers; read by `GET /api/v1/deleted`. It keeps ids only, never a name or a title: the row's
+    own id, and the ids a sync keys its copy by (a school's registry id, a network's id, a measure's
+    code and year), with the region and network it was in, to narrow tokens as the lists do.
+    Plain integers, not foreign keys: what they pointed to may be gone too."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("School")
+        MEASURE_VALUE = "measure_value", _("Measure value")
+        NETWORK = "network", _("Network")
+        MEMBERSHIP = "membership", _("Membership")
+        NETWORK_ROLE = "network_role", _("Network role")
+        EVENT = "event", _("Event")
+        REGISTRATION = "registration", _("Registration")
+        RESOURCE = "resource", _("Library resource")
+        PLAN = "plan", _("Development plan")
+        CONSULTATION = "consultation", _("Consultation")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    registry_id = models.CharField(max_length=32, blank=True)
+    network_id = models.BigIntegerField(null=True, blank=True)
+    region_id = models.BigIntegerField(null=True, blank=True)
+    measure = models.CharField(max_length=64, blank=True)
+    year = models.IntegerField(null=True, blank=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["deleted_at"], name="deletion_deleted_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.registry_id or self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 
 from kindred.api.auth import RateLimited, TokenAuth
+from kindred.api.routers_deletions import router as deletions_router
 from kindred.api.routers_library import router as library_router
 from kindred.api.routers_networks import router as networks_router
 from kindred.api.routers_plans import router as plans_router
@@ -52,6 +53,7 @@ api.add_router("", networks_router)
 api.add_router("", library_router)
 api.add_router("", plans_router)
 api.add_router("", voice_router)
+api.add_router("", deletions_router)
 api.add_router("", writes_networks_router)
 api.add_router("", writes_events_router)
 api.add_router("", writes_board_router)

@@ -732,6 +732,7 @@ RULES: dict[str, Rule] = {
         }.items()
     },
     "api_v1:network_requests": Rule(statuses(401), "/api/v1/networks/1/requests"),
+    "api_v1:deletions_list": Rule(statuses(401), "/api/v1/deleted"),
     "api_v1:job_detail": Rule(statuses(401), "/api/v1/jobs/1"),
     "api_v1:job_problems": Rule(statuses(401), "/api/v1/jobs/1/problems"),
     # A person's own API tokens: teacher X's token is teacher X's alone (others 404); revoking it
