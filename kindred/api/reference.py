@@ -17,16 +17,23 @@ from django.utils.translation import gettext, gettext_noop
 def translated(text: str) -> str:
     """`text` in the active language: the catalogue's translation of the whole, else of its words
     before a list of codes ("A phase: nursery, primary, …"), else as it is."""
+    words, codes = words_and_codes(text)
+    return f"{words} {', '.join(codes)}" if codes else words
+
+
+def words_and_codes(text: str) -> tuple[str, list[str]]:
+    """`text` in the active language, and the codes it lists after its words, apart (the page shows
+    them as code): ("Cyfnod:", ["nursery", "primary", …]) for "A phase: nursery, primary, …"."""
     if not text:
-        return text
+        return text, []
     whole = gettext(text)
     if whole != text:
-        return whole
+        return whole, []
     head, colon, codes = text.partition(": ")
     words = head + colon.strip()
     if colon and gettext(words) != words:
-        return f"{gettext(words)} {codes}"
-    return text
+        return gettext(words), codes.split(", ")
+    return text, []
 
 
 # Where a parameter goes, in the reader's words.
@@ -85,7 +92,8 @@ def operations(document: dict[str, Any]) -> list[Operation]:
                         "where": gettext(WHERE.get(parameter["in"], parameter["in"])),
                         "required": parameter.get("required", False),
                         "type": _type(parameter.get("schema", {}), document),
-                        "description": translated(parameter.get("description", "")),
+                        "description": words_and_codes(parameter.get("description", ""))[0],
+                        "codes": words_and_codes(parameter.get("description", ""))[1],
                     }
                 )
             for status, response in spec.get("responses", {}).items():
