@@ -118,7 +118,7 @@ def _reply_addresses(message: EmailMessage, recipients: list[str]) -> list[str]:
     """The reply addresses the message was sent to: the envelope's when known, else its headers'."""
     found = [r for r in recipients if is_reply_address(r)]
     if not found:
-        headers = []
+        headers: list[str] = []
         for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
             headers.extend(str(v) for v in message.get_all(name, []))
         found = [address for _name, address in getaddresses(headers) if is_reply_address(address)]

@@ -23,7 +23,7 @@ PREFIX = "reply+"
 _TOKEN = re.compile(r"(\d{1,12})-(\d{1,12})-([0-9a-f]{32})")
 
 
-def _signature(user_id: int, thread_id: int, secret: str) -> str:
+def _signature(user_id: int, thread_id: int, secret: str | bytes) -> str:
     return salted_hmac(SALT, f"{user_id}-{thread_id}", secret=secret, algorithm="sha256").hexdigest()[:32]
 
 
