@@ -5,6 +5,7 @@ outright — in the admin, or with the school or network it belonged to — is l
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from kindred.api.models import Deletion
@@ -101,3 +102,26 @@ def test_tombstones_are_paged_by_id_with_a_cursor(site_admin, db):
 
 def test_without_a_token_the_tombstones_are_401(client):
     assert client.get("/api/v1/deleted").status_code == 401
+
+
+@pytest.mark.parametrize("count", [1, 31])
+def test_the_tombstones_take_the_same_queries_for_1_row_or_31(site_admin, region_a, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(count):
+        Deletion.objects.create(kind="school", object_id=n + 1, registry_id=f"9{n:05}", region_id=region_a.pk)
+    for token in (bearer(site_admin), bearer(site_admin, region=region_a)):
+        with time_machine.travel(timezone.now(), tick=False):  # both requests in one rate-limit window
+            deleted(token, limit=1)  # opens the token's window
+            with CaptureQueriesContext(connection) as queries:
+                rows = deleted(token, kind="school", changed_since="2026-01-01T00:00:00Z")
+        assert len(rows) == count
+        assert len(queries) == 3  # the token (found, counted), then the page of tombstones
+
+
+def test_a_school_deleted_with_its_values_writes_a_tombstone_each(site_admin, api_world, school_y):
+    values = SchoolMeasure.objects.filter(school=school_y).count()
+    school_y.delete()
+    assert Deletion.objects.filter(kind="measure_value", registry_id="200002").count() == values
+    assert Deletion.objects.filter(kind="school").count() == 1
