@@ -52,8 +52,23 @@ def is_site_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def regional_roles(user: User) -> list[RegionalRole]:
+    """The user's regional roles, with their region and authority, by id: read once a request (kept
+    on the user object, as `is_partner_only`), since the navigation, the access checks and the
+    page itself each ask (a school's page asked four times)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_kindred_regional_roles", None)
+    if cached is None:
+        cached = list(
+            RegionalRole.objects.filter(user=user).select_related("region", "local_authority").order_by("pk")
+        )
+        user._kindred_regional_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def is_system_leader(user: User) -> bool:
-    return bool(user.is_authenticated and RegionalRole.objects.filter(user=user).exists())
+    return bool(user.is_authenticated and regional_roles(user))
 
 
 def is_partner_only(user: User) -> bool:
@@ -109,7 +124,7 @@ def regional_schools_q(user: User, *, prefix: str = "") -> Q | None:
     `prefix` points the filter at a school from another model ("school__" for SchoolStaff).
     """
     condition = None
-    for role in RegionalRole.objects.filter(user=user):
+    for role in regional_roles(user):
         if role.region_id:
             one = Q(**{f"{prefix}region_id": role.region_id})
         else:

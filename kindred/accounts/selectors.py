@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from kindred.accounts.access import audit_scope_for_user
-from kindred.accounts.models import Invitation, JoinRequest, RegionalRole, SchoolStaff, User
+from kindred.accounts.access import audit_scope_for_user, regional_roles
+from kindred.accounts.models import Invitation, JoinRequest, SchoolStaff, User
 from kindred.accounts.personal_data import records as personal_data_records
 from kindred.accounts.services import invitation_check, invitation_token_hash
 from kindred.audit.models import AuditEvent
@@ -27,7 +27,7 @@ def roles_of(*, user: User) -> dict[str, Any]:
         "school_roles": SchoolStaff.objects.filter(user=user)
         .select_related("school")
         .order_by("school__name"),
-        "regional_roles": RegionalRole.objects.filter(user=user).select_related("region", "local_authority"),
+        "regional_roles": regional_roles(user),
         "join_requests": JoinRequest.objects.filter(user=user).select_related("school"),
     }
 
@@ -52,7 +52,7 @@ def home_for(*, user: User) -> dict[str, Any]:
     ):
         schools.setdefault(role.school_id, (role.school, []))[1].append(role.get_role_display())
     areas = []
-    for regional in RegionalRole.objects.filter(user=user).select_related("region", "local_authority"):
+    for regional in regional_roles(user):
         area: Region | LocalAuthority | None
         if regional.region_id:
             area, kind, count = regional.region, "region", School.objects.filter(region_id=regional.region_id)

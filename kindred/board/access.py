@@ -19,9 +19,9 @@ from kindred.accounts.access import Access, is_site_admin
 from kindred.board.models import Attachment, Post, Thread
 from kindred.networks.access import (
     is_network_member,
+    known_access,
     may_moderate_group,
     member_network_ids,
-    network_access,
     network_for_user,
 )
 from kindred.networks.models import Network
@@ -30,7 +30,7 @@ from kindred.networks.models import Network
 def can_moderate(user, network: Network) -> bool:
     """Coordinators of the network and site administrators; for an informal group, the leaders
     over its members too."""
-    return network_access(user, network) == Access.WRITE or may_moderate_group(user, network)
+    return known_access(user, network) == Access.WRITE or may_moderate_group(user, network)
 
 
 def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool = False) -> Network:

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import Access, is_site_admin, regional_schools_q, school_access
-from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.accounts.access import Access, is_site_admin, regional_roles, regional_schools_q, school_access
+from kindred.accounts.models import SchoolStaff, User
 from kindred.brokering.models import Invitation, Run
 from kindred.schools.models import Region, School
 
@@ -31,7 +31,7 @@ def leader_regions(user: User) -> list[Region]:
     if not user.is_authenticated:
         return []
     ids = set()
-    for role in RegionalRole.objects.filter(user=user).select_related("local_authority"):
+    for role in regional_roles(user):
         ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
     ids.discard(None)
     return list(Region.objects.filter(pk__in=ids))

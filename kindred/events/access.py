@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from kindred.accounts.access import Access
 from kindred.accounts.models import RegionalRole, User
 from kindred.events.models import Event, Registration
-from kindred.networks.access import may_act_for_school, network_access, networks_visible_q
+from kindred.networks.access import known_access, may_act_for_school, network_access, networks_visible_q
 from kindred.networks.models import Network
 from kindred.schools.models import Region, School
 
@@ -101,7 +101,7 @@ def region_for_user(user: User, pk: int) -> Region:
 
 
 def may_create_in_network(user: User, network: Network) -> bool:
-    return network_access(user, network) == Access.WRITE
+    return known_access(user, network) == Access.WRITE
 
 
 def may_create_for_school(user: User, school: School) -> bool:

@@ -13,6 +13,7 @@ from kindred.accounts.access import (
     evidence_for_user,
     is_site_admin,
     is_system_leader,
+    regional_roles,
 )
 from kindred.core.csv_export import csv_writer
 from kindred.core.jobs import job_create
@@ -27,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def _default_region(user):
-    role = user.regional_roles.select_related("region", "local_authority").first()
+    role = next(iter(regional_roles(user)), None)
     if role is None:
         return {}
     return {"region": role.region_id} if role.region_id else {"local_authority": role.local_authority_id}

@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import Access
+from kindred.accounts.access import Access, regional_roles
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
 from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
 from kindred.schools.models import School
@@ -53,7 +53,7 @@ def _member_networks(user: User) -> tuple[QuerySet, QuerySet]:
 def leader_region_ids(user: User) -> set[int]:
     """The regions the user's regional roles cover (an authority counts for its region)."""
     region_ids = set()
-    for role in RegionalRole.objects.filter(user=user).select_related("local_authority"):
+    for role in regional_roles(user):
         region_ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
     region_ids.discard(None)
     return region_ids
@@ -200,6 +200,16 @@ def network_access(user: User, network: Network) -> Access:
     return Access.NONE
 
 
+def known_access(user: User, network: Network) -> Access:
+    """`network_access`, reusing what `network_with_access` found for the same person and network
+    object earlier in the request (a board's thread page asked twice: once to open the network,
+    once whether the reader moderates it)."""
+    seen = getattr(network, "_access_of", None)
+    if seen is not None and seen[0] == user.pk:
+        return seen[1]
+    return network_access(user, network)
+
+
 def network_for_user(user: User, pk: int, *, write: bool = False) -> Network:
     """The network if `user` may see it (or change it, with write=True).
 
@@ -213,6 +223,7 @@ def network_with_access(user: User, pk: int, *, write: bool = False) -> tuple[Ne
     """`network_for_user`, also returning the access it found (pages that show coordinators more)."""
     network = get_object_or_404(Network.objects.select_related("region"), pk=pk)
     access = network_access(user, network)
+    network._access_of = (user.pk, access)  # type: ignore[attr-defined]  # known_access reads it
     if access == Access.NONE:
         raise Http404("No such network.")
     if write and access < Access.WRITE:

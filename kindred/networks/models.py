@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kindred.core.changes import ChangeTracked, ChangeTrackedQuerySet
+from kindred.core.choices import ChoiceLabels
 from kindred.schools.models import School
 
 
@@ -32,7 +33,7 @@ def generated_name(made_by: str, params: dict) -> str:
     return ""
 
 
-class Network(ChangeTracked):
+class Network(ChoiceLabels, ChangeTracked):
     class Kind(models.TextChoices):
         COMMUNITY = "community", _("Community")
         CLUSTER = "cluster", _("Cluster")

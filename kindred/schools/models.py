@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
 from kindred.core.changes import ChangeTracked, ChangeTrackedQuerySet
+from kindred.core.choices import ChoiceLabels
 from kindred.engine.units import PERCENT_UNITS, sd_bound
 from kindred.schools.folding import school_search_key
 
@@ -60,7 +61,7 @@ class SchoolQuerySet(ChangeTrackedQuerySet):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
-class School(ChangeTracked):
+class School(ChoiceLabels, ChangeTracked):
     class Phase(models.TextChoices):
         NURSERY = "nursery", _("Nursery")
         PRIMARY = "primary", _("Primary")

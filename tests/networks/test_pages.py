@@ -264,10 +264,14 @@ def test_directory_takes_the_same_few_queries_whatever_the_number_of_networks(
 # 11 + the board's recent threads (may the person read the board; the threads) + the schools a published
 # brokering run invited, waiting (brokering's panel) + leavers' pending replacements (one prefetch) + the
 # navigation's "is this person a system leader" (one query on every signed-in page) + impact's panel (has
-# the network an estimate) + the events panel (may the person make the network's events; its coming events)
-# + the navigation's unread count (issue 21.11), on each.
-NETWORK_PAGE_QUERIES = 20
-DIRECTORY_QUERIES = 13  # 11 + the navigation's "is this person a system leader" + its unread count
+# the network an estimate) + the events panel (its coming events; whether the person may make the network's
+# events is the access the page found already: networks.access.known_access) + the navigation's unread
+# count (issue 21.11), on each.
+NETWORK_PAGE_QUERIES = 19
+# 10 + the navigation's unread count; the person's regional roles are read once a request
+# (accounts.access.regional_roles), for the navigation's "is this person a system leader" and for the
+# directory's networks of their regions alike (13 when each asked on its own).
+DIRECTORY_QUERIES = 11
 
 
 def test_the_home_page_lists_your_networks(client, network_x, teacher_x, teacher_y):
