@@ -12,10 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
-from kindred.core.progress import Said, worded
+from kindred import countries
+from kindred.core.progress import Said, stored_message, worded
 from kindred.schools.models import Region, School
 
 
@@ -86,7 +87,8 @@ class Run(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.region} #{self.pk}"
+        """The run's name in the reader's language: "Partner brokering in South East (run 5)"."""
+        return worded(*stored_message(self.job_title()))
 
     def get_absolute_url(self) -> str:
         return reverse("brokering_run", args=[self.pk])
@@ -132,7 +134,10 @@ class Exclusion(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="exclusion_one_per_school")]
 
     def __str__(self) -> str:
-        return f"{self.school_id} left out of {self.run_id}"
+        return gettext("School %(school)s left out of run %(run)s") % {
+            "school": self.school_id,
+            "run": self.run_id,
+        }
 
 
 class ProposedNetwork(models.Model):
@@ -164,7 +169,7 @@ class ProposedNetwork(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "number"], name="proposednetwork_one_number")]
 
     def __str__(self) -> str:
-        return f"{self.run} #{self.number}"
+        return gettext("%(run)s: proposal %(number)s") % {"run": self.run, "number": self.number}
 
 
 class Invitation(models.Model):
@@ -202,7 +207,10 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school_id} in {self.proposed_network}"
+        return gettext("School %(school)s in %(proposal)s") % {
+            "school": self.school_id,
+            "proposal": self.proposed_network,
+        }
 
 
 class Approach(models.Model):
@@ -244,7 +252,7 @@ class Approach(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.need_school_id} → {self.partner_id} ({self.domain})"
+        return f"{self.need_school_id} → {self.partner_id} ({countries.profile().domain_label(self.domain)})"
 
 
 class Capacity(models.Model):
@@ -266,4 +274,7 @@ class Capacity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school_id} supports up to {self.schools}"
+        return gettext("School %(school)s supports up to %(n)s schools") % {
+            "school": self.school_id,
+            "n": self.schools,
+        }

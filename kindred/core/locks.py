@@ -32,7 +32,6 @@ from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kindred.core.models import Lock
@@ -56,17 +55,20 @@ class LockHeld(Exception):
             ),
             what=Said(what),
             when=lock.started_at,
-            holder=lock.holder or Said(gettext_noop("someone")),
+            holder=Said.kept(lock.holder, lock.holder_params)
+            if lock.holder
+            else Said(gettext_noop("someone")),
         )
         super().__init__(worded(*stored_message(self.said)))
 
 
-def here() -> str:
+def here() -> Said:
     """This process, as a holder is described when no person is: the host and process id."""
-    return _("the command line on %(host)s (process %(pid)d)") % {
-        "host": socket.gethostname(),
-        "pid": os.getpid(),
-    }
+    return Said(
+        gettext_noop("the command line on %(host)s (process %(pid)d)"),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
 
 
 def advisory_key(name: str) -> int:
@@ -158,11 +160,14 @@ def lock_hold(
 
     Yields `renew()`, to be called now and then (every progress report does): it pushes the expiry
     `ttl` ahead. `what` names the work in the refusal ("A recompute"); `holder` describes the holder
-    (default: the person `by`, else this process).
+    (default: the person `by`, else this process): a message id, or a `Said` with its values, kept as
+    such and worded for each reader who is refused.
     """
     token = uuid.uuid4().hex
     now = timezone.now()
-    description = holder or (str(by) if by is not None else here())
+    description, description_params = stored_message(
+        holder or (str(by) if by is not None else here()), length=200
+    )
 
     def refused() -> LockHeld:
         held = Lock.objects.filter(name=name).first()
@@ -184,7 +189,8 @@ def lock_hold(
                     Lock.objects.create(
                         name=name,
                         token=token,
-                        holder=description[:200],
+                        holder=description,
+                        holder_params=description_params,
                         held_by=by,
                         host=socket.gethostname()[:255],
                         pid=os.getpid(),

@@ -105,7 +105,10 @@ class Lock(models.Model):
 
     name = models.CharField(max_length=64, unique=True)
     token = models.CharField(max_length=32)
+    # Who or what holds it, for people: a message id (`core.locks.here()`, a background job) with the
+    # values of its placeholders, worded for each reader (`display_holder`); a person's name as it is.
     holder = models.CharField(max_length=200, blank=True, help_text=_("Who or what holds it, for people."))
+    holder_params = models.JSONField(default=dict, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -118,6 +121,11 @@ class Lock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (held since {self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def display_holder(self) -> str:
+        """Who or what holds it, in the reader's language (one kept before as written)."""
+        return worded(self.holder, self.holder_params)
 
 
 class ScheduledJob(models.Model):

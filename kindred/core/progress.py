@@ -42,6 +42,14 @@ class Said(str):
         said.text, said.params = text, params
         return said
 
+    @classmethod
+    def kept(cls, text: str, params: dict | None) -> "Said":
+        """A message as it was stored (`stored_message`: its values as JSON keeps them), to be said again
+        (a value of another Said, a failure's message). Its own text is the message id."""
+        said = super().__new__(cls, text)
+        said.text, said.params = text, dict(params or {})
+        return said
+
 
 def worded(text: str, params: dict | None = None) -> str:
     """A stored progress message in the active language: `text` is its English (a gettext message

@@ -58,7 +58,8 @@ RECOMPUTE_LOCK = "evidence.recompute"
 
 @contextmanager
 def _recompute_held(*, by, progress: Progress, holder: str = ""):
-    """Hold the recompute lock for the block; yields `progress` that also renews the lock."""
+    """Hold the recompute lock for the block; yields `progress` that also renews the lock. `holder`: a
+    message id or a `Said`, kept on the lock and worded for whoever it refuses (core.locks.lock_hold)."""
     with lock_hold(RECOMPUTE_LOCK, what=gettext_noop("A recompute"), by=by, holder=holder) as renew:
 
         def reporting(done: int, total: int | None = None, message: str = "") -> None:

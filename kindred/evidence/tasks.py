@@ -1,6 +1,5 @@
 from contextlib import suppress
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -15,10 +14,11 @@ from kindred.evidence.services import NotPublished, evidence_recompute, selfchec
 def recompute_evidence(job_id: int) -> None:
     """Families, relative performance and support categories, in the background with progress."""
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    holder = _("background job %(id)d, started by %(person)s") % {
-        "id": job.pk,
-        "person": job.created_by or _("the system"),
-    }
+    holder = Said(  # kept on the lock as a message id, worded for whoever it refuses
+        gettext_noop("background job %(id)d, started by %(person)s"),
+        id=job.pk,
+        person=str(job.created_by) if job.created_by else Said(gettext_noop("the system")),
+    )
 
     def work(progress):
         outcome = evidence_recompute(by=job.created_by, progress=progress, holder=holder)

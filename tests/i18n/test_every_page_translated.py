@@ -4,7 +4,8 @@ The pages are the permission matrix's (tests/accounts/test_permission_matrix.py)
 persona may GET with a 200 there, read by that persona (a network's coordinator first, who sees the
 most), so a page added later, with its rule, is checked without anyone editing this file. The world
 also holds what Kindred writes by itself: networks made by formation and by brokering, a derived
-support category, the audit events of a coordinator's role.
+support category, the audit events of a coordinator's role, and what failed work says: an import's
+problems, a run that cannot place its schools, a recompute refused by the lock and who holds it.
 
 "Left in English" means: a text of the page (outside code, scripts and form values; with titles,
 labels and placeholders) that is one of the catalogue's English messages whose translation differs —
@@ -14,6 +15,7 @@ names typed by people, titles of posts and events, are the test world's own Engl
 not messages of the catalogue.
 """
 
+import contextlib
 import os
 import re
 from html.parser import HTMLParser
@@ -24,11 +26,19 @@ from django.conf import settings
 from django.test import Client
 from django.urls import get_resolver
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
+from kindred.brokering.infeasible import infeasible_said
 from kindred.brokering.models import Invitation, ProposedNetwork, Run
 from kindred.brokering.services import run_create, run_publish
+from kindred.core.jobs import job_create, job_run
+from kindred.core.locks import LockHeld, lock_hold
+from kindred.core.models import Job
+from kindred.core.progress import Said, stored_message
+from kindred.engine import formation
 from kindred.evidence.models import SupportCategory
 from kindred.networks.models import Network
+from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
 from tests.accounts.test_permission_matrix import World, rule_for, walk, world_build
 
 pytestmark = [
@@ -202,6 +212,70 @@ def _generated(world: World) -> None:
             "counts": {"needs": 6, "serious": 4, "strengths": 2, "measures": 14},
         },
     )
+    _failures(world)
+
+
+def _failures(world: World) -> None:
+    """What Kindred says when work fails: an import whose file has problems (their reasons, causes and
+    summary), a formation run that cannot place its schools (the engine's reason), a recompute refused
+    because another holds the lock (who holds it). Their pages are read with the others."""
+    admin, leader = world.personas["site_admin"], world.personas["system_leader"]
+    report = ImportReport(file="gias.csv", rows=3)
+    report.problems.append(
+        Problem(
+            2, "OpenDate", Said(gettext_noop("not a date in the form %(format)s"), format="DD-MM-YYYY"), "x"
+        )
+    )
+    report.problems.append(
+        Problem(3, "URN", Said(gettext_noop("the id is already on row %(row)d"), row=2), "1")
+    )
+    report.problems.append(Problem(1, "LA (code)", no_such_column_said()))
+    imported = job_create(
+        kind=Job.Kind.IMPORT_SCHOOLS, label=gettext_noop("Import schools: %(file)s"), by=admin
+    )
+    imported.outcome = report.outcome()
+
+    def fail_import(progress):
+        raise ImportFailed(report)
+
+    with contextlib.suppress(ImportFailed):
+        job_run(imported, fail_import)
+    run = run_create(kind="formation", region=world.school_x.region, by=leader, min_size=2, max_size=3)
+    said = infeasible_said(formation.Infeasible("English", code="too_few_schools", n=1, min=2))
+    text, params = stored_message(said, length=1000)
+    Run.objects.filter(pk=run.pk).update(
+        status=Run.Status.FAILED, report={"error": text, "error_params": params}
+    )
+    refused = job_create(kind=Job.Kind.RECOMPUTE, label=gettext_noop("Recompute evidence"), by=admin)
+    holder = Said(gettext_noop("background job %(id)d, started by %(person)s"), id=7, person=str(admin))
+
+    def recompute(progress):
+        with (
+            lock_hold("evidence.recompute", what=gettext_noop("A recompute"), holder=holder),
+            lock_hold("evidence.recompute", what=gettext_noop("A recompute")),
+        ):
+            return {}
+
+    with contextlib.suppress(LockHeld):
+        job_run(refused, recompute)
+    world.extra["failures"] = {
+        imported.get_absolute_url(): "site_admin",
+        refused.get_absolute_url(): "site_admin",
+        run.get_absolute_url(): "system_leader",
+    }
+
+
+def no_such_column_said() -> Said:
+    """A missing column's reason, as the importers give it (the nearest names, the file's columns)."""
+    return Said(
+        gettext_noop("%(reason)s. The file's columns: %(columns)s"),
+        reason=Said(
+            gettext_noop("%(reason)s; the nearest: %(names)s"),
+            reason=Said(gettext_noop("the file has no such column")),
+            names="'LA code'",
+        ),
+        columns="'URN', 'LA code'",
+    )
 
 
 @pytest.fixture
@@ -226,6 +300,7 @@ def pages(personas, school_x, school_y, network_x, settings, tmp_path):
         chosen[url] = reader
     for network in Network.objects.exclude(made_by=""):
         chosen[network.get_absolute_url()] = "system_leader"
+    chosen.update(world.extra["failures"])
     yield world, sorted(chosen.items())
     translation.deactivate()
 

@@ -2,9 +2,10 @@
 recompute lock (the nightly scheduled job `recompute`, or cron)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from kindred.core.locks import LockHeld
-from kindred.core.progress import terminal_progress
+from kindred.core.progress import Said, terminal_progress
 from kindred.evidence.services import evidence_recompute
 
 
@@ -18,7 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with terminal_progress("Recompute", enabled=options["verbosity"] > 0) as progress:
             try:
-                outcome = evidence_recompute(progress=progress, holder="kindred recompute")
+                outcome = evidence_recompute(
+                    progress=progress,
+                    holder=Said(gettext_noop("the command %(command)s"), command="kindred recompute"),
+                )
             except LockHeld as held:
                 raise CommandError(str(held)) from None
         summary = ", ".join(f"{key}: {value}" for key, value in outcome["summary"].items())
