@@ -21,7 +21,9 @@ message on standard input (a Postfix `pipe` transport). In order:
    "fail" is, since it can only refuse the message it is in. Without such a mail server in front,
    From is taken as written: docs/deploying.md says so.
 4. **The text**: the plain-text part (or the HTML part made text), then the quoted message,
-   quoted lines and signature removed (kindred.board.quotes); nothing left is refused.
+   quoted lines and signature removed (kindred.board.quotes); nothing left is refused. It was
+   written as plain text, so its line breaks are kept as Markdown hard breaks
+   (kindred.board.rendering.line_breaks_kept) before it is stored.
 5. **Attachments** (parts sent as attachments, not images embedded in an HTML signature) go
    through the board's own rules (kindred.core.attachments: type by content, size); one refused
    is left out and logged, the rest of the reply is posted.
@@ -55,6 +57,7 @@ from django.db import IntegrityError, transaction
 from kindred.accounts.models import User
 from kindred.board import quotes
 from kindred.board.models import InboundReply, Post, Thread
+from kindred.board.rendering import line_breaks_kept
 from kindred.board.reply_address import is_reply_address, reply_token_read
 from kindred.board.services import MAX_ATTACHMENTS, post_reply
 from kindred.core import attachments as attachment_checks
@@ -136,7 +139,8 @@ def _text(message: EmailMessage) -> str:
         content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
     if part.get_content_type() == "text/html":
         content = quotes.html_text(content)
-    return quotes.reply_text(content)
+    # Written as plain text, not Markdown: its line breaks are kept ("Thanks" above "Jane").
+    return line_breaks_kept(quotes.reply_text(content))
 
 
 def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:

@@ -39,6 +39,28 @@ def render(body: str) -> str:
     )
 
 
+def line_breaks_kept(text: str) -> str:
+    """Plain text (a reply by e-mail) as Markdown that keeps its writer's line breaks: each line break
+    inside a paragraph, which CommonMark would join into one line ("Thanks" and "Jane" side by side),
+    becomes a hard break (two spaces at the line's end, invisible in the text and in e-mails).
+
+    Only paragraphs change, found by the parser itself: lists, headings, quotes, code blocks and
+    fenced code are left as written, and so is a paragraph with a code span across two lines
+    (its line break is a space in the code, not a break)."""
+    lines = text.split("\n")
+    for token in _markdown.parse(text):
+        if token.type != "inline" or token.map is None or not token.children:
+            continue
+        first, end = token.map
+        breaks = sum(child.type in ("softbreak", "hardbreak") for child in token.children)
+        if breaks != end - first - 1:
+            continue
+        for index in range(first, end - 1):
+            if not lines[index].endswith(("  ", "\\")):
+                lines[index] = lines[index].rstrip() + "  "
+    return "\n".join(lines)
+
+
 def mentioned_names_and_emails(body: str) -> tuple[set[str], set[str]]:
     """The names (lower case) and e-mail addresses (lower case) that `body` mentions."""
     names = {m.strip().lower() for m in MENTION_BY_NAME.findall(body)}

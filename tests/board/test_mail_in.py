@@ -319,3 +319,26 @@ def test_the_same_reply_delivered_twice_is_posted_once(mail_in, thread_x, notifi
     assert smtp_send(mail_in, message) == (250, "")
     assert smtp_send(mail_in, message) == (250, "")  # the mail server tried again
     assert Post.objects.filter(thread=thread_x, body="Only once, please").count() == 1
+
+
+def test_a_reply_keeps_the_line_breaks_its_person_typed_without_breaking_lists_or_code(
+    monkeypatch, thread_x, notified_x
+):
+    """Written as plain text, not Markdown: "Thanks" above "Jane" stays so on the page."""
+    address = sent_reply_to(notified_x)
+    text = "Thanks for this.\nSee you on Friday.\n\n    code, indented\n    as typed\n\n- a list\n- of two\n\nJane"
+    monkeypatch.setattr(
+        sys,
+        "stdin",
+        io.TextIOWrapper(
+            io.BytesIO(reply(to=address, sender=notified_x.email, text=text + QUOTED).as_bytes())
+        ),
+    )
+    call_command("mail-in", "--recipient", address)
+    post = Post.objects.filter(thread=thread_x).latest("pk")
+    assert post.body == (
+        "Thanks for this.  \nSee you on Friday.\n\n    code, indented\n    as typed\n\n- a list\n- of two\n\nJane"
+    )
+    assert "<p>Thanks for this.<br>\nSee you on Friday.</p>" in post.html
+    assert "<li>a list</li>\n<li>of two</li>" in post.html
+    assert "<pre><code>code, indented\nas typed\n</code></pre>" in post.html

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kindred.board.rendering import excerpt, mentioned_names_and_emails, render
+from kindred.board.rendering import excerpt, line_breaks_kept, mentioned_names_and_emails, render
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -74,3 +74,25 @@ def test_mentions_are_found_by_name_and_by_email():
 
 def test_an_excerpt_is_plain_text():
     assert excerpt("**Hello** <script>x</script> [there](https://e.org)") == "Hello <script>x</script> there"
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Thanks\nJane", "Thanks  \nJane"),
+        ("One\ntwo\nthree\n\nFour", "One  \ntwo  \nthree\n\nFour"),
+        # the end of a paragraph, lists, an item's second line, fenced and indented code, headings
+        ("- a\n- b\n  more\n\n1. x\n2. y", "- a\n- b  \n  more\n\n1. x\n2. y"),
+        ("```\ncode\nmore\n```\nafter\nend", "```\ncode\nmore\n```\nafter  \nend"),
+        ("    indented\n    code", "    indented\n    code"),
+        ("# Heading\ntext\nmore", "# Heading\ntext  \nmore"),
+        ("Title\n---\nbody", "Title\n---\nbody"),
+        ("> quoted\n> lines", "> quoted  \n> lines"),
+        # a code span across two lines, and a break already typed, are left alone
+        ("a `code\nspan` b\nc", "a `code\nspan` b\nc"),
+        ("Thanks\\\nJane", "Thanks\\\nJane"),
+    ],
+)
+def test_line_breaks_kept_makes_each_break_inside_a_paragraph_a_hard_break(text, kept):
+    assert line_breaks_kept(text) == kept
+    assert render(kept).count("<br>") == render(text).count("<br>") + kept.count("  \n")
