@@ -1,17 +1,22 @@
 """The demo as a newcomer meets it: the port asked for (a taken one refused before minutes of building),
-log-ins printed last, e-mails in a file the demo names with links to the address served, and
-stopping the demo stopping its server and worker."""
+log-ins printed last, e-mails in a file the demo names with links to the address served, replies
+to those e-mails taken by its SMTP server and posted, and stopping the demo stopping its server,
+worker and mail-in server."""
 
 import contextlib
 import os
 import re
 import signal
+import smtplib
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from email import message_from_string
+from email.utils import parseaddr
 from pathlib import Path
 
 import pytest
@@ -61,6 +66,34 @@ def wait_until(condition, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def test_a_taken_mail_port_is_refused_at_once_naming_its_option(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kindred.cli",
+                "demo",
+                "--port",
+                str(free_port()),
+                "--mail-port",
+                str(port),
+            ],
+            env=newcomer_env(tmp_path),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is taken" in result.stderr
+    assert "python3 run.py demo --mail-port" in result.stderr
+    assert not (tmp_path / "kindred.sqlite3").exists()
+
+
 def test_a_taken_port_is_refused_at_once_naming_the_option_and_nothing_is_built(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -84,9 +117,20 @@ def test_a_taken_port_is_refused_at_once_naming_the_option_and_nothing_is_built(
 
 @pytest.mark.slow
 def test_the_demo_serves_the_port_asked_prints_logins_last_and_stops_with_its_worker(tmp_path):
-    port = free_port()
+    port, mail_port = free_port(), free_port()
     demo = subprocess.Popen(
-        [sys.executable, "-m", "kindred.cli", "demo", "--schools", "150", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "kindred.cli",
+            "demo",
+            "--schools",
+            "150",
+            "--port",
+            str(port),
+            "--mail-port",
+            str(mail_port),
+        ],
         env=newcomer_env(tmp_path),
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -119,14 +163,39 @@ def test_the_demo_serves_the_port_asked_prints_logins_last_and_stops_with_its_wo
         assert "state=SUCCESSFUL" in (tmp_path / "worker.log").read_text()
         assert '"GET / HTTP/1.1" 200' in (tmp_path / "server.log").read_text()
 
+        # Replies by e-mail: a reply to an e-mail the demo wrote, sent over SMTP to the port it
+        # printed from the address that e-mail went to, is posted in its thread, as typed.
+        assert any(f"over SMTP to 127.0.0.1:{mail_port}" in line for line in lines)
+        sent = [message_from_string(m) for m in emails.read_text().split("\n" + "-" * 79 + "\n")]
+        to_reply = next(m for m in sent if "@reply.demo.kindred.example" in str(m["Reply-To"]))
+        person = parseaddr(str(to_reply["To"]))[1]
+        with smtplib.SMTP("127.0.0.1", mail_port, timeout=60) as client:
+            client.sendmail(
+                person,
+                [str(to_reply["Reply-To"])],
+                f"From: {person}\nTo: {to_reply['Reply-To']}\nSubject: Re\n\nReplied by e-mail.\nJane",
+            )
+        with contextlib.closing(sqlite3.connect(tmp_path / "kindred.sqlite3")) as database:
+            assert database.execute(
+                "SELECT COUNT(*) FROM board_post WHERE body = ?", ["Replied by e-mail.  \nJane"]
+            ).fetchone() == (1,)
+        # ... and so is the example it printed, run as printed.
+        example = lines[next(i for i, line in enumerate(lines) if "over SMTP to" in line) + 1].strip()
+        assert example.startswith("python3 -c ")
+        subprocess.run(example.replace("python3", sys.executable, 1), shell=True, check=True, timeout=60)
+        with contextlib.closing(sqlite3.connect(tmp_path / "kindred.sqlite3")) as database:
+            assert database.execute(
+                "SELECT COUNT(*) FROM board_post WHERE body LIKE 'Thank you, see you on Tuesday.  %'"
+            ).fetchone() == (1,)
+
         processes = children_of(demo.pid)
-        assert len(processes) == 2  # the server and the worker, and nothing they started themselves
+        assert len(processes) == 3  # the server, the worker and mail-in, and nothing they started themselves
         processes |= {grandchild for child in processes for grandchild in children_of(child)}
         demo.send_signal(signal.SIGTERM)
         assert demo.wait(timeout=60) == 0
-        wait_until(lambda: not any(alive(pid) for pid in processes), 30, "the server and worker to stop")
+        wait_until(lambda: not any(alive(pid) for pid in processes), 30, "the demo's children to stop")
         reader.join(timeout=10)
-        assert "Stopping the demo and its worker" in lines[-1]
+        assert "Stopping the demo, its worker and its mail-in server" in lines[-1]
     finally:
         with contextlib.suppress(ProcessLookupError):  # whatever of its group is left
             os.killpg(demo.pid, signal.SIGKILL)

@@ -17,6 +17,8 @@ from django.db.models import Count
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import regional_role_add, staff_role_add
+from kindred.board.models import Thread
+from kindred.board.reply_address import reply_address
 from kindred.demo.board import demo_threads_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
@@ -25,11 +27,17 @@ from kindred.demo.partners import demo_partners_create
 from kindred.demo.selfeval import selfeval_demo_create
 from kindred.demo.texts import demo_language, demo_texts
 from kindred.frameworks.selectors import current_year
+from kindred.networks.access import member_network_ids
+from kindred.networks.models import Network
 from kindred.schools.models import Region, School
 
 DEMO_PASSWORD = "kindred-demo"
 DEMO_SEED = 2019
 DEMO_PORT = 8000
+# Replies by e-mail: the domain of the reply addresses on the demo's e-mails, and how far above the
+# web port its SMTP server listens (8025 beside 8000, `kindred mail-in`'s own default).
+DEMO_REPLY_DOMAIN = "reply.demo.kindred.example"
+MAIL_PORT_OFFSET = 25
 
 
 class Command(BaseCommand):
@@ -41,6 +49,12 @@ class Command(BaseCommand):
             "--port", type=int, default=None, help=f"Port to serve on at 127.0.0.1 (default {DEMO_PORT})."
         )
         parser.add_argument("--addrport", default=None, help="Where to serve the site, as HOST:PORT.")
+        parser.add_argument(
+            "--mail-port",
+            type=int,
+            default=None,
+            help=f"Port of the SMTP server taking replies by e-mail (default: the site's port + {MAIL_PORT_OFFSET}).",
+        )
         parser.add_argument(
             "--country",
             default=None,
@@ -59,13 +73,24 @@ class Command(BaseCommand):
         port: int | None = None,
         addrport: str | None = None,
         country: str | None = None,
+        mail_port: int | None = None,
         **options,
     ):
         if port is not None and addrport is not None:
             raise CommandError("Give --port or --addrport, not both.")
         host, port = address_parse(addrport or f"127.0.0.1:{DEMO_PORT if port is None else port}")
+        if mail_port is None:
+            mail_port = (
+                port + MAIL_PORT_OFFSET if port + MAIL_PORT_OFFSET < 65536 else port - MAIL_PORT_OFFSET
+            )
+        elif not 0 < mail_port < 65536 or mail_port == port:
+            raise CommandError(
+                f"--mail-port must be a port from 1 to 65535 other than the site's, not {mail_port}."
+            )
         if not no_serve:
-            port_check_free(host, port)  # before minutes of building, not after
+            # before minutes of building, not after
+            port_check_free(host, port, option="--port")
+            port_check_free(host, mail_port, option="--mail-port")
         if country:
             # The server below runs in this process and the worker inherits the environment.
             settings.COUNTRY = os.environ["COUNTRY"] = country
@@ -82,6 +107,7 @@ class Command(BaseCommand):
             ("SITE_URL", site_url),
             ("EMAIL_BACKEND", "kindred.core.mail.OneFileEmailBackend"),
             ("EMAIL_FILE", str(files.emails)),
+            ("REPLY_DOMAIN", DEMO_REPLY_DOMAIN),
         ]:
             setattr(settings, name, value)
             os.environ[name] = value
@@ -105,11 +131,21 @@ class Command(BaseCommand):
         if no_serve:
             self._print_logins(accounts, site_url, files, serving=False)
             return
-        self._serve(accounts, host, port, site_url, files)
+        self._serve(accounts, host, port, mail_port, site_url, files)
 
-    def _serve(self, accounts: dict[str, User], host: str, port: int, site_url: str, files: "DemoFiles"):
-        """The site and its background worker, each a child process writing to its own log; the log-ins
-        printed last; stopping the demo (Ctrl-C, TERM, HUP, or its death) stops both."""
+    def _serve(
+        self,
+        accounts: dict[str, User],
+        host: str,
+        port: int,
+        mail_port: int,
+        site_url: str,
+        files: "DemoFiles",
+    ):
+        """The site, its background worker and its SMTP server for replies by e-mail, each a child
+        process writing to its own log; the log-ins printed last; stopping the demo (Ctrl-C, TERM, HUP,
+        or its death) stops all three."""
+        example = reply_example(accounts["network coordinator"], host, mail_port)
         connection.close()
         children: list[subprocess.Popen] = []
 
@@ -121,21 +157,24 @@ class Command(BaseCommand):
         try:
             for command, log in [
                 (["worker"], files.worker_log),
+                (["mail-in", "--smtp", "--host", host, "--port", str(mail_port)], files.mail_log),
                 (["runserver", f"{host}:{port}", "--noreload", "--skip-checks"], files.server_log),
             ]:
                 with log.open("w") as output:
                     children.append(child_start(command, output))
-            server = children[-1]
+            mail_in, server = children[-2:]
             if not port_wait(host, port, server):
                 raise CommandError(f"The demo's server did not start; see {files.server_log}.")
-            self._print_logins(accounts, site_url, files, serving=True)
+            if not port_wait(host, mail_port, mail_in, seconds=60):
+                raise CommandError(f"The demo's mail-in server did not start; see {files.mail_log}.")
+            self._print_logins(accounts, site_url, files, serving=True, mail=(host, mail_port, example))
             server.wait()
             if server.returncode:
                 raise CommandError(
                     f"The demo's server stopped (status {server.returncode}); see {files.server_log}."
                 )
         except KeyboardInterrupt:
-            self.stdout.write("\nStopping the demo and its worker ...")
+            self.stdout.write("\nStopping the demo, its worker and its mail-in server ...")
         finally:
             children_stop(children)
 
@@ -146,16 +185,32 @@ class Command(BaseCommand):
         self.stdout.write(f"Fresh demo database at {path}")
 
     def _print_logins(
-        self, accounts: dict[str, User], site_url: str, files: "DemoFiles", serving: bool
+        self,
+        accounts: dict[str, User],
+        site_url: str,
+        files: "DemoFiles",
+        serving: bool,
+        mail: tuple[str, int, str] | None = None,
     ) -> None:
         """What a newcomer needs, last on the screen: where the site is, where its e-mails and logs go,
-        how to stop it, and the log-ins."""
+        how to reply by e-mail, how to stop it, and the log-ins."""
         self.stdout.write("")
         if serving:
             self.stdout.write(self.style.SUCCESS(f"Kindred demo: {site_url}/"))
             self.stdout.write(f"E-mails the site sends: {files.emails}")
-            self.stdout.write(f"Server and worker logs: {files.server_log}, {files.worker_log}")
-            self.stdout.write("Stop the demo (and its worker) with Ctrl-C.")
+            if mail:
+                mail_host, mail_port, example = mail
+                self.stdout.write(
+                    f"Replies by e-mail: send a reply to an e-mail's Reply-To address (@{DEMO_REPLY_DOMAIN}), "
+                    f"from the address it was sent to, over SMTP to {mail_host}:{mail_port}"
+                    + ("; the network coordinator's, for example:" if example else ".")
+                )
+                if example:
+                    self.stdout.write(f"  {example}")
+            self.stdout.write(
+                f"Server, worker and mail-in logs: {files.server_log}, {files.worker_log}, {files.mail_log}"
+            )
+            self.stdout.write("Stop the demo (its worker and mail-in server too) with Ctrl-C.")
         else:
             self.stdout.write(
                 self.style.SUCCESS(f"Kindred demo built for {site_url}/ (not served: --no-serve)")
@@ -175,6 +230,7 @@ class DemoFiles:
         self.emails = folder / "emails.txt"
         self.server_log = folder / "server.log"
         self.worker_log = folder / "worker.log"
+        self.mail_log = folder / "mail-in.log"
 
 
 def address_parse(addrport: str) -> tuple[str, int]:
@@ -184,15 +240,36 @@ def address_parse(addrport: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def port_check_free(host: str, port: int) -> None:
+def port_check_free(host: str, port: int, option: str = "--port") -> None:
     with socket.socket() as probe:
         try:
             probe.bind((host, port))
         except OSError as error:
             raise CommandError(
                 f"Port {port} on {host} is taken ({error.strerror}): another program is listening there. "
-                f"Choose another port: python3 run.py demo --port {port + 123 if port + 123 < 65536 else 8123}"
+                f"Choose another port: python3 run.py demo {option} {port + 123 if port + 123 < 65536 else 8123}"
             ) from error
+
+
+def reply_example(person: User, host: str, port: int) -> str:
+    """A command that replies by e-mail, as `person`, in the first thread they may post in: smtplib only,
+    one line to copy, with two lines of text (kept as two lines in the post)."""
+    thread = (
+        Thread.objects.filter(network_id__in=member_network_ids(person))
+        .exclude(network__status=Network.Status.CLOSED)
+        .order_by("network_id", "pk")
+        .first()
+    )
+    if thread is None:
+        return ""
+    to = reply_address(user_id=person.pk, thread_id=thread.pk)
+    message = (
+        f"From: {person.email}\\nTo: {to}\\nSubject: Re\\n\\nThank you, see you on Tuesday.\\nBest wishes"
+    )
+    return (
+        f"python3 -c \"import smtplib; smtplib.SMTP('{host}', {port})"
+        f".sendmail('{person.email}', ['{to}'], '{message}')\""
+    )
 
 
 def port_wait(host: str, port: int, server: subprocess.Popen, seconds: float = 120) -> bool:
