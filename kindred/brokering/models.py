@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kindred import countries
 from kindred.core.progress import Said, stored_message, worded
+from kindred.networks.models import Network
 from kindred.schools.models import Region, School
 
 
@@ -98,6 +99,22 @@ class Run(models.Model):
         """Why the run failed, in the reader's language (a run that failed before: as written)."""
         report = self.report if isinstance(self.report, dict) else {}
         return worded(report.get("error") or "", report.get("error_params"))
+
+    @property
+    def still_short_display(self) -> list[str]:
+        """The existing networks an incremental run left below the fewest schools, each named in the
+        reader's language with its size; a run computed before, or a network gone: as written."""
+        kept = self.report.get("still_short") or [] if isinstance(self.report, dict) else []
+        ids = [item["network"] for item in kept if isinstance(item, dict)]
+        networks = Network.objects.in_bulk(ids) if ids else {}
+        shown = []
+        for item in kept:
+            if not isinstance(item, dict):
+                shown.append(str(item))
+                continue
+            network = networks.get(item["network"])
+            shown.append(f"{network.display_name if network else item['name']} ({item['size']})")
+        return shown
 
     def job_title(self) -> Said:
         """The title of the job that computes this run, worded for each reader (Job.display_label)."""

@@ -284,8 +284,13 @@ def _store_incremental(run: Run, placed, locked: list[ProposedNetwork]) -> dict:
         "new_networks": len(placed.new_networks()),
         "in_new_networks": int(sum(len(p) for p in placed.new_networks().values())),
         "unplaced": len(placed.unplaced()),
+        # each network by its id (named for each reader: Run.still_short_display), its size, and its name
         "still_short": [
-            f"{placed.networks[label].name} ({int(sizes[label])})"
+            {
+                "network": placed.networks[label].pk,
+                "name": placed.networks[label].name,
+                "size": int(sizes[label]),
+            }
             for label in placed.still_short.tolist()
             if label < k
         ],

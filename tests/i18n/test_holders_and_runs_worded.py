@@ -17,6 +17,7 @@ from kindred.core.models import Job, Lock
 from kindred.core.progress import Said
 from kindred.evidence.services import RECOMPUTE_LOCK, performance_recompute
 from kindred.evidence.tasks import recompute_evidence
+from kindred.networks.services import network_create
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,37 @@ def test_a_run_and_its_proposals_are_named_in_the_readers_language(
     text = html.unescape(page.content.decode())
     assert f"{name}: {proposal}" in text  # the school's invitations name each proposal
     assert "Partner brokering" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("cy", "Rhwydwaith {region} 7 (Oak School)"), ("ar", "شبكة {region} رقم 7 (Oak School)")],
+)
+def test_networks_a_run_left_short_are_named_in_the_readers_language(
+    client, system_leader, school_x, language, named
+):
+    """An incremental formation run keeps each network left below the fewest schools by its id: the
+    run's page names it in the reader's words (one kept before as its name: as written)."""
+    region = school_x.region
+    network = network_create(
+        name=f"{region.name} network 7 (Oak School)",
+        kind="cluster",
+        region=region,
+        by=system_leader,
+        made_by="formation",
+        name_params={"region": region.name, "number": 7, "host": "Oak School"},
+    )
+    run = run_create(kind="formation", region=region, by=system_leader, incremental=True)
+    report = dict.fromkeys(["new_schools", "networks_kept", "networks_changed", "joined", "new_networks"], 1)
+    report |= dict.fromkeys(
+        ["in_new_networks", "unplaced", "travel_mean_km", "travel_p95_km", "travel_max_km"], 1
+    )
+    short = [{"network": network.pk, "name": network.name, "size": 2}, "Old (1)"]
+    report |= {"incremental": True, "still_short": short}
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.REVIEW, report=report)
+    run.refresh_from_db()
+    with translation.override(language):
+        assert run.still_short_display == [f"{named.format(region=region.name)} (2)", "Old (1)"]
+    client.force_login(system_leader)
+    page = html.unescape(client.get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert f"{named.format(region=region.name)} (2)" in page and "network 7" not in page
