@@ -489,18 +489,27 @@ def generate_country(
         factor = np.clip((pupils / 200.0) ** (-HARD_TAU_POWER), 0.5, 2.5)
         true_effects = {m: effect * factor for m, effect in true_effects.items()}
         # A percentage of pupils, and a score whose bounds extreme contexts would pass, bends towards
-        # its bounds (log-odds within them) rather than passing them:
-        # the context effect and the true effect are squashed into the range around the school's base
-        # level, the true effect being what is left of it.
+        # its bounds (log-odds within them) rather than passing them: the context effect plus the
+        # true effect is squashed into the range around the school's base level. What context does is
+        # the mean of that over the spread of true effects (a school's true effect is normal, SD
+        # TRUE_EFFECT_SD times its size factor; Gauss-Hermite, SQUASH_NODES nodes), not the squashed
+        # context alone: near a bound the squashing is curved, and the mean of schools of one intake
+        # is not the school with no effect (Jensen). The true effect is the departure from that mean.
+        nodes, node_weights = np.polynomial.hermite_e.hermegauss(SQUASH_NODES)
+        node_weights = node_weights / node_weights.sum()
         for m in SQUASHED_MEASURES:
             low, high = MEASURE_BOUNDS[m]
             margin = 0.03 * (high - low)
             level = np.clip(base_level[m], low + margin, high - margin)
             deviation = context_effect[m] - base_level[m]
-            squashed = _squash(level, deviation, low, high)
+            spread = TRUE_EFFECT_SD[m] * factor
+            centre = (
+                _squash(level[:, None], deviation[:, None] + spread[:, None] * nodes, low, high)
+                @ node_weights
+            )
             moved = _squash(level, deviation + np.nan_to_num(true_effects[m]), low, high)
-            true_effects[m] = np.where(has[m], moved - squashed, np.nan)
-            context_effect[m] = squashed
+            true_effects[m] = np.where(has[m], moved - centre, np.nan)
+            context_effect[m] = centre
     elif awkward:
         context_effect = _awkward_context_effects(context, phase, absence_base, pabs_base)
         # Smaller schools vary more: the true effect's SD scales with (pupils / 300)^-0.35.
@@ -594,6 +603,8 @@ MEASURE_BOUNDS = {
     "persistent_absence_pct": (0.0, 100.0),
 }
 #: Measures a hard country bends towards their bounds (absence, far from both, stays straight).
+#: Nodes of the Gauss-Hermite rule that gives a squashed measure's mean over the spread of true effects.
+SQUASH_NODES = 40
 SQUASHED_MEASURES = ("ks4_attainment8", "ks4_basics_pct", "ks4_ebacc_aps", "persistent_absence_pct")
 #: A hard country: each phase's schools are this many times the size of the ordinary country's.
 HARD_SIZE = {"primary": 0.4, "middle": 0.6, "special": 0.6, "alternative": 0.7, "secondary": 0.7}
