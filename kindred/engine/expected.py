@@ -49,6 +49,7 @@ class Expectation:
     r2: float  # out-of-sample R^2 of the chosen model (weighted), NaN when not measurable
     errors: dict[str, float]  # out-of-sample weighted mean squared error of every candidate tried
     steps: tuple[tuple[int, float], ...] = ()  # (feature, threshold) of each step added
+    phase_penalties: tuple[float, ...] = ()  # of the per-phase slopes (`_phase_slopes`), () when not used
 
 
 def folds_of(school_index: np.ndarray, *, folds: int = FOLDS) -> np.ndarray:
@@ -100,6 +101,7 @@ def expected_values(
     robust: bool = True,
     recalibrate: bool | None = None,
     steps: tuple[tuple[int, float], ...] | None = None,
+    phase_penalties: tuple[float, ...] | None = None,
 ) -> Expectation:
     """Choose a candidate by out-of-sample error and return its cross-fitted expected values (module docstring).
 
@@ -109,6 +111,9 @@ def expected_values(
     they lower its out-of-sample error (`steps` None), or the steps given are used (a second pass).
     With `groups`, the chosen model recalibrated by group (`_by_group`) is used when its out-of-sample
     error is smaller (`recalibrate` None), always (True) or never (False); its name ends in BY_PHASE.
+    Then the chosen model recalibrated by group with slopes of each phase's own (`_phase_slopes`) replaces
+    it when a phase's own held-out schools gain clearly, with penalties chosen (`phase_penalties` None)
+    or given ((): not tried); its name then ends in PHASE_SLOPES instead of BY_PHASE.
     """
     m = y.shape[0]
     x, ends = design(z, missing, groups) if columns is None else columns
@@ -160,6 +165,7 @@ def expected_values(
         else:
             found = ()
     expected, prediction_var = _cross_fit(blocks, xs, grams, moments, ridge, weights, y, robust=robust)
+    expected_fit, sandwich_fit = expected, prediction_var
     if groups is not None and (recalibrate is None or recalibrate):
         recalibrated = _by_group(y, expected, prediction_var, weights, blocks, groups)
         if recalibrated is not None:
@@ -167,8 +173,25 @@ def expected_values(
             if recalibrate or errors[chosen + BY_PHASE] < errors[chosen]:
                 chosen += BY_PHASE
                 expected, prediction_var = recalibrated
+    penalties: tuple[float, ...] = ()
+    if groups is not None and phase_penalties != ():
+        sloped = _phase_slopes(
+            y,
+            expected_fit,
+            sandwich_fit,
+            weights,
+            blocks,
+            groups,
+            x[:, ends[0] : ends[1]],
+            penalties=phase_penalties,
+            baseline=expected,
+        )
+        if sloped is not None:
+            expected, prediction_var, penalties = sloped
+            chosen = chosen.removesuffix(BY_PHASE) + PHASE_SLOPES
+            errors[chosen] = float((weights * (y - expected) ** 2).sum() / weights.sum())
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
-    return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found))
+    return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found), penalties)
 
 
 def _cross_fit(
@@ -301,6 +324,94 @@ def _with_steps(
         beta = _solve(gram_total - gram, moment_total - moment, ridge2, end)
         residual_ss += float((weights[rows] * (y[rows] - xk @ beta) ** 2).sum())
     return xs2, grams2, moments2, ridge2, residual_ss / float(weights.sum())
+
+
+#: Suffix of a model with slopes of its own per phase (`_phase_slopes`).
+PHASE_SLOPES = "+phase slopes"
+#: Penalties tried on the per-phase slopes, in schools' worth of average weight at one SD of a feature:
+#: the larger, the closer each phase's slopes stay to the slopes of all phases.
+PHASE_PENALTIES = (2.0, 8.0, 32.0, 128.0)
+#: The penalty that holds a phase's own slopes at zero (the slopes of all phases).
+NO_SLOPES = 1e9
+#: A phase keeps its own slopes when its held-out schools' error falls by this many standard errors.
+SLOPES_SIGNIFICANT = 2.0
+
+
+def _phase_slopes(
+    y: np.ndarray,
+    expected: np.ndarray,
+    prediction_var: np.ndarray,
+    weights: np.ndarray,
+    blocks: list[np.ndarray],
+    groups: np.ndarray,
+    linear: np.ndarray,
+    *,
+    penalties: tuple[float, ...] | None,
+    baseline: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, tuple[float, ...]] | None:
+    """`_by_group` with slopes of each phase's own on the features: a_g + b_g yhat + sum_j c_gj z_j.
+
+    One slope per phase on the expected value scales all of it: where context acts more strongly in
+    one phase on some features and not on others (deprivation, not prior attainment), a small phase's
+    expected value stays wrong however it is scaled. Here each group with MIN_GROUP_SCHOOLS schools
+    but the largest also gets a slope of its own on every feature (`linear`: the features' columns),
+    with a ridge penalty pulling it towards none (partial pooling towards the recalibrated all-phase
+    model). Fitted on the other folds and applied to each fold in turn, like `_by_group`. Each group's
+    penalty is chosen among PHASE_PENALTIES by the out-of-sample error of *that group's* schools, and
+    kept only when it beats `baseline` (the values this would replace) on those schools by
+    SLOPES_SIGNIFICANT standard errors of the paired gain; other groups keep NO_SLOPES. `penalties`
+    (one per group) are used as given instead. Returns (expected, variance, penalties), or None when
+    no group keeps slopes of its own.
+    """
+    dummies = _dummies(groups)
+    if dummies.shape[1] == 0 or linear.shape[1] == 0:
+        return None
+    if penalties is not None and len(penalties) != dummies.shape[1]:
+        return None
+    p = linear.shape[1]
+    base = np.column_stack([np.ones_like(y), expected, dummies, dummies * expected[:, None]])
+    x = np.column_stack([base, *[dummies[:, [g]] * linear for g in range(dummies.shape[1])]])
+    slope = np.column_stack([np.ones_like(y), dummies])
+    slope_columns = [1, *range(2 + dummies.shape[1], base.shape[1])]
+    unit = float(weights.sum()) / y.size
+    grams, moments = [], []
+    for rows in blocks:
+        xw = x[rows] * weights[rows, None]
+        grams.append(xw.T @ x[rows])
+        moments.append(xw.T @ y[rows])
+    gram_total, moment_total = np.sum(grams, axis=0), np.sum(moments, axis=0)
+
+    def fitted(chosen: np.ndarray, *, variance: bool) -> tuple[np.ndarray, np.ndarray]:
+        ridge = np.concatenate([np.zeros(base.shape[1]), np.repeat(chosen * unit, p)])
+        out, var = np.empty_like(y), np.zeros_like(y)
+        for rows, gram, moment in zip(blocks, grams, moments, strict=True):
+            inverse = np.linalg.pinv(gram_total - gram + np.diag(ridge))
+            beta = inverse @ (moment_total - moment)
+            out[rows] = x[rows] @ beta
+            if variance:
+                b = slope[rows] @ beta[slope_columns]
+                var[rows] = b**2 * prediction_var[rows] + _quadratic(x[rows], inverse)
+        return out, var
+
+    if penalties is None:
+        labels = np.flatnonzero(dummies.any(axis=0))
+        without = weights * (y - baseline) ** 2
+        chosen = np.full(dummies.shape[1], NO_SLOPES)
+        kept = np.zeros(dummies.shape[1])
+        for c in PHASE_PENALTIES:
+            gain = without - weights * (y - fitted(np.full(dummies.shape[1], c), variance=False)[0]) ** 2
+            for g in labels:
+                mine = gain[dummies[:, g] > 0]
+                # the best of a few penalties on a few dozen schools gains by luck: kept only when clear
+                clear = mine.mean() > SLOPES_SIGNIFICANT * mine.std() / np.sqrt(mine.size)
+                if clear and (chosen[g] == NO_SLOPES or mine.sum() > kept[g]):
+                    chosen[g], kept[g] = c, mine.sum()
+        if np.all(chosen == NO_SLOPES):
+            return None
+    else:
+        chosen = np.asarray(penalties, dtype=float)
+    out, var = fitted(chosen, variance=True)
+    return out, var, tuple(float(c) for c in chosen)
 
 
 #: Suffix of a model recalibrated by phase (`_by_group`).

@@ -54,7 +54,15 @@ import numpy as np
 from scipy import stats
 
 from kindred.engine.blas import one_blas_thread
-from kindred.engine.expected import BY_PHASE, STEPS, Expectation, design, expected_values, folds_of
+from kindred.engine.expected import (
+    BY_PHASE,
+    PHASE_SLOPES,
+    STEPS,
+    Expectation,
+    design,
+    expected_values,
+    folds_of,
+)
 from kindred.engine.families import standardise
 from kindred.engine.model_error import NEIGHBOURS, alike_schools, excess_by_cell, shared_error
 from kindred.engine.units import (
@@ -583,11 +591,17 @@ def _fit(
         ]
         fitted = min(tried, key=lambda f: float(np.sum(weights * (y - f.expected) ** 2)))
         scales = (fitted.model.startswith(LOG_ODDS),)
-        base = fitted.model.removeprefix(LOG_ODDS).removesuffix(BY_PHASE).removesuffix(STEPS)
+        base = (
+            fitted.model.removeprefix(LOG_ODDS)
+            .removesuffix(BY_PHASE)
+            .removesuffix(PHASE_SLOPES)
+            .removesuffix(STEPS)
+        )
         chosen = {
             "candidates": (base,),
             "recalibrate": fitted.model.endswith(BY_PHASE),
             "steps": fitted.steps,
+            "phase_penalties": fitted.phase_penalties,
         }
         residual = y - fitted.expected
         sampling = noise.variance(fitted.expected, cohort)
@@ -683,6 +697,7 @@ def _expected(
         fitted.r2,
         fitted.errors,
         fitted.steps,
+        fitted.phase_penalties,
     )
 
 
