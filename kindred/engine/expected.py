@@ -113,7 +113,8 @@ def expected_values(
     error is smaller (`recalibrate` None), always (True) or never (False); its name ends in BY_PHASE.
     Then the chosen model recalibrated by group with slopes of each phase's own (`_phase_slopes`) replaces
     it when a phase's own held-out schools gain clearly, with penalties chosen (`phase_penalties` None)
-    or given ((): not tried); its name then ends in PHASE_SLOPES instead of BY_PHASE.
+    or given ((): not tried); its name then ends in PHASE_SLOPES (after BY_PHASE when the other phases
+    keep the recalibration by phase).
     """
     m = y.shape[0]
     x, ends = design(z, missing, groups) if columns is None else columns
@@ -184,11 +185,11 @@ def expected_values(
             groups,
             x[:, ends[0] : ends[1]],
             penalties=phase_penalties,
-            baseline=expected,
+            baseline=(expected, prediction_var),
         )
         if sloped is not None:
             expected, prediction_var, penalties = sloped
-            chosen = chosen.removesuffix(BY_PHASE) + PHASE_SLOPES
+            chosen += PHASE_SLOPES
             errors[chosen] = float((weights * (y - expected) ** 2).sum() / weights.sum())
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found), penalties)
@@ -347,7 +348,7 @@ def _phase_slopes(
     linear: np.ndarray,
     *,
     penalties: tuple[float, ...] | None,
-    baseline: np.ndarray,
+    baseline: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, tuple[float, ...]] | None:
     """`_by_group` with slopes of each phase's own on the features: a_g + b_g yhat + sum_j c_gj z_j.
 
@@ -358,10 +359,12 @@ def _phase_slopes(
     with a ridge penalty pulling it towards none (partial pooling towards the recalibrated all-phase
     model). Fitted on the other folds and applied to each fold in turn, like `_by_group`. Each group's
     penalty is chosen among PHASE_PENALTIES by the out-of-sample error of *that group's* schools, and
-    kept only when it beats `baseline` (the values this would replace) on those schools by
-    SLOPES_SIGNIFICANT standard errors of the paired gain; other groups keep NO_SLOPES. `penalties`
-    (one per group) are used as given instead. Returns (expected, variance, penalties), or None when
-    no group keeps slopes of its own.
+    kept only when it beats `baseline` (the expected values this would replace, and their variances)
+    on those schools by SLOPES_SIGNIFICANT standard errors of the paired gain; other groups keep
+    NO_SLOPES. `penalties` (one per group) are used as given instead. Only the schools of groups with
+    slopes of their own take the new values: every other school keeps its baseline value and variance
+    (recalibrating a large phase again would change nothing but its variance). Returns (expected,
+    variance, penalties), or None when no group keeps slopes of its own.
     """
     dummies = _dummies(groups)
     if dummies.shape[1] == 0 or linear.shape[1] == 0:
@@ -395,7 +398,7 @@ def _phase_slopes(
 
     if penalties is None:
         labels = np.flatnonzero(dummies.any(axis=0))
-        without = weights * (y - baseline) ** 2
+        without = weights * (y - baseline[0]) ** 2
         chosen = np.full(dummies.shape[1], NO_SLOPES)
         kept = np.zeros(dummies.shape[1])
         for c in PHASE_PENALTIES:
@@ -411,6 +414,8 @@ def _phase_slopes(
     else:
         chosen = np.asarray(penalties, dtype=float)
     out, var = fitted(chosen, variance=True)
+    own = dummies[:, chosen < NO_SLOPES].any(axis=1)
+    out, var = np.where(own, out, baseline[0]), np.where(own, var, baseline[1])
     return out, var, tuple(float(c) for c in chosen)
 
 

@@ -591,15 +591,11 @@ def _fit(
         ]
         fitted = min(tried, key=lambda f: float(np.sum(weights * (y - f.expected) ** 2)))
         scales = (fitted.model.startswith(LOG_ODDS),)
-        base = (
-            fitted.model.removeprefix(LOG_ODDS)
-            .removesuffix(BY_PHASE)
-            .removesuffix(PHASE_SLOPES)
-            .removesuffix(STEPS)
-        )
+        recalibrated = fitted.model.removeprefix(LOG_ODDS).removesuffix(PHASE_SLOPES)
+        base = recalibrated.removesuffix(BY_PHASE).removesuffix(STEPS)
         chosen = {
             "candidates": (base,),
-            "recalibrate": fitted.model.endswith(BY_PHASE),
+            "recalibrate": recalibrated.endswith(BY_PHASE),
             "steps": fitted.steps,
             "phase_penalties": fitted.phase_penalties,
         }
