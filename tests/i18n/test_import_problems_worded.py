@@ -3,6 +3,8 @@ job's page, in the errors CSV (in the language of whoever downloads it) and thro
 (tests/api/test_writes_imports.py). A report kept before, with its reasons written out, is shown as
 it was written."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -90,3 +92,28 @@ def test_problems_group_by_their_reason_and_keep_its_values_apart_from_its_words
     with translation.override("cy"):
         assert reason_worded(stored["reason"], stored["reason_params"]) == "mae'r id eisoes ar res 2"
         assert str(log[0]) == "rhes 3, colofn 'URN', gwerth '1': mae'r id eisoes ar res 2"
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("cy", "rhesi a hepgorwyd: problem yn y rhes (pob un wedi'i restru yn yr adroddiad)"),
+        ("ar", "الصفوف المتخطاة: مشكلة في الصف (كلٌّ منها مدرج في التقرير)"),
+    ],
+)
+def test_the_reasons_rows_were_skipped_for_are_named_in_the_readers_language(
+    client, settings, tmp_path, django_capture_on_commit_callbacks, language, name
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(User.objects.create_superuser(email="admin@example.org", password="x"))
+    content = GIAS_SAMPLE.read_bytes().replace(b"01-11-2014", b"31-13-2014")
+    upload = SimpleUploadedFile("gias.csv", content, content_type="text/csv")
+    fields = {"file": upload, "kind": "schools", "mapping": "gias", "skip_bad_rows": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:schools_school_import"), fields)
+    job = Job.objects.get()
+    english = "rows skipped: a problem in the row (each listed in the report)"
+    assert job.status == Job.Status.SUCCEEDED and job.outcome["summary"][english] == 1  # the key as written
+    page = html.unescape(client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert name in page and english not in page

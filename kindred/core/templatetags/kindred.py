@@ -39,6 +39,16 @@ def worded(text) -> str:
 
 
 @register.filter
+def summary_name(outcome, key) -> str:
+    """A name of a job's summary in the reader's language: a message id (`{{ key|worded }}`), or one
+    with values the job keeps in `outcome.summary_params` ("rows skipped: %(reason)s")."""
+    kept = (outcome.get("summary_params") or {}).get(key) if isinstance(outcome, dict) else None
+    if isinstance(kept, dict) and kept.get("text"):
+        return _worded(kept["text"], kept.get("params") or None)
+    return worded(key)
+
+
+@register.filter
 def reason_worded(item) -> str:
     """A kept item's `reason` (a message id) worded with its `reason_params`, in the reader's language:
     an import's problem or cause, `{{ problem|reason_worded }}`. One kept as written is shown so."""

@@ -10,7 +10,7 @@ before URN. Each link usually appears twice, once from each school; it is stored
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from kindred.core.progress import Progress, Said, no_progress
 from kindred.schools.importing.cleaning import CellError, clean_date, clean_id, normalise_text
@@ -56,9 +56,9 @@ OTHER_TYPES = frozenset(
         "merged - expansion in school capacity and changer in age range",
     }
 )
-SKIP_OTHER_TYPE = gettext_lazy("not a predecessor or successor link: %(type)s")
-SKIP_UNKNOWN_TYPE = gettext_lazy("unknown link type: %(type)s")
-SKIP_PENDING = gettext_lazy("a school not (yet) in the registry: kept pending, linked when it arrives")
+SKIP_OTHER_TYPE = gettext_noop("not a predecessor or successor link: %(type)s")
+SKIP_UNKNOWN_TYPE = gettext_noop("unknown link type: %(type)s")
+SKIP_PENDING = gettext_noop("a school not (yet) in the registry: kept pending, linked when it arrives")
 
 
 @dataclass
@@ -153,10 +153,10 @@ def plan_link_row(
         problems.append(Problem(row, LINK_TYPE, gettext_noop("no link type"), link_type.strip()))
         return None
     if kind_text in OTHER_TYPES:  # not used, so not checked further
-        plan.report.skipped[str(SKIP_OTHER_TYPE) % {"type": shown_type}] += 1
+        plan.report.skipped[Said(SKIP_OTHER_TYPE, type=shown_type)] += 1
         return None
     if kind_text not in SUCCESSION_TYPES:
-        plan.report.skipped[str(SKIP_UNKNOWN_TYPE) % {"type": shown_type}] += 1
+        plan.report.skipped[Said(SKIP_UNKNOWN_TYPE, type=shown_type)] += 1
         return None
     before = len(problems)
     ids = []

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from kindred import countries
 from kindred.core.progress import Progress, Said, no_progress
@@ -54,12 +54,12 @@ MAX_COUNT = 1_000_000
 # Coordinates outside these (south, west, north, east) are refused, unless the mapping declares
 # its own `bounds`; the default is the country profile's bounds (kindred/countries/).
 GRID_EAST, GRID_NORTH = 700_000, 1_300_000  # the British National Grid's extent, metres
-SKIP_NO_ID = gettext_lazy("no school id (a total or note row)")
-SKIP_NOT_IN_REGISTRY = gettext_lazy("school id not in the registry")
-SKIP_NO_VALUE = gettext_lazy("no value (not applicable or missing)")
-SKIP_NO_AUTHORITY_CODE = gettext_lazy("no local authority code")
-SKIP_PROBLEM = gettext_lazy("a problem in the row (each listed in the report)")
-SKIP_NOT_READ = gettext_lazy("a measure the mapping does not read")
+SKIP_NO_ID = gettext_noop("no school id (a total or note row)")
+SKIP_NOT_IN_REGISTRY = gettext_noop("school id not in the registry")
+SKIP_NO_VALUE = gettext_noop("no value (not applicable or missing)")
+SKIP_NO_AUTHORITY_CODE = gettext_noop("no local authority code")
+SKIP_PROBLEM = gettext_noop("a problem in the row (each listed in the report)")
+SKIP_NOT_READ = gettext_noop("a measure the mapping does not read")
 NO_SUCH_COLUMN = gettext_noop("the file has no such column")
 PROGRESS_EVERY = 1000
 LONG_COLUMNS = ("school_id", "measure", "year", "value")

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -285,8 +286,8 @@ class ImportReport:
             _("rows unchanged"): self.rows_unchanged,
             _("rows skipped"): self.rows_skipped,
         }
-        for reason, count in sorted(self.skipped.items()):
-            lines[_("rows skipped: %(reason)s") % {"reason": reason}] = count
+        for said, count in self.skipped_said():
+            lines[worded(*stored_message(said, length=REASON_LENGTH))] = count
         if self.unknown_ids:
             lines[
                 _("unknown schools (ids not in the registry; the first %(n)d)") % {"n": len(self.unknown_ids)}
@@ -340,6 +341,31 @@ class ImportReport:
             lines[_("note %(n)d") % {"n": number}] = note
         return lines
 
+    def skipped_said(self) -> list[tuple[Said, int]]:
+        """Each reason rows were skipped for, as a summary's name worded for each reader ("rows skipped:
+        no school id"), with how many: a reason Kindred gives is a message id (a `Said`, or one marked
+        with gettext_noop), a reason a mapping gives is shown as typed."""
+        return [
+            (
+                Said(
+                    gettext_noop("rows skipped: %(reason)s"),
+                    reason=reason if isinstance(reason, Said) else Said(reason),
+                ),
+                count,
+            )
+            for reason, count in sorted(self.skipped.items())
+        ]
+
+    def summary_params(self) -> dict[str, dict]:
+        """The summary's names that have values, as the job keeps them: the name in English (the
+        summary's key, as the worker wrote it) -> its message id and values (worded when read)."""
+        kept = {}
+        with translation.override("en"):
+            for said, _count in self.skipped_said():
+                text, params = stored_message(said, length=REASON_LENGTH)
+                kept[worded(text, params)] = {"text": text, "params": params}
+        return kept
+
     def summary_line(self) -> str:
         """One line: created / updated / unchanged / skipped, with the reasons for skipping."""
         return worded(*stored_message(self.summary_said()))
@@ -375,6 +401,8 @@ class ImportReport:
             **dict(
                 zip(("summary_line", "summary_line_params"), stored_message(self.summary_said()), strict=True)
             ),
+            # the names of the summary that have values (the reasons rows were skipped for), worded when read
+            "summary_params": self.summary_params(),
             "groups": [g.as_dict() for g in problems_grouped(self.problems)],
             "problems": [p.as_dict() for p in shown],
         }
