@@ -117,3 +117,5 @@ def test_the_reasons_rows_were_skipped_for_are_named_in_the_readers_language(
     assert job.status == Job.Status.SUCCEEDED and job.outcome["summary"][english] == 1  # the key as written
     page = html.unescape(client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode())
     assert name in page and english not in page
+    assert f"{name.split(': ', 1)[1]}: 1)" in page  # the one-line summary's reasons too
+    assert "a problem in the row" not in page

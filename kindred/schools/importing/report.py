@@ -383,7 +383,16 @@ class ImportReport:
         )
         if not self.skipped:
             return line
-        reasons = "; ".join(f"{reason}: {count}" for reason, count in sorted(self.skipped.items()))
+        reasons: Said | None = None
+        for reason, count in sorted(self.skipped.items()):  # each reason worded too
+            said = Said(
+                gettext_noop("%(reason)s: %(count)d"),
+                reason=reason if isinstance(reason, Said) else Said(reason),
+                count=count,
+            )
+            reasons = (
+                said if reasons is None else Said(gettext_noop("%(list)s; %(item)s"), list=reasons, item=said)
+            )
         return Said(gettext_noop("%(line)s (%(reasons)s)"), line=line, reasons=reasons)
 
     @property
