@@ -507,13 +507,13 @@ JOIN_REQUESTS_PER_DAY = env_int("JOIN_REQUESTS_PER_DAY", 20)
 # Groups from below (docs/networks.md, "Informal groups"): the kinds of network any member of
 # staff may start as an informal group (empty: none), and how many open ones one person may have
 # started at a time (0: no limit).
-INFORMAL_GROUP_KINDS = env_list("INFORMAL_GROUP_KINDS", ["subject", "community"])
+INFORMAL_GROUP_KINDS = env_list("INFORMAL_GROUP_KINDS", ["subject", "exams_officers", "community"])
 INFORMAL_GROUPS_PER_PERSON = env_int("INFORMAL_GROUPS_PER_PERSON", 3)
-_unknown_group_kinds = set(INFORMAL_GROUP_KINDS) - {"community", "cluster", "subject"}
+_unknown_group_kinds = set(INFORMAL_GROUP_KINDS) - {"community", "cluster", "subject", "exams_officers"}
 if _unknown_group_kinds:
     raise ImproperlyConfigured(
         f"INFORMAL_GROUP_KINDS: {', '.join(sorted(_unknown_group_kinds))} cannot be started as informal "
-        "groups (choose from community, cluster, subject; a partnership is between schools)."
+        "groups (choose from community, cluster, subject, exams_officers; a partnership is between schools)."
     )
 # The HTTP API (docs/api.md): requests one token may make in a minute (429 past it; 0: no limit),
 # and the longest a token may last.

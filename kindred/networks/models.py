@@ -38,6 +38,9 @@ class Network(ChoiceLabels, ChangeTracked):
         COMMUNITY = "community", _("Community")
         CLUSTER = "cluster", _("Cluster")
         SUBJECT = "subject", _("Subject network")
+        #: The exams officers of several schools (issue 23, item 3: a board's exams officers' WeChat
+        #: and WhatsApp groups): an informal group's kind where the installation allows it.
+        EXAMS_OFFICERS = "exams_officers", _("Exams officers' group")
         PARTNERSHIP = "partnership", _("Partnership")
 
     class Visibility(models.TextChoices):

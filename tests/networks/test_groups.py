@@ -48,6 +48,27 @@ def test_the_directory_offers_a_teacher_a_group_and_a_leader_a_network(client, t
     assert "Start a network" in page and "Start an informal group" not in page
 
 
+def test_an_exams_officer_starts_an_exams_officers_group_by_default_and_not_where_it_is_off(
+    client, school_x, settings
+):
+    from conftest import _staff
+
+    officer = _staff("exams.x@example.org", school_x, "exams_officer")
+    client.force_login(officer)
+    assert 'value="exams_officers"' in client.get("/networks/new/").text
+
+    response = _start(client, officer, name="Exams officers of Region A", kind="exams_officers", subject="")
+
+    group = Network.objects.get(name="Exams officers of Region A")
+    assert response.status_code == 302
+    assert group.informal and group.kind == "exams_officers"
+    assert "Exams officers&#x27; group" in client.get(group.get_absolute_url()).text
+    settings.INFORMAL_GROUP_KINDS = ["subject"]
+    assert 'value="exams_officers"' not in client.get("/networks/new/").text
+    assert _start(client, officer, name="Second", kind="exams_officers").status_code == 400
+    assert Network.objects.count() == 1
+
+
 def test_a_kind_the_installation_does_not_allow_is_refused_and_nothing_is_made(client, teacher_x, settings):
     settings.INFORMAL_GROUP_KINDS = ["subject"]
     response = _start(client, teacher_x, kind="community")
