@@ -4,7 +4,8 @@ roles, profiles colleagues can find by subject, and a rota with turns already he
 Everything is written through the services, with `at`/`today` to record the past. The demo
 coordinator coordinates two networks (a community and a subject network); the demo teacher's
 school belongs to none of them, so the teacher can find a network and ask to join. A maths teacher
-has started an informal group, which asks the region's leaders to make it a formal network.
+has started an informal group, which asks the region's leaders to make it a formal network; two
+exams officers have started an exams officers' group.
 """
 
 from datetime import date, datetime, timedelta
@@ -238,4 +239,23 @@ def demo_networks_create(*, region: Region, coordinator: User, teacher: User, pa
         network=group, user=User.objects.get(email="maths2@demo.kindred.example"), role="member", by=maya
     )
     group_formal_request(network=group, by=maya, message=words["group"]["ask"])
+    # 7. An exams officers' group (issue 23, item 3: a board's exams officers' phone groups), started
+    # by one school's exams officer, another's a member.
+    officers = [
+        person(
+            f"exams{i + 1}@demo.kindred.example",
+            name,
+            school,
+            SchoolStaff.Role.EXAMS_OFFICER,
+            visibility="region",
+        )
+        for i, (name, school) in enumerate(zip(names["exams"], pool[15:17], strict=True))
+    ]
+    exams_group = group_start(
+        name=words["exams_group"]["name"],
+        kind=Network.Kind.EXAMS_OFFICERS,
+        by=officers[0],
+        purpose=words["exams_group"]["purpose"],
+    )
+    network_role_add(network=exams_group, user=officers[1], role="member", by=officers[0])
     return [community, maths, cluster, partnership, forming]

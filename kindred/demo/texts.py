@@ -17,6 +17,7 @@ ENGLISH: dict = {
         "teacher": "Tom Teacher",
         "contact": "Rhian Reading-Lead",
         "maths": ["Maya Maths", "Omar Number", "Priya Algebra"],
+        "exams": ["Edna Entries", "Ian Invigilation"],
         "cluster_lead": "Cara Cluster",
         "head_of": "Head of {school}",
     },
@@ -77,6 +78,10 @@ ENGLISH: dict = {
             "subject": "Maths",
             "purpose": "Teachers sharing mastery lessons between schools, started on a phone group",
             "ask": "Eight schools now plan their maths together; we would like a rota and a shared plan.",
+        },
+        "exams_group": {
+            "name": "Exams officers of the region",
+            "purpose": "Entry deadlines, access arrangements and results days, shared between schools",
         },
     },
     "threads": [
@@ -214,6 +219,7 @@ ARABIC: dict = {
         "teacher": "طارق يونس",
         "contact": "رانيا فرج",
         "maths": ["مها عثمان", "عمر النجار", "هبة رمضان"],
+        "exams": ["سعاد الشريف", "ياسر حمدي"],
         "cluster_lead": "كريمة المصري",
         "head_of": "مدير {school}",
     },
@@ -274,6 +280,10 @@ ARABIC: dict = {
             "subject": "الرياضيات",
             "purpose": "معلمون يتبادلون دروس الرياضيات بالإتقان بين المدارس، انطلقوا من مجموعة محادثة على الهاتف",
             "ask": "ثماني مدارس تخطط الآن دروس الرياضيات معًا؛ نود جدولًا للأدوار وخطة مشتركة.",
+        },
+        "exams_group": {
+            "name": "مسؤولو الامتحانات في المحافظة",
+            "purpose": "مواعيد التسجيل وترتيبات الإتاحة وأيام النتائج، نتبادلها بين المدارس",
         },
     },
     "threads": [
@@ -411,6 +421,7 @@ WELSH: dict = {
         "teacher": "Tomos Athro",
         "contact": "Rhian Arweinydd-Darllen",
         "maths": ["Mari Mathemateg", "Owain Rhif", "Prys Algebra"],
+        "exams": ["Eirlys Arholiad", "Iolo Goruchwylio"],
         "cluster_lead": "Cari Clwstwr",
         "head_of": "Pennaeth {school}",
     },
@@ -473,6 +484,10 @@ WELSH: dict = {
             "purpose": "Athrawon yn rhannu gwersi meistrolaeth rhwng ysgolion, a ddechreuodd ar grŵp ffôn",
             "ask": "Mae wyth ysgol bellach yn cynllunio eu mathemateg gyda'i gilydd; hoffem gael rota a "
             "chynllun ar y cyd.",
+        },
+        "exams_group": {
+            "name": "Swyddogion arholiadau'r rhanbarth",
+            "purpose": "Dyddiadau cofrestru, trefniadau mynediad a diwrnodau canlyniadau, wedi'u rhannu rhwng ysgolion",
         },
     },
     "threads": [
