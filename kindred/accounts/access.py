@@ -21,6 +21,12 @@ performance, families, strengths and needs, support categories (`may_see_school_
 `category_scope_for_user`); the registry's own facts stay public. What a school shares with its
 networks (its self-evaluation, frameworks/access.py) they see in the networks they are in, like
 every member; private networks and boards they are not in are 404 to them as to anyone.
+
+Leaders of an organisation or a region (issue 23, item 6: whom an advisory council advises, and who
+runs it, kindred/voice): an organisation's leaders are its administrators (`OrganisationPerson` with
+the role administrator); a region's are its system leaders (a `RegionalRole` for the region itself,
+not one of its authorities); site administrators lead both (`leads_organisation`, `leads_region`,
+`organisations_led`, `regions_led`).
 """
 
 from enum import IntEnum
@@ -39,7 +45,7 @@ from kindred.accounts.models import (
     SchoolStaff,
     User,
 )
-from kindred.schools.models import School
+from kindred.schools.models import Region, School
 
 
 class Access(IntEnum):
@@ -224,3 +230,42 @@ def sees_organisation_people(user: User, organisation: Organisation) -> bool:
         user.is_authenticated
         and OrganisationPerson.objects.filter(user=user, organisation=organisation).exists()
     )
+
+
+def leads_organisation(user: User, organisation_id: int | None) -> bool:
+    """Whether `user` is one of the organisation's leaders: its administrators (and site admins)."""
+    if organisation_id is None or not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        is_site_admin(user)
+        or OrganisationPerson.objects.filter(
+            user=user, organisation_id=organisation_id, role=OrganisationPerson.Role.ADMINISTRATOR
+        ).exists()
+    )
+
+
+def leads_region(user: User, region_id: int | None) -> bool:
+    """Whether `user` is one of the region's leaders: its system leaders (and site admins)."""
+    if region_id is None or not user.is_authenticated or not user.is_active:
+        return False
+    return is_site_admin(user) or any(role.region_id == region_id for role in regional_roles(user))
+
+
+def organisations_led(user: User):
+    """The organisations `user` leads (every one for a site admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if is_site_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        people__user=user, people__role=OrganisationPerson.Role.ADMINISTRATOR
+    ).distinct()
+
+
+def regions_led(user: User):
+    """The regions `user` leads as a system leader (every one for a site admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return Region.objects.none()
+    if is_site_admin(user):
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=[role.region_id for role in regional_roles(user) if role.region_id])

@@ -2,8 +2,8 @@
 the results page shows them (voice.access.consultation_for_owner: the owner and site admins).
 
 Only counts and means leave: never an answer, its school or its author, never the free text (its
-themes are counted). A group (every answer, a region, a network) with fewer answers than the
-consultation's `min_respondents` is left out, so no group's figures are one school's or person's;
+themes are counted). A group (every answer, a region, a network, a country, a school) with fewer
+answers than the consultation's `min_respondents` is left out, so no group's figures are one school's or person's;
 a network the caller may not see (networks.access.networks_visible_q) is not named among the groups.
 """
 
@@ -47,6 +47,8 @@ def consultation_row(consultation: Consultation) -> dict:
         "network": consultation.network_id,
         "status": consultation.status,
         "answered_by": consultation.answered_by,
+        "named": consultation.named,
+        "council": consultation.council_id,
         "closes_on": consultation.closes_on,
         "min_respondents": consultation.min_respondents,
         "created_at": consultation.created_at,
@@ -98,6 +100,8 @@ def question_row(result: QuestionResult, *, fewest: int, networks_seen: set[str]
         "overall": overall if shown else None,
         "by_region": groups(result.by_region) if shown else [],
         "by_network": groups(result.by_network, named=networks_seen) if shown else [],
+        "by_country": groups(result.by_country) if shown else [],
+        "by_school": groups(result.by_school) if shown else [],
         "themes": result.themes if shown else {},
     }
 
@@ -108,8 +112,9 @@ def question_row(result: QuestionResult, *, fewest: int, networks_seen: set[str]
     summary=gettext_noop("A consultation's aggregated results, for its owner"),
     description=gettext_noop(
         "What the results page counts (voice.selectors.results): per question, every answer, by "
-        "region and by network; counts and means only. 404 to anyone but its owner and site admins "
-        "(voice.access.consultation_for_owner), and outside a region token's region."
+        "region, by network, by country and (when each person answers) by school; counts and means "
+        "only. 404 to anyone but its owner and site admins (voice.access.consultation_for_owner), and "
+        "outside a region token's region."
     ),
 )
 def consultation_results(request: HttpRequest, consultation_id: int = Path(..., ge=1, le=MAX_ID)):

@@ -332,6 +332,8 @@ class ConsultationOut(Schema):
     network: int | None
     status: str
     answered_by: str
+    named: bool
+    council: int | None
     closes_on: date | None
     min_respondents: int
     created_at: datetime
@@ -364,6 +366,8 @@ class QuestionResultOut(Schema):
     overall: SummaryOut | None
     by_region: list[GroupSummaryOut]
     by_network: list[GroupSummaryOut]
+    by_country: list[GroupSummaryOut]
+    by_school: list[GroupSummaryOut]
     themes: dict[str, int]
 
 

@@ -7,20 +7,41 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kindred.accounts.models import RegionalRole, SchoolStaff, User
+from kindred.accounts.access import leads_organisation, leads_region
+from kindred.accounts.models import Organisation, RegionalRole, SchoolStaff, User
 from kindred.audit.services import audit
 from kindred.networks.access import is_coordinator
-from kindred.networks.models import Membership
-from kindred.schools.models import School
-from kindred.voice.models import Answer, Consultation, Question, Response, Theme, round_title
+from kindred.networks.models import Membership, Network
+from kindred.schools.models import Region, School
+from kindred.voice.models import (
+    Answer,
+    Consultation,
+    Council,
+    CouncilMember,
+    Publication,
+    Question,
+    Response,
+    Theme,
+    round_title,
+)
 
 LEADER_ROLES = (SchoolStaff.Role.LEADER, SchoolStaff.Role.ADMINISTRATOR)
 MAX_QUESTIONS = 50
 
 
-def may_create(by: User, *, audience: str, region=None, network=None) -> bool:
+def leads_council(user: User, council: Council) -> bool:
+    """Whether `user` is one of the leaders the council advises, who run it: the organisation's
+    administrators or the region's system leaders (accounts/access.py), and site administrators."""
+    if council.organisation_id is not None:
+        return leads_organisation(user, council.organisation_id)
+    return leads_region(user, council.region_id)
+
+
+def may_create(by: User, *, audience: str, region=None, network=None, council=None) -> bool:
     if not by.is_authenticated:
         return False
+    if audience == Consultation.Audience.COUNCIL:
+        return council is not None and leads_council(by, council)
     if by.is_superuser:
         return True
     if audience == Consultation.Audience.REGION:
@@ -35,6 +56,13 @@ def may_create(by: User, *, audience: str, region=None, network=None) -> bool:
 
 
 def audience_schools(consultation: Consultation):
+    if consultation.audience == Consultation.Audience.COUNCIL:
+        # A council's members speak from their schools: the schools of its members now.
+        return School.objects.filter(
+            pk__in=CouncilMember.objects.active()
+            .filter(council_id=consultation.council_id)
+            .values("school_id")
+        )
     if consultation.audience == Consultation.Audience.REGION:
         # a region consultation always has its region (constraint consultation_audience_matches_target)
         return School.objects.filter(region_id=consultation.region_id)  # type: ignore[misc]
@@ -66,6 +94,8 @@ def consultation_create(
     survey_round: Consultation.Round | str = "",
     title_params: dict | None = None,
     networks: list | None = None,
+    council: Council | None = None,
+    named: bool = False,
 ) -> Consultation:
     """A consultation in draft. A round of a network's survey (`survey_round`, kindred/impact) is
     titled from `title_params` (the survey's title: see voice.models.round_title), in each reader's
@@ -84,11 +114,17 @@ def consultation_create(
     networks = list(networks or []) if audience == Consultation.Audience.NETWORKS else []
     if audience == Consultation.Audience.NETWORKS and not networks:
         raise ValidationError(_("Choose the networks whose schools are asked."))
+    if audience == Consultation.Audience.COUNCIL:
+        if council is None:
+            raise ValidationError(_("Choose the advisory council whose members are asked."))
+        answered_by = Consultation.AnsweredBy.PERSON  # each member once, for themselves
     if answered_by not in Consultation.AnsweredBy.values:
         raise ValidationError(_("Choose whether each school or each member of staff answers."))
     if not 3 <= min_respondents <= 1000:
         raise ValidationError(_("At least 3 answers are needed before results are shown."))
-    if not may_create(by, audience=audience, region=region, network=network):
+    if not may_create(by, audience=audience, region=region, network=network, council=council):
+        if audience == Consultation.Audience.COUNCIL:
+            raise ValidationError(_("The leaders the council advises ask its members."))
         raise ValidationError(
             _(
                 "Site administrators ask every school; system leaders their region; coordinators their network."
@@ -105,11 +141,22 @@ def consultation_create(
         network=network if audience == Consultation.Audience.NETWORK else None,
         closes_on=closes_on,
         answered_by=answered_by,
+        # A school's answers are its own; only a person's may go without their name.
+        named=bool(named) and answered_by == Consultation.AnsweredBy.PERSON,
+        council=council if audience == Consultation.Audience.COUNCIL else None,
         min_respondents=min_respondents,
     )
     if networks:
         consultation.networks.set(networks)
-    audit(by, "consultation.created", consultation, audience=audience, answered_by=answered_by)
+    audit(
+        by,
+        "consultation.created",
+        consultation,
+        audience=audience,
+        answered_by=answered_by,
+        named=consultation.named,
+        council=consultation.council_id,
+    )
     return consultation
 
 
@@ -172,7 +219,14 @@ def is_open(consultation: Consultation) -> bool:
 
 def may_answer(user: User, consultation: Consultation, school: School) -> bool:
     """Whether `user` answers `consultation` for `school`: its leaders when the school answers, any
-    member of its staff when each person does (the asked schools are checked apart)."""
+    member of its staff when each person does (the asked schools are checked apart); a council's
+    members, each for themselves, from the school they speak from."""
+    if consultation.audience == Consultation.Audience.COUNCIL:
+        return (
+            CouncilMember.objects.active()
+            .filter(council_id=consultation.council_id, user=user, school=school)
+            .exists()
+        )
     staff = SchoolStaff.objects.filter(user=user, school=school)
     if consultation.answered_by == Consultation.AnsweredBy.SCHOOL:
         staff = staff.filter(role__in=LEADER_ROLES)
@@ -216,6 +270,8 @@ def response_save(
         raise ValidationError(_("This consultation is not asked of your school."))
     per_person = consultation.answered_by == Consultation.AnsweredBy.PERSON
     if not may_answer(by, consultation, school):
+        if consultation.audience == Consultation.Audience.COUNCIL:
+            raise ValidationError(_("The council's members answer it."))
         if per_person:
             raise ValidationError(_("The school's staff answer it."))
         raise ValidationError(_("The school's leaders answer for it."))
@@ -266,3 +322,203 @@ def theme_tag(*, answer: Answer, name: str, by: User) -> Theme:
     answer.themes.add(theme)
     audit(by, "consultation.answer_tagged", answer.question.consultation, theme=name)
     return theme
+
+
+# Advisory councils (issue 23, item 6) ------------------------------------------------------------
+
+
+@transaction.atomic
+def council_create(
+    *,
+    name: str,
+    by: User,
+    purpose: str = "",
+    organisation: Organisation | None = None,
+    region: Region | None = None,
+) -> Council:
+    """A council advising an organisation's leaders or a region's, started by one of them."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Give the council a name."))
+    if (organisation is None) == (region is None):
+        raise ValidationError(_("Choose the organisation or the region whose leaders the council advises."))
+    if organisation is not None:
+        leads = leads_organisation(by, organisation.pk)
+    else:
+        leads = leads_region(by, region.pk if region is not None else None)
+    if not leads:
+        raise ValidationError(_("A council is started by the leaders it advises."))
+    council = Council.objects.create(
+        name=name[:200],
+        purpose=(purpose or "").strip()[:2000],
+        organisation=organisation,
+        region=region,
+        created_by=by,
+    )
+    audit(
+        by,
+        "council.created",
+        council,
+        organisation=organisation.pk if organisation else None,
+        region=region.pk if region else None,
+    )
+    return council
+
+
+def _check_leads(by: User, council: Council) -> None:
+    if not leads_council(by, council):
+        raise ValidationError(_("Only the leaders the council advises do this."))
+
+
+@transaction.atomic
+def council_member_invite(
+    *,
+    council: Council,
+    person: User,
+    by: User,
+    school: School | None = None,
+    network: Network | None = None,
+    message: str = "",
+) -> CouncilMember:
+    """The council's leaders invite a member of staff of a school (of the region, for a region's
+    council) to sit on it, speaking from that school and, if named, for one of its communities; the
+    person accepts or declines on the council's page."""
+    _check_leads(by, council)
+    if not person.is_active:
+        raise ValidationError(_("%(person)s's account is not active.") % {"person": person})
+    schools = School.objects.filter(staff__user=person).distinct().order_by("pk")
+    if council.region_id is not None:
+        schools = schools.filter(region_id=council.region_id)
+    if school is None:
+        school = schools.first()
+    elif not schools.filter(pk=school.pk).exists():
+        school = None
+    if school is None:
+        raise ValidationError(
+            _("%(person)s is not on the staff of a school the council's members come from.")
+            % {"person": person}
+        )
+    if network is not None:
+        member_school = Membership.objects.active().filter(network=network, school=school).exists()
+        if not member_school or network.status == Network.Status.CLOSED:
+            raise ValidationError(
+                _("%(school)s is not a member of %(network)s.")
+                % {"school": school.name, "network": network.display_name}
+            )
+    if CouncilMember.objects.open().filter(council=council, user=person).exists():
+        raise ValidationError(
+            _("%(person)s is already on %(council)s or invited to it.")
+            % {"person": person, "council": council}
+        )
+    member = CouncilMember.objects.create(
+        council=council,
+        user=person,
+        school=school,
+        network=network,
+        message=" ".join(message.split())[:500],
+        invited_by=by,
+    )
+    audit(by, "council.member_invited", member, council=council.pk, person=person.pk)
+    return member
+
+
+@transaction.atomic
+def council_invitation_answer(*, member: CouncilMember, accept: bool, by: User) -> CouncilMember:
+    """The invited person accepts (they are a member from now on) or declines; nobody else may."""
+    member = CouncilMember.objects.select_for_update().get(pk=member.pk)
+    if by.pk != member.user_id:
+        raise ValidationError(_("Only the person invited answers an invitation."))
+    if member.status != CouncilMember.Status.INVITED:
+        raise ValidationError(_("This invitation has been answered already."))
+    member.status = CouncilMember.Status.ACTIVE if accept else CouncilMember.Status.DECLINED
+    member.decided_at = timezone.now()
+    member.save(update_fields=["status", "decided_at"])
+    audit(
+        by,
+        "council.member_joined" if accept else "council.invitation_declined",
+        member,
+        council=member.council_id,
+    )
+    return member
+
+
+@transaction.atomic
+def council_member_end(*, member: CouncilMember, by: User, reason: str = "") -> CouncilMember:
+    """A member leaves the council; or its leaders end a member's place, or withdraw an invitation
+    not yet answered; with a reason kept in the council's history. Their answers stay."""
+    member = CouncilMember.objects.select_for_update().select_related("council").get(pk=member.pk)
+    own = by.pk == member.user_id
+    if not own:
+        _check_leads(by, member.council)
+    if member.status == CouncilMember.Status.INVITED:
+        if own:
+            raise ValidationError(_("Decline the invitation instead."))
+        member.status = CouncilMember.Status.WITHDRAWN
+        member.decided_at = timezone.now()
+        action = "council.invitation_withdrawn"
+    elif member.status == CouncilMember.Status.ACTIVE:
+        member.status = CouncilMember.Status.LEFT if own else CouncilMember.Status.REMOVED
+        action = "council.member_left" if own else "council.member_removed"
+    else:
+        raise ValidationError(_("This place on the council has ended already."))
+    member.ended_at, member.ended_by = timezone.now(), by
+    member.end_reason = " ".join(reason.split())[:300]
+    member.save(update_fields=["status", "decided_at", "ended_at", "ended_by", "end_reason"])
+    audit(by, action, member, council=member.council_id, reason=member.end_reason)
+    return member
+
+
+def council_consultation_create(
+    *,
+    council: Council,
+    title: str,
+    by: User,
+    description: str = "",
+    closes_on: date | None = None,
+    named: bool = False,
+    min_respondents: int = 3,
+) -> Consultation:
+    """A consultation of the council's members (each once, for themselves; named or anonymous as
+    its leaders choose), in draft: questions are added, then it is opened, as any consultation."""
+    return consultation_create(
+        title=title,
+        audience=Consultation.Audience.COUNCIL,
+        council=council,
+        by=by,
+        description=description,
+        closes_on=closes_on,
+        answered_by=Consultation.AnsweredBy.PERSON,
+        named=named,
+        min_respondents=min_respondents,
+    )
+
+
+@transaction.atomic
+def consultation_publish(
+    *, consultation: Consultation, text: str, with_results: bool, by: User
+) -> Publication:
+    """The council's leaders publish back to its members what they make of a closed consultation's
+    answers (their words as typed; the results, when they choose, as counts and means); published
+    again, it is amended."""
+    if consultation.audience != Consultation.Audience.COUNCIL or consultation.council is None:
+        raise ValidationError(_("Responses are published to an advisory council's members."))
+    _check_leads(by, consultation.council)
+    if consultation.status != Consultation.Status.CLOSED:
+        raise ValidationError(_("Close the consultation to answers before publishing your response."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write what you make of the answers for the members."))
+    if len(text) > 5000:
+        raise ValidationError(_("A response has at most 5,000 characters."))
+    publication = Publication.objects.select_for_update().filter(consultation=consultation).first()
+    if publication is None:
+        publication = Publication.objects.create(
+            consultation=consultation, text=text, with_results=with_results, published_by=by
+        )
+        audit(by, "consultation.response_published", consultation, with_results=with_results)
+    else:
+        publication.text, publication.with_results = text, with_results
+        publication.published_by, publication.amended_at = by, timezone.now()
+        publication.save(update_fields=["text", "with_results", "published_by", "amended_at"])
+        audit(by, "consultation.response_amended", consultation, with_results=with_results)
+    return publication

@@ -12,7 +12,7 @@ from kindred.core.actions import form_status, refusal_shown
 from kindred.core.csv_export import csv_writer
 from kindred.networks.models import Network, NetworkRole
 from kindred.voice import access, selectors, services
-from kindred.voice.forms import ConsultationForm, QuestionForm, ResponseForm
+from kindred.voice.forms import ConsultationForm, PublicationForm, QuestionForm, ResponseForm
 from kindred.voice.models import Answer, Question
 
 
@@ -139,10 +139,21 @@ def response_edit(request, pk: int, registry_id: str):
 def consultation_results(request, pk: int):
     consultation = access.consultation_for_owner(request.user, pk)
     _responses, results = selectors.results(consultation)
+    publication = selectors.publication_of(consultation) if consultation.council_id else None
     return render(
         request,
         "voice/consultation_results.html",
-        {"consultation": consultation, "answered": selectors.answered(consultation), "results": results},
+        {
+            "consultation": consultation,
+            "answered": selectors.answered(consultation),
+            "results": results,
+            "publication": publication,
+            "publish_form": PublicationForm(
+                initial={"text": publication.text, "with_results": publication.with_results}
+                if publication
+                else None
+            ),
+        },
     )
 
 
@@ -169,19 +180,24 @@ def answer_tag(request, pk: int):
 @require_GET
 @login_required
 def consultation_export(request, pk: int):
-    """The results as CSV: one row per question, group and value; free text with its themes, no authors."""
+    """The results as CSV: one row per question, group and value (groups too small for anonymous
+    answers left out, as on the page); free text with its themes, and its author only when the
+    answers are named."""
     consultation = access.consultation_for_owner(request.user, pk)
     _answered, results = selectors.results(consultation)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="consultation-{consultation.pk}.csv"'
     writer = csv_writer(response)
-    writer.writerow(["question", "group", "value", "count", "mean"])
+    named = consultation.named and consultation.answered_by == consultation.AnsweredBy.PERSON
+    writer.writerow(["question", "group", "value", "count", "mean"] + (["person", "school"] if named else []))
     for result in results:
         q = result.question
         groups = (
             [("all", result.overall)]
             + [(f"region: {k}", v) for k, v in result.by_region.items()]
             + [(f"network: {k}", v) for k, v in result.by_network.items()]
+            + [(f"country: {k}", v) for k, v in result.by_country.items()]
+            + [(f"school: {k}", v) for k, v in result.by_school.items()]
         )
         for group, summary in groups:
             if q.kind == Question.Kind.CHOICE:
@@ -197,5 +213,6 @@ def consultation_export(request, pk: int):
         for answer in result.texts:
             writer.writerow(
                 [q.text, "answer", answer.text, "; ".join(t.name for t in answer.themes.all()), ""]
+                + ([str(answer.response.respondent or ""), answer.response.school.name] if named else [])
             )
     return response

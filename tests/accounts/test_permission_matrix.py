@@ -57,6 +57,21 @@ def CONSULTATION_OWNER(ok: int) -> dict[str, int]:
     return statuses(404, site_admin=ok, system_leader=ok, anonymous=302)
 
 
+def COUNCIL_READERS(ok: int) -> dict[str, int]:
+    """Region A's advisory council: its leaders (region A's system leader, site admins) and its
+    member (teacher X) get `ok`; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, teacher_x=ok, anonymous=302)
+
+
+def council_leaders(ok: int) -> dict[str, int]:
+    """The council's leaders get `ok`; its member 403; everyone else 404."""
+    return statuses(404, site_admin=ok, system_leader=ok, teacher_x=403, anonymous=302)
+
+
+# "Start an advisory council": those who lead a region or an organisation; anyone else 403.
+COUNCIL_STARTERS = statuses(403, site_admin=200, system_leader=200, anonymous=302)
+
+
 # The board of network_x (public; school X a member, X's school leader its coordinator): its
 # members read and write; the site admin reads and moderates; everyone else signed in may see
 # that the network exists but not its board (403).
@@ -999,6 +1014,33 @@ RULES: dict[str, Rule] = {
         statuses(404, school_admin_x=200, school_leader_x=200, teacher_x=200, anonymous=302),
         lambda w: f"/voice/{w.extra['consultation'].pk}/answer/{_x(w)}/",
     ),
+    # Advisory councils (issue 23, item 6): region A's council, led by its system leader (and site
+    # admins), teacher X its member; everyone else 404, the member 403 on the leaders' writes.
+    "council_list": Rule(SIGNED_IN, "/voice/councils/"),
+    "council_create": Rule(COUNCIL_STARTERS, "/voice/councils/new/"),
+    "council_detail": Rule(COUNCIL_READERS(200), lambda w: f"/voice/councils/{w.extra['council'].pk}/"),
+    "council_invite": Rule(
+        council_leaders(400), lambda w: f"/voice/councils/{w.extra['council'].pk}/invite/", "post"
+    ),
+    "council_consultation_create": Rule(
+        council_leaders(200), lambda w: f"/voice/councils/{w.extra['council'].pk}/consultations/new/"
+    ),
+    # A place is answered by its own person only (teacher X's, already a member: no decision, 400).
+    "council_place_answer": Rule(
+        statuses(404, teacher_x=400, anonymous=302),
+        lambda w: f"/voice/councils/places/{w.extra['council_place'].pk}/answer/",
+        "post",
+    ),
+    # Ended by its person or the council's leaders: the confirmation page first.
+    "council_place_end": Rule(
+        COUNCIL_READERS(200), lambda w: f"/voice/councils/places/{w.extra['council_place'].pk}/end/", "post"
+    ),
+    "consultation_publish": Rule(
+        CONSULTATION_OWNER(400), lambda w: f"/voice/{w.extra['council_consultation'].pk}/publish/", "post"
+    ),
+    "consultation_publication": Rule(
+        COUNCIL_READERS(200), lambda w: f"/voice/{w.extra['council_consultation'].pk}/response/"
+    ),
     # Messageboards (kindred/board): a fresh post by teacher_x for every request that changes one.
     "board_home": Rule(SIGNED_IN, "/board/"),
     "board": Rule(BOARD_READERS, lambda w: f"/board/networks/{w.extra['board_network'].pk}/"),
@@ -1221,12 +1263,28 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             "plan": action.priority.plan,
             "action": action,
             "consultation": consultation,
+            **_council_world(personas, school_x),
             **_networks_world(personas, school_x),
             **_group_world(personas, school_y),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
             **_brokering_world(personas, school_x, school_y),
         },
     )
+
+
+def _council_world(personas, school_x) -> dict:
+    """Region A's advisory council: its system leader leads it, teacher X is its member; an open
+    consultation of its members."""
+    from tests.voice.conftest import council_consultation, council_with_members
+
+    council = council_with_members(
+        personas["system_leader"], region=school_x.region, members=[personas["teacher_x"]]
+    )
+    return {
+        "council": council,
+        "council_place": council.members.get(),
+        "council_consultation": council_consultation(council, personas["system_leader"]),
+    }
 
 
 def _integration_world(site_admin) -> dict:
