@@ -1,5 +1,5 @@
 """What the demo's people write — network names and purposes, posts, events, a university partner, resources, offers,
-a consultation, a plan and the impact material (a funded programme, a survey, letters of support) — in the language of the country the demo is built for (the country
+a consultation, an advisory council, a plan and the impact material (a funded programme, a survey, letters of support) — in the language of the country the demo is built for (the country
 profile's `language`: Welsh for Wales, Arabic for Egypt, English otherwise).
 
 These are not interface strings (the catalogues translate those, for each reader): they are what
@@ -196,6 +196,26 @@ development plan and visit each other's classrooms. The authority supports its a
             "Reading and phonics",
             "",
         ],
+    },
+    "council": {
+        "name": "Heads' advisory council",
+        "purpose": "Heads and teachers from the region's schools and communities advise its leaders on what to do next.",
+        "title": "Next year's joint training days",
+        "description": "Before the region books next year's training, tell us what would help.",
+        "when": "When should joint training be held?",
+        "whens": ["During the school day", "After school", "On a training day"],
+        "worth": "How much did this year's joint training help your teaching?",
+        "change": "What one thing should the region change?",
+        "remarks": [
+            "Fewer, longer sessions",
+            "Let us visit each other's classrooms",
+            "Share the slides afterwards",
+            "Hold one session online",
+        ],
+        "response": "Thank you all. We will hold next year's joint training on the region's training days, in "
+        "fewer and longer sessions, one of them online, with time to visit each other's classrooms.",
+        "open_title": "Pupil events for the summer term",
+        "open_question": "Which pupil event should the region host this summer?",
     },
     "plan": {
         "title": "Stronger reading together",
@@ -398,6 +418,26 @@ ARABIC: dict = {
             "القراءة والحروف والأصوات",
             "",
         ],
+    },
+    "council": {
+        "name": "المجلس الاستشاري لمديري المدارس",
+        "purpose": "مديرون ومعلمون من مدارس المحافظة ومجتمعاتها يقدّمون المشورة لقادتها بشأن الخطوات القادمة.",
+        "title": "أيام التدريب المشترك في العام القادم",
+        "description": "قبل أن تحجز المحافظة تدريب العام القادم، أخبرونا بما يفيدكم.",
+        "when": "متى ينبغي أن يُعقد التدريب المشترك؟",
+        "whens": ["خلال اليوم الدراسي", "بعد اليوم الدراسي", "في يوم تدريبي"],
+        "worth": "إلى أي مدى ساعد التدريب المشترك هذا العام في تدريسكم؟",
+        "change": "ما الشيء الواحد الذي ينبغي أن تغيّره المحافظة؟",
+        "remarks": [
+            "جلسات أقل وأطول",
+            "دعونا نزور فصول بعضنا",
+            "شاركونا العروض بعد الجلسة",
+            "اعقدوا جلسة واحدة عبر الإنترنت",
+        ],
+        "response": "شكرًا لكم جميعًا. سنعقد التدريب المشترك في العام القادم في أيام التدريب بالمحافظة، في جلسات "
+        "أقل وأطول، إحداها عبر الإنترنت، مع وقت لزيارة فصول بعضنا.",
+        "open_title": "فعاليات الطلاب في الفصل الصيفي",
+        "open_question": "أي فعالية للطلاب ينبغي أن تستضيفها المحافظة هذا الصيف؟",
     },
     "plan": {
         "title": "القراءة أقوى معًا",
@@ -615,6 +655,27 @@ cynllun datblygu ac yn ymweld ag ystafelloedd dosbarth ei gilydd. Mae'r awdurdod
             "Darllen a ffoneg",
             "",
         ],
+    },
+    "council": {
+        "name": "Cyngor ymgynghorol y penaethiaid",
+        "purpose": "Penaethiaid ac athrawon o ysgolion a chymunedau'r rhanbarth yn cynghori ei arweinwyr ar beth i'w wneud nesaf.",
+        "title": "Diwrnodau hyfforddi ar y cyd y flwyddyn nesaf",
+        "description": "Cyn i'r rhanbarth drefnu hyfforddiant y flwyddyn nesaf, dywedwch wrthym beth fyddai'n helpu.",
+        "when": "Pryd dylid cynnal hyfforddiant ar y cyd?",
+        "whens": ["Yn ystod y diwrnod ysgol", "Ar ôl ysgol", "Ar ddiwrnod hyfforddi"],
+        "worth": "Faint wnaeth hyfforddiant ar y cyd eleni helpu eich addysgu?",
+        "change": "Pa un peth ddylai'r rhanbarth ei newid?",
+        "remarks": [
+            "Llai o sesiynau, ond hirach",
+            "Gadewch i ni ymweld ag ystafelloedd dosbarth ein gilydd",
+            "Rhannwch y sleidiau wedyn",
+            "Cynhaliwch un sesiwn ar-lein",
+        ],
+        "response": "Diolch i chi i gyd. Byddwn yn cynnal hyfforddiant ar y cyd y flwyddyn nesaf ar ddiwrnodau "
+        "hyfforddi'r rhanbarth, mewn llai o sesiynau hirach, un ohonynt ar-lein, gydag amser i ymweld ag "
+        "ystafelloedd dosbarth ein gilydd.",
+        "open_title": "Digwyddiadau disgyblion tymor yr haf",
+        "open_question": "Pa ddigwyddiad i ddisgyblion ddylai'r rhanbarth ei gynnal yr haf hwn?",
     },
     "plan": {
         "title": "Darllen cryfach gyda'n gilydd",

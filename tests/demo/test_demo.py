@@ -86,6 +86,20 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
             ]
             == 1
         )
+        # The region's advisory council (issue 23, item 6): four members, a closed consultation they all
+        # answered with the leader's response published back, and an open one.
+        assert db.execute("select count(*) from voice_council").fetchone()[0] == 1
+        assert (
+            db.execute("select count(*) from voice_councilmember where status = 'active'").fetchone()[0] == 4
+        )
+        assert db.execute("select count(*) from voice_publication where with_results").fetchone()[0] == 1
+        assert (
+            db.execute(
+                "select count(*) from voice_response r join voice_consultation c on c.id = r.consultation_id"
+                " where c.audience = 'council'"
+            ).fetchone()[0]
+            == 4
+        )
         # The system leader's programme: its networks, money entered, and effects computed.
         assert db.execute("select count(*) from impact_programme").fetchone()[0] == 1
         assert db.execute("select count(*) from impact_programme_networks").fetchone()[0] >= 3

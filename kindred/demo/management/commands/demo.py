@@ -20,6 +20,7 @@ from kindred.accounts.services import regional_role_add, staff_role_add
 from kindred.board.models import Thread
 from kindred.board.reply_address import reply_address
 from kindred.demo.board import demo_threads_create
+from kindred.demo.council import demo_council_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
 from kindred.demo.networks import demo_networks_create
@@ -357,6 +358,7 @@ def demo_accounts_create() -> dict[str, User]:
     partners = demo_partners_create(
         region=region, coordinator=coordinator, admin=admin, password=DEMO_PASSWORD
     )
+    demo_council_create(region=region, leader=leader, coordinator=coordinator, teacher=teacher)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
