@@ -280,6 +280,9 @@ class Organisation(models.Model):
         COMMUNITY = "community", _("Community group or charity")
         AUTHORITY = "authority", _("Local authority")
         COMPANY = "company", _("Company")
+        #: An exam board (an awarding body) whose school communities advise it through advisory
+        #: councils (issue 23, item 6; kindred/voice).
+        EXAM_BOARD = "exam_board", _("Exam board or awarding body")
         OTHER = "other", _("Other organisation")
 
     name = models.CharField(_("name"), max_length=200, validators=[single_line])

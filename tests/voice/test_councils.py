@@ -89,7 +89,7 @@ def test_a_system_leader_starts_a_council_for_their_region_and_a_teacher_cannot(
 def test_an_organisations_administrators_lead_its_council_and_its_other_people_do_not(
     client, school_x, teacher_x
 ):
-    board = organisation_create(name="International Exam Board", kind="other", by=None)
+    board = organisation_create(name="International Exam Board", kind="exam_board", by=None)
     officer = User.objects.create_user(email="officer@board.example.org", password=None)
     clerk = User.objects.create_user(email="clerk@board.example.org", password=None)
     organisation_person_add(
