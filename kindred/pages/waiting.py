@@ -8,7 +8,9 @@
 - unread posts in their networks' messageboards, per network (`board.selectors.unread_by_network`,
   the board's own read marks);
 - the events on their calendar in the next seven days (`events.selectors.week_ahead`);
-- peer reviews asked of the schools they lead, not rated yet (`frameworks.selectors.peer_reviews_waiting`).
+- peer reviews asked of the schools they lead, not rated yet (`frameworks.selectors.peer_reviews_waiting`);
+- invitations to sit on an advisory council, and its open consultations they have not answered
+  (`voice.selectors.council_invitations_waiting`, `council_asks_waiting`).
 
 One query per kind (two for the week's events when one repeats), whatever the numbers: each list is
 cut at SHOWN items, with `more` saying that the page behind the link holds others.
@@ -18,12 +20,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from kindred.accounts.selectors import join_requests_waiting
 from kindred.board.selectors import unread_by_network
 from kindred.brokering import selectors as brokering_selectors
 from kindred.events.selectors import CalendarEntry, occurrence_url, week_ahead
 from kindred.frameworks.selectors import peer_reviews_waiting
 from kindred.networks import selectors as network_selectors
+from kindred.voice.selectors import council_asks_waiting, council_invitations_waiting
 
 SHOWN = 5
 
@@ -55,6 +60,8 @@ class Waiting:
     events: list[dict]
     events_more: bool
     peer_reviews: Items
+    council_invitations: Items
+    council_asks: Items
 
     @property
     def anything(self) -> bool:
@@ -66,6 +73,8 @@ class Waiting:
             or self.unread
             or self.events
             or self.peer_reviews
+            or self.council_invitations
+            or self.council_asks
         )
 
 
@@ -89,4 +98,6 @@ def waiting_for(user, *, now: datetime) -> Waiting:
         events=_event_lines(entries),
         events_more=len(entries) > SHOWN,
         peer_reviews=Items.of(peer_reviews_waiting(user=user)),
+        council_invitations=Items.of(council_invitations_waiting(user)),
+        council_asks=Items.of(council_asks_waiting(user, today=timezone.localdate(now))),
     )

@@ -9,7 +9,7 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.engine import consultation as maths
 from kindred.networks.models import Membership
 from kindred.schools.models import School
-from kindred.voice.models import Answer, Consultation, Council, CouncilMember, Publication, Question
+from kindred.voice.models import Answer, Consultation, Council, CouncilMember, Publication, Question, Response
 from kindred.voice.services import LEADER_ROLES, audience_schools
 
 
@@ -261,3 +261,27 @@ def published_results(consultation: Consultation) -> list[QuestionResult] | None
     if responses < consultation.min_respondents:
         return None
     return [QuestionResult(question=r.question, overall=r.overall, themes=r.themes) for r in found]
+
+
+def council_invitations_waiting(user: User) -> QuerySet[CouncilMember]:
+    """The person's invitations to sit on a council, not answered yet (the home page's "waiting")."""
+    return (
+        CouncilMember.objects.filter(user=user, status=CouncilMember.Status.INVITED)
+        .select_related("council")
+        .order_by("invited_at", "pk")
+    )
+
+
+def council_asks_waiting(user: User, *, today) -> QuerySet[Consultation]:
+    """The open consultations of the councils the person sits on that they have not answered yet."""
+    return (
+        Consultation.objects.filter(
+            audience=Consultation.Audience.COUNCIL,
+            status=Consultation.Status.OPEN,
+            council__in=CouncilMember.objects.active().filter(user=user).values("council_id"),
+        )
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+        .exclude(pk__in=Response.objects.filter(respondent=user).values("consultation_id"))
+        .select_related("council")
+        .order_by("closes_on", "pk")
+    )

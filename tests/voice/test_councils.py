@@ -355,3 +355,18 @@ def test_anonymous_answers_are_shown_by_school_and_country_only_in_groups_large_
     assert set(found.by_school) == {big.name, small.name}
     assert set(found.by_country) == {"England", "Wales"}
     assert found.by_country["Wales"].mean == 1
+
+
+def test_the_home_page_shows_a_council_invitation_and_a_question_waiting_until_answered(
+    client, system_leader, region_a, members
+):
+    council = council_with_members(system_leader, region=region_a, members=members[1:])
+    place = council_member_invite(council=council, person=members[0], by=system_leader)
+    client.force_login(members[0])
+    assert "Heads&#x27; advisory council invites you to sit on it." in client.get("/").text
+    council_invitation_answer(member=place, accept=True, by=members[0])
+    consultation = council_consultation(council, system_leader)
+    assert "asks you: Exam entry dates" in client.get("/").text
+    _answer(consultation, members[0])
+    page = client.get("/").text
+    assert "asks you: Exam entry dates" not in page and "invites you to sit on it" not in page
