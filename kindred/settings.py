@@ -273,6 +273,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files served at the site's root by whitenoise, before sessions and the database: the installable
+# web app's service worker, whose scope is the folder it is served from (kindred/core/webapp.py).
+WHITENOISE_ROOT = BASE_DIR / "kindred" / "core" / "webroot"
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files can be large (a national census is tens of megabytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 100 * 1024 * 1024)
@@ -481,6 +484,36 @@ if REPLY_DOMAIN and not re.fullmatch(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?", REPLY_DO
     raise ImproperlyConfigured(
         f"REPLY_DOMAIN must be a domain name such as reply.example.org, not {REPLY_DOMAIN!r}."
     )
+# Web push notifications (docs/board.md, "Push notifications"; docs/deploying.md, "Web push"): the
+# installation's VAPID private key (RFC 8292), base64url of the 32-byte P-256 secret, as written by
+# `kindred vapid_keys`; empty: no push, e-mail only. The subject push services may contact about
+# it (mailto: or https:). The push services Kindred sends to: a browser's subscription naming any
+# other address is refused, so nobody can make the server post to a host of their choosing.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "").strip()
+if VAPID_PRIVATE_KEY and not re.fullmatch(r"[A-Za-z0-9_-]{43}=?", VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "VAPID_PRIVATE_KEY must be the base64url text of a 32-byte key, as `kindred vapid_keys` writes it."
+    )
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "").strip()
+if VAPID_SUBJECT and not re.match(r"(mailto:\S+@\S+|https://\S+)$", VAPID_SUBJECT):
+    raise ImproperlyConfigured(
+        f"VAPID_SUBJECT must be mailto:someone@example.org or an https:// address, not {VAPID_SUBJECT!r}."
+    )
+PUSH_SERVICES = env_list(
+    "PUSH_SERVICES",
+    [
+        "https://fcm.googleapis.com",
+        "https://updates.push.services.mozilla.com",
+        "https://web.push.apple.com",
+        "https://*.notify.windows.com",
+    ],
+)
+for _service in PUSH_SERVICES:
+    if not re.fullmatch(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]+)?", _service):
+        raise ImproperlyConfigured(
+            f"PUSH_SERVICES: {_service!r} is not an address such as https://push.example.org or "
+            "https://*.example.org."
+        )
 # Messageboard: the largest attachment, and the hour (in TIME_ZONE) the worker sends digests.
 BOARD_ATTACHMENT_MAX_BYTES = env_int("BOARD_ATTACHMENT_MAX_KB", 10 * 1024) * 1024
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)

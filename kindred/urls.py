@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kindred.core import health
+from kindred.core import health, webapp
 
 urlpatterns = [
     path("", include("kindred.pages.urls")),
@@ -27,4 +27,6 @@ urlpatterns = [
     # Probes for load balancers and containers; HealthCheckMiddleware answers them first.
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
+    # The installable web app's manifest (its service worker is served at the root by whitenoise).
+    path("manifest.webmanifest", webapp.manifest, name="webapp_manifest"),
 ]

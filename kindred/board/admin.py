@@ -8,7 +8,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from kindred.board import delivery
-from kindred.board.models import NotificationSettings, OutgoingEmail, Post, PostReport, Thread
+from kindred.board.models import (
+    NotificationSettings,
+    OutgoingEmail,
+    OutgoingPush,
+    Post,
+    PostReport,
+    PushSubscription,
+    Thread,
+)
 from kindred.core.admin_site import HistoryAdmin, people_search
 from kindred.core.search import matching
 
@@ -90,6 +98,33 @@ class OutgoingEmailAdmin(HistoryAdmin):
     def send_again(self, request, queryset):
         count = delivery.outbox_retry(ids=queryset.values_list("pk", flat=True), by=request.user)
         self.message_user(request, _("%(n)d e-mails are back in the outbox.") % {"n": count})
+
+    def get_search_results(self, request, queryset, search_term):
+        return people_search(queryset, search_term), False
+
+    def get_search_fields(self, request):
+        return ["user"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(HistoryAdmin):
+    """People's browsers with web push on: made and removed by the people themselves (settings page)."""
+
+    list_display = ["user", "device", "created_at", "last_success_at", "last_failure_at", "last_failure"]
+    list_select_related = ["user"]
+    exclude = ["p256dh", "auth_secret"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return people_search(queryset, search_term), False
+
+    def get_search_fields(self, request):
+        return ["user"]
+
+
+@admin.register(OutgoingPush)
+class OutgoingPushAdmin(HistoryAdmin):
+    list_display = ["user", "title", "created_at", "sent_at", "fell_back_at"]
+    list_select_related = ["user"]
 
     def get_search_results(self, request, queryset, search_term):
         return people_search(queryset, search_term), False

@@ -49,7 +49,17 @@ from django.utils.translation import gettext_noop, ngettext, override
 
 from kindred.accounts.models import PendingWelcome, User
 from kindred.audit.services import audit
-from kindred.board.models import Notification, NotificationSettings, OutgoingEmail, Post, Thread, ThreadRead
+from kindred.board import push
+from kindred.board.models import (
+    Notification,
+    NotificationSettings,
+    OutgoingEmail,
+    OutgoingPush,
+    Post,
+    PushSubscription,
+    Thread,
+    ThreadRead,
+)
 from kindred.board.rendering import excerpt
 from kindred.board.reply_address import reply_address
 from kindred.board.selectors import member_network_ids
@@ -146,31 +156,64 @@ def notify_at_once(*, post: Post, mentioned: Iterable) -> list[OutgoingEmail]:
     )
 
     people = {u.pk: u for u in User.objects.filter(pk__in=reasons, is_active=True, deleted_at__isnull=True)}
-    notifications, emails = [], []
+    # Those with a device to push to are told by push, their e-mail held back as the fallback.
+    pushed = push.wants_push([uid for uid in people if choices.get(uid, True)])
+    notifications, emails, pushes = [], [], []
     thread = post.thread
     for user_id, reason in reasons.items():
         if user_id not in people:
             continue
+        # `emailed`: told at once, by e-mail or by push (which falls back to the e-mail)
         by_email = choices.get(user_id, True)
         notifications.append(Notification(user_id=user_id, post=post, reason=reason, emailed=by_email))
         if by_email:
-            emails.append(_at_once_email(people[user_id], post=post, thread=thread, reason=reason))
+            email = _at_once_email(people[user_id], post=post, thread=thread, reason=reason)
+            email.awaiting_push = user_id in pushed
+            emails.append(email)
+            if user_id in pushed:
+                pushes.append(_at_once_push(people[user_id], post=post, thread=thread, reason=reason))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutgoingEmail.objects.bulk_create(emails)
+    if pushes:
+        held = {e.user_id: e for e in emails if e.awaiting_push}  # bulk_create set their ids
+        for item in pushes:
+            item.email = held.get(item.user_id)
+        OutgoingPush.objects.bulk_create(pushes)
     return emails
+
+
+def _at_once_subject(*, post: Post, thread: Thread, reason: str) -> tuple[str, str]:
+    """The author's name and the subject of an e-mail (the title of a push) at once, in the active language."""
+    author = str(post.author) if post.author else _("Former member")
+    if reason == Notification.Reason.MENTION:
+        return author, _("%(author)s mentioned you in “%(thread)s”") % {
+            "author": author,
+            "thread": thread.title,
+        }
+    return author, _("New reply in “%(thread)s”") % {"thread": thread.title}
+
+
+def _at_once_push(person: User, *, post: Post, thread: Thread, reason: str) -> OutgoingPush:
+    """The push notification telling `person` of `post`, in their language: the e-mail's subject as
+    its title, the post's first words as its text, the post as the page it opens."""
+    language = person.language or settings.LANGUAGE_CODE
+    with override(language):
+        author, title = _at_once_subject(post=post, thread=thread, reason=reason)
+        body = f"{author}: {excerpt(post.body)}"
+    return OutgoingPush(
+        user_id=person.pk,
+        title=title[:300],
+        body=body[:1000],
+        path=post.get_absolute_url(),
+        tag=f"kindred-post-{post.pk}",
+        language=language,
+    )
 
 
 def _at_once_email(person: User, *, post: Post, thread: Thread, reason: str) -> OutgoingEmail:
     """The e-mail telling `person` of `post`, in their language (the outbox keeps the words)."""
     with override(person.language or settings.LANGUAGE_CODE):
-        author = str(post.author) if post.author else _("Former member")
-        if reason == Notification.Reason.MENTION:
-            subject = _("%(author)s mentioned you in “%(thread)s”") % {
-                "author": author,
-                "thread": thread.title,
-            }
-        else:
-            subject = _("New reply in “%(thread)s”") % {"thread": thread.title}
+        author, subject = _at_once_subject(post=post, thread=thread, reason=reason)
         body = _post_lines(author=author, body=post.body, post_id=post.pk, thread_id=thread.pk)
         reply_to = reply_address(user_id=person.pk, thread_id=thread.pk)
         if reply_to:
@@ -396,7 +439,7 @@ def _claim(batch: int) -> list[OutgoingEmail]:
     """Claim up to `batch` unsent e-mails for this sender, in one statement (atomic on both databases)."""
     token = uuid.uuid4().hex
     now = timezone.now()
-    free = Q(sent_at__isnull=True, failed_at__isnull=True) & (
+    free = Q(sent_at__isnull=True, failed_at__isnull=True, awaiting_push=False) & (
         Q(claim="") | Q(claimed_at__lt=now - STALE_CLAIM)
     )
     ids = OutgoingEmail.objects.filter(free).order_by("pk").values_list("pk", flat=True)[:batch]
@@ -422,7 +465,9 @@ def outbox_send(*, batch: int = 50, progress: Progress = no_progress) -> int:
     released for the next run, and the error is raised.
     """
     sent = 0
-    total = OutgoingEmail.objects.filter(sent_at__isnull=True, failed_at__isnull=True).count()
+    total = OutgoingEmail.objects.filter(
+        sent_at__isnull=True, failed_at__isnull=True, awaiting_push=False
+    ).count()
     if not total:
         return 0
     connection = get_connection()
@@ -533,6 +578,7 @@ def digest_run(
 ) -> DigestSummary:
     """`kindred digest`: send what an earlier run left in the outbox, compose, send."""
     started = timezone.now()
+    push.push_send()  # pushes left waiting (the worker was down): sent, or their e-mails released
     left_over = outbox_send()
     summary = digest_compose(now=now, chunk=chunk, progress=progress)
     summary.sent = left_over + outbox_send_parallel(senders=senders, progress=progress)
@@ -548,14 +594,20 @@ def outbox_prune(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
     old = Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, failed_at__lt=cutoff)
     deleted, _by_model = OutgoingEmail.objects.filter(old).delete()
+    # Web pushes sent, or fallen back to their e-mail, likewise.
+    OutgoingPush.objects.filter(Q(sent_at__lt=cutoff) | Q(fell_back_at__lt=cutoff)).delete()
     return deleted
 
 
 def outbox_scrub(*, user) -> tuple[int, int]:
-    """A person's account is being deleted: their e-mails go (sent or not), and their name and
-    address are replaced by "Former member" in other people's (a mention, a digest's author).
+    """A person's account is being deleted: their e-mails, pushes and push devices go (sent or not),
+    and their name and address are replaced by "Former member" in other people's e-mails and pushes
+    (a mention, a digest's author).
     Returns (deleted, rewritten)."""
     deleted, _by_model = OutgoingEmail.objects.filter(user=user).delete()
+    # Their browsers with push on, and the pushes to them, go too (the account row stays, anonymised).
+    PushSubscription.objects.filter(user=user).delete()
+    OutgoingPush.objects.filter(user=user).delete()
     former = str(_("Former member"))
     needles = [n for n in (user.full_name, user.email) if n]
     rewritten = 0
@@ -570,6 +622,15 @@ def outbox_scrub(*, user) -> tuple[int, int]:
                 subject, body = pattern.sub(former, subject), pattern.sub(former, body)
             OutgoingEmail.objects.filter(pk=email.pk).update(subject=subject[:300], body=body)
             rewritten += 1
+        # Web pushes to others that name them (a mention, a reply's author) likewise.
+        named = Q()
+        for needle in needles:
+            named |= Q(title__contains=needle) | Q(body__contains=needle)
+        for item in OutgoingPush.objects.filter(named).only("pk", "title", "body"):
+            title, text = item.title, item.body
+            for pattern in whole:
+                title, text = pattern.sub(former, title), pattern.sub(former, text)
+            OutgoingPush.objects.filter(pk=item.pk).update(title=title[:300], body=text[:1000])
     return deleted, rewritten
 
 

@@ -44,6 +44,12 @@ class NotificationSettingsForm(forms.ModelForm):
         model = NotificationSettings
         fields = ["email_at_once", "mentions_in_muted_threads", "digest"]
         widgets = {"digest": forms.RadioSelect}
+        labels = {
+            "email_at_once": _(
+                "Tell me at once when I am mentioned or someone replies in a thread I follow: by e-mail, "
+                "or by a push notification on the devices where I turned them on"
+            )
+        }
 
 
 class SearchForm(forms.Form):

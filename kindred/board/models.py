@@ -257,6 +257,9 @@ class OutgoingEmail(models.Model):
     # nobody else's e-mail. The admin's "Send again" clears it (kindred.core.mail).
     failed_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=500, blank=True, default="")
+    # Held back while a web push tells the person the same thing (kindred.board.push): deleted when
+    # one of their devices took the push, released to be sent when none did (the fallback).
+    awaiting_push = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -265,3 +268,73 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}: {self.subject}"
+
+
+class PushSubscription(models.Model):
+    """One browser (a device) where a person turned web push notifications on (kindred.board.push).
+
+    The endpoint is the push service's address for that browser; `p256dh` (its public key) and
+    `auth_secret` are what the payload is encrypted to (RFC 8291). Removed when the person turns it
+    off and when the push service answers 404 or 410 (the browser unsubscribed or went away)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth_secret = models.CharField(max_length=100)
+    # A short description of the browser, from its User-Agent ("Firefox on Android"), for the list
+    # of devices on the settings page.
+    device = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_failure = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint"], name="pushsubscription_one_per_endpoint"),
+        ]
+        indexes = [models.Index(fields=["user"], name="pushsubscription_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.device or self.endpoint[:40]}"
+
+
+class OutgoingPush(models.Model):
+    """A web push written in the same transaction as the notification it carries, sent afterwards
+    to each of the person's devices by the same claim-and-mark rules as the e-mail outbox.
+
+    It holds its fallback e-mail (`email`, with `awaiting_push`): when a device took the push the
+    e-mail is deleted; when none did, it is released and goes as before."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The words, in the person's language when it was written, like the e-mail outbox's.
+    title = models.CharField(max_length=300)
+    body = models.CharField(max_length=1000)
+    # A path on the site (the service worker opens it on its own origin) and the notification's tag:
+    # a push sent twice (a sender that died after a device took it) replaces itself on the device.
+    path = models.CharField(max_length=500)
+    tag = models.CharField(max_length=100)
+    language = models.CharField(max_length=10)
+    email = models.OneToOneField(
+        OutgoingEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="push"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The devices (PushSubscription ids) that took it so far, each added the moment it did, so a
+    # sender taking over a dead one's claim does not push to them again.
+    delivered_to = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # at least one device took it
+    fell_back_at = models.DateTimeField(null=True, blank=True)  # none did: the e-mail went instead
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(sent_at__isnull=True, fell_back_at__isnull=True),
+                name="outgoingpush_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"push to {self.user_id}: {self.title}"

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from kindred.board import delivery
+from kindred.board import delivery, push
 
 
 @task()
 def outbox_send() -> int:
-    """Send the e-mails waiting in the outbox (queued after each post that notifies someone)."""
+    """Send the web pushes waiting, then the e-mails in the outbox (those of pushes that no device
+    took among them); queued after each post that notifies someone."""
+    push.push_send()
     return delivery.outbox_send()
 
 

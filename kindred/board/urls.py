@@ -19,4 +19,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="board_notifications"),
     path("notifications/settings/", views.notification_settings, name="board_notification_settings"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="board_unsubscribe"),
+    path("push/subscribe/", views.push_subscribe, name="board_push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="board_push_unsubscribe"),
 ]

@@ -1,17 +1,19 @@
 """Pages of the messageboard: short views calling access, selectors and services."""
 
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kindred.board import access, delivery, search, selectors, services
+from kindred.board import access, delivery, push, search, selectors, services, webpush
 from kindred.board.forms import (
     EditForm,
     LevelForm,
@@ -304,8 +306,65 @@ def notification_settings(request):
             )
             messages.success(request, _("Your e-mail choices are saved."))
             return redirect("board_notification_settings")
-        return render(request, "board/notification_settings.html", {"form": form}, status=400)
-    return render(request, "board/notification_settings.html", {"form": form})
+        return render(
+            request, "board/notification_settings.html", _settings_context(request, form), status=400
+        )
+    return render(request, "board/notification_settings.html", _settings_context(request, form))
+
+
+def _settings_context(request, form) -> dict:
+    devices = push.devices_of(request.user)
+    return {
+        "form": form,
+        "push_enabled": webpush.enabled(),
+        "vapid_public_key": webpush.vapid_public_key() if webpush.enabled() else "",
+        "devices": devices,
+        # app.js tells from these whether this browser's subscription is one of the person's
+        "endpoints_json": json.dumps([device.endpoint for device in devices]),
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@login_required
+def push_subscribe(request):
+    """Keep this browser's push subscription (posted by app.js after the browser made it)."""
+    try:
+        push.push_subscribe(
+            user=request.user,
+            endpoint=request.POST.get("endpoint", ""),
+            p256dh=request.POST.get("p256dh", ""),
+            auth_secret=request.POST.get("auth", ""),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except push.PushRefused as refused:
+        return JsonResponse({"ok": False, "error": str(refused)}, status=400)
+    return JsonResponse({"ok": True}, status=201)
+
+
+@require_POST
+@login_required
+def push_unsubscribe(request):
+    """Turn push off for one of the person's browsers: this one (app.js posts its endpoint) or one
+    listed on the settings page (a form, without JavaScript). Someone else's is not found."""
+    device = request.POST.get("device", "")
+    if device and not device.isdigit():
+        raise Http404
+    removed = push.push_unsubscribe(
+        user=request.user,
+        endpoint=request.POST.get("endpoint", ""),
+        device_id=int(device) if device else None,
+    )
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "removed": removed})
+    if device and not removed:
+        raise Http404
+    if removed:
+        messages.success(request, _("Push notifications are off for that device."))
+    return redirect(reverse("board_notification_settings") + "#push")
 
 
 @csrf_exempt  # RFC 8058: mail programs POST here with no session and no CSRF token; the signed link is the proof.

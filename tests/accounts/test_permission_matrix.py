@@ -1074,6 +1074,13 @@ RULES: dict[str, Rule] = {
     "board_notification_settings": Rule(SIGNED_IN, "/board/notifications/settings/"),
     # The one-click unsubscribe link works without signing in; GET only asks.
     "board_unsubscribe": Rule(PUBLIC, lambda w: f"/board/unsubscribe/{w.extra['unsubscribe_token']}/"),
+    # Web push: a signed-in person posts their own browser's subscription (400 here: the matrix runs
+    # without a VAPID key, so push is off) and turns their own devices off (nothing named: nothing
+    # removed, back to the settings page).
+    "board_push_subscribe": Rule(statuses(400, anonymous=302), "/board/push/subscribe/", "post"),
+    "board_push_unsubscribe": Rule(statuses(302), "/board/push/unsubscribe/", "post"),
+    # The installable web app's manifest is public, like the home page.
+    "webapp_manifest": Rule(PUBLIC, "/manifest.webmanifest"),
     "job_list": Rule(admin_only(200), "/jobs/"),
     "job_schedule": Rule(admin_only(200), "/jobs/schedule/"),
     # the matrix's job found no problems, so it has no problems file to download
@@ -1146,6 +1153,8 @@ ADMIN_FORBIDDEN = {
             "board_post",
             "board_postreport",
             "board_outgoingemail",
+            "board_outgoingpush",
+            "board_pushsubscription",
         )
         for page in ("add", "delete")
     },

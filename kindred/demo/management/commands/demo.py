@@ -19,6 +19,7 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.services import regional_role_add, staff_role_add
 from kindred.board.models import Thread
 from kindred.board.reply_address import reply_address
+from kindred.board.webpush import vapid_keys_generate
 from kindred.demo.board import demo_threads_create
 from kindred.demo.council import demo_council_create
 from kindred.demo.events import demo_programme_create
@@ -109,6 +110,9 @@ class Command(BaseCommand):
             ("EMAIL_BACKEND", "kindred.core.mail.OneFileEmailBackend"),
             ("EMAIL_FILE", str(files.emails)),
             ("REPLY_DOMAIN", DEMO_REPLY_DOMAIN),
+            # Web push (docs/board.md, "Push notifications"): a key of the demo's own, unless one
+            # is given; a browser with internet on 127.0.0.1 can turn push on in its settings.
+            ("VAPID_PRIVATE_KEY", os.environ.get("VAPID_PRIVATE_KEY") or vapid_keys_generate()[0]),
         ]:
             setattr(settings, name, value)
             os.environ[name] = value
@@ -208,6 +212,10 @@ class Command(BaseCommand):
                 )
                 if example:
                     self.stdout.write(f"  {example}")
+            self.stdout.write(
+                f"Push notifications: turn them on at {site_url}/board/notifications/settings/ in a browser "
+                "that reaches the internet (its push service is Google's, Mozilla's or Apple's)."
+            )
             self.stdout.write(
                 f"Server, worker and mail-in logs: {files.server_log}, {files.worker_log}, {files.mail_log}"
             )
