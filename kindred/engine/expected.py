@@ -167,13 +167,14 @@ def expected_values(
             found = ()
     expected, prediction_var = _cross_fit(blocks, xs, grams, moments, ridge, weights, y, robust=robust)
     expected_fit, sandwich_fit = expected, prediction_var
-    if groups is not None and (recalibrate is None or recalibrate):
+    recalibrated = None
+    if groups is not None:  # computed even when not used: it measures what not using it misses
         recalibrated = _by_group(y, expected, prediction_var, weights, blocks, groups)
-        if recalibrated is not None:
+        if recalibrated is not None and recalibrate is not False:
             errors[chosen + BY_PHASE] = float((weights * (y - recalibrated[0]) ** 2).sum() / weights.sum())
             if recalibrate or errors[chosen + BY_PHASE] < errors[chosen]:
                 chosen += BY_PHASE
-                expected, prediction_var = recalibrated
+                expected, prediction_var = recalibrated[:2]
     penalties: tuple[float, ...] = ()
     if groups is not None and phase_penalties != ():
         sloped = _phase_slopes(
@@ -191,6 +192,10 @@ def expected_values(
             expected, prediction_var, penalties = sloped
             chosen += PHASE_SLOPES
             errors[chosen] = float((weights * (y - expected) ** 2).sum() / weights.sum())
+    if recalibrated is not None and not chosen.removesuffix(PHASE_SLOPES).endswith(BY_PHASE):
+        prediction_var = prediction_var + _unrecalibrated_error(
+            expected_fit, recalibrated, groups, penalties  # type: ignore[arg-type]
+        )
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found), penalties)
 
@@ -430,15 +435,16 @@ def _by_group(
     weights: np.ndarray,
     blocks: list[np.ndarray],
     groups: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray] | None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The cross-fitted expected values recalibrated within each group: a_g + b_g * expected.
 
     Context may act more or less strongly in one phase than in another (deprivation matters less to a
     special school's attendance than to a secondary's); one model for all phases cannot say so. Each
     group with MIN_GROUP_SCHOOLS schools gets its own intercept and slope on the cross-fitted expected
     value, fitted (weighted least squares) on the other folds and applied to each fold in turn, so the
-    recalibrated value is out of sample too. Its variance: b_g^2 p_i plus the uncertainty of a_g, b_g.
-    None when no group has enough schools to differ from the rest.
+    recalibrated value is out of sample too. Its variance: b_g^2 p_i plus the uncertainty of a_g, b_g
+    alone (model-based). Returns (recalibrated, variance, the uncertainty
+    of a_g, b_g alone), or None when no group has enough schools to differ from the rest.
     """
     dummies = _dummies(groups)
     if dummies.shape[1] == 0:
@@ -446,6 +452,7 @@ def _by_group(
     x = np.column_stack([np.ones_like(y), expected, dummies, dummies * expected[:, None]])
     recalibrated = np.empty_like(y)
     variance = np.empty_like(y)
+    own = np.empty_like(y)  # the part of the variance from the recalibration's own coefficients
     slope = np.column_stack([np.ones_like(y), dummies])  # d recalibrated / d expected = b_0 + b_g
     for rows in blocks:
         training = np.ones(y.size, dtype=bool)
@@ -455,8 +462,45 @@ def _by_group(
         beta = inverse @ (xw.T @ y[training])
         recalibrated[rows] = x[rows] @ beta
         b = slope[rows] @ beta[[1, *range(2 + dummies.shape[1], x.shape[1])]]
-        variance[rows] = b**2 * prediction_var[rows] + _quadratic(x[rows], inverse)
-    return recalibrated, variance
+        own[rows] = _quadratic(x[rows], inverse)
+        variance[rows] = b**2 * prediction_var[rows] + own[rows]
+    return recalibrated, variance, own
+
+
+def _unrecalibrated_error(
+    expected: np.ndarray,
+    recalibrated: tuple[np.ndarray, np.ndarray, np.ndarray],
+    groups: np.ndarray,
+    penalties: tuple[float, ...],
+) -> np.ndarray:
+    """What a phase's expected value misses when it is not recalibrated: its share of the variance.
+
+    The recalibration by phase is chosen, or not, by the out-of-sample error of all schools, which is
+    the largest phase's: a phase of thirty schools where context acts more strongly than elsewhere
+    (its a_g + b_g yhat far from yhat) gains too little to change the choice, and its expected value
+    then carries an error its schools share that no interval carried. The recalibration measures it:
+    for the schools of a phase (MIN_GROUP_SCHOOLS or more, not the largest: the model was fitted to
+    it) that keep the expected value `expected` (not recalibrated, no slopes of their own), the mean
+    of (recalibrated - expected)^2 less the recalibration's own variance (so luck in a_g, b_g adds
+    nothing on average) is that phase's systematic error squared, added to the variance of each of
+    its schools' expected values (0 when negative). Returns the variance to add (m,).
+    """
+    value, _, own_variance = recalibrated
+    labels, ids = np.unique(groups, return_inverse=True)
+    counts = np.bincount(ids, minlength=labels.size)
+    dummies = _dummies(groups)
+    sloped = np.zeros(expected.size, dtype=bool)
+    if penalties:
+        sloped = dummies[:, np.asarray(penalties) < NO_SLOPES].any(axis=1)
+    gap = (value - expected) ** 2 - own_variance
+    added = np.zeros(expected.size)
+    for g in np.flatnonzero(counts >= MIN_GROUP_SCHOOLS):
+        if g == np.argmax(counts):
+            continue
+        mine = (ids == g) & ~sloped
+        if mine.any():
+            added[mine] = max(float(gap[mine].mean()), 0.0)
+    return added
 
 
 def _quadratic(x: np.ndarray, matrix: np.ndarray) -> np.ndarray:

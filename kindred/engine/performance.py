@@ -499,6 +499,7 @@ def relative_performance(
                 cross,
                 size_dependent_tau,
                 unit in PERCENT_UNITS,
+                group,
             )
             half = stats.norm.ppf(0.5 + level / 2) * other[1]
             lower[valid] = np.minimum(lower[valid], other[0] - half)
@@ -607,12 +608,16 @@ def _fit(
         # a percentage's tau^2 may follow its level (`fit_between`), in the last pass only: as weights of
         # the expected value's fit, the small tau^2 of schools near 0 or 100 made it lean on them
         level = fitted.expected if percentage and robust else None
+        # so may each phase's tau^2 (partially pooled), in the last pass only too: the expected value is
+        # fitted with the weights of the pilot pass whatever the phases' spreads turn out to be
+        phases = group if robust else None
         between = fit_between(
             residual,
             _floored(sampling + sandwich, spread),
             log_cohort,
             size_dependent=sized and cross,
             level=level,
+            groups=phases,
         )
         for _ in range(2 if cross else 0):  # the excess by band and phase, then tau^2 again with it
             extra, cells = excess_by_cell(residual, between.values + sampling + sandwich, cohort, group)
@@ -622,6 +627,7 @@ def _fit(
                 log_cohort,
                 size_dependent=sized,
                 level=level,
+                groups=phases,
             )
         if cross and robust:
             # the error alike schools share (what the model misses), carried in the intervals; tau^2 is
@@ -703,7 +709,13 @@ def _floored(noise: np.ndarray, spread: float) -> np.ndarray:
 
 
 def _refit_noise(
-    fitted: _Fit, noise: _Noise, cohort: np.ndarray, cross: bool, sized: bool, percentage: bool
+    fitted: _Fit,
+    noise: _Noise,
+    cohort: np.ndarray,
+    cross: bool,
+    sized: bool,
+    percentage: bool,
+    group: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(shrunk estimate, posterior SD) of every school with the same expected value and another noise model."""
     sampling = noise.variance(fitted.expected, cohort)
@@ -715,6 +727,7 @@ def _refit_noise(
         np.log(cohort),
         size_dependent=sized and cross,
         level=fitted.expected if percentage else None,
+        groups=group,
     )
     b = between.values / (between.values + total)
     variance = b * total + between.extra_variance(fitted.residual, total)
@@ -1000,12 +1013,11 @@ def _pool(
         log_cohort = np.log(np.maximum(mean_cohort[has], 1e-9))
         sized = cross and has.sum() >= CROSS_FIT_MIN
         level = means["expected"][has] if items[0].unit in PERCENT_UNITS else None
-        fit = fit_between(e, noise, log_cohort, size_dependent=sized, level=level)
+        phases = None if groups is None else np.asarray(groups)[has]
+        fit = fit_between(e, noise, log_cohort, size_dependent=sized, level=level, groups=phases)
         for _ in range(2 if cross else 0):  # the expected value's error by band and phase, pooled
-            more, cells = excess_by_cell(
-                e, fit.values + noise, mean_cohort[has], None if groups is None else groups[has]
-            )
-            fit = fit_between(e, noise + more, log_cohort, size_dependent=sized, level=level)
+            more, cells = excess_by_cell(e, fit.values + noise, mean_cohort[has], phases)
+            fit = fit_between(e, noise + more, log_cohort, size_dependent=sized, level=level, groups=phases)
         if cross and cells:
             prediction_var[has] += more
             noise = noise + more

@@ -229,7 +229,8 @@ class BetweenFit:
 
     log tau_i^2 = basis(log cohort_i) . theta, the basis being [1] (constant), [1, x] (log-linear) or
     [1, x, (x - k1)+, (x - k2)+] (bent), x the log cohort less its mean; for a percentage, plus
-    by_level times log(p_i (100 - p_i)) less its mean when the data support it.
+    by_level times log(p_i (100 - p_i)) less its mean when the data support it; with phases, plus the
+    offset of the school's phase (`by_group`).
     """
 
     kind: str
@@ -242,6 +243,9 @@ class BetweenFit:
     # c in log tau_i^2 = ... + c log(p_i (100 - p_i)) for a percentage (0: not by level); with it, theta
     # holds log tau^2's coefficients even when `kind` is constant, and `at` gives tau^2 at the mean level
     by_level: float = 0.0
+    # gamma_g in log tau_i^2 = ... + gamma_g for a school of phase g (none: the reference, the largest
+    # phase), partially pooled (`_with_groups`); with them, `at` gives tau^2 of the reference phase
+    by_group: tuple[tuple[str, float], ...] = ()
 
     @property
     def slope(self) -> float:
@@ -249,7 +253,7 @@ class BetweenFit:
         return float(self.theta[1]) if self.theta.size > 1 else 0.0
 
     def at(self, log_cohort: float) -> float:
-        if self.kind == TAU_CONSTANT and not self.by_level:
+        if self.kind == TAU_CONSTANT and not self.by_level and not self.by_group:
             return float(self.theta[0])
         basis = _basis(np.array([log_cohort - self.centre]), self.knots, self.theta.size)
         return float(np.exp(basis @ self.theta)[0])
@@ -283,6 +287,7 @@ def fit_between(
     *,
     size_dependent: bool,
     level: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
 ) -> BetweenFit:
     """Maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i): constant; log-linear in log
     cohort when that is better by a likelihood-ratio test at the 1% level; and bent (a log-linear slope
@@ -292,29 +297,78 @@ def fit_between(
     `level` (m,), for a percentage: each school's expected value in per cent. Schools near 0 or 100 can
     differ less than schools near 50 (a percentage bends towards its bounds, so the same difference in
     teaching moves it less there), so log tau_i^2 may also follow log(p_i (100 - p_i)), kept when that is
-    better again by a likelihood-ratio test at 1% (`BetweenFit.by_level`, its coefficient)."""
+    better again by a likelihood-ratio test at 1% (`BetweenFit.by_level`, its coefficient).
+
+    `groups` (m,), the phases: schools of one phase may differ among themselves more or less than those
+    of another at the same cohort (special schools and pupil referral units are not primaries; a
+    year group is a different share of the school in a middle school than in a primary). Each phase
+    with MIN_GROUP_SCHOOLS schools but the largest may get its own offset on log tau_i^2, partially
+    pooled towards none (`_with_groups`): a phase of thirty schools borrows most of its tau^2 from
+    the others."""
     fitted = _fit_between_by_cohort(residual, noise, log_cohort, size_dependent=size_dependent)
-    if level is None or not size_dependent or residual.size < MIN_SCHOOLS_FOR_SLOPE:
+    if not size_dependent or residual.size < MIN_SCHOOLS_FOR_SLOPE:
         return fitted
-    p = np.clip(np.asarray(level, dtype=float), SHARE_FLOOR, 100.0 - SHARE_FLOOR)
-    shape = np.log(p * (100.0 - p))
-    shape = shape - float(np.mean(shape))
-    if np.ptp(shape) == 0 or fitted.values.max() <= 0:
-        return fitted
+    shape = None
+    if level is not None:
+        p = np.clip(np.asarray(level, dtype=float), SHARE_FLOOR, 100.0 - SHARE_FLOOR)
+        shape = np.log(p * (100.0 - p))
+        shape = shape - float(np.mean(shape))
+        if np.ptp(shape) == 0 or fitted.values.max() <= 0:
+            shape = None
+    if shape is not None:
+        fitted = _with_level(fitted, residual, noise, log_cohort, shape)
+    if groups is not None:
+        fitted = _with_groups(fitted, residual, noise, log_cohort, shape, np.asarray(groups))
+    return fitted
+
+
+def _minimise(
+    basis: np.ndarray,
+    start: np.ndarray,
+    e2: np.ndarray,
+    noise: np.ndarray,
+    penalty: np.ndarray | None = None,
+) -> tuple[np.ndarray, float]:
+    """Minimise the negative log-likelihood of log tau_i^2 = basis . theta (plus theta' diag(penalty)
+    theta / 2 when given): (theta, its value). The first coefficient is free; the others within +-3."""
+
+    def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t = np.exp(np.clip(basis @ theta, -700, 700))
+        v = np.maximum(t + noise, 1e-300)
+        d = 0.5 * (1.0 / v - e2 / v**2) * t
+        value, gradient = 0.5 * float(np.sum(np.log(v) + e2 / v)), basis.T @ d
+        if penalty is not None:
+            value += 0.5 * float(np.sum(penalty * theta**2))
+            gradient = gradient + penalty * theta
+        return value, gradient
+
+    bounds = [(None, None)] + [(-3.0, 3.0)] * (basis.shape[1] - 1)
+    fit = optimize.minimize(nll, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return (fit.x, float(fit.fun)) if fit.success else (start, nll(start)[0])
+
+
+def _log_basis(
+    fitted: BetweenFit, log_cohort: np.ndarray, shape: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The basis and coefficients of log tau_i^2 of a fit (a constant tau^2 as its log), its level
+    column last when it has one, and how many of the columns are the cohort's."""
+    if fitted.kind == TAU_CONSTANT and not fitted.by_level and not fitted.by_group:
+        basis, theta = np.ones((log_cohort.size, 1)), np.log(fitted.theta[:1])
+    else:
+        basis = _basis(log_cohort - fitted.centre, fitted.knots, fitted.theta.size)
+        theta = fitted.theta
+    cohort_columns = basis.shape[1]
+    if fitted.by_level and shape is not None:
+        basis, theta = np.column_stack([basis, shape]), np.append(theta, fitted.by_level)
+    return basis, theta, cohort_columns
+
+
+def _with_level(
+    fitted: BetweenFit, residual: np.ndarray, noise: np.ndarray, log_cohort: np.ndarray, shape: np.ndarray
+) -> BetweenFit:
+    """`fitted` with log tau_i^2 following the level too, when a likelihood-ratio test at 1% says so."""
     e2 = residual**2
     centre = float(np.mean(log_cohort))
-
-    def fit_with(basis: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, float]:
-        def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            t = np.exp(np.clip(basis @ theta, -700, 700))
-            v = np.maximum(t + noise, 1e-300)
-            d = 0.5 * (1.0 / v - e2 / v**2) * t
-            return 0.5 * float(np.sum(np.log(v) + e2 / v)), basis.T @ d
-
-        bounds = [(None, None)] + [(-3.0, 3.0)] * (basis.shape[1] - 1)
-        fit = optimize.minimize(nll, start, jac=True, method="L-BFGS-B", bounds=bounds)
-        return (fit.x, float(fit.fun)) if fit.success else (start, nll(start)[0])
-
     knots: tuple[float, ...] = ()
     if fitted.kind == TAU_CONSTANT:
         kind, cohort_basis = TAU_CONSTANT, np.ones((residual.size, 1))
@@ -325,7 +379,7 @@ def fit_between(
         theta = fitted.theta
     base = np.concatenate([theta, [0.0]])
     basis = np.column_stack([cohort_basis, shape])
-    best, best_nll = fit_with(basis, base)
+    best, best_nll = _minimise(basis, base, e2, noise)
     before = _nll_of(basis, base, e2, noise)
     if 2.0 * (before - best_nll) < LIKELIHOOD_RATIO_CRITICAL:
         return fitted
@@ -333,7 +387,7 @@ def fit_between(
     if kind == TAU_CONSTANT and np.ptp(x) > 0:
         # with the level in, smaller schools may be seen to differ more where they were not before
         sized = np.column_stack([np.ones_like(x), x, shape])
-        theta2, nll2 = fit_with(sized, np.array([best[0], 0.0, best[1]]))
+        theta2, nll2 = _minimise(sized, np.array([best[0], 0.0, best[1]]), e2, noise)
         if 2.0 * (best_nll - nll2) >= LIKELIHOOD_RATIO_CRITICAL:
             kind, basis, best, best_nll = TAU_LOG_COHORT, sized, theta2, nll2
     values = np.exp(basis @ best)
@@ -349,6 +403,87 @@ def fit_between(
         jacobian,
         np.linalg.pinv(information),
         by_level=float(best[-1]),
+    )
+
+
+#: A phase needs this many schools for an offset of its own on log tau^2.
+MIN_GROUP_SCHOOLS = 10
+
+
+def _with_groups(
+    fitted: BetweenFit,
+    residual: np.ndarray,
+    noise: np.ndarray,
+    log_cohort: np.ndarray,
+    shape: np.ndarray | None,
+    groups: np.ndarray,
+) -> BetweenFit:
+    """`fitted` with an offset of each phase's own on log tau_i^2, when the data say so, partially pooled.
+
+    Each phase with MIN_GROUP_SCHOOLS schools but the largest gets an offset gamma_g (the largest is the
+    reference), fitted jointly with the rest by maximum likelihood. A phase of a few dozen schools
+    measures its own spread poorly, so the offsets are treated as drawn from N(0, omega^2) (random
+    effects, empirical Bayes): omega^2 is estimated by the (unweighted) method of moments,
+    mean(gamma_g^2 - se_g^2), se_g from the inverse Fisher information; when that is not above 0 the phases do not differ as
+    far as the data can tell and the fit is left as it was; otherwise the offsets are fitted again
+    with that prior (a penalty gamma_g^2 / 2 omega^2): each phase's offset is shrunk towards none by
+    about omega^2 / (omega^2 + se_g^2), most for the smallest. No test before: the prior is what keeps
+    a noisy offset small. With a constant tau^2 the log-linear one is tried again with the offsets (a
+    phase of large schools that differ little can hide how small schools differ). The prior's
+    precision enters the covariance, so the uncertainty of each phase's tau^2 is carried into its
+    schools' intervals (delta method) as the rest is.
+    """
+    labels, ids = np.unique(groups, return_inverse=True)
+    counts = np.bincount(ids, minlength=labels.size)
+    own = np.flatnonzero(counts >= MIN_GROUP_SCHOOLS)
+    own = own[own != np.argmax(counts)]
+    if own.size == 0 or fitted.values.max() <= 0:
+        return fitted
+    e2 = residual**2
+    basis, theta, cohort_columns = _log_basis(fitted, log_cohort, shape)
+    dummies = (ids[:, None] == own[None, :]).astype(float)
+    full = np.column_stack([basis, dummies])
+    k = own.size
+    best, best_nll = _minimise(full, np.concatenate([theta, np.zeros(k)]), e2, noise)
+    kind, centre = fitted.kind, fitted.centre
+    x = log_cohort - float(np.mean(log_cohort))
+    if kind == TAU_CONSTANT and np.ptp(x) > 0:
+        # with each phase's own spread, smaller schools may be seen to differ more where they were not
+        # before (a phase of large schools that differ little hid it)
+        sized = np.column_stack([full[:, :1], x, full[:, 1:]])
+        theta2, nll2 = _minimise(sized, np.insert(best, 1, 0.0), e2, noise)
+        if 2.0 * (best_nll - nll2) >= LIKELIHOOD_RATIO_CRITICAL:
+            kind, centre, full, best = TAU_LOG_COHORT, float(np.mean(log_cohort)), sized, theta2
+            cohort_columns += 1
+
+    def information(theta_full: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        values = np.exp(full @ theta_full)
+        jacobian = values[:, None] * full
+        total = values + noise
+        return values, jacobian, 0.5 * (jacobian / total[:, None]).T @ (jacobian / total[:, None])
+
+    _, _, info = information(best)
+    gamma = best[-k:]
+    se2 = np.diag(np.linalg.pinv(info))[-k:]
+    # the spread of the phases' true offsets, by the method of moments: when the offsets are no more
+    # spread than their own standard errors, the phases do not differ (as far as the data can tell)
+    omega2 = float(np.mean(gamma**2 - se2))
+    if not omega2 > 0:
+        return fitted
+    penalty = np.concatenate([np.zeros(full.shape[1] - k), np.full(k, 1.0 / omega2)])
+    best, _ = _minimise(full, best, e2, noise, penalty)
+    values, jacobian, info = information(best)
+    has_level = full.shape[1] - k > cohort_columns
+    return BetweenFit(
+        kind,
+        best[:cohort_columns],
+        centre,
+        fitted.knots,
+        values,
+        jacobian,
+        np.linalg.pinv(info + np.diag(penalty)),
+        by_level=float(best[cohort_columns]) if has_level else 0.0,
+        by_group=tuple((str(labels[g]), float(c)) for g, c in zip(own, best[-k:], strict=True)),
     )
 
 
