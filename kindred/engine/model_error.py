@@ -7,8 +7,9 @@ d_i that comes from fitting on a sample; it cannot see what the chosen model mis
 splines round off, a phase where context acts differently). That part does not shrink with more
 years: the same context gives the same error every year, so it would be read as the school's own effect.
 
-The between-school variance tau_i^2 is one function of cohort for every school (`variance.fit_between`),
-so where the expected value does worse than elsewhere, the residuals spread more than
+The between-school variance tau_i^2 is one function of cohort for every school (`variance.fit_between`;
+a phase's offset on it, when there is one, is partially pooled towards the others'), so where the
+expected value does worse than elsewhere, the residuals spread more than
 tau_i^2 + s_i^2 + p_i says. In each cohort band (<15, 15-30, 30-60, 60+ pupils) and phase, the mean of
 r_i^2 - (tau_i^2 + s_i^2 + p_i) over its schools is that excess, measured out of sample (every r_i is
 cross-fitted); when it is above zero it is added to the noise of every school in the band and phase,
