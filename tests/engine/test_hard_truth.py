@@ -236,7 +236,8 @@ def test_each_percentage_of_pupils_covers_95_percent_on_its_own_single_years_and
     """Their between-school spread narrows towards 0 and 100 (`variance.fit_between(level=...)`). With
     one tau^2 for every level, persistent absentees covered 93.4-93.7% pooled on every seed and grade 5+
     90.7% of single years on seed 2. Persistent absentees must now cover 94-97% (93.6-94.0% single years
-    and 93.4-93.7% pooled fail; measured 94.4-95.9%). Grade 5+ is still short
+    and 93.4-93.7% pooled fail; measured 94.4-96.6%, and 94.3-95.0% since each phase's tau^2 may
+    differ: the wide intervals of alternative provision and special schools were too wide). Grade 5+ is still short
     on seed 2's single years (92.6%, 4.5 of its standard errors below 95%; docs/methods.md, "Why the
     small phases and two measures still missed"): at least 92% single years (the 90.7% fails), and
     pooled at least 92.5%. Pooled it was within three of its standard errors (a school's years
