@@ -27,7 +27,7 @@ from kindred.engine.families import context_matrix
 from kindred.engine.performance import STRUCTURAL_FEATURES, pool_years, relative_performance_table
 
 sys.path.insert(0, "benchmarks")
-from evidence_hard_country import models  # noqa: E402
+from evidence_hard_country import models
 
 
 def run(seed: int, n_schools: int, measures: tuple[str, ...]) -> dict[str, object]:
@@ -81,7 +81,10 @@ def run(seed: int, n_schools: int, measures: tuple[str, ...]) -> dict[str, objec
                 hit = phases.setdefault(str(p), [0, 0])
                 hit[0] += int(cover[k].sum())
                 hit[1] += int(k.sum())
-                cell = cells.setdefault(f"{item.measure} | {p}", dict.fromkeys(("n", "cover", "d2", "pv", "tau2", "tau2_fit"), 0.0))
+                cell = cells.setdefault(
+                    f"{item.measure} | {p}",
+                    dict.fromkeys(("n", "cover", "d2", "pv", "tau2", "tau2_fit"), 0.0),
+                )
                 cell["n"] += int(k.sum())
                 cell["cover"] += float(cover[k].sum())
                 cell["d2"] += float(d2[k].sum())

@@ -192,10 +192,9 @@ def expected_values(
             expected, prediction_var, penalties = sloped
             chosen += PHASE_SLOPES
             errors[chosen] = float((weights * (y - expected) ** 2).sum() / weights.sum())
-    if recalibrated is not None and not chosen.removesuffix(PHASE_SLOPES).endswith(BY_PHASE):
-        prediction_var = prediction_var + _unrecalibrated_error(
-            expected_fit, recalibrated, groups, penalties  # type: ignore[arg-type]
-        )
+    unrecalibrated = not chosen.removesuffix(PHASE_SLOPES).endswith(BY_PHASE)
+    if recalibrated is not None and groups is not None and unrecalibrated:
+        prediction_var = prediction_var + _unrecalibrated_error(expected_fit, recalibrated, groups, penalties)
     r2 = 1.0 - errors[chosen] * float(weights.sum()) / total_ss if total_ss > 0 else np.nan
     return Expectation(expected, prediction_var, chosen, float(r2), errors, tuple(found), penalties)
 
@@ -489,9 +488,8 @@ def _unrecalibrated_error(
     labels, ids = np.unique(groups, return_inverse=True)
     counts = np.bincount(ids, minlength=labels.size)
     dummies = _dummies(groups)
-    sloped = np.zeros(expected.size, dtype=bool)
-    if penalties:
-        sloped = dummies[:, np.asarray(penalties) < NO_SLOPES].any(axis=1)
+    with_slopes = np.asarray(penalties if penalties else [NO_SLOPES] * dummies.shape[1]) < NO_SLOPES
+    sloped = np.asarray(dummies[:, with_slopes].any(axis=1), dtype=bool)
     gap = (value - expected) ** 2 - own_variance
     added = np.zeros(expected.size)
     for g in np.flatnonzero(counts >= MIN_GROUP_SCHOOLS):

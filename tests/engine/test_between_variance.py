@@ -122,9 +122,7 @@ def test_a_small_phase_borrows_most_of_its_tau2_from_the_others():
     intervals more than the primaries'."""
     shrunk, raw = [], []
     for seed in range(1, 7):
-        residual, noise, log_cohort, groups, _ = planted_phases(
-            seed, {"middle": 2.0, "special": 2.5}, SIZES
-        )
+        residual, noise, log_cohort, groups, _ = planted_phases(seed, {"middle": 2.0, "special": 2.5}, SIZES)
         fit = fit_between(residual, noise, log_cohort, size_dependent=True, groups=groups)
         offsets = dict(fit.by_group)
         if "middle" not in offsets:
