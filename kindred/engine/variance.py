@@ -347,6 +347,48 @@ def _minimise(
     return (fit.x, float(fit.fun)) if fit.success else (start, nll(start)[0])
 
 
+def _scoring(
+    basis: np.ndarray,
+    start: np.ndarray,
+    e2: np.ndarray,
+    noise: np.ndarray,
+    penalty: np.ndarray | None = None,
+    *,
+    steps: int = 8,
+) -> tuple[np.ndarray, float]:
+    """`_minimise` by Fisher scoring: a few Newton steps with the expected information, each step
+    halved until the (penalised) negative log-likelihood falls; the coefficients past the first kept
+    within +-3. A log-linear variance model converges in a handful of steps, each one pass over the
+    schools: far cheaper than a quasi-Newton search when it is done for every measure-year."""
+    extra = np.zeros(basis.shape[1]) if penalty is None else penalty
+
+    def objective(theta: np.ndarray) -> float:
+        return _nll_of(basis, theta, e2, noise) + 0.5 * float(np.sum(extra * theta**2))
+
+    theta, value = start.astype(float), objective(start)
+    for _ in range(steps):
+        t = np.exp(np.clip(basis @ theta, -700, 700))
+        v = np.maximum(t + noise, 1e-300)
+        gradient = basis.T @ (0.5 * (1.0 / v - e2 / v**2) * t) + extra * theta
+        jacobian = (t / v)[:, None] * basis
+        information = 0.5 * jacobian.T @ jacobian + np.diag(extra)
+        step = np.linalg.lstsq(information, gradient, rcond=None)[0]
+        for _ in range(20):
+            trial = theta - step
+            trial[1:] = np.clip(trial[1:], -3.0, 3.0)
+            trial_value = objective(trial)
+            if trial_value <= value:
+                break
+            step = step / 2.0
+        else:
+            break
+        converged = value - trial_value < 1e-9 * max(abs(value), 1.0)
+        theta, value = trial, trial_value
+        if converged:
+            break
+    return theta, value
+
+
 def _log_basis(
     fitted: BetweenFit, log_cohort: np.ndarray, shape: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, int]:
@@ -444,14 +486,14 @@ def _with_groups(
     dummies = (ids[:, None] == own[None, :]).astype(float)
     full = np.column_stack([basis, dummies])
     k = own.size
-    best, best_nll = _minimise(full, np.concatenate([theta, np.zeros(k)]), e2, noise)
+    best, best_nll = _scoring(full, np.concatenate([theta, np.zeros(k)]), e2, noise)
     kind, centre = fitted.kind, fitted.centre
     x = log_cohort - float(np.mean(log_cohort))
     if kind == TAU_CONSTANT and np.ptp(x) > 0:
         # with each phase's own spread, smaller schools may be seen to differ more where they were not
         # before (a phase of large schools that differ little hid it)
         sized = np.column_stack([full[:, :1], x, full[:, 1:]])
-        theta2, nll2 = _minimise(sized, np.insert(best, 1, 0.0), e2, noise)
+        theta2, nll2 = _scoring(sized, np.insert(best, 1, 0.0), e2, noise)
         if 2.0 * (best_nll - nll2) >= LIKELIHOOD_RATIO_CRITICAL:
             kind, centre, full, best = TAU_LOG_COHORT, float(np.mean(log_cohort)), sized, theta2
             cohort_columns += 1
@@ -471,7 +513,7 @@ def _with_groups(
     if not omega2 > 0:
         return fitted
     penalty = np.concatenate([np.zeros(full.shape[1] - k), np.full(k, 1.0 / omega2)])
-    best, _ = _minimise(full, best, e2, noise, penalty)
+    best, _ = _scoring(full, best, e2, noise, penalty)
     values, jacobian, info = information(best)
     has_level = full.shape[1] - k > cohort_columns
     return BetweenFit(
