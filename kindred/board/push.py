@@ -26,6 +26,7 @@ import re
 import uuid
 from datetime import timedelta
 
+import requests
 from django.db import transaction
 from django.db.models import Q
 from django.templatetags.static import static
@@ -197,16 +198,17 @@ def push_send(*, batch: int = 50) -> tuple[int, int]:
     Run before the e-mail outbox (tasks.outbox_send, delivery.digest_run), which then sends the
     e-mails the fallen-back pushes released."""
     pushed = fell_back = 0
-    while pushes := _claim(batch):
-        for push in pushes:
-            if _deliver(push):
-                pushed += 1
-            else:
-                fell_back += 1
+    with requests.Session() as session:
+        while pushes := _claim(batch):
+            for push in pushes:
+                if _deliver(push, session=session):
+                    pushed += 1
+                else:
+                    fell_back += 1
     return pushed, fell_back
 
 
-def _deliver(push: OutgoingPush) -> bool:
+def _deliver(push: OutgoingPush, *, session: requests.Session) -> bool:
     """Push to each of the person's devices not yet reached; then, in one transaction, mark it sent
     (and delete the held e-mail) or fallen back (and release it). True when a device took it."""
     delivered = list(push.delivered_to)
@@ -225,6 +227,7 @@ def _deliver(push: OutgoingPush) -> bool:
             auth_secret=device.auth_secret,
             payload=body,
             topic=re.sub(r"[^A-Za-z0-9_-]", "", push.tag)[:32],
+            session=session,
         )
         now = timezone.now()
         if outcome.delivered:

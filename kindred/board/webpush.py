@@ -163,8 +163,18 @@ class Outcome:
     reason: str  # why it failed, for the log and the settings page
 
 
-def push(*, endpoint: str, p256dh: str, auth_secret: str, payload: bytes, topic: str = "") -> Outcome:
-    """Send one push request; never raises for the push service's or the network's failures."""
+def push(
+    *,
+    endpoint: str,
+    p256dh: str,
+    auth_secret: str,
+    payload: bytes,
+    topic: str = "",
+    session: requests.Session | None = None,
+) -> Outcome:
+    """Send one push request; never raises for the push service's or the network's failures.
+    A `session` keeps its connections to a push service open for the next push (one TLS
+    handshake per sender run, not one per push)."""
     if not endpoint_allowed(endpoint):
         return Outcome(False, False, "not a known push service")
     try:
@@ -178,7 +188,7 @@ def push(*, endpoint: str, p256dh: str, auth_secret: str, payload: bytes, topic:
         if topic:
             headers["Topic"] = topic  # a later push with the same topic replaces one not yet delivered
         body = encrypt(payload, p256dh=p256dh, auth_secret=auth_secret)
-        response = requests.post(
+        response = (session or requests).post(
             endpoint, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
         )
     except (requests.RequestException, ValueError, http_ece.ECEException) as error:
