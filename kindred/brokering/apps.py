@@ -9,7 +9,10 @@ class BrokeringConfig(AppConfig):
 
     def ready(self) -> None:
         from kindred.brokering.panels import invited_context
-        from kindred.networks.panels import panel_register
+        from kindred.brokering.selectors import invited_counts
+        from kindred.networks.panels import invited_counter_register, panel_register
 
-        # A network's page lists the schools a published run invited that have not answered yet.
+        # A network's page lists the schools a published run invited that have not answered yet, and
+        # wherever a network's schools are counted, they are counted as invited (not an empty network).
         panel_register(template="brokering/_invited_panel.html", context=invited_context)
+        invited_counter_register(invited_counts)

@@ -41,3 +41,17 @@ def panels_render(request: HttpRequest, network: Network) -> list[SafeString]:
     return [
         render_to_string(panel.template, panel.context(request, network), request=request) for panel in PANELS
     ]
+
+
+# Schools invited into a network that have not answered yet, counted by the apps above networks (a
+# published brokering or formation run invites schools without a MembershipRequest): a network whose
+# invitations wait is forming, not empty (issue 21, item 4). `counter(network_ids)` returns
+# {network id: schools waiting}; networks.selectors.invited_counts adds the networks' own invitations.
+InvitedCounter = Callable[[list[int]], dict[int, int]]
+INVITED_COUNTERS: list[InvitedCounter] = []
+
+
+def invited_counter_register(counter: InvitedCounter) -> None:
+    """Count `counter`'s invitations among the schools invited into each network, waiting to answer."""
+    if counter not in INVITED_COUNTERS:
+        INVITED_COUNTERS.append(counter)

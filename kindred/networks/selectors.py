@@ -1,5 +1,6 @@
 """Reads for networks that span tables: the directory, the network page, people search."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -24,6 +25,7 @@ from kindred.networks.models import (
     Profile,
     RotaTurn,
 )
+from kindred.networks.panels import INVITED_COUNTERS
 from kindred.schools.models import School
 
 
@@ -86,6 +88,39 @@ def with_member_counts(networks: list[Network]) -> list[Network]:
     for network in networks:
         # the attribute _with_member_count's annotation gives a queryset, set on a list
         network.member_count = counts.get(network.pk, 0)  # type: ignore[attr-defined]
+    return networks
+
+
+def invited_counts(network_ids: list[int]) -> dict[int, int]:
+    """Schools invited into each of `network_ids` that have not answered yet: the network's own
+    invitations (a coordinator's, a replacement's) and those the apps above count (a published run's,
+    registered with networks.panels.invited_counter_register). A network whose invitations wait is
+    forming, not empty (issue 21, item 4)."""
+    if not network_ids:
+        return {}
+    counts: Counter[int] = Counter(
+        dict(
+            MembershipRequest.objects.filter(
+                network_id__in=network_ids,
+                kind=MembershipRequest.Kind.INVITE,
+                status=MembershipRequest.Status.PENDING,
+                school__isnull=False,
+            )
+            .values("network_id")
+            .annotate(n=Count("pk"))
+            .values_list("network_id", "n")
+        )
+    )
+    for counter in INVITED_COUNTERS:
+        counts.update(counter(network_ids))
+    return dict(counts)
+
+
+def with_invited_counts(networks: list[Network]) -> list[Network]:
+    """Set `invited_count` (schools invited, waiting to answer) on each of `networks`."""
+    invited = invited_counts([n.pk for n in networks])
+    for network in networks:
+        network.invited_count = invited.get(network.pk, 0)  # type: ignore[attr-defined]
     return networks
 
 

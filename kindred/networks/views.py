@@ -81,7 +81,12 @@ def directory(request):
         has_room=filters.get("has_room", False),
     )
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    yours = list(selectors.your_networks(request.user))
     page.object_list = selectors.with_member_counts(list(page.object_list))
+    # Counted once for both lists: a network whose invitations wait is forming, not empty.
+    invited = selectors.invited_counts(sorted({n.pk for n in page.object_list} | {n.pk for n in yours}))
+    for network in [*page.object_list, *yours]:
+        network.invited_count = invited.get(network.pk, 0)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     may_create, may_start_group, may_see_groups = _what_may_be_started(request.user)
@@ -92,7 +97,7 @@ def directory(request):
             "form": form,
             "page_obj": page,
             "filtered": bool(filters and any(filters.values())),
-            "your_networks": selectors.your_networks(request.user),
+            "your_networks": yours,
             "may_create": may_create,
             "may_start_group": may_start_group,
             "may_see_groups": may_see_groups,
@@ -238,6 +243,8 @@ def detail(request, pk: int):
         {
             "network": network,
             "page": page,
+            # schools invited that have not answered (a published run's, a coordinator's): not empty
+            "invited_count": selectors.invited_counts([network.pk]).get(network.pk, 0),
             "is_coordinator": is_coordinator,
             "may_moderate_group": moderates,
             "close_form": forms.GroupCloseForm() if network.informal else None,

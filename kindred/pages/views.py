@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 
 from kindred.accounts.access import Access, category_scope_for_user, may_see_school_evidence, school_access
 from kindred.accounts.selectors import home_for
-from kindred.brokering.selectors import invited_counts
 from kindred.evidence import charts
 from kindred.evidence import selectors as evidence_selectors
 from kindred.frameworks.access import may_see_selfeval
 from kindred.frameworks.selectors import school_verdicts
-from kindred.networks.selectors import your_networks
+from kindred.networks.selectors import with_invited_counts, your_networks
 from kindred.pages.waiting import waiting_for
 from kindred.schools import selectors
 from kindred.schools.models import School
@@ -32,11 +31,8 @@ def home(request):
     mine = home_for(user=request.user)
     if request.user.is_authenticated:
         # The networks app fills the place home_for keeps for them (pages/home_networks.html).
-        mine["networks"] = list(your_networks(request.user)[:HOME_NETWORKS])
-        # A network formed by a published run is not empty while its invitations wait for answers.
-        invited = invited_counts([n.pk for n in mine["networks"]])
-        for network in mine["networks"]:
-            network.invited_count = invited.get(network.pk, 0)  # type: ignore[attr-defined]
+        # A network whose invitations wait for answers (a published run's, a coordinator's) is not empty.
+        mine["networks"] = with_invited_counts(list(your_networks(request.user)[:HOME_NETWORKS]))
         mine["waiting"] = waiting_for(request.user, now=timezone.now())
         # The navigation's unread count (board.context_processors.unread) reads it here: no second count.
         request.unread_posts = mine["waiting"].unread_total

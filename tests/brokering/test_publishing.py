@@ -171,3 +171,39 @@ def test_a_forming_network_shows_its_invited_schools_not_zero(client, fresh_regi
     page = client.get(network.get_absolute_url()).content.decode()
     assert "Invited, waiting for an answer" in page
     assert f"{waiting} schools were invited when this network was proposed" in page
+
+
+def test_a_run_right_after_publishing_a_whole_formation_places_nobody_again(fresh_region, leader):
+    """The issue's own case: a formation from scratch is published (new networks, no member yet, every
+    school invited), then "place new schools into existing networks" runs: every invited school counts
+    as placed in its forming network, so nothing is proposed and nobody is invited twice."""
+    run = formation(fresh_region, leader)
+    services.run_publish(run=run, by=leader, coordinator=Coordinator.LEAD)
+    invited = Invitation.objects.filter(proposed_network__run=run).count()
+    assert invited >= 16 and not Network.objects.filter(memberships__isnull=False, status="forming").exists()
+    after = formation(fresh_region, leader, incremental=True)
+    assert after.report["new_schools"] == 0 and after.report["new_networks"] == 0
+    assert after.report["networks_kept"] == run.networks.count()
+    assert not Invitation.objects.filter(proposed_network__run=after).exists()
+
+
+def test_the_directory_and_the_network_page_count_the_invited_schools(client, fresh_region, leader):
+    """A forming network is not shown as empty anywhere its schools are counted: the directory's table
+    and "Your networks", the network page's count and its member list."""
+    run = formation(fresh_region, leader)
+    services.run_publish(run=run, by=leader, coordinator=Coordinator.PUBLISHER)
+    network = run.networks.order_by("number").first().network
+    waiting = Invitation.objects.filter(proposed_network__network=network).count()
+    client.force_login(leader)
+    directory = client.get(reverse("networks:directory")).content.decode()
+    said = f"{waiting} invited, waiting for their answers"
+    assert directory.count(said) >= 2  # the table, and "Your networks"
+    page = client.get(network.get_absolute_url()).content.decode()
+    assert f"<dd>0, {said}</dd>" in page
+    assert f"No member schools yet: {waiting} schools are invited" in page
+    assert "No member schools yet. School leaders can ask" not in page
+    # An answer moves the school from invited to member.
+    invitation = Invitation.objects.filter(proposed_network__network=network).first()
+    services.invitation_answer(invitation=invitation, accept=True, by=leader)
+    page = client.get(network.get_absolute_url()).content.decode()
+    assert f"<dd>1, {waiting - 1} invited, waiting for their answers</dd>" in page

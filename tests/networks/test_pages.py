@@ -23,6 +23,28 @@ def test_directory_finds_a_network_by_subject_and_filters_by_kind(client, teache
     assert "Science hub" in page and "Xavier Learning Community" not in page
 
 
+def test_a_school_a_coordinator_invited_is_counted_as_invited_until_it_answers(
+    client, network_x, school_x, school_y, school_leader_x, teacher_y
+):
+    """Issue 21, item 4: a network is not shown as empty, or smaller than it is becoming, while its
+    invitations wait (a coordinator's here; a published run's: tests/brokering/test_publishing.py)."""
+    from kindred.networks.services import membership_request_create, membership_request_decide
+
+    invitation = membership_request_create(
+        network=network_x, kind="invite", school=school_y, by=school_leader_x
+    )
+    client.force_login(school_leader_x)
+    directory = client.get("/networks/").content.decode()
+    assert directory.count("1 invited, waiting for an answer") == 2  # the table, and "Your networks"
+    assert "1 invited, waiting for an answer" in client.get("/").content.decode()
+    assert (
+        "<dd>1, 1 invited, waiting for an answer</dd>"
+        in client.get(network_x.get_absolute_url()).content.decode()
+    )
+    membership_request_decide(request=invitation, approve=False, by=school_leader_x)
+    assert "invited, waiting" not in client.get("/networks/").content.decode()
+
+
 def test_directory_hides_private_networks_from_outsiders(client, teacher_y, teacher_x, private_network_x):
     client.force_login(teacher_y)
     assert "Private Cluster X" not in client.get("/networks/").content.decode()
@@ -266,12 +288,14 @@ def test_directory_takes_the_same_few_queries_whatever_the_number_of_networks(
 # navigation's "is this person a system leader" (one query on every signed-in page) + impact's panel (has
 # the network an estimate) + the events panel (its coming events; whether the person may make the network's
 # events is the access the page found already: networks.access.known_access) + the navigation's unread
-# count (issue 21.11), on each.
-NETWORK_PAGE_QUERIES = 19
+# count (issue 21.11), on each + the schools invited, waiting, counted (the network's own invitations; a
+# published run's: networks.selectors.invited_counts, issue 21.4).
+NETWORK_PAGE_QUERIES = 21
 # 10 + the navigation's unread count; the person's regional roles are read once a request
 # (accounts.access.regional_roles), for the navigation's "is this person a system leader" and for the
-# directory's networks of their regions alike (13 when each asked on its own).
-DIRECTORY_QUERIES = 11
+# directory's networks of their regions alike (13 when each asked on its own) + the schools invited,
+# waiting, in the networks listed (the networks' own invitations; a published run's: issue 21.4).
+DIRECTORY_QUERIES = 13
 
 
 def test_the_home_page_lists_your_networks(client, network_x, teacher_x, teacher_y):
