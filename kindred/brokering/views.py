@@ -90,6 +90,8 @@ def run_detail(request, pk: int):
     run = run_for_user(request.user, pk)
     networks = selectors.run_networks(run)
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
+    if run.kind == Run.Kind.BROKERING:  # beside each supported school: its partner schools in all
+        page.object_list = selectors.partners_received(run, list(page.object_list))
     points = selectors.map_points(run)
     chart = (
         school_map(points, title=_("Schools of this run, labelled with their network's number"))

@@ -70,6 +70,28 @@ def test_the_web_form_offers_the_option_and_the_run_page_shows_the_partners_per_
     assert "one partner covering several needs preferred" in page
 
 
+def test_the_run_page_says_beside_each_supported_school_how_many_partner_schools_it_receives(
+    client, region_and_leader
+):
+    """Per school, not only the spread: a school given partners for several needs says so on every
+    row it is in, whichever page of the proposals the row is on."""
+    region, leader = region_and_leader
+    run = services.run_create(kind="brokering", region=region, by=leader)
+    services.run_compute(run=run)
+    partners, _needs = partners_and_needs(run)
+    school, most = max(((s, len(p)) for s, p in partners.items()), key=lambda item: item[1])
+    assert most > 1, "the generated region has a school given several partners"
+    numbers = list(run.networks.order_by("number").values_list("number", flat=True))
+    first = run.networks.filter(invitations__school_id=school, invitations__role="need").order_by("number")[0]
+    client.force_login(leader)
+    page = client.get(
+        run.get_absolute_url(), {"page": numbers.index(first.number) // 25 + 1}
+    ).content.decode()
+    assert f"{most} partner schools in all" in page
+    rows = min(25, len(numbers) - numbers.index(first.number) // 25 * 25)
+    assert page.count(" partner schools in all") + page.count(" partner school in all") == rows
+
+
 def test_formation_cannot_ask_for_fewer_partners(client, region_and_leader):
     region, leader = region_and_leader
     client.force_login(leader)
