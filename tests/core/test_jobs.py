@@ -50,6 +50,24 @@ def test_the_database_worker_runs_a_queued_job(settings):
     assert job.done == 3
 
 
+def test_a_running_job_s_page_updates_in_place_and_reloads_only_when_asked(client, django_user_model):
+    """Issue 21, item 5: no progress page reloads by itself. While the job runs, its status is marked
+    for progress.js to update in place (with a pause button); without JavaScript a "Check again" link,
+    and a refresh every 5 seconds only for whoever asks for it, with a way to stop it."""
+    job = job_create(kind=Job.Kind.RECOMPUTE, label="Recompute evidence")
+    client.force_login(django_user_model.objects.create_superuser(email="admin@example.org", password="x"))
+    body = client.get(job.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' not in body
+    assert 'data-progress-poll="3"' in body and "kindred/progress.js" in body
+    assert ">Check again</a>" in body and 'href="?refresh=on"' in body
+    asked = client.get(job.get_absolute_url(), {"refresh": "on"}).content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in asked and "Stop refreshing this page" in asked
+    assert "data-progress-poll" not in asked  # the page reloads: nothing to update in place
+    job_run(job, lambda progress: {"summary": {"rows": 1}})
+    done = client.get(job.get_absolute_url(), {"refresh": "on"}).content.decode()
+    assert "data-progress-poll" not in done and 'http-equiv="refresh"' not in done
+
+
 def test_job_page_shows_progress_to_staff_only(client, django_user_model):
     job = job_create(kind=Job.Kind.RECOMPUTE, label="Recompute evidence")
     assert client.get(job.get_absolute_url()).status_code == 302
