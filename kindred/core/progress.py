@@ -24,7 +24,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from tqdm import tqdm
 
 Progress = Callable[[int, int | None, str], None]
@@ -49,6 +49,22 @@ class Said(str):
         said = super().__new__(cls, text)
         said.text, said.params = text, dict(params or {})
         return said
+
+
+def listed(items: list[Said]) -> Said:
+    """`items` said one after another ("CSV, UTF-8, comma-separated"), each worded for the reader."""
+    said = items[0]
+    for item in items[1:]:
+        said = Said(gettext_noop("%(list)s, %(item)s"), list=said, item=item)
+    return said
+
+
+def said(value) -> str:
+    """`value` in the active language: a `Said` worded (its message id and values), anything else as it
+    is (a page drawn at once, such as the mapping builder, shows what the reader reads notes with)."""
+    if isinstance(value, Said):
+        return worded(*stored_message(value, length=2000))
+    return value
 
 
 def worded(text: str, params: dict | None = None) -> str:

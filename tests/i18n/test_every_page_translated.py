@@ -5,7 +5,7 @@ persona may GET with a 200 there, read by that persona (a network's coordinator 
 most), so a page added later, with its rule, is checked without anyone editing this file. The world
 also holds what Kindred writes by itself: networks made by formation and by brokering, a derived
 support category, the audit events of a coordinator's role, and what failed work says: an import's
-problems, a run that cannot place its schools, a recompute refused by the lock and who holds it.
+problems (and the rows an import told to skip bad rows left out), a run that cannot place its schools, a recompute refused by the lock and who holds it.
 
 "Left in English" means: a text of the page (outside code, scripts and form values; with titles,
 labels and placeholders) that is one of the catalogue's English messages whose translation differs —
@@ -38,6 +38,7 @@ from kindred.core.progress import Said, stored_message
 from kindred.engine import formation
 from kindred.evidence.models import SupportCategory
 from kindred.networks.models import Network
+from kindred.schools.importing.planning import SKIP_PROBLEM
 from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
 from tests.accounts.test_permission_matrix import World, rule_for, walk, world_build
 
@@ -217,7 +218,7 @@ def _generated(world: World) -> None:
 
 def _failures(world: World) -> None:
     """What Kindred says when work fails: an import whose file has problems (their reasons, causes and
-    summary), a formation run that cannot place its schools (the engine's reason), a recompute refused
+    summary), an import that skipped its bad rows (why, row by row, and its summary), a formation run that cannot place its schools (the engine's reason), a recompute refused
     because another holds the lock (who holds it). Their pages are read with the others."""
     admin, leader = world.personas["site_admin"], world.personas["system_leader"]
     report = ImportReport(file="gias.csv", rows=3)
@@ -240,6 +241,14 @@ def _failures(world: World) -> None:
 
     with contextlib.suppress(ImportFailed):
         job_run(imported, fail_import)
+    # An import asked to skip bad rows: it succeeds, and says which rows it left out and why.
+    skipping = ImportReport(file="gias.csv", rows=3, rows_created=2)
+    skipping.skipped_problems.append(report.problems[0])
+    skipping.skipped[str(SKIP_PROBLEM)] += 1
+    skipped = job_create(
+        kind=Job.Kind.IMPORT_SCHOOLS, label=gettext_noop("Import schools: %(file)s"), by=admin
+    )
+    job_run(skipped, lambda progress: skipping.outcome())
     run = run_create(kind="formation", region=world.school_x.region, by=leader, min_size=2, max_size=3)
     said = infeasible_said(formation.Infeasible("English", code="too_few_schools", n=1, min=2))
     text, params = stored_message(said, length=1000)
@@ -260,6 +269,7 @@ def _failures(world: World) -> None:
         job_run(refused, recompute)
     world.extra["failures"] = {
         imported.get_absolute_url(): "site_admin",
+        skipped.get_absolute_url(): "site_admin",
         refused.get_absolute_url(): "site_admin",
         run.get_absolute_url(): "system_leader",
     }

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from kindred.accounts.models import User
-from kindred.core.jobs import job_create
+from kindred.core.jobs import job_create, job_run
 from kindred.core.models import Job
 from kindred.core.progress import Said
 from kindred.schools.importing.report import Problem, ProblemLog, problems_grouped, reason_worded
@@ -119,3 +119,75 @@ def test_the_reasons_rows_were_skipped_for_are_named_in_the_readers_language(
     assert name in page and english not in page
     assert f"{name.split(': ', 1)[1]}: 1)" in page  # the one-line summary's reasons too
     assert "a problem in the row" not in page
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_a_skip_bad_rows_imports_job_page_and_errors_file_are_in_the_readers_language(
+    client, settings, tmp_path, django_capture_on_commit_callbacks, language
+):
+    """An import asked to skip bad rows succeeds with a row left out: its job page (the summary, the
+    one-line summary, each cause of the rows skipped) has no English message of the catalogue left,
+    and the file of the skipped rows' problems is worded for whoever downloads it."""
+    from tests.i18n.test_every_page_translated import English, data_of_the_world, page_texts
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(User.objects.create_superuser(email="admin@example.org", password="x"))
+    content = GIAS_SAMPLE.read_bytes().replace(b"01-11-2014", b"31-13-2014")
+    upload = SimpleUploadedFile("gias.csv", content, content_type="text/csv")
+    fields = {"file": upload, "kind": "schools", "mapping": "gias", "skip_bad_rows": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:schools_school_import"), fields)
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED and job.outcome["skipped_groups"]
+    page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert WORDED[language] in html.unescape(page) and ENGLISH not in page  # the skipped row's cause
+    read_as = {"cy": "CSV, Windows-1252, wedi'i wahanu gan coma", "ar": "CSV، Windows-1252، مفصول بـ فاصلة"}
+    assert read_as[language] in html.unescape(page)  # how the file was read, in the reader's words
+    assert English(language).found_in(page_texts(page), data_of_the_world()) == []
+    response = client.get(reverse("job_errors", args=[job.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[1:] == [f"2,OpenDate,31-13-2014,{WORDED[language]}"]
+
+
+@pytest.mark.parametrize(
+    ("language", "read_as", "note"),
+    [
+        (
+            "cy",
+            "Llyfr gwaith Excel (.xlsx), dalen 'Data'",
+            "mae gan y llyfr gwaith 3 dalen; darllenwyd dalen 'Data' (un arall: --sheet NAME)",
+        ),
+        (
+            "ar",
+            "مصنف Excel (.xlsx)، الورقة 'Data'",
+            "في المصنف 3 أوراق؛ قُرئت الورقة 'Data' (لغيرها: --sheet NAME)",
+        ),
+    ],
+)
+def test_how_a_file_was_read_and_what_the_reader_noticed_are_worded_for_each_reader(
+    client, language, read_as, note
+):
+    """The summary's words, not only its names: how the file was read (a format, an encoding, a
+    delimiter or a sheet) and the notes are message ids with values, kept beside the summary, whose
+    English stays for the terminal and the API."""
+    from kindred.schools.importing.reading import Table
+    from kindred.schools.importing.report import ImportReport
+
+    sheets = Said(
+        gettext_noop("the workbook has %(n)d sheets; sheet %(sheet)r was read (another: --sheet NAME)"),
+        n=3,
+        sheet="Data",
+    )
+    table = Table(header=["URN"], records=iter([]), file_format="xlsx", sheet="Data", notes=[sheets])
+    report = ImportReport(file="schools.xlsx", read_as=table.description(), notes=table.notes)
+    admin = User.objects.create_superuser(email="admin@example.org", password="x")
+    job = job_create(kind=Job.Kind.IMPORT_SCHOOLS, label=gettext_noop("Import schools"), by=admin)
+    job_run(job, lambda progress: report.outcome())
+    job.refresh_from_db()
+    assert job.outcome["summary"]["read as"] == "Excel workbook (.xlsx), sheet 'Data'"  # the API's, English
+    assert job.outcome["summary"]["note 1"].startswith("the workbook has 3 sheets")
+    client.force_login(admin)
+    page = html.unescape(client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert read_as in page and note in page
+    assert "Excel workbook" not in page and "the workbook has" not in page

@@ -8,6 +8,9 @@
   page's language ("Mathemateg", "الرياضيات"); an unknown domain (one typed in an offer) as it is.
 - `{{ key|worded }}`: a word Kindred stored in English, as a message id (a job summary's "rows
   read"), in the page's language; any other text as it is (kindred.core.progress.worded).
+- `{{ outcome|summary_name:key }}`, `{{ outcome|summary_value:key }}`: a job summary's name and value
+  in the page's language (the message ids and values the job keeps beside its summary).
+- `{{ value|said }}`: a `Said` (a message id with values) in the page's language.
 """
 
 from django import template
@@ -16,6 +19,7 @@ from django.template.defaultfilters import floatformat
 
 from kindred import countries
 from kindred.core.numerals import digits
+from kindred.core.progress import said as _said
 from kindred.core.progress import worded as _worded
 
 register = template.Library()
@@ -46,6 +50,23 @@ def summary_name(outcome, key) -> str:
     if isinstance(kept, dict) and kept.get("text"):
         return _worded(kept["text"], kept.get("params") or None)
     return worded(key)
+
+
+@register.filter
+def summary_value(outcome, key):
+    """A value of a job's summary in the reader's language when it is words the job keeps in
+    `outcome.summary_values` (how the file was read, a note); any other value as the summary has it."""
+    kept = (outcome.get("summary_values") or {}).get(key) if isinstance(outcome, dict) else None
+    if isinstance(kept, dict) and kept.get("text"):
+        return _worded(kept["text"], kept.get("params") or None)
+    return (outcome.get("summary") or {}).get(key) if isinstance(outcome, dict) else ""
+
+
+@register.filter
+def said(value):
+    """`{{ value|said }}`: a `Said` (a message id and its values) in the page's language; anything else as
+    it is."""
+    return _said(value)
 
 
 @register.filter

@@ -19,22 +19,25 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kindred.core.progress import Said
+from kindred.core.progress import Said, listed
 from kindred.schools.importing.report import Problem, error_text
 
 CHUNK = 1 << 20  # bytes read at a time while checking the encoding
 SNIFF_LINES = 50
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# Names said in the summary and notes: message ids, worded for each reader (a job's page is read later,
+# perhaps in another language); a format's or an encoding's own name (CSV, UTF-8) is the same in each.
+DELIMITERS = {",": gettext_noop("comma"), ";": gettext_noop("semicolon"), "\t": gettext_noop("tab"),
+              "|": gettext_noop("vertical bar")}  # fmt: skip
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 PARQUET = b"PAR1"
-FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "ods": "OpenDocument spreadsheet (.ods)",
-                "xls": "Excel 97-2003 workbook (.xls)", "json": "JSON", "parquet": "Parquet"}  # fmt: skip
+FORMAT_NAMES = {"csv": "CSV", "xlsx": gettext_noop("Excel workbook (.xlsx)"),
+                "ods": gettext_noop("OpenDocument spreadsheet (.ods)"),
+                "xls": gettext_noop("Excel 97-2003 workbook (.xls)"), "json": "JSON", "parquet": "Parquet"}  # fmt: skip
 JSON_HEADER_RECORDS = 1000  # the columns of a JSON file: the keys of its first records
-ENCODING_NAMES = {"utf-8-sig": "UTF-8 with a byte-order mark", "utf-8": "UTF-8", "utf-16": "UTF-16",
+ENCODING_NAMES = {"utf-8-sig": gettext_noop("UTF-8 with a byte-order mark"), "utf-8": "UTF-8", "utf-16": "UTF-16",
                   "cp1252": "Windows-1252", "latin-1": "Latin-1"}  # fmt: skip
 SPREADSHEET_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods", ".xls": "xls", ".json": "json",
                         ".jsonl": "json", ".ndjson": "json", ".parquet": "parquet", ".pq": "parquet"}  # fmt: skip
@@ -61,7 +64,7 @@ class Table:
         sheets: tuple[str, ...] = (),
         estimated_rows: int | None = None,
         problems: list[Problem] | None = None,
-        notes: list[str] | None = None,
+        notes: list[Said] | None = None,
         first_row: int = 2,
     ):
         self.header = header
@@ -74,7 +77,7 @@ class Table:
         self.shape = ""  # a JSON file's: "records", "object" (of records) or "lines"
         self.estimated_rows = estimated_rows
         self.problems: list[Problem] = problems or []
-        self.notes: list[str] = notes or []
+        self.notes: list[Said] = notes or []  # what the reader noticed, as message ids and values
         self.blank_rows = 0
         self.rows_read = 0
         self._first_row = first_row
@@ -111,23 +114,25 @@ class Table:
     def column_index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.header)}
 
-    def description(self) -> str:
-        """How the file was read, for the summary: `CSV, UTF-8, semicolon-separated`."""
-        parts = [FORMAT_NAMES.get(self.format, self.format)]
+    def description(self) -> Said:
+        """How the file was read, for the summary: `CSV, UTF-8, semicolon-separated`, kept as message ids
+        and values (a job's page words it for each reader; as a str it is the English)."""
+        parts: list[Said] = [Said(FORMAT_NAMES.get(self.format, self.format))]
         if self.encoding:
-            parts.append(ENCODING_NAMES.get(self.encoding, self.encoding))
+            parts.append(Said(ENCODING_NAMES.get(self.encoding, self.encoding)))
         if self.delimiter:
-            parts.append(_("%(name)s-separated") % {"name": DELIMITERS.get(self.delimiter, self.delimiter)})
+            name = Said(DELIMITERS.get(self.delimiter, self.delimiter))
+            parts.append(Said(gettext_noop("%(name)s-separated"), name=name))
         if self.sheet:
-            parts.append(_("sheet %(sheet)r") % {"sheet": self.sheet})
+            parts.append(Said(gettext_noop("sheet %(sheet)r"), sheet=self.sheet))
         shapes = {
-            "records": _("a list of records"),
-            "object": _("an object of records (its keys in the column 'key')"),
-            "lines": _("one record a line"),
+            "records": gettext_noop("a list of records"),
+            "object": gettext_noop("an object of records (its keys in the column 'key')"),
+            "lines": gettext_noop("one record a line"),
         }
         if self.shape:
-            parts.append(str(shapes[self.shape]))
-        return ", ".join(parts)
+            parts.append(Said(shapes[self.shape]))
+        return listed(parts)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         if self._records is None:
@@ -187,22 +192,29 @@ def open_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
         file_format = "xls"
     else:
         file_format = "csv"
-    notes = []
+    notes: list[Said] = []
     if file_format != suffix_format:
         what = {
-            "csv": _("CSV text: it was read as CSV"),
-            "xlsx": _("an Excel workbook (.xlsx): it was read as one"),
-            "ods": _("an OpenDocument spreadsheet (.ods): it was read as one"),
-            "xls": _("an Excel 97-2003 workbook (.xls): it was read as one"),
-            "json": _("JSON: it was read as JSON"),
-            "parquet": _("a Parquet file: it was read as one"),
+            "csv": gettext_noop("CSV text: it was read as CSV"),
+            "xlsx": gettext_noop("an Excel workbook (.xlsx): it was read as one"),
+            "ods": gettext_noop("an OpenDocument spreadsheet (.ods): it was read as one"),
+            "xls": gettext_noop("an Excel 97-2003 workbook (.xls): it was read as one"),
+            "json": gettext_noop("JSON: it was read as JSON"),
+            "parquet": gettext_noop("a Parquet file: it was read as one"),
         }[file_format]
-        notes.append(_("the file is named %(name)s but is %(what)s") % {"name": path.name, "what": what})
+        notes.append(
+            Said(gettext_noop("the file is named %(name)s but is %(what)s"), name=path.name, what=Said(what))
+        )
     if file_format in ("csv", "json", "parquet"):
         if sheet is not None:
             notes.append(
-                _("a %(format)s file has no sheets: the sheet asked for (%(sheet)s) was ignored")
-                % {"format": FORMAT_NAMES[file_format], "sheet": sheet}
+                Said(
+                    gettext_noop(
+                        "a %(format)s file has no sheets: the sheet asked for (%(sheet)s) was ignored"
+                    ),
+                    format=Said(FORMAT_NAMES[file_format]),
+                    sheet=sheet,
+                )
             )
         opener = {"csv": _open_csv, "json": _open_json, "parquet": _open_parquet}[file_format]
         return opener(path, notes)
@@ -276,7 +288,7 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _open_csv(path: Path, notes: list[str]) -> Table:
+def _open_csv(path: Path, notes: list[Said]) -> Table:
     encoding, lines = sniff_encoding(path)
     with path.open("r", encoding=encoding, newline="") as start:
         head = [line for _n, line in zip(range(SNIFF_LINES), start, strict=False)]
@@ -351,7 +363,7 @@ def _records_table(
     records: Iterator[dict],
     *,
     file_format: str,
-    notes: list[str],
+    notes: list[Said],
     estimated_rows: int | None,
     close,
     shape: str,
@@ -406,7 +418,7 @@ def _records_table(
     return table
 
 
-def _open_json(path: Path, notes: list[str]) -> Table:
+def _open_json(path: Path, notes: list[Said]) -> Table:
     """A list of records (`[{...}, ...]`), an object of records (`{"id": {...}}`: the keys become
     the column `key`), or JSON lines (one record a line), parsed as a stream."""
     import ijson  # only needed for JSON files
@@ -459,7 +471,7 @@ def _open_json(path: Path, notes: list[str]) -> Table:
         )
 
 
-def _open_parquet(path: Path, notes: list[str]) -> Table:
+def _open_parquet(path: Path, notes: list[Said]) -> Table:
     """A Parquet file, a batch of rows at a time (pyarrow, when installed)."""
     try:
         import pyarrow.parquet as pq  # optional: the `parquet` extra
@@ -569,7 +581,7 @@ def _sheet_table(
     sheet: str,
     sheets: list[str],
     estimated_rows: int | None,
-    notes: list[str],
+    notes: list[Said],
     close,
 ) -> Table:
     first_row = 1
@@ -590,8 +602,13 @@ def _sheet_table(
         header.pop()
     if len(sheets) > 1:
         notes.append(
-            _("the workbook has %(n)d sheets; sheet %(sheet)r was read (another: --sheet NAME)")
-            % {"n": len(sheets), "sheet": sheet}
+            Said(
+                gettext_noop(
+                    "the workbook has %(n)d sheets; sheet %(sheet)r was read (another: --sheet NAME)"
+                ),
+                n=len(sheets),
+                sheet=sheet,
+            )
         )
 
     def rows() -> Iterator[list[str]]:
@@ -612,7 +629,7 @@ def _sheet_table(
     )
 
 
-def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
+def _open_xlsx(path: Path, sheet: str | int | None, notes: list[Said]) -> Table:
     import openpyxl  # only needed for workbooks
 
     handle = path.open("rb")  # a file object: openpyxl refuses a path not named .xlsx
@@ -648,7 +665,7 @@ def _open_xlsx(path: Path, sheet: str | int | None, notes: list[str]) -> Table:
     )
 
 
-def _open_calamine(path: Path, sheet: str | int | None, notes: list[str], file_format: str) -> Table:
+def _open_calamine(path: Path, sheet: str | int | None, notes: list[Said], file_format: str) -> Table:
     from python_calamine import CalamineWorkbook  # only needed for .ods and .xls
 
     try:

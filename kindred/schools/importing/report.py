@@ -238,7 +238,7 @@ class ImportReport:
 
     file: str = ""
     encoding: str = ""
-    read_as: str = ""  # how the file was read: format, encoding, delimiter, sheet
+    read_as: str = ""  # how the file was read: format, encoding, delimiter, sheet (a Said: message ids)
     notes: list[str] = field(
         default_factory=list
     )  # what the reader noticed (a workbook named .csv, other sheets)
@@ -289,9 +289,7 @@ class ImportReport:
         for said, count in self.skipped_said():
             lines[worded(*stored_message(said, length=REASON_LENGTH))] = count
         if self.unknown_ids:
-            lines[
-                _("unknown schools (ids not in the registry; the first %(n)d)") % {"n": len(self.unknown_ids)}
-            ] = ", ".join(self.unknown_ids)
+            lines[worded(*stored_message(self._unknown_said()))] = ", ".join(self.unknown_ids)
         if self.blank_rows:
             lines[_("blank rows ignored")] = self.blank_rows
         for tally, created, updated, unchanged in [
@@ -337,9 +335,19 @@ class ImportReport:
             lines[_("values published as a range (stored as its middle, flagged as banded)")] = (
                 self.values_banded
             )
-        for number, note in enumerate(self.notes, start=1):
-            lines[_("note %(n)d") % {"n": number}] = note
+        for name, note in self._notes_said():
+            lines[worded(*stored_message(name))] = note
         return lines
+
+    def _unknown_said(self) -> Said:
+        return Said(
+            gettext_noop("unknown schools (ids not in the registry; the first %(n)d)"),
+            n=len(self.unknown_ids),
+        )
+
+    def _notes_said(self) -> list[tuple[Said, str]]:
+        """Each note with its name in the summary ("note 1"); a note is a message id with its values."""
+        return [(Said(gettext_noop("note %(n)d"), n=n), note) for n, note in enumerate(self.notes, start=1)]
 
     def skipped_said(self) -> list[tuple[Said, int]]:
         """Each reason rows were skipped for, as a summary's name worded for each reader ("rows skipped:
@@ -359,11 +367,27 @@ class ImportReport:
     def summary_params(self) -> dict[str, dict]:
         """The summary's names that have values, as the job keeps them: the name in English (the
         summary's key, as the worker wrote it) -> its message id and values (worded when read)."""
+        names = [said for said, _count in self.skipped_said()]
+        names += [self._unknown_said()] if self.unknown_ids else []
+        names += [name for name, _note in self._notes_said()]
         kept = {}
         with translation.override("en"):
-            for said, _count in self.skipped_said():
+            for said in names:
                 text, params = stored_message(said, length=REASON_LENGTH)
                 kept[worded(text, params)] = {"text": text, "params": params}
+        return kept
+
+    def summary_values(self) -> dict[str, dict]:
+        """The summary's values that are words (how the file was read, the notes), as the job keeps them:
+        the name in English (the summary's key) -> the value's message id and values (worded when read)."""
+        kept = {}
+        with translation.override("en"):
+            values = [(gettext_noop("read as"), self.read_as)]
+            values += [(worded(*stored_message(name)), note) for name, note in self._notes_said()]
+            for key, value in values:
+                if isinstance(value, Said):
+                    text, params = stored_message(value, length=REASON_LENGTH)
+                    kept[worded(key)] = {"text": text, "params": params}
         return kept
 
     def summary_line(self) -> str:
@@ -412,6 +436,8 @@ class ImportReport:
             ),
             # the names of the summary that have values (the reasons rows were skipped for), worded when read
             "summary_params": self.summary_params(),
+            # the values that are words (how the file was read, the notes), worded when read
+            "summary_values": self.summary_values(),
             "groups": [g.as_dict() for g in problems_grouped(self.problems)],
             "problems": [p.as_dict() for p in shown],
         }
