@@ -15,6 +15,8 @@ staff in; a school leaving takes them out; a person's own role outlasts neither 
 | leader/administrator of an invited school    | yes                   | yes, to decide     | no (403)   |
 | a partner organisation's invited person       | yes                   | yes, to decide     | no (403)   |
 | partner, expert, facilitator (NetworkRole with an organisation) | yes (a member) | yes | no (403); never evidence on schools (accounts/access.py) |
+| a person of a member network of a community of communities (its member networks, theirs, ... `reached_network_ids`) | yes | yes (the community of communities only: its page, board, calendar, plans) | no (403); reads its board, posts nothing there |
+| coordinator of a network invited into a community of communities | yes       | yes, to decide     | no (403)   |
 | anyone else signed in                        | yes                   | no (404)           | no (403)   |
 | anonymous                                    | no (views send them to sign in)            | no         |
 """
@@ -26,7 +28,14 @@ from django.shortcuts import get_object_or_404
 
 from kindred.accounts.access import Access, regional_roles
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
-from kindred.networks.models import Membership, MembershipRequest, Network, NetworkRole
+from kindred.networks.models import (
+    MOST_LINKS_DEEP,
+    Membership,
+    MembershipRequest,
+    Network,
+    NetworkLink,
+    NetworkRole,
+)
 from kindred.schools.models import School
 
 
@@ -48,6 +57,65 @@ def _member_networks(user: User) -> tuple[QuerySet, QuerySet]:
     by_role = NetworkRole.objects.active().filter(user=user).values("network_id").order_by()
     by_school = Membership.objects.active().filter(school__staff__user=user).values("network_id").order_by()
     return by_role, by_school
+
+
+def _parents_of(network_ids: QuerySet) -> list[QuerySet]:
+    """The communities of communities above the networks in `network_ids` (a subquery of ids), one
+    subquery of parent ids per level, up to MOST_LINKS_DEEP levels (the deepest a link may make)."""
+    levels = []
+    below = network_ids
+    for _level in range(MOST_LINKS_DEEP):
+        level = NetworkLink.objects.active().filter(member_id__in=below).values("parent_id").order_by()
+        levels.append(level)
+        below = level
+    return levels
+
+
+def reached_network_ids(user: User) -> QuerySet:
+    """Ids of the networks whose boards `user` reads as a member reads (a subquery): the networks they
+    belong to (`member_network_ids`) and the communities of communities above them, at every level
+    (issue 23, item 5). Only the first ones take their posts; an announcement of a community of
+    communities reaches them through the second (unread counts, digests, the board's list)."""
+    by_role, by_school = _member_networks(user)
+    parents = _parents_of(Network.objects.filter(pk__in=by_role.union(by_school)).values("pk"))
+    return Network.objects.filter(pk__in=by_role.union(by_school, *parents)).values("pk")
+
+
+def ancestor_ids(network: Network) -> QuerySet:
+    """Ids of the communities of communities `network` is a member of, at every level (a subquery)."""
+    first, *rest = _parents_of(Network.objects.filter(pk=network.pk).values("pk"))
+    return Network.objects.filter(pk__in=first.union(*rest)).values("pk")
+
+
+def descendant_ids(network: Network) -> list[int]:
+    """Ids of the member networks of a community of communities, theirs, ... (each once; in the
+    order they were reached, nearest first). One query per level, MOST_LINKS_DEEP at most."""
+    found: list[int] = []
+    seen = {network.pk}
+    level = [network.pk]
+    for _level in range(MOST_LINKS_DEEP):
+        if not level:
+            break
+        below = NetworkLink.objects.active().filter(parent_id__in=level).values_list("member_id", flat=True)
+        level = [pk for pk in dict.fromkeys(below) if pk not in seen]
+        seen.update(level)
+        found.extend(level)
+    return found
+
+
+def is_reached_through_links(user: User, network: Network) -> bool:
+    """Whether `user` belongs to a network below the community of communities `network` (at any
+    level): they read it, its board, calendar and plans, and post nothing on its board."""
+    if network.kind != Network.Kind.NETWORKS or not user.is_authenticated:
+        return False
+    below = [network.pk]
+    levels = []
+    for _level in range(MOST_LINKS_DEEP):
+        level = NetworkLink.objects.active().filter(parent_id__in=below).values("member_id").order_by()
+        levels.append(level)
+        below = level
+    first, *rest = levels
+    return Network.objects.filter(pk__in=member_network_ids(user)).filter(pk__in=first.union(*rest)).exists()
 
 
 def leader_region_ids(user: User) -> set[int]:
@@ -139,7 +207,8 @@ def networks_visible_q(user: User) -> Q:
     # One UNION of the networks the person belongs to and the informal groups they are a leader over
     # (see member_network_ids for why a union), so these add no query and no OR of subqueries.
     by_role, by_school = _member_networks(user)
-    ids = by_role.union(by_school, *_groups_led(user))
+    parents = _parents_of(Network.objects.filter(pk__in=by_role.union(by_school)).values("pk"))
+    ids = by_role.union(by_school, *_groups_led(user), *parents)
     condition = Q(visibility=Network.Visibility.PUBLIC) | Q(
         pk__in=Network.objects.filter(pk__in=ids).values("pk")
     )
@@ -185,6 +254,8 @@ def network_access(user: User, network: Network) -> Access:
         return Access.READ
     if network.region_id is not None and network.region_id in leader_region_ids(user):
         return Access.READ
+    if is_reached_through_links(user, network):
+        return Access.READ  # a person of a network below a community of communities
     if may_moderate_group(user, network):
         return Access.READ  # a leader over an informal group's members
     if network.requests.filter(
@@ -197,6 +268,16 @@ def network_access(user: User, network: Network) -> Access:
         kind=MembershipRequest.Kind.INVITE, status=MembershipRequest.Status.PENDING, person=user
     ).exists():
         return Access.READ  # an invited partner reads the network to decide
+    if (
+        network.kind == Network.Kind.NETWORKS
+        and network.member_links.filter(
+            status=NetworkLink.Status.INVITED,
+            member__people_roles__user=user,
+            member__people_roles__role=NetworkRole.Role.COORDINATOR,
+            member__people_roles__ended_at__isnull=True,
+        ).exists()
+    ):
+        return Access.READ  # an invited network's coordinator reads the community to decide
     return Access.NONE
 
 
@@ -290,3 +371,32 @@ def role_for_ending(user: User, network: Network, network_role: NetworkRole) -> 
     ):
         raise PermissionDenied("Only coordinators and the person themself can end this role.")
     return network_role
+
+
+def link_for_deciding(user: User, network: Network, pk: int) -> NetworkLink:
+    """An invitation of `network` (a network whose page `user` sees) into a community of
+    communities, if `user` may accept or decline it: the invited network's coordinators (and site
+    administrators); 403 for anyone else who sees it, 404 when it has no such invitation."""
+    link = get_object_or_404(
+        NetworkLink.objects.select_related("parent", "member"),
+        member=network,
+        pk=pk,
+        status=NetworkLink.Status.INVITED,
+    )
+    if network_access(user, network) < Access.WRITE:
+        raise PermissionDenied("Only the invited network's coordinators decide.")
+    return link
+
+
+def link_for_ending(user: User, network: Network, pk: int) -> NetworkLink:
+    """An open link of `network` (either side: a member network of it, or a community it is in, or
+    an invitation either way), if `user` may end or withdraw it: the coordinators of either side
+    (and site administrators); 403 for anyone else who sees it, 404 when there is none."""
+    link = get_object_or_404(
+        NetworkLink.objects.open().select_related("parent", "member"),
+        Q(parent=network) | Q(member=network),
+        pk=pk,
+    )
+    if network_access(user, link.parent) < Access.WRITE and network_access(user, link.member) < Access.WRITE:
+        raise PermissionDenied("Only the coordinators of either network can end this.")
+    return link

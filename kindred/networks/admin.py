@@ -17,6 +17,7 @@ from kindred.networks.models import (
     Membership,
     MembershipRequest,
     Network,
+    NetworkLink,
     NetworkRole,
     Profile,
     RotaBlockedDate,
@@ -91,6 +92,16 @@ class MembershipRequestAdmin(SchoolOrNetworkSearch, HistoryAdmin):
     list_display = ["network", "school", "person", "kind", "status", "created_at", "decided_at"]
     list_select_related = ["network", "school", "person"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(NetworkLink)
+class NetworkLinkAdmin(HistoryAdmin):
+    """Networks in communities of communities (issue 23, item 5): invited, accepted and ended on
+    the networks' pages (networks/links.py keeps the rules: consent, no cycles, how deep)."""
+
+    list_display = ["member", "parent", "status", "invited_at", "decided_at", "ended_at", "end_reason"]
+    list_select_related = ["member", "parent"]
+    list_filter = ["status"]
 
 
 @admin.register(RotaTurn)

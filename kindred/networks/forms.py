@@ -326,3 +326,25 @@ class InviteToNetworkForm(forms.Form):
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
+
+
+# Communities of communities (issue 23, item 5) ---------------------------------------------
+
+
+class FindNetworkForm(forms.Form):
+    """The coordinators' search for a network to invite into a community of communities."""
+
+    q = forms.CharField(label=_("Find a network by its name"), max_length=100, required=False)
+
+
+class LinkInviteForm(forms.Form):
+    member = forms.IntegerField(label=_("Network"), min_value=1, widget=forms.HiddenInput)
+    message = forms.CharField(label=_("Message"), required=False, max_length=500)
+
+
+class LinkDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class LinkEndForm(forms.Form):
+    reason = forms.CharField(label=_("Why does the network leave?"), required=False, max_length=500)

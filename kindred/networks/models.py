@@ -42,6 +42,9 @@ class Network(ChoiceLabels, ChangeTracked):
         #: and WhatsApp groups): an informal group's kind where the installation allows it.
         EXAMS_OFFICERS = "exams_officers", _("Exams officers' group")
         PARTNERSHIP = "partnership", _("Partnership")
+        # A community of communities (issue 23, item 5): its members are networks (`NetworkLink`),
+        # its board's announcements and its events reach their people.
+        NETWORKS = "networks", _("Community of communities")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public: anyone signed in sees it and its members")
@@ -130,8 +133,14 @@ class Network(ChoiceLabels, ChangeTracked):
     @property
     def wants_members(self) -> bool:
         """Whether schools and people may ask to join: not a partnership, which is between its own
-        schools (brokered or agreed), is private and is not in the directory."""
-        return self.kind != self.Kind.PARTNERSHIP
+        schools (brokered or agreed), is private and is not in the directory; not a community of
+        communities, whose members are networks its coordinators invite."""
+        return self.kind not in (self.Kind.PARTNERSHIP, self.Kind.NETWORKS)
+
+    @property
+    def has_member_networks(self) -> bool:
+        """Whether this is a community of communities (its members are networks)."""
+        return self.kind == self.Kind.NETWORKS
 
 
 class MembershipQuerySet(ChangeTrackedQuerySet):
@@ -532,3 +541,81 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user} → {self.to_user} ({self.get_status_display()})"
+
+
+# How deep communities of communities may nest: a programme's, a country's, a region's, then the
+# clusters (three links from the top to the bottom). Reading through the links (networks/access.py)
+# follows at most this many, so the limit is enforced when a link is made.
+MOST_LINKS_DEEP = 3
+
+
+class NetworkLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=NetworkLink.Status.ACTIVE)
+
+    def open(self):
+        return self.filter(status__in=[NetworkLink.Status.INVITED, NetworkLink.Status.ACTIVE])
+
+
+class NetworkLink(models.Model):
+    """A network's membership of a community of communities (issue 23, item 5), from the invitation
+    to its end: the parent's coordinators invite, the member network's coordinators accept or
+    decline; either side's coordinators may end it later, with a reason. Rows are never deleted:
+    each invitation is one row, and its history is read from its dates and status."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Member")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ENDED = "ended", _("Left")
+
+    parent = models.ForeignKey(
+        Network,
+        on_delete=models.CASCADE,
+        related_name="member_links",
+        verbose_name=_("community of communities"),
+    )
+    member = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="parent_links", verbose_name=_("member network")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the invitation was accepted (the member joined), declined or withdrawn.
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("left"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for leaving"), max_length=500, blank=True)
+
+    objects = NetworkLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "member"],
+                condition=Q(status__in=["invited", "active"]),
+                name="networklink_one_open_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("member")), name="networklink_not_itself"),
+        ]
+        indexes = [
+            models.Index(fields=["member", "status"], name="networklink_member_status_idx"),
+            models.Index(fields=["parent", "status"], name="networklink_parent_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(member)s in %(parent)s") % {"member": self.member, "parent": self.parent}
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE

@@ -21,6 +21,7 @@ from kindred.networks.models import (
     Membership,
     MembershipRequest,
     Network,
+    NetworkLink,
     NetworkRole,
     Profile,
     RotaTurn,
@@ -424,4 +425,92 @@ def organisation_networks(organisation, user: User) -> list[NetworkRole]:
         .filter(organisation=organisation, network__in=Network.objects.filter(networks_visible_q(user)))
         .select_related("network", "user")
         .order_by("network__name", "role", "pk")
+    )
+
+
+# Communities of communities (issue 23, item 5) ---------------------------------------------
+
+MEMBER_NETWORKS_ON_PAGE = 10
+
+
+def _visible_ids(user: User) -> QuerySet:
+    return Network.objects.filter(networks_visible_q(user)).values("pk")
+
+
+def member_networks(network: Network, user: User) -> QuerySet[NetworkLink]:
+    """The active memberships of a community of communities whose member networks `user` may see
+    (private ones they do not see are left out; `hidden_member_networks` counts them), by name."""
+    return (
+        NetworkLink.objects.active()
+        .filter(parent=network, member__in=_visible_ids(user))
+        .select_related("member__region")
+        .order_by("member__name", "member__pk")
+    )
+
+
+def hidden_member_networks(network: Network, user: User) -> int:
+    """How many member networks of a community of communities are private to `user`."""
+    return NetworkLink.objects.active().filter(parent=network).exclude(member__in=_visible_ids(user)).count()
+
+
+def parent_links(network: Network, user: User, *, is_coordinator: bool) -> list[NetworkLink]:
+    """The communities of communities `network` belongs to that `user` may see, and (for its
+    coordinators) the invitations into one waiting for their answer; one query."""
+    shown = Q(status=NetworkLink.Status.ACTIVE, parent__in=_visible_ids(user))
+    if is_coordinator:
+        shown |= Q(status=NetworkLink.Status.INVITED)
+    return list(
+        NetworkLink.objects.filter(shown, member=network)
+        .select_related("parent", "invited_by")
+        .order_by("parent__name", "pk")
+    )
+
+
+def links_summary(network: Network, user: User, *, is_coordinator: bool) -> dict:
+    """What a network's page shows of communities of communities: the first member networks (of a
+    community of communities) and the communities it belongs to. One query, two for a community."""
+    summary: dict = {"parents": parent_links(network, user, is_coordinator=is_coordinator)}
+    if network.has_member_networks:
+        first = list(member_networks(network, user)[: MEMBER_NETWORKS_ON_PAGE + 1])
+        summary["members"] = first[:MEMBER_NETWORKS_ON_PAGE]
+        summary["more_members"] = len(first) > MEMBER_NETWORKS_ON_PAGE
+    return summary
+
+
+def invitations_sent(network: Network) -> QuerySet[NetworkLink]:
+    """The networks a community of communities has invited, waiting for their answer."""
+    return (
+        NetworkLink.objects.filter(parent=network, status=NetworkLink.Status.INVITED)
+        .select_related("member", "invited_by")
+        .order_by("invited_at", "pk")
+    )
+
+
+def link_history(network: Network, user: User) -> QuerySet[NetworkLink]:
+    """Ended memberships, declined and withdrawn invitations, on either side of `network`, newest
+    first (each only where `user` may see the other network)."""
+    visible = _visible_ids(user)
+    return (
+        NetworkLink.objects.filter(
+            status__in=[NetworkLink.Status.ENDED, NetworkLink.Status.DECLINED, NetworkLink.Status.WITHDRAWN]
+        )
+        .filter(Q(parent=network, member__in=visible) | Q(member=network, parent__in=visible))
+        .select_related("parent", "member", "decided_by", "ended_by")
+        .order_by("-invited_at", "-pk")
+    )
+
+
+def networks_to_invite(network: Network, user: User, *, query: str, limit: int = 20) -> list[Network]:
+    """Networks `user` may see whose name holds `query`, that a community of communities could invite:
+    not itself, not closed, not already a member or invited."""
+    if not query:
+        return []
+    taken = NetworkLink.objects.open().filter(parent=network).values("member_id")
+    return list(
+        Network.objects.filter(networks_visible_q(user), name__icontains=query)
+        .exclude(pk=network.pk)
+        .exclude(status=Network.Status.CLOSED)
+        .exclude(pk__in=taken)
+        .select_related("region")
+        .order_by("name", "pk")[:limit]
     )

@@ -215,6 +215,10 @@ def network_update(*, network: Network, by: User, **fields) -> Network:
     region = fields.pop("region", None)
     _check_fields(fields)
     _check_partnership_private(kind or network.kind, fields.get("visibility", network.visibility))
+    if kind is not None and kind != network.kind and network.member_links.open().exists():
+        raise ValidationError(
+            _("This community of communities has member networks: end their membership first.")
+        )
     changed = {}
     if name is not None and name.strip() != network.name:
         changed["name"] = [network.name, name.strip()]

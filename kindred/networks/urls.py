@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.networks import views, views_people
+from kindred.networks import views, views_links, views_people
 
 app_name = "networks"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("networks/<int:pk>/people/", views.person_add, name="person_add"),
     path("networks/<int:pk>/partners/invite/", views.partner_invite, name="partner_invite"),
     path("networks/<int:pk>/people/<int:role_pk>/end/", views.person_end, name="person_end"),
+    path("networks/<int:pk>/networks/", views_links.network_links, name="links"),
+    path("networks/<int:pk>/networks/invite/", views_links.link_invite, name="link_invite"),
+    path("networks/<int:pk>/networks/<int:link_pk>/decide/", views_links.link_decide, name="link_decide"),
+    path("networks/<int:pk>/networks/<int:link_pk>/end/", views_links.link_end, name="link_end"),
     path("networks/<int:pk>/rota/", views.rota_page, name="rota"),
     path("networks/<int:pk>/rota/block/", views.rota_block, name="rota_block"),
     path("networks/<int:pk>/rota/<int:turn_pk>/swap/", views.rota_swap, name="rota_swap"),

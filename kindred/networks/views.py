@@ -274,6 +274,8 @@ def detail(request, pk: int):
             "school_roles": Membership.Role.choices,
             "people_roles": forms.STAFF_ROLES,
             "partner_roles": forms.PARTNER_ROLE_CHOICES,
+            # Communities of communities (issue 23, item 5): its member networks, the ones it is in.
+            "links": selectors.links_summary(network, request.user, is_coordinator=is_coordinator),
             # What the apps inside a network (the board, ...) show on its page (networks/panels.py).
             "panels": panels_render(request, network),
         },

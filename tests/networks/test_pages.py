@@ -289,8 +289,9 @@ def test_directory_takes_the_same_few_queries_whatever_the_number_of_networks(
 # the network an estimate) + the events panel (its coming events; whether the person may make the network's
 # events is the access the page found already: networks.access.known_access) + the navigation's unread
 # count (issue 21.11), on each + the schools invited, waiting, counted (the network's own invitations; a
-# published run's: networks.selectors.invited_counts, issue 21.4).
-NETWORK_PAGE_QUERIES = 21
+# published run's: networks.selectors.invited_counts, issue 21.4) + the communities of communities it is
+# in (and, for its coordinators, the invitations into one: one query, issue 23 item 5).
+NETWORK_PAGE_QUERIES = 22
 # 10 + the navigation's unread count; the person's regional roles are read once a request
 # (accounts.access.regional_roles), for the navigation's "is this person a system leader" and for the
 # directory's networks of their regions alike (13 when each asked on its own) + the schools invited,
