@@ -6,6 +6,7 @@
 | coordinator of the network                 | yes   | yes              | yes               |
 | member of the network (staff of a member school, a person with a role) | yes | yes | no |
 | leader over an informal group's members (networks/access.py `may_moderate_group`) | yes | no (403) | yes |
+| a person of a network below a community of communities (networks/access.py `is_reached_through_links`), on the community's board | yes | no (403) | no |
 | someone who may see the network but is no member | 403 | 403           | 403               |
 | anyone else                                | 404   | 404              | 404               |
 """
@@ -19,10 +20,11 @@ from kindred.accounts.access import Access, is_site_admin
 from kindred.board.models import Attachment, Post, Thread
 from kindred.networks.access import (
     is_network_member,
+    is_reached_through_links,
     known_access,
     may_moderate_group,
-    member_network_ids,
     network_for_user,
+    reached_network_ids,
 )
 from kindred.networks.models import Network
 
@@ -42,9 +44,19 @@ def board_for_user(user, network_pk: int, *, post: bool = False, moderate: bool 
         return network
     member = is_network_member(user, network)
     network.viewer_is_member = member  # saves the views asking again
-    if not member and (post or not (is_site_admin(user) or may_moderate_group(user, network))):
+    # A community of communities' board is read by the people of its member networks (issue 23,
+    # item 5): its announcements reach them; they post nothing there.
+    reached = not member and not post and is_reached_through_links(user, network)
+    network.viewer_reads = member or reached  # reads as a member: read marks, follow or mute
+    if not member and (post or not (reached or is_site_admin(user) or may_moderate_group(user, network))):
         raise PermissionDenied("Only the network's members can read and write its board.")
     return network
+
+
+def may_start_thread(user, network: Network) -> bool:
+    """Who starts a thread on a board its members may write to: any member; on a community of
+    communities' board, whose threads are announcements to every member network, its coordinators."""
+    return not network.has_member_networks or known_access(user, network) == Access.WRITE
 
 
 def thread_for_user(user, pk: int, *, post: bool = False, moderate: bool = False) -> Thread:
@@ -76,4 +88,4 @@ def readable_networks_q(user, *, prefix: str = "") -> Q:
         return Q()
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{prefix}pk__in": []})
-    return Q(**{f"{prefix}pk__in": member_network_ids(user)})
+    return Q(**{f"{prefix}pk__in": reached_network_ids(user)})

@@ -6,14 +6,19 @@ they may read its board (members, site administrators, the leaders over an infor
 
 from kindred.accounts.access import is_site_admin
 from kindred.board.models import Thread
-from kindred.networks.access import is_network_member, may_moderate_group
+from kindred.networks.access import is_network_member, is_reached_through_links, may_moderate_group
 
 RECENT_THREADS = 5
 
 
 def recent_threads_context(request, network, count: int = RECENT_THREADS) -> dict:
     user = request.user
-    if not (is_site_admin(user) or is_network_member(user, network) or may_moderate_group(user, network)):
+    if not (
+        is_site_admin(user)
+        or is_network_member(user, network)
+        or is_reached_through_links(user, network)
+        or may_moderate_group(user, network)
+    ):
         return {"network": network, "threads": None}
     threads = Thread.objects.filter(network=network).order_by("-pinned", "-last_post_at", "-pk")[:count]
     return {"network": network, "threads": list(threads)}

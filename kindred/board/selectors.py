@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from kindred.accounts.models import SchoolStaff
 from kindred.board.models import Attachment, Notification, Post, PostReport, Thread, ThreadRead
 from kindred.networks import access as network_access
-from kindred.networks.models import Membership, NetworkRole
+from kindred.networks.models import MOST_LINKS_DEEP, Membership, NetworkLink, NetworkRole
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 30
@@ -48,7 +48,7 @@ def unread_counts_by_network(*, user, network_ids) -> dict[int, int]:
 def unread_total(*, user) -> int:
     if not user.is_authenticated:
         return 0
-    return _unread_posts(user).filter(network_id__in=network_access.member_network_ids(user)).count()
+    return _unread_posts(user).filter(network_id__in=network_access.reached_network_ids(user)).count()
 
 
 def unread_by_network(*, user) -> list[tuple[int, str, int]]:
@@ -56,7 +56,7 @@ def unread_by_network(*, user) -> list[tuple[int, str, int]]:
     (one query: the board's own read state, as `unread_total` counts it)."""
     rows = (
         _unread_posts(user)
-        .filter(network_id__in=network_access.member_network_ids(user))
+        .filter(network_id__in=network_access.reached_network_ids(user))
         .values("network_id", "network__name")
         .annotate(n=Count("id"))
         .order_by("-n", "network__name")
@@ -73,7 +73,7 @@ def unread_total_capped(*, user, cap: int = UNREAD_COUNT_CAP) -> int:
     so a page never counts a year of unread posts)."""
     if not user.is_authenticated:
         return 0
-    return _unread_posts(user).filter(network_id__in=network_access.member_network_ids(user))[:cap].count()
+    return _unread_posts(user).filter(network_id__in=network_access.reached_network_ids(user))[:cap].count()
 
 
 def board_threads(*, network, user, page: int | str = 1):
@@ -164,4 +164,35 @@ def member_network_ids(user_ids: list[int]) -> dict[int, set[int]]:
             user_id__in=user_ids, school_id__in=list(school_networks)
         ).values_list("user_id", "school_id"):
             networks[user_id] |= school_networks[school_id]
+    _with_communities_above(networks)
     return networks
+
+
+def _with_communities_above(networks: dict[int, set[int]]) -> None:
+    """Add to each person's networks the communities of communities above them, at every level
+    (issue 23, item 5): their announcements reach every member network's people in the same digest,
+    as `reached_network_ids` counts them unread. One query per level, for the whole chunk."""
+    below = set().union(*networks.values()) if networks else set()
+    parents_of: dict[int, set[int]] = defaultdict(set)
+    seen: set[int] = set()
+    for _level in range(MOST_LINKS_DEEP):
+        below -= seen
+        if not below:
+            break
+        seen |= below
+        level: set[int] = set()
+        for member_id, parent_id in (
+            NetworkLink.objects.active().filter(member_id__in=below).values_list("member_id", "parent_id")
+        ):
+            parents_of[member_id].add(parent_id)
+            level.add(parent_id)
+        below = level
+    if not parents_of:
+        return
+    for ids in networks.values():
+        todo = list(ids)
+        while todo:
+            for parent_id in parents_of.get(todo.pop(), ()):
+                if parent_id not in ids:
+                    ids.add(parent_id)
+                    todo.append(parent_id)

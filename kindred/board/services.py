@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kindred.audit.services import audit
 from kindred.board import delivery, tasks
-from kindred.board.access import can_moderate
+from kindred.board.access import can_moderate, may_start_thread
 from kindred.board.models import (
     Attachment,
     NotificationSettings,
@@ -145,6 +145,8 @@ def thread_create(*, network, by, title: str, body: str, files=(), pinned: bool 
     body = _clean_body(body)
     if pinned and not can_moderate(by, network):
         raise PermissionDenied(_("Only coordinators pin announcements."))
+    if not may_start_thread(by, network):
+        raise PermissionDenied(_("Only the coordinators post announcements to every member network."))
     ratelimit.check(
         Thread.objects.filter(created_by=by),
         person=by,

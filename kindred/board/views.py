@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from kindred.board.models import ThreadRead
 from kindred.core.actions import confirmation_page, confirmed, refusal_shown
 from kindred.core.attachments import download
 from kindred.library import selectors as library_selectors
-from kindred.networks.access import member_network_ids
+from kindred.networks.access import reached_network_ids
 from kindred.networks.models import Network
 
 LIBRARY_SHOWN = 10  # the library's matches shown beside the posts; the library's own search has them all
@@ -36,8 +37,9 @@ LIBRARY_SHOWN = 10  # the library's matches shown beside the posts; the library'
 @require_GET
 @login_required
 def boards(request):
-    """The boards of every network the person belongs to, with unread counts."""
-    networks = list(Network.objects.filter(pk__in=member_network_ids(request.user)).order_by("name"))
+    """The boards of every network the person belongs to (and of the communities of communities
+    above them, whose announcements reach them), with unread counts."""
+    networks = list(Network.objects.filter(pk__in=reached_network_ids(request.user)).order_by("name"))
     unread = selectors.unread_counts_by_network(user=request.user, network_ids=[n.pk for n in networks])
     for network in networks:
         network.unread = unread.get(network.pk, 0)
@@ -58,7 +60,10 @@ def board(request, network_pk: int):
             "page_obj": selectors.board_threads(
                 network=network, user=request.user, page=request.GET.get("page", 1)
             ),
-            "can_post": network.viewer_is_member and network.status != Network.Status.CLOSED,
+            "can_post": network.viewer_is_member
+            and network.status != Network.Status.CLOSED
+            and access.may_start_thread(request.user, network),
+            "announcements": network.has_member_networks,
             "can_moderate": moderator,
             "reports": selectors.open_reports(network=network) if moderator else [],
         },
@@ -69,6 +74,8 @@ def board(request, network_pk: int):
 @login_required
 def thread_create(request, network_pk: int):
     network = access.board_for_user(request.user, network_pk, post=True)
+    if not access.may_start_thread(request.user, network):
+        raise PermissionDenied("Only the coordinators post announcements to every member network.")
     form = ThreadForm(request.POST or None, request.FILES or None)
     moderator = access.can_moderate(request.user, network)
     if not moderator:
@@ -106,12 +113,13 @@ def _post_id(request) -> int | None:
 def thread_detail(request, pk: int):
     thread = access.thread_for_user(request.user, pk)
     member = thread.network.viewer_is_member
+    reads = thread.network.viewer_reads
     page_obj, last_read, level = selectors.thread_page(
         thread=thread, user=request.user, page=request.GET.get("page"), post_id=_post_id(request)
     )
     posts = list(page_obj.object_list)
     first_new = next((p.pk for p in posts if p.pk > last_read and p.author_id != request.user.pk), None)
-    if posts and member:
+    if posts and reads:
         services.thread_mark_read(thread=thread, user=request.user, up_to_post_id=posts[-1].pk)
     return render(
         request,
@@ -152,7 +160,9 @@ def post_reply(request, pk: int):
 @require_POST
 @login_required
 def thread_level(request, pk: int):
-    thread = access.thread_for_user(request.user, pk, post=True)
+    thread = access.thread_for_user(request.user, pk)
+    if not thread.network.viewer_reads:  # members, and the people a community's announcements reach
+        raise PermissionDenied("Only the board's readers follow or mute its threads.")
     form = LevelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose normal, following or muted."))
