@@ -18,8 +18,12 @@ def network_events_context(request, network: Network) -> dict:
     checked that the person may see the network, and its events follow the network."""
     user = request.user
     now = timezone.now()
+    # Its own events, and those shared by the communities of communities it is in, as far as the
+    # reader sees them (a public network's reader may not see a private community above it).
     coming = selectors.entries(
-        Event.objects.filter(network=network, status=Event.Status.SCHEDULED),
+        selectors.network_events(network).filter(
+            access.events_visible_q(user), status=Event.Status.SCHEDULED
+        ),
         window_start=now,
         window_end=now + timedelta(days=AHEAD_DAYS),
     )

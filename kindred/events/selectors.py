@@ -13,7 +13,7 @@ from kindred.accounts.models import Organisation, SchoolStaff, User
 from kindred.engine import recurrence, terms
 from kindred.events.access import events_visible_q
 from kindred.events.models import SKIP_FORMAT, Event, OccurrenceChange, Registration, TermPeriod
-from kindred.networks.access import member_network_ids
+from kindred.networks.access import ancestor_ids, reached_network_ids
 from kindred.networks.models import Network
 from kindred.schools.models import Region, School
 
@@ -219,13 +219,22 @@ def region_events(user: User, region) -> QuerySet[Event]:
     )
 
 
+def network_events(network) -> QuerySet[Event]:
+    """A network's calendar: its own events and those of the communities of communities it is a
+    member of, at every level (their events are shared with every member network). Filter it by
+    `events_visible_q` for the reader."""
+    return Event.objects.filter(Q(network=network) | Q(network_id__in=ancestor_ids(network)))
+
+
 def person_events(user: User) -> QuerySet[Event]:
-    """A person's calendar: events of their networks, their schools, their region, and those they registered for."""
+    """A person's calendar: events of their networks (and of the communities of communities above
+    them, whose events are shared with every member network: issue 23, item 5), their schools, their
+    region, and those they registered for."""
     school_ids = SchoolStaff.objects.filter(user=user).values("school_id")
     region_ids = SchoolStaff.objects.filter(user=user).values("school__region_id")
     registered = Registration.objects.active().filter(user=user).values("event_id")
     return Event.objects.filter(
-        Q(network_id__in=member_network_ids(user))
+        Q(network_id__in=reached_network_ids(user))
         | Q(school_id__in=school_ids)
         | Q(region_id__in=region_ids)
         | Q(pk__in=registered)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -152,7 +153,7 @@ def network_calendar(request, pk: int):
     }
     return _calendar_page(
         request,
-        Event.objects.filter(access.events_visible_q(request.user), network=network),
+        selectors.network_events(network).filter(access.events_visible_q(request.user)),
         title=_("Calendar of %(name)s") % {"name": network.display_name},
         extra=extra,
     )
@@ -618,10 +619,16 @@ def _feed_since() -> datetime:
 
 @require_GET
 def feed_network(request, pk: int):
-    """A public network's events, for calendar clients (no sign-in: they cannot sign in). Private
-    networks' events are only in their members' personal feeds."""
+    """A public network's events, for calendar clients (no sign-in: they cannot sign in), with those
+    shared by the public communities of communities it is in. Private networks' events are only in
+    their members' personal feeds."""
     network = get_object_or_404(Network, pk=pk, visibility=Network.Visibility.PUBLIC)
-    events = feeds.feed_events(Event.objects.filter(network=network), since=_feed_since())
+    events = feeds.feed_events(
+        selectors.network_events(network).filter(
+            Q(network=network) | Q(network__visibility=Network.Visibility.PUBLIC)
+        ),
+        since=_feed_since(),
+    )
     return _ics(
         feeds.calendar(
             events,
