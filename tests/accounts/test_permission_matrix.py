@@ -286,6 +286,87 @@ def _organisation(world: World):
     return world.extra["organisation"]
 
 
+def _communities(world: World) -> dict:
+    """A community of communities and its member networks (world_build makes it)."""
+    return world.extra["communities"]
+
+
+def _communities_world(personas, school_x, school_y, private_network) -> dict:
+    """The private community of communities of region A, coordinated by its system leader, with the
+    private network of school X and a private sibling of school Y (coordinated by the site admin)
+    as member networks, one announcement, one shared event; a public network of X's leader invited."""
+    from datetime import UTC, datetime
+
+    from kindred.board.services import thread_create
+    from kindred.events.models import Event
+    from kindred.events.services import event_create
+    from kindred.networks.links import link_decide, link_invite
+    from kindred.networks.models import Network
+    from kindred.networks.services import membership_add, network_create
+
+    leader = personas["system_leader"]
+    parent = network_create(
+        name="Matrix communities",
+        kind=Network.Kind.NETWORKS,
+        region=school_x.region,
+        by=leader,
+        visibility=Network.Visibility.PRIVATE,
+        status=Network.Status.ACTIVE,
+    )
+    sibling = network_create(
+        name="Matrix sibling",
+        kind=Network.Kind.CLUSTER,
+        region=school_y.region,
+        by=personas["site_admin"],
+        visibility=Network.Visibility.PRIVATE,
+    )
+    membership_add(network=sibling, school=school_y, by=personas["site_admin"])
+    invited = network_create(
+        name="Matrix invited",
+        kind=Network.Kind.COMMUNITY,
+        region=school_x.region,
+        by=personas["school_leader_x"],
+    )
+    link = link_invite(parent=parent, member=private_network, by=leader)
+    link_decide(link=link, accept=True, by=personas["school_leader_x"])
+    sibling_link = link_invite(parent=parent, member=sibling, by=leader)
+    link_decide(link=sibling_link, accept=True, by=personas["site_admin"])
+    announcement = thread_create(
+        network=parent, by=leader, title="Matrix announcement", body="To every network"
+    )
+    event = event_create(
+        by=leader,
+        network=parent,
+        kind=Event.Kind.TRAINING,
+        title="Matrix shared training",
+        starts_at=datetime(2030, 2, 5, 16, tzinfo=UTC),
+        ends_at=datetime(2030, 2, 5, 17, tzinfo=UTC),
+        time_zone="Europe/London",
+    )
+    sibling_event = event_create(
+        by=personas["site_admin"],
+        network=sibling,
+        kind=Event.Kind.MEETING,
+        title="Matrix sibling meeting",
+        starts_at=datetime(2030, 2, 6, 16, tzinfo=UTC),
+        ends_at=datetime(2030, 2, 6, 17, tzinfo=UTC),
+        time_zone="Europe/London",
+    )
+    return {
+        "communities": {
+            "parent": parent,
+            "member": private_network,
+            "sibling": sibling,
+            "sibling_link": sibling_link,
+            "invited": invited,
+            "invitation": link_invite(parent=parent, member=invited, by=leader),
+            "announcement": announcement,
+            "event": event,
+            "sibling_event": sibling_event,
+        }
+    }
+
+
 def _group(world: World):
     """The informal group teacher X started (world_build: school Y is a member)."""
     return world.extra["group"]
@@ -552,6 +633,32 @@ RULES: dict[str, Rule] = {
     "networks:person_end": Rule(network_x_write(302), lambda w: w.fresh_role(), "post"),
     "networks:partner_invite": Rule(
         network_x_write(400), lambda w: f"/networks/{w.extra['network'].pk}/partners/invite/", "post"
+    ),
+    # Communities of communities (issue 23, item 5): the private "Matrix communities" (region A's
+    # system leader coordinates it) has the private network (school X) and a private sibling (school
+    # Y, the site admin coordinates it) as member networks, so X's and Y's staff read it; the public
+    # "Matrix invited" (X's leader coordinates it) is invited. tests/accounts/
+    # test_permission_matrix_nested.py asks its board, calendar, events and the sibling's pages.
+    "networks:links": Rule(
+        statuses(200, no_school_user=404, anonymous=302),
+        lambda w: f"/networks/{_communities(w)['parent'].pk}/networks/",
+    ),
+    # Writes with an empty form: those allowed get the problem page (400).
+    "networks:link_invite": Rule(
+        statuses(403, site_admin=400, system_leader=400, no_school_user=404, anonymous=302),
+        lambda w: f"/networks/{_communities(w)['parent'].pk}/networks/invite/",
+        "post",
+    ),
+    "networks:link_decide": Rule(
+        network_x_write(400),
+        lambda w: f"/networks/{_communities(w)['invited'].pk}/networks/{_communities(w)['invitation'].pk}/decide/",
+        "post",
+    ),
+    # Ending a membership without a reason: the problem page (400) for either side's coordinators.
+    "networks:link_end": Rule(
+        statuses(403, site_admin=400, system_leader=400, no_school_user=404, anonymous=302),
+        lambda w: f"/networks/{_communities(w)['parent'].pk}/networks/{_communities(w)['sibling_link'].pk}/end/",
+        "post",
     ),
     # Partner organisations' pages (issue 23, item 4): anyone signed in; their people are listed
     # to themselves and site admins (tests/accounts/test_partners.py).
@@ -1146,6 +1253,7 @@ ADMIN_FORBIDDEN = {
             "networks_membership",
             "networks_networkrole",
             "networks_membershiprequest",
+            "networks_networklink",
             "networks_rotaturn",
             "networks_rotablockeddate",
             "networks_connection",
@@ -1273,7 +1381,8 @@ def world_build(personas, school_x, school_y, network_x, settings, tmp_path) -> 
             "action": action,
             "consultation": consultation,
             **_council_world(personas, school_x),
-            **_networks_world(personas, school_x),
+            **(networks := _networks_world(personas, school_x)),
+            **_communities_world(personas, school_x, school_y, networks["private_network"]),
             **_group_world(personas, school_y),
             **_board_world(network_x, personas["teacher_x"], settings, tmp_path),
             **_brokering_world(personas, school_x, school_y),
