@@ -106,6 +106,15 @@ ENGLISH: dict = {
             ["Yes please. Year 6 or Year 2?", "Both, if we have time; Year 6 first."],
         ),
     ],
+    "communities": {
+        "name": "Schools of the valley together",
+        "purpose": "The valley's community and subject networks, with one board for news that reaches them all.",
+        "message": "Would your network join the valley's community of communities?",
+        "announcement": "One training day for every network this term",
+        "body": "Every network of the valley meets on one day this term: a morning of workshops chosen by the networks themselves, then each network's own meeting in the afternoon. Please tell your network's people and put the date in your calendars.",
+        "event": "The valley's training day for every network",
+        "event_place": "The valley's secondary school, main hall",
+    },
     "partners": {
         "university": "University of the Valleys, School of Education",
         "website": "https://education.example.ac.uk/",
@@ -328,6 +337,15 @@ ARABIC: dict = {
             ["نعم من فضلكم. الصف السادس أم الثاني؟", "كلاهما إن اتسع الوقت؛ السادس أولًا."],
         ),
     ],
+    "communities": {
+        "name": "مدارس الوادي معًا",
+        "purpose": "شبكات الوادي المجتمعية وشبكات المواد، بلوحة واحدة لأخبار تصل إليها كلها.",
+        "message": "هل تنضم شبكتكم إلى مجتمع مجتمعات الوادي؟",
+        "announcement": "يوم تدريبي واحد لكل الشبكات هذا الفصل",
+        "body": "تلتقي كل شبكات الوادي في يوم واحد هذا الفصل: صباح من ورش العمل تختارها الشبكات نفسها، ثم اجتماع كل شبكة بعد الظهر. أبلغوا أعضاء شبكاتكم وسجّلوا التاريخ في تقاويمكم.",
+        "event": "يوم الوادي التدريبي لكل الشبكات",
+        "event_place": "مدرسة الوادي الثانوية، القاعة الكبرى",
+    },
     "partners": {
         "university": "جامعة الوادي، كلية التربية",
         "website": "https://education.example.edu.eg/",
@@ -559,6 +577,15 @@ WELSH: dict = {
             ],
         ),
     ],
+    "communities": {
+        "name": "Ysgolion y cwm gyda'i gilydd",
+        "purpose": "Rhwydweithiau cymuned a phwnc y cwm, gydag un bwrdd ar gyfer newyddion sy'n cyrraedd pob un.",
+        "message": "A fyddai eich rhwydwaith yn ymuno â chymuned cymunedau'r cwm?",
+        "announcement": "Un diwrnod hyfforddi i bob rhwydwaith y tymor hwn",
+        "body": "Mae pob rhwydwaith yn y cwm yn cyfarfod ar un diwrnod y tymor hwn: bore o weithdai a ddewiswyd gan y rhwydweithiau eu hunain, yna cyfarfod pob rhwydwaith yn y prynhawn. Dywedwch wrth bobl eich rhwydwaith a rhowch y dyddiad yn eich calendrau.",
+        "event": "Diwrnod hyfforddi'r cwm i bob rhwydwaith",
+        "event_place": "Ysgol uwchradd y cwm, y brif neuadd",
+    },
     "partners": {
         "university": "Prifysgol y Cymoedd, Ysgol Addysg",
         "website": "https://education.example.ac.uk/",

@@ -32,8 +32,23 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute("select count(*) from evidence_familymember").fetchone()[0] > 0
         assert db.execute("select count(*) from evidence_supportcategory").fetchone()[0] > 0
         assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1
-        # community, subject, cluster, partnership, and the exams officers' informal group
-        assert db.execute("select count(distinct kind) from networks_network").fetchone()[0] == 5
+        # community, subject, cluster, partnership, the exams officers' informal group, and a community
+        # of communities over the coordinator's first two networks (issue 23 item 5), with its
+        # announcement and event
+        assert db.execute("select count(distinct kind) from networks_network").fetchone()[0] == 6
+        assert (
+            db.execute(
+                "select count(*) from networks_networklink where status = 'active'"
+                " and parent_id = (select id from networks_network where kind = 'networks')"
+            ).fetchone()[0]
+            == 2
+        )
+        assert (
+            db.execute(
+                "select count(*) from events_event where network_id = (select id from networks_network where kind = 'networks')"
+            ).fetchone()[0]
+            == 1
+        )
         assert db.execute("select count(*) from networks_rotaturn").fetchone()[0] > 0
         # Every active demo network has threads on its board, one of them a pinned announcement.
         assert db.execute("select count(distinct network_id) from board_thread").fetchone()[0] >= 4

@@ -1,8 +1,10 @@
-"""The demo's networks: one of every kind, living (history, rota), the coordinator coordinating two."""
+"""The demo's networks: one of every kind, living (history, rota), the coordinator coordinating two, and
+a community of communities over those two with an announcement and a shared event."""
 
 import pytest
 
 from kindred.accounts.models import SchoolStaff, User
+from kindred.demo.communities import demo_communities_create
 from kindred.demo.networks import demo_networks_create
 from kindred.networks.models import Membership, Network, NetworkRole, RotaTurn
 from kindred.networks.selectors import people_search
@@ -24,9 +26,37 @@ def demo(region_a):
     return networks, coordinator, teacher
 
 
-def test_every_kind_of_network_is_in_the_demo(demo):
-    # the informal groups among them (an exams officers' group is one only where started from below)
+@pytest.fixture
+def communities(demo, region_a, system_leader):
+    networks, coordinator, _ = demo
+    return demo_communities_create(
+        region=region_a, leader=system_leader, coordinator=coordinator, networks=networks
+    )
+
+
+def test_every_kind_of_network_is_in_the_demo(demo, communities):
+    # the informal groups among them (an exams officers' group is one only where started from below),
+    # and the community of communities over the coordinator's two first networks
     assert set(Network.objects.values_list("kind", flat=True)) == set(Network.Kind.values)
+
+
+def test_the_demo_community_of_communities_reaches_both_networks_people(demo, communities):
+    from kindred.board.selectors import unread_total
+    from kindred.events.selectors import network_events
+    from kindred.networks.access import network_member_users
+    from kindred.networks.models import NetworkLink
+
+    networks, _, _ = demo
+    parent = communities["network"]
+    assert set(NetworkLink.objects.active().filter(parent=parent).values_list("member_id", flat=True)) == {
+        networks[0].pk,
+        networks[1].pk,
+    }
+    assert communities["announcement"].pinned
+    for member in networks[:2]:
+        someone = network_member_users(member).exclude(network_roles__network=parent).first()
+        assert unread_total(user=someone) >= 1
+        assert communities["event"] in network_events(member)
 
 
 def test_the_demo_coordinator_coordinates_two_networks(demo):

@@ -21,6 +21,7 @@ from kindred.board.models import Thread
 from kindred.board.reply_address import reply_address
 from kindred.board.webpush import vapid_keys_generate
 from kindred.demo.board import demo_threads_create
+from kindred.demo.communities import demo_communities_create
 from kindred.demo.council import demo_council_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
@@ -338,7 +339,8 @@ def selfeval_demo(accounts: dict[str, User]) -> dict:
 @transaction.atomic
 def demo_accounts_create() -> dict[str, User]:
     """The demo's people: a site administrator, a system leader, a network coordinator, a teacher and a
-    university partner (an expert in the coordinator's first network, hosting a seminar)."""
+    university partner (an expert in the coordinator's first network, hosting a seminar); the system
+    leader's community of communities over the coordinator's first two networks."""
     region = Region.objects.annotate(n=Count("schools")).order_by("-n", "code").first()
     schools = School.objects.filter(region=region).order_by("registry_id")
     lead_school, teacher_school = schools[0], schools[1]
@@ -367,6 +369,7 @@ def demo_accounts_create() -> dict[str, User]:
         region=region, coordinator=coordinator, admin=admin, password=DEMO_PASSWORD
     )
     demo_council_create(region=region, leader=leader, coordinator=coordinator, teacher=teacher)
+    demo_communities_create(region=region, leader=leader, coordinator=coordinator, networks=networks)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
