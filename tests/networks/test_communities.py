@@ -81,7 +81,9 @@ def test_an_invited_network_joins_only_when_its_coordinator_accepts(
     link = link_decide(link=link, accept=True, by=school_leader_x)
     assert link.status == NetworkLink.Status.ACTIVE and link.decided_by == school_leader_x
     assert list(
-        AuditEvent.objects.filter(action__startswith="network_link.").order_by("pk").values_list("action", flat=True)
+        AuditEvent.objects.filter(action__startswith="network_link.")
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == [
         "network_link.invited",
         "network_link.accepted",
