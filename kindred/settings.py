@@ -256,6 +256,11 @@ EASTERN_ARABIC_DIGITS: list[str] | None = (
 # The country profile (kindred/countries/<COUNTRY>.yaml): its words for the registry's levels,
 # phases, school types, school year, coordinate bounds and measure labels.
 COUNTRY = env_str("COUNTRY", "eng")
+# Several countries in one installation (docs/countries.md): the codes of the other profiles whose
+# schools this installation holds (an exam board's communities in many countries, a ministry with
+# devolved nations). COUNTRY stays the default: a school or region that names no country is in it.
+# Unset, the installation has one country and behaves as it always did.
+COUNTRIES = env_list("COUNTRIES", [])
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,9 @@
 school year and bounds (the map's, and those outside which an import refuses a school's location).
 
 A profile is a YAML file beside this module (`eng.yaml`, `wls.yaml`, `eg.yaml`); the COUNTRY
-setting picks one. Every user-facing word in a profile is given per language code ("en", "cy",
+setting picks the installation's default one, and COUNTRIES names any others it also holds (several
+countries in one installation: each school and region carries its country's code, and
+`profile(school.country_code)` gives its words). Every user-facing word in a profile is given per language code ("en", "cy",
 "ar"); a language the profile does not give falls back to English. Templates never name a
 country's levels themselves: they say {{ words.authority }} (see core/context_processors.py),
 and Python calls `profile().word("authority")`. docs/countries.md describes the format.
@@ -229,6 +231,27 @@ def load(code: str) -> Profile:
     return profile_parse(yaml.safe_load(path.read_text(encoding="utf-8")), where=path.name)
 
 
-def profile() -> Profile:
-    """The profile the COUNTRY setting selects."""
-    return load(settings.COUNTRY)
+def default_code() -> str:
+    """The installation's default country (the COUNTRY setting): a new school's or region's country
+    unless it names another. A function, so that the models' default follows the setting."""
+    return settings.COUNTRY
+
+
+def codes() -> list[str]:
+    """The installation's countries: the default (COUNTRY) first, then COUNTRIES' others in order."""
+    others = [code for code in getattr(settings, "COUNTRIES", None) or [] if code != settings.COUNTRY]
+    return [settings.COUNTRY, *dict.fromkeys(others)]
+
+
+def several() -> bool:
+    """Whether the installation holds more than one country (pages then name each school's country)."""
+    return len(codes()) > 1
+
+
+def installed() -> list[Profile]:
+    return [load(code) for code in codes()]
+
+
+def profile(code: str | None = None) -> Profile:
+    """The profile of the country `code` names; without one, the installation's default (COUNTRY)."""
+    return load(code or settings.COUNTRY)

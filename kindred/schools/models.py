@@ -18,12 +18,20 @@ class Region(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=100, blank=True)
+    # The country profile (kindred/countries/) the region sits in: its authorities and schools too.
+    country_code = models.CharField(
+        _("country profile"), max_length=16, default=countries.default_code, db_index=True
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def country_profile(self) -> countries.Profile:
+        return countries.profile(self.country_code)
 
 
 class LocalAuthority(models.Model):
@@ -100,6 +108,12 @@ class School(ChoiceLabels, ChangeTracked):
         Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools"
     )
     country = models.CharField(_("country"), max_length=100, blank=True)
+    # The country profile (kindred/countries/) the school belongs to: its words, measures, bounds, time
+    # zone and school year, and the country its evidence is computed within. The installation's default
+    # country (COUNTRY) unless an import or the generator names another.
+    country_code = models.CharField(
+        _("country profile"), max_length=16, default=countries.default_code, db_index=True
+    )
     town = models.CharField(_("town"), max_length=100, blank=True)
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
@@ -148,11 +162,16 @@ class School(ChoiceLabels, ChangeTracked):
     @property
     def phase_label(self) -> str:
         """The phase in the country's own words (Egypt's "Preparatory" for middle), in the active language."""
-        return countries.profile().phase_label(self.phase, str(self.get_phase_display()))
+        return self.country_profile.phase_label(self.phase, str(self.get_phase_display()))
 
     @property
     def school_type_label(self) -> str:
-        return countries.profile().school_type_label(self.school_type)
+        return self.country_profile.school_type_label(self.school_type)
+
+    @property
+    def country_profile(self) -> countries.Profile:
+        """The school's own country's profile (several countries may share an installation)."""
+        return countries.profile(self.country_code)
 
 
 class SchoolLink(models.Model):
