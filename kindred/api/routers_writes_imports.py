@@ -80,6 +80,7 @@ def import_start(request: HttpRequest, file: File[UploadedFile], fields: Form[Im
         sheet=sheet_value(data["sheet"]),
         skip_bad_rows=data["skip_bad_rows"],
         decimal_comma=data["decimal_comma"],
+        country=data["country"],
         by=user,
     )
     return Status(202, job_row(job))

@@ -184,3 +184,9 @@ class ImportIn(Schema):
     sheet: str = Field("", max_length=100, pattern=TEXT)
     skip_bad_rows: bool = False
     decimal_comma: bool = False
+    country: str = Field(
+        "",
+        max_length=16,
+        pattern=TEXT,
+        description="For a schools file: the country (profile code) its schools are in; default the installation's.",
+    )

@@ -75,6 +75,7 @@ class SchoolAdmin(admin.ModelAdmin):
                 sheet=_sheet(form.cleaned_data["sheet"]),
                 skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                 decimal_comma=form.cleaned_data["decimal_comma"],
+                country=form.cleaned_data["country"],
                 by=request.user,
             )
             return redirect(job)

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.schools.catalogue import MEASURES
 from kindred.schools.importing import ImportKind
 from kindred.schools.importing.builder import TARGETS
@@ -66,6 +67,14 @@ class ImportForm(forms.Form):
         ),
     )
 
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_(
+            "For a schools file: the country its schools, regions and authorities are in (its bounds check the coordinates)."
+        ),
+    )
+
     skip_bad_rows = forms.BooleanField(
         label=_("Skip rows with problems and import the rest"),
         required=False,
@@ -84,6 +93,11 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         saved = [(m.name, f"{m.name}: {m.description}") for m in SavedMapping.objects.all()]
         self.fields["mapping"].choices = [("", "—"), *ready_mapping_choices(), *saved]
+        # Several countries in one installation: the installation's own, the default first; with one
+        # country the field stays (empty means the default) but offers only it.
+        self.fields["country"].choices = [("", "—")] + [
+            (p.code, p.country_name()) for p in countries.installed()
+        ]
 
     def clean(self):
         cleaned = super().clean()

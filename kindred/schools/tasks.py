@@ -54,6 +54,7 @@ def import_file(
     sheet: str | int | None = None,
     skip_bad_rows: bool = False,
     decimal_comma: bool = False,
+    country: str = "",
 ) -> None:
     """Import an uploaded file (a name under MEDIA_ROOT) for `job_id`, recording the report on the job.
 
@@ -86,6 +87,7 @@ def import_file(
                     sheet=sheet,
                     skip_bad_rows=skip_bad_rows,
                     decimal_comma=decimal_comma,
+                    country=country or None,
                 )
             elif kind == ImportKind.LINKS:
                 report = links_import(path=path, progress=progress, by=job.created_by)
@@ -126,12 +128,14 @@ def import_upload_start(
     sheet: str | int | None = None,
     skip_bad_rows: bool = False,
     decimal_comma: bool = False,
+    country: str = "",
     by=None,
 ) -> Job:
     """Queue the import of an uploaded file as a background job: a new upload (saved under
     MEDIA_ROOT/imports/), or one already `stored` there (by the mapping builder).
 
-    `mapping`: a ready mapping's name or a mapping file's path; `mapping_label` names it on the job."""
+    `mapping`: a ready mapping's name or a mapping file's path; `mapping_label` names it on the job;
+    `country`: a schools file's country (default the installation's)."""
     if stored is None:
         assert upload is not None
         stored = upload_store(upload=upload)
@@ -155,6 +159,7 @@ def import_upload_start(
             sheet=sheet,
             skip_bad_rows=skip_bad_rows,
             decimal_comma=decimal_comma,
+            country=country,
         )
     )
     return job

@@ -7,6 +7,7 @@ reading (bytes to rows) -> mapping (what the columns mean) -> cleaning (cell tex
 from kindred.schools.importing.mapping import MappingError, mapping_load, ready_mappings
 from kindred.schools.importing.report import ImportFailed, ImportReport, Problem
 from kindred.schools.importing.service import (
+    CountryNotInstalled,
     ImportKind,
     links_import,
     measures_import,
@@ -14,6 +15,7 @@ from kindred.schools.importing.service import (
 )
 
 __all__ = [
+    "CountryNotInstalled",
     "ImportFailed",
     "ImportKind",
     "ImportReport",

@@ -121,6 +121,9 @@ class Plan:
     authorities: dict[str, PlannedPlace] = field(default_factory=dict)
     regions: dict[str, PlannedPlace] = field(default_factory=dict)
     measure_specs: list[MeasureSpec] = field(default_factory=list)
+    # The country (profile code) the schools, regions and authorities it creates are in; "" for the
+    # installation's default (docs/countries.md, "Several countries in one installation").
+    country: str = ""
     kept_rows: list[int] = field(default_factory=list)  # rows not skipped: each is created/updated/unchanged
     # A plan with a problem is never written, so what it would write is dropped as soon as it has one
     # (memory stays bounded for a file with millions of problems) — unless its bad rows are to be
@@ -172,6 +175,26 @@ def rows_with_problems_skip(plan: Plan) -> None:
         plan.authorities = {c: p for c, p in plan.authorities.items() if not bad(p.row)}
         named = {p.region for p in plan.authorities.values()}
         plan.regions = {c: p for c, p in plan.regions.items() if c in named}
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """What the registry already holds in countries other than the import's: region codes,
+    authority codes (an authority is in its region's country) and school ids, each with its
+    country's code. A row naming one of them is refused: an import writes into its own country only.
+    Empty in an installation with one country."""
+
+    regions: dict[str, str] = field(default_factory=dict)
+    authorities: dict[str, str] = field(default_factory=dict)
+    schools: dict[str, str] = field(default_factory=dict)
+
+
+ELSEWHERE_PLACE = gettext_noop(
+    "this %(what)s is in another country (%(other)s); the import is for %(country)s"
+)
+ELSEWHERE_SCHOOL = gettext_noop(
+    "this school is in another country (%(other)s); the import is for %(country)s"
+)
 
 
 def _new_plan(table: Table, *, file: str) -> Plan:
@@ -274,18 +297,24 @@ def plan_schools_file(
     file: str = "",
     progress: Progress = no_progress,
     keep_when_failing: bool = False,
+    country: str = "",
+    elsewhere: Elsewhere | None = None,
 ) -> Plan:
     """Check every row of a file read through a schools mapping; nothing is written.
 
     `limits`: each measure's unit and valid range (by code); `year`: the year of measures the
     mapping gives none for (the command line's --year); `bounds`: the country's (south, west,
     north, east), unless the mapping declares its own; `keep_when_failing`: keep what the rows
-    would write after a problem is found (to skip the bad rows, or to preview them).
+    would write after a problem is found (to skip the bad rows, or to preview them); `country`: the
+    country the file's schools and places are in (default: the installation's), and `elsewhere`
+    what the registry holds in other countries (a row naming it is a problem).
     """
     plan = _new_plan(table, file=file)
     plan.keep_when_failing = keep_when_failing
+    plan.country = country
+    elsewhere = elsewhere or Elsewhere()
     if mapping.rows == "authorities":
-        return _plan_authorities(table, mapping, plan, progress)
+        return _plan_authorities(table, mapping, plan, progress, elsewhere)
     plan.update = mapping.update
     plan.measure_specs = _specs_for(mapping)
     if mapping.needs_year() and year is None:
@@ -301,6 +330,7 @@ def plan_schools_file(
     if plan.report.problems or _missing_columns(table, mapping.columns(), plan):
         return plan
     checker = _RowChecker(plan, mapping, table.column_index(), limits or {}, year, mapping.bounds or bounds)
+    checker.elsewhere = elsewhere
     total = table.estimated_rows
     done = 0
     for done, (row, cells) in enumerate(table.rows(), start=1):
@@ -365,7 +395,8 @@ class _RowChecker:
     def __init__(self, plan, mapping, index, limits, year, bounds):
         self.plan, self.mapping, self.index, self.limits = plan, mapping, index, limits
         self.year = year
-        self.bounds = bounds or countries.profile().bounds.south_west_north_east
+        self.bounds = bounds or countries.profile(plan.country).bounds.south_west_north_east
+        self.elsewhere = Elsewhere()
         self.id_at = [index[c] for c in mapping.id_columns]
         self.template = [
             (piece, index[piece.column] if piece.column else None) for piece in mapping.id_template
@@ -438,6 +469,10 @@ class _RowChecker:
             self.problem(row, mapping.id_column, gettext_noop("an id longer than 32 characters"), registry_id)
             return
         self.seen[registry_id] = row
+        other = self.elsewhere.schools.get(registry_id)
+        if other is not None and mapping.writes_schools:
+            self.problem(row, mapping.id_column, self.elsewhere_said(ELSEWHERE_SCHOOL, other), registry_id)
+            return
         unknown = not mapping.create and registry_id not in existing_ids
         mark = self.mark() if unknown else None
         if mapping.writes_schools:
@@ -632,13 +667,28 @@ class _RowChecker:
         if mapping.easting and mapping.northing:
             ok = self.grid_point(row, cells, values) and ok
         school = PlannedSchool(row, registry_id, values)
-        for attribute, place, places, what in [
-            ("authority", mapping.local_authority, self.plan.authorities, self.authority_word),
-            ("region", mapping.region, self.plan.regions, self.region_word),
+        for attribute, place, places, what, other_places in [
+            (
+                "authority",
+                mapping.local_authority,
+                self.plan.authorities,
+                self.authority_word,
+                self.elsewhere.authorities,
+            ),
+            ("region", mapping.region, self.plan.regions, self.region_word, self.elsewhere.regions),
         ]:
             if place is not None:
-                setattr(school, attribute, self.place(row, cells, place, places, what))
+                code = self.place(row, cells, place, places, what)
+                other = other_places.get(code) if code else None
+                if other is not None:
+                    column = place.code or place.name or ""
+                    self.problem(row, column, self.elsewhere_said(ELSEWHERE_PLACE, other, what=what), code)
+                    ok = False
+                setattr(school, attribute, code)
         return school if ok else None
+
+    def elsewhere_said(self, text: str, other: str, **params) -> Said:
+        return Said(text, other=other, country=self.plan.country or countries.default_code(), **params)
 
     def place(self, row: int, cells: list[str], place: CodeName, places: dict, what: str) -> str | None:
         """The code of a school's local authority or region (made from its name when the file has
@@ -1002,7 +1052,9 @@ def _add_measure(
     )
 
 
-def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Progress) -> Plan:
+def _plan_authorities(
+    table: Table, mapping: Mapping, plan: Plan, progress: Progress, elsewhere: Elsewhere
+) -> Plan:
     if _missing_columns(table, mapping.columns(), plan) or plan.report.problems:
         return plan
     index = table.column_index()
@@ -1035,6 +1087,15 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
                 Problem(row, authority.name, gettext_noop("a local authority needs a name"), "")
             )
             continue
+        if code in elsewhere.authorities:
+            said = Said(
+                ELSEWHERE_PLACE,
+                what=Said(gettext_noop("local authority")),
+                other=elsewhere.authorities[code],
+                country=plan.country or countries.default_code(),
+            )
+            plan.report.problems.append(Problem(row, authority.key, said, code))
+            continue
         region_code = ""
         if region is not None:
             region_name = " ".join(cells[index[region.name]].split()) if region.name else None
@@ -1050,6 +1111,16 @@ def _plan_authorities(table: Table, mapping: Mapping, plan: Plan, progress: Prog
                     )
             if not region.code and region_name:
                 region_code = place_code(region_name)
+            other = elsewhere.regions.get(region_code) if region_code else None
+            if other is not None:
+                said = Said(
+                    ELSEWHERE_PLACE,
+                    what=Said(gettext_noop("region")),
+                    other=other,
+                    country=plan.country or countries.default_code(),
+                )
+                plan.report.problems.append(Problem(row, region.key, said, region_code))
+                continue
             if region_code:
                 _place(
                     plan,

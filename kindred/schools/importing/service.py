@@ -8,16 +8,18 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from kindred import countries
 from kindred.audit.services import audit
 from kindred.core.models import Job
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.core.storage import UploadStorage
 from kindred.schools.catalogue import MEASURES, MeasureSpec
 from kindred.schools.importing.links import plan_links_file
 from kindred.schools.importing.mapping import Mapping, definitions_load, mapping_load, mapping_parse
 from kindred.schools.importing.planning import (
+    Elsewhere,
     Limits,
     plan_measures_file,
     plan_schools_file,
@@ -27,7 +29,14 @@ from kindred.schools.importing.reading import open_table
 from kindred.schools.importing.report import ImportFailed, ImportReport
 from kindred.schools.importing.uploads import UPLOAD_DIR
 from kindred.schools.importing.writing import links_plan_write, plan_write
-from kindred.schools.models import MeasureDefinition, SavedMapping, School, SchoolLink
+from kindred.schools.models import (
+    LocalAuthority,
+    MeasureDefinition,
+    Region,
+    SavedMapping,
+    School,
+    SchoolLink,
+)
 
 
 class ImportKind(models.TextChoices):
@@ -64,6 +73,49 @@ def _write_audited(
     return report
 
 
+class CountryNotInstalled(ValueError):
+    """An import named a country the installation does not hold (COUNTRY, COUNTRIES): nothing is read
+    or written. Raised with a `Said`, so a job keeps the reason in each reader's language."""
+
+
+def import_country(code: str | None) -> str:
+    """The country an import's schools, regions and authorities are in: `code`, or the installation's
+    default; a code that is not one of the installation's countries is refused (CountryNotInstalled)."""
+    code = (code or "").strip() or countries.default_code()
+    if code not in countries.codes():
+        raise CountryNotInstalled(
+            Said(
+                gettext_noop("The country %(code)s is not one of this installation's countries (%(codes)s)."),
+                code=code,
+                codes=", ".join(countries.codes()),
+            )
+        )
+    return code
+
+
+def elsewhere_of(country: str) -> Elsewhere:
+    """What the registry holds in countries other than `country` (nothing in a one-country installation)."""
+    if not countries.several():
+        return Elsewhere()
+    # An authority is in its region's country; one without a region, in its schools' country.
+    authorities = dict(
+        School.objects.filter(local_authority__isnull=False)
+        .exclude(country_code=country)
+        .values_list("local_authority__code", "country_code")
+        .distinct()
+    )
+    authorities.update(
+        LocalAuthority.objects.filter(region__isnull=False)
+        .exclude(region__country_code=country)
+        .values_list("code", "region__country_code")
+    )
+    return Elsewhere(
+        regions=dict(Region.objects.exclude(country_code=country).values_list("code", "country_code")),
+        authorities=authorities,
+        schools=dict(School.objects.exclude(country_code=country).values_list("registry_id", "country_code")),
+    )
+
+
 def measure_limits(specs: list[MeasureSpec] | tuple[MeasureSpec, ...] = ()) -> dict[str, Limits]:
     """Every known measure's unit and valid range: the catalogue's and `specs` (a mapping's or a
     definitions file's own), overridden by the stored definitions (an administrator's edits win)."""
@@ -87,9 +139,15 @@ def schools_import(
     definitions: str | Path | None = None,
     skip_bad_rows: bool = False,
     decimal_comma: bool = False,
+    country: str | None = None,
 ) -> ImportReport:
     """Import a schools file (CSV or spreadsheet) through a column mapping (a Mapping, a ready
     mapping's name or a path).
+
+    `country`: the country (a profile code of the installation's, COUNTRY or one of COUNTRIES) the
+    file's schools, regions and authorities are in; default the installation's. Its bounds check the
+    coordinates; a row naming a region, authority or school of another country is a problem.
+    CountryNotInstalled for a code the installation does not hold (nothing is read).
 
     `year`: the year of measures the mapping gives none for; `sheet`: a workbook's sheet (name
     or number; otherwise the mapping's, otherwise the first); `definitions`: a YAML file of measure
@@ -99,6 +157,7 @@ def schools_import(
     report (`skipped_problems`), and the rest is imported. `decimal_comma`: numbers are written
     `12,5`, whatever the mapping says. Raises MappingError for an unusable mapping or definitions file.
     """
+    country = import_country(country)
     specs = definitions_load(definitions) if definitions else ()
     if not isinstance(mapping, Mapping):
         mapping = mapping_load(mapping, definitions=specs)
@@ -111,10 +170,12 @@ def schools_import(
         existing_ids=_registry_ids(),
         limits=measure_limits(mapping.new_measures),
         year=year,
-        bounds=countries.profile().bounds.south_west_north_east,
+        bounds=countries.profile(country).bounds.south_west_north_east,
         file=Path(path).name,
         progress=progress,
         keep_when_failing=skip_bad_rows,
+        country=country,
+        elsewhere=elsewhere_of(country),
     )
     return _write_audited(
         plan,
@@ -124,6 +185,7 @@ def schools_import(
         skip_bad_rows=skip_bad_rows,
         file=Path(path).name,
         mapping=mapping.name,
+        country=country,
     )
 
 

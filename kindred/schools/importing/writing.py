@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from kindred import countries
 from kindred.core import changes
 from kindred.core.bulk import bulk_insert
 from kindred.core.progress import Progress, no_progress
@@ -44,7 +45,8 @@ def plan_write(plan: Plan, *, progress: Progress = no_progress) -> ImportReport:
     rows: dict[int, int] = dict.fromkeys(plan.kept_rows, UNCHANGED)
     total = report.rows
     progress(total, total, gettext_noop("writing local authorities and regions"))
-    region_ids, _statuses = _places_write(Region, plan.regions, report.regions, {})
+    country = plan.country or countries.default_code()  # what the import creates is in its country
+    region_ids, _statuses = _places_write(Region, plan.regions, report.regions, {}, country=country)
     authority_ids, statuses = _places_write(LocalAuthority, plan.authorities, report.authorities, region_ids)
     for code, status in statuses.items():
         row = plan.authorities[code].row
@@ -169,7 +171,7 @@ def _regions_from_authorities() -> None:
 
 
 def _places_write(
-    model, planned: dict[str, PlannedPlace], tally: Tally, region_ids: dict[str, int]
+    model, planned: dict[str, PlannedPlace], tally: Tally, region_ids: dict[str, int], *, country: str = ""
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Create or rename regions / local authorities; returns every known code's id, and the
     status (CREATED, UPDATED) of each planned code that changed.
@@ -190,7 +192,9 @@ def _places_write(
             values["region_id"] = region_ids.get(place.region)
         current = existing.get(code)
         if current is None:
-            new.append(model(code=code, **{"name": code, **values}))
+            # A new region is in the import's country; an authority is in its region's.
+            created = {"country_code": country} if country else {}
+            new.append(model(code=code, **{"name": code, **created, **values}))
             statuses[code] = CREATED
         elif any(current[k] != v for k, v in values.items()):
             changed.append(
@@ -228,6 +232,7 @@ def _schools_write(
         row["registry_id"]: row
         for row in School.objects.values("id", "registry_id", *dict.fromkeys(fields + searched))
     }
+    country = plan.country or countries.default_code()
     new, changed, changed_fields = [], [], set()
     for school in plan.schools:
         values = dict(school.values)
@@ -238,7 +243,7 @@ def _schools_write(
         merged = {**(current or {}), **values}
         values["search_key"] = school_search_key(merged.get("name", ""), merged.get("town", ""))
         if current is None:
-            new.append(School(registry_id=school.registry_id, **values))
+            new.append(School(registry_id=school.registry_id, country_code=country, **values))
             rows[school.row] = CREATED
             continue
         if not plan.update:

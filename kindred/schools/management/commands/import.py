@@ -14,8 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kindred import countries
 from kindred.core.progress import terminal_progress
 from kindred.schools.importing import (
+    CountryNotInstalled,
     ImportFailed,
     ImportReport,
     MappingError,
@@ -52,6 +54,13 @@ class Command(BaseCommand):
         )
         schools.add_argument(
             "--year", type=int, help="the year of measures the mapping gives none for (2018 for 2018/19)"
+        )
+        schools.add_argument(
+            "--country",
+            help=(
+                "the country (profile code) the file's schools, regions and authorities are in; "
+                f"default the installation's ({countries.default_code()}); installed: {', '.join(countries.codes())}"
+            ),
         )
         measures = kinds.add_parser("measures", help="a long file: school_id,measure,year,value,cohort")
         measures.add_argument("file", help="the CSV file or spreadsheet")
@@ -105,6 +114,7 @@ class Command(BaseCommand):
                         definitions=options.get("definitions"),
                         skip_bad_rows=options.get("skip_bad_rows", False),
                         decimal_comma=options.get("decimal_comma", False),
+                        country=options.get("country"),
                     )
                 elif kind == "links":
                     report = links_import(path=file, progress=progress)
@@ -123,7 +133,7 @@ class Command(BaseCommand):
                     )
         except FileNotFoundError:
             raise CommandError(_("No such file: %(file)s") % {"file": file}) from None
-        except MappingError as error:
+        except (MappingError, CountryNotInstalled) as error:
             raise CommandError(str(error)) from None
         except ImportFailed as failed:
             self._problems(failed.report, errors)
