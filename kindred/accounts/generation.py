@@ -4,8 +4,12 @@ the registry (kindred.schools.generation), then one account and one staff role p
 National scale is 38,000 schools, about 1.8 million measures and 870,000 teachers, so rows go in
 through `bulk_insert` (COPY on PostgreSQL) with ids allocated up front, never one `Model.save()`
 at a time; indexes, foreign keys and the people search index are built once at the end. The
-country's registry ids and teacher e-mails are fixed (from 9000000 and @teachers.kindred.example),
-so a second country cannot be written over a first: that is refused before anything is written.
+country's registry ids count from 9000000 unless told otherwise (`registry_from`), its teacher e-mails
+name their school's registry id (@teachers.kindred.example), so a second country cannot be written over a
+first: that is refused before anything is written. Several generated countries share one database when
+each has its own block of registry ids (`kindred generate --country wls --registry-from 9100000`): a country
+that is not the installation's default also gets its code before its region and authority codes
+("WLS-XR01"), and every school and region carries its country's code (docs/countries.md).
 
 The teacher writer lives here, in the accounts layer, rather than in schools: schools sits below
 accounts and must not import its models (.importlinter, docs/architecture.md "Layers").
@@ -28,11 +32,12 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.accounts.search import people_indexed_after
 from kindred.core.bulk import foreign_keys_validated_after, indexes_rebuilt_after
 from kindred.core.progress import Progress, no_progress
-from kindred.engine.generate import Country, generate_country
+from kindred.engine.generate import FIRST_REGISTRY_ID, Country, generate_country, renumbered
 from kindred.engine.places import localise
 from kindred.schools.generation import (
     ChunkWriter,
     allocate_ids,
+    generated_country_code,
     registry_refuse_clashes,
     registry_rows,
     registry_write,
@@ -70,13 +75,21 @@ def country_make(
     awkward: bool = False,
     hard: bool = False,
     places: str = "eng",
+    registry_from: int = FIRST_REGISTRY_ID,
 ) -> Country:
-    """The generated country in memory (nothing written); bad arguments are a ValidationError."""
+    """The generated country in memory (nothing written); bad arguments are a ValidationError.
+
+    Its registry ids count from `registry_from`; one that is not the installation's default country gets
+    its code before its region and authority codes, so that it can sit beside another in one database.
+    The same seed gives the same schools and measures whatever the ids and codes."""
     try:
         country = generate_country(
             n_schools=n_schools, seed=seed, years=years, n_teachers=n_teachers, awkward=awkward, hard=hard
         )
-        return localise(country, places, seed=seed)
+        country = localise(country, places, seed=seed)
+        code = generated_country_code(country)
+        prefix = "" if code == countries.default_code() else f"{code.upper()}-"
+        return renumbered(country, first_registry_id=registry_from, code_prefix=prefix)
     except ValueError as error:
         raise ValidationError(str(error)) from error
 
@@ -90,6 +103,7 @@ def country_generate(
     awkward: bool = False,
     hard: bool = False,
     places: str = "eng",
+    registry_from: int = FIRST_REGISTRY_ID,
     progress: Progress = no_progress,
 ) -> tuple[Country, GenerationSummary]:
     """Generate a country and write it; returns it (for the truth file) and what was written.
@@ -105,6 +119,7 @@ def country_generate(
         awkward=awkward,
         hard=hard,
         places=places,
+        registry_from=registry_from,
     )
     return country, country_write(country=country, progress=progress)
 
@@ -126,7 +141,7 @@ def country_rows(country: Country) -> int:
 def country_refuse_clashes(country: Country) -> None:
     """Refuse (ValidationError) a country whose registry ids or teacher accounts exist already."""
     registry_refuse_clashes(country)
-    teachers_refuse_clashes()
+    teachers_refuse_clashes(country)
 
 
 @contextmanager
@@ -181,9 +196,16 @@ def country_write(*, country: Country, progress: Progress = no_progress) -> Gene
     return written.summary
 
 
-def teachers_refuse_clashes() -> None:
-    """Refuse (ValidationError) when generated teacher accounts already exist."""
-    if User.objects.filter(email__iendswith=f"@{TEACHER_EMAIL_DOMAIN}").exists():
+def teachers_refuse_clashes(country: Country) -> None:
+    """Refuse (ValidationError) when generated teacher accounts of the country's schools already exist
+    (another generated country's teachers, at other registry ids, are no clash)."""
+    ours = set(country.registry_id.tolist())
+    existing = User.objects.filter(email__iendswith=f"@{TEACHER_EMAIL_DOMAIN}").values_list(
+        "email", flat=True
+    )
+    if any(
+        email.partition("@")[0].partition(".")[2] in ours for email in existing.iterator(chunk_size=20_000)
+    ):
         raise ValidationError(
             _(
                 "Generated teacher accounts (@%(domain)s) already exist. Generate into a fresh database, "

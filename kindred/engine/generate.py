@@ -15,7 +15,7 @@ See docs/generator.md. Pure numpy: no Django.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -591,6 +591,28 @@ def generate_country(
         teacher_last_name=teacher_last_name,
         seed=seed,
         years=years,
+    )
+
+
+def renumbered(
+    country: Country, *, first_registry_id: int = FIRST_REGISTRY_ID, code_prefix: str = ""
+) -> Country:
+    """`country` with registry ids counted from `first_registry_id` and its region and authority codes
+    prefixed with `code_prefix`: how several generated countries share one database without their
+    registry ids, regions or authorities clashing (nothing else changes, so its evidence is the same)."""
+    if first_registry_id < 0:
+        raise ValueError("The first registry id cannot be negative.")
+    if first_registry_id == FIRST_REGISTRY_ID and not code_prefix:
+        return country
+    return replace(
+        country,
+        registry_id=np.char.mod("%07d", first_registry_id + np.arange(country.n_schools)),
+        local_authority=np.char.add(code_prefix, country.local_authority.astype(str)),
+        region=np.char.add(code_prefix, country.region.astype(str)),
+        authorities=[
+            (code_prefix + code, name, code_prefix + region) for code, name, region in country.authorities
+        ],
+        regions=[(code_prefix + code, name) for code, name in country.regions],
     )
 
 

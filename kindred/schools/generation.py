@@ -3,8 +3,10 @@ authorities, schools and measures.
 
 National scale is 38,000 schools and about 1.8 million measures, so rows go in through
 `bulk_insert` (COPY on PostgreSQL) with ids allocated up front, never one `Model.save()` at a
-time. The country's registry ids are fixed (from 9000000), so a second country cannot be written
-over a first: `registry_refuse_clashes` refuses before anything is written.
+time. The country's registry ids count from 9000000 unless it was renumbered (engine/generate.py
+`renumbered`), so a second country cannot be written over a first: `registry_refuse_clashes` refuses
+before anything is written. Each school and region is written with its country's code
+(`generated_country_code`), so several generated countries can share one database.
 
 The whole country (with its teachers' accounts and roles) is written by
 kindred.accounts.generation.country_write, a layer up, which calls these in one transaction;
@@ -20,6 +22,7 @@ from django.db import connection, models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kindred import countries
 from kindred.core.bulk import bulk_insert
 from kindred.core.csv_export import csv_writer
 from kindred.core.progress import Progress
@@ -31,6 +34,13 @@ from kindred.schools.services import standard_measures_ensure
 GENERATED_COUNTRY = "Synthetic"
 CHUNK = 50_000  # rows per bulk_insert call: progress is reported between chunks
 _ID_CHECK_CHUNK = 5_000  # registry ids per clash query (well under SQLite's variable limit)
+
+
+def generated_country_code(country: Country) -> str:
+    """The country profile a generated country's schools and regions belong to: the country whose places
+    it has, when the installation holds it (COUNTRY or COUNTRIES); otherwise the default country, as
+    before several countries could share an installation (its places are then names only)."""
+    return country.places if country.places in countries.codes() else countries.default_code()
 
 
 def registry_rows(country: Country) -> int:
@@ -137,8 +147,9 @@ def _regions_ensure(country: Country) -> dict[str, int]:
     """Region id by code, creating the country's regions that do not exist yet."""
     codes = [code for code, _name in country.regions]
     existing = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    country_code = generated_country_code(country)
     Region.objects.bulk_create(
-        Region(code=code, name=name, country=GENERATED_COUNTRY)
+        Region(code=code, name=name, country=GENERATED_COUNTRY, country_code=country_code)
         for code, name in country.regions
         if code not in existing
     )
@@ -186,6 +197,7 @@ def _write_schools(
             "local_authority": _lookup(authorities, country.local_authority),
             "region": _lookup(regions, country.region),
             "country": GENERATED_COUNTRY,
+            "country_code": generated_country_code(country),
             "town": country.town,
             "postcode": "",
             "latitude": country.latitude,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from kindred.accounts.generation import country_make
 from kindred.core.progress import terminal_progress
 from kindred.demo.national import national_check, national_write, networks_default
+from kindred.engine.generate import FIRST_REGISTRY_ID
 from kindred.schools.generation import write_truth_csv
 
 
@@ -42,7 +43,15 @@ class Command(BaseCommand):
             default="eng",
             choices=["eng", "eg", "wls"],
             help="Whose places and names: eng (England-like), eg (Egypt: governorates, Arabic names) or "
-            "wls (Wales: Welsh places and names; networks, posts and events in Welsh).",
+            "wls (Wales: Welsh places and names; networks, posts and events in Welsh). When the installation "
+            "holds that country (COUNTRY or COUNTRIES), its schools and regions belong to it.",
+        )
+        parser.add_argument(
+            "--registry-from",
+            type=int,
+            default=FIRST_REGISTRY_ID,
+            help=f"The first registry id (default {FIRST_REGISTRY_ID}): give each country generated into one "
+            "database its own block, e.g. England 9000000, Wales 9100000, Egypt 9200000.",
         )
         parser.add_argument(
             "--truth", type=Path, default=None, help="Write each school's true effects to this CSV file."
@@ -87,6 +96,7 @@ class Command(BaseCommand):
         awkward=False,
         hard=False,
         country="eng",
+        registry_from=FIRST_REGISTRY_ID,
         networks=0,
         posts=0,
         **options,
@@ -105,6 +115,7 @@ class Command(BaseCommand):
                     years=years,
                     n_teachers=teachers,
                     places=country,
+                    registry_from=registry_from,
                     awkward=awkward,
                     hard=hard,
                 )
