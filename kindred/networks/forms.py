@@ -25,11 +25,27 @@ class DirectoryForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), required=False, max_length=100)
     has_room = forms.BooleanField(label=_("Has room to join"), required=False)
+    # Several countries installed (issue 23, item 2): networks with members in another country, or in
+    # one named; across borders only where the person asks. Removed with one country.
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
 
     def __init__(self, *args, region_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if region_label:
             self.fields["region"].label = region_label
+        if countries.several():
+            self.fields["country"].choices = country_choices()
+        else:
+            del self.fields["country"]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Any country, other countries than the reader's, then each installed country by its name."""
+    return [
+        ("", _("Any country")),
+        ("other", _("Other countries than yours")),
+        *[(profile.code, profile.country_name()) for profile in countries.installed()],
+    ]
 
 
 class NetworkForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from kindred.accounts.models import SchoolStaff, User
 from kindred.evidence.models import FamilyMember
+from kindred.networks import borders
 from kindred.networks.access import (
     groups_led_q,
     member_network_ids,
@@ -43,6 +44,7 @@ def network_directory(
     phase: str = "",
     subject: str = "",
     has_room: bool = False,
+    country: str = "",
 ) -> QuerySet[Network]:
     """The networks `user` may see that want members, filtered (counting is cheap: no per-network
     aggregate unless `has_room` needs one; `with_member_counts` adds the counts to the page shown).
@@ -68,6 +70,10 @@ def network_directory(
         networks = networks.filter(phase=phase)
     if subject:
         networks = networks.filter(subject__icontains=subject)
+    if country == borders.OTHER_COUNTRIES:
+        networks = borders.with_other_countries(networks, borders.reader_countries(user))
+    elif country:
+        networks = borders.in_country(networks, country)
     if has_room:
         networks = (
             _with_member_count(networks)
@@ -192,7 +198,7 @@ def network_page(network: Network, user: User, *, is_coordinator: bool) -> Netwo
     """Everything the network page shows, in a fixed number of queries whatever the size."""
     memberships = list(
         Membership.objects.filter(network=network)
-        .select_related("school", "replaced_by__school")
+        .select_related("school__local_authority", "school__region", "replaced_by__school")
         .prefetch_related(
             # A leaver's replacement while the invited school has not answered yet.
             Prefetch(

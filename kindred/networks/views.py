@@ -15,7 +15,7 @@ from kindred.accounts.models import SchoolStaff, User
 from kindred.core.actions import confirmation_page, confirmed, form_status, problem_page, refusal_shown
 from kindred.engine.rota import spread_dates
 from kindred.evidence.charts import school_map
-from kindred.networks import forms, rota, selectors, services
+from kindred.networks import borders, forms, rota, selectors, services
 from kindred.networks.access import (
     may_moderate_group,
     membership_for_ending,
@@ -79,10 +79,11 @@ def directory(request):
         phase=filters.get("phase", ""),
         subject=filters.get("subject", ""),
         has_room=filters.get("has_room", False),
+        country=filters.get("country", ""),
     )
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
     yours = list(selectors.your_networks(request.user))
-    page.object_list = selectors.with_member_counts(list(page.object_list))
+    page.object_list = borders.with_countries(selectors.with_member_counts(list(page.object_list)))
     # Counted once for both lists: a network whose invitations wait is forming, not empty.
     invited = selectors.invited_counts(sorted({n.pk for n in page.object_list} | {n.pk for n in yours}))
     for network in [*page.object_list, *yours]:
@@ -102,6 +103,7 @@ def directory(request):
             "may_start_group": may_start_group,
             "may_see_groups": may_see_groups,
             "querystring_without_page": query.urlencode() + "&" if query else "",
+            "several_countries": countries.several(),
         },
     )
 
@@ -231,6 +233,14 @@ def detail(request, pk: int):
     network.viewer_access = access  # the panels below read it rather than asking again
     is_coordinator = access == Access.WRITE
     page = selectors.network_page(network, request.user, is_coordinator=is_coordinator)
+    # Several countries installed: each member school in its own country's words, and the countries
+    # the network spans (networks/borders.py); one country: nothing changes.
+    borders.members_in_words(page.members)
+    spanned = (
+        borders.in_installation_order(m.school.country_code for m in page.members)
+        if countries.several()
+        else []
+    )
     member_ids = {m.school_id for m in page.members}
     pending_ids = {r.school_id for r in page.own_requests}
     can_ask = [s for s in page.own_schools if s.pk not in member_ids and s.pk not in pending_ids]
@@ -245,6 +255,8 @@ def detail(request, pk: int):
             "page": page,
             # schools invited that have not answered (a published run's, a coordinator's): not empty
             "invited_count": selectors.invited_counts([network.pk]).get(network.pk, 0),
+            "country_names": borders.country_names(spanned),
+            "is_international": len(spanned) > 1,
             "is_coordinator": is_coordinator,
             "may_moderate_group": moderates,
             "close_form": forms.GroupCloseForm() if network.informal else None,

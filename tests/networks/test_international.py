@@ -1,0 +1,146 @@
+"""International networks (issue 23, item 2): a network holds schools of several countries; its page,
+member list and directory entry show each school in its own country's words and the countries it
+spans; the directory finds networks in other countries only when asked; one country: unchanged."""
+
+import pytest
+
+from kindred.networks import borders
+from kindred.networks.models import Network
+from kindred.networks.services import membership_add, network_create
+from kindred.schools.models import LocalAuthority, Region, School
+
+
+@pytest.fixture
+def three_countries(settings):
+    settings.COUNTRY, settings.COUNTRIES = "eng", ["wls", "eg"]
+
+
+@pytest.fixture
+def cairo(db, three_countries):
+    region = Region.objects.create(code="EG-C", name="Cairo", country_code="eg")
+    authority = LocalAuthority.objects.create(code="EG-C1", name="East Nasr City", region=region)
+    return School.objects.create(
+        registry_id="EG1",
+        name="Nasr City Preparatory School",
+        phase=School.Phase.MIDDLE,
+        country_code="eg",
+        region=region,
+        local_authority=authority,
+    )
+
+
+@pytest.fixture
+def cardiff(db, three_countries):
+    region = Region.objects.create(code="W-SE", name="South East Wales", country_code="wls")
+    authority = LocalAuthority.objects.create(code="W-CF", name="Cardiff", region=region)
+    return School.objects.create(
+        registry_id="W1",
+        name="Ysgol Uwchradd Caerdydd",
+        phase=School.Phase.SECONDARY,
+        country_code="wls",
+        region=region,
+        local_authority=authority,
+    )
+
+
+@pytest.fixture
+def nile_and_taff(cairo, cardiff, school_leader_x):
+    network = network_create(
+        name="Nile and Taff",
+        kind=Network.Kind.SUBJECT,
+        region=None,
+        by=school_leader_x,
+        subject="science",
+        status=Network.Status.ACTIVE,
+    )
+    membership_add(network=network, school=cairo, role="member", by=school_leader_x)
+    membership_add(network=network, school=cardiff, role="member", by=school_leader_x)
+    return network
+
+
+def test_a_network_takes_schools_of_several_countries_and_is_international(nile_and_taff, school_x):
+    assert borders.spans([nile_and_taff.pk]) == {nile_and_taff.pk: ["wls", "eg"]}
+    assert borders.is_international(nile_and_taff)
+    membership_add(network=nile_and_taff, school=school_x, role="member", by=None)
+    assert borders.spans([nile_and_taff.pk])[nile_and_taff.pk] == ["eng", "wls", "eg"]
+
+
+def test_a_network_of_one_country_is_not_international(network_x, three_countries):
+    assert borders.spans([network_x.pk]) == {network_x.pk: ["eng"]}
+    assert not borders.is_international(network_x)
+
+
+def test_one_country_installed_asks_nothing(network_x, settings, django_assert_num_queries):
+    settings.COUNTRIES = []
+    with django_assert_num_queries(0):
+        assert borders.spans([network_x.pk]) == {}
+        assert borders.with_countries([network_x])[0].country_names == []
+
+
+def test_the_network_page_shows_each_member_in_its_countrys_words(client, nile_and_taff, school_leader_x):
+    client.force_login(school_leader_x)
+    page = client.get(nile_and_taff.get_absolute_url()).content.decode()
+    assert "Preparatory · Educational administration: East Nasr City · Egypt" in page
+    assert "Secondary · Council: Cardiff · Wales" in page
+    assert "Wales · Egypt" in page
+    assert ">International<" in page
+
+
+def test_in_welsh_and_arabic_each_school_keeps_its_countrys_words(client, nile_and_taff, school_leader_x):
+    client.force_login(school_leader_x)
+    welsh = client.get(nile_and_taff.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Paratoadol · Gweinyddiaeth addysg: East Nasr City · Yr Aifft" in welsh
+    assert "Cymru · Yr Aifft" in welsh
+    arabic = client.get(nile_and_taff.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "إعدادي · الإدارة التعليمية: East Nasr City · مصر" in arabic
+
+
+def test_one_country_installed_the_network_page_is_unchanged(client, network_x, school_leader_x, settings):
+    settings.COUNTRIES = []
+    client.force_login(school_leader_x)
+    page = client.get(network_x.get_absolute_url()).content.decode()
+    assert "Countries" not in page
+    assert ">International<" not in page
+    assert "Local authority: Authority A1" not in page
+
+
+def test_the_directory_names_the_countries_each_network_spans(client, nile_and_taff, network_x, teacher_x):
+    client.force_login(teacher_x)
+    page = client.get("/networks/").content.decode()
+    assert "Wales · Egypt" in page
+    assert 'name="country"' in page
+
+
+def found(client, **filters) -> str:
+    """The directory's results (after "Find a network", not the reader's own networks above it)."""
+    return client.get("/networks/", filters).content.decode().split("Find a network", 1)[1]
+
+
+def test_the_directory_finds_networks_in_other_countries_only_when_asked(
+    client, nile_and_taff, network_x, teacher_x
+):
+    client.force_login(teacher_x)
+    everything = found(client)
+    assert "Nile and Taff" in everything and "Xavier Learning Community" in everything
+    other = found(client, country="other")
+    assert "Nile and Taff" in other and "Xavier Learning Community" not in other
+    egypt = found(client, country="eg")
+    assert "Nile and Taff" in egypt and "Xavier Learning Community" not in egypt
+
+
+def test_other_countries_are_other_than_the_readers_own(client, nile_and_taff, cardiff):
+    from kindred.accounts.models import SchoolStaff, User
+
+    welsh_teacher = User.objects.create_user(email="athro@example.org", password="x", full_name="Athro")
+    SchoolStaff.objects.create(user=welsh_teacher, school=cardiff, role="teacher")
+    assert borders.reader_countries(welsh_teacher) == ["wls"]
+    # Nile and Taff has an Egyptian member: a network in another country for a Welsh teacher too.
+    client.force_login(welsh_teacher)
+    assert "Nile and Taff" in found(client, country="other")
+
+
+def test_one_country_installed_the_directory_has_no_country_filter(client, network_x, teacher_x, settings):
+    settings.COUNTRIES = []
+    client.force_login(teacher_x)
+    page = client.get("/networks/").content.decode()
+    assert 'name="country"' not in page
