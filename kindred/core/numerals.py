@@ -47,10 +47,11 @@ _SEPARATOR = re.compile(r"(?<=[0-9])[.,](?=[0-9])")
 
 def eastern_arabic_digit_languages() -> Collection[str]:
     """The languages written with Eastern Arabic digits: the setting where it is set, else the
-    country profile's choice."""
+    country profiles' choice (with several countries installed, a language any of them writes so:
+    Egypt's Arabic, beside England and Wales, is read in Eastern Arabic digits)."""
     if settings.EASTERN_ARABIC_DIGITS is not None:
         return settings.EASTERN_ARABIC_DIGITS
-    return countries.profile().eastern_arabic_digits
+    return {language for profile in countries.installed() for language in profile.eastern_arabic_digits}
 
 
 def uses_eastern_arabic_digits(language: str | None = None) -> bool:

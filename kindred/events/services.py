@@ -29,6 +29,7 @@ from kindred.events import selectors
 from kindred.events.feeds import event_ical_refresh
 from kindred.events.models import Event, FeedToken, OccurrenceChange, Registration, TermPeriod
 from kindred.events.selectors import places_taken
+from kindred.events.zones import reader_zone
 from kindred.networks.access import may_act_for_school
 from kindred.networks.models import Network, RotaTurn
 from kindred.schools.models import LocalAuthority, Region, School
@@ -241,7 +242,8 @@ def _time_changed_mail(event: Event, changed: list[tuple[Registration, datetime,
         person = people[user_id]
         with override(person.mail_language):
             lines = [
-                _("%(old)s is now %(new)s") % {"old": _local(event, old), "new": _local(event, new)}
+                _("%(old)s is now %(new)s")
+                % {"old": _local(event, old, person), "new": _local(event, new, person)}
                 for old, new in moves
             ]
             message = EmailMessage(
@@ -548,17 +550,19 @@ def _promoted_message(event: Event, registration: Registration) -> EmailMessage:
         return EmailMessage(
             _("You have a place: %(title)s") % {"title": event.title},
             _("A place has come free and your registration for %(title)s on %(when)s is now confirmed.")
-            % {"title": event.title, "when": _local(event, registration.occurrence_start)},
+            % {"title": event.title, "when": _local(event, registration.occurrence_start, person)},
             None,
             [person.email],
         )
 
 
-def _local(event: Event, when: datetime) -> str:
+def _local(event: Event, when: datetime, reader: User | None = None) -> str:
     """`when` in the event's time zone (the country's, unless chosen), written the active language's
     way: its month names, its date order and its digits, with the zone's abbreviation ("12 Ionawr
-    2027, 16:00 GMT"). E-mails call it inside `override(person.mail_language)`."""
-    local = when.astimezone(recurrence.zone(event.time_zone))
+    2027, 16:00 GMT"). E-mails call it inside `override(person.mail_language)`, with the `reader`:
+    with several countries installed, the time is in the zone of their own school's country
+    (events/zones.py), so a teacher in Cairo reads Cairo's time of a meeting set in London's."""
+    local = when.astimezone(recurrence.zone(reader_zone(reader) or event.time_zone))
     return digits(f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}")
 
 
@@ -668,7 +672,7 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
                     _("%(title)s starts at %(when)s. %(where)s")
                     % {
                         "title": event.title,
-                        "when": _local(event, registration.occurrence_start),
+                        "when": _local(event, registration.occurrence_start, registration.user),
                         "where": where,
                     },
                     None,

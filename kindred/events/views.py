@@ -31,6 +31,7 @@ from kindred.events.forms import (
 )
 from kindred.events.models import Event, FeedToken, Registration
 from kindred.events.selectors import KEY_FORMAT, occurrence_key, occurrence_url
+from kindred.events.zones import in_each_zone, member_zones
 from kindred.networks.access import network_for_user, schools_user_acts_for
 from kindred.networks.models import Network, NetworkRole
 from kindred.schools.models import School
@@ -436,8 +437,11 @@ def event_detail(request, pk: int):
         window_end=max(now, event.starts_at) + timedelta(days=400),
     )[:60]
     selected = _selected_occurrence(request, event, found)
+    # An international network's event: the time in each member country's zone (events/zones.py).
+    zones = member_zones(event)
     context = {
         "event": event,
+        "zone_times": in_each_zone(event, selected.start if selected else event.starts_at, zones),
         "repeats": _repeats_in_words(event),
         "holiday_dates": len(event.holiday_skips or ()),
         "occurrences": [(o, occurrence_key(o.original_start)) for o in found],

@@ -2,60 +2,9 @@
 member list and directory entry show each school in its own country's words and the countries it
 spans; the directory finds networks in other countries only when asked; one country: unchanged."""
 
-import pytest
-
 from kindred.networks import borders
-from kindred.networks.models import Network
-from kindred.networks.services import membership_add, network_create
-from kindred.schools.models import LocalAuthority, Region, School
-
-
-@pytest.fixture
-def three_countries(settings):
-    settings.COUNTRY, settings.COUNTRIES = "eng", ["wls", "eg"]
-
-
-@pytest.fixture
-def cairo(db, three_countries):
-    region = Region.objects.create(code="EG-C", name="Cairo", country_code="eg")
-    authority = LocalAuthority.objects.create(code="EG-C1", name="East Nasr City", region=region)
-    return School.objects.create(
-        registry_id="EG1",
-        name="Nasr City Preparatory School",
-        phase=School.Phase.MIDDLE,
-        country_code="eg",
-        region=region,
-        local_authority=authority,
-    )
-
-
-@pytest.fixture
-def cardiff(db, three_countries):
-    region = Region.objects.create(code="W-SE", name="South East Wales", country_code="wls")
-    authority = LocalAuthority.objects.create(code="W-CF", name="Cardiff", region=region)
-    return School.objects.create(
-        registry_id="W1",
-        name="Ysgol Uwchradd Caerdydd",
-        phase=School.Phase.SECONDARY,
-        country_code="wls",
-        region=region,
-        local_authority=authority,
-    )
-
-
-@pytest.fixture
-def nile_and_taff(cairo, cardiff, school_leader_x):
-    network = network_create(
-        name="Nile and Taff",
-        kind=Network.Kind.SUBJECT,
-        region=None,
-        by=school_leader_x,
-        subject="science",
-        status=Network.Status.ACTIVE,
-    )
-    membership_add(network=network, school=cairo, role="member", by=school_leader_x)
-    membership_add(network=network, school=cardiff, role="member", by=school_leader_x)
-    return network
+from kindred.networks.services import membership_add
+from tests.international import cairo, cardiff, nile_and_taff, three_countries  # noqa: F401
 
 
 def test_a_network_takes_schools_of_several_countries_and_is_international(nile_and_taff, school_x):
