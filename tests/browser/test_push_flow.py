@@ -27,9 +27,13 @@ def vapid(settings):
 
 
 def worker_ready(page) -> dict:
+    """The active worker's scope and script, once it is ready (failing after 15 s, never hanging:
+    page.evaluate waits for a Promise without a limit of its own)."""
     return page.evaluate(
-        """() => navigator.serviceWorker.ready.then(r => ({
-            scope: r.scope, script: r.active && r.active.scriptURL }))"""
+        """() => Promise.race([
+            navigator.serviceWorker.ready.then(r => ({ scope: r.scope, script: r.active && r.active.scriptURL })),
+            new Promise((_, reject) => setTimeout(() => reject(new Error("no service worker within 15 s")), 15000)),
+        ])"""
     )
 
 
@@ -99,7 +103,9 @@ def test_a_push_reaching_the_worker_is_shown_with_kindreds_words(
         {"origin": live_server.url, "registrationId": registration_id, "data": payload},
     )
     shown = page.evaluate(
-        """() => new Promise(resolve => {
+        """() => new Promise((resolve, reject) => {
+            // Bounded: a notification that never shows fails the test instead of hanging it.
+            setTimeout(() => reject(new Error("no notification shown within 15 s")), 15000);
             const look = () => navigator.serviceWorker.ready
               .then(r => r.getNotifications())
               .then(list => list.length ? resolve(list.map(n => ({
