@@ -5,6 +5,16 @@ import pytest
 from kindred.events.models import Event
 from kindred.events.services import event_create
 
+# The international network's fixtures (tests/international.py), for test_international_times.py.
+from tests.international import (  # noqa: F401
+    cairo,
+    cardiff,
+    nile_and_taff,
+    teacher_cairo,
+    teacher_cardiff,
+    three_countries,
+)
+
 # Tuesday 12 January 2027, 16:00 London (GMT).
 FIRST = datetime(2027, 1, 12, 16, tzinfo=UTC)
 

@@ -10,14 +10,6 @@ from django.core import mail
 from kindred.events.models import Event
 from kindred.events.services import event_create, registration_create, reminders_send
 from kindred.events.zones import in_each_zone, member_zones, reader_zone
-from tests.international import (  # noqa: F401
-    cairo,
-    cardiff,
-    nile_and_taff,
-    teacher_cairo,
-    teacher_cardiff,
-    three_countries,
-)
 
 # 10:00 in London in January (GMT) is 12:00 in Cairo (EET).
 START = datetime(2030, 1, 8, 10, 0, tzinfo=UTC)

@@ -4,7 +4,6 @@ spans; the directory finds networks in other countries only when asked; one coun
 
 from kindred.networks import borders
 from kindred.networks.services import membership_add
-from tests.international import cairo, cardiff, nile_and_taff, three_countries  # noqa: F401
 
 
 def test_a_network_takes_schools_of_several_countries_and_is_international(nile_and_taff, school_x):
