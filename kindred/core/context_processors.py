@@ -9,9 +9,11 @@ def site(request):
 
     Templates say {{ words.authority }}, {{ words.Authority }} (at the start of a sentence or a
     column heading), {{ words.region }}, {{ words.regions }}, {{ words.school_year }}, never
-    "local authority": the country profile (kindred/countries/) gives each country's own words.
+    "local authority": the country profile (kindred/countries/) gives each country's own words. They
+    are the default country's (COUNTRY), unless the page speaks of one school's or region's country
+    (countries.speaking: a school's page in an installation of several countries).
     """
-    profile = countries.profile()
+    profile = countries.spoken()
     language = get_language()
     return {
         "site_name": settings.SITE_NAME,

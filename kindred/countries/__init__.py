@@ -12,6 +12,9 @@ and Python calls `profile().word("authority")`. docs/countries.md describes the 
 This module knows nothing of the database: it reads configuration only, so every app may use it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -255,3 +258,40 @@ def installed() -> list[Profile]:
 def profile(code: str | None = None) -> Profile:
     """The profile of the country `code` names; without one, the installation's default (COUNTRY)."""
     return load(code or settings.COUNTRY)
+
+
+def held(code: str | None) -> str:
+    """The installation's country that a school's or region's stored `code` stands for: the code itself
+    when the installation holds several countries and this is one of them; otherwise the default. So
+    an installation with one country behaves as it always did, whatever its rows say (COUNTRY may be
+    changed after the rows were written, as tests and the demo do)."""
+    if code and code != settings.COUNTRY and code in codes():
+        return code
+    return settings.COUNTRY
+
+
+def of(code: str | None) -> Profile:
+    """The profile of a school's or region's country (`held(code)`'s)."""
+    return load(held(code))
+
+
+# The country the page being drawn speaks of (a school's page, a region's calendar): `speaking(code)`
+# sets it for a block, `spoken()` reads it. What is shown in a country's words (the words of the
+# registry's levels, measure labels, domains, the school year) asks spoken(); what is computed for
+# the installation asks profile(). Outside such a block, spoken() is the default country.
+_speaking: ContextVar[str | None] = ContextVar("kindred_country_spoken", default=None)
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[Profile]:
+    """Within the block, spoken() is the country `code` names (None: the default's)."""
+    token = _speaking.set(held(code))
+    try:
+        yield spoken()
+    finally:
+        _speaking.reset(token)
+
+
+def spoken() -> Profile:
+    """The profile of the country the page speaks of (see speaking()), else the installation's default."""
+    return load(_speaking.get() or settings.COUNTRY)

@@ -14,9 +14,10 @@ from kindred.schools.models import School
 _ZONES = sorted(available_timezones())
 
 
-def zone_choices() -> list:
-    """The country profile's zones first (its main one first), then every other zone."""
-    own = list(countries.profile().time_zones)
+def zone_choices(country: str | None = None) -> list:
+    """The country's zones first (its main one first; the default country's unless `country` names
+    another), then every other zone."""
+    own = list(countries.profile(country).time_zones)
     return [
         (_("Time zones of the country"), [(z, z) for z in own]),
         (_("Other time zones"), [(z, z) for z in _ZONES if z not in own]),
@@ -182,14 +183,20 @@ class EventForm(forms.ModelForm):
             "time_zone", "rrule", "staff_roles", "for_pupils", "pupils_age_min", "pupils_age_max", "capacity",
         ]  # fmt: skip
 
-    def __init__(self, *args, hosts=None, rota: bool = True, organisations=None, **kwargs):
+    def __init__(
+        self, *args, hosts=None, rota: bool = True, organisations=None, country: str | None = None, **kwargs
+    ):
+        """`country`: the country of the school, region or network the event is for, where one is
+        known (selectors.owner_country): its main time zone is the default, its zones offered first."""
         super().__init__(*args, **kwargs)
         # Only a network with partner organisations offers them as hosts.
         if organisations is not None and organisations.exists():
             self.fields["host_organisation"].queryset = organisations
         else:
             del self.fields["host_organisation"]
-        self.fields["time_zone"].initial = countries.profile().time_zone
+        self.fields["time_zone"].initial = countries.profile(country).time_zone
+        if country:
+            self.fields["time_zone"].choices = zone_choices(country)
         if hosts is not None:
             self.fields["host_school"].queryset = hosts
         if not rota:

@@ -103,6 +103,35 @@ def school_calendar(*, local_authority_id: int | None, country: str | None = Non
     )
 
 
+def owner_country(owner: dict) -> str | None:
+    """The country of what an event is for, where one is known: a school's, a region's, a network's
+    whose schools are all of one country (several countries in one installation); None otherwise
+    (then the installation's default applies)."""
+    if owner.get("school") is not None:
+        return countries.held(owner["school"].country_code)
+    if owner.get("region") is not None:
+        return countries.held(owner["region"].country_code)
+    if owner.get("network") is not None and countries.several():
+        found = list(
+            School.objects.filter(
+                network_memberships__network=owner["network"], network_memberships__left_at__isnull=True
+            )
+            .values_list("country_code", flat=True)
+            .distinct()[:2]
+        )
+        return countries.held(found[0]) if len(found) == 1 else None
+    return None
+
+
+def event_country(event: Event) -> str | None:
+    """Whose country's term dates an event follows: its host school's, else its own school's, else
+    its region's; None for the installation's default."""
+    for school in (event.host_school, event.school):
+        if school is not None:
+            return countries.held(school.country_code)
+    return countries.held(event.region.country_code) if event.region_id else None
+
+
 def event_authority_id(event: Event) -> int | None:
     """Whose term dates an event follows: its host school's authority, else its own school's."""
     for school in (event.host_school, event.school):
@@ -116,7 +145,7 @@ def holiday_skips(event: Event, *, keep: Iterable[datetime] = ()) -> list[str]:
     stored in Event.holiday_skips; never those in `keep` (dates that have registrations or changes)."""
     if not event.rrule or not event.skip_holidays:
         return []
-    calendar = school_calendar(local_authority_id=event_authority_id(event))
+    calendar = school_calendar(local_authority_id=event_authority_id(event), country=event_country(event))
     if calendar.known_until is None:
         return []
     tz = recurrence.zone(event.time_zone)

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kindred import countries
 from kindred.accounts.access import Access
 from kindred.core.actions import confirmation_page, confirmed, form_status, refusal_shown
 from kindred.events import access, feeds, rules, selectors, services
@@ -164,10 +165,16 @@ def network_calendar(request, pk: int):
 @login_required
 def region_calendar(request, pk: int):
     region = access.region_for_user(request.user, pk)
+    with countries.speaking(region.country_code):  # the region's own country's words and school year
+        return _region_calendar(request, region)
+
+
+def _region_calendar(request, region):
     return _calendar_page(
         request,
         selectors.region_events(request.user, region),
-        title=_("Calendar of the %(word)s %(name)s") % {"word": _("region"), "name": region.name},
+        title=_("Calendar of the %(word)s %(name)s")
+        % {"word": countries.spoken().word("region"), "name": region.name},
         extra={
             "region": region,
             "create_links": [(reverse("events:create_region", args=[region.pk]), _("New event"))]
@@ -258,7 +265,11 @@ def _create(request, *, heading: str, hosts, owner: dict):
     dates" shows the repeats in words and the first dates without saving anything."""
     organisations = selectors.event_host_organisations(owner["network"]) if "network" in owner else None
     form = NewEventForm(
-        request.POST or None, hosts=hosts, rota="network" in owner, organisations=organisations
+        request.POST or None,
+        hosts=hosts,
+        rota="network" in owner,
+        organisations=organisations,
+        country=selectors.owner_country(owner),  # its time zone is the default
     )
     preview = None
     if request.method == "POST" and form.is_valid():

@@ -90,7 +90,7 @@ class Domain(models.Model):
     def label(self) -> str:
         """The domain's name in the page's language (the country profile translates the shipped
         frameworks' domains; see countries.Profile.framework_domain_name)."""
-        return countries.profile().framework_domain_name(self.code, self.name)
+        return countries.spoken().framework_domain_name(self.code, self.name)
 
 
 class Standard(models.Model):

@@ -1,11 +1,14 @@
 """The home page and a school's page: each composes several apps, reading their selectors."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
+from kindred import countries
 from kindred.accounts.access import Access, category_scope_for_user, may_see_school_evidence, school_access
 from kindred.accounts.selectors import home_for
 from kindred.evidence import charts
@@ -27,7 +30,12 @@ HOME_NETWORKS = 6
 def home(request):
     """Search schools by name, place or id; above it, what a signed-in person came for."""
     query = request.GET.get("q", "")[:200]
-    page = Paginator(selectors.school_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Several countries in one installation: the search may keep to one of them (?country=wls).
+    country = request.GET.get("country", "") if countries.several() else ""
+    country = country if country in countries.codes() else ""
+    page = Paginator(selectors.school_search(query=query, country=country), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     mine = home_for(user=request.user)
     if request.user.is_authenticated:
         # The networks app fills the place home_for keeps for them (pages/home_networks.html).
@@ -46,10 +54,22 @@ def home(request):
             "mine": mine,
             "query": query,
             "page_obj": page,
-            "querystring_without_page": f"q={query}&" if query else "",
+            "querystring_without_page": urlencode(
+                {k: v for k, v in (("q", query), ("country", country)) if v}
+            )
+            + "&"
+            if query or country
+            else "",
+            # The installation's countries, in the reader's language, when it has several.
+            "countries_offered": [(p.code, p.country_name()) for p in countries.installed()]
+            if countries.several()
+            else [],
+            "country": country,
             # Whether there is any school at all ("no schools yet"): the blank search's own count
             # says so, otherwise one row is enough; not a second count of the whole registry.
-            "any_school": page.paginator.count > 0 if not query.strip() else School.objects.exists(),
+            "any_school": page.paginator.count > 0
+            if not query.strip() and not country
+            else School.objects.exists(),
         },
     )
 
@@ -58,6 +78,13 @@ def school_detail(request, registry_id: str):
     school = get_object_or_404(
         School.objects.select_related("local_authority", "region"), registry_id=registry_id
     )
+    # The page speaks the school's own country: its words for the registry's levels, its measures'
+    # labels, its school year (countries.speaking; the default's in a one-country installation).
+    with countries.speaking(school.country_code):
+        return _school_page(request, school)
+
+
+def _school_page(request, school: School):
     # Partner organisations' people see the registry's facts, not the evidence (accounts/access.py).
     evidence = (
         school_evidence_context(school, request.user) if may_see_school_evidence(request.user) else None
@@ -70,6 +97,8 @@ def school_detail(request, registry_id: str):
         "pages/school_detail.html",
         {
             "school": school,
+            # With several countries, the page names the school's (in the reader's language).
+            "school_country": school.country_profile.country_name() if countries.several() else "",
             # Only people who may open the school's staff page are shown the link (others would get a 404).
             "can_see_staff": school_access(request.user, school) > Access.NONE,
             "evidence": evidence,

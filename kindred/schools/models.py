@@ -31,7 +31,7 @@ class Region(models.Model):
 
     @property
     def country_profile(self) -> countries.Profile:
-        return countries.profile(self.country_code)
+        return countries.of(self.country_code)
 
 
 class LocalAuthority(models.Model):
@@ -171,7 +171,7 @@ class School(ChoiceLabels, ChangeTracked):
     @property
     def country_profile(self) -> countries.Profile:
         """The school's own country's profile (several countries may share an installation)."""
-        return countries.profile(self.country_code)
+        return countries.of(self.country_code)
 
 
 class SchoolLink(models.Model):
@@ -277,7 +277,7 @@ class MeasureDefinition(models.Model):
     @property
     def label(self) -> str:
         """The measure's name as the country profile gives it in the active language, else its own name."""
-        return countries.profile().measure_label(self.code, self.name)
+        return countries.spoken().measure_label(self.code, self.name)
 
     @property
     def is_percentage(self) -> bool:

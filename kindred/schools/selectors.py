@@ -12,14 +12,17 @@ def _authorities_matching(word: str) -> list[int]:
     return [pk for pk, name in LocalAuthority.objects.values_list("pk", "name") if word in fold(name)]
 
 
-def school_search(*, query: str = "") -> QuerySet[School]:
-    """Schools whose name, town, postcode or authority contains `query`, or whose id is `query`.
+def school_search(*, query: str = "", country: str = "") -> QuerySet[School]:
+    """Schools whose name, town, postcode or authority contains `query`, or whose id is `query`;
+    with `country` (a profile code), only that country's schools.
 
     Names and towns are compared folded (schools/folding.py), so Arabic names are found whatever
     the form of alef, hamza, taa marbuta or the diacritics, and Welsh names with or without
     circumflexes.
     """
     schools = School.objects.select_related("local_authority", "region")
+    if country:
+        schools = schools.filter(country_code=country)
     return matching("schools", schools, query).order_by("name")
 
 

@@ -29,12 +29,12 @@ register = template.Library()
 def school_year(start_year) -> str:
     if start_year in (None, ""):
         return ""
-    return digits(countries.profile().school_year(int(start_year)))
+    return digits(countries.spoken().school_year(int(start_year)))
 
 
 @register.filter
 def domain(code) -> str:
-    return countries.profile().domain_label(str(code)) if code not in (None, "") else ""
+    return countries.spoken().domain_label(str(code)) if code not in (None, "") else ""
 
 
 @register.filter
