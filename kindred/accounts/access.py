@@ -10,7 +10,8 @@ invitations, later its own data) goes through `school_for_user`.
 | role                                   | reads a school's private area | changes it |
 |----------------------------------------|-------------------------------|------------|
 | site administrator (superuser)         | every school                  | yes        |
-| system leader (RegionalRole)           | schools of the region / LA    | no         |
+| system leader (RegionalRole)           | schools of the region / LA /  | no         |
+|                                        | country                       |            |
 | school administrator (SchoolStaff)     | that school                   | yes        |
 | school leader, teacher, exams officer  | that school                   | no         |
 
@@ -37,6 +38,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kindred import countries
 from kindred.accounts.models import (
     JoinRequest,
     Organisation,
@@ -130,9 +132,14 @@ def regional_schools_q(user: User, *, prefix: str = "") -> Q | None:
     `prefix` points the filter at a school from another model ("school__" for SchoolStaff).
     """
     condition = None
+    several = countries.several()
     for role in regional_roles(user):
-        if role.region_id:
+        if role.country_code:  # a country's leader: every school of that country
+            one = Q(**{f"{prefix}country_code": role.country_code})
+        elif role.region_id:
             one = Q(**{f"{prefix}region_id": role.region_id})
+            if several:  # a region sits inside its country: never a school of another
+                one &= Q(**{f"{prefix}country_code": role.region.country_code})
         else:
             one = Q(**{f"{prefix}local_authority_id": role.local_authority_id})
         condition = one if condition is None else condition | one
@@ -210,7 +217,24 @@ def audit_scope_for_user(user: User) -> Q:
     """The audit events `user` may read, as a filter; 404 for everyone but site admins and system leaders."""
     if is_site_admin(user):
         return Q()
-    regional = regional_schools_q(user) if user.is_authenticated else None
+    if not user.is_authenticated:
+        raise Http404("No audit log here.")
+    # An event is filed under a school, region and authority: a country's leader reads those of its
+    # schools and regions; a region's or authority's leader those filed under theirs.
+    regional = None
+    several = countries.several()
+    for role in regional_roles(user):
+        if role.country_code:
+            one = Q(school__country_code=role.country_code) | Q(
+                school__isnull=True, region__country_code=role.country_code
+            )
+        elif role.region_id:
+            one = Q(region_id=role.region_id)
+            if several:  # as regional_schools_q: never a school of another country
+                one &= Q(school__isnull=True) | Q(school__country_code=role.region.country_code)
+        else:
+            one = Q(local_authority_id=role.local_authority_id)
+        regional = one if regional is None else regional | one
     if regional is None:
         raise Http404("No audit log here.")
     return regional

@@ -59,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(RegionalRole)
 class RegionalRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "local_authority"]
+    list_display = ["user", "region", "local_authority", "country_code"]
     list_select_related = ["user", "region", "local_authority"]
     search_fields = ["user__email", "user__full_name"]
     autocomplete_fields = ["user", "region", "local_authority"]

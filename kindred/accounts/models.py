@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.core.mail import single_line
 
 
@@ -102,7 +104,9 @@ class SchoolStaff(models.Model):
 
 
 class RegionalRole(models.Model):
-    """A system leader for a region or one local authority: sees every school there."""
+    """A system leader for a region, one local authority, or one whole country of the installation
+    (several countries in one installation: a ministry's leader for Wales): sees every school there.
+    Exactly one of the three is set. Leaders over every country are the site administrators."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="regional_roles")
     region = models.ForeignKey(
@@ -111,21 +115,40 @@ class RegionalRole(models.Model):
     local_authority = models.ForeignKey(
         "schools.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A country profile's code (kindred/countries/), one of the installation's: every school of it.
+    country_code = models.CharField(_("country"), max_length=16, blank=True, default="")
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(region__isnull=False, local_authority__isnull=True)
-                | models.Q(region__isnull=True, local_authority__isnull=False),
-                name="regionalrole_region_xor_authority",
+                condition=models.Q(region__isnull=False, local_authority__isnull=True, country_code="")
+                | models.Q(region__isnull=True, local_authority__isnull=False, country_code="")
+                | (models.Q(region__isnull=True, local_authority__isnull=True) & ~models.Q(country_code="")),
+                name="regionalrole_one_area",
             ),
         ]
 
     def __str__(self) -> str:
         return _("%(person)s — system leader for %(area)s") % {
             "person": self.user,
-            "area": self.region or self.local_authority,
+            "area": self.region or self.local_authority or self.country_name,
         }
+
+    def clean(self) -> None:
+        if self.country_code and self.country_code not in countries.codes():
+            raise ValidationError(
+                {
+                    "country_code": _(
+                        "The country %(code)s is not one of this installation's countries (%(codes)s)."
+                    )
+                    % {"code": self.country_code, "codes": ", ".join(countries.codes())}
+                }
+            )
+
+    @property
+    def country_name(self) -> str:
+        """The role's country in the reader's language ("" for a region's or an authority's role)."""
+        return countries.profile(self.country_code).country_name() if self.country_code else ""
 
 
 class Invitation(models.Model):

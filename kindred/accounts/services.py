@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kindred import countries
 from kindred.accounts.models import (
     Invitation,
     JoinRequest,
@@ -89,13 +90,20 @@ def regional_role_add(
     user: User,
     region: Region | None = None,
     local_authority: LocalAuthority | None = None,
+    country: str = "",
     by: User | None,
 ) -> RegionalRole:
-    """Make `user` a system leader for a region or (exclusive) one local authority."""
-    if (region is None) == (local_authority is None):
-        raise ValidationError(_("A system leader covers either a region or a local authority."))
+    """Make `user` a system leader for a region, one local authority or one whole country of the
+    installation (exactly one of them; a country by its profile code, one of countries.codes())."""
+    if sum(bool(area) for area in (region, local_authority, country)) != 1:
+        raise ValidationError(_("A system leader covers one region, one local authority or one country."))
+    if country and country not in countries.codes():
+        raise ValidationError(
+            _("The country %(code)s is not one of this installation's countries (%(codes)s).")
+            % {"code": country, "codes": ", ".join(countries.codes())}
+        )
     role, created = RegionalRole.objects.get_or_create(
-        user=user, region=region, local_authority=local_authority
+        user=user, region=region, local_authority=local_authority, country_code=country
     )
     if created:
         audit(by, "regional_role.added", role, user=user.pk)
