@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -6,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.schools import admin_builder
 from kindred.schools.access import may_import
 from kindred.schools.forms import ImportForm
@@ -24,8 +26,28 @@ from kindred.schools.selectors import school_search_q
 from kindred.schools.tasks import import_upload_start
 
 
+class CountryFieldAdmin(admin.ModelAdmin):
+    """A school's or region's country: with one country installed there is nothing to choose (the field
+    is left out, the default applies); with several, one of the installation's, named in the reader's
+    language."""
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or [])] + (
+            [] if countries.several() else ["country_code"]
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "country_code":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=[(p.code, p.country_name()) for p in countries.installed()],
+                initial=countries.default_code(),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(CountryFieldAdmin):
     list_display = ["registry_id", "name", "phase", "status", "local_authority", "pupils"]
     list_filter = ["phase", "status", "urban_rural", "region"]
     search_fields = ["registry_id", "name", "town", "postcode"]
@@ -105,8 +127,8 @@ class SchoolMeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+class RegionAdmin(CountryFieldAdmin):
+    list_display = ["code", "name", "country_code"]
     search_fields = ["code", "name"]
 
 

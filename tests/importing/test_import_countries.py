@@ -186,3 +186,15 @@ def test_the_import_page_refuses_a_country_not_installed(staff_client):
     response = _post(staff_client, "places", "fr")
     assert response.status_code == 400
     assert not Job.objects.exists() and not School.objects.exists()
+
+
+def test_the_admin_offers_a_schools_country_only_when_there_are_several(staff_client, settings):
+    school = School.objects.create(registry_id="A1", name="Ash", country_code="eng")
+    url = reverse("admin:schools_school_change", args=[school.pk])
+    form = staff_client.get(url).context["adminform"].form
+    assert [code for code, _name in form.fields["country_code"].choices] == ["eng", "wls", "eg"]
+    data = {"registry_id": "A1", "name": "Ash", "phase": "primary", "status": "open", "country_code": "wls"}
+    staff_client.post(url, data)
+    assert School.objects.get().country_code == "wls"
+    settings.COUNTRIES = []
+    assert "country_code" not in staff_client.get(url).context["adminform"].form.fields
