@@ -14,6 +14,16 @@ from tests.impact.conftest import (  # noqa: F401  (the impact page's and the ev
     planted_registry,
 )
 
+# The international network, its schools and teachers (test_international_flow.py).
+from tests.international import (  # noqa: F401
+    cairo,
+    cardiff,
+    nile_and_taff,
+    teacher_cairo,
+    teacher_cardiff,
+    three_countries,
+)
+
 # The test identity provider (tests/oidc_provider/), for test_oidc_flow.py.
 from tests.oidc_provider.fixtures import identity_provider, oidc  # noqa: F401
 

@@ -25,10 +25,25 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         timeout=900,  # minutes on a shared machine under load (304 s at a load of 17)
     )
     assert result.returncode == 0, result.stderr
-    for email in ["admin@", "leader@", "coordinator@", "teacher@", "partner@"]:
+    for email in ["admin@", "leader@", "coordinator@", "teacher@", "partner@", "athro@", "moalem@"]:
         assert f"{email}demo.kindred.example" in result.stdout
     with sqlite3.connect(stale) as db:
-        assert db.execute("select count(*) from schools_school").fetchone()[0] == 300
+        assert (
+            db.execute("select count(*) from schools_school where country_code = 'eng'").fetchone()[0] == 300
+        )
+        # Wales and Egypt beside England (issue 23, item 2), and an international network of two of them.
+        assert db.execute(
+            "select country_code, count(*) from schools_school where country_code != 'eng'"
+            " group by country_code order by country_code"
+        ).fetchall() == [("eg", 12), ("wls", 12)]
+        assert (
+            db.execute(
+                "select count(distinct s.country_code) from networks_membership m"
+                " join schools_school s on s.id = m.school_id join networks_network n on n.id = m.network_id"
+                " where n.name like 'Gwyddoniaeth%' and m.left_at is null"
+            ).fetchone()[0]
+            == 2
+        )
         assert db.execute("select count(*) from evidence_familymember").fetchone()[0] > 0
         assert db.execute("select count(*) from evidence_supportcategory").fetchone()[0] > 0
         assert db.execute("select count(*) from accounts_regionalrole").fetchone()[0] == 1

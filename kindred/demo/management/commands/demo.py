@@ -25,6 +25,11 @@ from kindred.demo.communities import demo_communities_create
 from kindred.demo.council import demo_council_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
+from kindred.demo.international import (
+    demo_countries_generate,
+    demo_international_create,
+    demo_other_countries,
+)
 from kindred.demo.networks import demo_networks_create
 from kindred.demo.partners import demo_partners_create
 from kindred.demo.selfeval import selfeval_demo_create
@@ -97,6 +102,10 @@ class Command(BaseCommand):
         if country:
             # The server below runs in this process and the worker inherits the environment.
             settings.COUNTRY = os.environ["COUNTRY"] = country
+        # The demo's other two countries beside it (issue 23, item 2: demo/international.py).
+        others = demo_other_countries(settings.COUNTRY)
+        settings.COUNTRIES = others
+        os.environ["COUNTRIES"] = ",".join(others)
         database = settings.DATABASES["default"]
         if database["ENGINE"] != "django.db.backends.sqlite3":
             raise CommandError("kindred demo builds a fresh SQLite database; unset DATABASE_URL to run it.")
@@ -126,6 +135,9 @@ class Command(BaseCommand):
         self.stdout.write("Computing families of similar schools and relative performance ...")
         call_command("families", verbosity=0)
         call_command("performance", verbosity=0)
+        # After the evidence, which stays the default country's (evidence per country: issue 23 item 1).
+        self.stdout.write(f"A handful of schools in {' and '.join(others)}, and an international network ...")
+        demo_countries_generate(seed=DEMO_SEED, default=settings.COUNTRY)
         accounts = demo_accounts_create()
         self.stdout.write("Self-evaluations, a peer review, a consultation and a development plan ...")
         selfeval_demo(accounts)
@@ -370,10 +382,19 @@ def demo_accounts_create() -> dict[str, User]:
     )
     demo_council_create(region=region, leader=leader, coordinator=coordinator, teacher=teacher)
     demo_communities_create(region=region, leader=leader, coordinator=coordinator, networks=networks)
+    international = demo_international_create(admin=admin, password=DEMO_PASSWORD)
     return {
         "site administrator": admin,
         f"system leader ({region})": leader,
         "network coordinator": coordinator,
         "teacher": teacher,
         f"university partner ({partners['organisation'].name})": partners["person"],
+        **(
+            {
+                "teacher in Wales": international["teacher_wales"],
+                "teacher in Egypt": international["teacher_egypt"],
+            }
+            if international
+            else {}
+        ),
     }
