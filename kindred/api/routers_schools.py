@@ -59,13 +59,21 @@ class SchoolFilters(Schema):
     phase: str = Field(
         "", pattern=TEXT, description=gettext_noop("A phase:") + " " + ", ".join(School.Phase.values)
     )
+    country: str = Field(
+        "",
+        max_length=16,
+        pattern=TEXT,
+        description=gettext_noop("A country's profile code (an installation may hold several countries)."),
+    )
 
 
 def _schools(request: HttpRequest, filters: SchoolFilters) -> QuerySet[School]:
     """The schools matching `filters` within the token's region, without their categories: those
     are asked for the rows written only (`scope.visible_categories`)."""
     _user, token = caller(request)
-    schools = schools_in_token_organisation(in_token_region(school_search(query=filters.q), token), token)
+    schools = schools_in_token_organisation(
+        in_token_region(school_search(query=filters.q, country=filters.country), token), token
+    )
     if filters.region:
         schools = schools.filter(region__code=filters.region)
     if filters.authority:

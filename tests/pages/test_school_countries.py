@@ -92,3 +92,12 @@ def test_the_search_keeps_its_country_from_page_to_page(client, two_schools):
         School.objects.create(registry_id=f"G2{n}", name=f"Delta {n}", country_code="eg")
     page = client.get("/", {"country": "eg"}).content.decode()
     assert 'href="?country=eg&amp;page=2"' in page or 'href="?country=eg&page=2"' in page
+
+
+def test_the_apis_school_list_keeps_to_one_country(two_schools, site_admin):
+    from tests.api.conftest import bearer
+
+    client = bearer(site_admin)
+    listed = client.get("/api/v1/schools", {"country": "eg"}).json()["items"]
+    assert [s["registry_id"] for s in listed] == ["G100"]
+    assert len(client.get("/api/v1/schools").json()["items"]) == 2
