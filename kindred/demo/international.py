@@ -5,7 +5,8 @@ other two shipped profiles (COUNTRIES): a handful of generated schools each, in 
 registry ids. An Egyptian preparatory school and a Welsh secondary school make an international
 subject network, "Science across borders", with a teacher in each (reading Kindred in Arabic and in
 Welsh; the Welsh teacher coordinates it) and an online meeting at 10:00 London time, which the page
-shows at 12:00 in Cairo too. Written through the services, as people would do it on the pages.
+shows at 12:00 in Cairo too; three schools of each country say, in their partner profiles, what they
+would work on with a partner school in their languages of instruction. Written through the services, as people would do it on the pages.
 """
 
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from kindred.accounts.services import staff_role_add
 from kindred.events.models import Event
 from kindred.events.services import event_create
 from kindred.networks.models import Network, NetworkRole
+from kindred.networks.partner_finder import partner_profile_save
 from kindred.networks.services import membership_add, network_create, network_role_add
 from kindred.schools.models import School
 
@@ -105,4 +107,29 @@ def demo_international_create(*, admin: User, password: str) -> dict:
         staff_roles=["leader", "teacher"],
         skip_holidays=False,
     )
+    _partner_profiles(admin=admin)
     return {"network": network, "event": meeting, "teacher_wales": rhian, "teacher_egypt": mona}
+
+
+# What the demo's schools looking for partners say, by country: the languages they teach in and
+# what they would work on (the partner finder, /networks/partners/).
+PROFILES = {
+    "eng": (["en"], ["science, reading", "history, geography", "maths, computing"]),
+    "wls": (["cy", "en"], ["science, music", "Welsh, drama", "maths, science"]),
+    "eg": (["ar", "en"], ["science, robotics", "English, Arabic", "maths, science"]),
+}
+
+
+def _partner_profiles(*, admin: User) -> None:
+    """Three schools of each country looking for partners, in its languages of instruction."""
+    for code in countries.codes():
+        languages, interests = PROFILES.get(code, ([countries.profile(code).language], ["science"]))
+        schools = School.objects.filter(country_code=code).order_by("registry_id")[: len(interests)]
+        for school, interest in zip(schools, interests, strict=False):
+            partner_profile_save(
+                school=school,
+                by=admin,
+                instruction_languages=languages,
+                interests=interest,
+                open_to_partners=True,
+            )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kindred import countries
 from kindred.accounts.models import Organisation, User
 from kindred.networks.models import PARTNER_ROLES, Membership, Network, NetworkRole, Profile
+from kindred.networks.partner_finder import language_choices
 from kindred.schools.models import Region, School
 
 
@@ -364,3 +365,49 @@ class LinkDecisionForm(forms.Form):
 
 class LinkEndForm(forms.Form):
     reason = forms.CharField(label=_("Why does the network leave?"), required=False, max_length=500)
+
+
+class PartnerSearchForm(forms.Form):
+    """The partner finder's filters (issue 23, item 2); the country only with several installed."""
+
+    interest = forms.CharField(label=_("Subject or interest"), required=False, max_length=100)
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("Any phase")), *School.Phase.choices]
+    )
+    language = forms.ChoiceField(label=_("Language of instruction"), required=False, choices=[])
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+        if countries.several():
+            self.fields["country"].choices = [
+                ("", _("Your country")),
+                ("other", _("Other countries than yours")),
+                ("any", _("Any country")),
+                *[(profile.code, profile.country_name()) for profile in countries.installed()],
+            ]
+        else:
+            del self.fields["country"]
+
+
+class PartnerProfileForm(forms.Form):
+    """A school's partner profile: the languages it teaches in, what it would work on, whether it is
+    looking for partners."""
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    instruction_languages = forms.MultipleChoiceField(
+        label=_("Languages of instruction"), choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    interests = forms.CharField(
+        label=_("Subjects and interests"),
+        required=False,
+        max_length=300,
+        help_text=_("What your school would work on with a partner school; separate them with commas."),
+    )
+    open_to_partners = forms.BooleanField(label=_("Looking for partner schools"), required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["instruction_languages"].choices = language_choices()

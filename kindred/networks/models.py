@@ -517,6 +517,38 @@ class Profile(models.Model):
         return reverse("networks:person", args=[self.user_id])
 
 
+class PartnerProfile(models.Model):
+    """What a school tells schools looking for partners (issue 23, item 2): the languages it teaches
+    in and the subjects it would work on with a partner school, at home or in another country. Only
+    schools with a profile open to partners are found by the partner finder (`/networks/partners/`).
+    Languages are stored as codes (",en,cy,": one query finds a language in any position) and shown
+    in the reader's language."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="partner_profile")
+    instruction_languages = models.CharField(_("languages of instruction"), max_length=200, blank=True)
+    interests = models.CharField(
+        _("subjects and interests"),
+        max_length=300,
+        blank=True,
+        help_text=_("What your school would work on with a partner school; separate them with commas."),
+    )
+    open_to_partners = models.BooleanField(_("looking for partner schools"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["open_to_partners"], name="partnerprofile_open_idx")]
+
+    def __str__(self) -> str:
+        return _("Partner profile of %(school)s") % {"school": self.school.name}
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.instruction_languages.split(",") if code]
+
+
 class Connection(models.Model):
     """One person asking to connect with another; the other accepts or declines."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kindred.networks import views, views_links, views_people
+from kindred.networks import views, views_links, views_partners, views_people
 
 app_name = "networks"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("networks/", views.directory, name="directory"),
     path("networks/new/", views.create, name="create"),
     path("networks/groups/", views.groups, name="groups"),
+    path("networks/partners/", views_partners.partner_finder, name="partners"),
+    path("networks/partners/profile/", views_partners.partner_profile, name="partner_profile"),
     path("networks/<int:pk>/", views.detail, name="detail"),
     path("networks/<int:pk>/group/formal/", views.group_formal_request, name="group_formal_request"),
     path("networks/<int:pk>/group/decide/", views.group_formal_decide, name="group_formal_decide"),

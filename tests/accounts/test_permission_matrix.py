@@ -577,6 +577,10 @@ RULES: dict[str, Rule] = {
         ),
         "/networks/groups/",
     ),
+    # The partner finder (issue 23, item 2): anyone signed in searches; a school's leaders and
+    # administrators save its partner profile (an empty form: 400 for everyone, nothing saved).
+    "networks:partners": Rule(SIGNED_IN, "/networks/partners/"),
+    "networks:partner_profile": Rule(statuses(400, anonymous=302), "/networks/partners/profile/", "post"),
     "networks:group_formal_request": Rule(
         statuses(403, site_admin=302, teacher_x=302, anonymous=302),
         lambda w: f"/networks/{_group(w).pk}/group/formal/",

@@ -46,6 +46,22 @@ def test_the_international_network_has_a_welsh_and_an_egyptian_school(demo_insta
     assert zones == ["Europe/London", "Africa/Cairo"]
 
 
+def test_three_schools_of_each_country_look_for_partners(demo_installation):
+    from kindred.networks.models import PartnerProfile
+
+    assert sorted(PartnerProfile.objects.values_list("school__country_code", flat=True)) == [
+        "eg",
+        "eg",
+        "eg",
+        "eng",
+        "wls",
+        "wls",
+        "wls",
+    ]
+    welsh = PartnerProfile.objects.filter(school__country_code="wls").first()
+    assert welsh.language_codes == ["cy", "en"]
+
+
 def test_without_both_countries_installed_there_is_no_international_network(settings, school_x):
     settings.COUNTRY, settings.COUNTRIES = "eng", []
     admin = User.objects.create_user(email="admin@example.org", password="x", is_superuser=True)
