@@ -99,7 +99,7 @@ def elsewhere_of(country: str) -> Elsewhere:
         return Elsewhere()
     # An authority is in its region's country; one without a region, in its schools' country.
     authorities = dict(
-        School.objects.filter(local_authority__isnull=False)
+        School.objects.filter(local_authority__isnull=False, local_authority__region__isnull=True)
         .exclude(country_code=country)
         .values_list("local_authority__code", "country_code")
         .distinct()
