@@ -48,6 +48,7 @@ def broker_place(
     exclude: frozenset[int] = frozenset(),
     neighbours: Sequence[Region] = (),
     fewer_partners: bool = False,
+    across_countries: bool = False,
     progress: Progress = no_progress,
 ) -> Brokered:
     """The best partners for the needs of red and amber schools (every need with `all_needs`) in
@@ -56,9 +57,15 @@ def broker_place(
     may be partners too (looking beyond the region's border; their own needs are not brokered). With
     `fewer_partners`, each partner school beyond a school's first costs extra
     (`engine/fewer_partners.py`: flows and a programme in pieces after the flow; the default path is
-    unchanged)."""
+    unchanged). A partner is always in its need's own country unless `across_countries`."""
     progress(0, 3, gettext_noop("reading evidence"))
-    inputs = brokering_inputs(region=region, all_needs=all_needs, exclude=exclude, neighbours=neighbours)
+    inputs = brokering_inputs(
+        region=region,
+        all_needs=all_needs,
+        exclude=exclude,
+        neighbours=neighbours,
+        across_countries=across_countries,
+    )
     if not len(inputs.needs.school):
         raise brokering.Infeasible(
             "no school here has a need in the stored evidence (red and amber schools' needs, unless all "
@@ -123,11 +130,14 @@ def form_place(
     max_size: int = 15,
     rules: formation.MixingRules | None = None,
     exclude: frozenset[int] = frozenset(),
+    country: str | None = None,
     progress: Progress = no_progress,
 ) -> Formed:
-    """Networks of `min_size`–`max_size` of the place's located schools, with coverage from the evidence."""
+    """Networks of `min_size`–`max_size` of the place's located schools, with coverage from the evidence.
+    A region's networks are of its own country's schools; everywhere (no region), of `country`'s when
+    given (of every country's otherwise: the command asks which when there are several)."""
     progress(0, 3, gettext_noop("reading schools and evidence"))
-    where = place(region=region, phase=phase, exclude=exclude)
+    where = place(region=region, phase=phase, exclude=exclude, country=_country_of(region, country))
     if not len(where.rows):
         raise formation.Infeasible("no open school with coordinates here", code="no_schools")
     flags = evidence_flags(where.pk)
@@ -162,6 +172,11 @@ def form_place(
     )
     progress(3, 3, gettext_noop("done"))
     return Formed(place=where, formation=formed)
+
+
+def _country_of(region: Region | None, country: str | None) -> str | None:
+    """The country whose schools a formation places: the region's, else the one asked for (or None)."""
+    return region.country_code if region is not None else country
 
 
 def formation_rows(formed: Formed):
@@ -240,13 +255,15 @@ def form_incremental(
     max_size: int = 15,
     exclude: frozenset[int] = frozenset(),
     kept: dict[int, int] | None = None,
+    country: str | None = None,
     progress: Progress = no_progress,
 ) -> Incremental:
     """Keep every existing network of the place and its members; place the place's located schools that
     are in no cluster network (`kept`: school pk -> network pk, schools already proposed for a network
-    in a locked proposal, counted as its members)."""
+    in a locked proposal, counted as its members). A region's own country's schools only; everywhere, of
+    `country`'s when given."""
     progress(0, 3, gettext_noop("reading schools and networks"))
-    where = place(region=region, phase=phase, exclude=exclude)
+    where = place(region=region, phase=phase, exclude=exclude, country=_country_of(region, country))
     table = where.table
     networks = list(existing_networks(region=region, phase=phase))
     # A school invited by a published run counts as placed in its network until it declines: a run just

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.brokering.models import Approach, Capacity, Coordinator, Run
 from kindred.schools.models import School
 
@@ -41,7 +42,14 @@ class RunForm(forms.Form):
             "are brokered."
         ),
     )
-
+    across_countries = forms.BooleanField(
+        label=_("Partners in other countries too"),
+        required=False,
+        help_text=_(
+            "Brokering only: with schools of neighbouring regions, those across a border in another country "
+            "may be partners too. Off: every partner is in the region's own country."
+        ),
+    )
     fewer_partners = forms.BooleanField(
         label=_("Prefer one partner covering several needs"),
         required=False,
@@ -56,6 +64,8 @@ class RunForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["region"].label = kwargs.get("region_label") or self.fields["region"].label
+        if not countries.several():  # one country: nothing to cross, the form as it always was
+            del self.fields["across_countries"]
 
     def clean(self):
         data = super().clean()
@@ -68,6 +78,10 @@ class RunForm(forms.Form):
         if data.get("fewer_partners") and data.get("kind") != Run.Kind.BROKERING:
             self.add_error(
                 "fewer_partners", _("Only partner brokering can prefer one partner covering several needs.")
+            )
+        if data.get("across_countries") and data.get("kind") != Run.Kind.BROKERING:
+            self.add_error(
+                "across_countries", _("Only partner brokering can look for partners in other countries.")
             )
         for field in ("other_authority", "neighbours"):
             if data.get(field) and data.get("kind") != Run.Kind.BROKERING:

@@ -72,9 +72,10 @@ def place(
     phase: str = "",
     exclude: frozenset[int] = frozenset(),
     also: Sequence[Region] = (),
+    country: str | None = None,
 ) -> Place:
     """Open located schools of `region` (and of the regions `also`) and `phase`, leaving out the
-    School pks in `exclude`."""
+    School pks in `exclude`; with `country`, only that country's schools."""
     table = school_table()
     keep = ~np.isnan(table.latitude) & ~np.isnan(table.longitude)
     if exclude:
@@ -86,7 +87,23 @@ def place(
         keep &= np.isin(table.pk, in_region)
     if phase:
         keep &= table.phase == phase
+    if country is not None:
+        keep &= np.isin(table.pk, _pks(School.objects.filter(country_code=country)))
     return Place(table=table, rows=np.flatnonzero(keep))
+
+
+def _pks(schools) -> np.ndarray:
+    return np.fromiter(schools.values_list("pk", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
+
+
+def countries_of(pks: np.ndarray) -> np.ndarray | None:
+    """An int code of each school's country (for the engine's `Schools.country`), or None when the
+    schools are all of one country (nothing to keep apart)."""
+    code_of = dict(School.objects.values_list("pk", "country_code").iterator(chunk_size=20_000))
+    codes = [code_of.get(pk, "") for pk in pks.tolist()]
+    if len(set(codes)) < 2:
+        return None
+    return np.unique(np.array(codes), return_inverse=True)[1].astype(np.int64)
 
 
 EARTH_RADIUS_KM = 6371.0088
@@ -267,11 +284,24 @@ def brokering_inputs(
     all_needs: bool = False,
     exclude: frozenset[int] = frozenset(),
     neighbours: Sequence[Region] = (),
+    across_countries: bool = False,
 ) -> BrokeringInputs:
     """The needs of the place's red and amber schools (of every school with `all_needs`) and every
     school strong in a domain, as engine inputs. With `neighbours`, schools of those regions may be
-    partners too, but only `region`'s own schools' needs are brokered."""
-    where = place(region=region, phase=phase, exclude=exclude, also=neighbours)
+    partners too, but only `region`'s own schools' needs are brokered.
+
+    Countries never mix unless `across_countries`: a region's run sees only its own country's schools
+    (neighbouring regions of another country are left out), and a run over every school matches each
+    need only with supporters of its own country."""
+    if not across_countries and region is not None:
+        neighbours = [r for r in neighbours if r.country_code == region.country_code]
+    where = place(
+        region=region,
+        phase=phase,
+        exclude=exclude,
+        also=neighbours,
+        country=None if across_countries or region is None else region.country_code,
+    )
     table, rows = where.table, where.rows
     flags = evidence_flags(where.pk)
     wanting = flags.need if all_needs else flags.need & np.isin(flags.category, list(NOT_SUPPORTING))[:, None]
@@ -287,6 +317,7 @@ def brokering_inputs(
         longitude=table.longitude[rows],
         authority=table.local_authority[rows],
         context=standardised_context(table, rows),
+        country=None if across_countries else countries_of(where.pk),
     )
     return BrokeringInputs(
         place=where,

@@ -55,6 +55,14 @@ class Run(models.Model):
             "brokered)."
         ),
     )
+    across_countries = models.BooleanField(
+        _("partners in other countries too"),
+        default=False,
+        help_text=_(
+            "Brokering: partners may come from another country of the installation (neighbouring regions "
+            "across a border). Off: only schools of the region's own country are proposed."
+        ),
+    )
     fewer_partners = models.BooleanField(
         _("prefer one partner covering several needs"),
         default=False,

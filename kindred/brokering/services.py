@@ -66,13 +66,15 @@ def run_create(
     other_authority: bool = False,
     neighbours: bool = False,
     fewer_partners: bool = False,
+    across_countries: bool = False,
 ) -> Run:
     """A run waiting to be computed (the view then queues `run_compute` as a job). An `incremental`
     formation keeps the region's existing networks and places only schools in none. Brokering with
     `other_authority` proposes only partners outside the need school's authority; with `neighbours`
     (or with `other_authority` in a region of one authority) schools of neighbouring regions may be
     partners too. With `fewer_partners`, each partner school beyond a school's first costs extra, so one
-    partner covering several needs is preferred."""
+    partner covering several needs is preferred. Partners are always in the region's own country unless
+    `across_countries` says otherwise (then neighbouring regions across a border may be searched too)."""
     if kind not in Run.Kind.values:
         raise ValidationError(_("Unknown kind of run %(kind)s.") % {"kind": kind})
     if not 2 <= min_size <= max_size:
@@ -81,6 +83,8 @@ def run_create(
         raise ValidationError(_("Only network formation can place schools into existing networks."))
     if fewer_partners and kind != Run.Kind.BROKERING:
         raise ValidationError(_("Only partner brokering can prefer one partner covering several needs."))
+    if across_countries and kind != Run.Kind.BROKERING:
+        raise ValidationError(_("Only partner brokering can look for partners in other countries."))
     if (other_authority or neighbours) and kind != Run.Kind.BROKERING:
         raise ValidationError(
             _("Only partner brokering can ask for another authority or look beyond the region's border.")
@@ -95,6 +99,7 @@ def run_create(
         other_authority=other_authority,
         neighbours=neighbours,
         fewer_partners=fewer_partners,
+        across_countries=across_countries,
         created_by=by,
     )
     audit(
@@ -106,6 +111,7 @@ def run_create(
         incremental=incremental,
         other_authority=other_authority,
         neighbours=neighbours,
+        **({"across_countries": True} if across_countries else {}),
     )
     return run
 
@@ -153,6 +159,7 @@ def run_compute(*, run: Run, by: User | None = None, progress: Progress = no_pro
                 require_other_authority=run.other_authority,
                 neighbours=neighbours,
                 fewer_partners=run.fewer_partners,
+                across_countries=run.across_countries,
                 progress=progress,
             )
             outcome = _store_brokering(run, brokered, neighbours=neighbours, because=because)
@@ -322,7 +329,10 @@ def _neighbours_for(run: Run) -> tuple[list[Region], str]:
         because = "one_authority"
     else:
         return [], ""
-    return neighbouring_regions(run.region, km=settings.BROKERING_NEIGHBOUR_KM), because
+    near = neighbouring_regions(run.region, km=settings.BROKERING_NEIGHBOUR_KM)
+    if not run.across_countries:  # never across a country's border unless the leader asked
+        near = [region for region in near if region.country_code == run.region.country_code]
+    return near, because
 
 
 @transaction.atomic
@@ -382,6 +392,7 @@ def _store_brokering(run: Run, brokered, *, neighbours: Sequence[Region] = (), b
         "pairs_eligible": result.pairs_eligible,
         "other_authority": run.other_authority,
         "fewer_partners": run.fewer_partners,
+        **({"across_countries": True} if run.across_countries else {}),
         # How many schools receive 1, 2, … different partner schools (one may cover several needs).
         "partners_spread": _partners_spread(result, needs, supporters),
         "neighbour_regions": [region.name for region in neighbours],

@@ -77,6 +77,7 @@ def runs(request):
             other_authority=data["other_authority"],
             neighbours=data["neighbours"],
             fewer_partners=data["fewer_partners"],
+            across_countries=data.get("across_countries", False),
         )
         _queue(run, request.user)
         return redirect(run)

@@ -101,6 +101,9 @@ class Schools:
     longitude: np.ndarray
     authority: np.ndarray  # int code per school (-1: unknown, never "the same")
     context: np.ndarray  # n × p standardised context (p may be 0)
+    # int code of each school's country, or None: a need is then only matched with a supporter of its
+    # own country (several countries never mix unless asked); None matches across them all
+    country: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -462,6 +465,8 @@ class _Pairs:
         )
         if self.require_other_authority:
             eligible &= ~same_auth
+        if schools.country is not None:
+            eligible &= schools.country[need_school][:, None] == schools.country[sup_school][None, :]
         # In the order of the module's formula (strength, context, travel, authority), so rounding is too;
         # each step in place (the same operations on the same numbers: the same bits, less memory).
         block = np.empty((len(rows), len(cols)))

@@ -21,6 +21,8 @@ class SchoolTable:
     urban: np.ndarray  # float: 1 urban, 0 rural, NaN unknown
     pupils: np.ndarray  # float, NaN when unknown
     context: dict[str, np.ndarray]  # context measure code -> latest value, NaN when missing
+    # The country whose schools these are (kindred/countries/), or None: every school of the installation.
+    country: str | None = None
 
     @property
     def size(self) -> int:
@@ -44,11 +46,15 @@ class Series:
     cohort_estimated: np.ndarray  # bool: the file gave no cohort, so it was approximated (engine/cohorts.py)
 
 
-def school_table() -> SchoolTable:
+def school_table(country: str | None = None) -> SchoolTable:
+    """Open schools, in pk order: of one country (its profile code), or of every country (None)."""
+    schools = School.objects.exclude(status=School.Status.CLOSED)
+    if country is not None:
+        schools = schools.filter(country_code=country)
     rows = list(
-        School.objects.exclude(status=School.Status.CLOSED)
-        .order_by("pk")
-        .values_list("pk", "phase", "local_authority_id", "latitude", "longitude", "urban_rural", "pupils")
+        schools.order_by("pk").values_list(
+            "pk", "phase", "local_authority_id", "latitude", "longitude", "urban_rural", "pupils"
+        )
     )
     if not rows:
         empty = np.array([], dtype=float)
@@ -61,6 +67,7 @@ def school_table() -> SchoolTable:
             empty,
             empty,
             {},
+            country,
         )
     pk, phase, la, lat, lon, urban_rural, pupils = zip(*rows, strict=True)
     pk_array = np.array(pk, dtype=np.int64)
@@ -73,6 +80,7 @@ def school_table() -> SchoolTable:
         urban=np.array([{"urban": 1.0, "rural": 0.0}.get(u, np.nan) for u in urban_rural]),
         pupils=np.array(pupils, dtype=float),
         context={},
+        country=country,
     )
     table.context.update(_latest_context(table))
     return table
@@ -81,7 +89,10 @@ def school_table() -> SchoolTable:
 def _latest_context(table: SchoolTable) -> dict[str, np.ndarray]:
     """Each context measure's most recent unsuppressed value per school."""
     values = (
-        SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.CONTEXT, suppressed=False)
+        _of_country(
+            SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.CONTEXT, suppressed=False),
+            table,
+        )
         .order_by("measure__code", "year")
         .values_list("measure__code", "school_id", "value")
     )
@@ -100,6 +111,11 @@ def _latest_context(table: SchoolTable) -> dict[str, np.ndarray]:
     return context
 
 
+def _of_country(measures, table: SchoolTable):
+    """The measures of the table's country's schools (all of them when the table has every country)."""
+    return measures if table.country is None else measures.filter(school__country_code=table.country)
+
+
 def outcome_series(table: SchoolTable) -> list[Series]:
     """Every outcome measure in every year, values NaN where suppressed.
 
@@ -107,7 +123,7 @@ def outcome_series(table: SchoolTable) -> list[Series]:
     model of relative performance does not apply to them: they are shown, not estimated.
     """
     rows = (
-        SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.OUTCOME)
+        _of_country(SchoolMeasure.objects.filter(measure__kind=MeasureDefinition.Kind.OUTCOME), table)
         .exclude(measure__unit=MeasureDefinition.Unit.RATING)
         .order_by("measure__code", "year")
         .values_list("measure__code", "measure__domain", "year", "school_id", "value", "cohort")

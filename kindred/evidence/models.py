@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kindred import countries
 from kindred.schools.models import MeasureDefinition, School
 
 
@@ -14,6 +15,9 @@ class EvidenceRun(models.Model):
     A recompute writes its rows under a new run while pages keep reading the current one, then switches
     to it in one short transaction and drops the old run: pages never wait on a recompute and never see
     half of one.
+
+    Evidence never mixes countries (docs/countries.md): a run holds one country's schools
+    (`country_code`), and each country has its own current run of each kind.
     """
 
     class Kind(models.TextChoices):
@@ -29,6 +33,9 @@ class EvidenceRun(models.Model):
         FAILED = "failed", _("Not published")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The country whose schools the run computed (kindred/countries/): families, relative performance and
+    # categories are computed within each country separately.
+    country_code = models.CharField(max_length=16, default=countries.default_code)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -41,12 +48,14 @@ class EvidenceRun(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(status="current"), name="evidencerun_one_current_per_kind"
+                fields=["kind", "country_code"],
+                condition=Q(status="current"),
+                name="evidencerun_one_current_per_kind_and_country",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} run {self.pk} ({self.status})"
+        return f"{self.kind} run {self.pk} of {self.country_code} ({self.status})"
 
 
 class CurrentRunManager(models.Manager):

@@ -306,13 +306,32 @@ class MeasureModelRows:
         return [f for f in self.fits if f.year is not None and f.status == MeasureFit.Status.SKIPPED]
 
 
-def model_fits(run: EvidenceRun | None = None) -> list[MeasureModelRows]:
+def _of_country(fits: QuerySet, country: str | None) -> QuerySet:
+    """Model rows of one country's runs (`country`, a profile code), or of every run (None)."""
+    return fits if country is None else fits.filter(run__country_code=country)
+
+
+def evidence_countries() -> list[str]:
+    """The countries with a current run of evidence, the installation's order first (the model page's
+    choice when there are several)."""
+    found = set(
+        EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT).values_list("country_code", flat=True)
+    )
+    return [code for code in dict.fromkeys([*countries.codes(), *sorted(found)]) if code in found]
+
+
+def model_fits(run: EvidenceRun | None = None, *, country: str | None = None) -> list[MeasureModelRows]:
     """The model of every measure, year by year and pooled, with its self-check (for the model page).
 
-    `run`: the current performance run when None, or another (an unpublished one, to show why).
+    `run`: the current performance run (of `country`, when the installation has several) when None, or
+    another (an unpublished one, to show why).
     """
     rows = (
-        (MeasureFit.objects.all() if run is None else MeasureFit.all_runs.filter(run=run))
+        (
+            _of_country(MeasureFit.objects.all(), country)
+            if run is None
+            else MeasureFit.all_runs.filter(run=run)
+        )
         .select_related("measure", "run")
         .order_by("measure__domain", "measure__code", "year")
     )
@@ -326,23 +345,24 @@ def model_fits(run: EvidenceRun | None = None) -> list[MeasureModelRows]:
     return list(by_measure.values())
 
 
-def unpublished_run() -> EvidenceRun | None:
+def unpublished_run(*, country: str | None = None) -> EvidenceRun | None:
     """The latest performance run kept off the pages (stored nothing, or failed its self-check), if it is
-    newer than the current one: the model page shows it and why."""
-    failed = EvidenceRun.objects.filter(
-        kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.FAILED
-    ).first()
-    current = EvidenceRun.objects.filter(
-        kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.CURRENT
-    ).first()
+    newer than the current one: the model page shows it and why (of `country`'s runs, when given)."""
+    runs = EvidenceRun.objects.filter(kind=EvidenceRun.Kind.PERFORMANCE)
+    if country is not None:
+        runs = runs.filter(country_code=country)
+    failed = runs.filter(status=EvidenceRun.Status.FAILED).first()
+    current = runs.filter(status=EvidenceRun.Status.CURRENT).first()
     if failed is None or (current is not None and current.started_at > failed.started_at):
         return None
     return failed
 
 
-def current_runs() -> dict[str, object]:
-    """The current run of each kind (families, performance), or None."""
+def current_runs(*, country: str | None = None) -> dict[str, object]:
+    """The current run of each kind (families, performance), or None (of `country`, when given)."""
     runs = EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT)
+    if country is not None:
+        runs = runs.filter(country_code=country)
     return {run.kind: run for run in runs}
 
 
@@ -351,13 +371,13 @@ def family_gap(school: School):
     return FamilyGap.objects.filter(school=school).first()
 
 
-def between_school_sd() -> dict[int, float]:
-    """Each measure's pooled between-school SD (tau) in the current run, by measure pk."""
+def between_school_sd(*, country: str | None = None) -> dict[int, float]:
+    """Each measure's pooled between-school SD (tau) in the current run (of `country`), by measure pk."""
     return {
         measure: tau
-        for measure, tau in MeasureFit.objects.filter(year__isnull=True, tau__gt=0).values_list(
-            "measure_id", "tau"
-        )
+        for measure, tau in _of_country(
+            MeasureFit.objects.filter(year__isnull=True, tau__gt=0), country
+        ).values_list("measure_id", "tau")
         if tau is not None  # never (tau > 0), but the column may be null
     }
 
@@ -412,21 +432,117 @@ def latest_selfcheck() -> SelfCheck | None:
     return check
 
 
-def pupil_sd_from_one_year() -> set[int]:
-    """Measures (pks) whose pupil SD the current run had to estimate from a single year's results."""
+def pupil_sd_from_one_year(*, country: str | None = None) -> set[int]:
+    """Measures (pks) whose pupil SD the current run (of `country`) had to estimate from a single year's
+    results."""
     return set(
-        MeasureFit.objects.filter(year__isnull=True)
+        _of_country(MeasureFit.objects.filter(year__isnull=True), country)
         .filter(Q(pupil_sd_method=COHORT_SPREAD) | Q(pupil_sd_low__isnull=False))
         .values_list("measure_id", flat=True)
     )
 
 
-def measures_without_verdicts() -> dict[int, str]:
-    """Measures (pks) the current run estimated without verdicts, with the reason in the reader's language."""
+def measures_without_verdicts(*, country: str | None = None) -> dict[int, str]:
+    """Measures (pks) the current run (of `country`) estimated without verdicts, with the reason in the
+    reader's language."""
     reasons = dict(MeasureFit.Reason.choices)
+    fits = _of_country(
+        MeasureFit.objects.filter(year__isnull=True, status=MeasureFit.Status.WITHHELD), country
+    )
     return {
         measure: str(reasons.get(reason, reason))
-        for measure, reason in MeasureFit.objects.filter(
-            year__isnull=True, status=MeasureFit.Status.WITHHELD
-        ).values_list("measure_id", "reason")
+        for measure, reason in fits.values_list("measure_id", "reason")
+    }
+
+
+#: What `country_evidence` compares of each stored row (every figure a page or export shows).
+_PERFORMANCE_FIGURES = (
+    "value",
+    "expected",
+    "effect",
+    "estimate",
+    "lower",
+    "upper",
+    "z",
+    "cohort",
+    "cohort_estimated",
+    "flag",
+)
+_FIT_FIGURES = (
+    "status",
+    "reason",
+    "schools",
+    "predictors",
+    "expected_model",
+    "r2",
+    "tau",
+    "tau_model",
+    "tau_slope",
+    "pupil_sd",
+    "pupil_sd_method",
+    "pupil_sd_estimate",
+    "pupil_sd_low",
+    "pupil_sd_high",
+    "pupil_sd_bound",
+    "model_error",
+    "strengths",
+    "needs",
+    "refused",
+    "spread_ratio",
+)
+
+
+def country_evidence(country: str) -> dict[str, dict]:
+    """Everything the current runs stored for one country's schools, keyed by registry ids and measure
+    codes, not by database ids: to compare a country in one installation with the same country in another
+    (the three-country proof, docs/countries.md). Families: each school's members in rank order with their
+    distances; performance: each (school, measure, year or None) row's figures; fits: each (measure, year)'s
+    model; categories: each school's derived category and counts; runs: each kind's features, weights and
+    self-check."""
+    schools = School.objects.filter(country_code=country)
+    families: dict[str, list] = {}
+    for school, member, distance in (
+        FamilyMember.objects.filter(school__in=schools, run__country_code=country)
+        .order_by("school__registry_id", "rank")
+        .values_list("school__registry_id", "member__registry_id", "distance")
+    ):
+        families.setdefault(school, []).append((member, distance))
+    gaps = dict(
+        FamilyGap.objects.filter(school__in=schools, run__country_code=country).values_list(
+            "school__registry_id", "reason"
+        )
+    )
+    performance = {
+        (school, measure, year): tuple(figures)
+        for school, measure, year, *figures in Performance.objects.filter(
+            school__in=schools, run__country_code=country
+        ).values_list("school__registry_id", "measure__code", "year", *_PERFORMANCE_FIGURES)
+    }
+    fits = {
+        (measure, year): tuple(figures)
+        for measure, year, *figures in MeasureFit.objects.filter(run__country_code=country).values_list(
+            "measure__code", "year", *_FIT_FIGURES
+        )
+    }
+    categories = {
+        school: (category, source, counts)
+        for school, category, source, counts in SupportCategory.objects.filter(
+            school__in=schools
+        ).values_list("school__registry_id", "category", "source", "counts")
+    }
+    runs = {
+        run.kind: {
+            "features": run.summary.get("features"),
+            "weights": run.summary.get("weights"),
+            "self-check": run.summary.get("self-check"),
+        }
+        for run in EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT, country_code=country)
+    }
+    return {
+        "families": families,
+        "gaps": gaps,
+        "performance": performance,
+        "fits": fits,
+        "categories": categories,
+        "runs": runs,
     }

@@ -8,6 +8,12 @@ half of an old and half of a new run.
 Only one recompute runs at a time (`RECOMPUTE_LOCK`, a `core.locks` lock that a killed holder does
 not keep: the next recompute takes it at once): a second one is refused with `LockHeld` ("a recompute is already running,
 started at …, by …") before it writes anything, since its clean-up would drop the first one's run.
+
+Evidence never mixes countries (docs/countries.md, "Several countries in one installation"): with
+schools of several countries, a recompute computes each country alone, one after another under the one
+lock: its own schools' families, its own relative performance and categories, each stored as that
+country's run (`EvidenceRun.country_code`), exactly what the country would get in an installation of its
+own. With one country nothing changes.
 """
 
 import json
@@ -20,11 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kindred import countries
 from kindred.audit.services import audit
 from kindred.core.bulk import bulk_insert
 from kindred.core.changes import touch
 from kindred.core.locks import lock_hold
-from kindred.core.progress import Progress, no_progress
+from kindred.core.progress import Progress, Said, no_progress
 from kindred.engine.categories import CATEGORIES, derive_categories, parse_categories
 from kindred.engine.checks import InstallationCheck, installation_check
 from kindred.engine.families import context_matrix, families, fit_weights
@@ -69,6 +76,59 @@ def _recompute_held(*, by, progress: Progress, holder: str = ""):
         yield reporting
 
 
+def recompute_countries() -> list[str]:
+    """The countries a recompute computes, each alone: those with schools, the installation's in its order
+    (COUNTRY, then COUNTRIES), then any other code a school names; the default alone when none has any."""
+    present = set(School.objects.order_by().values_list("country_code", flat=True).distinct())
+    found = [code for code in [*countries.codes(), *sorted(present)] if code in present]
+    return list(dict.fromkeys(found)) or [countries.default_code()]
+
+
+def _each_country(progress: Progress, codes: list[str], steps: int, work) -> dict:
+    """`work(code, table_country, progress)` for each country in turn; progress runs 0..steps per country.
+
+    One country: its outcome, exactly as before (every school, unworded progress). Several: each
+    country's outcome under "countries", with the figures of their summaries added up and each progress
+    message naming its country.
+    """
+    if len(codes) == 1:
+        return work(codes[0], None, progress)
+    outcomes = {}
+    for i, code in enumerate(codes):
+
+        def reporting(done: int, total: int | None = None, message: str = "", i=i, code=code) -> None:
+            said = Said(gettext_noop("%(country)s: %(step)s"), country=code, step=Said(message))
+            progress(i * steps + done, steps * len(codes), said)
+
+        outcomes[code] = work(code, code, reporting)
+    return _outcomes_merged(outcomes)
+
+
+def _outcomes_merged(outcomes: dict[str, dict]) -> dict:
+    """Several countries' outcomes in one: their summaries' figures added up (k is the same for all),
+    what one country could not estimate or publish named by country, and each country's own outcome."""
+    summary: dict[str, Any] = {}
+    for outcome in outcomes.values():
+        for key, value in outcome.get("summary", {}).items():
+            summary[key] = value if key == "k" else summary.get(key, 0) + value
+    merged: dict[str, Any] = {"summary": summary, "countries": outcomes}
+    if any("published" in outcome for outcome in outcomes.values()):
+        merged["published"] = all(outcome.get("published", True) for outcome in outcomes.values())
+        merged["why"] = [f"{code}: {line}" for code, o in outcomes.items() for line in o.get("why", [])]
+        merged["self-check"] = (
+            "passed" if all(o.get("self-check") == "passed" for o in outcomes.values()) else "failed"
+        )
+    for key in ("not estimated", "no verdicts"):
+        found = {
+            f"{code} {where}": why for code, o in outcomes.items() for where, why in o.get(key, {}).items()
+        }
+        if found or any(key in o for o in outcomes.values()):
+            merged[key] = found
+    if any("weights" in o for o in outcomes.values()):
+        merged["weights"] = {code: o.get("weights", {}) for code, o in outcomes.items()}
+    return merged
+
+
 def _context(table: SchoolTable, features: list[str]) -> np.ndarray:
     return context_matrix(table.context, pupils=table.pupils, urban=table.urban, features=features)
 
@@ -101,8 +161,11 @@ def family_features(table: SchoolTable) -> list[str]:
     return [name for name in available if name in declared or name in STRUCTURAL_FEATURES]
 
 
-def _run_start(kind: str) -> EvidenceRun:
-    return EvidenceRun.objects.create(kind=kind, status=EvidenceRun.Status.BUILDING)
+def _run_start(kind: str, country: str | None = None) -> EvidenceRun:
+    """A new run of `kind` for `country`'s schools (the default country's when None), being written."""
+    return EvidenceRun.objects.create(
+        kind=kind, country_code=country or countries.default_code(), status=EvidenceRun.Status.BUILDING
+    )
 
 
 def _run_switch(
@@ -110,9 +173,9 @@ def _run_switch(
 ) -> None:
     """Make `run` the current one in one short transaction (with `then()` inside it), then drop the rest."""
     with transaction.atomic():
-        EvidenceRun.objects.filter(kind=run.kind, status=EvidenceRun.Status.CURRENT).update(
-            status=EvidenceRun.Status.RETIRED
-        )
+        EvidenceRun.objects.filter(
+            kind=run.kind, country_code=run.country_code, status=EvidenceRun.Status.CURRENT
+        ).update(status=EvidenceRun.Status.RETIRED)
         run.status = EvidenceRun.Status.CURRENT
         run.finished_at = timezone.now()
         run.summary = summary
@@ -121,12 +184,13 @@ def _run_switch(
         if then is not None:
             then()
         audit(by, f"evidence.{run.kind}_recomputed", run, **summary.get("summary", {}))
-    _runs_drop(kind=run.kind, keep=run)
+    _runs_drop(keep=run)
 
 
-def _runs_drop(*, kind: str, keep: EvidenceRun) -> None:
-    """Delete every other run of `kind` and its rows (one DELETE per table, not one per row)."""
-    _runs_delete(list(EvidenceRun.objects.filter(kind=kind).exclude(pk=keep.pk).values_list("pk", flat=True)))
+def _runs_drop(*, keep: EvidenceRun) -> None:
+    """Delete every other run of `keep`'s kind and country, and their rows (one DELETE per table)."""
+    others = EvidenceRun.objects.filter(kind=keep.kind, country_code=keep.country_code).exclude(pk=keep.pk)
+    _runs_delete(list(others.values_list("pk", flat=True)))
 
 
 def _runs_delete(old: list[int]) -> None:
@@ -150,20 +214,28 @@ def _has_intake(table: SchoolTable, features: list[str]) -> np.ndarray:
 def families_recompute(
     *, k: int = DEFAULT_K, fit: bool = True, by=None, progress: Progress = no_progress, holder: str = ""
 ) -> dict:
-    """Each open school's k most similar schools of the same phase, as a new run.
+    """Each open school's k most similar schools of the same phase and country, as a new run per country.
 
     Families use the chosen context (`family_features`). A school with no intake context gets no
     family (and is in nobody's), with the reason stored; so does a school alone in its phase.
     Refused with `LockHeld` while another recompute runs.
     """
     with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
-        return _families_recompute(k=k, fit=fit, by=by, progress=reporting)
+        return _each_country(
+            reporting,
+            recompute_countries(),
+            3,
+            lambda code, only, report: _families_recompute(
+                k=k, fit=fit, by=by, progress=report, country=code, only=only
+            ),
+        )
 
 
-def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
+def _families_recompute(*, k: int, fit: bool, by, progress: Progress, country: str, only: str | None) -> dict:
+    """One country's families (`only`: its code when the installation has several, else None: every school)."""
     progress(0, 3, gettext_noop("loading schools"))
-    run = _run_start(EvidenceRun.Kind.FAMILIES)
-    table = school_table()
+    run = _run_start(EvidenceRun.Kind.FAMILIES, country)
+    table = school_table(only)
     features = family_features(table) if table.size else []
     weights = None
     written = gaps = 0
@@ -215,6 +287,8 @@ def _families_recompute(*, k: int, fit: bool, by, progress: Progress) -> dict:
         if weights is None
         else dict(zip(features, np.asarray(weights).round(4).tolist(), strict=True)),
     }
+    if only is not None:
+        outcome["country"] = only
     _run_switch(run, summary=outcome, by=by)
     progress(3, 3, gettext_noop("done"))
     return outcome
@@ -247,13 +321,21 @@ def performance_recompute(*, by=None, progress: Progress = no_progress, holder: 
     Refused with `LockHeld` while another recompute runs.
     """
     with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
-        return _performance_recompute(by=by, progress=reporting)
+        return _each_country(
+            reporting,
+            recompute_countries(),
+            4,
+            lambda code, only, report: _performance_recompute(
+                by=by, progress=report, country=code, only=only
+            ),
+        )
 
 
-def _performance_recompute(*, by, progress: Progress) -> dict:
+def _performance_recompute(*, by, progress: Progress, country: str, only: str | None) -> dict:
+    """One country's relative performance and categories (`only` as in `_families_recompute`)."""
     progress(0, 4, gettext_noop("loading measures"))
-    run = _run_start(EvidenceRun.Kind.PERFORMANCE)
-    table = school_table()
+    run = _run_start(EvidenceRun.Kind.PERFORMANCE, country)
+    table = school_table(only)
     series = outcome_series(table)
     definitions = MeasureDefinition.objects.in_bulk(field_name="code")
     features = context_features(table) if table.size else []
@@ -294,6 +376,8 @@ def _performance_recompute(*, by, progress: Progress) -> dict:
         "no verdicts": {r.measure: r.withheld for r in pooled if r.withheld},
         "self-check": "passed" if checks.passed else "failed",
     }
+    if only is not None:
+        outcome["country"] = only
     if written == 0 or not checks.passed:
         outcome["published"] = False
         outcome["why"] = _not_published_why(written, checks, yearly, pooled)
@@ -336,7 +420,9 @@ def _run_fail(run: EvidenceRun, *, summary: dict, checks: InstallationCheck, by=
         run.save(update_fields=["status", "finished_at", "summary", "checks"])
         Performance.all_runs.filter(run=run).delete()
         audit(by, f"evidence.{run.kind}_not_published", run, **summary.get("summary", {}))
-    older = EvidenceRun.objects.filter(kind=run.kind, status=EvidenceRun.Status.FAILED).exclude(pk=run.pk)
+    older = EvidenceRun.objects.filter(
+        kind=run.kind, country_code=run.country_code, status=EvidenceRun.Status.FAILED
+    ).exclude(pk=run.pk)
     _runs_delete(list(older.values_list("pk", flat=True)))
 
 
@@ -443,17 +529,19 @@ def categories_derive(pooled: list[Evidence], table: SchoolTable) -> int:
     counts for nothing: no red, amber or green comes from it.
     """
     derived = derive_categories([r for r in pooled if r.verdicts], n_schools=table.size)
+    # the table's country's categories only (every school's when the table has every country)
+    categories = (
+        SupportCategory.objects.all()
+        if table.country is None
+        else SupportCategory.objects.filter(school__country_code=table.country)
+    )
     imported = set(
-        SupportCategory.objects.filter(source=SupportCategory.Source.IMPORTED).values_list(
-            "school_id", flat=True
-        )
+        categories.filter(source=SupportCategory.Source.IMPORTED).values_list("school_id", flat=True)
     )
     derived_before = dict(
-        SupportCategory.objects.filter(source=SupportCategory.Source.DERIVED).values_list(
-            "school_id", "category"
-        )
+        categories.filter(source=SupportCategory.Source.DERIVED).values_list("school_id", "category")
     )
-    SupportCategory.objects.filter(source=SupportCategory.Source.DERIVED).delete()
+    categories.filter(source=SupportCategory.Source.DERIVED).delete()
     now = timezone.now()
     rows = []
     for row in np.flatnonzero(derived.code >= 0):
@@ -574,25 +662,29 @@ def _performance_rows(
 def evidence_recompute(
     *, k: int = DEFAULT_K, by=None, progress: Progress = no_progress, holder: str = ""
 ) -> dict:
-    """Families, then relative performance and categories; progress runs 0–7 over both.
+    """Families, then relative performance and categories, of each country in turn; progress runs 0–7
+    over both (per country).
 
     The recompute lock is held over both (refused with `LockHeld` while another recompute runs).
     """
     with _recompute_held(by=by, progress=progress, holder=holder) as reporting:
 
-        def step(offset: int) -> Progress:
-            def report(done: int, total: int | None = None, message: str = "") -> None:
-                reporting(offset + done, 7, message)
+        def both(country: str, only: str | None, progress: Progress) -> dict:
+            def step(offset: int) -> Progress:
+                def report(done: int, total: int | None = None, message: str = "") -> None:
+                    progress(offset + done, 7, message)
 
-            return report
+                return report
 
-        families = _families_recompute(k=k, fit=True, by=by, progress=step(0))
-        performance = _performance_recompute(by=by, progress=step(3))
-    return {
-        **performance,
-        "summary": {**families["summary"], **performance["summary"]},
-        "weights": families.get("weights", {}),
-    }
+            families = _families_recompute(k=k, fit=True, by=by, progress=step(0), country=country, only=only)
+            performance = _performance_recompute(by=by, progress=step(3), country=country, only=only)
+            return {
+                **performance,
+                "summary": {**families["summary"], **performance["summary"]},
+                "weights": families.get("weights", {}),
+            }
+
+        return _each_country(reporting, recompute_countries(), 7, both)
 
 
 #: The self-check's planted country, by default: big enough for every cohort band and the big phases

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from kindred import countries
 from kindred.accounts.access import (
     category_scope_for_user,
     evidence_for_user,
@@ -150,13 +151,20 @@ def model(request):
     """How the model of every measure came out: for site administrators and system leaders."""
     if not (is_site_admin(request.user) or is_system_leader(request.user)):
         raise Http404
-    unpublished = selectors.unpublished_run()
+    # Evidence never mixes countries: with several, the page shows one country's model (?country=).
+    shown = selectors.evidence_countries()
+    country = request.GET.get("country") if request.GET.get("country") in shown else None
+    if country is None and len(shown) > 1:
+        country = shown[0]
+    unpublished = selectors.unpublished_run(country=country)
     return render(
         request,
         "evidence/model.html",
         {
-            "measures": selectors.model_fits(),
-            "runs": selectors.current_runs(),
+            "country": country,
+            "countries_shown": [countries.profile(code) for code in shown] if len(shown) > 1 else [],
+            "measures": selectors.model_fits(country=country),
+            "runs": selectors.current_runs(country=country),
             "unpublished": unpublished,
             "unpublished_measures": [] if unpublished is None else selectors.model_fits(unpublished),
             "unpublished_empty": unpublished is not None

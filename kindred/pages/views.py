@@ -134,9 +134,10 @@ def school_evidence_context(school, user) -> dict:
     for need in needs:
         need.finder_link = need.measure.domain not in linked
         linked.add(need.measure.domain)
-    spreads = evidence_selectors.between_school_sd()
-    one_year = evidence_selectors.pupil_sd_from_one_year()
-    without_verdicts = evidence_selectors.measures_without_verdicts()
+    # the model of the school's own country (evidence never mixes countries)
+    spreads = evidence_selectors.between_school_sd(country=school.country_code)
+    one_year = evidence_selectors.pupil_sd_from_one_year(country=school.country_code)
+    without_verdicts = evidence_selectors.measures_without_verdicts(country=school.country_code)
     # one scale for every row: each measure in its between-school SDs, so rows can be compared
     scaled = [
         max(abs(o.pooled.lower), abs(o.pooled.upper)) / spreads[o.measure.pk]

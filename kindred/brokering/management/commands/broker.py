@@ -27,6 +27,12 @@ class Command(BaseCommand):
             help="With --region: schools of neighbouring regions (BROKERING_NEIGHBOUR_KM) may be partners too.",
         )
         parser.add_argument(
+            "--across-countries",
+            action="store_true",
+            help="In an installation of several countries: partners may be in another country than the need "
+            "(off: never; with --neighbours, regions across a border are left out).",
+        )
+        parser.add_argument(
             "--fewer-partners",
             action="store_true",
             help="Prefer one partner covering several needs: each partner school beyond a school's first "
@@ -54,6 +60,7 @@ class Command(BaseCommand):
         neighbours: bool,
         fewer_partners: bool,
         all_needs: bool,
+        across_countries: bool = False,
         allow_unmet: bool,
         export: Path | None,
         **options,
@@ -69,6 +76,8 @@ class Command(BaseCommand):
                 if neighbours and where
                 else []
             )
+            if not across_countries:  # never across a country's border unless asked
+                near = [r for r in near if where is None or r.country_code == where.country_code]
             if near:
                 self.stdout.write("also from the neighbouring regions: " + ", ".join(r.name for r in near))
             with terminal_progress("Brokering", enabled=options["verbosity"] > 0) as progress:
@@ -79,6 +88,7 @@ class Command(BaseCommand):
                     allow_unmet=allow_unmet,
                     neighbours=near,
                     fewer_partners=fewer_partners,
+                    across_countries=across_countries,
                     progress=progress,
                 )
         except (Infeasible, ValidationError) as error:

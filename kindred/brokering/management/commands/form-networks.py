@@ -48,6 +48,16 @@ class Command(BaseCommand):
             help="Keep the existing networks of the region and phase with every member; place only the "
             "schools in no network (the export then has school_id,network,change).",
         )
+        parser.add_argument(
+            "--country",
+            help="Without --region: only this country's schools (a profile code; networks never mix countries "
+            "unless --across-countries).",
+        )
+        parser.add_argument(
+            "--across-countries",
+            action="store_true",
+            help="Without --region, in an installation of several countries: networks may mix them.",
+        )
         parser.add_argument("--export", type=Path, help="Write school_id,network here (and FILE.geojson).")
 
     def handle(
@@ -58,12 +68,20 @@ class Command(BaseCommand):
             max_per_authority=max_per_authority,
             contrasting_deprivation=options["contrasting_deprivation"],
         )
+        country = options.get("country")
+        if region is None and country is None and not options.get("across_countries"):
+            present = sorted(set(School.objects.values_list("country_code", flat=True).distinct()))
+            if len(present) > 1:
+                raise CommandError(
+                    f"The installation has schools of several countries ({', '.join(present)}): name a --region "
+                    "or a --country, or let networks mix them with --across-countries."
+                )
         if options["incremental"]:
             if rules.any:
                 raise CommandError(
                     "--incremental places new schools by travel only; leave out the mixing rules"
                 )
-            return self._incremental(region, phase, min_size, max_size, export, options["verbosity"])
+            return self._incremental(region, phase, min_size, max_size, export, options["verbosity"], country)
         try:
             where = region_named(region) if region else None
             with terminal_progress("Forming networks", enabled=options["verbosity"] > 0) as progress:
@@ -73,6 +91,7 @@ class Command(BaseCommand):
                     min_size=min_size,
                     max_size=max_size,
                     rules=rules,
+                    country=country,
                     progress=progress,
                 )
         except (Infeasible, ValidationError) as error:
@@ -101,12 +120,17 @@ class Command(BaseCommand):
                 write_geojson(stream, features)
             self.stdout.write(f"Wrote {len(features):,} points to {geojson}")
 
-    def _incremental(self, region, phase, min_size, max_size, export, verbosity):
+    def _incremental(self, region, phase, min_size, max_size, export, verbosity, country=None):
         try:
             where = region_named(region) if region else None
             with terminal_progress("Placing new schools", enabled=verbosity > 0) as progress:
                 incr = form_incremental(
-                    region=where, phase=phase or "", min_size=min_size, max_size=max_size, progress=progress
+                    region=where,
+                    phase=phase or "",
+                    min_size=min_size,
+                    max_size=max_size,
+                    country=country,
+                    progress=progress,
                 )
         except (Infeasible, ValidationError) as error:
             raise CommandError(
