@@ -2,7 +2,8 @@
 network, each reading it in their own language with their own numerals: the network page (its
 countries, each member school in its own country's words) and its meeting's time in both countries.
 The Egyptian teacher reads Arabic, right to left, in Eastern Arabic digits; the Welsh teacher reads
-Welsh in Western digits. Every wait is Playwright's, bounded by the page's default timeout."""
+Welsh in Western digits, and finds a partner school in Egypt teaching in Arabic once she asks the
+partner finder for other countries. Every wait is Playwright's, bounded by the page's default timeout."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from kindred.events.models import Event
 from kindred.events.services import event_create
+from kindred.networks.partner_finder import partner_profile_save
 from tests.browser.axe import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,9 +48,16 @@ def sign_in(page, email: str) -> None:
 
 
 def test_a_teacher_in_egypt_and_a_teacher_in_wales_read_their_network_in_their_own_words(
-    page, live_server, nile_and_taff, meeting, teacher_cairo, teacher_cardiff
+    page, live_server, nile_and_taff, meeting, teacher_cairo, teacher_cardiff, cairo, site_admin
 ):
     violations = []
+    partner_profile_save(
+        school=cairo,
+        by=site_admin,
+        instruction_languages=["ar", "en"],
+        interests="robotics",
+        open_to_partners=True,
+    )
 
     # Mona, in Cairo, reads Arabic: right to left, Eastern Arabic digits, each school in its words.
     sign_in(page, teacher_cairo.email)
@@ -84,5 +93,19 @@ def test_a_teacher_in_egypt_and_a_teacher_in_wales_read_their_network_in_their_o
     welsh.goto(meeting.get_absolute_url())
     expect(welsh.locator("dl.facts")).to_contain_text("Ym mhob gwlad")
     expect(welsh.locator("dl.facts")).to_contain_text("10:00 Cymru · 12:00 Yr Aifft")
+    violations += serious_violations(welsh)
+
+    # She looks for a partner school abroad that teaches in Arabic: only when she asks for other
+    # countries does the finder look beyond Wales.
+    welsh.goto("/networks/partners/")
+    expect(welsh.locator("main")).not_to_contain_text("Nasr City Preparatory School")
+    welsh.locator("#id_country").select_option("other")
+    welsh.locator("#id_language").select_option("ar")
+    welsh.locator("main form[role=search] button[type=submit]").click()
+    found = welsh.locator("main table")
+    expect(found).to_contain_text("Nasr City Preparatory School")
+    expect(found).to_contain_text("Paratoadol")
+    expect(found).to_contain_text("Yr Aifft")
+    expect(found).to_contain_text("robotics")
     violations += serious_violations(welsh)
     assert violations == []
