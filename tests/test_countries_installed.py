@@ -39,3 +39,13 @@ def test_the_default_follows_the_setting(settings):
     settings.COUNTRY = "wls"
     assert Region.objects.create(code="R", name="R").country_code == "wls"
     assert School.objects.create(registry_id="3", name="C").country_code == "wls"
+
+
+def test_the_evidence_pages_school_year_follows_the_country_the_page_speaks_of(settings):
+    from kindred.evidence.templatetags.evidence_format import school_year
+
+    settings.COUNTRY, settings.COUNTRIES = "eng", ["eg"]
+    assert school_year(2021) == "2021/22"
+    with countries.speaking("eg"):  # an Egyptian school's page writes a year by its end
+        assert school_year(2021) == "2022"
+    assert school_year(2021) == "2021/22"

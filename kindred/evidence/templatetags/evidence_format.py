@@ -12,11 +12,12 @@ register = template.Library()
 
 @register.filter
 def school_year(year: int | None) -> str:
-    """2021 -> "2021/22" (or "2022" where the country profile writes a year by its end), in the
+    """2021 -> "2021/22" (or "2022" where the country profile writes a year by its end: the profile of
+    the country the page speaks of, countries.spoken()), in the
     language's digits: a school year written one way everywhere; None (pooled) -> "all years"."""
     if year is None or year == "":
         return _("all years")
-    return digits(countries.profile().school_year(int(year)))
+    return digits(countries.spoken().school_year(int(year)))
 
 
 @register.filter
