@@ -292,4 +292,15 @@ def regions_led(user: User):
         return Region.objects.none()
     if is_site_admin(user):
         return Region.objects.all()
-    return Region.objects.filter(pk__in=[role.region_id for role in regional_roles(user) if role.region_id])
+    return Region.objects.filter(
+        pk__in={role.region_id for role in regional_roles(user) if role.region_id} | country_region_ids(user)
+    )
+
+
+def country_region_ids(user: User) -> set[int]:
+    """The regions of the countries `user` leads as a whole (a country's system leader, issue 23): an
+    empty set, without a query, for everyone else."""
+    led = {role.country_code for role in regional_roles(user) if role.country_code}
+    if not led:
+        return set()
+    return set(Region.objects.filter(country_code__in=led).values_list("pk", flat=True))

@@ -154,3 +154,18 @@ def test_one_country_leaves_region_leaders_as_they_were(world, settings):
     schools, personas = world
     settings.COUNTRIES = []
     assert school_access(personas["leader_region_wales"], schools["stray"]) > 0
+
+
+def test_a_country_leader_leads_every_region_of_its_country_and_no_other(world):
+    from kindred.accounts.access import regions_led
+    from kindred.networks.access import leader_region_ids
+
+    _schools, personas = world
+    for code in ("eng", "wls", "eg"):
+        regions = set(Region.objects.filter(country_code=code).values_list("pk", flat=True))
+        assert set(regions_led(personas[f"leader_{code}"]).values_list("pk", flat=True)) == regions
+        assert leader_region_ids(personas[f"leader_{code}"]) == regions
+    wales_region = Region.objects.get(country_code="wls").pk
+    assert set(regions_led(personas["leader_region_wales"]).values_list("pk", flat=True)) == {wales_region}
+    assert not regions_led(personas["teacher_wales"]).exists()
+    assert leader_region_ids(personas["teacher_wales"]) == set()
