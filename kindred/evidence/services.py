@@ -639,7 +639,10 @@ def _performance_rows(
         if result.cohort.size == result.school_index.size
         else np.full(index.size, np.nan)
     )
-    cohorts = [None if not np.isfinite(c) else round(float(c)) for c in cohort]
+    # whole numbers, None where unknown (rounded half to even, as Python's round)
+    known = np.isfinite(cohort)
+    cohorts = np.round(np.where(known, cohort, 0.0)).astype(np.int64).astype(object)
+    cohorts[~known] = None
     return zip(
         [run_pk] * index.size,
         table.pk[index].tolist(),
@@ -652,7 +655,7 @@ def _performance_rows(
         result.lower[valid].tolist(),
         result.upper[valid].tolist(),
         z.tolist(),
-        cohorts,
+        cohorts.tolist(),
         estimated[index].tolist(),
         flag.tolist(),
         strict=True,
