@@ -3,6 +3,9 @@
 - `fit_between`: maximum-likelihood tau^2 for residual_i ~ N(0, tau_i^2 + noise_i), constant or
   log-linear in log cohort (chosen by a likelihood-ratio test), with the inverse Fisher information
   so that the uncertainty of tau^2 can enter every interval (delta method, Kass & Steffey 1989).
+  Fitted by Newton's method: the constant's score root kept in its bracket (`constant_tau2`), the
+  coefficients by cohort and level by Newton steps (`_scoring` with SCORING_FIT), the phases' offsets
+  by Fisher scoring; each step one pass over the schools, as the engine fits six per measure-year.
 - `pupil_sd_from_years`: a robust pupil SD from year-to-year changes, when none is declared.
 - `pupil_sd_from_cohorts`: a robust pupil SD from how the spread of one year's results falls with cohort
   size, when there is only one year and nothing declared.
@@ -330,7 +333,11 @@ def _minimise(
     penalty: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """Minimise the negative log-likelihood of log tau_i^2 = basis . theta (plus theta' diag(penalty)
-    theta / 2 when given): (theta, its value). The first coefficient is free; the others within +-3."""
+    theta / 2 when given): (theta, its value). The first coefficient is free; the others within +-3.
+
+    A quasi-Newton search (L-BFGS-B): how tau^2 was fitted by cohort and level until 7 December 2026,
+    kept as the plain reference that the tests hold `_scoring` to (tests/engine/test_variance_fits.py
+    runs it to tight tolerances); the engine itself fits with `_scoring`."""
 
     def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
         t = np.exp(np.clip(basis @ theta, -700, 700))
