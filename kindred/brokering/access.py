@@ -16,7 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import Access, is_site_admin, regional_roles, regional_schools_q, school_access
+from kindred.accounts.access import (
+    Access,
+    country_region_ids,
+    is_site_admin,
+    regional_roles,
+    regional_schools_q,
+    school_access,
+)
 from kindred.accounts.models import SchoolStaff, User
 from kindred.brokering.models import Invitation, Run
 from kindred.schools.models import Region, School
@@ -34,7 +41,7 @@ def leader_regions(user: User) -> list[Region]:
     for role in regional_roles(user):
         ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
     ids.discard(None)
-    return list(Region.objects.filter(pk__in=ids))
+    return list(Region.objects.filter(pk__in=ids | country_region_ids(user)))
 
 
 def run_for_user(user: User, pk: int) -> Run:

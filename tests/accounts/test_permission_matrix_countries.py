@@ -158,6 +158,7 @@ def test_one_country_leaves_region_leaders_as_they_were(world, settings):
 
 def test_a_country_leader_leads_every_region_of_its_country_and_no_other(world):
     from kindred.accounts.access import regions_led
+    from kindred.brokering.access import leader_regions
     from kindred.networks.access import leader_region_ids
 
     _schools, personas = world
@@ -165,6 +166,7 @@ def test_a_country_leader_leads_every_region_of_its_country_and_no_other(world):
         regions = set(Region.objects.filter(country_code=code).values_list("pk", flat=True))
         assert set(regions_led(personas[f"leader_{code}"]).values_list("pk", flat=True)) == regions
         assert leader_region_ids(personas[f"leader_{code}"]) == regions
+        assert {region.pk for region in leader_regions(personas[f"leader_{code}"])} == regions  # brokering
     wales_region = Region.objects.get(country_code="wls").pk
     assert set(regions_led(personas["leader_region_wales"]).values_list("pk", flat=True)) == {wales_region}
     assert not regions_led(personas["teacher_wales"]).exists()
