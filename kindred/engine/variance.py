@@ -17,7 +17,7 @@ See performance.py for how they are used. Pure numpy/scipy; no Django.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import optimize, stats
@@ -437,7 +437,7 @@ def _scoring(
 #: How `_scoring` fits tau^2 by cohort (and by level) to the maximum of the likelihood: Newton steps
 #: until one would move no coefficient of log tau^2 by 1e-6 (what is left is about its square), at
 #: most 50 steps.
-SCORING_FIT = {"steps": 50, "tolerance": 0.0, "newton": True, "step_tolerance": 1e-6}
+SCORING_FIT: dict[str, Any] = {"steps": 50, "tolerance": 0.0, "newton": True, "step_tolerance": 1e-6}
 
 
 def _log_basis(

@@ -129,7 +129,8 @@ def event_country(event: Event) -> str | None:
     for school in (event.host_school, event.school):
         if school is not None:
             return countries.held(school.country_code)
-    return countries.held(event.region.country_code) if event.region_id else None
+    region = event.region if event.region_id else None
+    return countries.held(region.country_code) if region is not None else None
 
 
 def event_authority_id(event: Event) -> int | None:
