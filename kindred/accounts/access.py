@@ -297,6 +297,16 @@ def regions_led(user: User):
     )
 
 
+def leader_region_ids(user: User) -> set[int]:
+    """The regions the user's regional roles cover (an authority counts for its region, a country
+    for every region in it)."""
+    region_ids = set()
+    for role in regional_roles(user):
+        region_ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
+    region_ids.discard(None)
+    return region_ids | country_region_ids(user)
+
+
 def country_region_ids(user: User) -> set[int]:
     """The regions of the countries `user` leads as a whole (a country's system leader, issue 23): an
     empty set, without a query, for everyone else."""

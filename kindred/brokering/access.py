@@ -18,9 +18,8 @@ from django.shortcuts import get_object_or_404
 
 from kindred.accounts.access import (
     Access,
-    country_region_ids,
     is_site_admin,
-    regional_roles,
+    leader_region_ids,
     regional_schools_q,
     school_access,
 )
@@ -37,11 +36,7 @@ def leader_regions(user: User) -> list[Region]:
         return list(Region.objects.all())
     if not user.is_authenticated:
         return []
-    ids = set()
-    for role in regional_roles(user):
-        ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
-    ids.discard(None)
-    return list(Region.objects.filter(pk__in=ids | country_region_ids(user)))
+    return list(Region.objects.filter(pk__in=leader_region_ids(user)))
 
 
 def run_for_user(user: User, pk: int) -> Run:

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kindred.accounts.access import Access, country_region_ids, regional_roles
+from kindred.accounts.access import Access, leader_region_ids
 from kindred.accounts.models import RegionalRole, SchoolStaff, User
 from kindred.networks.models import (
     MOST_LINKS_DEEP,
@@ -116,16 +116,6 @@ def is_reached_through_links(user: User, network: Network) -> bool:
         below = level
     first, *rest = levels
     return Network.objects.filter(pk__in=member_network_ids(user)).filter(pk__in=first.union(*rest)).exists()
-
-
-def leader_region_ids(user: User) -> set[int]:
-    """The regions the user's regional roles cover (an authority counts for its region, a country
-    for every region in it)."""
-    region_ids = set()
-    for role in regional_roles(user):
-        region_ids.add(role.region_id or (role.local_authority.region_id if role.local_authority else None))
-    region_ids.discard(None)
-    return region_ids | country_region_ids(user)
 
 
 def _regional_networks_q(user: User) -> Q | None:

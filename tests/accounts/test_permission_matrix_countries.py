@@ -157,9 +157,8 @@ def test_one_country_leaves_region_leaders_as_they_were(world, settings):
 
 
 def test_a_country_leader_leads_every_region_of_its_country_and_no_other(world):
-    from kindred.accounts.access import regions_led
+    from kindred.accounts.access import leader_region_ids, regions_led
     from kindred.brokering.access import leader_regions
-    from kindred.networks.access import leader_region_ids
 
     _schools, personas = world
     for code in ("eng", "wls", "eg"):
