@@ -1,8 +1,9 @@
 """The demo's second and third countries and its international network (issue 23, item 2).
 
 Beside the demo's own country (COUNTRY, England unless `--country` says otherwise) the demo holds the
-other two shipped profiles (COUNTRIES): a handful of generated schools each, in their own blocks of
-registry ids. An Egyptian preparatory school and a Welsh secondary school make an international
+other two shipped profiles (COUNTRIES): sixty generated schools each, in their own blocks of
+registry ids, enough for each country's own evidence (families, relative performance with strengths and
+needs, categories: the demo computes every country's alone, before anything else). An Egyptian preparatory school and a Welsh secondary school make an international
 subject network, "Science across borders", with a teacher in each (reading Kindred in Arabic and in
 Welsh; the Welsh teacher coordinates it) and an online meeting at 10:00 London time, which the page
 shows at 12:00 in Cairo too; three schools of each country say, in their partner profiles, what they
@@ -27,8 +28,9 @@ from kindred.schools.models import School
 
 # The demo's three countries: whichever is the default, the other two are installed beside it.
 DEMO_COUNTRIES = ("eng", "wls", "eg")
-# A handful of schools for each country beside the default: enough for a network and a partner search.
-SCHOOLS_EACH = 12
+# Schools for each country beside the default: enough for a network, a partner search and the country's
+# own evidence (with 12, no measure gave a verdict and no school a category; 60 give both).
+SCHOOLS_EACH = 60
 # Each extra country's own block of registry ids (the default's start at 9000000).
 REGISTRY_FROM = {"eng": 9300000, "wls": 9100000, "eg": 9200000}
 
@@ -43,7 +45,7 @@ def demo_other_countries(default: str) -> list[str]:
 
 
 def demo_countries_generate(*, seed: int, default: str) -> None:
-    """A handful of generated schools for each country beside the default, in its own block of ids."""
+    """SCHOOLS_EACH generated schools for each country beside the default, in its own block of ids."""
     for offset, code in enumerate(demo_other_countries(default), start=1):
         call_command(
             "generate",

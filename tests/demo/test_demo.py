@@ -35,7 +35,32 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         assert db.execute(
             "select country_code, count(*) from schools_school where country_code != 'eng'"
             " group by country_code order by country_code"
-        ).fetchall() == [("eg", 12), ("wls", 12)]
+        ).fetchall() == [("eg", 60), ("wls", 60)]
+        # Each country's own evidence, computed alone (evidence per country, issue 23 item 1): the Welsh
+        # and Egyptian schools have families, relative performance and categories, as England's do.
+        assert db.execute(
+            "select kind, country_code from evidence_evidencerun where status = 'current' order by 1, 2"
+        ).fetchall() == [(kind, code) for kind in ("families", "performance") for code in ("eg", "eng", "wls")]
+        for part in (
+            "evidence_familymember e join evidence_evidencerun r on r.id = e.run_id and r.status = 'current'",
+            "evidence_performance e join evidence_evidencerun r on r.id = e.run_id and r.status = 'current'"
+            " and e.year is null",
+            "evidence_supportcategory e",
+        ):
+            assert dict(
+                db.execute(
+                    f"select s.country_code, count(distinct s.id) from {part}"
+                    " join schools_school s on s.id = e.school_id group by s.country_code"
+                ).fetchall()
+            ) == pytest.approx({"eng": 300, "wls": 60, "eg": 60}, rel=0.1), part
+        # ... each school's family within its own country
+        assert (
+            db.execute(
+                "select count(*) from evidence_familymember f join schools_school a on a.id = f.school_id"
+                " join schools_school b on b.id = f.member_id where a.country_code != b.country_code"
+            ).fetchone()[0]
+            == 0
+        )
         assert (
             db.execute(
                 "select count(distinct s.country_code) from networks_membership m"

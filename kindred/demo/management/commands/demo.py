@@ -26,6 +26,7 @@ from kindred.demo.council import demo_council_create
 from kindred.demo.events import demo_programme_create
 from kindred.demo.impact import demo_impact_create, impact_demo_create
 from kindred.demo.international import (
+    DEMO_COUNTRIES,
     demo_countries_generate,
     demo_international_create,
     demo_other_countries,
@@ -34,6 +35,7 @@ from kindred.demo.networks import demo_networks_create
 from kindred.demo.partners import demo_partners_create
 from kindred.demo.selfeval import selfeval_demo_create
 from kindred.demo.texts import demo_language, demo_texts
+from kindred.evidence.services import evidence_recompute
 from kindred.frameworks.selectors import current_year
 from kindred.networks.access import member_network_ids
 from kindred.networks.models import Network
@@ -129,15 +131,14 @@ class Command(BaseCommand):
         self._fresh_database(Path(database["NAME"]))
         call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write(f"Generating a demo region of {schools:,} schools ...")
-        call_command(
-            "generate", schools=schools, seed=DEMO_SEED, country="eg" if settings.COUNTRY == "eg" else "eng"
-        )
-        self.stdout.write("Computing families of similar schools and relative performance ...")
-        call_command("families", verbosity=0)
-        call_command("performance", verbosity=0)
-        # After the evidence, which stays the default country's (evidence per country: issue 23 item 1).
-        self.stdout.write(f"A handful of schools in {' and '.join(others)}, and an international network ...")
+        # The default country's own places and names (Wales's with --country wls, Egypt's with eg).
+        places = settings.COUNTRY if settings.COUNTRY in DEMO_COUNTRIES else "eng"
+        call_command("generate", schools=schools, seed=DEMO_SEED, country=places)
+        self.stdout.write(f"Schools in {' and '.join(others)} beside them ...")
         demo_countries_generate(seed=DEMO_SEED, default=settings.COUNTRY)
+        self.stdout.write("Computing families of similar schools and relative performance, country by country ...")
+        self._evidence_compute()
+        self.stdout.write("Demo accounts, networks and an international network ...")
         accounts = demo_accounts_create()
         self.stdout.write("Self-evaluations, a peer review, a consultation and a development plan ...")
         selfeval_demo(accounts)
@@ -150,6 +151,22 @@ class Command(BaseCommand):
             self._print_logins(accounts, site_url, files, serving=False)
             return
         self._serve(accounts, host, port, mail_port, site_url, files)
+
+    def _evidence_compute(self) -> None:
+        """Families, relative performance and categories of every country the demo holds, each computed
+        alone as `kindred recompute` does (evidence never mixes countries: docs/countries.md). A country
+        whose results were not published is named; the demo goes on without its evidence."""
+        outcome = evidence_recompute()
+        for code, one in outcome.get("countries", {settings.COUNTRY: outcome}).items():
+            summary = one["summary"]
+            line = (
+                f"  {code}: {summary['schools']:,} schools, {summary['family members']:,} family members, "
+                f"{summary['results stored']:,} results, {summary.get('derived categories', 0):,} categories"
+            )
+            if one.get("published", True):
+                self.stdout.write(line)
+            else:
+                self.stderr.write(f"{line}: not published ({'; '.join(one.get('why', []))[:300]})")
 
     def _serve(
         self,
@@ -353,7 +370,13 @@ def demo_accounts_create() -> dict[str, User]:
     """The demo's people: a site administrator, a system leader, a network coordinator, a teacher and a
     university partner (an expert in the coordinator's first network, hosting a seminar); the system
     leader's community of communities over the coordinator's first two networks."""
-    region = Region.objects.annotate(n=Count("schools")).order_by("-n", "code").first()
+    # the default country's biggest region (the other countries' schools are a few dozen)
+    region = (
+        Region.objects.filter(country_code=settings.COUNTRY)
+        .annotate(n=Count("schools"))
+        .order_by("-n", "code")
+        .first()
+    )
     schools = School.objects.filter(region=region).order_by("registry_id")
     lead_school, teacher_school = schools[0], schools[1]
 
