@@ -312,10 +312,13 @@ def _of_country(fits: QuerySet, country: str | None) -> QuerySet:
 
 
 def evidence_countries() -> list[str]:
-    """The countries with a current run of evidence, the installation's order first (the model page's
-    choice when there are several)."""
+    """The countries with a current or an unpublished run of evidence, the installation's order first (the
+    model page's choice when there are several): a country whose only recompute was kept off the pages is
+    shown under its own name, with why."""
     found = set(
-        EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT).values_list("country_code", flat=True)
+        EvidenceRun.objects.filter(
+            status__in=[EvidenceRun.Status.CURRENT, EvidenceRun.Status.FAILED]
+        ).values_list("country_code", flat=True)
     )
     return [code for code in dict.fromkeys([*countries.codes(), *sorted(found)]) if code in found]
 

@@ -151,18 +151,21 @@ def model(request):
     """How the model of every measure came out: for site administrators and system leaders."""
     if not (is_site_admin(request.user) or is_system_leader(request.user)):
         raise Http404
-    # Evidence never mixes countries: with several, the page shows one country's model (?country=).
+    # Evidence never mixes countries: with several, the page shows one country's model (?country=), its
+    # runs judged by their own self-check, never another country's (even when only one has results).
     shown = selectors.evidence_countries()
     country = request.GET.get("country") if request.GET.get("country") in shown else None
-    if country is None and len(shown) > 1:
-        country = shown[0]
+    if country is None and (len(shown) > 1 or countries.several()):
+        country = shown[0] if shown else None
     unpublished = selectors.unpublished_run(country=country)
     return render(
         request,
         "evidence/model.html",
         {
             "country": country,
-            "countries_shown": [countries.profile(code) for code in shown] if len(shown) > 1 else [],
+            "countries_shown": [countries.profile(code) for code in shown]
+            if len(shown) > 1 or countries.several()
+            else [],
             "measures": selectors.model_fits(country=country),
             "runs": selectors.current_runs(country=country),
             "unpublished": unpublished,

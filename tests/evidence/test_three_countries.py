@@ -10,7 +10,7 @@ from kindred.accounts.generation import country_make, country_write
 from kindred.accounts.models import User
 from kindred.evidence.models import EvidenceRun
 from kindred.evidence.selectors import country_evidence
-from kindred.evidence.services import evidence_recompute, recompute_countries
+from kindred.evidence.services import evidence_recompute, performance_recompute, recompute_countries
 from kindred.schools.models import LocalAuthority, Region, School
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,30 @@ def test_the_model_page_shows_one_country_at_a_time(settings, client, django_use
     wales = client.get("/evidence/model/?country=wls")
     assert wales.context["country"] == "wls"
     assert {f.run.country_code for m in wales.context["measures"] for f in m.fits} == {"wls"}
+
+
+def test_a_countrys_unpublished_recompute_is_judged_and_shown_under_that_country_only(
+    settings, client, django_user_model
+):
+    # England's results are published; Wales's five schools are too few to estimate anything, so its run
+    # is kept off the pages. The model page must say so under Wales, never on England's page, even when
+    # Wales has no other run (relative performance recomputed alone: `kindred performance`).
+    settings.COUNTRY, settings.COUNTRIES = "eng", ["wls"]
+    generate("eng", 200, 3, 9_000_000)
+    generate("wls", 5, 4, 9_100_000)
+    outcome = performance_recompute()
+    assert outcome["countries"]["eng"]["published"] and not outcome["countries"]["wls"]["published"]
+    wales_run = EvidenceRun.objects.get(kind="performance", country_code="wls")
+    assert wales_run.status == EvidenceRun.Status.FAILED and wales_run.summary["summary"]["schools"] == 5
+    admin = django_user_model.objects.create_superuser(email="admin@example.org", password="x")
+    client.force_login(admin)
+    england = client.get("/evidence/model/")
+    assert england.context["country"] == "eng" and england.context["unpublished"] is None
+    assert "The latest recompute was not published" not in england.content.decode()
+    assert england.context["runs"]["performance"].checks["passed"]
+    assert 'href="?country=wls"' in england.content.decode()
+    wales = client.get("/evidence/model/?country=wls")
+    assert wales.context["country"] == "wls" and wales.context["unpublished"] == wales_run
+    assert "performance" not in wales.context["runs"]
+    assert "The latest recompute was not published" in wales.content.decode()
+    assert "No results are published yet." in wales.content.decode()
