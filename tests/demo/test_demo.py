@@ -40,7 +40,9 @@ def test_demo_builds_a_fresh_database_with_evidence_and_prints_the_logins(tmp_pa
         # and Egyptian schools have families, relative performance and categories, as England's do.
         assert db.execute(
             "select kind, country_code from evidence_evidencerun where status = 'current' order by 1, 2"
-        ).fetchall() == [(kind, code) for kind in ("families", "performance") for code in ("eg", "eng", "wls")]
+        ).fetchall() == [
+            (kind, code) for kind in ("families", "performance") for code in ("eg", "eng", "wls")
+        ]
         for part in (
             "evidence_familymember e join evidence_evidencerun r on r.id = e.run_id and r.status = 'current'",
             "evidence_performance e join evidence_evidencerun r on r.id = e.run_id and r.status = 'current'"

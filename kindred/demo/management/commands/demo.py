@@ -136,7 +136,9 @@ class Command(BaseCommand):
         call_command("generate", schools=schools, seed=DEMO_SEED, country=places)
         self.stdout.write(f"Schools in {' and '.join(others)} beside them ...")
         demo_countries_generate(seed=DEMO_SEED, default=settings.COUNTRY)
-        self.stdout.write("Computing families of similar schools and relative performance, country by country ...")
+        self.stdout.write(
+            "Computing families of similar schools and relative performance, country by country ..."
+        )
         self._evidence_compute()
         self.stdout.write("Demo accounts, networks and an international network ...")
         accounts = demo_accounts_create()
