@@ -234,8 +234,13 @@ def good_practice(
     other_authority_only: bool = False,
     supporting_only: bool = False,
     category_scope: Q | None = None,
+    countries_in: list[str] | None = None,
 ) -> list[GoodPracticeRow]:
     """Schools with a reliable strength in `domain` (pooled over years), nearest first from `start`.
+
+    `countries_in`: only schools of these countries (profile codes; None: every country). Evidence never
+    mixes countries: a strength is one against the school's own country's model, and the finder proposes
+    no school of another country (pages/finder.py gives the starting school's, else the reader's).
 
     Without a starting school they are ordered by strength of evidence. Each school appears once,
     with its strongest measure in the domain. `supporting_only` leaves out schools that are red or
@@ -247,6 +252,8 @@ def good_practice(
         year__isnull=True, flag=Flag.STRENGTH, measure__domain=domain
     ).select_related("school", "school__local_authority", "school__support_category", "measure")
     strengths = strengths.exclude(school__status=School.Status.CLOSED)
+    if countries_in is not None:
+        strengths = strengths.filter(school__country_code__in=countries_in)
     if supporting_only:
         red_or_amber = Q(school__support_category__category__in=["red", "amber"])
         if category_scope is not None:

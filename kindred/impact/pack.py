@@ -8,7 +8,8 @@ it is (`Source`):
 - members and their context: the registry (each school's latest context measures, with their year),
   and what sets the members apart (urban and rural, authorities, towns, each context measure's range);
 - the history of working together: every spell of membership, and the network's events so far;
-- shared needs and strengths: the evidence engine's pooled verdicts (the current performance run);
+- shared needs and strengths: the evidence engine's pooled verdicts (each member's own country's current
+  performance run);
 - the plan: the network's development plans, priorities and their actions' progress;
 - participation: the ledger (impact/ledger.py);
 - mentoring: mentor and mentee schools in this network, and partnerships (two-school networks) a member
@@ -22,9 +23,10 @@ Nothing is estimated here that is not estimated elsewhere: this is a reader.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
+from kindred import countries
 from kindred.events.models import Event, Registration
 from kindred.evidence.models import EvidenceRun, Flag, Performance
 from kindred.impact.exports import number
@@ -195,15 +197,25 @@ def _events(network: Network, now: datetime) -> list[HistoryEvent]:
     return [HistoryEvent(event, attended.get(event.pk) or 0) for event in events]
 
 
+def _evidence_run(members: list[Member]) -> EvidenceRun | None:
+    """The current relative-performance run the shared verdicts are dated by: with several countries, each
+    member's own country's (evidence per country, docs/countries.md), the oldest of them when the members
+    span countries (the verdicts are true as of then at least); otherwise the installation's latest."""
+    runs = EvidenceRun.objects.filter(kind=EvidenceRun.Kind.PERFORMANCE, status=EvidenceRun.Status.CURRENT)
+    if not countries.several():
+        return runs.order_by("-finished_at").first()
+    return (
+        runs.filter(country_code__in={m.school.country_code for m in members}).order_by("finished_at").first()
+    )
+
+
 def _shared(members: list[Member]) -> list[SharedVerdict]:
     found: dict[int, SharedVerdict] = {}
     schools = {m.school.pk: m.school for m in members}
-    rows = (
-        Performance.objects.filter(school_id__in=schools, year__isnull=True)
-        .exclude(flag=Flag.NONE)
-        .select_related("measure")
-        .order_by("measure__domain", "measure__code")
-    )
+    rows = Performance.objects.filter(school_id__in=schools, year__isnull=True)
+    if countries.several():  # each school's verdicts from its own country's run only
+        rows = rows.filter(run__country_code=F("school__country_code"))
+    rows = rows.exclude(flag=Flag.NONE).select_related("measure").order_by("measure__domain", "measure__code")
     for row in rows:
         verdict = found.setdefault(row.measure_id, SharedVerdict(measure=row.measure))
         (verdict.strengths if row.flag == Flag.STRENGTH else verdict.needs).append(schools[row.school_id])
@@ -264,11 +276,7 @@ def network_pack(*, network: Network) -> EvidencePack:
     effects = stored_effects(network=network)
     surveys = survey_results(network=network)
     letters = list(SupportLetter.objects.filter(network=network).select_related("uploaded_by"))
-    performance_run = (
-        EvidenceRun.objects.filter(kind="performance", status=EvidenceRun.Status.CURRENT)
-        .order_by("-finished_at")
-        .first()
-    )
+    performance_run = _evidence_run(members)
     plans = _plans(network)
     membership_dates = network.memberships.aggregate(
         joined=Max("joined_at"), left=Max("left_at"), first=Min("joined_at")

@@ -3,7 +3,11 @@ cost (`kindred.engine.brokering.pair_costs`, weights from BROKERING_WEIGHTS).
 
 Who is suggested:
 
-1. **Open offers** in the request's domain, from any other school. An offer makes its school
+Never across a country's border (docs/countries.md): with several countries installed, only schools of
+the requesting school's own country are suggested (a strength is one against its own country's model;
+brokering proposes no supporter in another country unless its run asks, and a request has no such choice).
+
+1. **Open offers** in the request's domain, from any other school of the country. An offer makes its school
    eligible whatever the evidence says: the strength term uses the school's pooled relative
    performance in the domain (z, in posterior SDs) when it is stored; a strength from the school's
    own evaluation (`brokering.loading.selfeval_rows`, the loader brokering and formation use) in
@@ -33,8 +37,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 
+from kindred import countries
 from kindred.brokering.loading import (
     NOT_SUPPORTING,
     SELF_EVALUATED_STRENGTH_Z,
@@ -123,11 +128,20 @@ def _domain_evidence(pks: list[int] | None, domain: str, *, region_id: int | Non
     return {pk: tuple(v) for pk, v in found.items()}
 
 
+def _in_country(rows: QuerySet, school: School, *, field: str = "school__country_code") -> QuerySet:
+    """`rows` of `school`'s country only, when the installation holds several (else all of them)."""
+    return rows.filter(**{field: school.country_code}) if countries.several() else rows
+
+
 def _candidates(request: SupportRequest) -> list[_Candidate]:
     offers = list(
         # Schools' offers: a partner organisation's is taken up by inviting its people into a network.
-        Offer.objects.filter(domain__iexact=request.domain, status=Offer.Status.OPEN, school__isnull=False)
-        .exclude(school=request.school)
+        _in_country(
+            Offer.objects.filter(
+                domain__iexact=request.domain, status=Offer.Status.OPEN, school__isnull=False
+            ).exclude(school=request.school),
+            request.school,
+        )
         .select_related("school")
         .order_by("pk")
     )
@@ -179,7 +193,11 @@ def _candidates(request: SupportRequest) -> list[_Candidate]:
         for pk, (_z, is_weak) in _domain_evidence(list(strong), request.domain, region_id=None).items()
         if is_weak
     }
-    schools = School.objects.filter(pk__in=strong).exclude(status=School.Status.CLOSED).order_by("pk")
+    schools = (
+        _in_country(School.objects.filter(pk__in=strong), request.school, field="country_code")
+        .exclude(status=School.Status.CLOSED)
+        .order_by("pk")
+    )
     found += [
         _Candidate(s, None, float("nan") if s.pk in weak else strong[s.pk], strong[s.pk]) for s in schools
     ]

@@ -6,11 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from kindred.accounts.access import category_scope_for_user, evidence_for_user, is_system_leader
+from kindred import countries
+from kindred.accounts.access import (
+    category_scope_for_user,
+    evidence_for_user,
+    is_system_leader,
+    regional_roles,
+)
 from kindred.brokering.access import may_act_for_needs
 from kindred.brokering.selectors import approaches_for, capacities_of
 from kindred.evidence import selectors
 from kindred.evidence.forms import GoodPracticeForm
+from kindred.networks.borders import in_installation_order, reader_countries
 from kindred.schools.models import School
 
 PAGE_SIZE = 50
@@ -18,6 +25,23 @@ PAGE_SIZE = 50
 #: Distances tried, nearest first, when the leader gives none: the first with enough helpers is used.
 DEFAULT_DISTANCES_KM = (10, 20, 30, 50, 100)
 ENOUGH_HELPERS = 10
+
+
+def finder_countries(user, start: School | None) -> list[str] | None:
+    """The countries the finder looks in: with several installed, the starting school's; without one, the
+    reader's own (their schools', else those of the regions, authorities or countries they lead, else the
+    default); None (every school) with one country, as always."""
+    if not countries.several():
+        return None
+    if start is not None:
+        return [start.country_code]
+    if School.objects.filter(staff__user=user).exists():
+        return reader_countries(user)
+    led = []
+    for role in regional_roles(user):
+        region = role.region or (role.local_authority.region if role.local_authority else None)
+        led.append(role.country_code or (region.country_code if region else countries.default_code()))
+    return in_installation_order(led) or reader_countries(user)
 
 
 @login_required
@@ -28,10 +52,12 @@ def good_practice(request):
     domains = selectors.outcome_domains()
     form = GoodPracticeForm(request.GET or None, domains=domains)
     results, start, default_km, shortlist, may_act = None, None, None, {}, False
+    looked_in: list[str] | None = None
     scope = category_scope_for_user(request.user)
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["school"]
         max_km = form.cleaned_data["max_km"]
+        looked_in = finder_countries(request.user, start)
         results = selectors.good_practice(
             domain=form.cleaned_data["domain"],
             start=start,
@@ -39,6 +65,7 @@ def good_practice(request):
             other_authority_only=form.cleaned_data["other_authority"],
             supporting_only=form.cleaned_data["helpers"] != "all",
             category_scope=scope,
+            countries_in=looked_in,
         )
         if start is not None and max_km is None:
             located = [r for r in results if r.distance_km is not None]
@@ -83,6 +110,7 @@ def good_practice(request):
             "categories_shown": categories_shown,
             "categories_limited": scope is not None,
             "may_broker": request.user.is_superuser or is_system_leader(request.user),
+            "country_names": ", ".join(countries.of(code).country_name() for code in looked_in or []),
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
         },

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kindred import countries
 from kindred.schools.catalogue import MEASURES
 from kindred.schools.forms import BuilderForm, BuilderUploadForm
 from kindred.schools.forms import sheet_value as _sheet
@@ -30,7 +31,7 @@ from kindred.schools.importing.builder import (
 from kindred.schools.importing.mapping import mapping_parse
 from kindred.schools.importing.schema_form import PREFIX, form_data, form_nodes, shorthand
 from kindred.schools.importing.schema_form import Context as SchemaContext
-from kindred.schools.importing.service import measure_limits, saved_mapping_save, upload_store
+from kindred.schools.importing.service import elsewhere_of, measure_limits, saved_mapping_save, upload_store
 from kindred.schools.importing.uploads import BUILDER_DIR
 from kindred.schools.models import MeasureDefinition, SavedMapping, School
 from kindred.schools.tasks import import_upload_start
@@ -43,6 +44,21 @@ def _site_admin(request) -> None:
     # (accounts.access.is_site_admin, which the registry below accounts does not import).
     if not (request.user.is_active and request.user.is_superuser):
         raise PermissionDenied
+
+
+def builder_country(user) -> str:
+    """The country the builder starts with: the administrator's own, not the installation's default when
+    theirs is another (their schools', else the region, authority or country they lead); the default for
+    someone with neither, or with one country installed."""
+    if not countries.several():
+        return countries.default_code()
+    installed = countries.codes()
+    own = set(School.objects.filter(staff__user=user).values_list("country_code", flat=True))
+    if not own:
+        for role in user.regional_roles.select_related("region", "local_authority__region"):
+            region = role.region or (role.local_authority.region if role.local_authority else None)
+            own.add(role.country_code or (region.country_code if region else ""))
+    return next((code for code in installed if code in own), countries.default_code())
 
 
 def builder_upload(model_admin, request):
@@ -103,7 +119,10 @@ def builder_columns(model_admin, request, token: str):
         return TemplateResponse(request, TEMPLATES + "builder.html", context)
     header = table.header
     profiles = column_profiles(table, rows)
-    initial = {"name": Path(context["file_name"]).stem.lower().replace("_", "-")[:64]}
+    initial = {
+        "name": Path(context["file_name"]).stem.lower().replace("_", "-")[:64],
+        "country": builder_country(request.user),
+    }
     if request.method != "POST":
         data = guessed_mapping(header, rows)
         if sheet is not None:
@@ -117,8 +136,12 @@ def builder_columns(model_admin, request, token: str):
         return _builder_page(request, context, profiles, data, form)
     data = picks_apply(data, form.picks(), column_samples(header, rows))
     name = form.cleaned_data["name"]
+    country = form.cleaned_data.get("country") or builder_country(request.user)
     shown = BuilderForm(
-        columns=header, picks=picks_of(data, header), defined=_defined(data), initial={"name": name}
+        columns=header,
+        picks=picks_of(data, header),
+        defined=_defined(data),
+        initial={"name": name, "country": country},
     )
     data = shorthand(data)  # as a person writes it: `id: URN`, `year: 2018`
     context["yaml"] = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
@@ -135,7 +158,12 @@ def builder_columns(model_admin, request, token: str):
         return response
     existing = set(School.objects.values_list("registry_id", flat=True))
     context["preview"], context["file_problems"] = preview_rows(
-        path, mapping, existing_ids=existing, limits=measure_limits(mapping.new_measures)
+        path,
+        mapping,
+        existing_ids=existing,
+        limits=measure_limits(mapping.new_measures),
+        country=country,
+        elsewhere=elsewhere_of(country) if countries.several() else None,
     )
     if action in ("save", "import"):
         saved = saved_mapping_save(name=name, data=data, by=request.user)
@@ -151,7 +179,7 @@ def builder_columns(model_admin, request, token: str):
         if action == "import":
             stored = str(path.relative_to(settings.MEDIA_ROOT))
             job = import_upload_start(
-                stored=stored, kind=ImportKind.SCHOOLS, mapping=saved.name, by=request.user
+                stored=stored, kind=ImportKind.SCHOOLS, mapping=saved.name, country=country, by=request.user
             )
             return redirect(job)
     return _builder_page(request, context, profiles, data, shown)

@@ -156,6 +156,17 @@ class BuilderForm(forms.Form):
     ):
         """`defined`: the measures the mapping defines (code -> name), which a column may hold too."""
         super().__init__(*args, **kwargs)
+        if countries.several():
+            # The country the file's schools are in (its bounds check the preview and the import): the
+            # builder starts with the administrator's own (admin_builder.builder_country).
+            self.fields["country"] = forms.ChoiceField(
+                label=_("Country"),
+                required=False,  # not posted (a script): the administrator's own, as the page starts
+                choices=[(p.code, p.country_name()) for p in countries.installed()],
+                help_text=_(
+                    "For a schools file: the country its schools, regions and authorities are in (its bounds check the coordinates)."
+                ),
+            )
         choices = [(k, str(v)) for k, v in TARGETS.items()] + [(_("Measures"), _measure_choices(defined))]
         self.columns = columns
         for index, column in enumerate(columns):

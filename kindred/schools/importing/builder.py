@@ -347,9 +347,15 @@ def preview_rows(
     limits,
     year: int | None = None,
     limit: int = PREVIEW_ROWS,
+    country: str = "",
+    elsewhere=None,
 ) -> tuple[list[PreviewRow], list[Problem]]:
     """The first `limit` rows as the import would store them, and every problem in them (those
-    of the whole file, such as a missing column, too). Nothing is written."""
+    of the whole file, such as a missing column, too). Nothing is written.
+
+    `country`: the country the import is for ("" the default): its bounds check the coordinates, and
+    with `elsewhere` (service.elsewhere_of) a row naming another country's region, authority or school
+    is a problem, as the import itself says."""
     table = open_table(path, sheet=mapping.sheet).limit(limit)
     plan = plan_schools_file(
         table,
@@ -357,8 +363,10 @@ def preview_rows(
         existing_ids=existing_ids,
         limits=limits,
         year=year,
-        bounds=countries.profile().bounds.south_west_north_east,
+        bounds=countries.profile(country or None).bounds.south_west_north_east,
         keep_when_failing=True,  # a preview shows every row, with or without problems
+        country=country,
+        elsewhere=elsewhere,
     )
     by_row: dict[int, PreviewRow] = {}
     for school in plan.schools:
