@@ -508,7 +508,7 @@ def country_evidence(country: str) -> dict[str, dict]:
     (the three-country proof, docs/countries.md). Families: each school's members in rank order with their
     distances; performance: each (school, measure, year or None) row's figures; fits: each (measure, year)'s
     model; categories: each school's derived category and counts; runs: each kind's features, weights and
-    self-check."""
+    self-check (its verdict and every figure of it)."""
     schools = School.objects.filter(country_code=country)
     families: dict[str, list] = {}
     for school, member, distance in (
@@ -545,6 +545,8 @@ def country_evidence(country: str) -> dict[str, dict]:
             "features": run.summary.get("features"),
             "weights": run.summary.get("weights"),
             "self-check": run.summary.get("self-check"),
+            # the installation's self-check of the run, every figure: judged on the country's schools alone
+            "checks": run.checks,
         }
         for run in EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT, country_code=country)
     }
