@@ -59,10 +59,17 @@ class EvidenceRun(models.Model):
 
 
 class CurrentRunManager(models.Manager):
-    """Rows of the current run only: what every page reads. `all_runs` sees every run."""
+    """Rows of the current run only: what every page reads. `all_runs` sees every run.
+
+    The current runs are asked for as a list (`run_id IN (SELECT ...)`), not joined: a row's indexes
+    start with its run, and a correlated subquery per school (the evidence dashboard's needs) then
+    searches (run, school) in each country's current run. Joined, SQLite without statistics of the
+    freshly written rows scanned the whole index once per school: 5.4 s for 950 schools.
+    """
 
     def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(run__status=EvidenceRun.Status.CURRENT)
+        current = EvidenceRun.objects.filter(status=EvidenceRun.Status.CURRENT).values("pk")
+        return super().get_queryset().filter(run__in=current)
 
 
 class EveryRunManager(models.Manager):
