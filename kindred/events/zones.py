@@ -11,12 +11,13 @@ event's own zone is used, as always.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils.formats import date_format
 
 from kindred import countries
 from kindred.accounts.models import User
 from kindred.events.models import Event
-from kindred.networks.models import Membership
+from kindred.networks.models import Membership, NetworkLink
 from kindred.schools.models import School
 
 
@@ -36,12 +37,15 @@ def reader_zone(user: User | None) -> str | None:
 def member_zones(event: Event) -> list[tuple[str, list[str]]]:
     """For a network's event with several countries installed: each time zone of its member schools'
     countries (and the event's own), with the country codes in it, the westernmost first at the
-    event's start; [] when there is only one (nothing more to show), or the event is not a network's."""
+    event's start; [] when there is only one (nothing more to show), or the event is not a network's.
+    A community of communities' shared event counts the schools of its member networks too."""
     if event.network_id is None or not countries.several():
         return []
+    # A community of communities' shared event: the schools of its member networks too.
+    linked = NetworkLink.objects.active().filter(parent_id=event.network_id).values("member_id")
     codes = set(
         Membership.objects.active()
-        .filter(network_id=event.network_id)
+        .filter(Q(network_id=event.network_id) | Q(network_id__in=linked))
         .values_list("school__country_code", flat=True)
         .distinct()
     )

@@ -13,7 +13,7 @@ and the pages show what they always did.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kindred import countries
 from kindred.networks.models import Membership, Network
@@ -80,6 +80,19 @@ def in_country(networks: QuerySet[Network], code: str) -> QuerySet[Network]:
     """The networks with at least one active member school in the country `code`."""
     return networks.filter(
         pk__in=Membership.objects.active().filter(school__country_code=code).values("network_id")
+    )
+
+
+def teaching_in(networks: QuerySet[Network], language: str) -> QuerySet[Network]:
+    """The networks with at least one active member school that teaches in `language`: named in its
+    partner profile, or, where the school names no language, its country's own."""
+    named = Q(school__partner_profile__instruction_languages__contains=f",{language},")
+    unnamed = Q(school__partner_profile__isnull=True) | Q(school__partner_profile__instruction_languages="")
+    speaking = [profile.code for profile in countries.installed() if profile.language == language]
+    return networks.filter(
+        pk__in=Membership.objects.active()
+        .filter(named | (unnamed & Q(school__country_code__in=speaking)))
+        .values("network_id")
     )
 
 

@@ -26,6 +26,8 @@ class DirectoryForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), required=False, max_length=100)
     has_room = forms.BooleanField(label=_("Has room to join"), required=False)
+    # Networks with a member school teaching in this language (its partner profile, else its country's).
+    language = forms.ChoiceField(label=_("Language of instruction"), required=False, choices=[])
     # Several countries installed (issue 23, item 2): networks with members in another country, or in
     # one named; across borders only where the person asks. Removed with one country.
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
@@ -34,6 +36,7 @@ class DirectoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         if region_label:
             self.fields["region"].label = region_label
+        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
         if countries.several():
             self.fields["country"].choices = country_choices()
         else:
@@ -329,6 +332,16 @@ class PeopleSearchForm(forms.Form):
             ("family", _("My school's similar schools")),
         ],
     )
+    # Several countries installed (issue 23): people of schools in one country, or in other countries
+    # than the reader's. Removed with one country.
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if countries.several():
+            self.fields["country"].choices = country_choices()
+        else:
+            del self.fields["country"]
 
 
 class ConnectForm(forms.Form):

@@ -45,6 +45,7 @@ def network_directory(
     subject: str = "",
     has_room: bool = False,
     country: str = "",
+    language: str = "",
 ) -> QuerySet[Network]:
     """The networks `user` may see that want members, filtered (counting is cheap: no per-network
     aggregate unless `has_room` needs one; `with_member_counts` adds the counts to the page shown).
@@ -70,6 +71,8 @@ def network_directory(
         networks = networks.filter(phase=phase)
     if subject:
         networks = networks.filter(subject__icontains=subject)
+    if language:
+        networks = borders.teaching_in(networks, language)
     if country == borders.OTHER_COUNTRIES:
         networks = borders.with_other_countries(networks, borders.reader_countries(user))
     elif country:
@@ -313,11 +316,14 @@ class Scope:
     FAMILY = "family"
 
 
-def people_search(user: User, *, query: str = "", scope: str = Scope.ALL) -> QuerySet[User]:
+def people_search(
+    user: User, *, query: str = "", scope: str = Scope.ALL, country: str = ""
+) -> QuerySet[User]:
     """People `user` may see whose subjects, role, phases, offer or name match `query`.
 
     `scope` narrows to people in the user's networks, or to staff of the user's schools'
-    families of similar schools.
+    families of similar schools. `country` (several countries installed) to staff of schools in that
+    country, or with "other" in other countries than the user's own.
     """
     people = people_visible_to(user).select_related("profile")
     if query:
@@ -334,6 +340,14 @@ def people_search(user: User, *, query: str = "", scope: str = Scope.ALL) -> Que
         own = School.objects.filter(staff__user=user).values("pk")
         family = FamilyMember.objects.filter(school_id__in=own).values("member_id")
         people = people.filter(Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school_id__in=family)))
+    if country == borders.OTHER_COUNTRIES:
+        own = borders.reader_countries(user)
+        staff = SchoolStaff.objects.filter(user=OuterRef("pk")).exclude(school__country_code__in=own)
+        people = people.filter(Exists(staff))
+    elif country:
+        people = people.filter(
+            Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school__country_code=country))
+        )
     return people.exclude(pk=user.pk).order_by("full_name", "pk")
 
 

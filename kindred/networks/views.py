@@ -80,6 +80,7 @@ def directory(request):
         subject=filters.get("subject", ""),
         has_room=filters.get("has_room", False),
         country=filters.get("country", ""),
+        language=filters.get("language", ""),
     )
     page = Paginator(networks, PAGE_SIZE).get_page(request.GET.get("page"))
     yours = list(selectors.your_networks(request.user))

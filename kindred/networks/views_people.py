@@ -31,7 +31,7 @@ def people(request):
     form = forms.PeopleSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query, scope = data.get("q", ""), data.get("scope", "")
-    found = selectors.people_search(request.user, query=query, scope=scope)
+    found = selectors.people_search(request.user, query=query, scope=scope, country=data.get("country", ""))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     networks = selectors.network_directory(request.user, query=query)[:10] if query else []
     params = request.GET.copy()

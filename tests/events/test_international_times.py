@@ -98,3 +98,59 @@ def test_each_reminder_gives_the_readers_own_time_in_their_language(seminar, tea
     to = {message.to[0]: message.body for message in mail.outbox}
     assert "١٢:٠٠" in to[teacher_cairo.email]
     assert "10:00" in to[teacher_cardiff.email] and "GMT" in to[teacher_cardiff.email]
+
+
+def test_the_event_pages_dates_are_on_the_events_own_wall_clock(
+    client, nile_and_taff, school_leader_x, settings
+):
+    settings.TIME_ZONE = "UTC"
+    cairo_evening = event_create(
+        by=school_leader_x,
+        network=nile_and_taff,
+        kind=Event.Kind.MEETING,
+        title="Evening in Cairo",
+        starts_at=START + timedelta(hours=7),  # 17:00 UTC is 19:00 in Cairo
+        ends_at=START + timedelta(hours=8),
+        time_zone="Africa/Cairo",
+        staff_roles=["leader", "teacher"],
+        skip_holidays=False,
+    )
+    client.force_login(school_leader_x)
+    page = client.get(cairo_evening.get_absolute_url()).content.decode()
+    dates = page.split('<ul class="occurrences">', 1)[1].split("</ul>", 1)[0]
+    assert "Tue 8 Jan 2030 19:00" in dates and "17:00" not in dates
+    assert "Registration for Tue 8 Jan 2030 19:00" in page
+
+
+def test_a_community_of_communities_event_shows_its_member_networks_zones(
+    nile_and_taff, school_leader_x, network_x, three_countries
+):
+    from kindred.networks.links import link_decide, link_invite
+    from kindred.networks.models import Network
+    from kindred.networks.services import network_create
+
+    parent = network_create(
+        name="Across the sea",
+        kind=Network.Kind.NETWORKS,
+        region=None,
+        by=school_leader_x,
+        status=Network.Status.ACTIVE,
+    )
+    link_decide(
+        link=link_invite(parent=parent, member=nile_and_taff, by=school_leader_x),
+        accept=True,
+        by=school_leader_x,
+    )
+    shared = event_create(
+        by=school_leader_x,
+        network=parent,
+        kind=Event.Kind.MEETING,
+        title="All our networks",
+        starts_at=START,
+        ends_at=START + timedelta(hours=1),
+        time_zone="Europe/London",
+        staff_roles=["leader", "teacher"],
+        skip_holidays=False,
+    )
+    assert member_zones(shared) == [("Europe/London", ["wls"]), ("Africa/Cairo", ["eg"])]
+    assert in_each_zone(shared, START, member_zones(shared)) == ["10:00 Wales", "12:00 Egypt"]

@@ -92,3 +92,60 @@ def test_one_country_installed_the_directory_has_no_country_filter(client, netwo
     client.force_login(teacher_x)
     page = client.get("/networks/").content.decode()
     assert 'name="country"' not in page
+
+
+def test_the_directory_finds_networks_by_language_of_instruction(
+    client, nile_and_taff, network_x, teacher_x, cairo
+):
+    from kindred.networks.models import PartnerProfile
+
+    client.force_login(teacher_x)
+    # A school that names no language teaches in its country's: Welsh in Wales, Arabic in Egypt.
+    arabic = found(client, language="ar")
+    assert "Nile and Taff" in arabic and "Xavier Learning Community" not in arabic
+    english = found(client, language="en")
+    assert "Nile and Taff" not in english and "Xavier Learning Community" in english
+    assert "Nile and Taff" in found(client, language="cy")
+    assert "Nile and Taff" not in found(client, language="fr")
+    # A school that names its languages is found by them alone.
+    PartnerProfile.objects.create(school=cairo, instruction_languages=",fr,", open_to_partners=True)
+    assert "Nile and Taff" in found(client, language="fr")
+    assert "Nile and Taff" not in found(client, language="ar")
+    assert "Nile and Taff" in found(client, language="cy")  # through Cardiff
+
+
+def test_the_directory_has_a_language_filter_with_one_country_too(client, network_x, teacher_x, settings):
+    settings.COUNTRIES = []
+    client.force_login(teacher_x)
+    assert 'name="language"' in client.get("/networks/").content.decode()
+    assert "Xavier Learning Community" in found(client, language="en")
+    assert "Xavier Learning Community" not in found(client, language="ar")
+
+
+def test_the_people_search_finds_colleagues_in_one_country_or_in_others(
+    client, teacher_x, teacher_cairo, teacher_cardiff
+):
+    from kindred.networks.services import profile_update
+
+    for person in (teacher_x, teacher_cairo, teacher_cardiff):
+        profile_update(user=person, subjects="science", visibility="everyone")
+    client.force_login(teacher_x)
+    everyone = client.get("/people/", {"q": "science"}).content.decode()
+    assert "Rhian Jones" in everyone and "منى عبد الله" in everyone
+    egypt = client.get("/people/", {"q": "science", "country": "eg"}).content.decode()
+    assert "منى عبد الله" in egypt and "Rhian Jones" not in egypt
+    other = client.get("/people/", {"q": "science", "country": "other"}).content.decode()
+    assert "منى عبد الله" in other and "Rhian Jones" in other
+    client.force_login(teacher_cardiff)  # for a teacher in Wales, England is another country
+    other = client.get("/people/", {"q": "science", "country": "other"}).content.decode()
+    assert "منى عبد الله" in other and f"/people/{teacher_x.pk}/" in other
+    assert (
+        f"/people/{teacher_x.pk}/"
+        not in client.get("/people/", {"q": "science", "country": "eg"}).content.decode()
+    )
+
+
+def test_one_country_installed_the_people_search_has_no_country_filter(client, teacher_x, settings):
+    settings.COUNTRIES = []
+    client.force_login(teacher_x)
+    assert 'name="country"' not in client.get("/people/").content.decode()
