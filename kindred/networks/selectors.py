@@ -341,8 +341,8 @@ def people_search(
         family = FamilyMember.objects.filter(school_id__in=own).values("member_id")
         people = people.filter(Exists(SchoolStaff.objects.filter(user=OuterRef("pk"), school_id__in=family)))
     if country == borders.OTHER_COUNTRIES:
-        own = borders.reader_countries(user)
-        staff = SchoolStaff.objects.filter(user=OuterRef("pk")).exclude(school__country_code__in=own)
+        readers = borders.reader_countries(user)
+        staff = SchoolStaff.objects.filter(user=OuterRef("pk")).exclude(school__country_code__in=readers)
         people = people.filter(Exists(staff))
     elif country:
         people = people.filter(
