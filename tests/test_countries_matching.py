@@ -180,3 +180,13 @@ def test_the_mapping_builder_starts_with_the_administrators_own_country_and_impo
     assert set(
         School.objects.filter(registry_id__startswith="W-").values_list("country_code", flat=True)
     ) == {"wls"}
+
+
+def test_the_finder_speaks_the_readers_country(client, border):
+    MeasureDefinition.objects.create(code="ks2_maths_x", name="Maths", domain="maths", kind="outcome")
+    welsh_teacher = User.objects.create_user(email="athro@example.org", password=None)
+    SchoolStaff.objects.create(user=welsh_teacher, school=border["welsh"], role=SchoolStaff.Role.TEACHER)
+    client.force_login(welsh_teacher)
+    form = client.get("/evidence/good-practice/").context["form"]
+    assert ("maths", "Numeracy") in form.fields["domain"].choices  # Wales's word, not England's "Maths"
+    assert form.fields["other_authority"].label == "Only in other councils"

@@ -6,9 +6,9 @@ from kindred.evidence.models import SupportCategory
 from kindred.schools.models import LocalAuthority, Region, School
 
 
-def _phases() -> list[tuple[str, str]]:
-    """School phases in the country's own words (country profile), after "All phases"."""
-    profile = countries.profile()
+def _phases(profile: countries.Profile | None = None) -> list[tuple[str, str]]:
+    """School phases in the country's own words (its profile; the default's when None), after "All phases"."""
+    profile = profile or countries.profile()
     return [
         ("", _("All phases")),
         *((v, profile.phase_label(v, str(label))) for v, label in School.Phase.choices),
@@ -60,13 +60,16 @@ class GoodPracticeForm(forms.Form):
         choices=[("", _("Not red or amber themselves")), ("all", _("Every category"))],
     )
 
-    def __init__(self, *args, domains: list[str], **kwargs):
+    def __init__(self, *args, domains: list[str], country: str | None = None, **kwargs):
+        """`country`: the country whose words name the domains and authorities (the reader's; None: the
+        default's)."""
         super().__init__(*args, **kwargs)
+        profile = countries.of(country)
         self.fields["other_authority"].label = _("Only in other %(authorities)s") % {
-            "authorities": countries.profile().word("authorities")
+            "authorities": profile.word("authorities")
         }
-        self.fields["phase"].choices = _phases()
-        self.fields["domain"].choices = [(d, countries.profile().domain_label(d)) for d in domains]
+        self.fields["phase"].choices = _phases(profile)
+        self.fields["domain"].choices = [(d, profile.domain_label(d)) for d in domains]
 
     def clean_school(self) -> School | None:
         text = self.cleaned_data["school"].strip()

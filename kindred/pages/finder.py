@@ -50,7 +50,10 @@ def good_practice(request):
     (shortlist, record an approach, propose a partnership) for those who act on the school's needs."""
     evidence_for_user(request.user)
     domains = selectors.outcome_domains()
-    form = GoodPracticeForm(request.GET or None, domains=domains)
+    # With several countries, the finder speaks the reader's country (its words for domains and
+    # authorities), and the starting school's once one is given.
+    reader = finder_countries(request.user, None)
+    form = GoodPracticeForm(request.GET or None, domains=domains, country=reader[0] if reader else None)
     results, start, default_km, shortlist, may_act = None, None, None, {}, False
     looked_in: list[str] | None = None
     scope = category_scope_for_user(request.user)
@@ -96,22 +99,24 @@ def good_practice(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "pages/good_practice.html",
-        {
-            "form": form,
-            "domains": domains,
-            "results": results,
-            "start": start,
-            "default_km": default_km,
-            "shortlist": shortlist,
-            "may_act": may_act,
-            "categories_shown": categories_shown,
-            "categories_limited": scope is not None,
-            "may_broker": request.user.is_superuser or is_system_leader(request.user),
-            "country_names": ", ".join(countries.of(code).country_name() for code in looked_in or []),
-            "page_obj": page,
-            "querystring_without_page": query.urlencode() + "&" if query else "",
-        },
-    )
+    spoken = looked_in[0] if looked_in else (reader[0] if reader else None)
+    with countries.speaking(spoken):
+        return render(
+            request,
+            "pages/good_practice.html",
+            {
+                "form": form,
+                "domains": domains,
+                "results": results,
+                "start": start,
+                "default_km": default_km,
+                "shortlist": shortlist,
+                "may_act": may_act,
+                "categories_shown": categories_shown,
+                "categories_limited": scope is not None,
+                "may_broker": request.user.is_superuser or is_system_leader(request.user),
+                "country_names": ", ".join(countries.of(code).country_name() for code in looked_in or []),
+                "page_obj": page,
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+            },
+        )
