@@ -5,9 +5,12 @@ site_admin, system_leader (region A), school_admin_x, school_leader_x, teacher_x
 region A), teacher_y (school Y, region B), no_school_user; anonymous is a client without a log-in.
 """
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -260,7 +263,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
         action="store_true",
-        help="Leave out the tests that use no database (CI's PostgreSQL half: they ran in the SQLite half).",
+        help="Leave out the tests that use no database, and the browser tests (CI's PostgreSQL half: they ran in the SQLite half).",
     )
 
 
@@ -272,7 +275,10 @@ def pytest_collection_modifyitems(config, items):
         uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
             getattr(item, "fixturenames", ())
         )
-        (kept if uses_database else left_out).append(item)
+        # What a browser does with a page does not depend on the database: the browser tests run in
+        # the SQLite half; the requests they make are the views' and the permission matrix's to test
+        # on PostgreSQL.
+        (kept if uses_database and not item.get_closest_marker("browser") else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
@@ -330,6 +336,44 @@ def django_db_setup(
             connection.creation.destroy_test_db(configured, verbosity)
         else:
             teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(request, tmp_path_factory):
+    """A function that puts at `<var>/kindred.sqlite3` (KINDRED_VAR_DIR's database) a copy of a SQLite
+    database that `kindred migrate` made, for the tests that run Kindred's own processes on a real
+    file (the scheduler, serve, the Redis worker, the demo's worker). A migration costs about 34 CPU
+    seconds, so it runs once per test run: the first worker to need it migrates under the database
+    template's lock (tests/database_template.py), the others wait, and each test gets a copy."""
+    from tests import database_template
+
+    run_id = getattr(request.config, "workerinput", {}).get("kindred_run")
+    folder = database_template.run_folder(run_id) if run_id else tmp_path_factory.mktemp("migrated")
+    var = folder / "migrated-var"
+    with database_template.locked(folder):
+        if not (folder / "migrated-sqlite").exists():
+            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
+            env.update(DEBUG="true", KINDRED_VAR_DIR=str(var))
+            subprocess.run(
+                [sys.executable, "-m", "kindred.cli", "migrate", "-v", "0"],
+                env=env,
+                cwd=Path(__file__).resolve().parent,
+                check=True,
+                timeout=900,
+            )
+            (folder / "migrated-sqlite").touch()
+
+    def place(target_var: Path) -> Path:
+        target_var.mkdir(parents=True, exist_ok=True)
+        target = target_var / "kindred.sqlite3"
+        with (
+            contextlib.closing(sqlite3.connect(var / "kindred.sqlite3")) as source,
+            contextlib.closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+        return target
+
+    return place
 
 
 @pytest.hookimpl(optionalhook=True)

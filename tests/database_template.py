@@ -41,7 +41,7 @@ def usable(connection) -> bool:
 
 
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -78,7 +78,7 @@ def set_up(connection, run_id: str, verbosity: int) -> str:
     folder = run_folder(run_id)
     settings_dict = connection.settings_dict
     configured = settings_dict["NAME"]
-    with _locked(folder):
+    with locked(folder):
         if not (folder / "migrated").exists():
             _migrate_template(connection, folder, verbosity)
         template = (folder / "migrated").read_text()

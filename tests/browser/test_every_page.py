@@ -136,6 +136,29 @@ def mirroring_problems(page) -> list[str]:
     )
 
 
+def admin_sample(urls: list[str], language: str) -> list[str]:
+    """The site administrator's addresses, with the Django admin's repeats left out: a model's history
+    and delete pages are the admin's own two templates with another object's name in them, so the
+    first model's stand for the rest; in Arabic, the admin pages of Kindred's own customised admins
+    (people and schools, with the index) stand for every model's, which the English walk visits (the
+    admin is mirrored by Django's own right-to-left stylesheet). CI's time: 258 addresses were 149 of
+    the admin's."""
+    kept, seen = [], set()
+    for url in urls:
+        parts = url.strip("/").split("/")
+        if parts[0] != "admin" or len(parts) < 3:
+            kept.append(url)
+            continue
+        if language != "en" and parts[1] not in ("accounts", "schools"):
+            continue
+        if parts[-1] in ("history", "delete"):
+            if parts[-1] in seen:
+                continue
+            seen.add(parts[-1])
+        kept.append(url)
+    return kept
+
+
 def report(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{url}: {problem}" for url, found in problems.items() for problem in found)
 
@@ -143,7 +166,7 @@ def report(problems: dict[str, list[str]]) -> str:
 def visit_all(phone, world: World, persona: str, language: str, check) -> dict[str, list[str]]:
     page = phone(world.personas[persona], language)
     problems = {}
-    for url in pages_for(persona, world):
+    for url in admin_sample(pages_for(persona, world), language):
         # Downloads (attachments, exports, feeds) are not pages: ask first what the address serves.
         head = page.request.get(url, max_redirects=0)
         if not head.headers.get("content-type", "").startswith("text/html"):
@@ -189,3 +212,25 @@ def test_the_walk_covers_the_main_pages_for_a_signed_in_teacher(world):
     # The admin's sign-in page answers everyone; no other admin page is a teacher's.
     assert not any(url.startswith("/admin/") and url != "/admin/login/" for url in urls)
     assert len(pages_for("site_admin", world)) > len(urls)
+
+
+def test_the_admin_sample_keeps_every_kindred_page_and_one_of_each_admin_template():
+    urls = [
+        "/",
+        "/admin/",
+        "/admin/schools/school/",
+        "/admin/schools/school/1/history/",
+        "/admin/schools/region/1/history/",
+        "/admin/events/event/",
+        "/admin/events/event/1/delete/",
+        "/admin/library/resource/1/delete/",
+        "/networks/",
+    ]
+    assert admin_sample(urls, "en") == urls[:4] + urls[5:7] + urls[8:]
+    assert admin_sample(urls, "ar") == [
+        "/",
+        "/admin/",
+        "/admin/schools/school/",
+        "/admin/schools/school/1/history/",
+        "/networks/",
+    ]

@@ -37,7 +37,7 @@ def redis_is_running() -> bool:
 
 
 @pytest.mark.skipif(not redis_is_running(), reason="no Redis server on 127.0.0.1:6379")
-def test_a_job_queued_in_redis_is_run_by_the_rq_worker(tmp_path):
+def test_a_job_queued_in_redis_is_run_by_the_rq_worker(tmp_path, migrated_sqlite):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     # The Redis database of whoever runs the tests (REDIS_URL), or else one of six picked at random,
     # so that another run's worker on this machine does not take this test's job.
@@ -49,7 +49,9 @@ def test_a_job_queued_in_redis_is_run_by_the_rq_worker(tmp_path):
         REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="kindred.settings",
     )
-    # It migrates a fresh database first: past two minutes on a shared machine under load.
+    migrated_sqlite(
+        tmp_path
+    )  # the script's migrate then finds nothing to do (conftest.py: migrated once per run)
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
     )

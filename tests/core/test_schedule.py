@@ -155,7 +155,7 @@ def test_a_bad_schedule_setting_stops_the_start_saying_what_is_allowed(tmp_path)
     assert "SCHEDULE_AUDIT_PRUNE: '3am' is not a schedule: write HH:MM" in result.stderr
 
 
-def test_the_scheduler_queues_and_the_worker_runs_as_deployed(tmp_path):
+def test_the_scheduler_queues_and_the_worker_runs_as_deployed(tmp_path, migrated_sqlite):
     """The real processes on a real database file: `kindred scheduler --once` queues a due job,
     `kindred worker --batch` runs it, and the outcome is stored."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}}
@@ -178,7 +178,7 @@ def test_the_scheduler_queues_and_the_worker_runs_as_deployed(tmp_path):
             check=True,
         ).stdout
 
-    kindred("migrate", "-v", "0")
+    migrated_sqlite(tmp_path)  # what `kindred migrate` makes (conftest.py: migrated once per run)
     assert "queued" not in kindred("scheduler", "--once")
     python(
         "from datetime import timedelta\nfrom django.utils import timezone\n"

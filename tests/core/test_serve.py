@@ -74,10 +74,10 @@ def production_env(var: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, migrated_sqlite):
     var = tmp_path_factory.mktemp("serve")
     env = production_env(var)
-    subprocess.run([BIN / "kindred", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True, timeout=600)
+    migrated_sqlite(var)  # what `kindred migrate` makes (conftest.py: migrated once per run)
     port = free_port()
     log = (var / "server.log").open("w")
     process = subprocess.Popen(

@@ -201,11 +201,11 @@ def test_the_demo_serves_the_port_asked_prints_logins_last_and_stops_with_its_wo
             os.killpg(demo.pid, signal.SIGKILL)
 
 
-def test_the_worker_stops_when_the_demo_is_killed_outright(tmp_path):
+def test_the_worker_stops_when_the_demo_is_killed_outright(tmp_path, migrated_sqlite):
     """Even a KILL, which the demo cannot catch, takes its worker down (Linux's parent-death signal)."""
     env = newcomer_env(tmp_path)
     env["DEBUG"] = "true"
-    subprocess.run([sys.executable, "-m", "kindred.cli", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    migrated_sqlite(tmp_path)  # what `kindred migrate` makes (conftest.py: migrated once per run)
     log = tmp_path / "worker.log"
     parent = subprocess.Popen(
         [

@@ -67,7 +67,9 @@ def engine_fits(seed: int) -> list[tuple[tuple, dict]]:
     return calls
 
 
-@pytest.fixture(scope="module", params=[1, 2, 3], ids=lambda s: f"seed {s}")
+# One hard country in the suite (CI's time): seeds 2 and 3 agreed as closely when Newton's method
+# landed (63a02f9); add them here to check a change to the fits again.
+@pytest.fixture(scope="module", params=[1], ids=lambda s: f"seed {s}")
 def fits(request):
     return engine_fits(request.param)
 
