@@ -80,12 +80,14 @@ class FamilyMember(models.Model):
     """One of a school's most similar schools by context, with its rank and distance."""
 
     # No index of their own on run and school: the unique (run, school, rank) serves both, and each
-    # index costs seconds when a recompute writes 760,000 rows and drops as many.
+    # index costs seconds when a recompute writes 760,000 rows and drops as many. None on member either:
+    # no page asks in whose families a school is, and its entries went in and out in random order (of
+    # a recompute's 8.4 s of CPU writing and dropping the rows under load, 6.3 s were that index's).
     run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, related_name="family_members", db_index=False
     )
-    member = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+", db_index=False)
     rank = models.PositiveSmallIntegerField()
     distance = models.FloatField()
 
@@ -139,8 +141,8 @@ class Performance(models.Model):
     """A school's relative performance on one measure: in one year, or pooled over the years (year empty)."""
 
     # No index of their own on run, school and measure: the unique (run, school, measure, year) serves
-    # lookups by run and by a school's rows, performance_flag_idx (measure, year, flag) those by
-    # measure; each index costs seconds when a recompute writes and drops 1.3 million rows.
+    # lookups by run and by a school's rows, performance_pooled_flag_idx (measure, flag of the pooled
+    # rows) those by measure; each index costs seconds when a recompute writes and drops 740,000 rows.
     run = models.ForeignKey(EvidenceRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="performance", db_index=False)
     measure = models.ForeignKey(MeasureDefinition, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -182,7 +184,13 @@ class Performance(models.Model):
                 condition=Q(lower__lt=models.F("upper")), name="performance_interval_has_width"
             ),
         ]
-        indexes = [models.Index(fields=["measure", "year", "flag"], name="performance_flag_idx")]
+        # Pages ask for flags of pooled rows only (strengths and needs): an index of those alone is a
+        # quarter of the size, and costs less to write than one of every row in another order.
+        indexes = [
+            models.Index(
+                fields=["measure", "flag"], condition=Q(year__isnull=True), name="performance_pooled_flag_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.measure_id} {self.year or 'pooled'}"
