@@ -471,24 +471,23 @@ def _performance_store(
     written = 0
     if parts:
         columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+        parts.clear()
         school, measure, year_key = columns[0], columns[1], columns[2]
         order = np.lexsort((year_key, measure, school))
-        n = int(order.size)
-        years = columns[3][order].tolist()
+        stored = [school, measure, *columns[3:]]
+        del columns, year_key
         written = bulk_insert(
-            Performance._meta.db_table,
-            PERFORMANCE_COLUMNS,
-            zip(
-                [run.pk] * n,
-                school[order].tolist(),
-                measure[order].tolist(),
-                years,
-                *(column[order].tolist() for column in columns[4:]),
-                strict=True,
-            ),
+            Performance._meta.db_table, PERFORMANCE_COLUMNS, _rows_in(order, run.pk, stored)
         )
     MeasureFit.all_runs.bulk_create(fits)
     return written
+
+
+def _rows_in(order: np.ndarray, run_pk: int, columns: list[np.ndarray], *, chunk: int = 20_000):
+    """Tuples of `run_pk` and `columns` in `order`, made a chunk at a time (not 740,000 at once: 350 MB)."""
+    for start in range(0, order.size, chunk):
+        part = order[start : start + chunk]
+        yield from zip([run_pk] * part.size, *(column[part].tolist() for column in columns), strict=True)
 
 
 def _fit_row(
