@@ -263,7 +263,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--database-tests-only",
         action="store_true",
-        help="Leave out the tests that use no database, and the browser tests (CI's PostgreSQL half: they ran in the SQLite half).",
+        help="Leave out the tests that use no database, the browser tests and those marked own_database (CI's PostgreSQL half: they ran in the SQLite half).",
     )
 
 
@@ -278,7 +278,10 @@ def pytest_collection_modifyitems(config, items):
         # What a browser does with a page does not depend on the database: the browser tests run in
         # the SQLite half; the requests they make are the views' and the permission matrix's to test
         # on PostgreSQL.
-        (kept if uses_database and not item.get_closest_marker("browser") else left_out).append(item)
+        # A test marked own_database runs Kindred's commands on a database of its own (a SQLite file, or
+        # none), whatever the test database is: it would repeat the SQLite half exactly.
+        sqlite_half_only = item.get_closest_marker("browser") or item.get_closest_marker("own_database")
+        (kept if uses_database and not sqlite_half_only else left_out).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

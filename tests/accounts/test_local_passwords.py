@@ -149,6 +149,7 @@ def test_passwords_stay_on_by_default(client, teacher_x):
         ),
     ],
 )
+@pytest.mark.own_database
 def test_an_incomplete_sign_in_set_up_fails_loudly_at_start(tmp_path, env, message):
     result = run_python(
         "import django; django.setup()", SECRET_KEY="k" * 60, KINDRED_VAR_DIR=str(tmp_path), **env

@@ -47,6 +47,7 @@ def run_kindred(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.own_database
 def test_production_settings_pass_the_deployment_checklist(tmp_path):
     result = run_kindred(
         "check",
@@ -62,6 +63,7 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.own_database
 def test_development_settings_do_not_force_https(tmp_path):
     code = "import django; django.setup(); from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}

@@ -95,6 +95,7 @@ def run_probe(path: str, **env: str) -> tuple[int, dict]:
     return int(status), json.loads(body)
 
 
+@pytest.mark.own_database
 def test_when_the_database_is_down_health_still_answers_and_ready_says_why_without_secrets(tmp_path):
     down = {
         "KINDRED_VAR_DIR": str(tmp_path),

@@ -155,6 +155,7 @@ def test_a_bad_schedule_setting_stops_the_start_saying_what_is_allowed(tmp_path)
     assert "SCHEDULE_AUDIT_PRUNE: '3am' is not a schedule: write HH:MM" in result.stderr
 
 
+@pytest.mark.own_database
 def test_the_scheduler_queues_and_the_worker_runs_as_deployed(tmp_path, migrated_sqlite):
     """The real processes on a real database file: `kindred scheduler --once` queues a due job,
     `kindred worker --batch` runs it, and the outcome is stored."""
